@@ -1,0 +1,45 @@
+/*
+ * cli.h - what every renbin command receives: global options, the home folder
+ * and its replica, and the command table entry type. One command group per
+ * file (cmd_*.c), each exporting one `struct cmd`, listed in main.c.
+ */
+#ifndef RENBIN_CLI_H
+#define RENBIN_CLI_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "err.h"
+
+struct cli {
+        char home[4096];
+        int json;            /* --json: one JSON document on stdout */
+        int csv;             /* --csv where offered */
+        int quiet;           /* --quiet: nothing but errors */
+        sqlite3 *db;         /* the replica; opened by cli_db() */
+};
+
+struct cmd {
+        const char *name;
+        const char *usage;
+        const char *summary;
+        const char *help;    /* the rest of --help after usage and summary */
+        int (*exec)(struct cli *cli, int argc, char **argv);
+};
+
+/* Opens (creating) the home folder's replica; NULL and e on failure. */
+sqlite3 *cli_db(struct cli *cli, struct rb_err *e);
+/* A value from the replica's settings table, copied into buf; -1 if unset. */
+int cli_get(struct cli *cli, const char *key, char *buf, size_t len);
+/* Stores a setting. */
+int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *e);
+/* A path inside the home folder. */
+void cli_path(const struct cli *cli, const char *name, char *buf, size_t len);
+/* Prints the one-line error for e and returns its exit status. */
+int cli_fail(const struct rb_err *e);
+/* Prints a command's --help. */
+void cli_help(const struct cmd *c, FILE *f);
+/* True if argv holds --help or -h (before a lone --). */
+int cli_wants_help(int argc, char **argv);
+
+#endif

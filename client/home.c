@@ -1,0 +1,103 @@
+/*
+ * home.c - the client's home folder: where it is (--home, RENBIN_HOME, or
+ * $XDG_DATA_HOME/renbin), the replica database in it and its settings table.
+ * Certificates installed by setup sit beside the database.
+ */
+#include "cli.h"
+#include "db.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "opts.h"
+#include "replica.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void cli_path(const struct cli *cli, const char *name, char *buf, size_t len)
+{
+        fs_join(buf, len, cli->home, name);
+}
+
+sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
+{
+        char path[4096];
+
+        if (cli->db != NULL)
+                return cli->db;
+        if (fs_mkdirs(cli->home, 0700, e) != 0)
+                return NULL;
+        cli_path(cli, "replica.db", path, sizeof(path));
+        if ((cli->db = db_open(path, 1, e)) == NULL)
+                return NULL;
+        if (replica_migrate(cli->db, e) != 0) {
+                sqlite3_close(cli->db);
+                cli->db = NULL;
+        }
+        return cli->db;
+}
+
+int cli_get(struct cli *cli, const char *key, char *buf, size_t len)
+{
+        sqlite3_stmt *st;
+        int rc = -1;
+
+        if (cli_db(cli, NULL) == NULL ||
+            sqlite3_prepare_v2(cli->db, "SELECT value FROM settings WHERE key = ?1", -1, &st,
+                               NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+                snprintf(buf, len, "%s", db_col_text(st, 0));
+                rc = 0;
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *e)
+{
+        sqlite3_stmt *st;
+        int rc = -1;
+
+        if (cli_db(cli, e) == NULL ||
+            (st = db_prepare(cli->db, "INSERT INTO settings(key, value) VALUES(?1, ?2)"
+                                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, value);
+        if (sqlite3_step(st) == SQLITE_DONE)
+                rc = 0;
+        else
+                err_set(e, RB_INTERNAL, NULL, _("cannot save setting %s: %s"), key,
+                        sqlite3_errmsg(cli->db));
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int cli_fail(const struct rb_err *e)
+{
+        if (e->field[0] != '\0' && strstr(e->msg, e->field) == NULL)
+                return opt_fail(err_exit_status(e->code), "%s (%s: %s)", e->msg, _("field"),
+                                e->field);
+        return opt_fail(err_exit_status(e->code), "%s", e->msg);
+}
+
+void cli_help(const struct cmd *c, FILE *f)
+{
+        fprintf(f, _("Usage: renbin [--home DIR] %s\n"), c->usage);
+        fprintf(f, "%s\n", _(c->summary));
+        if (c->help != NULL && c->help[0] != '\0')
+                fprintf(f, "\n%s", _(c->help));
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--") == 0)
+                        return 0;
+                if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+                        return 1;
+        }
+        return 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * main.c - renbin, the unit office's command-line client: global options, the
+ * command table, and the route from a command name to its exec.
+ */
+#include "cli.h"
+#include "cmds.h"
+#include "db.h"
+#include "i18n.h"
+#include "opts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct cmd *const commands[] = {
+    &cmd_setup,
+    &cmd_status,
+};
+
+static void usage(FILE *f)
+{
+        fputs(_("Usage: renbin [--home DIR] [--json] COMMAND [args]   (COMMAND --help for more)\n"
+                "The renbin client: the civil-servant development plan of Belawan, online or "
+                "not.\n\nCommands:\n"),
+              f);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                fprintf(f, "  %-11s %s\n", commands[i]->name, _(commands[i]->summary));
+        fputs(_("\nGlobal options:\n"
+                "  --home DIR   client folder (default $RENBIN_HOME, else $XDG_DATA_HOME/renbin)\n"
+                "  --json       print data as JSON\n"
+                "  --quiet      print nothing but errors\n"
+                "\nExit status: 0 ok, 1 failure, 2 usage, 3 bad input, 4 not found,\n"
+                "5 refused by a rule, 6 not allowed, 7 server unreachable, 8 server busy.\n"),
+              f);
+}
+
+/* Picks the home folder: --home, then RENBIN_HOME, then XDG. */
+static int resolve_home(struct cli *cli, const char *opt)
+{
+        const char *env = getenv("RENBIN_HOME"), *xdg = getenv("XDG_DATA_HOME"),
+                   *home = getenv("HOME");
+        int n;
+
+        if (opt != NULL)
+                n = snprintf(cli->home, sizeof(cli->home), "%s", opt);
+        else if (env != NULL && env[0] != '\0')
+                n = snprintf(cli->home, sizeof(cli->home), "%s", env);
+        else if (xdg != NULL && xdg[0] != '\0')
+                n = snprintf(cli->home, sizeof(cli->home), "%s/renbin", xdg);
+        else
+                n = snprintf(cli->home, sizeof(cli->home), "%s/.local/share/renbin",
+                             home ? home : ".");
+        return n > 0 && (size_t)n < sizeof(cli->home) ? 0 : -1;
+}
+
+/* Strips global options that may stand anywhere on the line. */
+static int take_globals(struct cli *cli, int *argc, char **argv, const char **home)
+{
+        int out = 0;
+
+        for (int i = 0; i < *argc; i++) {
+                if (strcmp(argv[i], "--") == 0) {
+                        while (i < *argc)
+                                argv[out++] = argv[i++];
+                        break;
+                }
+                if (strcmp(argv[i], "--home") == 0) {
+                        if (i + 1 >= *argc)
+                                return opt_fail(EXIT_USAGE, _("--home needs a folder"));
+                        *home = argv[++i];
+                } else if (strncmp(argv[i], "--home=", 7) == 0) {
+                        *home = argv[i] + 7;
+                } else if (strcmp(argv[i], "--json") == 0) {
+                        cli->json = 1;
+                } else if (strcmp(argv[i], "--csv") == 0) {
+                        cli->csv = 1;
+                } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+                        cli->quiet = 1;
+                } else {
+                        argv[out++] = argv[i];
+                }
+        }
+        *argc = out;
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct cli cli = {0};
+        const char *home = NULL;
+        int rc;
+
+        i18n_init();
+        opt_set_prog("renbin");
+        umask(077);
+        argc--;
+        argv++;
+        if ((rc = take_globals(&cli, &argc, argv, &home)) != 0)
+                return rc;
+        if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+            strcmp(argv[0], "help") == 0) {
+                usage(argc == 0 ? stderr : stdout);
+                return argc == 0 ? EXIT_USAGE : EXIT_OK;
+        }
+        if (strcmp(argv[0], "--version") == 0)
+                return printf("renbin %s\n", RENBIN_VERSION), EXIT_OK;
+        if (resolve_home(&cli, home) != 0)
+                return opt_fail(EXIT_USAGE, _("home folder path too long"));
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                if (strcmp(argv[0], commands[i]->name) != 0)
+                        continue;
+                if (cli_wants_help(argc, argv)) {
+                        cli_help(commands[i], stdout);
+                        return EXIT_OK;
+                }
+                rc = commands[i]->exec(&cli, argc, argv);
+                if (cli.db != NULL)
+                        sqlite3_close(cli.db);
+                return rc;
+        }
+        usage(stderr);
+        return opt_fail(EXIT_USAGE, _("unknown command '%s'"), argv[0]);
+}

@@ -1,0 +1,289 @@
+/*
+ * net.c - blocking TLS transport of the CLI. The server address and bundle come
+ * from the home folder (renbin setup). Timeouts: RENBIN_TIMEOUT seconds for
+ * connect and for each read or write (default 15).
+ */
+#include "net.h"
+#include "i18n.h"
+#include "opts.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static int timeout_secs(void)
+{
+        const char *s = getenv("RENBIN_TIMEOUT");
+        long v;
+
+        return s != NULL && opt_long(s, 1, 3600, &v) == 0 ? (int)v : 15;
+}
+
+/* Splits HOST:PORT (or [V6]:PORT). */
+static int split_addr(const char *addr, char *host, size_t hlen, char *port, size_t plen)
+{
+        const char *colon = strrchr(addr, ':');
+        size_t n;
+
+        if (colon == NULL || colon[1] == '\0')
+                return -1;
+        n = (size_t)(colon - addr);
+        if (addr[0] == '[' && n >= 2 && addr[n - 1] == ']') {
+                addr++;
+                n -= 2;
+        }
+        if (n == 0 || n >= hlen || strlen(colon + 1) >= plen)
+                return -1;
+        memcpy(host, addr, n);
+        host[n] = '\0';
+        snprintf(port, plen, "%s", colon + 1);
+        return 0;
+}
+
+/* Connects a TCP socket within the timeout. */
+static int tcp_connect(const char *addr, int secs, struct rb_err *e)
+{
+        char host[256], port[16];
+        struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
+        int fd = -1, err = 0;
+
+        if (split_addr(addr, host, sizeof(host), port, sizeof(port)) != 0)
+                return err_set(e, RB_INVALID, "server", _("bad server address '%s' (HOST:PORT)"),
+                               addr);
+        if ((err = getaddrinfo(host, port, &hints, &res)) != 0)
+                return err_set(e, RB_UNAVAILABLE, "server", _("cannot resolve %s: %s"), host,
+                               gai_strerror(err));
+        for (ai = res; ai != NULL; ai = ai->ai_next) {
+                struct pollfd pfd;
+                socklen_t elen = sizeof(err);
+
+                if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0)
+                        continue;
+                fcntl(fd, F_SETFL, O_NONBLOCK);
+                if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+                        break;
+                err = errno;
+                if (err == EINPROGRESS) {
+                        pfd.fd = fd;
+                        pfd.events = POLLOUT;
+                        if (poll(&pfd, 1, secs * 1000) == 1 &&
+                            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err == 0)
+                                break;
+                        if (err == EINPROGRESS)
+                                err = ETIMEDOUT;
+                }
+                close(fd);
+                fd = -1;
+        }
+        freeaddrinfo(res);
+        if (fd < 0)
+                return err_set(e, RB_UNAVAILABLE, "server", _("cannot reach server %s: %s"), addr,
+                               strerror(err ? err : ECONNREFUSED));
+        fcntl(fd, F_SETFL, 0);
+        return fd;
+}
+
+/* Sets read and write timeouts on the socket. */
+static void set_io_timeouts(int fd, int secs)
+{
+        struct timeval tv = {secs, 0};
+
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Sends Hello and keeps what the server says of us. */
+static int net_hello(struct net *n, struct rb_err *e)
+{
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Hello h = RENBIN__HELLO__INIT;
+        Renbin__Response *resp = NULL;
+
+        h.protocol_version = PROTOCOL_VERSION;
+        h.client_version = RENBIN_VERSION;
+        req.call_case = RENBIN__REQUEST__CALL_HELLO;
+        req.hello = &h;
+        if (net_call(n, &req, &resp, e) != 0) {
+                if (resp)
+                        renbin__response__free_unpacked(resp, NULL);
+                return -1;
+        }
+        if (resp->result_case != RENBIN__RESPONSE__RESULT_HELLO) {
+                renbin__response__free_unpacked(resp, NULL);
+                return err_set(e, RB_INTERNAL, NULL, _("server answered Hello with no reply"));
+        }
+        snprintf(n->who.unit, sizeof(n->who.unit), "%s", resp->hello->unit);
+        snprintf(n->who.role, sizeof(n->who.role), "%s", resp->hello->role);
+        snprintf(n->server_version, sizeof(n->server_version), "%s", resp->hello->server_version);
+        n->max_ops = resp->hello->max_ops;
+        n->max_page = resp->hello->max_page;
+        renbin__response__free_unpacked(resp, NULL);
+        return 0;
+}
+
+/* Turns a failed handshake into a message a person can act on. */
+static int handshake_error(struct net *n, const char *addr, struct rb_err *e)
+{
+        long v = SSL_get_verify_result(n->ssl);
+
+        if (v != X509_V_OK)
+                return err_set(e, RB_UNAUTHENTICATED, "server",
+                               _("server %s has a certificate this office does not trust: %s"),
+                               addr, X509_verify_cert_error_string(v));
+        return err_set(e, RB_UNAUTHENTICATED, "certificate",
+                       _("server %s refused the TLS handshake (certificate not accepted?): %s"),
+                       addr, tls_last_error());
+}
+
+int net_open(struct cli *cli, struct net *n, struct rb_err *e)
+{
+        char addr[512], ca[4096], cert[4096], key[4096];
+        struct principal srv;
+        int secs = timeout_secs();
+
+        memset(n, 0, sizeof(*n));
+        n->fd = -1;
+        n->next_id = 1;
+        frame_dec_init(&n->dec, FRAME_DEFAULT_MAX);
+        if (cli_get(cli, "server", addr, sizeof(addr)) != 0)
+                return err_set(e, RB_PRECONDITION, "server",
+                               _("no server configured: run renbin setup --server HOST:PORT "
+                                 "--bundle DIR"));
+        cli_path(cli, "ca.crt", ca, sizeof(ca));
+        cli_path(cli, "client.crt", cert, sizeof(cert));
+        cli_path(cli, "client.key", key, sizeof(key));
+        if ((n->ctx = tls_client_ctx(ca, cert, key, e)) == NULL)
+                return -1;
+        if ((n->fd = tcp_connect(addr, secs, e)) < 0)
+                goto fail;
+        set_io_timeouts(n->fd, secs);
+        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1) {
+                err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
+                goto fail;
+        }
+        if (SSL_connect(n->ssl) != 1) {
+                handshake_error(n, addr, e);
+                goto fail;
+        }
+        /* Only the server's own certificate may answer, not another office's. */
+        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0) {
+                err_set(e, RB_UNAUTHENTICATED, "server",
+                        _("%s presented a certificate that is not a renbin server's"), addr);
+                goto fail;
+        }
+        if (net_hello(n, e) != 0)
+                goto fail;
+        return 0;
+fail:
+        net_close(n);
+        return -1;
+}
+
+/* Writes all of buf through TLS. */
+static int ssl_write_all(struct net *n, const uint8_t *buf, size_t len, struct rb_err *e)
+{
+        while (len > 0) {
+                size_t w = 0;
+                if (SSL_write_ex(n->ssl, buf, len, &w) != 1)
+                        return err_set(e, RB_UNAVAILABLE, "server",
+                                       _("connection to the server lost while sending"));
+                buf += w;
+                len -= w;
+        }
+        return 0;
+}
+
+int net_send(struct net *n, Renbin__Request *req, struct rb_err *e)
+{
+        size_t len;
+        uint8_t *buf;
+        int rc;
+
+        req->id = n->next_id++;
+        if ((buf = wire_pack(&req->base, &len)) == NULL)
+                return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
+        if (len - FRAME_HEADER > FRAME_DEFAULT_MAX) {
+                free(buf);
+                return err_set(e, RB_INVALID, NULL, _("request too large (%zu bytes)"), len);
+        }
+        rc = ssl_write_all(n, buf, len, e);
+        free(buf);
+        return rc;
+}
+
+int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
+{
+        size_t used, got;
+        uint32_t len;
+        uint8_t *body;
+        int rc;
+
+        *resp = NULL;
+        for (;;) {
+                while (n->roff < n->rlen) {
+                        rc = frame_dec_feed(&n->dec, n->rbuf + n->roff, n->rlen - n->roff, &used);
+                        n->roff += used;
+                        if (rc < 0)
+                                return err_set(e, RB_INTERNAL, NULL,
+                                               _("bad frame from server: %s"), frame_strerror(rc));
+                        if (rc != FRAME_READY)
+                                continue;
+                        body = frame_dec_take(&n->dec, &len);
+                        *resp = renbin__response__unpack(NULL, len, body);
+                        free(body);
+                        if (*resp == NULL)
+                                return err_set(e, RB_INTERNAL, NULL,
+                                               _("server sent an unreadable response"));
+                        return 0;
+                }
+                n->roff = n->rlen = 0;
+                if (SSL_read_ex(n->ssl, n->rbuf, sizeof(n->rbuf), &got) != 1)
+                        return err_set(e, RB_UNAVAILABLE, "server",
+                                       _("connection to the server lost (or timed out) while "
+                                         "waiting for an answer"));
+                n->rlen = got;
+        }
+}
+
+int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struct rb_err *e)
+{
+        *resp = NULL;
+        if (net_send(n, req, e) != 0)
+                return -1;
+        for (;;) {
+                if (net_recv(n, resp, e) != 0)
+                        return -1;
+                if ((*resp)->id == req->id || (*resp)->id == 0)
+                        break;
+                renbin__response__free_unpacked(*resp, NULL);
+                *resp = NULL;
+        }
+        if ((*resp)->status != NULL && (*resp)->status->code != RENBIN__CODE__OK) {
+                wire_status_err((*resp)->status, e);
+                return -1;
+        }
+        return 0;
+}
+
+void net_close(struct net *n)
+{
+        if (n->ssl != NULL) {
+                SSL_shutdown(n->ssl);
+                SSL_free(n->ssl);
+        }
+        if (n->fd >= 0)
+                close(n->fd);
+        SSL_CTX_free(n->ctx);
+        frame_dec_free(&n->dec);
+        n->ssl = NULL;
+        n->ctx = NULL;
+        n->fd = -1;
+}

@@ -1,0 +1,42 @@
+/*
+ * net.h - the client's blocking transport: TCP connect with a deadline, TLS
+ * 1.3 with the installed bundle, Hello, then request/response calls. Requests
+ * may be sent ahead of their responses (pipelining); each carries an id.
+ */
+#ifndef RENBIN_NET_H
+#define RENBIN_NET_H
+
+#include <openssl/ssl.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "frame.h"
+#include "renbin.pb-c.h"
+#include "tls.h"
+
+struct net {
+        int fd;
+        SSL_CTX *ctx;
+        SSL *ssl;
+        uint64_t next_id;
+        struct frame_dec dec;
+        struct principal who;      /* as the server read it */
+        char server_version[32];
+        uint32_t max_ops, max_page;
+        uint8_t rbuf[16384];       /* bytes read but not yet decoded */
+        size_t roff, rlen;
+};
+
+/* Connects to the configured server and says Hello. On failure e says why;
+ * an unreachable server is UNAVAILABLE. */
+int net_open(struct cli *cli, struct net *n, struct rb_err *e);
+/* Sends one request (its id is assigned here and returned). */
+int net_send(struct net *n, Renbin__Request *req, struct rb_err *e);
+/* Receives the next response; free it with renbin__response__free_unpacked. */
+int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e);
+/* Sends req and waits for its response. A non-OK status is returned as -1 with
+ * e set from it, and *resp is still filled (caller frees). */
+int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struct rb_err *e);
+void net_close(struct net *n);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * out.c - output helpers shared by the commands.
+ */
+#include "out.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int out_json(json_t *j)
+{
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(j);
+        return 0;
+}
+
+void out_say(const struct cli *cli, const char *fmt, ...)
+{
+        va_list ap;
+
+        if (cli->quiet)
+                return;
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+}

@@ -1,0 +1,27 @@
+/*
+ * arena.h - a bump allocator that lives as long as one request or one command.
+ * Responses are built in an arena and freed in one call after packing.
+ */
+#ifndef RENBIN_ARENA_H
+#define RENBIN_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+        struct arena_block *head;
+};
+
+#define ARENA_INIT {NULL}
+
+/* Zeroed memory for n bytes; aborts on exhaustion (like xmalloc). */
+void *arena_alloc(struct arena *a, size_t n);
+/* Zeroed array of n elements of size sz, overflow-checked. */
+void *arena_calloc(struct arena *a, size_t n, size_t sz);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Frees every block. The arena can be used again afterwards. */
+void arena_free(struct arena *a);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * db.c - SQLite helpers. Every failure carries SQLite's message and the code
+ * INTERNAL, except a full disk (RESOURCE_EXHAUSTED) and a busy database.
+ */
+#include "db.h"
+#include "i18n.h"
+
+#include <stdio.h>
+
+/* Maps SQLite's error to a status and fills e. */
+static int db_fail(sqlite3 *db, struct rb_err *e, const char *what)
+{
+        int rc = sqlite3_errcode(db);
+        int code = rc == SQLITE_FULL ? RB_EXHAUSTED : rc == SQLITE_BUSY ? RB_UNAVAILABLE
+                                                                        : RB_INTERNAL;
+        return err_set(e, code, NULL, _("database error (%s): %s"), what, sqlite3_errmsg(db));
+}
+
+sqlite3 *db_open(const char *path, int create, struct rb_err *e)
+{
+        sqlite3 *db = NULL;
+        int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                    SQLITE_OPEN_NOMUTEX;
+
+        if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+                err_set(e, RB_PRECONDITION, "database", _("cannot open database %s: %s"), path,
+                        db ? sqlite3_errmsg(db) : "out of memory");
+                sqlite3_close(db);
+                return NULL;
+        }
+        sqlite3_busy_timeout(db, 5000);
+        if (db_exec(db,
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+                    e) != 0) {
+                sqlite3_close(db);
+                return NULL;
+        }
+        return db;
+}
+
+int db_exec(sqlite3 *db, const char *sql, struct rb_err *e)
+{
+        char *msg = NULL;
+
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+                err_set(e, sqlite3_errcode(db) == SQLITE_FULL ? RB_EXHAUSTED : RB_INTERNAL, NULL,
+                        _("database error: %s"), msg ? msg : sqlite3_errmsg(db));
+                sqlite3_free(msg);
+                return -1;
+        }
+        return 0;
+}
+
+int db_migrate(sqlite3 *db, const char *const *migrations, int n, struct rb_err *e)
+{
+        int have = (int)db_int(db, "PRAGMA user_version", NULL, 0);
+        char pragma[64];
+
+        if (have > n)
+                return err_set(e, RB_PRECONDITION, "database",
+                               _("database schema %d is newer than this program (%d)"), have, n);
+        for (int v = have; v < n; v++) {
+                if (db_begin(db, e) != 0)
+                        return -1;
+                snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
+                if (db_exec(db, migrations[v], e) != 0 || db_exec(db, pragma, e) != 0) {
+                        db_rollback(db);
+                        return -1;
+                }
+                if (db_commit(db, e) != 0)
+                        return -1;
+        }
+        return 0;
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, struct rb_err *e)
+{
+        sqlite3_stmt *st = NULL;
+
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+                db_fail(db, e, "prepare");
+                return NULL;
+        }
+        return st;
+}
+
+int db_begin(sqlite3 *db, struct rb_err *e)
+{
+        return db_exec(db, "BEGIN IMMEDIATE", e);
+}
+
+int db_commit(sqlite3 *db, struct rb_err *e)
+{
+        if (db_exec(db, "COMMIT", e) != 0) {
+                db_rollback(db);
+                return -1;
+        }
+        return 0;
+}
+
+void db_rollback(sqlite3 *db)
+{
+        if (!sqlite3_get_autocommit(db))
+                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+        return s == NULL ? sqlite3_bind_null(st, i) : sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+        const unsigned char *s = sqlite3_column_text(st, i);
+        return s ? (const char *)s : "";
+}
+
+long long db_int(sqlite3 *db, const char *sql, const char *arg, long long def)
+{
+        sqlite3_stmt *st = NULL;
+        long long v = def;
+
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+                return def;
+        if (arg != NULL)
+                sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW)
+                v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return v;
+}

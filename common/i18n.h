@@ -1,0 +1,16 @@
+/*
+ * i18n.h - gettext for every user-facing message. The catalogs live in po/;
+ * LANG=id_ID.UTF-8 selects Indonesian.
+ */
+#ifndef RENBIN_I18N_H
+#define RENBIN_I18N_H
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* Sets the locale from the environment and binds the "renbin" domain. */
+void i18n_init(void);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * tls.h - OpenSSL contexts for both ends of the renbin protocol: TLS 1.3 only,
+ * mutual authentication against the district CA, ALPN "renbin/1". The
+ * principal (unit code and role) is read from the peer certificate's subject:
+ * CN is the unit code, OU the role.
+ */
+#ifndef RENBIN_TLS_H
+#define RENBIN_TLS_H
+
+#include <openssl/ssl.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define TLS_ALPN "renbin/1"
+
+struct principal {
+        char unit[64];
+        char role[16];    /* hr | unit | auditor | server */
+        char serial[64];  /* certificate serial, hex */
+};
+
+/* Server context: requires and verifies a client certificate. NULL and e on failure. */
+SSL_CTX *tls_server_ctx(const char *ca, const char *cert, const char *key, struct rb_err *e);
+/* Client context: presents cert/key and verifies the server against ca. */
+SSL_CTX *tls_client_ctx(const char *ca, const char *cert, const char *key, struct rb_err *e);
+/* Refuses (returns -1 with e) a private key file that group or others can read. */
+int tls_key_private(const char *path, struct rb_err *e);
+/* Reads the principal from the verified peer certificate. 0, or -1 if absent or malformed. */
+int tls_peer_principal(SSL *ssl, struct principal *p);
+/* Reads the principal from a certificate file. */
+int tls_cert_principal(const char *path, struct principal *p, struct rb_err *e);
+/* The first queued OpenSSL error as text, for messages. */
+const char *tls_last_error(void);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * wire.h - packing protocol messages into frames, and small helpers for the
+ * generated protobuf-c types that both sides use.
+ */
+#ifndef RENBIN_WIRE_H
+#define RENBIN_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+#include "renbin.pb-c.h"
+
+#define PROTOCOL_VERSION 1
+
+/* Packs m after a frame header into a malloc'd buffer of *len bytes. */
+uint8_t *wire_pack(const ProtobufCMessage *m, size_t *len);
+/* A Status built in arena a from e (OK when e is NULL). */
+Renbin__Status *wire_status(struct arena *a, const struct rb_err *e);
+/* Copies a Status into e. */
+void wire_status_err(const Renbin__Status *s, struct rb_err *e);
+/* The value of a named field, or NULL when absent. */
+const char *wire_field(Renbin__Field *const *f, size_t n, const char *name);
+/* Appends a name/value pair (value may be NULL: nothing is added). */
+void wire_field_add(struct arena *a, Renbin__Field ***f, size_t *n, size_t *cap, const char *name,
+                    const char *value);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * ca.h - the district certificate authority kept in the data folder:
+ * `renbind init` creates it and the server certificate, `renbind cert issue`
+ * makes a bundle (key, certificate, CA) for an office or an HR/auditor seat.
+ */
+#ifndef RENBIN_CA_H
+#define RENBIN_CA_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+
+#define CA_CERT "ca.crt"
+#define CA_KEY "ca.key"
+#define SERVER_CERT "server.crt"
+#define SERVER_KEY "server.key"
+#define BUNDLE_CERT "client.crt"
+#define BUNDLE_KEY "client.key"
+#define BUNDLE_CA "ca.crt"
+
+/* Creates the CA and the server certificate (for the names in hosts,
+ * comma-separated DNS names or IP addresses) in data. */
+int ca_init(const char *data, const char *hosts, struct rb_err *e);
+/* Issues a client certificate for unit/role into the folder out and records it
+ * in db. The serial is written to serial_out (hex). */
+int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, int days,
+             const char *out, char serial_out[64], struct rb_err *e);
+
+#endif

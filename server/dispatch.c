@@ -1,0 +1,96 @@
+/*
+ * dispatch.c - request -> handler. The table below is the whole list of calls:
+ * adding a call is one handler and one line here. The role check happens here,
+ * for every call, before the handler runs.
+ */
+#include "dispatch.h"
+#include "conn.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+#include "server.h"
+#include "wire.h"
+
+#include <string.h>
+
+static const struct call_def calls[] = {
+    {RENBIN__REQUEST__CALL_HELLO, "Hello", ROLE_ANY, h_hello},
+    {RENBIN__REQUEST__CALL_PING, "Ping", ROLE_ANY, h_ping},
+};
+
+unsigned role_bit(const char *role)
+{
+        if (strcmp(role, "hr") == 0)
+                return ROLE_HR;
+        if (strcmp(role, "unit") == 0)
+                return ROLE_UNIT;
+        if (strcmp(role, "auditor") == 0)
+                return ROLE_AUDITOR;
+        return 0;
+}
+
+/* The table entry for a call case, or NULL. */
+static const struct call_def *call_find(int call_case)
+{
+        for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+                if (calls[i].call_case == call_case)
+                        return &calls[i];
+        return NULL;
+}
+
+/* Runs one decoded request through the checks and its handler into resp. */
+static void dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
+                          Renbin__Response *resp, int *hello_done)
+{
+        const struct call_def *def = call_find(req->call_case);
+        struct rb_err e;
+
+        err_clear(&e);
+        if (def == NULL) {
+                err_set(&e, RB_UNIMPLEMENTED, "call", _("unknown call %d"), (int)req->call_case);
+        } else if (!*hello_done && def->call_case != RENBIN__REQUEST__CALL_HELLO) {
+                err_set(&e, RB_PRECONDITION, "call", _("the first call must be Hello"));
+        } else if ((def->roles & cx->role) == 0) {
+                err_set(&e, RB_DENIED, "role", _("role %s may not call %s"), cx->who->role,
+                        def->name);
+        } else if (def->fn(cx, req, resp, &e) == 0) {
+                if (def->call_case == RENBIN__REQUEST__CALL_HELLO)
+                        *hello_done = 1;
+                resp->status = wire_status(cx->arena, NULL);
+                return;
+        }
+        resp->result_case = RENBIN__RESPONSE__RESULT__NOT_SET;
+        resp->status = wire_status(cx->arena, &e);
+        if (e.code == RB_INTERNAL)
+                log_err("unit=%s call=%s: %s", cx->who->unit, def ? def->name : "?", e.msg);
+}
+
+int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size_t len,
+                   int *hello_done)
+{
+        Renbin__Request *req = renbin__request__unpack(NULL, len, body);
+        Renbin__Response resp = RENBIN__RESPONSE__INIT;
+        struct arena arena = ARENA_INIT;
+        struct call_ctx cx = {
+            .srv = srv,
+            .conn = c,
+            .who = conn_principal(c),
+            .role = role_bit(conn_principal(c)->role),
+            .arena = &arena,
+        };
+
+        if (req == NULL) {
+                struct rb_err e;
+                err_set(&e, RB_INVALID, "frame", _("frame is not a renbin Request"));
+                resp.status = wire_status(&arena, &e);
+                conn_send(c, &resp);
+                arena_free(&arena);
+                return -1;
+        }
+        resp.id = req->id;
+        dispatch_call(&cx, req, &resp, hello_done);
+        conn_send(c, &resp);
+        renbin__request__free_unpacked(req, NULL);
+        arena_free(&arena);
+        return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * h_session.c - the session calls: Hello (first call: versions, principal and
+ * limits) and Ping (echo, for liveness and round-trip measurement).
+ */
+#include "handlers.h"
+#include "i18n.h"
+#include "server.h"
+#include "wire.h"
+
+#include <time.h>
+
+int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+            struct rb_err *e)
+{
+        const Renbin__Hello *h = req->hello;
+        Renbin__HelloReply *r;
+
+        if (h->protocol_version != PROTOCOL_VERSION)
+                return err_set(e, RB_PRECONDITION, "protocol_version",
+                               _("protocol version %u is not supported (server speaks %u)"),
+                               h->protocol_version, PROTOCOL_VERSION);
+        r = arena_alloc(cx->arena, sizeof(*r));
+        renbin__hello_reply__init(r);
+        r->protocol_version = PROTOCOL_VERSION;
+        r->server_version = RENBIN_VERSION;
+        r->unit = (char *)cx->who->unit;
+        r->role = (char *)cx->who->role;
+        r->max_frame = cx->srv->lim.max_frame;
+        r->max_ops = cx->srv->lim.max_ops;
+        r->max_page = cx->srv->lim.max_page;
+        r->server_time = (int64_t)time(NULL);
+        resp->result_case = RENBIN__RESPONSE__RESULT_HELLO;
+        resp->hello = r;
+        return 0;
+}
+
+int h_ping(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+           struct rb_err *e)
+{
+        Renbin__Pong *p = arena_alloc(cx->arena, sizeof(*p));
+
+        (void)e;
+        renbin__pong__init(p);
+        p->payload = req->ping->payload;
+        resp->result_case = RENBIN__RESPONSE__RESULT_PONG;
+        resp->pong = p;
+        return 0;
+}

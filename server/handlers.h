@@ -1,0 +1,16 @@
+/*
+ * handlers.h - every call handler, one group per file (h_*.c), named in the
+ * dispatch table of dispatch.c.
+ */
+#ifndef RENBIN_HANDLERS_H
+#define RENBIN_HANDLERS_H
+
+#include "dispatch.h"
+
+/* h_session.c */
+int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+            struct rb_err *e);
+int h_ping(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+           struct rb_err *e);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * main.c - renbind, the central server of renbin: the command table of its
+ * administrative commands (init, cert, serve) and their option parsing.
+ */
+#include "ca.h"
+#include "db.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "log.h"
+#include "opts.h"
+#include "server.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct admin_cmd {
+        const char *name;
+        const char *summary;
+        int (*fn)(int argc, char **argv);
+};
+
+static int cmd_init(int argc, char **argv);
+static int cmd_cert(int argc, char **argv);
+
+static const struct admin_cmd admin_cmds[] = {
+    {"init", N_("create a data folder: database, CA and server certificate"), cmd_init},
+    {"cert", N_("issue, list or revoke client certificates"), cmd_cert},
+    {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
+};
+
+static void usage(FILE *f)
+{
+        fputs(_("Usage: renbind COMMAND [options]   (renbind COMMAND --help for more)\n"
+                "The renbin server, run by central HR.\n\nCommands:\n"),
+              f);
+        for (size_t i = 0; i < sizeof(admin_cmds) / sizeof(admin_cmds[0]); i++)
+                fprintf(f, "  %-8s %s\n", admin_cmds[i].name, _(admin_cmds[i].summary));
+        fputs(_("\nExit status: 0 ok, 1 failure, 2 usage, 3 bad input, 4 not found,\n"
+                "5 refused by a rule, 6 not allowed, 7 unreachable (docs/exit-codes.md).\n"),
+              f);
+}
+
+static const char init_help[] = N_(
+    "Usage: renbind init --data DIR [--hosts NAME,...]\n"
+    "Create DIR with the database, a CA (ECDSA P-256) and the server certificate.\n"
+    "\n"
+    "  --data DIR        the data folder to create (must not hold a database yet)\n"
+    "  --hosts LIST      extra DNS names or IP addresses for the server certificate\n"
+    "                    (localhost and 127.0.0.1 are always included)\n");
+
+static int cmd_init(int argc, char **argv)
+{
+        static const struct option longopts[] = {
+            {"data", required_argument, NULL, 'd'},
+            {"hosts", required_argument, NULL, 'n'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        const char *data = NULL, *hosts = NULL;
+        char path[4096];
+        struct rb_err e;
+        sqlite3 *db;
+        int ch;
+
+        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                if (ch == 'd')
+                        data = optarg;
+                else if (ch == 'n')
+                        hosts = optarg;
+                else if (ch == 'h')
+                        return fputs(_(init_help), stdout), EXIT_OK;
+                else
+                        return fputs(_(init_help), stderr), EXIT_USAGE;
+        }
+        if (data == NULL)
+                return opt_missing("init", "--data");
+        fs_join(path, sizeof(path), data, STORE_FILE);
+        if (fs_exists(path))
+                return opt_fail(EXIT_REFUSED, _("%s already holds a renbin database"), data);
+        if (fs_mkdirs(data, 0700, &e) != 0 || ca_init(data, hosts, &e) != 0 ||
+            (db = store_open(data, 1, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        sqlite3_close(db);
+        printf(_("initialised %s: database, CA and server certificate\n"), data);
+        return EXIT_OK;
+}
+
+static const char cert_help[] = N_(
+    "Usage: renbind cert issue --data DIR --unit CODE --role hr|unit|auditor --out DIR [--days N]\n"
+    "       renbind cert list --data DIR\n"
+    "       renbind cert revoke --data DIR --serial HEX\n"
+    "Issue a certificate bundle (client.key, client.crt, ca.crt) for an office or a\n"
+    "seat, list the certificates issued, or revoke one. The bundle goes to the\n"
+    "office, where `renbin setup --bundle DIR` installs it.\n");
+
+/* `cert issue` */
+static int cert_issue(const char *data, const char *unit, const char *role, const char *out,
+                      int days)
+{
+        char serial[64];
+        struct rb_err e;
+        sqlite3 *db;
+        int rc;
+
+        if (unit == NULL || role == NULL || out == NULL)
+                return opt_missing("cert issue", unit == NULL   ? "--unit"
+                                                 : role == NULL ? "--role"
+                                                                : "--out");
+        if (strcmp(role, "hr") && strcmp(role, "unit") && strcmp(role, "auditor"))
+                return opt_fail(EXIT_USAGE, _("--role must be hr, unit or auditor, not '%s'"),
+                                role);
+        if (unit[0] == '\0' || strlen(unit) > 32 || strspn(unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                 "0123456789-_") != strlen(unit))
+                return opt_fail(EXIT_INVALID,
+                                _("--unit '%s': use 1-32 capital letters, digits, - or _"), unit);
+        if ((db = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        rc = ca_issue(data, db, unit, role, days, out, serial, &e);
+        sqlite3_close(db);
+        if (rc != 0)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        printf(_("issued %s certificate for %s (serial %s) into %s\n"), role, unit, serial, out);
+        return EXIT_OK;
+}
+
+/* `cert list` */
+static int cert_list(const char *data)
+{
+        struct rb_err e;
+        sqlite3 *db = store_open(data, 0, &e);
+        sqlite3_stmt *st;
+
+        if (db == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        st = db_prepare(db,
+                        "SELECT serial, unit, role, date(issued_at,'unixepoch'),"
+                        " date(expires_at,'unixepoch'), coalesce(date(revoked_at,'unixepoch'),'')"
+                        " FROM certs ORDER BY issued_at, unit",
+                        &e);
+        if (st == NULL) {
+                sqlite3_close(db);
+                return opt_fail(EXIT_FAIL, "%s", e.msg);
+        }
+        printf("%-34s %-12s %-8s %-10s %-10s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED", "EXPIRES",
+               "REVOKED");
+        while (sqlite3_step(st) == SQLITE_ROW)
+                printf("%-34s %-12s %-8s %-10s %-10s %s\n", db_col_text(st, 0),
+                       db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+                       db_col_text(st, 4), db_col_text(st, 5));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return EXIT_OK;
+}
+
+/* `cert revoke` */
+static int cert_revoke(const char *data, const char *serial)
+{
+        struct rb_err e;
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        int changed;
+
+        if (serial == NULL)
+                return opt_missing("cert revoke", "--serial");
+        if ((db = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        st = db_prepare(db,
+                        "UPDATE certs SET revoked_at = unixepoch()"
+                        " WHERE upper(serial) = upper(?1) AND revoked_at IS NULL",
+                        &e);
+        if (st == NULL) {
+                sqlite3_close(db);
+                return opt_fail(EXIT_FAIL, "%s", e.msg);
+        }
+        db_bind_text(st, 1, serial);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+        changed = sqlite3_changes(db);
+        sqlite3_close(db);
+        if (changed == 0)
+                return opt_fail(EXIT_NOT_FOUND, _("no unrevoked certificate with serial %s"),
+                                serial);
+        printf(_("revoked %s; its connections are refused from now on\n"), serial);
+        return EXIT_OK;
+}
+
+static int cmd_cert(int argc, char **argv)
+{
+        static const struct option longopts[] = {
+            {"data", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
+            {"role", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
+            {"days", required_argument, NULL, 'D'}, {"serial", required_argument, NULL, 's'},
+            {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        };
+        const char *data = NULL, *unit = NULL, *role = NULL, *out = NULL, *serial = NULL;
+        const char *verb = argc > 1 ? argv[1] : "";
+        long days = 730;
+        int ch;
+
+        if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0)
+                return fputs(_(cert_help), stdout), EXIT_OK;
+        optind = 2;
+        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                switch (ch) {
+                case 'd': data = optarg; break;
+                case 'u': unit = optarg; break;
+                case 'r': role = optarg; break;
+                case 'o': out = optarg; break;
+                case 's': serial = optarg; break;
+                case 'D':
+                        if (opt_long(optarg, 1, 3650, &days) != 0)
+                                return opt_bad(longopts, ch, optarg);
+                        break;
+                case 'h': return fputs(_(cert_help), stdout), EXIT_OK;
+                default: return fputs(_(cert_help), stderr), EXIT_USAGE;
+                }
+        }
+        if (data == NULL)
+                return opt_missing("cert", "--data");
+        if (strcmp(verb, "issue") == 0)
+                return cert_issue(data, unit, role, out, (int)days);
+        if (strcmp(verb, "list") == 0)
+                return cert_list(data);
+        if (strcmp(verb, "revoke") == 0)
+                return cert_revoke(data, serial);
+        fputs(_(cert_help), stderr);
+        return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+        i18n_init();
+        log_set_prog("renbind");
+        opt_set_prog("renbind");
+        umask(077);
+        if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+                usage(argc < 2 ? stderr : stdout);
+                return argc < 2 ? EXIT_USAGE : EXIT_OK;
+        }
+        if (strcmp(argv[1], "--version") == 0)
+                return printf("renbind %s\n", RENBIN_VERSION), EXIT_OK;
+        for (size_t i = 0; i < sizeof(admin_cmds) / sizeof(admin_cmds[0]); i++)
+                if (strcmp(argv[1], admin_cmds[i].name) == 0)
+                        return admin_cmds[i].fn(argc - 1, argv + 1);
+        usage(stderr);
+        return opt_fail(EXIT_USAGE, _("unknown command '%s'"), argv[1]);
+}

@@ -1,0 +1,43 @@
+/*
+ * server.h - the running renbind: its event base, listener, TLS context,
+ * database and limits. Passed explicitly to every layer below it.
+ */
+#ifndef RENBIN_SERVER_H
+#define RENBIN_SERVER_H
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <openssl/ssl.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+struct conn;
+
+struct server_limits {
+        unsigned max_conns;
+        uint32_t max_frame;
+        unsigned max_ops;      /* ops per Push */
+        unsigned max_page;     /* changes per Pull */
+        struct timeval handshake;
+        struct timeval idle;
+        struct timeval frame;  /* a frame must arrive whole within this */
+};
+
+struct server {
+        struct event_base *base;
+        struct evconnlistener *listener;
+        struct event *sig_int, *sig_term, *accept_retry;
+        SSL_CTX *ssl_ctx;
+        sqlite3 *db;
+        const char *data;          /* data folder */
+        struct server_limits lim;
+        unsigned nconns;
+        struct conn *conns;        /* open connections, for shutdown */
+        uint64_t conn_seq;         /* numbers connections in logs */
+};
+
+/* Runs `renbind serve`: parses its options, serves until SIGINT/SIGTERM. */
+int serve_main(int argc, char **argv);
+
+#endif
