@@ -1,0 +1,389 @@
+/*
+ * csvin.c - CSV import and export (renbin import / export, --csv output)
+ * through libcsv. A file is read whole, checked to be UTF-8 text, and fed to
+ * libcsv one line at a time so that each row knows the line it started on:
+ * a row ends on the line being fed, and the line breaks inside its quoted
+ * cells say how many lines back it began. A line break is "\n", "\r\n" or a
+ * lone "\r", the same in the file and inside cells.
+ *
+ * Rows whose cells are all empty (",,,", Excel's padding) count as blank and
+ * are skipped like empty lines. Every cell is trimmed of surrounding spaces
+ * and tabs, quoted or not. The header row is the first non-blank row; a name
+ * may not appear twice in it (case-insensitively).
+ */
+#include "csvin.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "validate.h"
+
+#include <csv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* What the libcsv callbacks build: the row in progress and the table. */
+struct reader {
+        struct csv_table *t;
+        char **cells; /* the row in progress */
+        size_t n, cap;
+        long line; /* line of the chunk libcsv is parsing */
+        size_t rows_cap;
+        int oom;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem);
+static size_t line_end(const char *buf, size_t len, size_t pos);
+static long count_breaks(const char *s, size_t n);
+static void free_cells(char **cells, size_t n);
+static void field_cb(void *field, size_t len, void *data);
+static void row_cb(int c, void *data);
+static int keep_row(struct reader *r);
+static int check_text(const char *path, char *buf, size_t len, struct rb_err *e);
+static int check_header(const char *path, const struct csv_table *t, struct rb_err *e);
+static int parse(const char *path, const char *buf, size_t len, struct reader *r, struct rb_err *e);
+static int needs_quotes(const char *s);
+
+/* Makes room for need elements in *arr, doubling; -1 on overflow or no memory. */
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+        size_t ncap = *cap ? *cap : 8;
+        void *p;
+
+        if (need <= *cap)
+                return 0;
+        while (ncap < need) {
+                if (ncap > SIZE_MAX / 2)
+                        return -1;
+                ncap *= 2;
+        }
+        if (ncap > SIZE_MAX / elem || (p = realloc(*arr, ncap * elem)) == NULL)
+                return -1;
+        *arr = p;
+        *cap = ncap;
+        return 0;
+}
+
+/* Index just after the line that starts at pos, its line break included. */
+static size_t line_end(const char *buf, size_t len, size_t pos)
+{
+        while (pos < len) {
+                if (buf[pos] == '\n')
+                        return pos + 1;
+                if (buf[pos] == '\r')
+                        return pos + 1 < len && buf[pos + 1] == '\n' ? pos + 2 : pos + 1;
+                pos++;
+        }
+        return len;
+}
+
+/* Line breaks in s[0..n): "\n", or "\r" not followed by "\n". */
+static long count_breaks(const char *s, size_t n)
+{
+        long k = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+                        k++;
+        return k;
+}
+
+/* Frees n cells and their array. */
+static void free_cells(char **cells, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(cells[i]);
+        free(cells);
+}
+
+/* libcsv's end-of-field callback: appends a trimmed copy to the row in progress. */
+static void field_cb(void *field, size_t len, void *data)
+{
+        struct reader *r = data;
+        const char *s = field != NULL ? field : "";
+        char *c;
+
+        if (r->oom)
+                return;
+        while (len > 0 && (*s == ' ' || *s == '\t')) {
+                s++;
+                len--;
+        }
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+                len--;
+        if (grow((void **)&r->cells, &r->cap, r->n + 1, sizeof(char *)) != 0 ||
+            (c = malloc(len + 1)) == NULL) {
+                r->oom = 1;
+                return;
+        }
+        memcpy(c, s, len);
+        c[len] = '\0';
+        r->cells[r->n++] = c;
+}
+
+/* libcsv's end-of-row callback: the row becomes the header or a data row,
+ * unless it is blank. */
+static void row_cb(int c, void *data)
+{
+        struct reader *r = data;
+
+        (void)c;
+        if (!r->oom && keep_row(r) != 0)
+                r->oom = 1;
+        if (r->cells != NULL)
+                free_cells(r->cells, r->n);
+        r->cells = NULL;
+        r->n = r->cap = 0;
+}
+
+/* Moves the row in progress into the table (taking its cells) unless every
+ * cell is empty; -1 if out of memory. */
+static int keep_row(struct reader *r)
+{
+        struct csv_table *t = r->t;
+        struct csv_row *row;
+        long breaks = 0;
+        size_t i;
+
+        for (i = 0; i < r->n && r->cells[i][0] == '\0'; i++)
+                ;
+        if (i == r->n)
+                return 0;
+        if (t->header == NULL) {
+                t->header = r->cells;
+                t->ncols = r->n;
+                r->cells = NULL;
+                return 0;
+        }
+        if (grow((void **)&t->rows, &r->rows_cap, t->nrows + 1, sizeof(*t->rows)) != 0)
+                return -1;
+        for (i = 0; i < r->n; i++)
+                breaks += count_breaks(r->cells[i], strlen(r->cells[i]));
+        row = &t->rows[t->nrows++];
+        row->line = r->line - breaks;
+        row->n = r->n;
+        row->cells = r->cells;
+        r->cells = NULL;
+        return 0;
+}
+
+/* Refuses NUL bytes and invalid UTF-8, naming the first bad line. buf must
+ * have a NUL at buf[len]; it is changed and restored line by line. */
+static int check_text(const char *path, char *buf, size_t len, struct rb_err *e)
+{
+        const char *nul = memchr(buf, '\0', len);
+        size_t pos = 0, end;
+        long line = 1;
+        char save;
+        int ok;
+
+        if (nul != NULL)
+                return err_set(e, RB_INVALID, "file", _("%s, line %ld: holds a NUL byte, not text"),
+                               path, 1 + count_breaks(buf, (size_t)(nul - buf)));
+        while (pos < len) {
+                end = line_end(buf, len, pos);
+                /* No UTF-8 sequence spans a line break: CR and LF are never continuation bytes. */
+                save = buf[end];
+                buf[end] = '\0';
+                ok = utf8_valid(buf + pos);
+                buf[end] = save;
+                if (!ok)
+                        return err_set(e, RB_INVALID, "file",
+                                       _("%s, line %ld: not valid UTF-8 (save the file as UTF-8)"),
+                                       path, line);
+                pos = end;
+                line++;
+        }
+        return 0;
+}
+
+/* Refuses a header that names a column twice. */
+static int check_header(const char *path, const struct csv_table *t, struct rb_err *e)
+{
+        for (size_t i = 0; i < t->ncols; i++) {
+                if (t->header[i][0] == '\0')
+                        continue;
+                for (size_t j = 0; j < i; j++)
+                        if (strcasecmp(t->header[i], t->header[j]) == 0)
+                                return err_set(e, RB_INVALID, t->header[i],
+                                               _("%s: column '%s' appears twice in the header"),
+                                               path, t->header[i]);
+        }
+        return 0;
+}
+
+/* Feeds buf to libcsv a line at a time, building r->t. */
+static int parse(const char *path, const char *buf, size_t len, struct reader *r, struct rb_err *e)
+{
+        struct csv_parser p;
+        size_t pos = 0, end, done;
+        long breaks;
+        int rc = -1;
+
+        if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+                return err_set(e, RB_EXHAUSTED, "file", _("out of memory"));
+        r->line = 1;
+        while (pos < len) {
+                end = line_end(buf, len, pos);
+                done = csv_parse(&p, buf + pos, end - pos, field_cb, row_cb, r);
+                if (r->oom || csv_error(&p) == CSV_ENOMEM || csv_error(&p) == CSV_ETOOBIG) {
+                        err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
+                        goto out;
+                }
+                if (done != end - pos) {
+                        err_set(e, RB_INVALID, "file",
+                                _("%s, line %ld: bad quoting (a quote inside a cell must be "
+                                  "doubled, and a quoted cell must end at its closing quote)"),
+                                path, r->line);
+                        goto out;
+                }
+                if (buf[end - 1] == '\n' || buf[end - 1] == '\r')
+                        r->line++;
+                pos = end;
+        }
+        if (csv_fini(&p, field_cb, row_cb, r) != 0) {
+                /* Only an unclosed quote fails here: find the line its row began on. */
+                breaks = count_breaks((const char *)p.entry_buf, p.entry_pos);
+                for (size_t i = 0; i < r->n; i++)
+                        breaks += count_breaks(r->cells[i], strlen(r->cells[i]));
+                err_set(e, RB_INVALID, "file",
+                        _("%s, line %ld: bad quoting (a quoted cell is never closed)"), path,
+                        r->line - breaks);
+                goto out;
+        }
+        if (r->oom) {
+                err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
+                goto out;
+        }
+        rc = 0;
+out:
+        csv_free(&p);
+        return rc;
+}
+
+/* Reads a whole CSV file into t; on failure t is left empty. */
+int csvin_read(const char *path, struct csv_table *t, struct rb_err *e)
+{
+        struct reader r = {.t = t};
+        size_t len, skip = 0;
+        char *buf;
+        int rc = -1;
+
+        memset(t, 0, sizeof(*t));
+        if ((buf = fs_read(path, &len, e)) == NULL)
+                return -1;
+        if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+                skip = 3;
+        if (check_text(path, buf + skip, len - skip, e) != 0)
+                goto out;
+        if (parse(path, buf + skip, len - skip, &r, e) != 0)
+                goto out;
+        if (t->header == NULL) {
+                err_set(e, RB_INVALID, "file", _("%s: the file is empty (no header row)"), path);
+                goto out;
+        }
+        if (check_header(path, t, e) != 0)
+                goto out;
+        rc = 0;
+out:
+        if (r.cells != NULL)
+                free_cells(r.cells, r.n);
+        if (rc != 0)
+                csvin_free(t);
+        free(buf);
+        return rc;
+}
+
+/* Index of the header column called name, ignoring case; -1 if none. */
+int csvin_col(const struct csv_table *t, const char *name)
+{
+        if (name == NULL || *name == '\0')
+                return -1;
+        for (size_t i = 0; i < t->ncols; i++)
+                if (strcasecmp(t->header[i], name) == 0)
+                        return (int)i;
+        return -1;
+}
+
+/* Checks the header has every column of cols; the error names the first missing. */
+int csvin_require(const struct csv_table *t, const char *const *cols, struct rb_err *e)
+{
+        char have[256];
+        size_t o = 0;
+        int n;
+
+        for (size_t i = 0; cols[i] != NULL; i++) {
+                if (csvin_col(t, cols[i]) >= 0)
+                        continue;
+                have[0] = '\0';
+                for (size_t j = 0; j < t->ncols && o < sizeof(have); j++) {
+                        n = snprintf(have + o, sizeof(have) - o, "%s%s", j ? ", " : "",
+                                     t->header[j]);
+                        if (n < 0)
+                                break;
+                        o += (size_t)n;
+                }
+                return err_set(e, RB_INVALID, cols[i],
+                               _("missing column '%s' (the header has: %s)"), cols[i], have);
+        }
+        return 0;
+}
+
+/* The cell at col of r, "" when the row is short or col is -1. */
+const char *csvin_cell(const struct csv_row *r, int col)
+{
+        if (col < 0 || (size_t)col >= r->n)
+                return "";
+        return r->cells[col];
+}
+
+/* Frees everything t holds and zeroes it. */
+void csvin_free(struct csv_table *t)
+{
+        if (t->header != NULL)
+                free_cells(t->header, t->ncols);
+        for (size_t i = 0; i < t->nrows; i++)
+                free_cells(t->rows[i].cells, t->rows[i].n);
+        free(t->rows);
+        memset(t, 0, sizeof(*t));
+}
+
+/* True if s must be quoted: a comma, quote or line break inside, or a space
+ * or tab at either end that a reader would trim. */
+static int needs_quotes(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0)
+                return 0;
+        if (strpbrk(s, ",\"\r\n") != NULL)
+                return 1;
+        return s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
+}
+
+/* Writes one row (RFC 4180 quoting, quotes doubled) ending in "\n"; -1 on a write error. */
+int csvout_row(FILE *f, const char *const *cells, size_t n)
+{
+        const char *s;
+
+        for (size_t i = 0; i < n; i++) {
+                s = cells[i] != NULL ? cells[i] : "";
+                if (i > 0 && fputc(',', f) == EOF)
+                        return -1;
+                if (!needs_quotes(s)) {
+                        if (fputs(s, f) == EOF)
+                                return -1;
+                        continue;
+                }
+                if (fputc('"', f) == EOF)
+                        return -1;
+                for (; *s != '\0'; s++)
+                        if ((*s == '"' && fputc('"', f) == EOF) || fputc(*s, f) == EOF)
+                                return -1;
+                if (fputc('"', f) == EOF)
+                        return -1;
+        }
+        if (fputc('\n', f) == EOF)
+                return -1;
+        return 0;
+}
