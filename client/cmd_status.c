@@ -1,19 +1,104 @@
 /*
  * cmd_status.c - `renbin status`: who this office is, whether the server can
- * be reached and what it says of us. Works offline: it then says so.
+ * be reached, what waits in the outbox, what the server rejected and why, and
+ * when the last sync was. Works offline: it then says so.
  */
 #include "cmds.h"
+#include "db.h"
 #include "i18n.h"
 #include "net.h"
 #include "opts.h"
 #include "out.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static const char SQL_REJECTED[] =
+    "SELECT label, code, message, field, answered_at FROM outbox WHERE state = 'rejected'"
+    " ORDER BY n DESC LIMIT 50";
+static const char SQL_PENDING[] =
+    "SELECT label, created_at FROM outbox WHERE state = 'pending' ORDER BY n LIMIT 50";
+
+/* A unix time as local "YYYY-MM-DD HH:MM", or "never". */
+static const char *when(long long t, char *buf, size_t len)
+{
+        struct tm tm;
+        time_t tt = (time_t)t;
+
+        if (t <= 0)
+                return _("never");
+        localtime_r(&tt, &tm);
+        strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+        return buf;
+}
+
+/* The outbox part of the status: counts and lists. */
+static json_t *outbox_status(sqlite3 *db)
+{
+        json_t *rej = json_array(), *pend = json_array();
+        sqlite3_stmt *st;
+        char buf[32];
+
+        if ((st = db_stmt(db, SQL_REJECTED, NULL)) != NULL) {
+                while (sqlite3_step(st) == SQLITE_ROW)
+                        json_array_append_new(
+                            rej, json_pack("{s:s, s:s, s:s, s:s, s:s}", "what", db_col_text(st, 0),
+                                           "code", err_code_name(sqlite3_column_int(st, 1)),
+                                           "reason", db_col_text(st, 2), "field",
+                                           db_col_text(st, 3), "when",
+                                           when(sqlite3_column_int64(st, 4), buf, sizeof(buf))));
+                sqlite3_reset(st);
+        }
+        if ((st = db_stmt(db, SQL_PENDING, NULL)) != NULL) {
+                while (sqlite3_step(st) == SQLITE_ROW)
+                        json_array_append_new(pend, json_string(db_col_text(st, 0)));
+                sqlite3_reset(st);
+        }
+        return json_pack(
+            "{s:I, s:I, s:I, s:o, s:o}", "pending",
+            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL, 0),
+            "rejected",
+            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'rejected'", NULL,
+                               0),
+            "accepted",
+            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'done'", NULL, 0),
+            "pending_ops", pend, "rejected_ops", rej);
+}
+
+/* Prints the status document for a person. */
+static void print_status(json_t *j)
+{
+        json_t *ob = json_object_get(j, "outbox"), *v;
+        size_t i;
+
+        if (json_is_true(json_object_get(j, "reachable")))
+                printf(_("server %s reached (renbind %s)\n"),
+                       json_string_value(json_object_get(j, "server")),
+                       json_string_value(json_object_get(j, "server_version")));
+        else
+                printf(_("server %s not reachable: %s\n"),
+                       json_string_value(json_object_get(j, "server")),
+                       json_string_value(json_object_get(j, "error")));
+        printf(_("principal: unit %s, role %s\n"), json_string_value(json_object_get(j, "unit")),
+               json_string_value(json_object_get(j, "role")));
+        printf(_("last sync: %s\n"), json_string_value(json_object_get(j, "last_sync")));
+        printf(_("waiting to be sent: %lld\n"),
+               (long long)json_integer_value(json_object_get(ob, "pending")));
+        json_array_foreach(json_object_get(ob, "pending_ops"), i, v)
+            printf("  %s\n", json_string_value(v));
+        printf(_("rejected by the server: %lld\n"),
+               (long long)json_integer_value(json_object_get(ob, "rejected")));
+        json_array_foreach(json_object_get(ob, "rejected_ops"), i, v)
+            printf("  %s: %s (%s)\n", json_string_value(json_object_get(v, "what")),
+                   json_string_value(json_object_get(v, "reason")),
+                   json_string_value(json_object_get(v, "code")));
+}
 
 static int status_exec(struct cli *cli, int argc, char **argv)
 {
-        char server[512] = "", unit[64] = "", role[16] = "";
+        char server[512] = "", unit[64] = "", role[16] = "", last[32] = "", buf[32];
         struct net n;
         struct rb_err e;
         int online;
@@ -31,30 +116,27 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         }
         cli_get(cli, "unit", unit, sizeof(unit));
         cli_get(cli, "role", role, sizeof(role));
+        cli_get(cli, "last_sync", last, sizeof(last));
         online = net_open(cli, &n, &e) == 0;
+        if (!online && e.code != RB_UNAVAILABLE)
+                return cli_fail(&e);
         if (online) {
                 snprintf(unit, sizeof(unit), "%s", n.who.unit);
                 snprintf(role, sizeof(role), "%s", n.who.role);
-        } else if (e.code != RB_UNAVAILABLE) {
-                return cli_fail(&e);
         }
-        if (cli->json) {
-                j = json_pack("{s:s, s:s, s:s, s:b}", "unit", unit, "role", role, "server", server,
-                              "reachable", online);
-                if (online)
-                        json_object_set_new(j, "server_version", json_string(n.server_version));
-                else
-                        json_object_set_new(j, "error", json_string(e.msg));
-        }
-        if (online)
+        j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "unit", unit, "role", role, "server",
+                      server, "reachable", online, "last_sync",
+                      when(atoll(last), buf, sizeof(buf)), "outbox", outbox_status(cli->db));
+        if (online) {
+                json_object_set_new(j, "server_version", json_string(n.server_version));
                 net_close(&n);
+        } else {
+                json_object_set_new(j, "error", json_string(e.msg));
+        }
         if (cli->json)
                 return out_json(j);
-        if (online)
-                printf(_("server %s reached (renbind %s)\n"), server, n.server_version);
-        else
-                printf(_("server %s not reachable: %s\n"), server, e.msg);
-        printf(_("principal: unit %s, role %s\n"), unit, role);
+        print_status(j);
+        json_decref(j);
         return EXIT_OK;
 }
 
@@ -62,6 +144,7 @@ const struct cmd cmd_status = {
     .name = "status",
     .usage = "status [--json]",
     .summary = N_("show this office, the server connection and what waits to sync"),
-    .help = NULL,
+    .help = N_("Shows the changes waiting to be sent and the ones the server rejected, with\n"
+               "the reason. Exit status 0 whether or not the server can be reached.\n"),
     .exec = status_exec,
 };

@@ -8,5 +8,15 @@
 
 extern const struct cmd cmd_setup;
 extern const struct cmd cmd_status;
+extern const struct cmd cmd_sync;
+extern const struct cmd cmd_unit;
+extern const struct cmd cmd_asn;
+extern const struct cmd cmd_competency;
+extern const struct cmd cmd_plan;
+extern const struct cmd cmd_program;
+extern const struct cmd cmd_enroll;
+extern const struct cmd cmd_attend;
+extern const struct cmd cmd_import;
+extern const struct cmd cmd_conflicts;
 
 #endif

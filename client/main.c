@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 
 static const struct cmd *const commands[] = {
-    &cmd_setup,
-    &cmd_status,
+    &cmd_setup,  &cmd_status, &cmd_sync,    &cmd_unit,   &cmd_asn,       &cmd_competency,
+    &cmd_plan,   &cmd_program, &cmd_enroll, &cmd_attend, &cmd_import,    &cmd_conflicts,
 };
 
 static void usage(FILE *f)

@@ -1,15 +1,157 @@
 /*
- * replica.c - the client's schema and its numbered migrations.
+ * replica.c - the client's schema. Static tables come from numbered
+ * migrations; the entity tables are made from the catalogue, so a replica of
+ * an older catalogue is rebuilt and pulled again from scratch (the outbox is
+ * kept: nothing typed is lost).
  */
 #include "replica.h"
 #include "db.h"
+#include "i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const migrations[] = {
-    /* 1: settings (server address, principal seen at setup) */
+    /* 1: settings (server address, principal, cursor, last sync) */
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);",
+    /* 2: the outbox: every local write, in order, until the server answers */
+    "CREATE TABLE outbox("
+    "  n INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL UNIQUE,"
+    "  entity TEXT NOT NULL, entity_id TEXT NOT NULL, action TEXT NOT NULL,"
+    "  base_seq INTEGER NOT NULL DEFAULT 0, fields TEXT NOT NULL, label TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN ('pending', 'done', 'rejected')),"
+    "  code INTEGER, message TEXT, field TEXT, result_seq INTEGER, detail TEXT,"
+    "  answered_at INTEGER);"
+    "CREATE INDEX outbox_state ON outbox(state, n);",
 };
+
+/* Per-entity SQL, built once from the catalogue. */
+static struct {
+        char *upsert;
+        char *drop;
+} sql[16];
+
+/* Builds the entity's upsert and delete statements. */
+static void build_sql(size_t i)
+{
+        const struct entity_def *d = entity_defs[i];
+        char cols[1024] = "", vals[1024] = "", sets[2048] = "";
+        size_t oc = 0, ov = 0, os = 0;
+
+        for (size_t f = 0; f < d->nfields; f++) {
+                oc += (size_t)snprintf(cols + oc, sizeof(cols) - oc, ", %s", d->fields[f].name);
+                ov += (size_t)snprintf(vals + ov, sizeof(vals) - ov, ", ?%zu", f + 3);
+                os += (size_t)snprintf(sets + os, sizeof(sets) - os, ", %s = excluded.%s",
+                                       d->fields[f].name, d->fields[f].name);
+        }
+        sql[i].upsert = sqlite3_mprintf("INSERT INTO %s(id, seq%s) VALUES(?1, ?2%s)"
+                                        " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq%s",
+                                        d->table, cols, vals, sets);
+        sql[i].drop = sqlite3_mprintf("DELETE FROM %s WHERE id = ?1", d->table);
+}
+
+/* Creates the entity tables from the catalogue (dropping old ones first). */
+static int build_tables(sqlite3 *db, struct rb_err *e)
+{
+        for (size_t i = 0; i < entity_count; i++) {
+                const struct entity_def *d = entity_defs[i];
+                char ddl[4096];
+                size_t off;
+                int rc;
+
+                off = (size_t)snprintf(ddl, sizeof(ddl),
+                                       "DROP TABLE IF EXISTS %s; CREATE TABLE %s("
+                                       "id TEXT PRIMARY KEY, seq INTEGER NOT NULL",
+                                       d->table, d->table);
+                for (size_t f = 0; f < d->nfields; f++)
+                        off += (size_t)snprintf(ddl + off, sizeof(ddl) - off, ", %s %s",
+                                                d->fields[f].name,
+                                                d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
+                snprintf(ddl + off, sizeof(ddl) - off, "); CREATE INDEX %s_key ON %s(%s);",
+                         d->table, d->table, d->fields[0].name);
+                if ((rc = db_exec(db, ddl, e)) != 0)
+                        return rc;
+        }
+        return 0;
+}
 
 int replica_migrate(sqlite3 *db, struct rb_err *e)
 {
-        return db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e);
+        char want[16];
+
+        if (db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e))
+                return -1;
+        for (size_t i = 0; i < entity_count; i++)
+                if (sql[i].upsert == NULL)
+                        build_sql(i);
+        snprintf(want, sizeof(want), "%d", ENTITY_CATALOG_VERSION);
+        if (db_int(db, "SELECT value = ?1 FROM settings WHERE key = 'catalog'", want, 0) == 1)
+                return 0;
+        if (db_begin(db, e) != 0)
+                return -1;
+        if (build_tables(db, e) != 0 ||
+            db_exec(db, "INSERT OR REPLACE INTO settings(key, value) VALUES('cursor', '0');", e) ||
+            db_exec(db, "DELETE FROM settings WHERE key = 'catalog';", e)) {
+                db_rollback(db);
+                return -1;
+        }
+        char ins[96];
+        snprintf(ins, sizeof(ins), "INSERT INTO settings(key, value) VALUES('catalog', '%d');",
+                 ENTITY_CATALOG_VERSION);
+        if (db_exec(db, ins, e) != 0) {
+                db_rollback(db);
+                return -1;
+        }
+        return db_commit(db, e);
+}
+
+int replica_reset(sqlite3 *db, struct rb_err *e)
+{
+        char q[256];
+
+        for (size_t i = 0; i < entity_count; i++) {
+                snprintf(q, sizeof(q), "DELETE FROM %s;", entity_defs[i]->table);
+                if (db_exec(db, q, e) != 0)
+                        return -1;
+        }
+        return db_exec(db, "UPDATE settings SET value = '0' WHERE key = 'cursor';", e);
+}
+
+int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
+{
+        size_t i;
+        sqlite3_stmt *st;
+        int rc;
+
+        for (i = 0; i < entity_count && strcmp(entity_defs[i]->name, c->entity) != 0; i++)
+                ;
+        if (i == entity_count)
+                return 0; /* an entity this client does not know yet: skip it */
+        if ((st = db_stmt(db, c->deleted ? sql[i].drop : sql[i].upsert, e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, c->entity_id, -1, SQLITE_STATIC);
+        if (!c->deleted) {
+                const struct entity_def *d = entity_defs[i];
+                sqlite3_bind_int64(st, 2, (sqlite3_int64)c->seq);
+                for (size_t f = 0; f < c->n_fields; f++) {
+                        for (size_t k = 0; k < d->nfields; k++) {
+                                if (strcmp(d->fields[k].name, c->fields[f]->name) != 0)
+                                        continue;
+                                if (d->fields[k].type == F_INT)
+                                        sqlite3_bind_int64(st, (int)k + 3,
+                                                           strtoll(c->fields[f]->value, NULL, 10));
+                                else
+                                        sqlite3_bind_text(st, (int)k + 3, c->fields[f]->value, -1,
+                                                          SQLITE_STATIC);
+                        }
+                }
+        }
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+                return err_set(e, RB_INTERNAL, NULL, _("cannot apply a change to the replica: %s"),
+                               sqlite3_errmsg(db));
+        return 0;
 }

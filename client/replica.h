@@ -1,15 +1,23 @@
 /*
- * replica.h - the client's local database: settings, and (from the sync layer)
- * the replicated entities, the outbox of ops and the pull cursor.
+ * replica.h - the client's local database: settings, one table per synced
+ * entity (built from common/entity.c), the outbox of ops waiting for the
+ * server, and the pull cursor. Reads work offline from here.
  */
 #ifndef RENBIN_REPLICA_H
 #define RENBIN_REPLICA_H
 
 #include <sqlite3.h>
 
+#include "entity.h"
 #include "err.h"
+#include "renbin.pb-c.h"
 
-/* Creates or upgrades the replica schema. */
+/* Creates or upgrades the replica schema; rebuilds the entity tables (and
+ * resets the cursor) when the catalogue changed. */
 int replica_migrate(sqlite3 *db, struct rb_err *e);
+/* Applies one pulled change (upsert or delete). */
+int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e);
+/* Empties every entity table and resets the cursor (a resync from scratch). */
+int replica_reset(sqlite3 *db, struct rb_err *e);
 
 #endif

@@ -4,6 +4,8 @@
 #include "arena.h"
 #include "log.h"
 
+#include <protobuf-c/protobuf-c.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +72,24 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
         vsnprintf(s, (size_t)n + 1, fmt, ap2);
         va_end(ap2);
         return s;
+}
+
+static void *pb_alloc(void *data, size_t size)
+{
+        return arena_alloc(data, size);
+}
+
+static void pb_free(void *data, void *p)
+{
+        (void)data;
+        (void)p;
+}
+
+void arena_pb_allocator(struct arena *a, struct ProtobufCAllocator *out)
+{
+        out->alloc = pb_alloc;
+        out->free = pb_free;
+        out->allocator_data = a;
 }
 
 void arena_free(struct arena *a)

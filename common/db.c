@@ -5,6 +5,7 @@
 #include "db.h"
 #include "i18n.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Maps SQLite's error to a status and fills e. */
@@ -14,6 +15,69 @@ static int db_fail(sqlite3 *db, struct rb_err *e, const char *what)
         int code = rc == SQLITE_FULL ? RB_EXHAUSTED : rc == SQLITE_BUSY ? RB_UNAVAILABLE
                                                                         : RB_INTERNAL;
         return err_set(e, code, NULL, _("database error (%s): %s"), what, sqlite3_errmsg(db));
+}
+
+#define STMT_CACHE 512
+
+/* Prepared statements by (database, SQL address); small and single-threaded. */
+static struct {
+        sqlite3 *db;
+        const char *sql;
+        sqlite3_stmt *st;
+} cache[STMT_CACHE];
+
+sqlite3_stmt *db_stmt(sqlite3 *db, const char *sql, struct rb_err *e)
+{
+        size_t h = ((size_t)(uintptr_t)sql >> 3) % STMT_CACHE;
+
+        for (size_t i = 0; i < STMT_CACHE; i++, h = (h + 1) % STMT_CACHE) {
+                if (cache[h].db == db && cache[h].sql == sql) {
+                        sqlite3_reset(cache[h].st);
+                        sqlite3_clear_bindings(cache[h].st);
+                        return cache[h].st;
+                }
+                if (cache[h].db == NULL) {
+                        sqlite3_stmt *st = db_prepare(db, sql, e);
+                        if (st == NULL)
+                                return NULL;
+                        cache[h].db = db;
+                        cache[h].sql = sql;
+                        cache[h].st = st;
+                        return st;
+                }
+        }
+        err_set(e, RB_INTERNAL, NULL, "statement cache full");
+        return NULL;
+}
+
+void db_close(sqlite3 *db)
+{
+        if (db == NULL)
+                return;
+        for (size_t i = 0; i < STMT_CACHE; i++) {
+                if (cache[i].db != db)
+                        continue;
+                sqlite3_finalize(cache[i].st);
+                cache[i].db = NULL;
+                cache[i].sql = NULL;
+                cache[i].st = NULL;
+        }
+        /* Later entries of a probe chain may now be unreachable: rehash them. */
+        for (size_t i = 0; i < STMT_CACHE; i++) {
+                if (cache[i].db == NULL)
+                        continue;
+                sqlite3 *d = cache[i].db;
+                const char *q = cache[i].sql;
+                sqlite3_stmt *st = cache[i].st;
+                size_t h = ((size_t)(uintptr_t)q >> 3) % STMT_CACHE;
+                cache[i].db = NULL;
+                while (cache[h].db != NULL)
+                        h = (h + 1) % STMT_CACHE;
+                cache[h].db = d;
+                cache[h].sql = q;
+                cache[h].st = st;
+        }
+        sqlite3_close(db);
 }
 
 sqlite3 *db_open(const char *path, int create, struct rb_err *e)

@@ -12,6 +12,12 @@
 /* Opens (creating if create is set) a database in WAL mode with foreign keys
  * on and synchronous=FULL, so a committed transaction survives power loss. */
 sqlite3 *db_open(const char *path, int create, struct rb_err *e);
+/* A prepared statement for sql kept for reuse, reset and unbound: sql must be
+ * a string that lives as long as the program (the cache keys on its address).
+ * Do not finalize it; db_close does. NULL and e on failure. */
+sqlite3_stmt *db_stmt(sqlite3 *db, const char *sql, struct rb_err *e);
+/* Finalizes db's cached statements and closes it. */
+void db_close(sqlite3 *db);
 /* Runs SQL that returns no rows. */
 int db_exec(sqlite3 *db, const char *sql, struct rb_err *e);
 /* Applies migrations[user_version..n) each in its own transaction. */

@@ -10,7 +10,10 @@ void i18n_init(void)
 {
         const char *dir = getenv("RENBIN_LOCALEDIR");
 
-        setlocale(LC_ALL, "");
+        /* Without the named locale generated, fall back to C.UTF-8 so that
+         * LANGUAGE=id still selects the catalog. */
+        if (setlocale(LC_ALL, "") == NULL)
+                setlocale(LC_ALL, "C.UTF-8");
         /* Numbers on the wire, in CSV and JSON stay in the C locale. */
         setlocale(LC_NUMERIC, "C");
         bindtextdomain("renbin", dir != NULL ? dir : RENBIN_LOCALEDIR);

@@ -52,6 +52,11 @@ const char *wire_field(Renbin__Field *const *f, size_t n, const char *name)
         return NULL;
 }
 
+const char *wire_field_value(const Renbin__Op *op, const char *name)
+{
+        return wire_field(op->fields, op->n_fields, name);
+}
+
 void wire_field_add(struct arena *a, Renbin__Field ***f, size_t *n, size_t *cap, const char *name,
                     const char *value)
 {

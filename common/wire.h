@@ -22,6 +22,8 @@ Renbin__Status *wire_status(struct arena *a, const struct rb_err *e);
 void wire_status_err(const Renbin__Status *s, struct rb_err *e);
 /* The value of a named field, or NULL when absent. */
 const char *wire_field(Renbin__Field *const *f, size_t n, const char *name);
+/* The value of a named field of an op, or NULL. */
+const char *wire_field_value(const Renbin__Op *op, const char *name);
 /* Appends a name/value pair (value may be NULL: nothing is added). */
 void wire_field_add(struct arena *a, Renbin__Field ***f, size_t *n, size_t *cap, const char *name,
                     const char *value);

@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "server.h"
+#include "store.h"
 #include "wire.h"
 
 #include <string.h>
@@ -16,6 +17,9 @@
 static const struct call_def calls[] = {
     {RENBIN__REQUEST__CALL_HELLO, "Hello", ROLE_ANY, h_hello},
     {RENBIN__REQUEST__CALL_PING, "Ping", ROLE_ANY, h_ping},
+    {RENBIN__REQUEST__CALL_PUSH, "Push", ROLE_HR | ROLE_UNIT, h_push},
+    {RENBIN__REQUEST__CALL_PULL, "Pull", ROLE_ANY, h_pull},
+    {RENBIN__REQUEST__CALL_QUERY, "Query", ROLE_ANY, h_query},
 };
 
 unsigned role_bit(const char *role)
@@ -50,6 +54,10 @@ static void dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
                 err_set(&e, RB_UNIMPLEMENTED, "call", _("unknown call %d"), (int)req->call_case);
         } else if (!*hello_done && def->call_case != RENBIN__REQUEST__CALL_HELLO) {
                 err_set(&e, RB_PRECONDITION, "call", _("the first call must be Hello"));
+        } else if (cx->role == ROLE_UNIT && !store_unit_active(cx->srv->db, cx->who->unit)) {
+                /* Deactivating a unit locks its office out, connected or not. */
+                err_set(&e, RB_UNAUTHENTICATED, "unit",
+                        _("unit %s does not exist or has been deactivated"), cx->who->unit);
         } else if ((def->roles & cx->role) == 0) {
                 err_set(&e, RB_DENIED, "role", _("role %s may not call %s"), cx->who->role,
                         def->name);

@@ -13,4 +13,14 @@ int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
 int h_ping(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
            struct rb_err *e);
 
+/* h_sync.c */
+int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+           struct rb_err *e);
+int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+           struct rb_err *e);
+
+/* h_query.c */
+int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+            struct rb_err *e);
+
 #endif

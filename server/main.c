@@ -83,7 +83,7 @@ static int cmd_init(int argc, char **argv)
         if (fs_mkdirs(data, 0700, &e) != 0 || ca_init(data, hosts, &e) != 0 ||
             (db = store_open(data, 1, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        sqlite3_close(db);
+        db_close(db);
         printf(_("initialised %s: database, CA and server certificate\n"), data);
         return EXIT_OK;
 }
@@ -119,7 +119,7 @@ static int cert_issue(const char *data, const char *unit, const char *role, cons
         if ((db = store_open(data, 0, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
         rc = ca_issue(data, db, unit, role, days, out, serial, &e);
-        sqlite3_close(db);
+        db_close(db);
         if (rc != 0)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
         printf(_("issued %s certificate for %s (serial %s) into %s\n"), role, unit, serial, out);
@@ -141,7 +141,7 @@ static int cert_list(const char *data)
                         " FROM certs ORDER BY issued_at, unit",
                         &e);
         if (st == NULL) {
-                sqlite3_close(db);
+                db_close(db);
                 return opt_fail(EXIT_FAIL, "%s", e.msg);
         }
         printf("%-34s %-12s %-8s %-10s %-10s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED", "EXPIRES",
@@ -151,7 +151,7 @@ static int cert_list(const char *data)
                        db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
                        db_col_text(st, 4), db_col_text(st, 5));
         sqlite3_finalize(st);
-        sqlite3_close(db);
+        db_close(db);
         return EXIT_OK;
 }
 
@@ -172,14 +172,14 @@ static int cert_revoke(const char *data, const char *serial)
                         " WHERE upper(serial) = upper(?1) AND revoked_at IS NULL",
                         &e);
         if (st == NULL) {
-                sqlite3_close(db);
+                db_close(db);
                 return opt_fail(EXIT_FAIL, "%s", e.msg);
         }
         db_bind_text(st, 1, serial);
         sqlite3_step(st);
         sqlite3_finalize(st);
         changed = sqlite3_changes(db);
-        sqlite3_close(db);
+        db_close(db);
         if (changed == 0)
                 return opt_fail(EXIT_NOT_FOUND, _("no unrevoked certificate with serial %s"),
                                 serial);

@@ -4,6 +4,7 @@
  * The bound address is written to DATA/renbind.addr (useful with port 0).
  */
 #include "conn.h"
+#include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "log.h"
@@ -184,7 +185,7 @@ static void server_teardown(struct server *srv)
                 event_base_free(srv->base);
         SSL_CTX_free(srv->ssl_ctx);
         if (srv->db)
-                sqlite3_close(srv->db);
+                db_close(srv->db);
 }
 
 int serve_main(int argc, char **argv)

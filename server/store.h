@@ -6,6 +6,7 @@
 #define RENBIN_STORE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "err.h"
 
@@ -13,6 +14,14 @@
 
 /* Opens DATA/renbin.db (creating it if create is set) and migrates it. */
 sqlite3 *store_open(const char *data, int create, struct rb_err *e);
+/* True if a unit with this code exists (active or not). */
+int store_unit_exists(sqlite3 *db, const char *code);
+/* True if a unit with this code exists and is active. */
+int store_unit_active(sqlite3 *db, const char *code);
+/* A meta value copied into buf (returned), or NULL if unset. */
+const char *store_meta(sqlite3 *db, const char *key, char *buf, size_t len);
+/* Sets a meta value. */
+int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_err *e);
 /* True if the certificate serial has been revoked. */
 int store_cert_revoked(sqlite3 *db, const char *serial);
 

@@ -1,0 +1,119 @@
+/*
+ * cmd_asn.c - `renbin asn`: the roster as this office's replica holds it (a
+ * unit office sees its own people; HR everyone), one person by NIP, and HR's
+ * deactivation of someone who left. The roster itself comes in through
+ * `renbin import asn`.
+ */
+#include "cmds.h"
+#include "db.h"
+#include "i18n.h"
+#include "opts.h"
+#include "outbox.h"
+#include "table.h"
+#include "validate.h"
+#include "verbs.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static int asn_list(struct cli *cli, int argc, char **argv)
+{
+        static const struct option longopts[] = {{"unit", required_argument, NULL, 'u'},
+                                                 {"all", no_argument, NULL, 'a'},
+                                                 {NULL, 0, NULL, 0}};
+        static const char sql[] =
+            "SELECT nip, name, unit, jabatan, golongan, tmt, active FROM asn"
+            " WHERE (?1 IS NULL OR unit = ?1) AND (?2 OR active = 1) ORDER BY unit, name";
+        static const char *const headers[] = {"NIP",      "NAME", "UNIT",   "JABATAN",
+                                              "GOLONGAN", "TMT",  "ACTIVE", NULL};
+        const char *unit = NULL;
+        int all = 0, ch;
+        struct rb_err e;
+        sqlite3_stmt *st;
+
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if (ch == 'u')
+                        unit = optarg;
+                else if (ch == 'a')
+                        all = 1;
+                else
+                        return EXIT_USAGE;
+        }
+        if (optind != argc)
+                return opt_fail(EXIT_USAGE, _("usage: renbin asn list [--unit CODE] [--all]"));
+        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
+                return cli_fail(&e);
+        db_bind_text(st, 1, unit);
+        sqlite3_bind_int(st, 2, all);
+        if (table_print(cli, st, headers, &e) != 0)
+                return cli_fail(&e);
+        return EXIT_OK;
+}
+
+static int asn_show(struct cli *cli, int argc, char **argv)
+{
+        static const char sql[] =
+            "SELECT nip, name, unit, jabatan, golongan, tmt, birth_date,"
+            " CASE sex WHEN 1 THEN 'L' ELSE 'P' END AS sex, active FROM asn WHERE nip = ?1";
+        static const char sql_enr[] =
+            "SELECT e.program, p.title, e.status, e.jp FROM enrollments e"
+            " LEFT JOIN programs p ON p.code = e.program WHERE e.nip = ?1 ORDER BY p.start_date";
+        char nip[19];
+        struct rb_err e;
+        sqlite3_stmt *st;
+
+        if (argc != 2)
+                return opt_fail(EXIT_USAGE, _("usage: renbin asn show NIP"));
+        if (nip_normalize(argv[1], nip) != 0)
+                return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[1]);
+        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
+                return cli_fail(&e);
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        if (db_int(cli->db, "SELECT count(*) FROM asn WHERE nip = ?1", nip, 0) == 0)
+                return opt_fail(EXIT_NOT_FOUND,
+                                _("no ASN with NIP %s in this office's replica (renbin sync?)"),
+                                nip);
+        if (table_print(cli, st, NULL, &e) != 0 || (st = db_stmt(cli->db, sql_enr, &e)) == NULL)
+                return cli_fail(&e);
+        if (cli->json)
+                return EXIT_OK;
+        printf("\n");
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        if (table_print(cli, st, NULL, &e) != 0)
+                return cli_fail(&e);
+        return EXIT_OK;
+}
+
+static int asn_deactivate(struct cli *cli, int argc, char **argv)
+{
+        char nip[19], label[128];
+
+        if (argc != 2)
+                return opt_fail(EXIT_USAGE, _("usage: renbin asn deactivate NIP"));
+        if (nip_normalize(argv[1], nip) != 0)
+                return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[1]);
+        snprintf(label, sizeof(label), _("deactivate ASN %s"), nip);
+        return outbox_write1(cli, "asn", NULL, "deactivate", json_pack("{s:s}", "nip", nip),
+                             label);
+}
+
+static const struct verb asn_verbs[] = {
+    {"list", asn_list},
+    {"show", asn_show},
+    {"deactivate", asn_deactivate},
+};
+
+static int asn_exec(struct cli *cli, int argc, char **argv)
+{
+        return verb_run(cli, "asn", asn_verbs, sizeof(asn_verbs) / sizeof(asn_verbs[0]), asn_list,
+                        argc, argv);
+}
+
+const struct cmd cmd_asn = {
+    .name = "asn",
+    .usage = "asn [list [--unit CODE] [--all]] | asn show NIP | asn deactivate NIP",
+    .summary = N_("the ASN roster: list, show one person, deactivate (HR)"),
+    .help = N_("The roster is loaded by HR with: renbin import asn roster.csv\n"),
+    .exec = asn_exec,
+};

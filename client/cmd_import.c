@@ -1,0 +1,265 @@
+/*
+ * cmd_import.c - `renbin import KIND FILE`: spreadsheets (CSV, UTF-8, read with
+ * libcsv) turned into ops. Every line is checked first and every bad line is
+ * reported ("line 5, column NIP: ..."); nothing is imported while any line is
+ * bad, unless --skip-bad. Each kind is one entry of the table below.
+ */
+#include "cmds.h"
+#include "csvin.h"
+#include "db.h"
+#include "i18n.h"
+#include "import.h"
+#include "opts.h"
+#include "out.h"
+#include "outbox.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct import_kind *const kinds[] = {
+    &import_asn,
+};
+
+/* The header name of a field, for "column X" in messages. */
+static const char *column_name(const struct import_kind *k, const char *field)
+{
+        for (size_t i = 0; k->columns[i] != NULL; i++)
+                if (strcasecmp(k->fields[i], field) == 0)
+                        return k->columns[i];
+        return field;
+}
+
+/* Checks every row; fills ops[] for good rows. Returns the number of bad rows. */
+static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_t **fields,
+                         char (*labels)[160])
+{
+        size_t bad = 0;
+        json_t *seen = json_object();
+
+        for (size_t i = 0; i < t->nrows; i++) {
+                struct rb_err e;
+                char key[128] = "";
+
+                err_clear(&e);
+                fields[i] = NULL;
+                if (ic->kind->row(ic, &t->rows[i], &fields[i], labels[i], key, &e) == 0 &&
+                    key[0] != '\0' && json_object_get(seen, key) != NULL) {
+                        json_decref(fields[i]);
+                        fields[i] = NULL;
+                        err_set(&e, RB_INVALID, ic->kind->fields[0],
+                                _("%s appears twice in the file (first on line %lld)"), key,
+                                (long long)json_integer_value(json_object_get(seen, key)));
+                }
+                if (fields[i] == NULL) {
+                        fprintf(stderr, _("line %ld, column %s: %s\n"), t->rows[i].line,
+                                column_name(ic->kind, e.field), e.msg);
+                        bad++;
+                } else if (key[0] != '\0') {
+                        json_object_set_new(seen, key, json_integer(t->rows[i].line));
+                }
+        }
+        json_decref(seen);
+        return bad;
+}
+
+/* Queues the good rows in one local transaction. */
+static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t **fields,
+                      char (*labels)[160], char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e)
+{
+        *n = 0;
+        if (db_begin(ic->cli->db, e) != 0)
+                return -1;
+        for (size_t i = 0; i < t->nrows; i++) {
+                if (fields[i] == NULL)
+                        continue;
+                if (outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action, fields[i],
+                               labels[i], op_ids[*n], NULL, e) != 0) {
+                        db_rollback(ic->cli->db);
+                        return -1;
+                }
+                (*n)++;
+        }
+        return db_commit(ic->cli->db, e);
+}
+
+/* "OPID: fields" -> "roster NIP NAME: fields", using the op's label. */
+static const char *label_of(struct import_ctx *ic, const char *upd)
+{
+        static char buf[400];
+        sqlite3_stmt *st = db_stmt(ic->cli->db, "SELECT label FROM outbox WHERE op_id = ?1", NULL);
+        size_t idlen = strcspn(upd, ":");
+
+        snprintf(buf, sizeof(buf), "%s", upd);
+        if (st == NULL)
+                return buf;
+        sqlite3_bind_text(st, 1, upd, (int)idlen, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+                snprintf(buf, sizeof(buf), "%s:%s", db_col_text(st, 0), upd + idlen + 1);
+        sqlite3_reset(st);
+        return buf;
+}
+
+/* Prints what the server did with the imported rows; returns the exit status. */
+static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, int online,
+                     size_t skipped)
+{
+        json_t *by = json_object(), *rejected = json_array();
+        size_t pending = 0;
+        const char *k;
+        json_t *v;
+        int status = EXIT_OK;
+
+        for (size_t i = 0; i < n; i++) {
+                struct op_state s;
+                if (outbox_state(ic->cli, op_ids[i], &s) != 0)
+                        continue;
+                if (strcmp(s.state, "pending") == 0) {
+                        pending++;
+                } else if (strcmp(s.state, "rejected") == 0) {
+                        json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "op_id",
+                                                                  op_ids[i], "code",
+                                                                  err_code_name(s.code),
+                                                                  "message", s.message));
+                        if (status == EXIT_OK)
+                                status = err_exit_status(s.code);
+                } else {
+                        if (!ic->cli->json && strncmp(s.detail, "updated:", 8) == 0)
+                                json_array_append_new(ic->updates ? ic->updates
+                                                                  : (ic->updates = json_array()),
+                                                      json_sprintf("%s:%s", op_ids[i],
+                                                                   s.detail + 8));
+                        /* "updated: jabatan, golongan" counts under "updated" */
+                        char what[32];
+                        snprintf(what, sizeof(what), "%.*s", (int)strcspn(s.detail, ":"),
+                                 s.detail);
+                        json_int_t c = json_integer_value(json_object_get(by, what));
+                        json_object_set_new(by, what, json_integer(c + 1));
+                }
+        }
+        if (ic->cli->json) {
+                out_json(json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:O}", "kind", ic->kind->name,
+                                   "online", online, "queued", (json_int_t)pending, "skipped",
+                                   (json_int_t)skipped, "done", by, "rejected", rejected,
+                                   "not_in_file", ic->missing ? ic->missing : json_array()));
+                return status;
+        }
+        out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, n + skipped);
+        json_object_foreach(by, k, v) out_say(ic->cli, ", %s %lld", k,
+                                              (long long)json_integer_value(v));
+        if (json_array_size(rejected) > 0)
+                out_say(ic->cli, _(", rejected %zu"), json_array_size(rejected));
+        if (pending > 0)
+                out_say(ic->cli, online ? _(", %zu queued") : _(", %zu saved offline (sent at the next sync)"),
+                        pending);
+        if (skipped > 0)
+                out_say(ic->cli, _(", %zu bad lines skipped"), skipped);
+        out_say(ic->cli, "\n");
+        for (size_t i = 0; i < json_array_size(rejected); i++)
+                fprintf(stderr, _("renbin: rejected: %s\n"),
+                        json_string_value(json_object_get(json_array_get(rejected, i), "message")));
+        for (size_t i = 0; ic->updates && i < json_array_size(ic->updates); i++)
+                out_say(ic->cli, _("  updated %s\n"),
+                        label_of(ic, json_string_value(json_array_get(ic->updates, i))));
+        if (ic->missing != NULL && json_array_size(ic->missing) > 0)
+                out_say(ic->cli,
+                        _("note: %zu active people of the units in this file are not in it; they "
+                          "are kept (renbin asn deactivate NIP if they left):\n"),
+                        json_array_size(ic->missing));
+        for (size_t i = 0; ic->missing && i < json_array_size(ic->missing) && i < 20; i++)
+                out_say(ic->cli, "  %s\n", json_string_value(json_array_get(ic->missing, i)));
+        json_decref(by);
+        json_decref(rejected);
+        return status;
+}
+
+/* Imports one file of one kind. */
+static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
+                       int skip_bad)
+{
+        struct import_ctx ic = {.cli = cli, .kind = kind};
+        struct csv_table t = {0};
+        json_t **fields = NULL;
+        char(*labels)[160] = NULL, (*op_ids)[UUID_STR] = NULL;
+        struct rb_err e;
+        size_t bad, n = 0;
+        int online, status = EXIT_INVALID;
+
+        err_clear(&e);
+        if (outbox_may_write(cli, &e) != 0 || cli_db(cli, &e) == NULL ||
+            csvin_read(path, &t, &e) != 0 || csvin_require(&t, kind->columns, &e) != 0) {
+                status = cli_fail(&e);
+                goto out;
+        }
+        fields = calloc(t.nrows + 1, sizeof(*fields));
+        labels = calloc(t.nrows + 1, sizeof(*labels));
+        op_ids = calloc(t.nrows + 1, sizeof(*op_ids));
+        if (fields == NULL || labels == NULL || op_ids == NULL) {
+                status = opt_fail(EXIT_FAIL, _("out of memory"));
+                goto out;
+        }
+        ic.table = &t;
+        bad = check_rows(&ic, &t, fields, labels);
+        if (bad > 0 && !skip_bad) {
+                status = opt_fail(EXIT_INVALID,
+                                  _("%s: %zu of %zu lines are bad; nothing was imported (fix "
+                                    "them, or use --skip-bad to import the rest)"),
+                                  path, bad, t.nrows);
+                goto out;
+        }
+        if (kind->after_check != NULL)
+                kind->after_check(&ic);
+        if (queue_rows(&ic, &t, fields, labels, op_ids, &n, &e) != 0) {
+                status = cli_fail(&e);
+                goto out;
+        }
+        if ((online = outbox_push_now(cli, &e)) < 0) {
+                status = cli_fail(&e);
+                goto out;
+        }
+        status = summarize(&ic, op_ids, n, online, bad);
+out:
+        for (size_t i = 0; fields && i < t.nrows; i++)
+                json_decref(fields[i]);
+        json_decref(ic.missing);
+        json_decref(ic.updates);
+        free(fields);
+        free(labels);
+        free(op_ids);
+        csvin_free(&t);
+        return status;
+}
+
+static int import_exec(struct cli *cli, int argc, char **argv)
+{
+        static const struct option longopts[] = {{"skip-bad", no_argument, NULL, 's'},
+                                                  {NULL, 0, NULL, 0}};
+        int skip_bad = 0, ch;
+
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if (ch != 's')
+                        return EXIT_USAGE;
+                skip_bad = 1;
+        }
+        if (argc - optind != 2)
+                return opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+                if (strcmp(kinds[i]->name, argv[optind]) == 0)
+                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad);
+        return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
+                        argv[optind]);
+}
+
+const struct cmd cmd_import = {
+    .name = "import",
+    .usage = "import asn FILE [--skip-bad]",
+    .summary = N_("import a spreadsheet (CSV, UTF-8): asn (the roster)"),
+    .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
+               "        people by NIP and reports what changed; people missing from the file\n"
+               "        are listed, not deleted.\n"
+               "Every bad line is reported; nothing is imported while a line is bad, unless\n"
+               "--skip-bad.\n"),
+    .exec = import_exec,
+};

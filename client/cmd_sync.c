@@ -1,0 +1,74 @@
+/*
+ * cmd_sync.c - `renbin sync`: push what was typed here, then pull what changed
+ * on the server, with a progress bar on a terminal and a one-line summary
+ * otherwise (--quiet: nothing but errors).
+ */
+#include "cmds.h"
+#include "i18n.h"
+#include "opts.h"
+#include "out.h"
+#include "sync.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static int sync_exec(struct cli *cli, int argc, char **argv)
+{
+        static const struct option longopts[] = {{"page-size", required_argument, NULL, 'p'},
+                                                 {"max-pages", required_argument, NULL, 'm'},
+                                                 {NULL, 0, NULL, 0}};
+        struct sync_report rep = {0};
+        struct rb_err e;
+        long v;
+        int ch, rc;
+
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if ((ch != 'p' && ch != 'm') || opt_long(optarg, 1, 100000, &v) != 0)
+                        return ch == '?' ? EXIT_USAGE : opt_bad(longopts, ch, optarg);
+                if (ch == 'p')
+                        rep.page_size = (unsigned)v;
+                else
+                        rep.max_pages = v;
+        }
+        if (optind != argc)
+                return opt_fail(EXIT_USAGE, _("usage: renbin sync [--page-size N] [--max-pages N]"));
+        err_clear(&e);
+        rep.progress = !cli->quiet && !cli->json && isatty(STDERR_FILENO);
+        rc = sync_now(cli, &rep, &e);
+        if (cli->json) {
+                json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:b}", "ok", rc == 0, "pushed",
+                                      (json_int_t)rep.pushed, "accepted", (json_int_t)rep.accepted,
+                                      "rejected", (json_int_t)rep.rejected, "pulled",
+                                      (json_int_t)rep.pulled, "resynced", rep.resynced);
+                if (rc != 0)
+                        json_object_set_new(j, "error", json_string(e.msg));
+                out_json(j);
+        } else if (rc == 0) {
+                out_say(cli, _("sync: sent %ld (accepted %ld, rejected %ld), received %ld changes%s\n"),
+                        rep.pushed, rep.accepted, rep.rejected, rep.pulled,
+                        rep.resynced ? _(" (replica rebuilt from scratch)") : "");
+                if (rep.rejected > 0)
+                        out_say(cli, _("see renbin status for the reasons of rejected changes\n"));
+        }
+        if (rc != 0) {
+                if (!cli->json && (rep.pushed > 0 || rep.pulled > 0))
+                        fprintf(stderr, _("renbin: sync cut after sending %ld and receiving %ld; "
+                                          "run it again to continue\n"),
+                                rep.pushed, rep.pulled);
+                return cli->json ? err_exit_status(e.code) : cli_fail(&e);
+        }
+        return EXIT_OK;
+}
+
+const struct cmd cmd_sync = {
+    .name = "sync",
+    .usage = "sync [--quiet] [--page-size N] [--max-pages N]",
+    .summary = N_("send what was typed here, then receive what changed on the server"),
+    .help = N_("A sync cut at any point (a dropped link) loses nothing: run it again and it\n"
+               "continues where it stopped.\n"
+               "  --page-size N   changes per request (smaller for a very slow link)\n"
+               "  --max-pages N   stop after N pages (the next sync continues)\n"),
+    .exec = sync_exec,
+};

@@ -1,0 +1,254 @@
+/*
+ * sync.c - push then pull. Push sends the outbox in order, in batches of at
+ * most the server's max_ops, and records each op's answer in one local
+ * transaction per batch; an op the server could not apply for a passing
+ * reason (busy, disk) stays pending. Pull applies each page with its cursor
+ * in one transaction, so a sync cut at any point resumes without loss or
+ * duplicates. The server says how much remains, so the bar tells the truth.
+ */
+#include "sync.h"
+#include "db.h"
+#include "i18n.h"
+#include "replica.h"
+#include "uuid.h"
+#include "wire.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char SQL_PENDING[] =
+    "SELECT op_id, entity, entity_id, action, base_seq, fields, created_at FROM outbox"
+    " WHERE state = 'pending' ORDER BY n LIMIT ?1";
+static const char SQL_ANSWER[] =
+    "UPDATE outbox SET state = ?2, code = ?3, message = ?4, field = ?5, result_seq = ?6,"
+    " detail = ?7, answered_at = ?8 WHERE op_id = ?1";
+
+/* Draws "push 3/10  pull 400/1000 [#####.....]" on stderr. */
+static void progress(const struct sync_report *r, long push_total)
+{
+        long done = r->pulled, total = r->total > 0 ? r->total : 1;
+        int width = 30, fill = (int)(done * width / total);
+
+        if (!r->progress)
+                return;
+        if (fill > width)
+                fill = width;
+        fprintf(stderr, _("\rsync: sent %ld/%ld  received %ld/%ld ["), r->pushed, push_total,
+                r->pulled, r->total);
+        for (int i = 0; i < width; i++)
+                fputc(i < fill ? '#' : '.', stderr);
+        fputs("]", stderr);
+        fflush(stderr);
+}
+
+/* Builds one Op from an outbox row, in arena memory. */
+static Renbin__Op *op_from_row(struct arena *a, sqlite3_stmt *st)
+{
+        Renbin__Op *op = arena_alloc(a, sizeof(*op));
+        json_t *fields = json_loads(db_col_text(st, 5), 0, NULL);
+        size_t cap = 0;
+        const char *k;
+        json_t *v;
+
+        renbin__op__init(op);
+        op->op_id = arena_strdup(a, db_col_text(st, 0));
+        op->entity = arena_strdup(a, db_col_text(st, 1));
+        op->entity_id = arena_strdup(a, db_col_text(st, 2));
+        op->action = arena_strdup(a, db_col_text(st, 3));
+        op->base_seq = (uint64_t)sqlite3_column_int64(st, 4);
+        op->created_at = sqlite3_column_int64(st, 6);
+        json_object_foreach(fields, k, v)
+        {
+                if (json_is_string(v))
+                        wire_field_add(a, &op->fields, &op->n_fields, &cap, k,
+                                       json_string_value(v));
+        }
+        json_decref(fields);
+        return op;
+}
+
+/* Records the answers to one batch; returns how many stayed pending. */
+static int record_answers(sqlite3 *db, const Renbin__PushReply *r, struct sync_report *rep,
+                          struct rb_err *e)
+{
+        sqlite3_stmt *st;
+        int kept = 0;
+
+        if (db_begin(db, e) != 0)
+                return -1;
+        for (size_t i = 0; i < r->n_results; i++) {
+                const Renbin__OpResult *o = r->results[i];
+                int code = o->status ? (int)o->status->code : 0;
+
+                if (code == RB_INTERNAL || code == RB_UNAVAILABLE || code == RB_EXHAUSTED) {
+                        kept++;
+                        continue;
+                }
+                if ((st = db_stmt(db, SQL_ANSWER, e)) == NULL) {
+                        db_rollback(db);
+                        return -1;
+                }
+                sqlite3_bind_text(st, 1, o->op_id, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, code == RB_OK ? "done" : "rejected", -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 3, code);
+                db_bind_text(st, 4, code ? o->status->message : NULL);
+                db_bind_text(st, 5, code ? o->status->field : NULL);
+                sqlite3_bind_int64(st, 6, (sqlite3_int64)o->seq);
+                db_bind_text(st, 7, o->detail);
+                sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+                sqlite3_step(st);
+                sqlite3_reset(st);
+                rep->pushed++;
+                if (code == RB_OK)
+                        rep->accepted++;
+                else
+                        rep->rejected++;
+        }
+        return db_commit(db, e) != 0 ? -1 : kept;
+}
+
+int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
+{
+        sqlite3 *db = cli->db;
+        long total = db_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL, 0);
+        unsigned batch = n->max_ops ? n->max_ops : 500;
+
+        if (batch > 500)
+                batch = 500;
+        while (total > 0) {
+                Renbin__Request req = RENBIN__REQUEST__INIT;
+                Renbin__Push push = RENBIN__PUSH__INIT;
+                Renbin__Response *resp = NULL;
+                struct arena a = ARENA_INIT;
+                sqlite3_stmt *st = db_stmt(db, SQL_PENDING, e);
+                size_t cap = batch;
+                int kept;
+
+                if (st == NULL)
+                        return -1;
+                push.ops = arena_calloc(&a, cap, sizeof(*push.ops));
+                sqlite3_bind_int(st, 1, (int)batch);
+                while (push.n_ops < cap && sqlite3_step(st) == SQLITE_ROW)
+                        push.ops[push.n_ops++] = op_from_row(&a, st);
+                sqlite3_reset(st);
+                if (push.n_ops == 0) {
+                        arena_free(&a);
+                        break;
+                }
+                req.call_case = RENBIN__REQUEST__CALL_PUSH;
+                req.push = &push;
+                if (net_call(n, &req, &resp, e) != 0) {
+                        if (resp)
+                                renbin__response__free_unpacked(resp, NULL);
+                        arena_free(&a);
+                        return -1;
+                }
+                kept = record_answers(db, resp->push, rep, e);
+                renbin__response__free_unpacked(resp, NULL);
+                arena_free(&a);
+                if (kept < 0)
+                        return -1;
+                progress(rep, total);
+                if (kept > 0)
+                        return err_set(e, RB_UNAVAILABLE, NULL,
+                                       _("the server could not take %d ops now; they stay queued"),
+                                       kept);
+        }
+        return 0;
+}
+
+/* Applies one page and its cursor in one local transaction. */
+static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
+{
+        char cur[32];
+
+        if (db_begin(db, e) != 0)
+                return -1;
+        for (size_t i = 0; i < p->n_changes; i++) {
+                if (replica_apply(db, p->changes[i], e) != 0) {
+                        db_rollback(db);
+                        return -1;
+                }
+        }
+        snprintf(cur, sizeof(cur), "%llu", (unsigned long long)p->cursor);
+        sqlite3_stmt *st = db_stmt(db,
+                                   "INSERT INTO settings(key, value) VALUES('cursor', ?1)"
+                                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   e);
+        if (st == NULL) {
+                db_rollback(db);
+                return -1;
+        }
+        sqlite3_bind_text(st, 1, cur, -1, SQLITE_STATIC);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+        return db_commit(db, e);
+}
+
+int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
+{
+        sqlite3 *db = cli->db;
+        long pages = 0;
+
+        for (;;) {
+                Renbin__Request req = RENBIN__REQUEST__INIT;
+                Renbin__Pull pull = RENBIN__PULL__INIT;
+                Renbin__Response *resp = NULL;
+
+                pull.since = (uint64_t)db_int(db, "SELECT value FROM settings WHERE key = 'cursor'",
+                                              NULL, 0);
+                pull.limit = rep->page_size;
+                req.call_case = RENBIN__REQUEST__CALL_PULL;
+                req.pull = &pull;
+                if (net_call(n, &req, &resp, e) != 0) {
+                        if (resp)
+                                renbin__response__free_unpacked(resp, NULL);
+                        return -1;
+                }
+                if (resp->pull->resync) {
+                        renbin__response__free_unpacked(resp, NULL);
+                        if (replica_reset(db, e) != 0)
+                                return -1;
+                        rep->resynced = 1;
+                        continue;
+                }
+                if (rep->total == 0 || rep->total < rep->pulled + (long)resp->pull->n_changes)
+                        rep->total = rep->pulled + (long)resp->pull->n_changes +
+                                     (long)resp->pull->remaining;
+                if (apply_page(db, resp->pull, e) != 0) {
+                        renbin__response__free_unpacked(resp, NULL);
+                        return -1;
+                }
+                rep->pulled += (long)resp->pull->n_changes;
+                progress(rep, rep->pushed);
+                int done = resp->pull->remaining == 0 || resp->pull->n_changes == 0;
+                renbin__response__free_unpacked(resp, NULL);
+                if (done || (rep->max_pages > 0 && ++pages >= rep->max_pages))
+                        return 0;
+        }
+}
+
+int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
+{
+        struct net n;
+        char now[32];
+        int rc;
+
+        if (cli_db(cli, e) == NULL || net_open(cli, &n, e) != 0)
+                return -1;
+        rc = sync_push(cli, &n, rep, e);
+        if (rc == 0)
+                rc = sync_pull(cli, &n, rep, e);
+        net_close(&n);
+        if (rep->progress)
+                fputc('\n', stderr);
+        if (rc == 0) {
+                snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+                cli_set(cli, "last_sync", now, NULL);
+        }
+        return rc;
+}

@@ -1,0 +1,20 @@
+/*
+ * table.h - printing rows: an aligned table on a terminal, or with --json a
+ * JSON array of objects, or with --csv a CSV file with a header row.
+ */
+#ifndef RENBIN_TABLE_H
+#define RENBIN_TABLE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "cli.h"
+
+/* Steps st to the end and prints its rows. headers (NULL-terminated, may be
+ * NULL) label the text columns; JSON keys and CSV headers are the SQL column
+ * names. Returns 0, or -1 with e. */
+int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, struct rb_err *e);
+/* Prints a JSON array of flat objects the same three ways (keys in order of the first). */
+int table_print_json(struct cli *cli, json_t *rows, const char *const *headers);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * apply.c - one op from a client to the store, at most once. The table below
+ * names, for every entity and action, the roles that may write and the
+ * handler that owns the rules; a handler runs inside a savepoint, so a
+ * rejected op leaves nothing behind.
+ */
+#include "apply.h"
+#include "db.h"
+#include "dispatch.h"
+#include "i18n.h"
+#include "uuid.h"
+#include "wire.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct op_handler {
+        const char *entity;
+        const char *action;
+        unsigned roles;
+        int (*fn)(struct apply_ctx *cx);
+};
+
+static const struct op_handler op_handlers[] = {
+    {"unit", "create", ROLE_HR, e_unit_create},
+    {"unit", "update", ROLE_HR, e_unit_update},
+    {"asn", "put", ROLE_HR, e_asn_put},
+    {"asn", "deactivate", ROLE_HR, e_asn_deactivate},
+    {"competency", "create", ROLE_HR, e_competency_create},
+    {"plan", "create", ROLE_HR, e_plan_create},
+    {"plan", "approve", ROLE_HR, e_plan_approve},
+    {"program", "create", ROLE_HR, e_program_create},
+    {"enrollment", "create", ROLE_HR | ROLE_UNIT, e_enroll_create},
+    {"enrollment", "status", ROLE_HR | ROLE_UNIT, e_enroll_status},
+};
+
+static const char SQL_OP_GET[] =
+    "SELECT code, message, field, seq, detail FROM ops WHERE op_id = ?1";
+static const char SQL_OP_PUT[] =
+    "INSERT INTO ops(op_id, unit, role, entity, entity_id, action, received_at, code, message,"
+    " field, seq, detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_CONFLICT_PUT[] =
+    "INSERT INTO conflicts(op_id, at, unit, role, entity, entity_id, action, fields, code,"
+    " message, field) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+const char *op_get(const struct apply_ctx *cx, const char *name)
+{
+        const char *v = wire_field_value(cx->op, name);
+        return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+int op_has(const struct apply_ctx *cx, const char *name)
+{
+        return wire_field_value(cx->op, name) != NULL;
+}
+
+const char *op_need(struct apply_ctx *cx, const char *name)
+{
+        const char *v = op_get(cx, name);
+
+        if (v == NULL)
+                err_set(cx->e, RB_INVALID, name, _("%s is required"), name);
+        return v;
+}
+
+int own_unit(const struct apply_ctx *cx, const char *unit)
+{
+        return cx->role == ROLE_HR || (cx->role == ROLE_UNIT && strcmp(cx->who->unit, unit) == 0);
+}
+
+int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit)
+{
+        return err_set(cx->e, RB_DENIED, "unit",
+                       _("%s belongs to unit %s; office %s may only write its own unit's records"),
+                       what, unit, cx->who->unit);
+}
+
+int apply_step(struct apply_ctx *cx, sqlite3_stmt *st)
+{
+        int rc = sqlite3_step(st);
+
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+                return 0;
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+                return err_set(cx->e, RB_INVALID, NULL, _("rejected by a database rule: %s"),
+                               sqlite3_errmsg(cx->db));
+        return err_set(cx->e, (rc & 0xff) == SQLITE_FULL ? RB_EXHAUSTED : RB_INTERNAL, NULL,
+                       _("database error: %s"), sqlite3_errmsg(cx->db));
+}
+
+/* The handler for an entity and action, or NULL. */
+static const struct op_handler *handler_find(const char *entity, const char *action)
+{
+        for (size_t i = 0; i < sizeof(op_handlers) / sizeof(op_handlers[0]); i++)
+                if (strcmp(op_handlers[i].entity, entity) == 0 &&
+                    strcmp(op_handlers[i].action, action) == 0)
+                        return &op_handlers[i];
+        return NULL;
+}
+
+/* A result recorded for this op_id earlier: 1 if found (r filled), 0 if new. */
+static int recorded(struct apply_ctx *cx, const char *op_id, struct op_result *r)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_GET, NULL);
+        int found = 0;
+
+        if (st == NULL)
+                return 0;
+        sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+                r->err.code = sqlite3_column_int(st, 0);
+                snprintf(r->err.msg, sizeof(r->err.msg), "%s", db_col_text(st, 1));
+                snprintf(r->err.field, sizeof(r->err.field), "%s", db_col_text(st, 2));
+                r->seq = (uint64_t)sqlite3_column_int64(st, 3);
+                snprintf(r->detail, sizeof(r->detail), "%s", db_col_text(st, 4));
+                found = 1;
+        }
+        sqlite3_reset(st);
+        return found;
+}
+
+/* The op's fields as a JSON object, for the conflicts table. */
+static char *op_fields_json(const Renbin__Op *op)
+{
+        json_t *j = json_object();
+        char *s;
+
+        for (size_t i = 0; i < op->n_fields; i++)
+                json_object_set_new(j, op->fields[i]->name, json_string(op->fields[i]->value));
+        s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        return s;
+}
+
+/* Records the op's outcome; rejections also go to the conflicts table. */
+static void record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_result *r)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_PUT, NULL);
+        char *fields;
+
+        if (st == NULL)
+                return;
+        sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, cx->who->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, cx->who->role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, op->entity, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, op->entity_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, op->action, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, cx->now);
+        sqlite3_bind_int(st, 8, r->err.code);
+        db_bind_text(st, 9, r->err.code ? r->err.msg : NULL);
+        db_bind_text(st, 10, r->err.code ? r->err.field : NULL);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)r->seq);
+        db_bind_text(st, 12, r->detail);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+        if (r->err.code == RB_OK || (st = db_stmt(cx->db, SQL_CONFLICT_PUT, NULL)) == NULL)
+                return;
+        fields = op_fields_json(op);
+        sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, cx->now);
+        sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, cx->who->role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, op->entity, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, op->entity_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, op->action, -1, SQLITE_STATIC);
+        db_bind_text(st, 8, fields ? fields : "{}");
+        sqlite3_bind_int(st, 9, r->err.code);
+        sqlite3_bind_text(st, 10, r->err.msg, -1, SQLITE_STATIC);
+        db_bind_text(st, 11, r->err.field);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+        free(fields);
+}
+
+/* Checks what every op must carry before any rule runs. */
+static int envelope_check(const Renbin__Op *op, struct rb_err *e)
+{
+        if (op->op_id == NULL || !uuid_valid(op->op_id))
+                return err_set(e, RB_INVALID, "op_id", _("op_id '%s' is not a UUID"),
+                               op->op_id ? op->op_id : "");
+        if (op->entity_id == NULL || !uuid_valid(op->entity_id))
+                return err_set(e, RB_INVALID, "entity_id", _("entity_id '%s' is not a UUID"),
+                               op->entity_id ? op->entity_id : "");
+        if (entity_find(op->entity) == NULL)
+                return err_set(e, RB_INVALID, "entity", _("unknown entity '%s'"), op->entity);
+        return 0;
+}
+
+/* A failure the client should retry rather than show as a rejection. */
+static int transient(int code)
+{
+        return code == RB_INTERNAL || code == RB_UNAVAILABLE || code == RB_EXHAUSTED;
+}
+
+void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
+{
+        const struct op_handler *h;
+        int rc;
+
+        memset(r, 0, sizeof(*r));
+        if (envelope_check(op, &r->err) != 0)
+                return;
+        if (recorded(cx, op->op_id, r))
+                return;
+        cx->op = op;
+        cx->e = &r->err;
+        cx->detail[0] = '\0';
+        cx->seq = 0;
+        if ((h = handler_find(op->entity, op->action)) == NULL) {
+                err_set(&r->err, RB_INVALID, "action", _("%s cannot be '%s'"), op->entity,
+                        op->action);
+        } else if ((h->roles & cx->role) == 0) {
+                err_set(&r->err, RB_DENIED, "role", _("role %s may not %s a %s"), cx->who->role,
+                        op->action, op->entity);
+        } else {
+                sqlite3_exec(cx->db, "SAVEPOINT op", NULL, NULL, NULL);
+                rc = h->fn(cx);
+                if (rc != 0)
+                        sqlite3_exec(cx->db, "ROLLBACK TO op", NULL, NULL, NULL);
+                sqlite3_exec(cx->db, "RELEASE op", NULL, NULL, NULL);
+                if (rc == 0) {
+                        r->seq = cx->seq;
+                        snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);
+                }
+        }
+        if (!transient(r->err.code))
+                record(cx, op, r);
+}

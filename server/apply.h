@@ -1,0 +1,76 @@
+/*
+ * apply.h - applying ops: the context an entity handler works in, the change
+ * feed it writes to, and the table of entity handlers (e_*.c).
+ *
+ * Flow: h_push -> apply_op (envelope, at-most-once, role) -> entity handler
+ * (rules, SQL) -> feed_record (change feed + audit chain).
+ */
+#ifndef RENBIN_APPLY_H
+#define RENBIN_APPLY_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "entity.h"
+#include "err.h"
+#include "tls.h"
+#include "renbin.pb-c.h"
+
+struct server;
+
+struct apply_ctx {
+        sqlite3 *db;
+        const struct principal *who;
+        unsigned role;                /* role_bits */
+        const Renbin__Op *op;
+        int64_t now;                  /* unix seconds of the batch */
+        char today[11];               /* YYYY-MM-DD (WIB) */
+        int jp_minutes;               /* minutes in one JP (server setting) */
+        struct rb_err *e;
+        char detail[256];             /* what was done, for the op's result */
+        uint64_t seq;                 /* last change sequence written */
+};
+
+/* One op's outcome. */
+struct op_result {
+        struct rb_err err;
+        uint64_t seq;
+        char detail[256];
+};
+
+/* Applies one op inside the caller's open transaction, at most once: a known
+ * op_id returns its recorded result. Rejections are recorded (ops and
+ * conflicts); transient failures are not, so the client can retry. */
+void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r);
+
+/* The op's field value, or NULL when absent or empty. */
+const char *op_get(const struct apply_ctx *cx, const char *name);
+/* The op's field value, or an INVALID_ARGUMENT naming it when absent. */
+const char *op_need(struct apply_ctx *cx, const char *name);
+/* True when the op carries this field (even empty). */
+int op_has(const struct apply_ctx *cx, const char *name);
+
+/* Appends the current state of row id of def to the change feed and the
+ * audit chain, and stamps the row with its new sequence. */
+int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id);
+/* True if the principal may write rows owned by unit (hr: all; unit: its own). */
+int own_unit(const struct apply_ctx *cx, const char *unit);
+/* Sets e to PERMISSION_DENIED for a row of another unit and returns -1. */
+int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit);
+
+/* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
+int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
+
+/* Entity handlers, by area. Each returns 0 or -1 with cx->e set. */
+int e_unit_create(struct apply_ctx *cx);
+int e_unit_update(struct apply_ctx *cx);
+int e_asn_put(struct apply_ctx *cx);
+int e_asn_deactivate(struct apply_ctx *cx);
+int e_competency_create(struct apply_ctx *cx);
+int e_plan_create(struct apply_ctx *cx);
+int e_plan_approve(struct apply_ctx *cx);
+int e_program_create(struct apply_ctx *cx);
+int e_enroll_create(struct apply_ctx *cx);
+int e_enroll_status(struct apply_ctx *cx);
+
+#endif

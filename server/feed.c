@@ -1,0 +1,165 @@
+/*
+ * feed.c - the change feed and the audit chain. Every write of a synced row
+ * ends here: the row's current fields are packed once into `changes` under
+ * the next global sequence (replacing the row's previous change for the same
+ * owning unit, and leaving a tombstone for a unit that no longer owns it), the
+ * row is stamped with that sequence, and an audit record chained by SHA-256
+ * is appended. Pull reads `changes` only.
+ */
+#include "apply.h"
+#include "audit.h"
+#include "db.h"
+#include "i18n.h"
+#include "wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Per-entity SQL, built once from the catalogue (names are constants). */
+struct feed_sql {
+        char *select;   /* SELECT scope, fields... FROM table WHERE id = ?1 */
+        char *stamp;    /* UPDATE table SET seq = ?1 WHERE id = ?2 */
+};
+
+static struct feed_sql feed_sql[16];
+
+static const char SQL_OTHER_SCOPES[] =
+    "SELECT scope FROM changes WHERE entity_id = ?1 AND deleted = 0"
+    " AND ifnull(scope, '') != ifnull(?2, '')";
+static const char SQL_DROP[] =
+    "DELETE FROM changes WHERE entity_id = ?1 AND ifnull(scope, '') = ifnull(?2, '')";
+static const char SQL_PUT[] =
+    "INSERT INTO changes(entity, entity_id, scope, deleted, at, data) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* The SQL of def, built on first use. */
+static const struct feed_sql *sql_for(const struct entity_def *def)
+{
+        size_t i;
+        char cols[1024];
+        size_t off = 0;
+
+        for (i = 0; i < entity_count && entity_defs[i] != def; i++)
+                ;
+        if (i == entity_count || i >= sizeof(feed_sql) / sizeof(feed_sql[0]))
+                return NULL;
+        if (feed_sql[i].select != NULL)
+                return &feed_sql[i];
+        for (size_t f = 0; f < def->nfields; f++)
+                off += (size_t)snprintf(cols + off, sizeof(cols) - off, ", %s", def->fields[f].name);
+        feed_sql[i].select = sqlite3_mprintf("SELECT %s%s FROM %s WHERE id = ?1",
+                                             def->scope ? def->scope : "NULL", cols, def->table);
+        feed_sql[i].stamp = sqlite3_mprintf("UPDATE %s SET seq = ?1 WHERE id = ?2", def->table);
+        return &feed_sql[i];
+}
+
+/* Writes one change row: a snapshot (data) or a tombstone (data NULL). */
+static int put_change(struct apply_ctx *cx, const struct entity_def *def, const char *id,
+                      const char *scope, const uint8_t *data, size_t len)
+{
+        sqlite3_stmt *st;
+
+        if ((st = db_stmt(cx->db, SQL_DROP, cx->e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, scope);
+        if (apply_step(cx, st) != 0 || (st = db_stmt(cx->db, SQL_PUT, cx->e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+        db_bind_text(st, 3, scope);
+        sqlite3_bind_int(st, 4, data == NULL);
+        sqlite3_bind_int64(st, 5, cx->now);
+        if (data != NULL)
+                sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
+        if (apply_step(cx, st) != 0)
+                return -1;
+        cx->seq = (uint64_t)sqlite3_last_insert_rowid(cx->db);
+        return 0;
+}
+
+/* Leaves tombstones for units that saw this row before and no longer own it. */
+static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *def,
+                                const char *id, const char *scope)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_OTHER_SCOPES, cx->e);
+        char old[8][64];
+        int n = 0;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, scope);
+        while (n < 8 && sqlite3_step(st) == SQLITE_ROW)
+                snprintf(old[n++], sizeof(old[0]), "%s", db_col_text(st, 0));
+        sqlite3_reset(st);
+        for (int i = 0; i < n; i++)
+                if (put_change(cx, def, id, old[i], NULL, 0) != 0 ||
+                    audit_append(cx, def->name, id, NULL, 0) != 0)
+                        return -1;
+        return 0;
+}
+
+/* Packs the row's fields as a Change (without seq) into a malloc'd buffer. */
+static uint8_t *snapshot(sqlite3_stmt *st, const struct entity_def *def, const char *id,
+                         size_t *len)
+{
+        Renbin__Change ch = RENBIN__CHANGE__INIT;
+        Renbin__Field fv[32], *fp[32];
+        uint8_t *buf;
+        size_t n = 0;
+
+        ch.entity = (char *)def->name;
+        ch.entity_id = (char *)id;
+        for (size_t f = 0; f < def->nfields && f < 32; f++) {
+                if (sqlite3_column_type(st, (int)f + 1) == SQLITE_NULL)
+                        continue;
+                renbin__field__init(&fv[n]);
+                fv[n].name = (char *)def->fields[f].name;
+                fv[n].value = (char *)db_col_text(st, (int)f + 1);
+                fp[n] = &fv[n];
+                n++;
+        }
+        ch.n_fields = n;
+        ch.fields = fp;
+        *len = renbin__change__get_packed_size(&ch);
+        if ((buf = malloc(*len ? *len : 1)) != NULL)
+                renbin__change__pack(&ch, buf);
+        return buf;
+}
+
+int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id)
+{
+        const struct feed_sql *q = sql_for(def);
+        sqlite3_stmt *st;
+        uint8_t *data = NULL;
+        size_t len = 0;
+        char scope[64];
+        int has_scope, rc = -1;
+
+        if (q == NULL || (st = db_stmt(cx->db, q->select, cx->e)) == NULL)
+                return err_set(cx->e, RB_INTERNAL, NULL, "feed: no SQL for %s", def->name);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+                sqlite3_reset(st);
+                return err_set(cx->e, RB_INTERNAL, NULL, "feed: %s %s vanished", def->name, id);
+        }
+        has_scope = sqlite3_column_type(st, 0) != SQLITE_NULL;
+        snprintf(scope, sizeof(scope), "%s", db_col_text(st, 0));
+        data = snapshot(st, def, id, &len);
+        sqlite3_reset(st);
+        if (data == NULL)
+                return err_set(cx->e, RB_INTERNAL, NULL, _("out of memory"));
+        if (tombstone_old_scopes(cx, def, id, has_scope ? scope : NULL) != 0 ||
+            put_change(cx, def, id, has_scope ? scope : NULL, data, len) != 0 ||
+            (st = db_stmt(cx->db, q->stamp, cx->e)) == NULL)
+                goto out;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)cx->seq);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+        if (apply_step(cx, st) != 0)
+                goto out;
+        rc = audit_append(cx, def->name, id, data, len);
+out:
+        free(data);
+        return rc;
+}

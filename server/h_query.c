@@ -1,0 +1,106 @@
+/*
+ * h_query.c - named reads computed on the server: the table below names each
+ * query, the roles that may ask and its function, which returns one JSON
+ * document. Queries see the whole database, so each restricts rows to what
+ * the caller's role may see.
+ */
+#include "db.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "queries.h"
+#include "server.h"
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct query_def {
+        const char *name;
+        unsigned roles;
+        query_fn fn;
+};
+
+static const struct query_def queries[] = {
+    {"conflicts", ROLE_HR | ROLE_AUDITOR, q_conflicts},
+};
+
+const char *query_arg(const struct query_ctx *q, const char *name)
+{
+        const char *v = wire_field(q->args, q->nargs, name);
+        return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+            struct rb_err *e)
+{
+        const Renbin__Query *q = req->query;
+        const struct query_def *def = NULL;
+        struct query_ctx qc = {
+            .db = cx->srv->db,
+            .who = cx->who,
+            .role = cx->role,
+            .args = q->args,
+            .nargs = q->n_args,
+        };
+        Renbin__QueryReply *r;
+        json_t *out = NULL;
+        char *s;
+
+        for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+                if (strcmp(queries[i].name, q->name) == 0)
+                        def = &queries[i];
+        if (def == NULL)
+                return err_set(e, RB_INVALID, "name", _("unknown query '%s'"), q->name);
+        if ((def->roles & cx->role) == 0)
+                return err_set(e, RB_DENIED, "role", _("role %s may not read %s"), cx->who->role,
+                               q->name);
+        if (def->fn(&qc, &out, e) != 0)
+                return -1;
+        s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(out);
+        if (s == NULL)
+                return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
+        r = arena_alloc(cx->arena, sizeof(*r));
+        renbin__query_reply__init(r);
+        r->json = arena_strdup(cx->arena, s);
+        free(s);
+        r->generated_at = (int64_t)time(NULL);
+        resp->result_case = RENBIN__RESPONSE__RESULT_QUERY;
+        resp->query = r;
+        return 0;
+}
+
+/* Rejected ops kept for HR: newest first, optionally of one unit. */
+int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e)
+{
+        static const char sql[] =
+            "SELECT op_id, at, unit, role, entity, entity_id, action, fields, code, message,"
+            " field FROM conflicts WHERE ?1 IS NULL OR unit = ?1 ORDER BY at DESC, op_id DESC"
+            " LIMIT ?2";
+        const char *unit = query_arg(q, "unit"), *lim = query_arg(q, "limit");
+        sqlite3_stmt *st = db_stmt(q->db, sql, e);
+        json_t *rows = json_array();
+
+        if (st == NULL) {
+                json_decref(rows);
+                return -1;
+        }
+        db_bind_text(st, 1, unit);
+        sqlite3_bind_int(st, 2, lim ? atoi(lim) : 1000);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
+                json_array_append_new(
+                    rows, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}",
+                                    "op_id", db_col_text(st, 0), "at",
+                                    (json_int_t)sqlite3_column_int64(st, 1), "unit",
+                                    db_col_text(st, 2), "role", db_col_text(st, 3), "entity",
+                                    db_col_text(st, 4), "entity_id", db_col_text(st, 5), "action",
+                                    db_col_text(st, 6), "fields", fields ? fields : json_object(),
+                                    "code", err_code_name(sqlite3_column_int(st, 8)), "message",
+                                    db_col_text(st, 9), "field", db_col_text(st, 10)));
+        }
+        sqlite3_reset(st);
+        *out = rows;
+        return 0;
+}
