@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "validate.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 static const struct import_kind *const kinds[] = {
     &import_units,       &import_asn,          &import_competencies, &import_needs,
     &import_enrollments, &import_evaluations,  &import_assessments,  &import_mentoring,
-    &import_mentoring_logs, &import_survey,    &import_forums,
+    &import_mentoring_logs, &import_survey,    &import_forums,       &import_programs,
 };
 
 /* The header name of a field, for "column X" in messages. */
@@ -181,9 +182,9 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
 
 /* Imports one file of one kind. */
 static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
-                       int skip_bad)
+                       int skip_bad, const char *year)
 {
-        struct import_ctx ic = {.cli = cli, .kind = kind};
+        struct import_ctx ic = {.cli = cli, .kind = kind, .year = year};
         struct csv_table t = {0};
         json_t **fields = NULL;
         char(*labels)[160] = NULL, (*op_ids)[UUID_STR] = NULL;
@@ -240,33 +241,44 @@ out:
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"skip-bad", no_argument, NULL, 's'},
+                                                  {"plan", required_argument, NULL, 'p'},
                                                   {NULL, 0, NULL, 0}};
+        const char *year = NULL;
+        struct rb_err e;
         int skip_bad = 0, ch;
+        long y;
 
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 's')
+                if (ch == 's')
+                        skip_bad = 1;
+                else if (ch == 'p' && year_check(optarg, "plan", &y, &e) == 0)
+                        year = optarg;
+                else if (ch == 'p')
+                        return cli_fail(&e);
+                else
                         return EXIT_USAGE;
-                skip_bad = 1;
         }
         if (argc - optind != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
                 if (strcmp(kinds[i]->name, argv[optind]) == 0)
-                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad);
+                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad, year);
         return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
                         argv[optind]);
 }
 
 const struct cmd cmd_import = {
     .name = "import",
-    .usage = "import KIND FILE [--skip-bad]",
+    .usage = "import KIND FILE [--skip-bad] [--plan YEAR]",
     .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
                "        are listed, not deleted.\n"
                "  survey  columns service,period,u1..u9 [,unit,age,sex,education,job]\n"
                "  units          code,name,kind (HR)\n"
+               "  programs       code,title,method,competency,partner,speaker,start,end,jp,\n"
+               "                 capacity, into the plan of --plan YEAR (HR)\n"
                "  competencies   code,name,type (HR)\n"
                "  needs          unit,competency,priority,reason [,year]\n"
                "  enrollments    program,nip,status (status reached step by step)\n"

@@ -19,6 +19,7 @@ struct import_ctx {
         const struct csv_table *table;
         json_t *missing;     /* after_check may list rows the file leaves out */
         json_t *updates;     /* "op_id: fields" of rows that changed something */
+        const char *year;    /* --plan YEAR, for programs */
 };
 
 struct import_kind {
@@ -52,5 +53,6 @@ extern const struct import_kind import_assessments;
 extern const struct import_kind import_mentoring;
 extern const struct import_kind import_mentoring_logs;
 extern const struct import_kind import_forums;
+extern const struct import_kind import_programs;
 
 #endif

@@ -363,3 +363,42 @@ const struct import_kind import_forums = {
     .name = "forums", .entity = "forum", .action = "add",
     .columns = forum_cols, .fields = forum_cols, .row = forum_row,
 };
+
+static const char *const prog_cols[] = {"code",    "title", "method", "competency", "partner",
+                                        "speaker", "start", "end",    "jp",         "capacity",
+                                        NULL};
+static const char *const prog_fields[] = {"code",       "title",    "method",     "competency",
+                                          "partner",    "speaker",  "start_date", "end_date",
+                                          "jp",         "capacity", NULL};
+
+static int prog_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
+                    char label[160], char key[128], struct rb_err *e)
+{
+        long v;
+
+        if (code_check(CELL("code"), "code", e) || text_check(CELL("title"), 300, "title", e) ||
+            enum_check(CELL("method"), program_methods, "method", e) ||
+            (CELL("competency")[0] && code_check(CELL("competency"), "competency", e)) ||
+            opt_text_check(CELL("partner"), 300, "partner", e) ||
+            opt_text_check(CELL("speaker"), 500, "speaker", e) ||
+            date_range_check(CELL("start"), CELL("end"), "start_date", "end_date", e) ||
+            int_check(CELL("jp"), 1, 1000, "jp", &v, e) ||
+            int_check(CELL("capacity"), 1, 10000, "capacity", &v, e))
+                return -1;
+        if (ic->year == NULL)
+                return err_set(e, RB_INVALID, "plan_year",
+                               _("say which plan with --plan YEAR"));
+        if (strncmp(CELL("start"), ic->year, 4) != 0)
+                return err_set(e, RB_INVALID, "start_date",
+                               _("start %s is not in the plan year %s"), CELL("start"), ic->year);
+        *out = cells(ic, r, prog_cols, prog_fields);
+        json_object_set_new(*out, "plan_year", json_string(ic->year));
+        snprintf(label, 160, _("add program %s"), CELL("code"));
+        snprintf(key, 128, "%s", CELL("code"));
+        return 0;
+}
+
+const struct import_kind import_programs = {
+    .name = "programs", .entity = "program", .action = "create",
+    .columns = prog_cols, .fields = prog_fields, .row = prog_row,
+};
