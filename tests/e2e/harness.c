@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -429,6 +430,43 @@ static int wait_child(pid_t pid, int timeout_ms, int *status)
         }
 }
 
+/* Servers still running, so that a test that fails half-way (cmocka jumps
+ * out of it) does not leave one behind when the test program ends. */
+static pid_t running[32];
+
+/* Kills whatever server is still running; registered with atexit. */
+static void kill_running(void)
+{
+        int st;
+
+        for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++) {
+                if (running[i] <= 0)
+                        continue;
+                kill(running[i], SIGKILL);
+                wait_child(running[i], 5000, &st);
+                running[i] = 0;
+        }
+}
+
+/* Adds (on != 0) or removes a server in the running list. */
+static void track(pid_t pid, int on)
+{
+        static int registered;
+
+        if (!registered && atexit(kill_running) == 0)
+                registered = 1;
+        for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++) {
+                if (on && running[i] == 0) {
+                        running[i] = pid;
+                        return;
+                }
+                if (!on && running[i] == pid) {
+                        running[i] = 0;
+                        return;
+                }
+        }
+}
+
 /* Reads "127.0.0.1:PORT\n" from the addr file once it is whole. */
 static int read_addr(struct h_server *s, const char *path)
 {
@@ -465,6 +503,8 @@ static void exec_server(const struct h_server *s, const char *const *extra)
         argv[n] = NULL;
         if (in < 0 || log < 0)
                 _exit(127);
+        /* If the test program dies (a crash, ctest's timeout), so does the server. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         dup2(in, 0);
         dup2(log, 1);
         dup2(log, 2);
@@ -490,12 +530,14 @@ int h_server_start(struct h_server *s, const char *data, const char *const *extr
                 fail_msg("fork: %s", strerror(errno));
         if (s->pid == 0)
                 exec_server(s, extra);
+        track(s->pid, 1);
         while (now_ms() < deadline) {
                 if (read_addr(s, addr_path) == 0) {
                         rc = 0;
                         goto out;
                 }
                 if (wait_child(s->pid, 0, &st) == 0) {
+                        track(s->pid, 0);
                         s->pid = 0;
                         goto out;
                 }
@@ -505,6 +547,7 @@ int h_server_start(struct h_server *s, const char *data, const char *const *extr
                 H_SERVER_TIMEOUT_MS);
         kill(s->pid, SIGKILL);
         wait_child(s->pid, 5000, &st);
+        track(s->pid, 0);
         s->pid = 0;
 out:
         if (status != NULL)
@@ -538,6 +581,7 @@ int h_server_stop(struct h_server *s)
                 wait_child(s->pid, 5000, &st);
                 st = -1;
         }
+        track(s->pid, 0);
         s->pid = 0;
         return st;
 }

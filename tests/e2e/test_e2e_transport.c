@@ -398,6 +398,39 @@ static void test_pipelined_pings(void **state)
         h_tls_close(&t);
 }
 
+/* A Ping of 3 MiB arrives in many reads and comes back whole. */
+static void test_large_ping(void **state)
+{
+        const size_t size = 3u << 20;
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Ping p = RENBIN__PING__INIT;
+        Renbin__Response *resp;
+        uint8_t *payload = malloc(size);
+        struct h_tls t;
+
+        (void)state;
+        assert_non_null(payload);
+        for (size_t i = 0; i < size; i++)
+                payload[i] = (uint8_t)(i * 31 + (i >> 16));
+        connect_hello(&t);
+        p.payload.data = payload;
+        p.payload.len = size;
+        req.call_case = RENBIN__REQUEST__CALL_PING;
+        req.ping = &p;
+        assert_int_equal(h_tls_send_req(&t, &req), 0);
+        resp = h_tls_recv(&t, 20000);
+        if (resp == NULL)
+                fail_msg("no Pong for 3 MiB: %s", t.error);
+        assert_int_equal(resp->id, req.id);
+        assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PONG);
+        assert_int_equal(resp->pong->payload.len, size);
+        assert_memory_equal(resp->pong->payload.data, payload, size);
+        renbin__response__free_unpacked(resp, NULL);
+        assert_int_equal(h_tls_ping(&t, "after"), RENBIN__CODE__OK);
+        h_tls_close(&t);
+        free(payload);
+}
+
 /* Ping before Hello is FAILED_PRECONDITION; the connection stays usable. */
 static void test_ping_before_hello(void **state)
 {
@@ -584,6 +617,54 @@ static void test_key_mode_refused(void **state)
         free(data);
 }
 
+/* The limits: connections over --max-conns are closed at once; a handshake, a
+ * started frame and an idle connection each get cut at their deadline. */
+static void test_limits_and_timeouts(void **state)
+{
+        static const char *const opts[] = {"--max-conns=2", "--handshake-timeout=1",
+                                           "--frame-timeout=1", "--idle-timeout=3", NULL};
+        static const uint8_t half_header[] = {0, 0};
+        char *data = h_path(fx.tmp, "data-limits"), *bundle = h_path(fx.tmp, "bundle-limits");
+        struct h_server s;
+        struct h_tls a, b;
+        int fd, st;
+
+        (void)state;
+        h_must_init(data);
+        h_must_issue(data, UNIT, "unit", bundle, NULL);
+        if (h_server_start(&s, data, opts, &st) != 0)
+                fail_msg("renbind with limits did not start (exit %d)", st);
+
+        /* Two connections are the limit: a third is closed without a handshake. */
+        assert_int_equal(h_tls_connect(&a, s.port, bundle, 0), 0);
+        assert_int_equal(h_tls_hello(&a), RENBIN__CODE__OK);
+        assert_int_equal(h_tls_connect(&b, s.port, bundle, 0), 0);
+        assert_int_equal(h_tls_hello(&b), RENBIN__CODE__OK);
+        assert_true((fd = h_tcp_connect(s.port)) >= 0);
+        assert_int_equal(h_fd_wait_closed(fd, 2000), 1);
+        close(fd);
+        assert_true(h_server_log_wait(&s, "outcome=refused: 2 connections open (limit)", 2000));
+
+        /* a: half a frame header, then nothing: cut by the frame timeout (1 s).
+         * b: nothing after Hello: cut by the idle timeout (3 s).
+         * Then, with a's place free, TCP without a handshake (1 s). */
+        assert_int_equal(h_tls_send(&a, half_header, sizeof(half_header)), 0);
+        assert_int_equal(h_tls_wait_closed(&a, 4000), 1);
+        assert_true(h_server_log_wait(&s, "requests=1 outcome=partial frame timeout", 2000));
+        assert_true((fd = h_tcp_connect(s.port)) >= 0);
+        assert_int_equal(h_fd_wait_closed(fd, 4000), 1);
+        close(fd);
+        assert_true(h_server_log_wait(&s, "principal=none outcome=handshake timeout", 2000));
+        assert_int_equal(h_tls_wait_closed(&b, 6000), 1);
+        assert_true(h_server_log_wait(&s, "requests=1 outcome=idle timeout", 2000));
+        h_tls_close(&a);
+        h_tls_close(&b);
+        assert_int_equal(h_server_stop(&s), 0);
+        h_server_free(&s);
+        free(data);
+        free(bundle);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -598,11 +679,13 @@ int main(void)
             cmocka_unit_test(test_over_limit_frame),
             cmocka_unit_test(test_zero_frame),
             cmocka_unit_test(test_pipelined_pings),
+            cmocka_unit_test(test_large_ping),
             cmocka_unit_test(test_ping_before_hello),
             cmocka_unit_test(test_connection_log_line),
             cmocka_unit_test(test_revoked_refused),
             cmocka_unit_test(test_sigterm_clean),
             cmocka_unit_test(test_key_mode_refused),
+            cmocka_unit_test(test_limits_and_timeouts),
         };
 
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
