@@ -409,6 +409,28 @@ void h_must_setup(const char *home, const char *addr, const char *bundle)
         must_succeed(&r, "renbin setup");
 }
 
+char *h_must_units(const struct h_server *s, ...)
+{
+        char *bundle = h_path(s->data, "_hr-bundle"), *home = h_path(s->data, "_hr");
+        struct h_result r;
+        struct stat st;
+        const char *code;
+        va_list ap;
+
+        if (stat(bundle, &st) != 0) {
+                h_must_issue(s->data, "BKPSDM", "hr", bundle, NULL);
+                h_must_setup(home, s->addr, bundle);
+        }
+        va_start(ap, s);
+        while ((code = va_arg(ap, const char *)) != NULL) {
+                h_renbin(&r, home, "unit", "add", code, code, "--kind", "kelurahan", NULL);
+                must_succeed(&r, "renbin unit add");
+        }
+        va_end(ap);
+        free(bundle);
+        return home;
+}
+
 /* Waits up to timeout_ms for pid to exit: 0 with its exit status in *status
  * (-1 if a signal ended it), or -1 if it is still running. */
 static int wait_child(pid_t pid, int timeout_ms, int *status)

@@ -97,6 +97,12 @@ struct h_server {
         int port;
 };
 
+/* Registers units (NULL-terminated codes, kind "kelurahan") on the running
+ * server s through an hr seat made for the purpose in s->data/_hr: a unit
+ * office's certificate is accepted only once its unit exists. Returns the hr
+ * seat's home folder (free it). */
+char *h_must_units(const struct h_server *s, ...) __attribute__((sentinel));
+
 /* Starts renbind serve --data data --listen 127.0.0.1:0 (plus extra, a
  * NULL-terminated list, may be NULL) and waits for it to write renbind.addr.
  * 0, or -1 if it exited or did not come up in time (it is then killed, and

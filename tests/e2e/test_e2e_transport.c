@@ -63,6 +63,7 @@ static int group_setup(void **state)
         h_must_issue(other, UNIT, "unit", fx.foreign_bundle, NULL);
         free(other);
         h_must_start(&fx.srv, fx.data);
+        free(h_must_units(&fx.srv, UNIT, "PKM-BLW", NULL));
         return 0;
 }
 
@@ -569,6 +570,7 @@ static void test_sigterm_clean(void **state)
         h_must_init(data);
         h_must_issue(data, UNIT, "unit", bundle, NULL);
         h_must_start(&s, data);
+        free(h_must_units(&s, UNIT, NULL));
         assert_int_equal(h_tls_connect(&t, s.port, bundle, 0), 0);
         assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
         assert_int_equal(h_server_stop(&s), 0);
@@ -578,7 +580,7 @@ static void test_sigterm_clean(void **state)
                                       "unit=" UNIT " role=unit requests=1 "
                                       "outcome=server shutdown",
                                       1000));
-        assert_true(h_server_log_wait(&s, "stopped: ", 1000));
+        assert_true(h_server_log_wait(&s, "stopped (", 1000));
         h_server_free(&s);
         free(data);
         free(bundle);
@@ -634,6 +636,7 @@ static void test_limits_and_timeouts(void **state)
         h_must_issue(data, UNIT, "unit", bundle, NULL);
         if (h_server_start(&s, data, opts, &st) != 0)
                 fail_msg("renbind with limits did not start (exit %d)", st);
+        free(h_must_units(&s, UNIT, NULL));
 
         /* Two connections are the limit: a third is closed without a handshake. */
         assert_int_equal(h_tls_connect(&a, s.port, bundle, 0), 0);
