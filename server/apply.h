@@ -58,6 +58,12 @@ int own_unit(const struct apply_ctx *cx, const char *unit);
 /* Sets e to PERMISSION_DENIED for a row of another unit and returns -1. */
 int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit);
 
+/* Reads an active ASN's unit (and TMT, if tmt is not NULL); NOT_FOUND or
+ * FAILED_PRECONDITION naming field otherwise. */
+int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],
+               char tmt[16]);
+/* 0 if the competency exists, else NOT_FOUND naming field. */
+int competency_known(struct apply_ctx *cx, const char *code, const char *field);
 /* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 
