@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "validate.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 static const struct import_kind *const kinds[] = {
     &import_asn,
     &import_survey,
+    &import_program,
 };
 
 /* The header name of a field, for "column X" in messages. */
@@ -177,9 +179,9 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
 
 /* Imports one file of one kind. */
 static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
-                       int skip_bad)
+                       int skip_bad, const char *plan)
 {
-        struct import_ctx ic = {.cli = cli, .kind = kind};
+        struct import_ctx ic = {.cli = cli, .kind = kind, .plan = plan};
         struct csv_table t = {0};
         json_t **fields = NULL;
         char(*labels)[160] = NULL, (*op_ids)[UUID_STR] = NULL;
@@ -235,32 +237,49 @@ out:
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"skip-bad", no_argument, NULL, 's'},
+                                                  {"plan", required_argument, NULL, 'p'},
                                                   {NULL, 0, NULL, 0}};
+        const char *plan = NULL;
         int skip_bad = 0, ch;
+        struct rb_err e;
+        long y;
 
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 's')
+                if (ch == 's')
+                        skip_bad = 1;
+                else if (ch == 'p')
+                        plan = optarg;
+                else
                         return EXIT_USAGE;
-                skip_bad = 1;
         }
         if (argc - optind != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
-        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-                if (strcmp(kinds[i]->name, argv[optind]) == 0)
-                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad);
+        err_clear(&e);
+        if (plan != NULL && year_check(plan, "plan", &y, &e) != 0)
+                return cli_fail(&e);
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+                if (strcmp(kinds[i]->name, argv[optind]) != 0)
+                        continue;
+                if (kinds[i]->needs_plan && plan == NULL)
+                        return opt_missing("import programs", "--plan");
+                return import_file(cli, kinds[i], argv[optind + 1], skip_bad, plan);
+        }
         return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
                         argv[optind]);
 }
 
 const struct cmd cmd_import = {
     .name = "import",
-    .usage = "import asn|survey FILE [--skip-bad]",
-    .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses"),
+    .usage = "import asn|survey FILE [--skip-bad] | import programs FILE --plan YEAR [--skip-bad]",
+    .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, programs, survey responses"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
                "        are listed, not deleted.\n"
                "  survey  columns service,period,u1..u9 [,unit,age,sex,education,job]\n"
+               "  programs  columns code,title,method,competency,partner,speaker,start,end,\n"
+               "        jp,capacity, into the plan of --plan YEAR (HR); competency, partner\n"
+               "        and speaker may be empty.\n"
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
                "--skip-bad.\n"),
     .exec = import_exec,

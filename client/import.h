@@ -18,6 +18,7 @@ struct import_ctx {
         const struct csv_table *table;
         json_t *missing;     /* after_check may list rows the file leaves out */
         json_t *updates;     /* "op_id: fields" of rows that changed something */
+        const char *plan;    /* --plan YEAR, for kinds that need it */
 };
 
 struct import_kind {
@@ -30,6 +31,7 @@ struct import_kind {
         int (*row)(struct import_ctx *ic, const struct csv_row *r, json_t **fields,
                    char label[160], char key[128], struct rb_err *e);
         void (*after_check)(struct import_ctx *ic);
+        int needs_plan;      /* the rows go into the plan of --plan YEAR */
 };
 
 /* Reads the cell of a column by header name ("" when absent). */
@@ -37,5 +39,6 @@ const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, co
 
 extern const struct import_kind import_asn;
 extern const struct import_kind import_survey;
+extern const struct import_kind import_program;
 
 #endif
