@@ -51,7 +51,7 @@ static json_t *ikm_json(const long sums[RM_IKM_ELEMENTS], long n)
                 if (r.nrr100[i] == min)
                         json_array_append_new(weak, json_string(id));
         }
-        return json_pack("{s:I, s:o, s:o, s:s#, s:s, s:o}", "respondents", (json_int_t)n, "ikm",
+        return json_pack("{s:I, s:o, s:s#, s:s, s:o, s:o}", "respondents", (json_int_t)n, "ikm",
                          json_h100(r.ikm100), "grade", r.grade.grade == '-' ? "-" : &r.grade.grade,
                          1, "label", r.grade.label, "weakest", weak, "elements", els);
 }
