@@ -591,7 +591,7 @@ static int run_html(struct cli *cli, const struct ropts *o)
         err_clear(&e);
         if (o->year == NULL || o->out == NULL)
                 return opt_missing("report html", o->year == NULL ? "--year" : "--out");
-        if (year_check(o->year, "year", &y, &e) != 0 || report_html_write(cli, y, o->out, &e) != 0)
+        if (year_check(o->year, "year", &y, &e) != 0 || report_html_write(cli, y, o->today, o->out, &e) != 0)
                 return cli_fail(&e);
         out_say(cli, _("wrote %s\n"), o->out);
         return EXIT_OK;
@@ -646,7 +646,7 @@ const struct cmd cmd_report = {
     .usage = "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
              "     | report plan --year Y [--today DATE] | report needs --year Y\n"
              "     | report competency [--unit U] | report mentoring --year Y [--today DATE]\n"
-             "     | report ikm --period P [--unit U] | report html --year Y --out FILE",
+             "     | report ikm --period P [--unit U] | report html --year Y --out FILE [--today DATE]",
     .summary = N_("reports: evaluation, JP, plan, needs, competency, mentoring, IKM, a page"),
     .help = N_("Reports are computed by the server for what your certificate may see (an\n"
                "office: its own unit). A table on the terminal, or --json, or --csv.\n"

@@ -28,7 +28,9 @@ int report_get(struct cli *cli, const char *name, const char *const *args, size_
 void report_time(int64_t t, char buf[32]);
 
 /* report_html.c: writes the year's page (plan, JP, questionnaires, IKM,
- * competencies) to path as one self-contained HTML file. */
-int report_html_write(struct cli *cli, long year, const char *path, struct rb_err *e);
+ * competencies) to path as one self-contained HTML file; today (NULL: the
+ * current date) is the plan's reference date. */
+int report_html_write(struct cli *cli, long year, const char *today, const char *path,
+                      struct rb_err *e);
 
 #endif

@@ -109,8 +109,9 @@ static void section_plan(FILE *f, json_t *doc)
         snprintf(txt, sizeof(txt), "%lld of %lld enrolled", lng(t, "completed"),
                  lng(t, "enrolled"));
         bar_row(f, 52, "Completed", dbl(t, "completed"), dbl(t, "enrolled"), "#2e7d32", txt);
-        snprintf(txt, sizeof(txt), "%lld JP", lng(t, "jp_delivered"));
-        bar_row(f, 76, "JP delivered", 1, 1, "#7fb77e", txt);
+        fprintf(f, "<text x=\"0\" y=\"89\" font-size=\"12\">JP delivered: %lld (JP credited "
+                   "to everyone who completed a program)</text>",
+                lng(t, "jp_delivered"));
         fputs("</svg><div class=\"wrap\"><table><tr><th>Program</th><th>Method</th>"
               "<th>Competency</th><th>Dates</th><th class=\"n\">Seats</th>"
               "<th class=\"n\">Enrolled</th><th class=\"n\">Completed</th>"
@@ -195,6 +196,10 @@ static void program_card(FILE *f, json_t *doc)
         esc(f, str(p, "title"));
         fprintf(f, "</h3><p class=\"meta\">%lld answers from %lld attendees (%.2f%%)",
                 lng(doc, "responses"), lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
+        if (lng(doc, "responses") == 0) {
+                fputs("</p><p class=\"note\">No answers yet.</p></div>", f);
+                return;
+        }
         if (json_is_true(json_object_get(doc, "suppressed"))) {
                 fputs("</p><p class=\"hidden\">Fewer than 3 answers: results are not shown, so no "
                       "answer can be traced to a person.</p></div>",
@@ -433,7 +438,8 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
         return 0;
 }
 
-int report_html_write(struct cli *cli, long year, const char *path, struct rb_err *e)
+int report_html_write(struct cli *cli, long year, const char *today, const char *path,
+                      struct rb_err *e)
 {
         char ys[8], tmp[4200], who[80] = "", when[32];
         json_t *plan = NULL, *jp = NULL, *comp = NULL;
@@ -442,8 +448,8 @@ int report_html_write(struct cli *cli, long year, const char *path, struct rb_er
         int rc = -1;
 
         snprintf(ys, sizeof(ys), "%ld", year);
-        const char *yargs[] = {"year", ys};
-        if ((plan = fetch(cli, "report.plan", yargs, 1, &oldest, e)) == NULL ||
+        const char *yargs[] = {"year", ys, "today", today};
+        if ((plan = fetch(cli, "report.plan", yargs, 2, &oldest, e)) == NULL ||
             (jp = fetch(cli, "report.jp", yargs, 1, &oldest, e)) == NULL ||
             (comp = fetch(cli, "report.competency", NULL, 0, &oldest, e)) == NULL)
                 goto out;

@@ -612,7 +612,7 @@ static void test_html(void **state)
         char *out = h_path(fx.tmp, "belawan-2027.html"), *html, *out_a, *html_a;
 
         (void)state;
-        OK(fx.hr, "report", "html", "--year", "2027", "--out", out);
+        OK(fx.hr, "report", "html", "--year", "2027", "--out", out, "--today", "2027-06-30");
         assert_non_null(html = h_read_file(out));
         assert_non_null(strstr(html, "<!DOCTYPE html>"));
         assert_non_null(strstr(html, "@media print"));
@@ -622,11 +622,13 @@ static void test_html(void **state)
         assert_null(strstr(html, "https://"));
         assert_null(strstr(html, "<b>padat"));
         assert_non_null(strstr(html, "Materi &lt;b&gt;padat&lt;/b&gt; &amp; jelas"));
-        assert_int_equal(h_count(html, "Fewer than 3 answers"), 2); /* P2 (2), P3 (0) */
+        assert_int_equal(h_count(html, "Fewer than 3 answers"), 1); /* P2 */
+        assert_int_equal(h_count(html, "No answers yet"), 1);       /* P3 */
         assert_null(strstr(html, "Rahasia"));
         assert_non_null(strstr(html, "78.47 B Baik"));
         assert_non_null(strstr(html, "100.00 A Sangat Baik"));
         assert_non_null(strstr(html, "KEL-B"));
+        assert_non_null(strstr(html, "2 of 3</text>")); /* programs held as of 2027-06-30 */
         /* an office's page holds its own unit only */
         out_a = h_path(fx.tmp, "kel-a-2027.html");
         OK(fx.unit_a, "report", "html", "--year", "2027", "--out", out_a);
