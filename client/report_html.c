@@ -33,9 +33,10 @@ static const char CSS[] =
     ".card{break-inside:avoid;page-break-inside:avoid;margin-bottom:1em}"
     ".wrap{overflow-x:auto}"
     "@media (max-width:600px){body{padding:.5em}h1{font-size:1.3em}"
+    ".chart{overflow-x:auto}.chart svg{min-width:620px}"
     "table{font-size:.8em}th,td{padding:.2em .3em}}"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10pt}"
-    "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}}";
+    "h2{break-after:avoid;page-break-after:avoid}.wrap,.chart{overflow:visible}}";
 
 /* Writes s escaped for HTML text and attribute values. */
 static void esc(FILE *f, const char *s)
@@ -101,7 +102,7 @@ static void section_plan(FILE *f, json_t *doc)
         fprintf(f, " &middot; status ");
         esc(f, str(json_object_get(doc, "plan"), "status"));
         fprintf(f, " &middot; as of %s</p>", str(doc, "today"));
-        fputs("<svg viewBox=\"0 0 720 100\" role=\"img\" aria-label=\"plan progress\">", f);
+        fputs("<div class=\"chart\"><svg viewBox=\"0 0 720 100\" role=\"img\" aria-label=\"plan progress\">", f);
         snprintf(txt, sizeof(txt), "%lld of %lld", lng(t, "held"), lng(t, "planned"));
         bar_row(f, 4, "Programs held", dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
         snprintf(txt, sizeof(txt), "%lld of %lld seats", lng(t, "enrolled"), lng(t, "seats"));
@@ -112,7 +113,7 @@ static void section_plan(FILE *f, json_t *doc)
         fprintf(f, "<text x=\"0\" y=\"89\" font-size=\"12\">JP delivered: %lld (JP credited "
                    "to everyone who completed a program)</text>",
                 lng(t, "jp_delivered"));
-        fputs("</svg><div class=\"wrap\"><table><tr><th>Program</th><th>Method</th>"
+        fputs("</svg></div><div class=\"wrap\"><table><tr><th>Program</th><th>Method</th>"
               "<th>Competency</th><th>Dates</th><th class=\"n\">Seats</th>"
               "<th class=\"n\">Enrolled</th><th class=\"n\">Completed</th>"
               "<th class=\"n\">JP delivered</th><th>Held</th></tr>",
@@ -151,7 +152,7 @@ static void section_jp(FILE *f, json_t *doc)
         fprintf(f, "<p class=\"meta\">Share of ASN with at least %lld JP in %lld (klasikal and "
                    "mentoring; 1 JP = %lld minutes).</p>",
                 lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
-        fprintf(f, "<svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"JP compliance\">",
+        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"JP compliance\">",
                 n * 24 + 8);
         json_array_foreach(units, i, u)
         {
@@ -162,7 +163,7 @@ static void section_jp(FILE *f, json_t *doc)
                 bar_row(f, 4 + (int)i * 24, label, dbl(u, "share_compliant_pct"), 100,
                         dbl(u, "share_compliant_pct") >= 100 ? "#2e7d32" : "#e67e22", txt);
         }
-        fputs("</svg>", f);
+        fputs("</svg></div>", f);
         if (json_array_size(json_object_get(doc, "below")) > 0) {
                 fputs("<h3>Below the minimum</h3><div class=\"wrap\"><table><tr><th>NIP</th>"
                       "<th>Name</th><th>Unit</th><th class=\"n\">JP</th>"
@@ -208,7 +209,7 @@ static void program_card(FILE *f, json_t *doc)
         }
         fputs(" &middot; weakest: ", f);
         esc(f, str(doc, "weakest"));
-        fputs("</p><svg viewBox=\"0 0 720 124\" role=\"img\" aria-label=\"ratings\">", f);
+        fputs("</p><div class=\"chart\"><svg viewBox=\"0 0 720 124\" role=\"img\" aria-label=\"ratings\">", f);
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
                 json_t *dist = json_object_get(d, "distribution");
@@ -238,7 +239,7 @@ static void program_card(FILE *f, json_t *doc)
                 fprintf(f, "<rect x=\"%d\" y=\"104\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                            "<text x=\"%d\" y=\"114\">%d</text>",
                         200 + k * 40, rating_fill[k], 216 + k * 40, k + 1);
-        fputs("</g></svg>", f);
+        fputs("</g></svg></div>", f);
         if (json_array_size(json_object_get(doc, "comments")) > 0) {
                 fputs("<ul class=\"note\">", f);
                 json_array_foreach(json_object_get(doc, "comments"), i, d)
@@ -266,7 +267,7 @@ static void ikm_period(FILE *f, json_t *doc)
                 fputs("<p class=\"note\">No survey responses.</p></div>", f);
                 return;
         }
-        fprintf(f, "<svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"IKM\">", n * 24 + 8);
+        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"IKM\">", n * 24 + 8);
         json_array_foreach(units, i, u)
         {
                 char label[160], txt[96];
@@ -276,7 +277,7 @@ static void ikm_period(FILE *f, json_t *doc)
                 snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, str(u, "label"));
                 bar_row(f, 4 + (int)i * 24, label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
         }
-        fputs("</svg><div class=\"wrap\"><table><tr><th>Unit</th><th class=\"n\">Respondents"
+        fputs("</svg></div><div class=\"wrap\"><table><tr><th>Unit</th><th class=\"n\">Respondents"
               "</th><th class=\"n\">IKM</th><th>Grade</th><th>Weakest elements</th></tr>",
               f);
         json_array_foreach(units, i, u)
@@ -330,7 +331,7 @@ static void section_competency(FILE *f, json_t *doc)
                 esc(f, str(u, "unit"));
                 fputs(" ", f);
                 esc(f, str(u, "name"));
-                fprintf(f, "</h3><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
+                fprintf(f, "</h3><div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
                            "aria-label=\"competency levels\">",
                         rows * 20 + 8);
                 int y = 4;
@@ -357,7 +358,7 @@ static void section_competency(FILE *f, json_t *doc)
                                 y += 20;
                         }
                 }
-                fputs("</svg></div>", f);
+                fputs("</svg></div></div>", f);
         }
         fputs("</section>", f);
 }
