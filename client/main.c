@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "opts.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,8 @@ int main(int argc, char **argv)
         i18n_init();
         opt_set_prog("renbin");
         umask(077);
+        /* A server that closes on us is an error to report, not a reason to die. */
+        signal(SIGPIPE, SIG_IGN);
         argc--;
         argv++;
         if ((rc = take_globals(&cli, &argc, argv, &home)) != 0)
