@@ -20,6 +20,7 @@
 
 static const struct import_kind *const kinds[] = {
     &import_asn,
+    &import_survey,
 };
 
 /* The header name of a field, for "column X" in messages. */
@@ -254,11 +255,12 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_import = {
     .name = "import",
-    .usage = "import asn FILE [--skip-bad]",
-    .summary = N_("import a spreadsheet (CSV, UTF-8): asn (the roster)"),
+    .usage = "import asn|survey FILE [--skip-bad]",
+    .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
                "        are listed, not deleted.\n"
+               "  survey  columns service,period,u1..u9 [,unit,age,sex,education,job]\n"
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
                "--skip-bad.\n"),
     .exec = import_exec,

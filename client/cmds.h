@@ -18,5 +18,11 @@ extern const struct cmd cmd_enroll;
 extern const struct cmd cmd_attend;
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_conflicts;
+extern const struct cmd cmd_eval;
+extern const struct cmd cmd_assess;
+extern const struct cmd cmd_mentor;
+extern const struct cmd cmd_survey;
+extern const struct cmd cmd_forum;
+extern const struct cmd cmd_need;
 
 #endif

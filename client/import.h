@@ -36,5 +36,6 @@ struct import_kind {
 const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, const char *col);
 
 extern const struct import_kind import_asn;
+extern const struct import_kind import_survey;
 
 #endif

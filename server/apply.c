@@ -34,6 +34,13 @@ static const struct op_handler op_handlers[] = {
     {"program", "create", ROLE_HR, e_program_create},
     {"enrollment", "create", ROLE_HR | ROLE_UNIT, e_enroll_create},
     {"enrollment", "status", ROLE_HR | ROLE_UNIT, e_enroll_status},
+    {"evaluation", "submit", ROLE_HR | ROLE_UNIT, e_eval_submit},
+    {"assessment", "add", ROLE_HR | ROLE_UNIT, e_assess_add},
+    {"mentor_pair", "create", ROLE_HR | ROLE_UNIT, e_mentor_pair},
+    {"mentor_log", "add", ROLE_HR | ROLE_UNIT, e_mentor_log},
+    {"survey", "add", ROLE_HR | ROLE_UNIT, e_survey_add},
+    {"forum", "add", ROLE_HR | ROLE_UNIT, e_forum_add},
+    {"need", "add", ROLE_HR | ROLE_UNIT, e_need_add},
 };
 
 static const char SQL_OP_GET[] =

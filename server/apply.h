@@ -72,5 +72,12 @@ int e_plan_approve(struct apply_ctx *cx);
 int e_program_create(struct apply_ctx *cx);
 int e_enroll_create(struct apply_ctx *cx);
 int e_enroll_status(struct apply_ctx *cx);
+int e_eval_submit(struct apply_ctx *cx);
+int e_assess_add(struct apply_ctx *cx);
+int e_mentor_pair(struct apply_ctx *cx);
+int e_mentor_log(struct apply_ctx *cx);
+int e_survey_add(struct apply_ctx *cx);
+int e_forum_add(struct apply_ctx *cx);
+int e_need_add(struct apply_ctx *cx);
 
 #endif

@@ -2,6 +2,7 @@
  * main.c - renbind, the central server of renbin: the command table of its
  * administrative commands (init, cert, serve) and their option parsing.
  */
+#include "audit.h"
 #include "ca.h"
 #include "db.h"
 #include "fsutil.h"
@@ -24,11 +25,15 @@ struct admin_cmd {
 
 static int cmd_init(int argc, char **argv);
 static int cmd_cert(int argc, char **argv);
+static int cmd_backup(int argc, char **argv);
+static int cmd_audit(int argc, char **argv);
 
 static const struct admin_cmd admin_cmds[] = {
     {"init", N_("create a data folder: database, CA and server certificate"), cmd_init},
     {"cert", N_("issue, list or revoke client certificates"), cmd_cert},
     {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
+    {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
+    {"audit", N_("verify the audit log's hash chain"), cmd_audit},
 };
 
 static void usage(FILE *f)
@@ -228,6 +233,110 @@ static int cmd_cert(int argc, char **argv)
                 return cert_revoke(data, serial);
         fputs(_(cert_help), stderr);
         return EXIT_USAGE;
+}
+
+/* Parses --data DIR (and --out FILE when out is not NULL) for the small commands. */
+static int data_opts(int argc, char **argv, const char *help, const char **data,
+                     const char **out)
+{
+        static const struct option longopts[] = {
+            {"data", required_argument, NULL, 'd'},
+            {"out", required_argument, NULL, 'o'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        int ch;
+
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                if (ch == 'd')
+                        *data = optarg;
+                else if (ch == 'o' && out != NULL)
+                        *out = optarg;
+                else if (ch == 'h')
+                        return fputs(_(help), stdout), EXIT_OK;
+                else
+                        return fputs(_(help), stderr), EXIT_USAGE;
+        }
+        if (*data == NULL)
+                return opt_missing(argv[0], "--data");
+        if (out != NULL && *out == NULL)
+                return opt_missing(argv[0], "--out");
+        return -1;
+}
+
+static const char backup_help[] = N_(
+    "Usage: renbind backup --data DIR --out FILE\n"
+    "Copy the database to FILE while the server runs (SQLite online backup).\n"
+    "Keep the data folder's ca.key and server.key safe as well: they are not in FILE.\n");
+
+static int cmd_backup(int argc, char **argv)
+{
+        const char *data = NULL, *out = NULL;
+        struct rb_err e;
+        sqlite3 *src, *dst = NULL;
+        sqlite3_backup *b;
+        int rc = data_opts(argc, argv, backup_help, &data, &out);
+
+        if (rc >= 0)
+                return rc;
+        if (fs_exists(out))
+                return opt_fail(EXIT_REFUSED, _("%s exists; choose a new file"), out);
+        if ((src = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        if (sqlite3_open(out, &dst) != SQLITE_OK ||
+            (b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+                rc = opt_fail(EXIT_FAIL, _("cannot write %s: %s"), out, sqlite3_errmsg(dst));
+                goto out;
+        }
+        /* Copy in steps so writers are only briefly held back. */
+        while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+               rc == SQLITE_LOCKED)
+                sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE) {
+                rc = opt_fail(EXIT_FAIL, _("backup failed: %s"), sqlite3_errmsg(dst));
+                goto out;
+        }
+        printf(_("backed up %s to %s\n"), data, out);
+        rc = EXIT_OK;
+out:
+        sqlite3_close(dst);
+        db_close(src);
+        return rc;
+}
+
+static const char audit_help[] = N_(
+    "Usage: renbind audit verify --data DIR\n"
+    "Walk the audit log and report every record that was altered or removed.\n"
+    "Exit status 0 when the chain is intact, 1 when it is broken.\n");
+
+static int cmd_audit(int argc, char **argv)
+{
+        const char *data = NULL;
+        struct rb_err e;
+        sqlite3 *db;
+        long bad, n;
+        int rc;
+
+        if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+                if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+                        return fputs(_(audit_help), stdout), EXIT_OK;
+                return fputs(_(audit_help), stderr), EXIT_USAGE;
+        }
+        if ((rc = data_opts(argc - 1, argv + 1, audit_help, &data, NULL)) >= 0)
+                return rc;
+        if ((db = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        bad = audit_verify(db, &n, &e);
+        db_close(db);
+        if (bad < 0)
+                return opt_fail(EXIT_FAIL, "%s", e.msg);
+        if (bad > 0)
+                return opt_fail(EXIT_FAIL, _("audit log broken: %ld of %ld records fail the check"),
+                                bad, n);
+        printf(_("audit log intact: %ld records\n"), n);
+        return EXIT_OK;
 }
 
 int main(int argc, char **argv)

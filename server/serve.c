@@ -142,7 +142,8 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         fs_join(ca, sizeof(ca), srv->data, "ca.crt");
         fs_join(cert, sizeof(cert), srv->data, "server.crt");
         fs_join(key, sizeof(key), srv->data, "server.key");
-        if ((srv->db = store_open(srv->data, 0, e)) == NULL)
+        if ((srv->db = store_open(srv->data, 0, e)) == NULL ||
+            store_purge_tombstones(srv->db, e) != 0)
                 return -1;
         if ((srv->ssl_ctx = tls_server_ctx(ca, cert, key, e)) == NULL)
                 return -1;

@@ -8,6 +8,8 @@
 #include "i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 static const char *const migrations[] = {
     /* 1: certificates issued by the CA */
@@ -204,4 +206,34 @@ int store_cert_revoked(sqlite3 *db, const char *serial)
 {
         return db_int(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", serial,
                       0) != 0;
+}
+
+int store_purge_tombstones(sqlite3 *db, struct rb_err *e)
+{
+        char days[16] = "90", seq[32];
+        long long cutoff, top;
+
+        store_meta(db, "tombstone_days", days, sizeof(days));
+        cutoff = (long long)time(NULL) - atoll(days) * 86400;
+        snprintf(seq, sizeof(seq), "%lld", cutoff);
+        top = db_int(db, "SELECT ifnull(max(seq), 0) FROM changes WHERE deleted = 1 AND at < ?1",
+                     seq, 0);
+        if (top == 0)
+                return 0;
+        if (db_begin(db, e) != 0)
+                return -1;
+        snprintf(seq, sizeof(seq), "%lld", top);
+        sqlite3_stmt *st = db_prepare(db, "DELETE FROM changes WHERE deleted = 1 AND seq <= ?1", e);
+        if (st == NULL) {
+                db_rollback(db);
+                return -1;
+        }
+        sqlite3_bind_int64(st, 1, top);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (store_meta_set(db, "purged_seq", seq, e) != 0) {
+                db_rollback(db);
+                return -1;
+        }
+        return db_commit(db, e);
 }

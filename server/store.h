@@ -22,6 +22,10 @@ int store_unit_active(sqlite3 *db, const char *code);
 const char *store_meta(sqlite3 *db, const char *key, char *buf, size_t len);
 /* Sets a meta value. */
 int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_err *e);
+/* Drops tombstones older than the retention window (meta tombstone_days) and
+ * records the newest dropped sequence as purged_seq: a client whose cursor is
+ * older is told to resync from scratch. */
+int store_purge_tombstones(sqlite3 *db, struct rb_err *e);
 /* True if the certificate serial has been revoked. */
 int store_cert_revoked(sqlite3 *db, const char *serial);
 
