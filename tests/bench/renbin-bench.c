@@ -310,12 +310,15 @@ static uint8_t *push_frame(Renbin__Op **ops, size_t n, uint64_t id, size_t *len)
 /* The NIP of ASN number i: born 1970-01-01 + i/999 days, TMT 2005-01, male. */
 static void nip_of(int i, char out[19])
 {
+        char buf[64];
         time_t t = (time_t)(i / 999) * 86400;
         struct tm tm;
 
         gmtime_r(&t, &tm);
-        snprintf(out, 19, "%04d%02d%02d2005011%03d", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, i % 999 + 1);
+        snprintf(buf, sizeof(buf), "%04d%02d%02d2005011%03d", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, i % 999 + 1);
+        memcpy(out, buf, 18);
+        out[18] = '\0';
 }
 
 static void program_code(int i, char out[16])
