@@ -211,10 +211,19 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
         return rc;
 }
 
+/* Asked after every handshake: a cached statement, not a prepare. */
 int store_cert_revoked(sqlite3 *db, const char *serial)
 {
-        return db_int(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", serial,
-                      0) != 0;
+        sqlite3_stmt *st = db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1",
+                                   NULL);
+        int revoked;
+
+        if (st == NULL)
+                return 0;
+        sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+        revoked = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+        sqlite3_reset(st);
+        return revoked;
 }
 
 int store_purge_tombstones(sqlite3 *db, struct rb_err *e)
