@@ -16,6 +16,7 @@ struct cli {
         int json;            /* --json: one JSON document on stdout */
         int csv;             /* --csv where offered */
         int quiet;           /* --quiet: nothing but errors */
+        int offline;         /* --offline: queue writes, do not contact the server */
         sqlite3 *db;         /* the replica; opened by cli_db() */
 };
 

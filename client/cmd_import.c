@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "validate.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -19,8 +20,9 @@
 #include <string.h>
 
 static const struct import_kind *const kinds[] = {
-    &import_asn,
-    &import_survey,
+    &import_units,       &import_asn,          &import_competencies, &import_needs,
+    &import_enrollments, &import_evaluations,  &import_assessments,  &import_mentoring,
+    &import_mentoring_logs, &import_survey,    &import_forums,       &import_programs,
 };
 
 /* The header name of a field, for "column X" in messages. */
@@ -75,12 +77,15 @@ static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t *
         for (size_t i = 0; i < t->nrows; i++) {
                 if (fields[i] == NULL)
                         continue;
-                if (outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action, fields[i],
-                               labels[i], op_ids[*n], NULL, e) != 0) {
+                if (ic->kind->queue != NULL
+                        ? ic->kind->queue(ic, fields[i], labels[i], op_ids, n, e)
+                        : outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action,
+                                     fields[i], labels[i], op_ids[*n], NULL, e)) {
                         db_rollback(ic->cli->db);
                         return -1;
                 }
-                (*n)++;
+                if (ic->kind->queue == NULL)
+                        (*n)++;
         }
         return db_commit(ic->cli->db, e);
 }
@@ -146,7 +151,7 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                                    "not_in_file", ic->missing ? ic->missing : json_array()));
                 return status;
         }
-        out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, n + skipped);
+        out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, ic->table->nrows);
         json_object_foreach(by, k, v) out_say(ic->cli, ", %s %lld", k,
                                               (long long)json_integer_value(v));
         if (json_array_size(rejected) > 0)
@@ -177,9 +182,9 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
 
 /* Imports one file of one kind. */
 static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
-                       int skip_bad)
+                       int skip_bad, const char *year)
 {
-        struct import_ctx ic = {.cli = cli, .kind = kind};
+        struct import_ctx ic = {.cli = cli, .kind = kind, .year = year};
         struct csv_table t = {0};
         json_t **fields = NULL;
         char(*labels)[160] = NULL, (*op_ids)[UUID_STR] = NULL;
@@ -195,7 +200,8 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         }
         fields = calloc(t.nrows + 1, sizeof(*fields));
         labels = calloc(t.nrows + 1, sizeof(*labels));
-        op_ids = calloc(t.nrows + 1, sizeof(*op_ids));
+        op_ids = calloc((t.nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1),
+                        sizeof(*op_ids));
         if (fields == NULL || labels == NULL || op_ids == NULL) {
                 status = opt_fail(EXIT_FAIL, _("out of memory"));
                 goto out;
@@ -235,32 +241,52 @@ out:
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"skip-bad", no_argument, NULL, 's'},
+                                                  {"plan", required_argument, NULL, 'p'},
                                                   {NULL, 0, NULL, 0}};
+        const char *year = NULL;
+        struct rb_err e;
         int skip_bad = 0, ch;
+        long y;
 
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 's')
+                if (ch == 's')
+                        skip_bad = 1;
+                else if (ch == 'p' && year_check(optarg, "plan", &y, &e) == 0)
+                        year = optarg;
+                else if (ch == 'p')
+                        return cli_fail(&e);
+                else
                         return EXIT_USAGE;
-                skip_bad = 1;
         }
         if (argc - optind != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
                 if (strcmp(kinds[i]->name, argv[optind]) == 0)
-                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad);
+                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad, year);
         return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
                         argv[optind]);
 }
 
 const struct cmd cmd_import = {
     .name = "import",
-    .usage = "import asn|survey FILE [--skip-bad]",
+    .usage = "import KIND FILE [--skip-bad] [--plan YEAR]",
     .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
                "        are listed, not deleted.\n"
                "  survey  columns service,period,u1..u9 [,unit,age,sex,education,job]\n"
+               "  units          code,name,kind (HR)\n"
+               "  programs       code,title,method,competency,partner,speaker,start,end,jp,\n"
+               "                 capacity, into the plan of --plan YEAR (HR)\n"
+               "  competencies   code,name,type (HR)\n"
+               "  needs          unit,competency,priority,reason [,year]\n"
+               "  enrollments    program,nip,status (status reached step by step)\n"
+               "  evaluations    program,nip,materi,penyampaian,aplikasi,comment\n"
+               "  assessments    nip,competency,period,level,note\n"
+               "  mentoring      mentor_nip,mentee_nip,topic,competency,from,to\n"
+               "  mentoring-logs mentor_nip,mentee_nip,date,minutes,notes,progress\n"
+               "  forums         unit,date,topic,input,follow_up\n"
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
                "--skip-bad.\n"),
     .exec = import_exec,

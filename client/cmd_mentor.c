@@ -1,6 +1,6 @@
 /*
  * cmd_mentor.c - `renbin mentor`: pair a senior ASN with a new one, log their
- * sessions, list pairs with what was logged. A pair is named by the first
+ * sessions, list pairs with what was logged. A pair is named by the last
  * characters of its id (as `mentor list` shows them) or by the mentee's NIP.
  */
 #include "cmds.h"
@@ -22,7 +22,9 @@ static const char SQL_PAIRS[] =
     " UNION SELECT entity_id, json_extract(fields, '$.mentee') FROM outbox"
     " WHERE entity = 'mentor_pair' AND state = 'pending'";
 
-/* Resolves PAIR (id prefix of 4+ characters, or the mentee's NIP) to an id. */
+/* Resolves PAIR (the id, its last 4+ characters as mentor list shows them, or
+ * the mentee's NIP) to an id. UUIDv7 ids begin with the time, so their ends
+ * tell pairs apart. */
 static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(cli->db, SQL_PAIRS, e);
@@ -33,7 +35,9 @@ static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_er
                 return -1;
         while (sqlite3_step(st) == SQLITE_ROW) {
                 const char *pid = db_col_text(st, 0), *mentee = db_col_text(st, 1);
-                if ((klen >= 4 && strncmp(pid, key, klen) == 0) || strcmp(mentee, key) == 0) {
+                size_t plen = strlen(pid);
+                if ((klen >= 4 && klen <= plen && strcmp(pid + plen - klen, key) == 0) ||
+                    strcmp(pid, key) == 0 || strcmp(mentee, key) == 0) {
                         snprintf(id, 64, "%s", pid);
                         n++;
                 }
@@ -139,7 +143,7 @@ static int mentor_log(struct cli *cli, int argc, char **argv)
 static int mentor_list(struct cli *cli, int argc, char **argv)
 {
         static const char sql[] =
-            "SELECT substr(p.id, 1, 8) AS pair, p.mentor, ifnull(m.name, '') AS mentor_name,"
+            "SELECT substr(p.id, -8) AS pair, p.mentor, ifnull(m.name, '') AS mentor_name,"
             " p.mentee, ifnull(t.name, '') AS mentee_name, p.topic, p.start_date,"
             " ifnull(p.end_date, '') AS end_date, count(l.id) AS sessions,"
             " ifnull(sum(l.minutes), 0) AS minutes, ifnull(max(l.date), '') AS last_session,"
@@ -183,7 +187,7 @@ const struct cmd cmd_mentor = {
     .summary = N_("mentoring of new ASN by senior ones: pair, log sessions, list"),
     .help = N_("The mentor must have served longer (earlier TMT) than the mentee. Session\n"
                "minutes count toward the mentee's yearly JP (1 JP = 45 minutes).\n"
-               "PAIR is the id shown by mentor list (or its first characters) or the\n"
+               "PAIR is the id shown by mentor list (its last characters) or the\n"
                "mentee's NIP.\n"),
     .exec = mentor_exec,
 };

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "csvin.h"
+#include "uuid.h"
 
 struct import_kind;
 
@@ -18,6 +19,7 @@ struct import_ctx {
         const struct csv_table *table;
         json_t *missing;     /* after_check may list rows the file leaves out */
         json_t *updates;     /* "op_id: fields" of rows that changed something */
+        const char *year;    /* --plan YEAR, for programs */
 };
 
 struct import_kind {
@@ -30,6 +32,11 @@ struct import_kind {
         int (*row)(struct import_ctx *ic, const struct csv_row *r, json_t **fields,
                    char label[160], char key[128], struct rb_err *e);
         void (*after_check)(struct import_ctx *ic);
+        /* Optional: queues the ops of one checked row itself (for rows that
+         * become several ops); op ids are appended to op_ids[*n]. */
+        int (*queue)(struct import_ctx *ic, json_t *fields, const char *label,
+                     char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e);
+        size_t ops_per_row;           /* most ops one row can become (0: 1) */
 };
 
 /* Reads the cell of a column by header name ("" when absent). */
@@ -37,5 +44,15 @@ const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, co
 
 extern const struct import_kind import_asn;
 extern const struct import_kind import_survey;
+extern const struct import_kind import_units;
+extern const struct import_kind import_competencies;
+extern const struct import_kind import_needs;
+extern const struct import_kind import_enrollments;
+extern const struct import_kind import_evaluations;
+extern const struct import_kind import_assessments;
+extern const struct import_kind import_mentoring;
+extern const struct import_kind import_mentoring_logs;
+extern const struct import_kind import_forums;
+extern const struct import_kind import_programs;
 
 #endif

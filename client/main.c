@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "opts.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static void usage(FILE *f)
                 "  --home DIR   client folder (default $RENBIN_HOME, else $XDG_DATA_HOME/renbin)\n"
                 "  --json       print data as JSON\n"
                 "  --quiet      print nothing but errors\n"
+                "  --offline    save writes for the next sync without contacting the server\n"
                 "\nExit status: 0 ok, 1 failure, 2 usage, 3 bad input, 4 not found,\n"
                 "5 refused by a rule, 6 not allowed, 7 server unreachable, 8 server busy.\n"),
               f);
@@ -76,6 +78,8 @@ static int take_globals(struct cli *cli, int *argc, char **argv, const char **ho
                         cli->json = 1;
                 } else if (strcmp(argv[i], "--csv") == 0) {
                         cli->csv = 1;
+                } else if (strcmp(argv[i], "--offline") == 0) {
+                        cli->offline = 1;
                 } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
                         cli->quiet = 1;
                 } else {
@@ -95,6 +99,8 @@ int main(int argc, char **argv)
         i18n_init();
         opt_set_prog("renbin");
         umask(077);
+        /* A server that closes on us is an error to report, not a reason to die. */
+        signal(SIGPIPE, SIG_IGN);
         argc--;
         argv++;
         if ((rc = take_globals(&cli, &argc, argv, &home)) != 0)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/err.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -187,14 +188,52 @@ fail:
         return -1;
 }
 
+/* True for a TLS alert by which the server rejects our certificate. */
+static int cert_alert(unsigned long err)
+{
+        if (ERR_GET_LIB(err) != ERR_LIB_SSL)
+                return 0;
+        switch (ERR_GET_REASON(err) - SSL_AD_REASON_OFFSET) {
+        case SSL_AD_BAD_CERTIFICATE:
+        case SSL_AD_UNSUPPORTED_CERTIFICATE:
+        case SSL_AD_CERTIFICATE_REVOKED:
+        case SSL_AD_CERTIFICATE_EXPIRED:
+        case SSL_AD_CERTIFICATE_UNKNOWN:
+        case SSL_AD_UNKNOWN_CA:
+        case SSL_AD_ACCESS_DENIED:
+        case SSL_AD_DECRYPT_ERROR:
+        case SSL_AD_CERTIFICATE_REQUIRED:
+                return 1;
+        }
+        return 0;
+}
+
+/* Turns a failed SSL_read/SSL_write into e. In TLS 1.3 the server judges our
+ * certificate after our side of the handshake is done, so its refusal arrives
+ * here, as an alert: that is UNAUTHENTICATED, not a lost connection. */
+static int io_error(struct net *n, int ret, const char *lost, struct rb_err *e)
+{
+        unsigned long err = ERR_peek_last_error();
+
+        if (SSL_get_error(n->ssl, ret) == SSL_ERROR_SSL && cert_alert(err))
+                return err_set(e, RB_UNAUTHENTICATED, "certificate",
+                               _("the server refused this office's certificate (%s): is the "
+                                 "bundle from this server's renbind?"),
+                               ERR_reason_error_string(err));
+        return err_set(e, RB_UNAVAILABLE, "server", "%s", lost);
+}
+
 /* Writes all of buf through TLS. */
 static int ssl_write_all(struct net *n, const uint8_t *buf, size_t len, struct rb_err *e)
 {
+        int ret;
+
         while (len > 0) {
                 size_t w = 0;
-                if (SSL_write_ex(n->ssl, buf, len, &w) != 1)
-                        return err_set(e, RB_UNAVAILABLE, "server",
-                                       _("connection to the server lost while sending"));
+                ERR_clear_error();
+                if ((ret = SSL_write_ex(n->ssl, buf, len, &w)) != 1)
+                        return io_error(n, ret, _("connection to the server lost while sending"),
+                                        e);
                 buf += w;
                 len -= w;
         }
@@ -224,7 +263,7 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
         size_t used, got;
         uint32_t len;
         uint8_t *body;
-        int rc;
+        int rc, ret;
 
         *resp = NULL;
         for (;;) {
@@ -245,23 +284,32 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
                         return 0;
                 }
                 n->roff = n->rlen = 0;
-                if (SSL_read_ex(n->ssl, n->rbuf, sizeof(n->rbuf), &got) != 1)
-                        return err_set(e, RB_UNAVAILABLE, "server",
-                                       _("connection to the server lost (or timed out) while "
-                                         "waiting for an answer"));
+                ERR_clear_error();
+                if ((ret = SSL_read_ex(n->ssl, n->rbuf, sizeof(n->rbuf), &got)) != 1)
+                        return io_error(n, ret,
+                                        _("connection to the server lost (or timed out) while "
+                                          "waiting for an answer"),
+                                        e);
                 n->rlen = got;
         }
 }
 
 int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struct rb_err *e)
 {
+        struct rb_err re;
+        int sent;
+
         *resp = NULL;
-        if (net_send(n, req, e) != 0)
-                return -1;
+        /* A failed send still reads: a server that refused us may have said why
+         * (an alert, or an error with id 0) before our request reached it. */
+        sent = net_send(n, req, e) == 0;
         for (;;) {
-                if (net_recv(n, resp, e) != 0)
+                if (net_recv(n, resp, &re) != 0) {
+                        if (sent || re.code == RB_UNAUTHENTICATED)
+                                *e = re;
                         return -1;
-                if ((*resp)->id == req->id || (*resp)->id == 0)
+                }
+                if ((*resp)->id == 0 || (sent && (*resp)->id == req->id))
                         break;
                 renbin__response__free_unpacked(*resp, NULL);
                 *resp = NULL;

@@ -98,6 +98,8 @@ int outbox_push_now(struct cli *cli, struct rb_err *e)
 {
         struct sync_report rep = {0};
 
+        if (cli->offline)
+                return 0;
         if (sync_now(cli, &rep, e) == 0)
                 return 1;
         if (e->code == RB_UNAVAILABLE)

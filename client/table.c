@@ -23,6 +23,29 @@ static size_t width(const char *s)
         return n;
 }
 
+/* Prints s cut to at most max code points (with "..." when cut), padded to pad. */
+static void cell(const char *s, size_t max, size_t pad)
+{
+        size_t n = 0, i = 0;
+
+        if (width(s) <= max) {
+                fputs(s, stdout);
+                n = width(s);
+        } else {
+                for (; s[i] && n < max - 3; i++) {
+                        if (((unsigned char)s[i] & 0xc0) != 0x80)
+                                n++;
+                }
+                while (((unsigned char)s[i] & 0xc0) == 0x80)
+                        i++;
+                fwrite(s, 1, i, stdout);
+                fputs("...", stdout);
+                n += 3;
+        }
+        for (; n < pad; n++)
+                putchar(' ');
+}
+
 /* Prints rows (arrays of strings) as an aligned table. */
 static void print_text(json_t *head, json_t *rows)
 {
@@ -40,17 +63,15 @@ static void print_text(json_t *head, json_t *rows)
                         w[c] = k > 48 ? 48 : k;
         }
         for (c = 0; c < nc; c++) {
-                const char *s = json_string_value(json_array_get(head, c));
-                printf("%s%s%*s", c ? "  " : "", s, c + 1 < nc ? (int)(w[c] - width(s)) : 0, "");
+                fputs(c ? "  " : "", stdout);
+                cell(json_string_value(json_array_get(head, c)), 48, c + 1 < nc ? w[c] : 0);
         }
         putchar('\n');
         json_array_foreach(rows, i, row)
         {
                 for (c = 0; c < nc; c++) {
-                        const char *s = json_string_value(json_array_get(row, c));
-                        size_t k = width(s);
-                        printf("%s%s%*s", c ? "  " : "", s,
-                               c + 1 < nc && k < w[c] ? (int)(w[c] - k) : 0, "");
+                        fputs(c ? "  " : "", stdout);
+                        cell(json_string_value(json_array_get(row, c)), 48, c + 1 < nc ? w[c] : 0);
                 }
                 putchar('\n');
         }

@@ -221,13 +221,16 @@ static void conn_established(struct conn *c)
         SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
 
         evtimer_del(c->deadline);
+        /* A refused peer is told why (UNAUTHENTICATED, id 0) before the close, so
+         * that its client can say more than "connection lost". */
         if (tls_peer_principal(ssl, &c->who) != 0 || role_bit(c->who.role) == 0) {
                 memset(&c->who, 0, sizeof(c->who));
-                conn_close_after_drain(c, "refused: certificate names no client principal");
+                conn_protocol_error(c, RB_UNAUTHENTICATED,
+                                    "refused: certificate names no client principal");
                 return;
         }
         if (store_cert_revoked(c->srv->db, c->who.serial)) {
-                conn_close_after_drain(c, "refused: certificate revoked");
+                conn_protocol_error(c, RB_UNAUTHENTICATED, "refused: certificate revoked");
                 return;
         }
         c->state = CONN_READY;
@@ -294,6 +297,7 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
                 bufferevent_enable(bev, EV_READ);
 }
 
+/* The deferred answer is out: read again, starting with what already arrived. */
 void conn_resume(struct conn *c)
 {
         c->waiting = 0;
@@ -308,7 +312,8 @@ void conn_resume(struct conn *c)
                                     BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
 }
 
-/* Collects OpenSSL's reasons for a failed connection into buf. */
+/* Collects OpenSSL's reasons for a failed connection into buf. libevent also
+ * queues the bare SSL_get_error() code, which has no reason text: skipped. */
 static void ssl_reasons(struct bufferevent *bev, char *buf, size_t len)
 {
         unsigned long e;
@@ -317,9 +322,11 @@ static void ssl_reasons(struct bufferevent *bev, char *buf, size_t len)
         buf[0] = '\0';
         while ((e = bufferevent_get_openssl_error(bev)) != 0 && off + 2 < len) {
                 const char *r = ERR_reason_error_string(e);
-                int n = snprintf(buf + off, len - off, "%s%s", off ? "; " : "",
-                                 r ? r : "unknown TLS error");
-                if (n < 0)
+                int n;
+
+                if (r == NULL)
+                        continue;
+                if ((n = snprintf(buf + off, len - off, "%s%s", off ? "; " : "", r)) < 0)
                         break;
                 off += (size_t)n;
         }

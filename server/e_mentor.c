@@ -135,6 +135,6 @@ int e_mentor_log(struct apply_ctx *cx)
                 sqlite3_bind_int64(st, 7, progress);
         if (apply_step(cx, st) != 0)
                 return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "logged %ld minutes", minutes);
+        snprintf(cx->detail, sizeof(cx->detail), "logged");
         return feed_record(cx, entity_find("mentor_log"), cx->op->entity_id);
 }

@@ -174,6 +174,10 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
 /* Releases everything server_setup made, in reverse order. */
 static void server_teardown(struct server *srv)
 {
+        char path[4096];
+
+        if (srv->listener != NULL && fs_join(path, sizeof(path), srv->data, "renbind.addr") == 0)
+                unlink(path);
         conn_close_all(srv);
         commit_free(srv);
         if (srv->sig_int)
@@ -262,7 +266,7 @@ int serve_main(int argc, char **argv)
                 return err_exit_status(e.code);
         }
         rc = event_base_dispatch(srv.base) < 0 ? EXIT_FAIL : EXIT_OK;
-        log_info("stopped: %u connections closed", srv.nconns);
+        log_info("stopped (%u open connections closed)", srv.nconns);
         server_teardown(&srv);
         return rc;
 }
