@@ -2,8 +2,8 @@
  * apply.h - applying ops: the context an entity handler works in, the change
  * feed it writes to, and the table of entity handlers (e_*.c).
  *
- * Flow: h_push -> apply_op (envelope, at-most-once, role) -> entity handler
- * (rules, SQL) -> feed_record (change feed + audit chain).
+ * Flow: h_push -> group commit (commit.c) -> apply_op (envelope, at-most-once,
+ * role) -> entity handler (rules, SQL) -> feed_record (change feed + audit).
  */
 #ifndef RENBIN_APPLY_H
 #define RENBIN_APPLY_H
