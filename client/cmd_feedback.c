@@ -127,7 +127,7 @@ static int survey_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
                                                  {"period", required_argument, NULL, 'p'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {"UNIT", "PERIOD", "SERVICE", "RESPONSES", NULL};
+        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"), N_("RESPONSES"), NULL};
         const char *unit = NULL, *period = NULL;
         int ch;
 
@@ -226,7 +226,7 @@ static int forum_add(struct cli *cli, int argc, char **argv)
 
 static int forum_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {"UNIT", "DATE", "TOPIC", "INPUT", "FOLLOW-UP",
+        static const char *const headers[] = {N_("UNIT"), N_("DATE"), N_("TOPIC"), N_("INPUT"), N_("FOLLOW-UP"),
                                               NULL};
         (void)argc;
         (void)argv;
@@ -321,7 +321,7 @@ static int need_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
                                                  {"unit", required_argument, NULL, 'U'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {"UNIT", "YEAR", "COMPETENCY", "PRIORITY", "REASON",
+        static const char *const headers[] = {N_("UNIT"), N_("YEAR"), N_("COMPETENCY"), N_("PRIORITY"), N_("REASON"),
                                               NULL};
         const char *year = NULL, *unit = NULL;
         int ch;
