@@ -63,7 +63,7 @@ static int survey_add(struct cli *cli, int argc, char **argv)
         };
         const char *u[9] = {0}, *service = NULL, *period = NULL, *unit_opt = NULL, *age = NULL,
                    *sex = NULL, *edu = NULL, *job = NULL;
-        char unit[64], label[160], name[4];
+        char unit[64], label[160], name[16];
         struct rb_err e;
         long v;
         int ch;
@@ -92,7 +92,7 @@ static int survey_add(struct cli *cli, int argc, char **argv)
         for (int i = 0; i < 9; i++) {
                 snprintf(name, sizeof(name), "u%d", i + 1);
                 if (u[i] == NULL) {
-                        char opt[8];
+                        char opt[16];
                         snprintf(opt, sizeof(opt), "--u%d", i + 1);
                         return opt_missing("survey add", opt);
                 }

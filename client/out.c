@@ -8,7 +8,7 @@
 
 int out_json(json_t *j)
 {
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', stdout);
         json_decref(j);
         return 0;

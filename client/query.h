@@ -5,6 +5,8 @@
 #define RENBIN_QUERY_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cli.h"
 
@@ -12,5 +14,9 @@
  * NULL (a NULL value is skipped). Returns the parsed JSON document, or NULL
  * with e. */
 json_t *query_run(struct cli *cli, const char *name, struct rb_err *e, ...);
+/* The same with nargs (key, value) pairs in args (a NULL value is skipped);
+ * *generated_at gets the time the server made the document. */
+json_t *query_runv(struct cli *cli, const char *name, const char *const *args, size_t nargs,
+                   int64_t *generated_at, struct rb_err *e);
 
 #endif

@@ -140,6 +140,12 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
         return 0;
 }
 
+int table_print_rows(struct cli *cli, json_t *rows, const char *const *keys, size_t nk,
+                     const char *const *headers)
+{
+        return emit(cli, rows, keys, nk > 64 ? 64 : nk, headers);
+}
+
 int table_print_json(struct cli *cli, json_t *rows, const char *const *headers)
 {
         const char *keys[64], *k;

@@ -16,5 +16,9 @@
 int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, struct rb_err *e);
 /* Prints a JSON array of flat objects the same three ways (keys in order of the first). */
 int table_print_json(struct cli *cli, json_t *rows, const char *const *headers);
+/* Prints rows (flat objects; released) with columns keys[0..nk) in the
+ * chosen form, a header even when there are no rows. */
+int table_print_rows(struct cli *cli, json_t *rows, const char *const *keys, size_t nk,
+                     const char *const *headers);
 
 #endif

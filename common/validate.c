@@ -271,7 +271,7 @@ static int nip_shape(const char *nip, struct rb_err *e)
 int nip_check(const char *nip, const char *today, struct nip_info *out, struct rb_err *e)
 {
         char now[11];
-        long by, bm, bd, ty, tm, sex, seq, ny, nm, nd;
+        long by = 0, bm = 0, bd = 0, ty = 0, tm = 0, sex = 0, seq = 0, ny, nm, nd;
         enum date_fault f;
 
         if (today == NULL) {

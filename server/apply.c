@@ -237,3 +237,34 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         if (!transient(r->err.code))
                 record(cx, op, r);
 }
+
+int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],
+               char tmt[16])
+{
+        static const char sql[] = "SELECT unit, tmt, active FROM asn WHERE nip = ?1";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        int found, active = 0;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+                snprintf(unit, 64, "%s", db_col_text(st, 0));
+                if (tmt != NULL)
+                        snprintf(tmt, 16, "%s", db_col_text(st, 1));
+                active = sqlite3_column_int(st, 2);
+        }
+        sqlite3_reset(st);
+        if (!found)
+                return err_set(cx->e, RB_NOT_FOUND, field, _("no ASN with NIP %s"), nip);
+        if (!active)
+                return err_set(cx->e, RB_PRECONDITION, field, _("ASN %s is no longer active"), nip);
+        return 0;
+}
+
+int competency_known(struct apply_ctx *cx, const char *code, const char *field)
+{
+        if (db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", code, 0) == 0)
+                return err_set(cx->e, RB_NOT_FOUND, field, _("unknown competency '%s'"), code);
+        return 0;
+}

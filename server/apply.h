@@ -2,8 +2,8 @@
  * apply.h - applying ops: the context an entity handler works in, the change
  * feed it writes to, and the table of entity handlers (e_*.c).
  *
- * Flow: h_push -> apply_op (envelope, at-most-once, role) -> entity handler
- * (rules, SQL) -> feed_record (change feed + audit chain).
+ * Flow: h_push -> group commit (commit.c) -> apply_op (envelope, at-most-once,
+ * role) -> entity handler (rules, SQL) -> feed_record (change feed + audit).
  */
 #ifndef RENBIN_APPLY_H
 #define RENBIN_APPLY_H
@@ -58,6 +58,12 @@ int own_unit(const struct apply_ctx *cx, const char *unit);
 /* Sets e to PERMISSION_DENIED for a row of another unit and returns -1. */
 int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit);
 
+/* Reads an active ASN's unit (and TMT, if tmt is not NULL); NOT_FOUND or
+ * FAILED_PRECONDITION naming field otherwise. */
+int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],
+               char tmt[16]);
+/* 0 if the competency exists, else NOT_FOUND naming field. */
+int competency_known(struct apply_ctx *cx, const char *code, const char *field);
 /* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 

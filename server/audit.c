@@ -27,9 +27,14 @@ static void sha256_hex(const void *p, size_t len, char out[65])
         unsigned char md[32];
         unsigned int n = 0;
 
+        static const char hex[] = "0123456789abcdef";
+
         EVP_Digest(p, len, md, &n, EVP_sha256(), NULL);
-        for (int i = 0; i < 32; i++)
-                snprintf(out + 2 * i, 3, "%02x", md[i]);
+        for (int i = 0; i < 32; i++) {
+                out[2 * i] = hex[md[i] >> 4];
+                out[2 * i + 1] = hex[md[i] & 15];
+        }
+        out[64] = '\0';
 }
 
 /* The hash of one record from its columns. */

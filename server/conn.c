@@ -10,6 +10,7 @@
  * as they never overlap); the idle timeout is the bufferevent's read timeout.
  * One log line is written when a connection ends: peer, principal, outcome.
  */
+#include "commit.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "frame.h"
@@ -19,6 +20,8 @@
 #include "wire.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -40,6 +43,7 @@ struct conn {
         struct frame_dec dec;
         struct principal who;
         int hello_done;
+        int waiting;          /* a deferred answer (Push) is outstanding */
         uint64_t id;
         uint64_t requests;
         char peer[64];
@@ -88,9 +92,13 @@ void conn_accept(struct server *srv, evutil_socket_t fd, struct sockaddr *sa, in
         struct conn *c;
         SSL *ssl;
         char peer[64];
+        int one = 1;
 
         (void)salen;
         peer_name(peer, sizeof(peer), sa);
+        /* Answers are whole frames: send them at once, not after the peer's
+         * delayed ACK (Nagle would hold the tail of every large reply). */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         if (srv->nconns >= srv->lim.max_conns) {
                 log_warn("conn peer=%s outcome=refused: %u connections open (limit)", peer,
                          srv->nconns);
@@ -156,6 +164,9 @@ static void conn_free(struct conn *c)
         if (c->next)
                 c->next->prev = c->prev;
         srv->nconns--;
+        /* Its queued pushes are still applied; their answers go nowhere. */
+        if (c->waiting)
+                commit_forget(srv, c);
         frame_dec_free(&c->dec);
         event_free(c->deadline);
         bufferevent_free(c->bev);
@@ -233,7 +244,7 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
         uint8_t chunk[16384];
         char why[128];
 
-        while (c->state == CONN_READY && evbuffer_get_length(in) > 0) {
+        while (c->state == CONN_READY && !c->waiting && evbuffer_get_length(in) > 0) {
                 ev_ssize_t n = evbuffer_copyout(in, chunk, sizeof(chunk));
                 size_t used = 0;
                 int was_partial = frame_dec_partial(&c->dec);
@@ -258,6 +269,12 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
                 c->requests++;
                 rc = dispatch_frame(c->srv, c, body, len, &c->hello_done);
                 free(body);
+                if (rc == CALL_DEFERRED) {
+                        /* Answers go out in order: hold the next frames. */
+                        c->waiting = 1;
+                        bufferevent_disable(bev, EV_READ);
+                        return;
+                }
                 if (rc != 0) {
                         conn_close_after_drain(c, "protocol error: unreadable request");
                         return;
@@ -276,8 +293,23 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
                         conn_free(c);
                 return;
         }
-        if (left < OUT_HIGH / 2)
+        if (left < OUT_HIGH / 2 && !c->waiting)
                 bufferevent_enable(bev, EV_READ);
+}
+
+/* The deferred answer is out: read again, starting with what already arrived. */
+void conn_resume(struct conn *c)
+{
+        c->waiting = 0;
+        if (c->state != CONN_READY)
+                return;
+        if (evbuffer_get_length(bufferevent_get_output(c->bev)) <= OUT_HIGH)
+                bufferevent_enable(c->bev, EV_READ);
+        /* Frames that arrived meanwhile are handled from the loop, not here:
+         * the caller may be walking a list that holds this connection. */
+        if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+                bufferevent_trigger(c->bev, EV_READ,
+                                    BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
 }
 
 /* Collects OpenSSL's reasons for a failed connection into buf. libevent also

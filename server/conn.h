@@ -18,6 +18,8 @@ struct conn;
 void conn_accept(struct server *srv, evutil_socket_t fd, struct sockaddr *sa, int salen);
 /* Packs and queues a response; used by handlers that answer later. */
 void conn_send(struct conn *c, const Renbin__Response *resp);
+/* After a deferred answer has been sent: reads the connection's next frames. */
+void conn_resume(struct conn *c);
 /* The authenticated principal of a connection. */
 const struct principal *conn_principal(const struct conn *c);
 /* Closes every connection at once (shutdown). */

@@ -42,12 +42,14 @@ static const struct call_def *call_find(int call_case)
         return NULL;
 }
 
-/* Runs one decoded request through the checks and its handler into resp. */
-static void dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
+/* Runs one decoded request through the checks and its handler into resp.
+ * Returns 0 (resp is the answer) or CALL_DEFERRED (the handler answers later). */
+static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
                           Renbin__Response *resp, int *hello_done)
 {
         const struct call_def *def = call_find(req->call_case);
         struct rb_err e;
+        int rc;
 
         err_clear(&e);
         if (def == NULL) {
@@ -61,16 +63,19 @@ static void dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
         } else if ((def->roles & cx->role) == 0) {
                 err_set(&e, RB_DENIED, "role", _("role %s may not call %s"), cx->who->role,
                         def->name);
-        } else if (def->fn(cx, req, resp, &e) == 0) {
+        } else if ((rc = def->fn(cx, req, resp, &e)) == CALL_DEFERRED) {
+                return CALL_DEFERRED;
+        } else if (rc == 0) {
                 if (def->call_case == RENBIN__REQUEST__CALL_HELLO)
                         *hello_done = 1;
                 resp->status = wire_status(cx->arena, NULL);
-                return;
+                return 0;
         }
         resp->result_case = RENBIN__RESPONSE__RESULT__NOT_SET;
         resp->status = wire_status(cx->arena, &e);
         if (e.code == RB_INTERNAL)
                 log_err("unit=%s call=%s: %s", cx->who->unit, def ? def->name : "?", e.msg);
+        return 0;
 }
 
 int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size_t len,
@@ -86,6 +91,7 @@ int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size
             .role = role_bit(conn_principal(c)->role),
             .arena = &arena,
         };
+        int rc;
 
         if (req == NULL) {
                 struct rb_err e;
@@ -96,9 +102,11 @@ int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size
                 return -1;
         }
         resp.id = req->id;
-        dispatch_call(&cx, req, &resp, hello_done);
-        conn_send(c, &resp);
-        renbin__request__free_unpacked(req, NULL);
+        rc = dispatch_call(&cx, req, &resp, hello_done);
+        if (rc != CALL_DEFERRED)
+                conn_send(c, &resp);
+        if (!cx.keep_req)
+                renbin__request__free_unpacked(req, NULL);
         arena_free(&arena);
-        return 0;
+        return rc;
 }

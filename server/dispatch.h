@@ -23,10 +23,14 @@ struct call_ctx {
         const struct principal *who;
         unsigned role;              /* one of role_bits */
         struct arena *arena;        /* lives until the response is packed */
+        int keep_req;               /* set by a deferring handler: it owns req */
 };
 
 /* A handler fills resp (result and, on success, nothing else) and returns 0,
- * or returns -1 with e set. */
+ * or returns -1 with e set, or returns CALL_DEFERRED after taking the request
+ * over (cx->keep_req = 1): it then answers later with conn_send and
+ * conn_resume, and frees the request with renbin__request__free_unpacked. */
+#define CALL_DEFERRED 1
 typedef int (*call_fn)(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
                        struct rb_err *e);
 
@@ -40,8 +44,10 @@ struct call_def {
 /* Role bit for a role name, 0 if the name is not a client role. */
 unsigned role_bit(const char *role);
 
-/* Decodes one frame body and answers it on c. Returns 0, or -1 when the
- * connection must be closed (unreadable frame: the error response is queued). */
+/* Decodes one frame body and answers it on c. Returns 0, CALL_DEFERRED when
+ * the answer comes later (read no further frames of c until conn_resume), or
+ * -1 when the connection must be closed (unreadable frame: the error response
+ * is queued). */
 int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size_t len,
                    int *hello_done);
 

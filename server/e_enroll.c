@@ -72,29 +72,6 @@ static int program_open(struct apply_ctx *cx, const char *code)
         return 0;
 }
 
-/* The ASN's unit if the NIP is an active ASN, copied into unit. */
-static int asn_unit(struct apply_ctx *cx, const char *nip, char *unit, size_t len)
-{
-        static const char sql[] = "SELECT unit, active FROM asn WHERE nip = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int active;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-                sqlite3_reset(st);
-                return err_set(cx->e, RB_NOT_FOUND, "nip", _("no ASN with NIP %s"), nip);
-        }
-        snprintf(unit, len, "%s", db_col_text(st, 0));
-        active = sqlite3_column_int(st, 1);
-        sqlite3_reset(st);
-        if (!active)
-                return err_set(cx->e, RB_PRECONDITION, "nip", _("ASN %s is no longer active"),
-                               nip);
-        return 0;
-}
-
 int e_enroll_create(struct apply_ctx *cx)
 {
         static const char sql_dup[] =
@@ -108,7 +85,7 @@ int e_enroll_create(struct apply_ctx *cx)
         sqlite3_stmt *st;
         int dup;
 
-        if (program == NULL || nip == NULL || asn_unit(cx, nip, unit, sizeof(unit)) != 0)
+        if (program == NULL || nip == NULL || asn_active(cx, nip, "nip", unit, NULL) != 0)
                 return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, nip, unit);

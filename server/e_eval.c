@@ -84,29 +84,6 @@ int e_eval_submit(struct apply_ctx *cx)
         return feed_record(cx, entity_find("evaluation"), cx->op->entity_id);
 }
 
-/* The unit of an active ASN, or -1 with e. */
-static int active_asn_unit(struct apply_ctx *cx, const char *nip, const char *field, char *unit,
-                           size_t len)
-{
-        static const char sql[] = "SELECT unit, active FROM asn WHERE nip = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int found, active = 0;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
-                snprintf(unit, len, "%s", db_col_text(st, 0));
-                active = sqlite3_column_int(st, 1);
-        }
-        sqlite3_reset(st);
-        if (!found)
-                return err_set(cx->e, RB_NOT_FOUND, field, _("no ASN with NIP %s"), nip);
-        if (!active)
-                return err_set(cx->e, RB_PRECONDITION, field, _("ASN %s is no longer active"), nip);
-        return 0;
-}
-
 int e_assess_add(struct apply_ctx *cx)
 {
         static const char sql_old[] =
@@ -125,13 +102,12 @@ int e_assess_add(struct apply_ctx *cx)
         if (nip == NULL || comp == NULL || period == NULL || level == NULL ||
             rating5_check(level, "level", &lv, cx->e) || period_check(period, "period", cx->e) ||
             opt_text_check(note, 2000, "note", cx->e) ||
-            active_asn_unit(cx, nip, "nip", unit, sizeof(unit)) != 0)
+            asn_active(cx, nip, "nip", unit, NULL) != 0)
                 return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, nip, unit);
-        if (db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", comp, 0) == 0)
-                return err_set(cx->e, RB_NOT_FOUND, "competency", _("unknown competency '%s'"),
-                               comp);
+        if (competency_known(cx, comp, "competency") != 0)
+                return -1;
         if ((st = db_stmt(cx->db, sql_old, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);

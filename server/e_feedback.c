@@ -126,9 +126,8 @@ int e_need_add(struct apply_ctx *cx)
             enum_check(prio, need_priorities, "priority", cx->e) ||
             opt_text_check(reason, 2000, "reason", cx->e))
                 return -1;
-        if (db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", comp, 0) == 0)
-                return err_set(cx->e, RB_NOT_FOUND, "competency", _("unknown competency '%s'"),
-                               comp);
+        if (competency_known(cx, comp, "competency") != 0)
+                return -1;
         if ((st = db_stmt(cx->db, "SELECT count(*) FROM needs WHERE unit = ?1 AND year = ?2"
                                   " AND competency = ?3",
                           cx->e)) == NULL)

@@ -13,30 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Reads an active ASN's unit and TMT. */
-static int person(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],
-                  char tmt[16])
-{
-        static const char sql[] = "SELECT unit, tmt, active FROM asn WHERE nip = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int found, active = 0;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
-                snprintf(unit, 64, "%s", db_col_text(st, 0));
-                snprintf(tmt, 16, "%s", db_col_text(st, 1));
-                active = sqlite3_column_int(st, 2);
-        }
-        sqlite3_reset(st);
-        if (!found)
-                return err_set(cx->e, RB_NOT_FOUND, field, _("no ASN with NIP %s"), nip);
-        if (!active)
-                return err_set(cx->e, RB_PRECONDITION, field, _("ASN %s is no longer active"), nip);
-        return 0;
-}
-
 int e_mentor_pair(struct apply_ctx *cx)
 {
         static const char sql[] =
@@ -55,7 +31,7 @@ int e_mentor_pair(struct apply_ctx *cx)
         if (strcmp(mentor, mentee) == 0)
                 return err_set(cx->e, RB_INVALID, "mentee",
                                _("a mentor cannot be their own mentee (%s)"), mentor);
-        if (person(cx, mentor, "mentor", ru, rt) || person(cx, mentee, "mentee", eu, et))
+        if (asn_active(cx, mentor, "mentor", ru, rt) || asn_active(cx, mentee, "mentee", eu, et))
                 return -1;
         if (!own_unit(cx, eu))
                 return deny_other_unit(cx, mentee, eu);
@@ -64,10 +40,8 @@ int e_mentor_pair(struct apply_ctx *cx)
                                _("the mentor (TMT %s) must have served longer than the mentee "
                                  "(TMT %s)"),
                                rt, et);
-        if (comp != NULL &&
-            db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", comp, 0) == 0)
-                return err_set(cx->e, RB_NOT_FOUND, "competency", _("unknown competency '%s'"),
-                               comp);
+        if (comp != NULL && competency_known(cx, comp, "competency") != 0)
+                return -1;
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);

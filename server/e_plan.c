@@ -124,11 +124,8 @@ int e_program_create(struct apply_ctx *cx)
                 return err_set(cx->e, RB_NOT_FOUND, "plan_year",
                                _("there is no %ld plan (renbin plan create %ld ...)"), p.year,
                                p.year);
-        if (p.competency != NULL &&
-            db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", p.competency,
-                   0) == 0)
-                return err_set(cx->e, RB_NOT_FOUND, "competency", _("unknown competency '%s'"),
-                               p.competency);
+        if (p.competency != NULL && competency_known(cx, p.competency, "competency") != 0)
+                return -1;
         if (db_int(cx->db, "SELECT count(*) FROM programs WHERE code = ?1", p.code, 0) > 0)
                 return err_set(cx->e, RB_EXISTS, "code", _("program %s already exists"), p.code);
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)

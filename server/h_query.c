@@ -9,8 +9,10 @@
 #include "i18n.h"
 #include "queries.h"
 #include "server.h"
+#include "validate.h"
 #include "wire.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,12 +25,79 @@ struct query_def {
 
 static const struct query_def queries[] = {
     {"conflicts", ROLE_HR | ROLE_AUDITOR, q_conflicts},
+    {"report.program", ROLE_ANY, q_report_program},
+    {"report.jp", ROLE_ANY, q_report_jp},
+    {"report.plan", ROLE_ANY, q_report_plan},
+    {"report.needs", ROLE_ANY, q_report_needs},
+    {"report.competency", ROLE_ANY, q_report_competency},
+    {"report.mentoring", ROLE_ANY, q_report_mentoring},
+    {"report.ikm", ROLE_ANY, q_report_ikm},
 };
 
 const char *query_arg(const struct query_ctx *q, const char *name)
 {
         const char *v = wire_field(q->args, q->nargs, name);
         return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+int query_unit_scope(const struct query_ctx *q, const char *want, const char **unit,
+                     struct rb_err *e)
+{
+        if (want != NULL && code_check(want, "unit", e) != 0)
+                return -1;
+        if (q->role != ROLE_UNIT) {
+                *unit = want;
+                return 0;
+        }
+        if (want != NULL && strcmp(want, q->who->unit) != 0)
+                return err_set(e, RB_DENIED, "unit",
+                               _("office %s may only read its own unit's reports, not %s's"),
+                               q->who->unit, want);
+        *unit = q->who->unit;
+        return 0;
+}
+
+int query_year(const struct query_ctx *q, long *year, struct rb_err *e)
+{
+        const char *y = query_arg(q, "year");
+
+        if (y == NULL)
+                return err_set(e, RB_INVALID, "year", _("year is required"));
+        return year_check(y, "year", year, e);
+}
+
+int query_today(const struct query_ctx *q, char today[11], struct rb_err *e)
+{
+        const char *t = query_arg(q, "today");
+
+        if (t == NULL) {
+                date_today(today);
+                return 0;
+        }
+        if (date_check(t, "today", e) != 0)
+                return -1;
+        snprintf(today, 11, "%s", t);
+        return 0;
+}
+
+json_t *json_h100(long long v)
+{
+        return json_real((double)v / 100.0);
+}
+
+const char *query_unit_name(sqlite3 *db, const char *code, char *buf, size_t len)
+{
+        static const char sql[] = "SELECT name FROM units WHERE code = ?1";
+        sqlite3_stmt *st = db_stmt(db, sql, NULL);
+
+        buf[0] = '\0';
+        if (st == NULL)
+                return buf;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+                snprintf(buf, len, "%s", db_col_text(st, 0));
+        sqlite3_reset(st);
+        return buf;
 }
 
 int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
@@ -57,7 +126,7 @@ int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
                                q->name);
         if (def->fn(&qc, &out, e) != 0)
                 return -1;
-        s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         json_decref(out);
         if (s == NULL)
                 return err_set(e, RB_INTERNAL, NULL, _("out of memory"));

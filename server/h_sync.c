@@ -1,11 +1,13 @@
 /*
- * h_sync.c - the sync calls. Push applies a batch of ops in one transaction
- * (one fsync for the batch) and answers only after it is durable; Pull pages
+ * h_sync.c - the sync calls. Push is queued for the group commit (commit.c),
+ * which applies it with whatever else arrived in one transaction (one fsync)
+ * and answers only after it is durable; Pull pages
  * through the change feed in sequence order, showing each principal only the
  * rows it may see: hr and auditor everything, a unit office the shared rows
  * (plan, programs, competencies) and its own unit's.
  */
 #include "apply.h"
+#include "commit.h"
 #include "db.h"
 #include "handlers.h"
 #include "i18n.h"
@@ -14,6 +16,7 @@
 #include "validate.h"
 #include "wire.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,54 +31,20 @@ static const char SQL_LEFT_ALL[] = "SELECT count(*) FROM changes WHERE seq > ?1"
 static const char SQL_LEFT_UNIT[] =
     "SELECT count(*) FROM changes WHERE seq > ?1 AND (scope IS NULL OR scope = ?2)";
 
-/* Fills the fields every op of a batch shares. */
-static void batch_ctx(struct call_ctx *cx, struct apply_ctx *ax)
-{
-        char v[16];
-
-        memset(ax, 0, sizeof(*ax));
-        ax->db = cx->srv->db;
-        ax->who = cx->who;
-        ax->role = cx->role;
-        ax->now = (int64_t)time(NULL);
-        date_today(ax->today);
-        ax->jp_minutes = store_meta(ax->db, "jp_minutes", v, sizeof(v)) ? atoi(v) : 45;
-        if (ax->jp_minutes <= 0)
-                ax->jp_minutes = 45;
-}
-
+/* Queues the push for the next group commit (commit.c): answered after COMMIT. */
 int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
            struct rb_err *e)
 {
         const Renbin__Push *p = req->push;
-        Renbin__PushReply *r = arena_alloc(cx->arena, sizeof(*r));
-        struct apply_ctx ax;
-        struct op_result res;
 
+        (void)resp;
         if (p->n_ops > cx->srv->lim.max_ops)
                 return err_set(e, RB_INVALID, "ops", _("a push may carry at most %u ops, not %zu"),
                                cx->srv->lim.max_ops, p->n_ops);
-        renbin__push_reply__init(r);
-        r->n_results = p->n_ops;
-        r->results = arena_calloc(cx->arena, p->n_ops, sizeof(*r->results));
-        batch_ctx(cx, &ax);
-        if (db_begin(ax.db, e) != 0)
-                return -1;
-        for (size_t i = 0; i < p->n_ops; i++) {
-                Renbin__OpResult *o = arena_alloc(cx->arena, sizeof(*o));
-                apply_op(&ax, p->ops[i], &res);
-                renbin__op_result__init(o);
-                o->op_id = arena_strdup(cx->arena, p->ops[i]->op_id ? p->ops[i]->op_id : "");
-                o->status = wire_status(cx->arena, &res.err);
-                o->seq = res.seq;
-                o->detail = arena_strdup(cx->arena, res.detail);
-                r->results[i] = o;
-        }
-        if (db_commit(ax.db, e) != 0)
-                return -1;
-        resp->result_case = RENBIN__RESPONSE__RESULT_PUSH;
-        resp->push = r;
-        return 0;
+        if (commit_enqueue(cx->srv, cx->conn, (Renbin__Request *)req) != 0)
+                return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
+        cx->keep_req = 1;
+        return CALL_DEFERRED;
 }
 
 /* Reads one feed row into a Change allocated in the arena. */
@@ -95,6 +64,53 @@ static Renbin__Change *change_row(struct call_ctx *cx, sqlite3_stmt *st, Protobu
         }
         c->seq = (uint64_t)sqlite3_column_int64(st, 0);
         return c;
+}
+
+/* The memo slot for a cursor. */
+static struct pull_memo *memo_slot(struct server *srv, uint64_t cursor)
+{
+        size_t n = sizeof(srv->pull_memo) / sizeof(srv->pull_memo[0]);
+
+        return &srv->pull_memo[(cursor * 0x9e3779b97f4a7c15ull >> 32) % n];
+}
+
+/*
+ * Sets *left to the changes after cursor that scope ("" for all) may see.
+ * Counting is O(rows after cursor), so a page that continues one served
+ * before (its since is that page's cursor), with nothing written in between,
+ * takes the count left then minus the n rows this page holds: a sync counts
+ * once, on its first page, instead of on every page.
+ */
+static int remaining(struct call_ctx *cx, const char *scope, uint64_t since, size_t n,
+                     uint64_t cursor, uint64_t *left, struct rb_err *e)
+{
+        sqlite3 *db = cx->srv->db;
+        struct pull_memo *m = memo_slot(cx->srv, since);
+        int64_t gen = sqlite3_total_changes64(db);
+        unsigned dv = 0;
+        sqlite3_stmt *st;
+
+        /* Commits by anyone (another process too) move the data version. */
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &dv);
+        if (m->gen == gen && m->dv == dv && m->cursor == since && m->left >= n &&
+            strcmp(m->scope, scope) == 0) {
+                *left = m->left - n;
+        } else {
+                if ((st = db_stmt(db, scope[0] ? SQL_LEFT_UNIT : SQL_LEFT_ALL, e)) == NULL)
+                        return -1;
+                sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
+                if (scope[0])
+                        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+                *left = sqlite3_step(st) == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+                sqlite3_reset(st);
+        }
+        m = memo_slot(cx->srv, cursor);
+        m->cursor = cursor;
+        m->left = *left;
+        m->gen = gen;
+        m->dv = dv;
+        snprintf(m->scope, sizeof(m->scope), "%s", scope);
+        return 0;
 }
 
 int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
@@ -134,13 +150,6 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         r->n_changes = n;
         if (n > 0)
                 r->cursor = r->changes[n - 1]->seq;
-        if ((st = db_stmt(db, all ? SQL_LEFT_ALL : SQL_LEFT_UNIT, e)) == NULL)
-                return -1;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)r->cursor);
-        if (!all)
-                sqlite3_bind_text(st, 2, cx->who->unit, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-                r->remaining = (uint64_t)sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        return 0;
+        return remaining(cx, all ? "" : cx->who->unit, p->since, n, r->cursor, &r->remaining,
+                         e);
 }

@@ -3,6 +3,7 @@
  * loop until SIGINT or SIGTERM, then closes every connection and the database.
  * The bound address is written to DATA/renbind.addr (useful with port 0).
  */
+#include "commit.h"
 #include "conn.h"
 #include "db.h"
 #include "fsutil.h"
@@ -163,7 +164,7 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         srv->accept_retry = evtimer_new(srv->base, on_accept_retry, srv);
         srv->sig_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
         srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
-        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term ||
+        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || commit_init(srv) != 0 ||
             event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
         write_addr(srv);
@@ -178,6 +179,7 @@ static void server_teardown(struct server *srv)
         if (srv->listener != NULL && fs_join(path, sizeof(path), srv->data, "renbind.addr") == 0)
                 unlink(path);
         conn_close_all(srv);
+        commit_free(srv);
         if (srv->sig_int)
                 event_free(srv->sig_int);
         if (srv->sig_term)

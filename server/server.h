@@ -13,6 +13,7 @@
 #include <sys/time.h>
 
 struct conn;
+struct push_job;
 
 struct server_limits {
         unsigned max_conns;
@@ -35,6 +36,16 @@ struct server {
         unsigned nconns;
         struct conn *conns;        /* open connections, for shutdown */
         uint64_t conn_seq;         /* numbers connections in logs */
+        /* Group commit (commit.c): pushes waiting for the next transaction. */
+        struct push_job *push_head, **push_tail;
+        struct event *push_ev;
+        /* Pull (h_sync.c): what remained after a recently served page. */
+        struct pull_memo {
+                uint64_t cursor, left;
+                int64_t gen;       /* sqlite3_total_changes64 when counted */
+                unsigned dv;       /* and the pager's data version */
+                char scope[64];    /* unit code, "" for everything */
+        } pull_memo[32];
 };
 
 /* Runs `renbind serve`: parses its options, serves until SIGINT/SIGTERM. */

@@ -162,9 +162,18 @@ int store_unit_exists(sqlite3 *db, const char *code)
         return db_int(db, "SELECT count(*) FROM units WHERE code = ?1", code, 0) > 0;
 }
 
+/* Asked before every call of a unit office: a cached statement, not a prepare. */
 int store_unit_active(sqlite3 *db, const char *code)
 {
-        return db_int(db, "SELECT active FROM units WHERE code = ?1", code, 0) == 1;
+        sqlite3_stmt *st = db_stmt(db, "SELECT active FROM units WHERE code = ?1", NULL);
+        int active;
+
+        if (st == NULL)
+                return 0;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        active = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+        sqlite3_reset(st);
+        return active;
 }
 
 const char *store_meta(sqlite3 *db, const char *key, char *buf, size_t len)
@@ -202,10 +211,19 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
         return rc;
 }
 
+/* Asked after every handshake: a cached statement, not a prepare. */
 int store_cert_revoked(sqlite3 *db, const char *serial)
 {
-        return db_int(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", serial,
-                      0) != 0;
+        sqlite3_stmt *st = db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1",
+                                   NULL);
+        int revoked;
+
+        if (st == NULL)
+                return 0;
+        sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+        revoked = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+        sqlite3_reset(st);
+        return revoked;
 }
 
 int store_purge_tombstones(sqlite3 *db, struct rb_err *e)

@@ -1,0 +1,658 @@
+/*
+ * cmd_report.c - `renbin report KIND`: the reports people act on, computed by
+ * the server for what the caller's role may see. Each prints a readable table
+ * on a terminal, the server's document with --json, or rows with --csv. A
+ * report fetched online is saved in the replica; offline, the saved copy is
+ * shown with the time it was made. Questionnaire groups under 3 answers show
+ * nothing per dimension in every format.
+ */
+#include "cmds.h"
+#include "db.h"
+#include "i18n.h"
+#include "opts.h"
+#include "out.h"
+#include "query.h"
+#include "report.h"
+#include "table.h"
+#include "validate.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The options every report kind may take; each kind says which it needs. */
+struct ropts {
+        const char *year, *unit, *period, *out, *today;
+};
+
+/* A report kind: its query, the arguments it requires, how it prints. */
+struct report_kind {
+        const char *name;
+        const char *query;
+        const char *needs;   /* required options: y year, u unit, p period, o out, P program */
+        void (*text)(struct cli *cli, json_t *doc);
+        int (*csv)(struct cli *cli, json_t *doc);
+};
+
+static void program_text(struct cli *cli, json_t *doc);
+static int program_csv(struct cli *cli, json_t *doc);
+static void jp_text(struct cli *cli, json_t *doc);
+static int jp_csv(struct cli *cli, json_t *doc);
+static void plan_text(struct cli *cli, json_t *doc);
+static int plan_csv(struct cli *cli, json_t *doc);
+static void needs_text(struct cli *cli, json_t *doc);
+static int needs_csv(struct cli *cli, json_t *doc);
+static void competency_text(struct cli *cli, json_t *doc);
+static int competency_csv(struct cli *cli, json_t *doc);
+static void mentoring_text(struct cli *cli, json_t *doc);
+static int mentoring_csv(struct cli *cli, json_t *doc);
+static void ikm_text(struct cli *cli, json_t *doc);
+static int ikm_csv(struct cli *cli, json_t *doc);
+
+static const struct report_kind kinds[] = {
+    {"program", "report.program", "P", program_text, program_csv},
+    {"jp", "report.jp", "y", jp_text, jp_csv},
+    {"plan", "report.plan", "y", plan_text, plan_csv},
+    {"needs", "report.needs", "y", needs_text, needs_csv},
+    {"competency", "report.competency", "", competency_text, competency_csv},
+    {"mentoring", "report.mentoring", "y", mentoring_text, mentoring_csv},
+    {"ikm", "report.ikm", "p", ikm_text, ikm_csv},
+};
+
+void report_time(int64_t t, char buf[32])
+{
+        time_t tt = (time_t)t;
+        struct tm tm;
+
+        localtime_r(&tt, &tm);
+        strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The cache key of a query and its arguments: "name k=v k=v". */
+static void cache_key(const char *name, const char *const *args, size_t nargs, char *key,
+                      size_t len)
+{
+        size_t off = (size_t)snprintf(key, len, "%s", name);
+
+        for (size_t i = 0; i < nargs && off < len; i++)
+                if (args[2 * i + 1] != NULL)
+                        off += (size_t)snprintf(key + off, len - off, " %s=%s", args[2 * i],
+                                                args[2 * i + 1]);
+}
+
+/* Saves a fresh document (a failure to cache is not a failure to report). */
+static void cache_put(struct cli *cli, const char *key, json_t *doc, int64_t at)
+{
+        static const char sql[] =
+            "INSERT INTO report_cache(key, json, generated_at) VALUES(?1, ?2, ?3)"
+            " ON CONFLICT(key) DO UPDATE SET json = excluded.json,"
+            " generated_at = excluded.generated_at";
+        sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
+        char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+
+        if (st != NULL && s != NULL) {
+                sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, s, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 3, at);
+                sqlite3_step(st);
+                sqlite3_reset(st);
+        }
+        free(s);
+}
+
+/* The cached copy of key into r: 0, or -1 if none. */
+static int cache_get(struct cli *cli, const char *key, struct report_doc *r)
+{
+        static const char sql[] = "SELECT json, generated_at FROM report_cache WHERE key = ?1";
+        sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
+        int rc = -1;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW &&
+            (r->doc = json_loads(db_col_text(st, 0), 0, NULL)) != NULL) {
+                r->generated_at = sqlite3_column_int64(st, 1);
+                r->cached = 1;
+                rc = 0;
+        }
+        sqlite3_reset(st);
+        return rc;
+}
+
+int report_get(struct cli *cli, const char *name, const char *const *args, size_t nargs,
+               struct report_doc *r, struct rb_err *e)
+{
+        char key[512];
+
+        memset(r, 0, sizeof(*r));
+        if (cli_db(cli, e) == NULL)
+                return -1;
+        cache_key(name, args, nargs, key, sizeof(key));
+        if ((r->doc = query_runv(cli, name, args, nargs, &r->generated_at, e)) != NULL) {
+                cache_put(cli, key, r->doc, r->generated_at);
+                return 0;
+        }
+        if (e->code != RB_UNAVAILABLE)
+                return -1;
+        if (cache_get(cli, key, r) != 0) {
+                char msg[sizeof(e->msg)];
+                snprintf(msg, sizeof(msg), "%s", e->msg);
+                return err_set(e, RB_UNAVAILABLE, "server",
+                               _("%s; no saved copy of this report to show offline"), msg);
+        }
+        return 0;
+}
+
+/* A number of a document as text (two decimals for reals). */
+static const char *num(json_t *v, char buf[32])
+{
+        if (json_is_integer(v))
+                snprintf(buf, 32, "%lld", (long long)json_integer_value(v));
+        else if (json_is_real(v))
+                snprintf(buf, 32, "%.2f", json_real_value(v));
+        else
+                snprintf(buf, 32, "-");
+        return buf;
+}
+
+/* A string member of an object, "" when absent. */
+static const char *str(json_t *o, const char *k)
+{
+        const char *s = json_string_value(json_object_get(o, k));
+        return s ? s : "";
+}
+
+/* Copies the listed members of each object of arr into new flat rows. */
+static json_t *pick(json_t *arr, const char *const *keys, size_t nk)
+{
+        json_t *rows = json_array(), *o;
+        size_t i;
+
+        json_array_foreach(arr, i, o)
+        {
+                json_t *r = json_object();
+                for (size_t k = 0; k < nk; k++) {
+                        json_t *v = json_object_get(o, keys[k]);
+                        json_object_set_new(r, keys[k], v ? json_deep_copy(v) : json_null());
+                }
+                json_array_append_new(rows, r);
+        }
+        return rows;
+}
+
+#define NK(a) (sizeof(a) / sizeof(a[0]))
+
+/* Prints the listed members of each object of arr as a table (any form). */
+static int print_pick(struct cli *cli, json_t *arr, const char *const *keys, size_t nk,
+                      const char *const *headers)
+{
+        return table_print_rows(cli, pick(arr, keys, nk), keys, nk, headers);
+}
+
+static void program_text(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
+        static const char *const headers[] = {"DIMENSION", "ANSWERS", "MEAN", "1", "2",
+                                              "3",         "4",       "5",    NULL};
+        json_t *p = json_object_get(doc, "program"), *rows, *d;
+        char a[32], b[32], c[32];
+        size_t i;
+
+        printf(_("Program %s: %s (%s, %s to %s)\n"), str(p, "code"), str(p, "title"),
+               str(p, "method"), str(p, "start_date"), str(p, "end_date"));
+        if (!json_is_null(json_object_get(doc, "unit")))
+                printf(_("Unit: %s\n"), str(doc, "unit"));
+        printf(_("Responses: %s of %s attendees (%s%%)\n"), num(json_object_get(doc, "responses"), a),
+               num(json_object_get(doc, "attendees"), b),
+               num(json_object_get(doc, "response_rate_pct"), c));
+        if (json_is_true(json_object_get(doc, "suppressed"))) {
+                printf(_("Results not shown: %s\n"), str(doc, "reason"));
+                return;
+        }
+        rows = json_array();
+        json_array_foreach(json_object_get(doc, "dimensions"), i, d)
+        {
+                json_t *r = json_pack("{s:O, s:O, s:O}", "name", json_object_get(d, "name"),
+                                      "answers", json_object_get(d, "answers"), "mean",
+                                      json_object_get(d, "mean"));
+                for (int k = 0; k < 5; k++) {
+                        char key[2] = {(char)('1' + k), 0};
+                        json_object_set(r, key,
+                                        json_array_get(json_object_get(d, "distribution"), k));
+                }
+                json_array_append_new(rows, r);
+        }
+        putchar('\n');
+        table_print_rows(cli, rows, keys, NK(keys), headers);
+        printf(_("\nWeakest dimension: %s\n"), str(doc, "weakest"));
+        if (json_array_size(json_object_get(doc, "comments")) > 0)
+                printf(_("Comments:\n"));
+        json_array_foreach(json_object_get(doc, "comments"), i, d) printf("  - %s\n",
+                                                                           json_string_value(d));
+}
+
+static int program_csv(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"program",   "attendees", "responses",
+                                           "response_rate_pct", "suppressed", "dimension",
+                                           "answers",   "mean", "n1", "n2", "n3", "n4", "n5"};
+        json_t *rows = json_array(), *d;
+        const char *code = str(json_object_get(doc, "program"), "code");
+        size_t i;
+
+        if (json_is_true(json_object_get(doc, "suppressed"))) {
+                json_array_append_new(
+                    rows, json_pack("{s:s, s:O, s:O, s:O, s:O}", "program", code, "attendees",
+                                    json_object_get(doc, "attendees"), "responses",
+                                    json_object_get(doc, "responses"), "response_rate_pct",
+                                    json_object_get(doc, "response_rate_pct"), "suppressed",
+                                    json_object_get(doc, "suppressed")));
+                return table_print_rows(cli, rows, keys, NK(keys), NULL);
+        }
+        json_array_foreach(json_object_get(doc, "dimensions"), i, d)
+        {
+                json_t *r = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "program", code,
+                                      "attendees", json_object_get(doc, "attendees"), "responses",
+                                      json_object_get(doc, "responses"), "response_rate_pct",
+                                      json_object_get(doc, "response_rate_pct"), "suppressed",
+                                      json_object_get(doc, "suppressed"), "dimension",
+                                      json_object_get(d, "name"), "answers",
+                                      json_object_get(d, "answers"), "mean",
+                                      json_object_get(d, "mean"));
+                for (int k = 0; k < 5; k++) {
+                        char key[3] = {'n', (char)('1' + k), 0};
+                        json_object_set(r, key,
+                                        json_array_get(json_object_get(d, "distribution"), k));
+                }
+                json_array_append_new(rows, r);
+        }
+        return table_print_rows(cli, rows, keys, NK(keys), NULL);
+}
+
+static const char *const JP_KEYS[] = {"nip", "name", "unit", "klasikal_jp", "nonklasikal_jp",
+                                      "total_jp", "compliant", "shortfall_jp"};
+
+static void jp_text(struct cli *cli, json_t *doc)
+{
+        static const char *const ukeys[] = {"unit", "name", "asn", "compliant", "below",
+                                            "share_compliant_pct"};
+        static const char *const uheads[] = {"UNIT", "NAME", "ASN", "REACHED 20 JP", "BELOW",
+                                             "SHARE %", NULL};
+        static const char *const heads[] = {"NIP",   "NAME",     "UNIT", "KLASIKAL", "NONKLASIKAL",
+                                            "TOTAL", "REACHED", "SHORT BY", NULL};
+        json_t *t = json_object_get(doc, "total");
+        char a[32], b[32], c[32];
+
+        printf(_("JP in %lld against the %lld JP minimum (1 JP = %lld minutes of mentoring)\n"),
+               (long long)json_integer_value(json_object_get(doc, "year")),
+               (long long)json_integer_value(json_object_get(doc, "minimum_jp")),
+               (long long)json_integer_value(json_object_get(doc, "jp_minutes")));
+        printf(_("%s ASN, %s reached the minimum (%s%%)\n\n"), num(json_object_get(t, "asn"), a),
+               num(json_object_get(t, "compliant"), b),
+               num(json_object_get(t, "share_compliant_pct"), c));
+        print_pick(cli, json_object_get(doc, "units"), ukeys, NK(ukeys), uheads);
+        putchar('\n');
+        print_pick(cli, json_object_get(doc, "asn"), JP_KEYS, NK(JP_KEYS), heads);
+}
+
+static int jp_csv(struct cli *cli, json_t *doc)
+{
+        return print_pick(cli, json_object_get(doc, "asn"), JP_KEYS, NK(JP_KEYS), NULL);
+}
+
+static const char *const PLAN_KEYS[] = {"code",  "title",    "method",   "competency",
+                                        "start_date", "end_date", "held",   "jp",
+                                        "seats", "enrolled", "attended", "completed",
+                                        "jp_delivered"};
+
+static void plan_text(struct cli *cli, json_t *doc)
+{
+        static const char *const gkeys[] = {"method", "planned", "held", "seats",
+                                            "enrolled", "completed", "jp_delivered"};
+        static const char *const ckeys[] = {"competency", "planned", "held", "seats",
+                                            "enrolled", "completed", "jp_delivered"};
+        static const char *const gheads[] = {"METHOD", "PLANNED", "HELD", "SEATS", "ENROLLED",
+                                             "COMPLETED", "JP DELIVERED", NULL};
+        static const char *const cheads[] = {"COMPETENCY", "PLANNED", "HELD", "SEATS", "ENROLLED",
+                                             "COMPLETED", "JP DELIVERED", NULL};
+        static const char *const heads[] = {"CODE", "TITLE", "METHOD", "COMPETENCY", "START",
+                                            "END", "HELD", "JP", "SEATS", "ENROLLED",
+                                            "ATTENDED", "COMPLETED", "JP DELIVERED", NULL};
+        json_t *p = json_object_get(doc, "plan"), *t = json_object_get(doc, "total");
+        char a[32], b[32], c[32], d[32], f[32], g[32];
+
+        printf(_("Plan %lld: %s (%s), as of %s\n"),
+               (long long)json_integer_value(json_object_get(p, "year")), str(p, "title"),
+               str(p, "status"), str(doc, "today"));
+        printf(_("Programs held %s of %s planned; seats %s, enrolled %s, completed %s; JP "
+                 "delivered %s\n\n"),
+               num(json_object_get(t, "held"), a), num(json_object_get(t, "planned"), b),
+               num(json_object_get(t, "seats"), c), num(json_object_get(t, "enrolled"), d),
+               num(json_object_get(t, "completed"), f),
+               num(json_object_get(t, "jp_delivered"), g));
+        print_pick(cli, json_object_get(doc, "by_method"), gkeys, NK(gkeys), gheads);
+        putchar('\n');
+        print_pick(cli, json_object_get(doc, "by_competency"), ckeys, NK(ckeys), cheads);
+        putchar('\n');
+        print_pick(cli, json_object_get(doc, "programs"), PLAN_KEYS, NK(PLAN_KEYS), heads);
+}
+
+static int plan_csv(struct cli *cli, json_t *doc)
+{
+        return print_pick(cli, json_object_get(doc, "programs"), PLAN_KEYS, NK(PLAN_KEYS), NULL);
+}
+
+/* Needs as flat rows, the covering programs joined by spaces. */
+static json_t *needs_rows(json_t *arr)
+{
+        static const char *const keys[] = {"unit", "competency", "priority", "covered", "reason"};
+        json_t *rows = pick(arr, keys, NK(keys)), *n, *c;
+        size_t i, k;
+
+        json_array_foreach(arr, i, n)
+        {
+                char by[512] = "";
+                size_t off = 0;
+                json_array_foreach(json_object_get(n, "covered_by"), k, c) if (off < sizeof(by))
+                    off += (size_t)snprintf(by + off, sizeof(by) - off, "%s%s", k ? " " : "",
+                                            json_string_value(c));
+                json_object_set_new(json_array_get(rows, i), "covered_by", json_string(by));
+        }
+        return rows;
+}
+
+static const char *const NEED_KEYS[] = {"unit", "competency", "priority", "covered",
+                                        "covered_by", "reason"};
+
+static void needs_text(struct cli *cli, json_t *doc)
+{
+        static const char *const heads[] = {"UNIT", "COMPETENCY", "PRIORITY", "COVERED",
+                                            "COVERED BY", "REASON", NULL};
+        json_t *t = json_object_get(doc, "total");
+        char a[32], b[32], c[32];
+
+        printf(_("Training needs of %lld: %s, covered by a program %s (%s%%)\n\n"),
+               (long long)json_integer_value(json_object_get(doc, "year")),
+               num(json_object_get(t, "needs"), a), num(json_object_get(t, "covered"), b),
+               num(json_object_get(t, "covered_pct"), c));
+        table_print_rows(cli, needs_rows(json_object_get(doc, "needs")), NEED_KEYS,
+                         NK(NEED_KEYS), heads);
+        if (json_array_size(json_object_get(doc, "uncovered")) > 0) {
+                printf(_("\nNeeds no program covers:\n"));
+                table_print_rows(cli, needs_rows(json_object_get(doc, "uncovered")), NEED_KEYS,
+                                 3, heads);
+        }
+}
+
+static int needs_csv(struct cli *cli, json_t *doc)
+{
+        return table_print_rows(cli, needs_rows(json_object_get(doc, "needs")), NEED_KEYS,
+                                NK(NEED_KEYS), NULL);
+}
+
+/* Competency levels as flat rows: unit x competency x period. */
+static json_t *competency_rows(json_t *doc)
+{
+        json_t *rows = json_array(), *u, *c, *p;
+        size_t i, j, k;
+
+        json_array_foreach(json_object_get(doc, "units"), i, u)
+            json_array_foreach(json_object_get(u, "competencies"), j, c)
+                json_array_foreach(json_object_get(c, "periods"), k, p)
+                    json_array_append_new(
+                        rows, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
+                                        json_object_get(u, "unit"), "competency",
+                                        json_object_get(c, "competency"), "period",
+                                        json_object_get(p, "period"), "assessed",
+                                        json_object_get(p, "assessed"), "mean",
+                                        json_object_get(p, "mean"), "latest_mean",
+                                        json_object_get(c, "latest_mean"), "improved",
+                                        json_object_get(c, "improved"), "weak",
+                                        json_object_get(c, "weak")));
+        return rows;
+}
+
+static const char *const COMP_KEYS[] = {"unit", "competency", "period", "assessed", "mean",
+                                        "latest_mean", "improved", "weak"};
+
+static void competency_text(struct cli *cli, json_t *doc)
+{
+        static const char *const heads[] = {"UNIT", "COMPETENCY", "PERIOD", "ASSESSED", "MEAN",
+                                            "LATEST", "IMPROVED", "WEAK", NULL};
+        json_t *u, *c;
+        size_t i, k;
+
+        printf(_("Competency levels (1-5, current assessments); weak: latest mean below 3\n\n"));
+        table_print_rows(cli, competency_rows(doc), COMP_KEYS, NK(COMP_KEYS), heads);
+        json_array_foreach(json_object_get(doc, "units"), i, u)
+        {
+                printf(_("\n%s %s: improved:"), str(u, "unit"), str(u, "name"));
+                json_array_foreach(json_object_get(u, "improved"), k, c) printf(" %s",
+                                                                              json_string_value(c));
+                printf(_("; still weak:"));
+                json_array_foreach(json_object_get(u, "weak"), k, c) printf(" %s",
+                                                                          json_string_value(c));
+                putchar('\n');
+        }
+}
+
+static int competency_csv(struct cli *cli, json_t *doc)
+{
+        return table_print_rows(cli, competency_rows(doc), COMP_KEYS, NK(COMP_KEYS), NULL);
+}
+
+static const char *const MENTOR_KEYS[] = {"pair", "unit", "mentor", "mentor_name", "mentee",
+                                          "mentee_name", "topic", "sessions", "minutes", "hours",
+                                          "last_session", "days_since_last", "stale"};
+
+static void mentoring_text(struct cli *cli, json_t *doc)
+{
+        static const char *const heads[] = {"PAIR", "UNIT", "MENTOR", "MENTOR NAME", "MENTEE",
+                                            "MENTEE NAME", "TOPIC", "SESSIONS", "MINUTES",
+                                            "HOURS", "LAST", "DAYS SINCE", "QUIET", NULL};
+        json_t *t = json_object_get(doc, "total");
+        char a[32], b[32], c[32], d[32];
+
+        printf(_("Mentoring in %lld (as of %s): %s active pairs, %s sessions, %s hours; %s pairs "
+                 "with no session in %lld days\n\n"),
+               (long long)json_integer_value(json_object_get(doc, "year")), str(doc, "today"),
+               num(json_object_get(t, "pairs"), a), num(json_object_get(t, "sessions"), b),
+               num(json_object_get(t, "hours"), c), num(json_object_get(t, "stale_pairs"), d),
+               (long long)json_integer_value(json_object_get(doc, "stale_days")));
+        print_pick(cli, json_object_get(doc, "pairs"), MENTOR_KEYS, NK(MENTOR_KEYS), heads);
+}
+
+static int mentoring_csv(struct cli *cli, json_t *doc)
+{
+        return print_pick(cli, json_object_get(doc, "pairs"), MENTOR_KEYS, NK(MENTOR_KEYS), NULL);
+}
+
+/* IKM elements as flat rows: unit x element. */
+static json_t *ikm_rows(json_t *doc)
+{
+        json_t *rows = json_array(), *u, *el;
+        size_t i, k;
+
+        json_array_foreach(json_object_get(doc, "units"), i, u)
+            json_array_foreach(json_object_get(u, "elements"), k, el)
+                json_array_append_new(
+                    rows, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
+                                    json_object_get(u, "unit"), "respondents",
+                                    json_object_get(u, "respondents"), "ikm",
+                                    json_object_get(u, "ikm"), "grade",
+                                    json_object_get(u, "grade"), "label",
+                                    json_object_get(u, "label"), "element",
+                                    json_object_get(el, "element"), "name",
+                                    json_object_get(el, "name"), "nrr", json_object_get(el, "nrr"),
+                                    "weighted_nrr", json_object_get(el, "weighted_nrr")));
+        return rows;
+}
+
+static void ikm_text(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"element", "name", "sum", "nrr", "weighted_nrr"};
+        static const char *const heads[] = {"ELEMENT", "NAME", "SUM", "NRR", "NRR x 1/9", NULL};
+        json_t *u, *w;
+        size_t i, k;
+        char a[32], b[32];
+
+        printf(_("IKM (community satisfaction index) for %s\n"), str(doc, "period"));
+        if (json_array_size(json_object_get(doc, "units")) == 0)
+                printf(_("(no survey responses)\n"));
+        json_array_foreach(json_object_get(doc, "units"), i, u)
+        {
+                printf(_("\n%s %s: %s respondents, IKM %s, grade %s (%s); weakest:"),
+                       str(u, "unit"), str(u, "name"), num(json_object_get(u, "respondents"), a),
+                       num(json_object_get(u, "ikm"), b), str(u, "grade"), str(u, "label"));
+                json_array_foreach(json_object_get(u, "weakest"), k, w) printf(" %s",
+                                                                             json_string_value(w));
+                printf("\n");
+                print_pick(cli, json_object_get(u, "elements"), keys, NK(keys), heads);
+        }
+        if (json_is_object(json_object_get(doc, "all"))) {
+                u = json_object_get(doc, "all");
+                printf(_("\nAll units: %s respondents, IKM %s, grade %s (%s)\n"),
+                       num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
+                       str(u, "grade"), str(u, "label"));
+        }
+        printf(_("\nNote: %s\n"), str(doc, "note"));
+}
+
+static int ikm_csv(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"unit",    "respondents", "ikm", "grade",
+                                           "label",   "element",     "name", "nrr",
+                                           "weighted_nrr"};
+        return table_print_rows(cli, ikm_rows(doc), keys, NK(keys), NULL);
+}
+
+/* Parses the options after KIND. */
+static int parse(int argc, char **argv, struct ropts *o)
+{
+        static const struct option longopts[] = {
+            {"year", required_argument, NULL, 'y'},   {"unit", required_argument, NULL, 'u'},
+            {"period", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
+            {"today", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
+        };
+        int ch;
+
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                switch (ch) {
+                case 'y': o->year = optarg; break;
+                case 'u': o->unit = optarg; break;
+                case 'p': o->period = optarg; break;
+                case 'o': o->out = optarg; break;
+                case 't': o->today = optarg; break;
+                default: return -1;
+                }
+        }
+        return 0;
+}
+
+/* Runs one report kind: fetch (or the saved copy), then print. */
+static int run_kind(struct cli *cli, const struct report_kind *k, const struct ropts *o,
+                    const char *program)
+{
+        const char *args[] = {"program", program, "year", o->year, "unit", o->unit,
+                              "period", o->period, "today", o->today};
+        struct report_doc r;
+        struct rb_err e;
+        char when[32];
+        int rc = EXIT_OK;
+
+        err_clear(&e);
+        if (report_get(cli, k->query, args, NK(args) / 2, &r, &e) != 0)
+                return cli_fail(&e);
+        if (r.cached) {
+                report_time(r.generated_at, when);
+                fprintf(cli->json || cli->csv ? stderr : stdout,
+                        _("offline: the saved report as of %s\n"), when);
+        }
+        if (cli->json)
+                return out_json(r.doc);
+        if (cli->csv)
+                rc = k->csv(cli, r.doc) == 0 ? EXIT_OK : EXIT_FAIL;
+        else
+                k->text(cli, r.doc);
+        json_decref(r.doc);
+        return rc;
+}
+
+/* report html --year Y --out FILE */
+static int run_html(struct cli *cli, const struct ropts *o)
+{
+        struct rb_err e;
+        long y;
+
+        err_clear(&e);
+        if (o->year == NULL || o->out == NULL)
+                return opt_missing("report html", o->year == NULL ? "--year" : "--out");
+        if (year_check(o->year, "year", &y, &e) != 0 || report_html_write(cli, y, o->today, o->out, &e) != 0)
+                return cli_fail(&e);
+        out_say(cli, _("wrote %s\n"), o->out);
+        return EXIT_OK;
+}
+
+static int report_exec(struct cli *cli, int argc, char **argv)
+{
+        struct ropts o = {0};
+        const char *program = NULL;
+        struct rb_err e;
+
+        if (argc < 2)
+                return opt_fail(EXIT_USAGE, _("report: say which report (see renbin report --help)"));
+        if (parse(argc - 1, argv + 1, &o) != 0)
+                return EXIT_USAGE;
+        /* argv + 1 was permuted by getopt: operands follow the options now */
+        int nops = argc - 1 - optind;
+        char **ops = argv + 1 + optind;
+        err_clear(&e);
+        if ((o.year && year_check(o.year, "year", &(long){0}, &e)) ||
+            (o.today && date_check(o.today, "today", &e)) ||
+            (o.period && period_check(o.period, "period", &e)))
+                return cli_fail(&e);
+        if (strcmp(argv[1], "html") == 0)
+                return nops == 0 ? run_html(cli, &o)
+                                 : opt_fail(EXIT_USAGE, _("report html takes options only"));
+        for (size_t i = 0; i < NK(kinds); i++) {
+                const struct report_kind *k = &kinds[i];
+                if (strcmp(argv[1], k->name) != 0)
+                        continue;
+                if (strchr(k->needs, 'P')) {
+                        if (nops != 1)
+                                return opt_fail(EXIT_USAGE, _("usage: renbin report program "
+                                                              "PROGRAM [--unit U]"));
+                        program = ops[0];
+                } else if (nops != 0) {
+                        return opt_fail(EXIT_USAGE, _("report %s: unexpected '%s'"), k->name,
+                                        ops[0]);
+                }
+                if (strchr(k->needs, 'y') && o.year == NULL)
+                        return opt_missing("report", "--year");
+                if (strchr(k->needs, 'p') && o.period == NULL)
+                        return opt_missing("report ikm", "--period");
+                return run_kind(cli, k, &o, program);
+        }
+        return opt_fail(EXIT_USAGE, _("report: unknown report '%s' (see renbin report --help)"),
+                        argv[1]);
+}
+
+const struct cmd cmd_report = {
+    .name = "report",
+    .usage = "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
+             "     | report plan --year Y [--today DATE] | report needs --year Y\n"
+             "     | report competency [--unit U] | report mentoring --year Y [--today DATE]\n"
+             "     | report ikm --period P [--unit U] | report html --year Y --out FILE [--today DATE]",
+    .summary = N_("reports: evaluation, JP, plan, needs, competency, mentoring, IKM, a page"),
+    .help = N_("Reports are computed by the server for what your certificate may see (an\n"
+               "office: its own unit). A table on the terminal, or --json, or --csv.\n"
+               "Each report is saved; offline, the saved copy is shown with its time.\n"
+               "Questionnaire results are never shown for fewer than 3 answers.\n"
+               "IKM = sum of the nine NRR x 1/9 x 25 (1/9 exactly; the regulation prints\n"
+               "0.111). html writes one self-contained page for printing or a phone.\n"),
+    .exec = report_exec,
+};

@@ -1,0 +1,507 @@
+/*
+ * report_html.c - `renbin report html`: the year on one page for the head of
+ * the district. One self-contained HTML file: inline CSS (A4 print and a
+ * narrow-screen layout for phones) and inline SVG charts; no scripts, fonts
+ * or images from anywhere. Every text from the data is escaped. The page
+ * holds what the caller's role may see (HR: every unit; an office: its own),
+ * because every figure comes from the server's reports (or their saved copies).
+ */
+#include "db.h"
+#include "i18n.h"
+#include "report.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Fill colours of ratings 1..5, from poor to good. */
+static const char *const rating_fill[5] = {"#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#2e7d32"};
+
+static const char CSS[] =
+    "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;color:#222;margin:0 auto;"
+    "max-width:60em;padding:1em 1.5em;line-height:1.4}"
+    "h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;border-bottom:2px solid #2c5d8a;"
+    "color:#2c5d8a;margin-top:1.6em}h3{font-size:1.05em;margin:1em 0 .3em}"
+    "table{border-collapse:collapse;width:100%;font-size:.9em;margin:.5em 0}"
+    "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}"
+    "td.n,th.n{text-align:right}th{background:#eef3f8}"
+    ".meta{color:#555;font-size:.9em}.note{color:#555;font-size:.85em}"
+    ".hidden{color:#7a4b00;background:#fff4e0;padding:.3em .6em;border-left:4px solid #e67e22}"
+    ".grade-A{color:#1b5e20}.grade-B{color:#2c5d8a}.grade-C{color:#a05a00}"
+    ".grade-D{color:#b71c1c}svg{width:100%;height:auto;display:block}"
+    ".card{break-inside:avoid;page-break-inside:avoid;margin-bottom:1em}"
+    ".wrap{overflow-x:auto}"
+    "@media (max-width:600px){body{padding:.5em}h1{font-size:1.3em}"
+    ".chart{overflow-x:auto}.chart svg{min-width:620px}"
+    "table{font-size:.8em}th,td{padding:.2em .3em}}"
+    "@media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10pt}"
+    "h2{break-after:avoid;page-break-after:avoid}.wrap,.chart{overflow:visible}}";
+
+/* Writes s escaped for HTML text and attribute values. */
+static void esc(FILE *f, const char *s)
+{
+        for (; s != NULL && *s; s++) {
+                switch (*s) {
+                case '&': fputs("&amp;", f); break;
+                case '<': fputs("&lt;", f); break;
+                case '>': fputs("&gt;", f); break;
+                case '"': fputs("&quot;", f); break;
+                case '\'': fputs("&#39;", f); break;
+                default: fputc(*s, f);
+                }
+        }
+}
+
+/* A string member, "" when absent. */
+static const char *str(json_t *o, const char *k)
+{
+        const char *s = json_string_value(json_object_get(o, k));
+        return s ? s : "";
+}
+
+/* A numeric member as a double. */
+static double dbl(json_t *o, const char *k)
+{
+        return json_number_value(json_object_get(o, k));
+}
+
+/* A numeric member as an integer. */
+static long long lng(json_t *o, const char *k)
+{
+        json_t *v = json_object_get(o, k);
+        return json_is_integer(v) ? json_integer_value(v) : (long long)json_number_value(v);
+}
+
+/* One labelled horizontal bar: value of max, with its text at the right. */
+static void bar_row(FILE *f, int y, const char *label, double value, double max,
+                    const char *fill, const char *text)
+{
+        double w = max > 0 ? 360.0 * (value > max ? max : value) / max : 0;
+
+        fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 13);
+        esc(f, label);
+        fprintf(f, "</text><rect x=\"200\" y=\"%d\" width=\"360\" height=\"16\" fill=\"#eee\"/>"
+                   "<rect x=\"200\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>"
+                   "<text x=\"566\" y=\"%d\" font-size=\"12\">",
+                y, y, w, fill, y + 13);
+        esc(f, text);
+        fputs("</text>", f);
+}
+
+/* The plan: totals as bars, programs as a table. */
+static void section_plan(FILE *f, json_t *doc)
+{
+        json_t *t = json_object_get(doc, "total"), *p;
+        char txt[96];
+        size_t i;
+
+        fputs("<section><h2>Plan progress</h2>", f);
+        fprintf(f, "<p class=\"meta\">");
+        esc(f, str(json_object_get(doc, "plan"), "title"));
+        fprintf(f, " &middot; status ");
+        esc(f, str(json_object_get(doc, "plan"), "status"));
+        fprintf(f, " &middot; as of %s</p>", str(doc, "today"));
+        fputs("<div class=\"chart\"><svg viewBox=\"0 0 720 100\" role=\"img\" aria-label=\"plan progress\">", f);
+        snprintf(txt, sizeof(txt), "%lld of %lld", lng(t, "held"), lng(t, "planned"));
+        bar_row(f, 4, "Programs held", dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
+        snprintf(txt, sizeof(txt), "%lld of %lld seats", lng(t, "enrolled"), lng(t, "seats"));
+        bar_row(f, 28, "Enrolled", dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
+        snprintf(txt, sizeof(txt), "%lld of %lld enrolled", lng(t, "completed"),
+                 lng(t, "enrolled"));
+        bar_row(f, 52, "Completed", dbl(t, "completed"), dbl(t, "enrolled"), "#2e7d32", txt);
+        fprintf(f, "<text x=\"0\" y=\"89\" font-size=\"12\">JP delivered: %lld (JP credited "
+                   "to everyone who completed a program)</text>",
+                lng(t, "jp_delivered"));
+        fputs("</svg></div><div class=\"wrap\"><table><tr><th>Program</th><th>Method</th>"
+              "<th>Competency</th><th>Dates</th><th class=\"n\">Seats</th>"
+              "<th class=\"n\">Enrolled</th><th class=\"n\">Completed</th>"
+              "<th class=\"n\">JP delivered</th><th>Held</th></tr>",
+              f);
+        json_array_foreach(json_object_get(doc, "programs"), i, p)
+        {
+                fputs("<tr><td>", f);
+                esc(f, str(p, "code"));
+                fputs(" ", f);
+                esc(f, str(p, "title"));
+                fputs("</td><td>", f);
+                esc(f, str(p, "method"));
+                fputs("</td><td>", f);
+                esc(f, str(p, "competency"));
+                fputs("</td><td>", f);
+                esc(f, str(p, "start_date"));
+                fputs(" &ndash; ", f);
+                esc(f, str(p, "end_date"));
+                fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+                           "<td class=\"n\">%lld</td><td class=\"n\">%lld</td><td>%s</td></tr>",
+                        lng(p, "seats"), lng(p, "enrolled"), lng(p, "completed"),
+                        lng(p, "jp_delivered"), json_is_true(json_object_get(p, "held")) ? "yes"
+                                                                                        : "no");
+        }
+        fputs("</table></div></section>", f);
+}
+
+/* JP compliance per unit as bars; the people below the minimum as a table. */
+static void section_jp(FILE *f, json_t *doc)
+{
+        json_t *units = json_object_get(doc, "units"), *u, *b;
+        size_t i, n = json_array_size(units);
+        char txt[96];
+
+        fputs("<section><h2>JP compliance per unit</h2>", f);
+        fprintf(f, "<p class=\"meta\">Share of ASN with at least %lld JP in %lld (klasikal and "
+                   "mentoring; 1 JP = %lld minutes).</p>",
+                lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
+        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"JP compliance\">",
+                n * 24 + 8);
+        json_array_foreach(units, i, u)
+        {
+                char label[160];
+                snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
+                snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"),
+                         lng(u, "asn"), dbl(u, "share_compliant_pct"));
+                bar_row(f, 4 + (int)i * 24, label, dbl(u, "share_compliant_pct"), 100,
+                        dbl(u, "share_compliant_pct") >= 100 ? "#2e7d32" : "#e67e22", txt);
+        }
+        fputs("</svg></div>", f);
+        if (json_array_size(json_object_get(doc, "below")) > 0) {
+                fputs("<h3>Below the minimum</h3><div class=\"wrap\"><table><tr><th>NIP</th>"
+                      "<th>Name</th><th>Unit</th><th class=\"n\">JP</th>"
+                      "<th class=\"n\">Short by</th></tr>",
+                      f);
+                json_array_foreach(json_object_get(doc, "below"), i, b)
+                {
+                        fputs("<tr><td>", f);
+                        esc(f, str(b, "nip"));
+                        fputs("</td><td>", f);
+                        esc(f, str(b, "name"));
+                        fputs("</td><td>", f);
+                        esc(f, str(b, "unit"));
+                        fprintf(f, "</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td></tr>",
+                                dbl(b, "total_jp"), dbl(b, "shortfall_jp"));
+                }
+                fputs("</table></div>", f);
+        }
+        fputs("</section>", f);
+}
+
+/* One program's questionnaire: stacked bars of the 1-5 distribution. */
+static void program_card(FILE *f, json_t *doc)
+{
+        json_t *p = json_object_get(doc, "program"), *d;
+        size_t i;
+
+        fputs("<div class=\"card\"><h3>", f);
+        esc(f, str(p, "code"));
+        fputs(" ", f);
+        esc(f, str(p, "title"));
+        fprintf(f, "</h3><p class=\"meta\">%lld answers from %lld attendees (%.2f%%)",
+                lng(doc, "responses"), lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
+        if (lng(doc, "responses") == 0) {
+                fputs("</p><p class=\"note\">No answers yet.</p></div>", f);
+                return;
+        }
+        if (json_is_true(json_object_get(doc, "suppressed"))) {
+                fputs("</p><p class=\"hidden\">Fewer than 3 answers: results are not shown, so no "
+                      "answer can be traced to a person.</p></div>",
+                      f);
+                return;
+        }
+        fputs(" &middot; weakest: ", f);
+        esc(f, str(doc, "weakest"));
+        fputs("</p><div class=\"chart\"><svg viewBox=\"0 0 720 124\" role=\"img\" aria-label=\"ratings\">", f);
+        json_array_foreach(json_object_get(doc, "dimensions"), i, d)
+        {
+                json_t *dist = json_object_get(d, "distribution");
+                double n = dbl(d, "answers"), x = 200;
+                int y = 4 + (int)i * 24;
+                fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 13);
+                esc(f, str(d, "name"));
+                fputs("</text>", f);
+                for (int k = 0; k < 5; k++) {
+                        double w = n > 0 ? 360.0 * (double)json_integer_value(
+                                                       json_array_get(dist, (size_t)k)) / n
+                                         : 0;
+                        if (w > 0)
+                                fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+                                           "height=\"16\" fill=\"%s\"><title>%d: %lld</title>"
+                                           "</rect>",
+                                        x, y, w, rating_fill[k], k + 1,
+                                        (long long)json_integer_value(
+                                            json_array_get(dist, (size_t)k)));
+                        x += w;
+                }
+                fprintf(f, "<text x=\"566\" y=\"%d\" font-size=\"12\">mean %.2f</text>", y + 13,
+                        dbl(d, "mean"));
+        }
+        fputs("<g font-size=\"11\">", f);
+        for (int k = 0; k < 5; k++)
+                fprintf(f, "<rect x=\"%d\" y=\"104\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                           "<text x=\"%d\" y=\"114\">%d</text>",
+                        200 + k * 40, rating_fill[k], 216 + k * 40, k + 1);
+        fputs("</g></svg></div>", f);
+        if (json_array_size(json_object_get(doc, "comments")) > 0) {
+                fputs("<ul class=\"note\">", f);
+                json_array_foreach(json_object_get(doc, "comments"), i, d)
+                {
+                        fputs("<li>", f);
+                        esc(f, json_string_value(d));
+                        fputs("</li>", f);
+                }
+                fputs("</ul>", f);
+        }
+        fputs("</div>", f);
+}
+
+/* IKM of one period: a bar per unit on the 25-100 scale, with its grade. */
+static void ikm_period(FILE *f, json_t *doc)
+{
+        json_t *units = json_object_get(doc, "units"), *u;
+        size_t i, n = json_array_size(units);
+        static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
+
+        fputs("<div class=\"card\"><h3>", f);
+        esc(f, str(doc, "period"));
+        fputs("</h3>", f);
+        if (n == 0) {
+                fputs("<p class=\"note\">No survey responses.</p></div>", f);
+                return;
+        }
+        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"IKM\">", n * 24 + 8);
+        json_array_foreach(units, i, u)
+        {
+                char label[160], txt[96];
+                const char *g = str(u, "grade");
+                int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
+                snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
+                snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, str(u, "label"));
+                bar_row(f, 4 + (int)i * 24, label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
+        }
+        fputs("</svg></div><div class=\"wrap\"><table><tr><th>Unit</th><th class=\"n\">Respondents"
+              "</th><th class=\"n\">IKM</th><th>Grade</th><th>Weakest elements</th></tr>",
+              f);
+        json_array_foreach(units, i, u)
+        {
+                json_t *w;
+                size_t k;
+                fputs("<tr><td>", f);
+                esc(f, str(u, "unit"));
+                fputs(" ", f);
+                esc(f, str(u, "name"));
+                fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%.2f</td>"
+                           "<td class=\"grade-",
+                        lng(u, "respondents"), dbl(u, "ikm"));
+                esc(f, str(u, "grade"));
+                fputs("\">", f);
+                esc(f, str(u, "grade"));
+                fputs(" ", f);
+                esc(f, str(u, "label"));
+                fputs("</td><td>", f);
+                json_array_foreach(json_object_get(u, "weakest"), k, w)
+                {
+                        json_t *el = json_array_get(json_object_get(u, "elements"),
+                                                    (size_t)(json_string_value(w)[1] - '1'));
+                        fputs(k ? "; " : "", f);
+                        esc(f, json_string_value(w));
+                        fputs(" ", f);
+                        esc(f, str(el, "name"));
+                }
+                fputs("</td></tr>", f);
+        }
+        fputs("</table></div></div>", f);
+}
+
+/* Competency development: per unit, each competency's mean level per period. */
+static void section_competency(FILE *f, json_t *doc)
+{
+        json_t *u, *c, *p;
+        size_t i, j, k;
+
+        fputs("<section><h2>Competency development</h2><p class=\"meta\">Mean assessed level "
+              "(1&ndash;5) per period; weak: latest mean below 3.</p>",
+              f);
+        if (json_array_size(json_object_get(doc, "units")) == 0)
+                fputs("<p class=\"note\">No assessments.</p>", f);
+        json_array_foreach(json_object_get(doc, "units"), i, u)
+        {
+                size_t rows = 0;
+                json_array_foreach(json_object_get(u, "competencies"), j, c) rows +=
+                    json_array_size(json_object_get(c, "periods")) + 1;
+                fputs("<div class=\"card\"><h3>", f);
+                esc(f, str(u, "unit"));
+                fputs(" ", f);
+                esc(f, str(u, "name"));
+                fprintf(f, "</h3><div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
+                           "aria-label=\"competency levels\">",
+                        rows * 20 + 8);
+                int y = 4;
+                json_array_foreach(json_object_get(u, "competencies"), j, c)
+                {
+                        char head[300];
+                        snprintf(head, sizeof(head), "%s %s%s%s", str(c, "competency"),
+                                 str(c, "name"),
+                                 json_is_true(json_object_get(c, "improved")) ? " - improved" : "",
+                                 json_is_true(json_object_get(c, "weak")) ? " - still weak" : "");
+                        fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\" "
+                                   "font-weight=\"bold\">",
+                                y + 13);
+                        esc(f, head);
+                        fputs("</text>", f);
+                        y += 20;
+                        json_array_foreach(json_object_get(c, "periods"), k, p)
+                        {
+                                char txt[64];
+                                snprintf(txt, sizeof(txt), "%.2f (%lld assessed)", dbl(p, "mean"),
+                                         lng(p, "assessed"));
+                                bar_row(f, y, str(p, "period"), dbl(p, "mean"), 5,
+                                        dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
+                                y += 20;
+                        }
+                }
+                fputs("</svg></div></div>", f);
+        }
+        fputs("</section>", f);
+}
+
+/* Fetches one report; notes in *oldest the oldest saved copy used. */
+static json_t *fetch(struct cli *cli, const char *name, const char *const *args, size_t n,
+                     int64_t *oldest, struct rb_err *e)
+{
+        struct report_doc r;
+
+        if (report_get(cli, name, args, n, &r, e) != 0)
+                return NULL;
+        if (r.cached && (*oldest == 0 || r.generated_at < *oldest))
+                *oldest = r.generated_at;
+        return r.doc;
+}
+
+/* The survey periods of a year in the replica (what this seat can see). */
+static json_t *survey_periods(struct cli *cli, long year)
+{
+        static const char sql[] =
+            "SELECT DISTINCT period FROM surveys WHERE substr(period, 1, 4) = ?1 ORDER BY period";
+        sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
+        json_t *arr = json_array();
+        char y[8];
+
+        if (st == NULL)
+                return arr;
+        snprintf(y, sizeof(y), "%ld", year);
+        sqlite3_bind_text(st, 1, y, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+                json_array_append_new(arr, json_string(db_col_text(st, 0)));
+        sqlite3_reset(st);
+        return arr;
+}
+
+/* Writes the questionnaire and IKM sections, fetching as it goes. */
+static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, int64_t *oldest,
+                            struct rb_err *e)
+{
+        json_t *p, *periods, *v;
+        size_t i;
+
+        fputs("<section><h2>Questionnaire results per program</h2><p class=\"meta\">Ratings "
+              "1&ndash;5 for materi, penyampaian, aplikasi praktis and all three together; "
+              "groups under 3 answers are not shown.</p>",
+              f);
+        json_array_foreach(json_object_get(plan, "programs"), i, p)
+        {
+                const char *args[] = {"program", str(p, "code")};
+                json_t *doc = fetch(cli, "report.program", args, 1, oldest, e);
+                if (doc == NULL)
+                        return -1;
+                program_card(f, doc);
+                json_decref(doc);
+        }
+        fputs("</section><section><h2>Community satisfaction (IKM) per unit</h2>", f);
+        periods = survey_periods(cli, year);
+        if (json_array_size(periods) == 0)
+                fputs("<p class=\"note\">No survey responses this year.</p>", f);
+        json_array_foreach(periods, i, v)
+        {
+                const char *args[] = {"period", json_string_value(v)};
+                json_t *doc = fetch(cli, "report.ikm", args, 1, oldest, e);
+                if (doc == NULL) {
+                        json_decref(periods);
+                        return -1;
+                }
+                ikm_period(f, doc);
+                json_decref(doc);
+        }
+        json_decref(periods);
+        fputs("<p class=\"note\">IKM = sum of the nine NRR &times; 1/9 &times; 25 "
+              "(PermenPAN-RB 14/2017). The weight is 1/9 exactly; the regulation prints it "
+              "rounded as 0.111. A 88.31&ndash;100.00 Sangat Baik, B 76.61&ndash;88.30 Baik, "
+              "C 65.00&ndash;76.60 Kurang Baik, D 25.00&ndash;64.99 Tidak Baik.</p></section>",
+              f);
+        return 0;
+}
+
+int report_html_write(struct cli *cli, long year, const char *today, const char *path,
+                      struct rb_err *e)
+{
+        char ys[8], tmp[4200], who[80] = "", when[32];
+        json_t *plan = NULL, *jp = NULL, *comp = NULL;
+        int64_t oldest = 0;
+        FILE *f = NULL;
+        int rc = -1;
+
+        snprintf(ys, sizeof(ys), "%ld", year);
+        const char *yargs[] = {"year", ys, "today", today};
+        if ((plan = fetch(cli, "report.plan", yargs, 2, &oldest, e)) == NULL ||
+            (jp = fetch(cli, "report.jp", yargs, 1, &oldest, e)) == NULL ||
+            (comp = fetch(cli, "report.competency", NULL, 0, &oldest, e)) == NULL)
+                goto out;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        if ((f = fopen(tmp, "w")) == NULL) {
+                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), tmp, strerror(errno));
+                goto out;
+        }
+        cli_get(cli, "unit", who, sizeof(who));
+        fprintf(f, "<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                   "<title>Rencana Pembinaan ASN %ld</title><style>%s</style></head><body>"
+                   "<h1>Rencana Pembinaan ASN Belawan %ld</h1><p class=\"meta\">",
+                year, CSS, year);
+        esc(f, str(json_object_get(plan, "plan"), "title"));
+        if (!json_is_null(json_object_get(jp, "unit"))) {
+                fputs(" &middot; unit ", f);
+                esc(f, str(jp, "unit"));
+        } else {
+                fputs(" &middot; all units", f);
+        }
+        fputs("</p>", f);
+        if (oldest != 0) {
+                report_time(oldest, when);
+                fprintf(f, "<p class=\"hidden\">Offline: saved reports, the oldest as of %s.</p>",
+                        when);
+        }
+        section_plan(f, plan);
+        section_jp(f, jp);
+        if (sections_fetched(cli, f, plan, year, &oldest, e) != 0)
+                goto out;
+        section_competency(f, comp);
+        fputs("</body></html>\n", f);
+        if (fclose(f) != 0) {
+                f = NULL;
+                err_set(e, RB_INTERNAL, "out", _("cannot write %s: %s"), tmp, strerror(errno));
+                goto out;
+        }
+        f = NULL;
+        if (rename(tmp, path) != 0) {
+                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), path, strerror(errno));
+                goto out;
+        }
+        rc = 0;
+out:
+        if (f != NULL) {
+                fclose(f);
+                remove(tmp);
+        }
+        json_decref(plan);
+        json_decref(jp);
+        json_decref(comp);
+        return rc;
+}

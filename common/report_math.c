@@ -1,0 +1,121 @@
+/*
+ * report_math.c - report arithmetic (see report_math.h). Where a figure is a
+ * ratio of integers it is rounded in integers, so the result does not depend
+ * on how a double happens to represent it.
+ */
+#include "report_math.h"
+
+#include <math.h>
+
+long long rm_hundredths(double x)
+{
+        double a = fabs(x) * 100.0;
+        long long v = (long long)floor(a + 0.5 + 1e-7);
+
+        return x < 0 ? -v : v;
+}
+
+double rm_round2(double x)
+{
+        return (double)rm_hundredths(x) / 100.0;
+}
+
+long long rm_ratio100(long long num, long long den)
+{
+        if (den <= 0)
+                return 0;
+        /* round(100 num / den) = floor((200 num + den) / (2 den)) */
+        return (200 * num + den) / (2 * den);
+}
+
+int rm_dist_add(struct rm_dist *d, long v)
+{
+        if (v < 1 || v > 5)
+                return -1;
+        d->n++;
+        d->count[v - 1]++;
+        d->sum += v;
+        return 0;
+}
+
+void rm_dist_merge(struct rm_dist *dst, const struct rm_dist *src)
+{
+        dst->n += src->n;
+        dst->sum += src->sum;
+        for (int i = 0; i < 5; i++)
+                dst->count[i] += src->count[i];
+}
+
+long long rm_dist_mean100(const struct rm_dist *d)
+{
+        return rm_ratio100(d->sum, d->n);
+}
+
+int rm_weakest(const long long *v, int n)
+{
+        int w = n > 0 ? 0 : -1;
+
+        for (int i = 1; i < n; i++)
+                if (v[i] < v[w])
+                        w = i;
+        return w;
+}
+
+long long rm_pct100(long long part, long long whole)
+{
+        return rm_ratio100(100 * part, whole);
+}
+
+long long rm_jp100_from_minutes(long long minutes, int jp_minutes)
+{
+        return rm_ratio100(minutes, jp_minutes > 0 ? jp_minutes : 45);
+}
+
+long long rm_hours100(long long minutes)
+{
+        return rm_ratio100(minutes, 60);
+}
+
+struct rm_grade rm_ikm_grade100(long long v)
+{
+        struct rm_grade g = {'-', ""};
+
+        if (v > 10000 || v < 2500)
+                return g;
+        if (v >= 8831)
+                g = (struct rm_grade){'A', "Sangat Baik"};
+        else if (v >= 7661)
+                g = (struct rm_grade){'B', "Baik"};
+        else if (v >= 6500)
+                g = (struct rm_grade){'C', "Kurang Baik"};
+        else
+                g = (struct rm_grade){'D', "Tidak Baik"};
+        return g;
+}
+
+struct rm_grade rm_ikm_grade(double ikm)
+{
+        return rm_ikm_grade100(rm_hundredths(ikm));
+}
+
+int rm_ikm(const long sums[RM_IKM_ELEMENTS], long n, struct rm_ikm *r)
+{
+        long long total = 0;
+        double s = 0;
+
+        if (n <= 0)
+                return -1;
+        r->n = n;
+        for (int i = 0; i < RM_IKM_ELEMENTS; i++) {
+                r->nrr[i] = (double)sums[i] / (double)n;
+                r->wnrr[i] = r->nrr[i] / 9.0;
+                r->nrr100[i] = rm_ratio100(sums[i], n);
+                s += r->nrr[i];
+                total += sums[i];
+        }
+        r->ikm = s / 9.0 * 25.0;
+        /* sum(sum_i / n) / 9 x 25 = 25 total / (9 n): round that ratio exactly */
+        r->ikm100 = rm_ratio100(25 * total, 9LL * n);
+        r->grade = rm_ikm_grade100(r->ikm100);
+        return 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * test_report_math.c - the figures of renbin's reports (common/report_math.c)
+ * against values computed by hand: rounding, rating distributions and means,
+ * shares, JP from mentoring minutes, and the IKM with its grade boundaries
+ * (PermenPAN-RB 14/2017, weight 1/9 exactly).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "report_math.h"
+
+/* Two decimals, half away from zero, also for decimal-looking doubles. */
+static void test_round(void **state)
+{
+        (void)state;
+        assert_int_equal(rm_hundredths(88.305), 8831);
+        assert_int_equal(rm_hundredths(88.3049), 8830);
+        assert_int_equal(rm_hundredths(2.675), 268);
+        assert_int_equal(rm_hundredths(0.0), 0);
+        assert_int_equal(rm_hundredths(-1.005), -101);
+        assert_true(rm_round2(14.666666) == 14.67);
+        assert_int_equal(rm_ratio100(2, 3), 67);
+        assert_int_equal(rm_ratio100(1, 3), 33);
+        assert_int_equal(rm_ratio100(1, 8), 13); /* 0.125 -> 0.13 */
+        assert_int_equal(rm_ratio100(5, 0), 0);
+}
+
+/* Distribution counts, sum and mean of ratings 1-5. */
+static void test_dist(void **state)
+{
+        struct rm_dist d = {0}, all = {0};
+        const long v[] = {5, 4, 4, 3};
+
+        (void)state;
+        for (size_t i = 0; i < 4; i++)
+                assert_int_equal(rm_dist_add(&d, v[i]), 0);
+        assert_int_equal(rm_dist_add(&d, 0), -1);
+        assert_int_equal(rm_dist_add(&d, 6), -1);
+        assert_int_equal(d.n, 4);
+        assert_int_equal(d.sum, 16);
+        assert_int_equal(d.count[0], 0);
+        assert_int_equal(d.count[2], 1);
+        assert_int_equal(d.count[3], 2);
+        assert_int_equal(d.count[4], 1);
+        assert_int_equal(rm_dist_mean100(&d), 400);
+
+        struct rm_dist e = {0};
+        rm_dist_add(&e, 5);
+        rm_dist_add(&e, 4);
+        rm_dist_add(&e, 4);
+        assert_int_equal(rm_dist_mean100(&e), 433); /* 13 / 3 = 4.333 */
+        struct rm_dist f = {0};
+        rm_dist_add(&f, 1);
+        rm_dist_add(&f, 2);
+        rm_dist_add(&f, 2);
+        assert_int_equal(rm_dist_mean100(&f), 167); /* 5 / 3 = 1.667 */
+
+        rm_dist_merge(&all, &d);
+        rm_dist_merge(&all, &e);
+        assert_int_equal(all.n, 7);
+        assert_int_equal(all.sum, 29);
+        assert_int_equal(all.count[3], 4);
+        assert_int_equal(rm_dist_mean100(&all), 414); /* 29 / 7 = 4.1428 */
+        struct rm_dist z = {0};
+        assert_int_equal(rm_dist_mean100(&z), 0);
+}
+
+/* The weakest is the lowest, the first one on ties. */
+static void test_weakest(void **state)
+{
+        const long long a[] = {433, 400, 433}, b[] = {400, 400, 450}, c[] = {300, 350, 250};
+
+        (void)state;
+        assert_int_equal(rm_weakest(a, 3), 1);
+        assert_int_equal(rm_weakest(b, 3), 0);
+        assert_int_equal(rm_weakest(c, 3), 2);
+        assert_int_equal(rm_weakest(a, 0), -1);
+}
+
+/* Response rate and compliance shares as percentages. */
+static void test_pct(void **state)
+{
+        (void)state;
+        assert_int_equal(rm_pct100(3, 4), 7500);
+        assert_int_equal(rm_pct100(2, 3), 6667);
+        assert_int_equal(rm_pct100(1, 3), 3333);
+        assert_int_equal(rm_pct100(4, 4), 10000);
+        assert_int_equal(rm_pct100(0, 0), 0);
+}
+
+/* Nonklasikal JP from mentoring minutes, and hours. */
+static void test_jp(void **state)
+{
+        (void)state;
+        assert_int_equal(rm_jp100_from_minutes(120, 45), 267); /* 2.6667 */
+        assert_int_equal(rm_jp100_from_minutes(90, 45), 200);
+        assert_int_equal(rm_jp100_from_minutes(100, 60), 167);
+        assert_int_equal(rm_jp100_from_minutes(45, 0), 100);  /* default 45 */
+        assert_int_equal(rm_jp100_from_minutes(0, 45), 0);
+        assert_int_equal(rm_jp100_from_minutes(900, 45), 2000);
+        assert_int_equal(rm_hours100(90), 150);
+        assert_int_equal(rm_hours100(100), 167);
+}
+
+/* Grade boundaries compared on the value rounded to two decimals. */
+static void test_grade_bounds(void **state)
+{
+        (void)state;
+        assert_int_equal(rm_ikm_grade(100.00).grade, 'A');
+        assert_int_equal(rm_ikm_grade(88.31).grade, 'A');
+        assert_int_equal(rm_ikm_grade(88.30).grade, 'B');
+        assert_int_equal(rm_ikm_grade(88.305).grade, 'A'); /* rounds to 88.31 */
+        assert_int_equal(rm_ikm_grade(88.3049).grade, 'B');
+        assert_int_equal(rm_ikm_grade(76.61).grade, 'B');
+        assert_int_equal(rm_ikm_grade(76.60).grade, 'C');
+        assert_int_equal(rm_ikm_grade(65.00).grade, 'C');
+        assert_int_equal(rm_ikm_grade(64.99).grade, 'D');
+        assert_int_equal(rm_ikm_grade(64.995).grade, 'C'); /* rounds to 65.00 */
+        assert_int_equal(rm_ikm_grade(25.00).grade, 'D');
+        assert_int_equal(rm_ikm_grade(24.99).grade, '-');
+        assert_int_equal(rm_ikm_grade(100.01).grade, '-');
+        assert_string_equal(rm_ikm_grade(88.31).label, "Sangat Baik");
+        assert_string_equal(rm_ikm_grade(88.30).label, "Baik");
+        assert_string_equal(rm_ikm_grade(76.60).label, "Kurang Baik");
+        assert_string_equal(rm_ikm_grade(64.99).label, "Tidak Baik");
+        assert_int_equal(rm_ikm_grade100(8830).grade, 'B');
+        assert_int_equal(rm_ikm_grade100(8831).grade, 'A');
+        assert_int_equal(rm_ikm_grade100(7660).grade, 'C');
+        assert_int_equal(rm_ikm_grade100(7661).grade, 'B');
+        assert_int_equal(rm_ikm_grade100(6499).grade, 'D');
+        assert_int_equal(rm_ikm_grade100(6500).grade, 'C');
+}
+
+/* Nine answers of 4 from everyone give 100.00, not 99.90 (0.111 x 9 x 4 x 25). */
+static void test_ikm_all_fours(void **state)
+{
+        const long sums[9] = {40, 40, 40, 40, 40, 40, 40, 40, 40};
+        struct rm_ikm r;
+
+        (void)state;
+        assert_int_equal(rm_ikm(sums, 10, &r), 0);
+        assert_int_equal(r.ikm100, 10000);
+        assert_true(rm_round2(r.ikm) == 100.00);
+        assert_int_equal(r.grade.grade, 'A');
+        assert_int_equal(r.nrr100[0], 400);
+        assert_int_equal(rm_hundredths(r.wnrr[0] * 100), 4444); /* 4/9 = 0.4444 */
+        assert_int_equal(rm_ikm(sums, 0, &r), -1);
+}
+
+/* All answers 1: the floor of the scale, 25.00, grade D. */
+static void test_ikm_all_ones(void **state)
+{
+        const long sums[9] = {3, 3, 3, 3, 3, 3, 3, 3, 3};
+        struct rm_ikm r;
+
+        (void)state;
+        assert_int_equal(rm_ikm(sums, 3, &r), 0);
+        assert_int_equal(r.ikm100, 2500);
+        assert_int_equal(r.grade.grade, 'D');
+}
+
+/* Four respondents: total 113 -> IKM 25 x 113 / 36 = 78.4722 -> 78.47, B. */
+static void test_ikm_mixed(void **state)
+{
+        const long sums[9] = {13, 12, 10, 16, 12, 13, 14, 11, 12};
+        struct rm_ikm r;
+
+        (void)state;
+        assert_int_equal(rm_ikm(sums, 4, &r), 0);
+        assert_int_equal(r.n, 4);
+        assert_int_equal(r.nrr100[0], 325);
+        assert_int_equal(r.nrr100[2], 250);
+        assert_int_equal(r.nrr100[3], 400);
+        assert_int_equal(r.nrr100[7], 275);
+        assert_int_equal(r.ikm100, 7847);
+        assert_int_equal(rm_hundredths(r.ikm), 7847);
+        assert_int_equal(r.grade.grade, 'B');
+        assert_string_equal(r.grade.label, "Baik");
+        long long n[9];
+        for (int i = 0; i < 9; i++)
+                n[i] = r.nrr100[i];
+        assert_int_equal(rm_weakest(n, 9), 2);
+}
+
+/* One respondent: 32 points -> 88.89 (A); 31 -> 86.11 (B); 24 -> 66.67 (C); 23 -> 63.89 (D). */
+static void test_ikm_grades(void **state)
+{
+        const long s32[9] = {4, 4, 4, 4, 4, 4, 4, 2, 2}, s31[9] = {4, 4, 4, 4, 4, 4, 4, 2, 1},
+                   s24[9] = {3, 3, 3, 3, 3, 3, 3, 2, 1}, s23[9] = {3, 3, 3, 3, 3, 3, 3, 1, 1};
+        struct rm_ikm r;
+
+        (void)state;
+        assert_int_equal(rm_ikm(s32, 1, &r), 0);
+        assert_int_equal(r.ikm100, 8889);
+        assert_int_equal(r.grade.grade, 'A');
+        assert_int_equal(rm_ikm(s31, 1, &r), 0);
+        assert_int_equal(r.ikm100, 8611);
+        assert_int_equal(r.grade.grade, 'B');
+        assert_int_equal(rm_ikm(s24, 1, &r), 0);
+        assert_int_equal(r.ikm100, 6667);
+        assert_int_equal(r.grade.grade, 'C');
+        assert_int_equal(rm_ikm(s23, 1, &r), 0);
+        assert_int_equal(r.ikm100, 6389);
+        assert_int_equal(r.grade.grade, 'D');
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_round),          cmocka_unit_test(test_dist),
+            cmocka_unit_test(test_weakest),        cmocka_unit_test(test_pct),
+            cmocka_unit_test(test_jp),             cmocka_unit_test(test_grade_bounds),
+            cmocka_unit_test(test_ikm_all_fours),  cmocka_unit_test(test_ikm_all_ones),
+            cmocka_unit_test(test_ikm_mixed),      cmocka_unit_test(test_ikm_grades),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
