@@ -226,16 +226,28 @@ static int forum_add(struct cli *cli, int argc, char **argv)
 
 static int forum_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("UNIT"), N_("DATE"), N_("TOPIC"), N_("INPUT"), N_("FOLLOW-UP"),
-                                              NULL};
-        (void)argc;
-        (void)argv;
+        static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
+                                                 {"year", required_argument, NULL, 'y'},
+                                                 {NULL, 0, NULL, 0}};
+        static const char *const headers[] = {N_("UNIT"), N_("DATE"), N_("TOPIC"), N_("INPUT"),
+                                              N_("FOLLOW-UP"), NULL};
+        const char *unit = NULL, *year = NULL;
+        int ch;
+
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if (ch == 'U')
+                        unit = optarg;
+                else if (ch == 'y')
+                        year = optarg;
+                else
+                        return EXIT_USAGE;
+        }
         return list(cli,
                     "SELECT unit, date, topic, ifnull(input, '') AS input,"
                     " ifnull(follow_up, '') AS follow_up FROM forums"
                     " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR date LIKE ?2 || '%')"
                     " ORDER BY date, unit",
-                    NULL, NULL, headers);
+                    unit, year, headers);
 }
 
 static const struct verb forum_verbs[] = {
@@ -252,7 +264,7 @@ static int forum_exec(struct cli *cli, int argc, char **argv)
 const struct cmd cmd_forum = {
     .name = "forum",
     .usage = "forum add --date DATE --topic TEXT [--input TEXT] [--follow-up TEXT] [--unit CODE]"
-             "\n     | forum list",
+             "\n     | forum list [--unit CODE] [--year YEAR]",
     .summary = N_("notes of community communication forums: input and follow-up"),
     .help = NULL,
     .exec = forum_exec,
