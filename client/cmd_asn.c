@@ -25,8 +25,8 @@ static int asn_list(struct cli *cli, int argc, char **argv)
         static const char sql[] =
             "SELECT nip, name, unit, jabatan, golongan, tmt, active FROM asn"
             " WHERE (?1 IS NULL OR unit = ?1) AND (?2 OR active = 1) ORDER BY unit, name";
-        static const char *const headers[] = {"NIP",      "NAME", "UNIT",   "JABATAN",
-                                              "GOLONGAN", "TMT",  "ACTIVE", NULL};
+        static const char *const headers[] = {N_("NIP"),      N_("NAME"), N_("UNIT"),   N_("JABATAN"),
+                                              N_("GOLONGAN"), N_("TMT"),  N_("ACTIVE"), NULL};
         const char *unit = NULL;
         int all = 0, ch;
         struct rb_err e;

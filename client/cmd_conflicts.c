@@ -20,8 +20,8 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"unit", required_argument, NULL, 'u'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {"WHEN", "UNIT", "ROLE", "ENTITY", "ACTION",
-                                              "CODE", "REASON", "SENT", NULL};
+        static const char *const headers[] = {N_("WHEN"), N_("UNIT"), N_("ROLE"), N_("ENTITY"), N_("ACTION"),
+                                              N_("CODE"), N_("REASON"), N_("SENT"), NULL};
         const char *unit = NULL;
         json_t *doc, *rows, *row;
         struct rb_err e;

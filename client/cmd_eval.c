@@ -74,7 +74,7 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
             "   AND o.state != 'rejected' AND json_extract(o.fields, '$.program') = e.program"
             "   AND json_extract(o.fields, '$.nip') = e.nip)"
             " ORDER BY e.program, name";
-        static const char *const headers[] = {"PROGRAM", "NIP", "NAME", "STATUS", NULL};
+        static const char *const headers[] = {N_("PROGRAM"), N_("NIP"), N_("NAME"), N_("STATUS"), NULL};
         struct rb_err e;
         sqlite3_stmt *st;
 
@@ -165,8 +165,8 @@ static int assess_list(struct cli *cli, int argc, char **argv)
             " ifnull(s.note, '') AS note, s.current FROM assessments s"
             " LEFT JOIN asn a ON a.nip = s.nip WHERE (?1 IS NULL OR s.nip = ?1)"
             " AND (?2 OR s.current = 1) ORDER BY name, s.competency, s.period, s.assessed_at";
-        static const char *const headers[] = {"NIP", "NAME", "COMPETENCY", "PERIOD", "LEVEL",
-                                              "NOTE", "CURRENT", NULL};
+        static const char *const headers[] = {N_("NIP"), N_("NAME"), N_("COMPETENCY"), N_("PERIOD"), N_("LEVEL"),
+                                              N_("NOTE"), N_("CURRENT"), NULL};
         const char *nip = NULL;
         int hist = 0, ch;
         struct rb_err e;

@@ -63,7 +63,7 @@ static int survey_add(struct cli *cli, int argc, char **argv)
         };
         const char *u[9] = {0}, *service = NULL, *period = NULL, *unit_opt = NULL, *age = NULL,
                    *sex = NULL, *edu = NULL, *job = NULL;
-        char unit[64], label[160], name[4];
+        char unit[64], label[160], name[16];
         struct rb_err e;
         long v;
         int ch;
@@ -92,7 +92,7 @@ static int survey_add(struct cli *cli, int argc, char **argv)
         for (int i = 0; i < 9; i++) {
                 snprintf(name, sizeof(name), "u%d", i + 1);
                 if (u[i] == NULL) {
-                        char opt[8];
+                        char opt[16];
                         snprintf(opt, sizeof(opt), "--u%d", i + 1);
                         return opt_missing("survey add", opt);
                 }
@@ -127,7 +127,7 @@ static int survey_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
                                                  {"period", required_argument, NULL, 'p'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {"UNIT", "PERIOD", "SERVICE", "RESPONSES", NULL};
+        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"), N_("RESPONSES"), NULL};
         const char *unit = NULL, *period = NULL;
         int ch;
 
@@ -226,16 +226,28 @@ static int forum_add(struct cli *cli, int argc, char **argv)
 
 static int forum_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {"UNIT", "DATE", "TOPIC", "INPUT", "FOLLOW-UP",
-                                              NULL};
-        (void)argc;
-        (void)argv;
+        static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
+                                                 {"year", required_argument, NULL, 'y'},
+                                                 {NULL, 0, NULL, 0}};
+        static const char *const headers[] = {N_("UNIT"), N_("DATE"), N_("TOPIC"), N_("INPUT"),
+                                              N_("FOLLOW-UP"), NULL};
+        const char *unit = NULL, *year = NULL;
+        int ch;
+
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if (ch == 'U')
+                        unit = optarg;
+                else if (ch == 'y')
+                        year = optarg;
+                else
+                        return EXIT_USAGE;
+        }
         return list(cli,
                     "SELECT unit, date, topic, ifnull(input, '') AS input,"
                     " ifnull(follow_up, '') AS follow_up FROM forums"
                     " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR date LIKE ?2 || '%')"
                     " ORDER BY date, unit",
-                    NULL, NULL, headers);
+                    unit, year, headers);
 }
 
 static const struct verb forum_verbs[] = {
@@ -252,7 +264,7 @@ static int forum_exec(struct cli *cli, int argc, char **argv)
 const struct cmd cmd_forum = {
     .name = "forum",
     .usage = "forum add --date DATE --topic TEXT [--input TEXT] [--follow-up TEXT] [--unit CODE]"
-             "\n     | forum list",
+             "\n     | forum list [--unit CODE] [--year YEAR]",
     .summary = N_("notes of community communication forums: input and follow-up"),
     .help = NULL,
     .exec = forum_exec,
@@ -321,7 +333,7 @@ static int need_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
                                                  {"unit", required_argument, NULL, 'U'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {"UNIT", "YEAR", "COMPETENCY", "PRIORITY", "REASON",
+        static const char *const headers[] = {N_("UNIT"), N_("YEAR"), N_("COMPETENCY"), N_("PRIORITY"), N_("REASON"),
                                               NULL};
         const char *year = NULL, *unit = NULL;
         int ch;

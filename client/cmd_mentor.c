@@ -152,9 +152,9 @@ static int mentor_list(struct cli *cli, int argc, char **argv)
             " FROM mentor_pairs p LEFT JOIN asn m ON m.nip = p.mentor"
             " LEFT JOIN asn t ON t.nip = p.mentee LEFT JOIN mentor_logs l ON l.pair = p.id"
             " WHERE p.active = 1 GROUP BY p.id ORDER BY p.start_date, mentee_name";
-        static const char *const headers[] = {"PAIR",  "MENTOR", "MENTOR NAME", "MENTEE",
-                                              "MENTEE NAME", "TOPIC", "FROM", "TO",
-                                              "SESSIONS", "MINUTES", "LAST", "PROGRESS", NULL};
+        static const char *const headers[] = {N_("PAIR"),  N_("MENTOR"), N_("MENTOR NAME"), N_("MENTEE"),
+                                              N_("MENTEE NAME"), N_("TOPIC"), N_("FROM"), N_("TO"),
+                                              N_("SESSIONS"), N_("MINUTES"), N_("LAST"), N_("PROGRESS"), NULL};
         struct rb_err e;
         sqlite3_stmt *st;
 

@@ -62,7 +62,7 @@ static int competency_add(struct cli *cli, int argc, char **argv)
 
 static int competency_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {"CODE", "NAME", "TYPE", NULL};
+        static const char *const headers[] = {N_("CODE"), N_("NAME"), N_("TYPE"), NULL};
         (void)argc;
         (void)argv;
         return list_query(cli, "SELECT code, name, type FROM competencies ORDER BY code", NULL,
@@ -121,7 +121,7 @@ static int plan_approve(struct cli *cli, int argc, char **argv)
 
 static int plan_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {"YEAR", "TITLE", "STATUS", "PROGRAMS", "JP",
+        static const char *const headers[] = {N_("YEAR"), N_("TITLE"), N_("STATUS"), N_("PROGRAMS"), N_("JP"),
                                               NULL};
         (void)argc;
         (void)argv;
@@ -208,8 +208,8 @@ static int program_list(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {"CODE", "TITLE", "METHOD", "COMPETENCY", "START",
-                                              "END",  "JP",    "SEATS",  "ENROLLED",   NULL};
+        static const char *const headers[] = {N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
+                                              N_("END"),  N_("JP"),    N_("SEATS"),  N_("ENROLLED"),   NULL};
         const char *year = NULL;
         int ch;
 

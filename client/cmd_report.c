@@ -195,8 +195,8 @@ static int print_pick(struct cli *cli, json_t *arr, const char *const *keys, siz
 static void program_text(struct cli *cli, json_t *doc)
 {
         static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
-        static const char *const headers[] = {"DIMENSION", "ANSWERS", "MEAN", "1", "2",
-                                              "3",         "4",       "5",    NULL};
+        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"), N_("1"), N_("2"),
+                                              N_("3"),         N_("4"),       N_("5"),    NULL};
         json_t *p = json_object_get(doc, "program"), *rows, *d;
         char a[32], b[32], c[32];
         size_t i;
@@ -279,10 +279,10 @@ static void jp_text(struct cli *cli, json_t *doc)
 {
         static const char *const ukeys[] = {"unit", "name", "asn", "compliant", "below",
                                             "share_compliant_pct"};
-        static const char *const uheads[] = {"UNIT", "NAME", "ASN", "REACHED 20 JP", "BELOW",
-                                             "SHARE %", NULL};
-        static const char *const heads[] = {"NIP",   "NAME",     "UNIT", "KLASIKAL", "NONKLASIKAL",
-                                            "TOTAL", "REACHED", "SHORT BY", NULL};
+        static const char *const uheads[] = {N_("UNIT"), N_("NAME"), N_("ASN"), N_("REACHED 20 JP"), N_("BELOW"),
+                                             N_("SHARE %"), NULL};
+        static const char *const heads[] = {N_("NIP"),   N_("NAME"),     N_("UNIT"), N_("KLASIKAL"), N_("NONKLASIKAL"),
+                                            N_("TOTAL"), N_("REACHED"), N_("SHORT BY"), NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 
@@ -314,13 +314,13 @@ static void plan_text(struct cli *cli, json_t *doc)
                                             "enrolled", "completed", "jp_delivered"};
         static const char *const ckeys[] = {"competency", "planned", "held", "seats",
                                             "enrolled", "completed", "jp_delivered"};
-        static const char *const gheads[] = {"METHOD", "PLANNED", "HELD", "SEATS", "ENROLLED",
-                                             "COMPLETED", "JP DELIVERED", NULL};
-        static const char *const cheads[] = {"COMPETENCY", "PLANNED", "HELD", "SEATS", "ENROLLED",
-                                             "COMPLETED", "JP DELIVERED", NULL};
-        static const char *const heads[] = {"CODE", "TITLE", "METHOD", "COMPETENCY", "START",
-                                            "END", "HELD", "JP", "SEATS", "ENROLLED",
-                                            "ATTENDED", "COMPLETED", "JP DELIVERED", NULL};
+        static const char *const gheads[] = {N_("METHOD"), N_("PLANNED"), N_("HELD"), N_("SEATS"), N_("ENROLLED"),
+                                             N_("COMPLETED"), N_("JP DELIVERED"), NULL};
+        static const char *const cheads[] = {N_("COMPETENCY"), N_("PLANNED"), N_("HELD"), N_("SEATS"), N_("ENROLLED"),
+                                             N_("COMPLETED"), N_("JP DELIVERED"), NULL};
+        static const char *const heads[] = {N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
+                                            N_("END"), N_("HELD"), N_("JP"), N_("SEATS"), N_("ENROLLED"),
+                                            N_("ATTENDED"), N_("COMPLETED"), N_("JP DELIVERED"), NULL};
         json_t *p = json_object_get(doc, "plan"), *t = json_object_get(doc, "total");
         char a[32], b[32], c[32], d[32], f[32], g[32];
 
@@ -369,8 +369,8 @@ static const char *const NEED_KEYS[] = {"unit", "competency", "priority", "cover
 
 static void needs_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {"UNIT", "COMPETENCY", "PRIORITY", "COVERED",
-                                            "COVERED BY", "REASON", NULL};
+        static const char *const heads[] = {N_("UNIT"), N_("COMPETENCY"), N_("PRIORITY"), N_("COVERED"),
+                                            N_("COVERED BY"), N_("REASON"), NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 
@@ -420,8 +420,8 @@ static const char *const COMP_KEYS[] = {"unit", "competency", "period", "assesse
 
 static void competency_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {"UNIT", "COMPETENCY", "PERIOD", "ASSESSED", "MEAN",
-                                            "LATEST", "IMPROVED", "WEAK", NULL};
+        static const char *const heads[] = {N_("UNIT"), N_("COMPETENCY"), N_("PERIOD"), N_("ASSESSED"), N_("MEAN"),
+                                            N_("LATEST"), N_("IMPROVED"), N_("WEAK"), NULL};
         json_t *u, *c;
         size_t i, k;
 
@@ -450,9 +450,9 @@ static const char *const MENTOR_KEYS[] = {"pair", "unit", "mentor", "mentor_name
 
 static void mentoring_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {"PAIR", "UNIT", "MENTOR", "MENTOR NAME", "MENTEE",
-                                            "MENTEE NAME", "TOPIC", "SESSIONS", "MINUTES",
-                                            "HOURS", "LAST", "DAYS SINCE", "QUIET", NULL};
+        static const char *const heads[] = {N_("PAIR"), N_("UNIT"), N_("MENTOR"), N_("MENTOR NAME"), N_("MENTEE"),
+                                            N_("MENTEE NAME"), N_("TOPIC"), N_("SESSIONS"), N_("MINUTES"),
+                                            N_("HOURS"), N_("LAST"), N_("DAYS SINCE"), N_("QUIET"), NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32], d[32];
 
@@ -494,7 +494,7 @@ static json_t *ikm_rows(json_t *doc)
 static void ikm_text(struct cli *cli, json_t *doc)
 {
         static const char *const keys[] = {"element", "name", "sum", "nrr", "weighted_nrr"};
-        static const char *const heads[] = {"ELEMENT", "NAME", "SUM", "NRR", "NRR x 1/9", NULL};
+        static const char *const heads[] = {N_("ELEMENT"), N_("NAME"), N_("SUM"), N_("NRR"), N_("NRR x 1/9"), NULL};
         json_t *u, *w;
         size_t i, k;
         char a[32], b[32];

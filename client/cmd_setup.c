@@ -91,9 +91,7 @@ static int setup_exec(struct cli *cli, int argc, char **argv)
         if (online)
                 out_say(cli, _("server %s reached\n"), server);
         else
-                out_say(cli, _("server %s not reachable now (%s); work offline and run renbin "
-                               "sync later\n"),
-                        server, e.msg);
+                out_say(cli, _("offline: %s; work offline and run renbin sync later\n"), e.msg);
         return EXIT_OK;
 }
 

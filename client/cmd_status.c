@@ -78,9 +78,7 @@ static void print_status(json_t *j)
                        json_string_value(json_object_get(j, "server")),
                        json_string_value(json_object_get(j, "server_version")));
         else
-                printf(_("server %s not reachable: %s\n"),
-                       json_string_value(json_object_get(j, "server")),
-                       json_string_value(json_object_get(j, "error")));
+                printf(_("offline: %s\n"), json_string_value(json_object_get(j, "error")));
         printf(_("principal: unit %s, role %s\n"), json_string_value(json_object_get(j, "unit")),
                json_string_value(json_object_get(j, "role")));
         printf(_("last sync: %s\n"), json_string_value(json_object_get(j, "last_sync")));

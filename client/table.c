@@ -112,7 +112,7 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
                 return out_json(rows);
         }
         for (i = 0; i < nk; i++)
-                json_array_append_new(head, json_string(headers && headers[i] ? headers[i]
+                json_array_append_new(head, json_string(headers && headers[i] ? _(headers[i])
                                                                               : keys[i]));
         json_array_foreach(rows, i, obj)
         {

@@ -27,6 +27,7 @@ static int cmd_init(int argc, char **argv);
 static int cmd_cert(int argc, char **argv);
 static int cmd_backup(int argc, char **argv);
 static int cmd_audit(int argc, char **argv);
+static int cmd_setting(int argc, char **argv);
 
 static const struct admin_cmd admin_cmds[] = {
     {"init", N_("create a data folder: database, CA and server certificate"), cmd_init},
@@ -34,6 +35,7 @@ static const struct admin_cmd admin_cmds[] = {
     {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
     {"audit", N_("verify the audit log's hash chain"), cmd_audit},
+    {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},
 };
 
 static void usage(FILE *f)
@@ -337,6 +339,63 @@ static int cmd_audit(int argc, char **argv)
                                 bad, n);
         printf(_("audit log intact: %ld records\n"), n);
         return EXIT_OK;
+}
+
+static const char setting_help[] = N_(
+    "Usage: renbind setting --data DIR [NAME [VALUE]]\n"
+    "Show the server settings, or one, or change one:\n"
+    "  jp_minutes       minutes in one JP (default 45): mentoring minutes / this = JP\n"
+    "  tombstone_days   days deleted rows are remembered for offices that sync late\n"
+    "                   (default 90); an office that stayed away longer resyncs\n"
+    "A change takes effect for the next request (jp_minutes) or the next start\n"
+    "(tombstone_days).\n");
+
+/* The settings an administrator may change, with their bounds. */
+static const struct {
+        const char *name;
+        long min, max;
+} settings[] = {
+    {"jp_minutes", 1, 600},
+    {"tombstone_days", 1, 3650},
+};
+
+static int cmd_setting(int argc, char **argv)
+{
+        const char *data = NULL;
+        char buf[64];
+        struct rb_err e;
+        sqlite3 *db;
+        long v;
+        int rc = data_opts(argc, argv, setting_help, &data, NULL);
+        size_t i, n = sizeof(settings) / sizeof(settings[0]);
+
+        if (rc >= 0)
+                return rc;
+        if (argc - optind > 2)
+                return fputs(_(setting_help), stderr), EXIT_USAGE;
+        for (i = 0; optind < argc && i < n && strcmp(settings[i].name, argv[optind]) != 0; i++)
+                ;
+        if (optind < argc && i == n)
+                return opt_fail(EXIT_USAGE, _("unknown setting '%s' (see --help)"), argv[optind]);
+        if (argc - optind == 2 &&
+            opt_long(argv[optind + 1], settings[i].min, settings[i].max, &v) != 0)
+                return opt_fail(EXIT_INVALID, _("%s: '%s' is not a whole number from %ld to %ld"),
+                                settings[i].name, argv[optind + 1], settings[i].min,
+                                settings[i].max);
+        if ((db = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        rc = EXIT_OK;
+        if (argc - optind == 2) {
+                snprintf(buf, sizeof(buf), "%ld", v);
+                if (store_meta_set(db, settings[i].name, buf, &e) != 0)
+                        rc = opt_fail(err_exit_status(e.code), "%s", e.msg);
+        }
+        for (size_t k = 0; rc == EXIT_OK && k < n; k++)
+                if (optind >= argc || k == i)
+                        printf("%s = %s\n", settings[k].name,
+                               store_meta(db, settings[k].name, buf, sizeof(buf)) ? buf : "?");
+        db_close(db);
+        return rc;
 }
 
 int main(int argc, char **argv)

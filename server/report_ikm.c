@@ -37,7 +37,7 @@ static json_t *ikm_json(const long sums[RM_IKM_ELEMENTS], long n)
         json_t *els = json_array(), *weak = json_array();
         struct rm_ikm r;
         long long min;
-        char id[4];
+        char id[16];
 
         rm_ikm(sums, n, &r);
         min = r.nrr100[rm_weakest(r.nrr100, RM_IKM_ELEMENTS)];

@@ -1,0 +1,194 @@
+/*
+ * flow.c - the shared steps of the domain end-to-end tests (see flow.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Collects the NULL-terminated arguments after home into args (with --json first if json). */
+static void collect(const char **args, int json, va_list ap)
+{
+        size_t n = 0;
+        const char *a;
+
+        if (json)
+                args[n++] = "--json";
+        while ((a = va_arg(ap, const char *)) != NULL) {
+                if (n + 1 >= F_MAXARGS)
+                        fail_msg("too many arguments for renbin");
+                args[n++] = a;
+        }
+        args[n] = NULL;
+}
+
+int f_run(struct h_result *r, const char *home, const char *const *args)
+{
+        const char *argv[F_MAXARGS + 4] = {h_renbin_bin(), "--home", home};
+        size_t n = 3;
+
+        for (size_t i = 0; args[i] != NULL && n + 1 < F_MAXARGS + 4; i++)
+                argv[n++] = args[i];
+        argv[n] = NULL;
+        return h_run(r, argv);
+}
+
+/* Fails the test with what renbin printed when its exit status is not want. */
+static void check_status(const struct h_result *r, int want, const char *const *args)
+{
+        char line[1024] = "";
+        size_t off = 0;
+
+        if (r->status == want)
+                return;
+        for (size_t i = 0; args[i] != NULL && off < sizeof(line) - 1; i++)
+                off += (size_t)snprintf(line + off, sizeof(line) - off, "%s ", args[i]);
+        fail_msg("renbin %sexited %d, not %d\nstdout: %s\nstderr: %s", line, r->status, want,
+                 r->out, r->err);
+}
+
+json_t *f_json(int want, const char *home, ...)
+{
+        const char *args[F_MAXARGS];
+        struct h_result r;
+        json_error_t jerr;
+        json_t *j;
+        va_list ap;
+
+        va_start(ap, home);
+        collect(args, 1, ap);
+        va_end(ap);
+        f_run(&r, home, args);
+        check_status(&r, want, args);
+        j = r.out[0] ? json_loads(r.out, 0, &jerr) : NULL;
+        if (r.out[0] && j == NULL)
+                fail_msg("renbin %s --json printed no JSON (%s): %s", args[1], jerr.text, r.out);
+        h_result_free(&r);
+        return j;
+}
+
+void f_expect(struct h_result *r, int want, const char *home, ...)
+{
+        const char *args[F_MAXARGS];
+        va_list ap;
+
+        va_start(ap, home);
+        collect(args, 0, ap);
+        va_end(ap);
+        f_run(r, home, args);
+        check_status(r, want, args);
+}
+
+void f_ok(const char *home, ...)
+{
+        const char *args[F_MAXARGS];
+        struct h_result r;
+        va_list ap;
+
+        va_start(ap, home);
+        collect(args, 0, ap);
+        va_end(ap);
+        f_run(&r, home, args);
+        check_status(&r, 0, args);
+        h_result_free(&r);
+}
+
+const char *f_text(json_t *obj, const char *key)
+{
+        static char buf[8][32];
+        static int next;
+        json_t *v = json_object_get(obj, key);
+
+        if (json_is_string(v))
+                return json_string_value(v);
+        if (json_is_integer(v)) {
+                char *b = buf[next++ % 8];
+                snprintf(b, sizeof(buf[0]), "%lld", (long long)json_integer_value(v));
+                return b;
+        }
+        return "";
+}
+
+long long f_int(json_t *obj, const char *key)
+{
+        json_t *v = json_object_get(obj, key);
+
+        return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+size_t f_rows_with(json_t *rows, const char *key, const char *value)
+{
+        size_t i, n = 0;
+        json_t *row;
+
+        json_array_foreach(rows, i, row) if (strcmp(f_text(row, key), value) == 0) n++;
+        return n;
+}
+
+json_t *f_row_with(json_t *rows, const char *key, const char *value)
+{
+        size_t i;
+        json_t *row;
+
+        json_array_foreach(rows, i, row) if (strcmp(f_text(row, key), value) == 0) return row;
+        return NULL;
+}
+
+json_t *f_status(const char *home)
+{
+        json_t *j = f_json(0, home, "status", NULL);
+
+        assert_non_null(j);
+        return j;
+}
+
+long long f_pending(json_t *status)
+{
+        return f_int(json_object_get(status, "outbox"), "pending");
+}
+
+long long f_rejected(json_t *status)
+{
+        return f_int(json_object_get(status, "outbox"), "rejected");
+}
+
+json_t *f_rejected_op(json_t *status, const char *needle)
+{
+        json_t *ops = json_object_get(json_object_get(status, "outbox"), "rejected_ops"), *op;
+        size_t i;
+
+        /* The list is newest first. */
+        json_array_foreach(ops, i, op) if (strstr(f_text(op, "what"), needle) != NULL) return op;
+        return NULL;
+}
+
+json_t *f_sync(const char *home)
+{
+        json_t *j = f_json(0, home, "sync", NULL);
+
+        assert_non_null(j);
+        assert_true(json_is_true(json_object_get(j, "ok")));
+        return j;
+}
+
+char *f_write(const char *dir, const char *name, const char *text)
+{
+        char *path = h_path(dir, name);
+        FILE *f = fopen(path, "w");
+
+        if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+                fail_msg("cannot write %s", path);
+        return path;
+}
+
+void f_nip(char out[19], const char *birth, const char *tmt, int sex, int seq)
+{
+        snprintf(out, 19, "%.8s%.6s%d%03d", birth, tmt, sex, seq);
+}
