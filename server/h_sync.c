@@ -9,6 +9,7 @@
 #include "apply.h"
 #include "commit.h"
 #include "db.h"
+#include "frame.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "server.h"
@@ -20,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Room left in a Pull reply frame for the status and the cursor fields. */
+#define PAGE_SLACK 1024
 
 static const char SQL_PAGE_ALL[] =
     "SELECT seq, entity, entity_id, deleted, data FROM changes WHERE seq > ?1"
@@ -45,6 +49,16 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
         cx->keep_req = 1;
         return CALL_DEFERRED;
+}
+
+/* The bytes a page's changes may take: the reply must fit a frame of the
+ * server's limit and of the 4 MiB that clients accept. */
+static size_t page_budget(const struct server *srv)
+{
+        uint32_t max = srv->lim.max_frame < FRAME_DEFAULT_MAX ? srv->lim.max_frame
+                                                              : FRAME_DEFAULT_MAX;
+
+        return max > 2 * PAGE_SLACK ? max - PAGE_SLACK : max / 2;
 }
 
 /* Reads one feed row into a Change allocated in the arena. */
@@ -125,7 +139,7 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         ProtobufCAllocator pa;
         sqlite3_stmt *st;
         char v[32];
-        size_t n = 0;
+        size_t n = 0, bytes = 0, budget = page_budget(cx->srv);
 
         renbin__pull_reply__init(r);
         resp->result_case = RENBIN__RESPONSE__RESULT_PULL;
@@ -144,8 +158,17 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         sqlite3_bind_int(st, 2, (int)limit);
         if (!all)
                 sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
-        while (n < limit && sqlite3_step(st) == SQLITE_ROW)
-                r->changes[n++] = change_row(cx, st, &pa);
+        /* A page ends at limit changes or when the next would overflow the frame
+         * (always at least one: a single row is far below the limit). */
+        while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
+                Renbin__Change *c = change_row(cx, st, &pa);
+                size_t sz = renbin__change__get_packed_size(c) + 16;
+
+                if (n > 0 && bytes + sz > budget)
+                        break;
+                bytes += sz;
+                r->changes[n++] = c;
+        }
         sqlite3_reset(st);
         r->n_changes = n;
         if (n > 0)
