@@ -924,6 +924,52 @@ static void test_pull_page_size(void **state)
         json_decref(doc);
 }
 
+/* An asn put whose row id is already another person's is the client's fault:
+ * INVALID_ARGUMENT, recorded, not an INTERNAL error the client retries forever. */
+static void test_asn_id_taken(void **state)
+{
+        static const char *const names[] = {"nip", "name", "unit"};
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Push push = RENBIN__PUSH__INIT;
+        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
+        Renbin__Field f[3], *fp[3] = {&f[0], &f[1], &f[2]};
+        char nip[19], op_id[UUID_STR], *taken;
+        const char *values[3] = {nip, "Pegawai Baru", UNIT_A};
+        const Renbin__OpResult *o;
+        Renbin__Response *resp;
+        struct h_tls t;
+
+        (void)state;
+        f_nip(nip, "19900303", "201501", 1, 77);
+        taken = replica_text(fx.hr, "SELECT id FROM asn WHERE nip = ?1", fx.a_nip[0]);
+        assert_true(taken[0] != '\0');
+        assert_int_equal(uuid7_make(op_id), 0);
+        for (int k = 0; k < 3; k++) {
+                renbin__field__init(&f[k]);
+                f[k].name = (char *)names[k];
+                f[k].value = (char *)values[k];
+        }
+        op.op_id = op_id;
+        op.entity = "asn";
+        op.entity_id = taken;
+        op.action = "put";
+        op.n_fields = 3;
+        op.fields = fp;
+        push.n_ops = 1;
+        push.ops = ops;
+        req.call_case = RENBIN__REQUEST__CALL_PUSH;
+        req.push = &push;
+        raw_connect(&t, fx.bundle_hr);
+        assert_int_equal(h_tls_send_req(&t, &req), 0);
+        if ((resp = h_tls_recv(&t, H_RECV_TIMEOUT_MS)) == NULL)
+                fail_msg("no answer to Push: %s", t.error);
+        o = one_result(resp);
+        assert_int_equal(o->status->code, RENBIN__CODE__INVALID_ARGUMENT);
+        renbin__response__free_unpacked(resp, NULL);
+        h_tls_close(&t);
+        free(taken);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -937,6 +983,7 @@ int main(void)
             cmocka_unit_test(test_attendance),
             cmocka_unit_test(test_paged_pull),
             cmocka_unit_test(test_pull_page_size),
+            cmocka_unit_test(test_asn_id_taken),
         };
 
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
