@@ -7,6 +7,7 @@
 #include "replica.h"
 #include "db.h"
 #include "i18n.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,10 +45,10 @@ static void build_sql(size_t i)
         size_t oc = 0, ov = 0, os = 0;
 
         for (size_t f = 0; f < d->nfields; f++) {
-                oc += (size_t)snprintf(cols + oc, sizeof(cols) - oc, ", %s", d->fields[f].name);
-                ov += (size_t)snprintf(vals + ov, sizeof(vals) - ov, ", ?%zu", f + 3);
-                os += (size_t)snprintf(sets + os, sizeof(sets) - os, ", %s = excluded.%s",
-                                       d->fields[f].name, d->fields[f].name);
+                str_appendf(cols, sizeof(cols), &oc, ", %s", d->fields[f].name);
+                str_appendf(vals, sizeof(vals), &ov, ", ?%zu", f + 3);
+                str_appendf(sets, sizeof(sets), &os, ", %s = excluded.%s", d->fields[f].name,
+                            d->fields[f].name);
         }
         sql[i].upsert = sqlite3_mprintf("INSERT INTO %s(id, seq%s) VALUES(?1, ?2%s)"
                                         " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq%s",
@@ -61,19 +62,18 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
         for (size_t i = 0; i < entity_count; i++) {
                 const struct entity_def *d = entity_defs[i];
                 char ddl[4096];
-                size_t off;
+                size_t off = 0;
                 int rc;
 
-                off = (size_t)snprintf(ddl, sizeof(ddl),
-                                       "DROP TABLE IF EXISTS %s; CREATE TABLE %s("
-                                       "id TEXT PRIMARY KEY, seq INTEGER NOT NULL",
-                                       d->table, d->table);
+                str_appendf(ddl, sizeof(ddl), &off,
+                            "DROP TABLE IF EXISTS %s; CREATE TABLE %s("
+                            "id TEXT PRIMARY KEY, seq INTEGER NOT NULL",
+                            d->table, d->table);
                 for (size_t f = 0; f < d->nfields; f++)
-                        off += (size_t)snprintf(ddl + off, sizeof(ddl) - off, ", %s %s",
-                                                d->fields[f].name,
-                                                d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
-                snprintf(ddl + off, sizeof(ddl) - off, "); CREATE INDEX %s_key ON %s(%s);",
-                         d->table, d->table, d->fields[0].name);
+                        str_appendf(ddl, sizeof(ddl), &off, ", %s %s", d->fields[f].name,
+                                    d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
+                str_appendf(ddl, sizeof(ddl), &off, "); CREATE INDEX %s_key ON %s(%s);",
+                            d->table, d->table, d->fields[0].name);
                 if ((rc = db_exec(db, ddl, e)) != 0)
                         return rc;
         }

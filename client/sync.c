@@ -147,6 +147,12 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                         arena_free(&a);
                         return -1;
                 }
+                if (resp->push == NULL || resp->push->n_results != push.n_ops) {
+                        renbin__response__free_unpacked(resp, NULL);
+                        arena_free(&a);
+                        return err_set(e, RB_INTERNAL, NULL,
+                                       _("the server answered a push without its results"));
+                }
                 kept = record_answers(db, resp->push, rep, e);
                 renbin__response__free_unpacked(resp, NULL);
                 arena_free(&a);
@@ -208,6 +214,11 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                         if (resp)
                                 renbin__response__free_unpacked(resp, NULL);
                         return -1;
+                }
+                if (resp->pull == NULL) {
+                        renbin__response__free_unpacked(resp, NULL);
+                        return err_set(e, RB_INTERNAL, NULL,
+                                       _("the server answered a pull without changes"));
                 }
                 if (resp->pull->resync) {
                         renbin__response__free_unpacked(resp, NULL);

@@ -245,6 +245,13 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         int rc;
 
         memset(r, 0, sizeof(*r));
+        /* SQLite rolls the whole transaction back by itself on some errors
+         * (disk full, I/O): apply nothing more of this batch, outside it. */
+        if (sqlite3_get_autocommit(cx->db)) {
+                err_set(&r->err, RB_UNAVAILABLE, NULL,
+                        _("the server could not keep this batch; send it again"));
+                return;
+        }
         if (envelope_check(op, &r->err) != 0)
                 return;
         if (recorded(cx, op->op_id, r))

@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "db.h"
 #include "i18n.h"
+#include "strbuf.h"
 #include "wire.h"
 
 #include <stdio.h>
@@ -51,7 +52,7 @@ static const struct feed_sql *sql_for(const struct entity_def *def)
         if (feed_sql[i].select != NULL)
                 return &feed_sql[i];
         for (size_t f = 0; f < def->nfields; f++)
-                off += (size_t)snprintf(cols + off, sizeof(cols) - off, ", %s", def->fields[f].name);
+                str_appendf(cols, sizeof(cols), &off, ", %s", def->fields[f].name);
         feed_sql[i].select = sqlite3_mprintf("SELECT %s%s, seq FROM %s WHERE id = ?1",
                                              def->scope ? def->scope : "NULL", cols, def->table);
         feed_sql[i].stamp = sqlite3_mprintf("UPDATE %s SET seq = ?1 WHERE id = ?2", def->table);

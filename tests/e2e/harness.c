@@ -183,6 +183,8 @@ static void child_env(const char *const *env)
         setenv("LC_ALL", "C", 1);
         unsetenv("LANGUAGE");
         setenv("RENBIN_TIMEOUT", "10", 1);
+        /* The build tree's catalogs, also when a test is run outside ctest. */
+        setenv("RENBIN_LOCALEDIR", RENBIN_TEST_LOCALEDIR, 0);
         for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
                 const char *eq = strchr(env[i], '=');
                 if (eq == NULL) {
