@@ -152,8 +152,12 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                 return status;
         }
         out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, ic->table->nrows);
-        json_object_foreach(by, k, v) out_say(ic->cli, ", %s %lld", k,
-                                              (long long)json_integer_value(v));
+        json_object_foreach(by, k, v)
+        {
+                char said[300];
+                out_say(ic->cli, ", %s %lld", outbox_result_text(k, said, sizeof(said)),
+                        (long long)json_integer_value(v));
+        }
         if (json_array_size(rejected) > 0)
                 out_say(ic->cli, _(", rejected %zu"), json_array_size(rejected));
         if (pending > 0)

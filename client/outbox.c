@@ -21,6 +21,42 @@ static const char SQL_STATE[] =
     "SELECT state, ifnull(code, 0), ifnull(message, ''), ifnull(field, ''), ifnull(detail, '')"
     " FROM outbox WHERE op_id = ?1";
 
+/* The result words the server answers with, and their labels for people. */
+static const struct {
+        const char *wire, *label;
+} result_words[] = {
+    /* TRANSLATORS: what the server did with an accepted change, shown after
+     * "done" ("enroll ... in P1: done (enrolled)") and counted in the import
+     * summary ("asn: 6 rows read, created 4, updated 1, unchanged 1"). */
+    {"created", N_("created")},
+    {"created (draft)", N_("created (draft)")},
+    {"enrolled", N_("enrolled")},
+    {"recorded", N_("recorded")},
+    {"replaced", N_("replaced")},
+    {"updated", N_("updated")},
+    {"unchanged", N_("unchanged")},
+    {"activated", N_("activated")},
+    {"deactivated", N_("deactivated")},
+    {"approved", N_("approved")},
+    {"paired", N_("paired")},
+    {"logged", N_("logged")},
+};
+
+/* The result word translated for text output, the rest of detail kept. */
+const char *outbox_result_text(const char *detail, char *buf, size_t len)
+{
+        size_t word = strcspn(detail, ":");
+
+        snprintf(buf, len, "%s", detail);
+        for (size_t i = 0; i < sizeof(result_words) / sizeof(result_words[0]); i++)
+                if (strlen(result_words[i].wire) == word &&
+                    strncmp(detail, result_words[i].wire, word) == 0) {
+                        snprintf(buf, len, "%s%s", _(result_words[i].label), detail + word);
+                        break;
+                }
+        return buf;
+}
+
 int outbox_may_write(struct cli *cli, struct rb_err *e)
 {
         char role[16] = "";
@@ -112,6 +148,7 @@ static int report_op(struct cli *cli, const char *op_id, const char *label, int 
                      json_t *arr)
 {
         struct op_state s;
+        char said[300];
 
         if (outbox_state(cli, op_id, &s) != 0)
                 return EXIT_FAIL;
@@ -127,7 +164,8 @@ static int report_op(struct cli *cli, const char *op_id, const char *label, int 
                 }
                 json_array_append_new(arr, o);
         } else if (strcmp(s.state, "done") == 0) {
-                out_say(cli, _("%s: done (%s)\n"), label, s.detail);
+                out_say(cli, _("%s: done (%s)\n"), label,
+                        outbox_result_text(s.detail, said, sizeof(said)));
         } else if (strcmp(s.state, "rejected") == 0) {
                 fprintf(stderr, _("renbin: %s: rejected by the server: %s\n"), label, s.message);
         } else {

@@ -39,6 +39,11 @@ struct op_state {
 int outbox_push_now(struct cli *cli, struct rb_err *e);
 /* Reads the state of an op. */
 int outbox_state(struct cli *cli, const char *op_id, struct op_state *s);
+/* The server's result word of an accepted op (OpResult.detail, kept as it is on
+ * the wire and in --json) as people read it: "created" translated; in "updated:
+ * jabatan, golongan" the word translated and the fields kept; anything else,
+ * such as a state change "terdaftar -> hadir", as it is. Writes into buf. */
+const char *outbox_result_text(const char *detail, char *buf, size_t len);
 /* Checks the seat may write, queues one op (fields are released) and submits
  * it: the usual body of a write command. Returns the exit status. */
 int outbox_write1(struct cli *cli, const char *entity, const char *entity_id, const char *action,

@@ -5,6 +5,9 @@
  * or images from anywhere. Every text from the data is escaped. The page
  * holds what the caller's role may see (HR: every unit; an office: its own),
  * because every figure comes from the server's reports (or their saved copies).
+ * Every word on the page goes through gettext and is escaped like the data;
+ * the page's lang attribute names the catalog actually used. Numbers are
+ * printed in the C locale (i18n_init keeps LC_NUMERIC at "C").
  */
 #include "db.h"
 #include "i18n.h"
@@ -12,8 +15,15 @@
 #include "validate.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* A column heading of a table: its label (translated at use), right-aligned. */
+struct col {
+        const char *label;
+        int num;
+};
 
 /* Fill colours of ratings 1..5, from poor to good. */
 static const char *const rating_fill[5] = {"#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#2e7d32"};
@@ -51,6 +61,66 @@ static void esc(FILE *f, const char *s)
                 default: fputc(*s, f);
                 }
         }
+}
+
+/* Writes a printf-formatted text (a translated format) escaped for HTML. */
+static void escf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void escf(FILE *f, const char *fmt, ...)
+{
+        char buf[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        esc(f, buf);
+}
+
+/* Writes open and close (HTML) around text (already translated), escaped. */
+static void tagged(FILE *f, const char *open, const char *text, const char *close)
+{
+        fputs(open, f);
+        esc(f, text);
+        fputs(close, f);
+}
+
+/* Opens a chart: an SVG of the given height named by a translated label. */
+static void svg_open(FILE *f, size_t height, const char *label)
+{
+        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
+                   "aria-label=\"",
+                height);
+        esc(f, label);
+        fputs("\">", f);
+}
+
+/* Opens a table with its heading row, each label translated. */
+static void table_open(FILE *f, const struct col *cols)
+{
+        fputs("<div class=\"wrap\"><table><tr>", f);
+        for (; cols->label != NULL; cols++)
+                tagged(f, cols->num ? "<th class=\"n\">" : "<th>", _(cols->label), "</th>");
+        fputs("</tr>", f);
+}
+
+/* Words of the reports' data that are English rather than domain terms
+ * (a plan's status, the questionnaire's "overall"), with their labels. */
+static const struct {
+        const char *word, *label;
+} data_words[] = {
+    {"draft", N_("draft")},
+    {"approved", N_("approved")},
+    /* TRANSLATORS: the questionnaire's fourth dimension: the three together. */
+    {"overall", N_("overall")},
+};
+
+/* A data word as people read it: translated when the table has it. */
+static const char *shown(const char *word)
+{
+        for (size_t i = 0; i < sizeof(data_words) / sizeof(data_words[0]); i++)
+                if (strcmp(word, data_words[i].word) == 0)
+                        return _(data_words[i].label);
+        return word;
 }
 
 /* A string member, "" when absent. */
@@ -92,32 +162,36 @@ static void bar_row(FILE *f, int y, const char *label, double value, double max,
 /* The plan: totals as bars, programs as a table. */
 static void section_plan(FILE *f, json_t *doc)
 {
+        static const struct col cols[] = {
+            {N_("Program"), 0},         {N_("Method"), 0},    {N_("Competency"), 0},
+            {N_("Dates"), 0},           {N_("Seats"), 1},     {N_("Enrolled"), 1},
+            {N_("Completed"), 1},       {N_("JP delivered"), 1}, {N_("Held"), 0},
+            {NULL, 0}};
         json_t *t = json_object_get(doc, "total"), *p;
-        char txt[96];
+        char txt[160];
         size_t i;
 
-        fputs("<section><h2>Plan progress</h2>", f);
-        fprintf(f, "<p class=\"meta\">");
+        tagged(f, "<section><h2>", _("Plan progress"), "</h2><p class=\"meta\">");
         esc(f, str(json_object_get(doc, "plan"), "title"));
-        fprintf(f, " &middot; status ");
-        esc(f, str(json_object_get(doc, "plan"), "status"));
-        fprintf(f, " &middot; as of %s</p>", str(doc, "today"));
-        fputs("<div class=\"chart\"><svg viewBox=\"0 0 720 100\" role=\"img\" aria-label=\"plan progress\">", f);
-        snprintf(txt, sizeof(txt), "%lld of %lld", lng(t, "held"), lng(t, "planned"));
-        bar_row(f, 4, "Programs held", dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
-        snprintf(txt, sizeof(txt), "%lld of %lld seats", lng(t, "enrolled"), lng(t, "seats"));
-        bar_row(f, 28, "Enrolled", dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
-        snprintf(txt, sizeof(txt), "%lld of %lld enrolled", lng(t, "completed"),
+        fputs(" &middot; ", f);
+        escf(f, _("status %s"), shown(str(json_object_get(doc, "plan"), "status")));
+        fputs(" &middot; ", f);
+        escf(f, _("as of %s"), str(doc, "today"));
+        fputs("</p>", f);
+        svg_open(f, 100, _("plan progress"));
+        /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
+        snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
+        bar_row(f, 4, _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
+        snprintf(txt, sizeof(txt), _("%lld of %lld seats"), lng(t, "enrolled"), lng(t, "seats"));
+        bar_row(f, 28, _("Enrolled"), dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
+        snprintf(txt, sizeof(txt), _("%lld of %lld enrolled"), lng(t, "completed"),
                  lng(t, "enrolled"));
-        bar_row(f, 52, "Completed", dbl(t, "completed"), dbl(t, "enrolled"), "#2e7d32", txt);
-        fprintf(f, "<text x=\"0\" y=\"89\" font-size=\"12\">JP delivered: %lld (JP credited "
-                   "to everyone who completed a program)</text>",
-                lng(t, "jp_delivered"));
-        fputs("</svg></div><div class=\"wrap\"><table><tr><th>Program</th><th>Method</th>"
-              "<th>Competency</th><th>Dates</th><th class=\"n\">Seats</th>"
-              "<th class=\"n\">Enrolled</th><th class=\"n\">Completed</th>"
-              "<th class=\"n\">JP delivered</th><th>Held</th></tr>",
-              f);
+        bar_row(f, 52, _("Completed"), dbl(t, "completed"), dbl(t, "enrolled"), "#2e7d32", txt);
+        fputs("<text x=\"0\" y=\"89\" font-size=\"12\">", f);
+        escf(f, _("JP delivered: %lld (JP credited to everyone who completed a program)"),
+             lng(t, "jp_delivered"));
+        fputs("</text></svg></div>", f);
+        table_open(f, cols);
         json_array_foreach(json_object_get(doc, "programs"), i, p)
         {
                 fputs("<tr><td>", f);
@@ -133,10 +207,11 @@ static void section_plan(FILE *f, json_t *doc)
                 fputs(" &ndash; ", f);
                 esc(f, str(p, "end_date"));
                 fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-                           "<td class=\"n\">%lld</td><td class=\"n\">%lld</td><td>%s</td></tr>",
+                           "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
                         lng(p, "seats"), lng(p, "enrolled"), lng(p, "completed"),
-                        lng(p, "jp_delivered"), json_is_true(json_object_get(p, "held")) ? "yes"
-                                                                                        : "no");
+                        lng(p, "jp_delivered"));
+                tagged(f, "<td>", json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"),
+                       "</td></tr>");
         }
         fputs("</table></div></section>", f);
 }
@@ -144,16 +219,19 @@ static void section_plan(FILE *f, json_t *doc)
 /* JP compliance per unit as bars; the people below the minimum as a table. */
 static void section_jp(FILE *f, json_t *doc)
 {
+        static const struct col cols[] = {{N_("NIP"), 0},      {N_("Name"), 0},
+                                          {N_("Unit"), 0},     {N_("JP"), 1},
+                                          {N_("Short by"), 1}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u, *b;
         size_t i, n = json_array_size(units);
         char txt[96];
 
-        fputs("<section><h2>JP compliance per unit</h2>", f);
-        fprintf(f, "<p class=\"meta\">Share of ASN with at least %lld JP in %lld (klasikal and "
-                   "mentoring; 1 JP = %lld minutes).</p>",
-                lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
-        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"JP compliance\">",
-                n * 24 + 8);
+        tagged(f, "<section><h2>", _("JP compliance per unit"), "</h2><p class=\"meta\">");
+        escf(f, _("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
+                  "%lld minutes)."),
+             lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
+        fputs("</p>", f);
+        svg_open(f, n * 24 + 8, _("JP compliance"));
         json_array_foreach(units, i, u)
         {
                 char label[160];
@@ -165,10 +243,8 @@ static void section_jp(FILE *f, json_t *doc)
         }
         fputs("</svg></div>", f);
         if (json_array_size(json_object_get(doc, "below")) > 0) {
-                fputs("<h3>Below the minimum</h3><div class=\"wrap\"><table><tr><th>NIP</th>"
-                      "<th>Name</th><th>Unit</th><th class=\"n\">JP</th>"
-                      "<th class=\"n\">Short by</th></tr>",
-                      f);
+                tagged(f, "<h3>", _("Below the minimum"), "</h3>");
+                table_open(f, cols);
                 json_array_foreach(json_object_get(doc, "below"), i, b)
                 {
                         fputs("<tr><td>", f);
@@ -195,28 +271,31 @@ static void program_card(FILE *f, json_t *doc)
         esc(f, str(p, "code"));
         fputs(" ", f);
         esc(f, str(p, "title"));
-        fprintf(f, "</h3><p class=\"meta\">%lld answers from %lld attendees (%.2f%%)",
-                lng(doc, "responses"), lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
+        fputs("</h3><p class=\"meta\">", f);
+        escf(f, _("%lld answers from %lld attendees (%.2f%%)"), lng(doc, "responses"),
+             lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
         if (lng(doc, "responses") == 0) {
-                fputs("</p><p class=\"note\">No answers yet.</p></div>", f);
+                tagged(f, "</p><p class=\"note\">", _("No answers yet."), "</p></div>");
                 return;
         }
         if (json_is_true(json_object_get(doc, "suppressed"))) {
-                fputs("</p><p class=\"hidden\">Fewer than 3 answers: results are not shown, so no "
-                      "answer can be traced to a person.</p></div>",
-                      f);
+                tagged(f, "</p><p class=\"hidden\">",
+                       _("Fewer than 3 answers: results are not shown, so no answer can be "
+                         "traced to a person."),
+                       "</p></div>");
                 return;
         }
-        fputs(" &middot; weakest: ", f);
-        esc(f, str(doc, "weakest"));
-        fputs("</p><div class=\"chart\"><svg viewBox=\"0 0 720 124\" role=\"img\" aria-label=\"ratings\">", f);
+        fputs(" &middot; ", f);
+        escf(f, _("weakest: %s"), shown(str(doc, "weakest")));
+        fputs("</p>", f);
+        svg_open(f, 124, _("ratings"));
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
                 json_t *dist = json_object_get(d, "distribution");
                 double n = dbl(d, "answers"), x = 200;
                 int y = 4 + (int)i * 24;
                 fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 13);
-                esc(f, str(d, "name"));
+                esc(f, shown(str(d, "name")));
                 fputs("</text>", f);
                 for (int k = 0; k < 5; k++) {
                         double w = n > 0 ? 360.0 * (double)json_integer_value(
@@ -231,8 +310,9 @@ static void program_card(FILE *f, json_t *doc)
                                             json_array_get(dist, (size_t)k)));
                         x += w;
                 }
-                fprintf(f, "<text x=\"566\" y=\"%d\" font-size=\"12\">mean %.2f</text>", y + 13,
-                        dbl(d, "mean"));
+                fprintf(f, "<text x=\"566\" y=\"%d\" font-size=\"12\">", y + 13);
+                escf(f, _("mean %.2f"), dbl(d, "mean"));
+                fputs("</text>", f);
         }
         fputs("<g font-size=\"11\">", f);
         for (int k = 0; k < 5; k++)
@@ -256,6 +336,9 @@ static void program_card(FILE *f, json_t *doc)
 /* IKM of one period: a bar per unit on the 25-100 scale, with its grade. */
 static void ikm_period(FILE *f, json_t *doc)
 {
+        static const struct col cols[] = {{N_("Unit"), 0},  {N_("Respondents"), 1},
+                                          {N_("IKM"), 1},   {N_("Grade"), 0},
+                                          {N_("Weakest elements"), 0}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u;
         size_t i, n = json_array_size(units);
         static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
@@ -264,10 +347,10 @@ static void ikm_period(FILE *f, json_t *doc)
         esc(f, str(doc, "period"));
         fputs("</h3>", f);
         if (n == 0) {
-                fputs("<p class=\"note\">No survey responses.</p></div>", f);
+                tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
                 return;
         }
-        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" aria-label=\"IKM\">", n * 24 + 8);
+        svg_open(f, n * 24 + 8, _("IKM"));
         json_array_foreach(units, i, u)
         {
                 char label[160], txt[96];
@@ -277,9 +360,8 @@ static void ikm_period(FILE *f, json_t *doc)
                 snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, str(u, "label"));
                 bar_row(f, 4 + (int)i * 24, label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
         }
-        fputs("</svg></div><div class=\"wrap\"><table><tr><th>Unit</th><th class=\"n\">Respondents"
-              "</th><th class=\"n\">IKM</th><th>Grade</th><th>Weakest elements</th></tr>",
-              f);
+        fputs("</svg></div>", f);
+        table_open(f, cols);
         json_array_foreach(units, i, u)
         {
                 json_t *w;
@@ -317,11 +399,11 @@ static void section_competency(FILE *f, json_t *doc)
         json_t *u, *c, *p;
         size_t i, j, k;
 
-        fputs("<section><h2>Competency development</h2><p class=\"meta\">Mean assessed level "
-              "(1&ndash;5) per period; weak: latest mean below 3.</p>",
-              f);
+        tagged(f, "<section><h2>", _("Competency development"), "</h2>");
+        tagged(f, "<p class=\"meta\">",
+               _("Mean assessed level (1-5) per period; weak: latest mean below 3."), "</p>");
         if (json_array_size(json_object_get(doc, "units")) == 0)
-                fputs("<p class=\"note\">No assessments.</p>", f);
+                tagged(f, "<p class=\"note\">", _("No assessments."), "</p>");
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
                 size_t rows = 0;
@@ -331,17 +413,17 @@ static void section_competency(FILE *f, json_t *doc)
                 esc(f, str(u, "unit"));
                 fputs(" ", f);
                 esc(f, str(u, "name"));
-                fprintf(f, "</h3><div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
-                           "aria-label=\"competency levels\">",
-                        rows * 20 + 8);
+                fputs("</h3>", f);
+                svg_open(f, rows * 20 + 8, _("competency levels"));
                 int y = 4;
                 json_array_foreach(json_object_get(u, "competencies"), j, c)
                 {
                         char head[300];
-                        snprintf(head, sizeof(head), "%s %s%s%s", str(c, "competency"),
-                                 str(c, "name"),
-                                 json_is_true(json_object_get(c, "improved")) ? " - improved" : "",
-                                 json_is_true(json_object_get(c, "weak")) ? " - still weak" : "");
+                        int imp = json_is_true(json_object_get(c, "improved")),
+                            weak = json_is_true(json_object_get(c, "weak"));
+                        snprintf(head, sizeof(head), "%s %s%s%s%s%s", str(c, "competency"),
+                                 str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
+                                 weak ? " - " : "", weak ? _("still weak") : "");
                         fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\" "
                                    "font-weight=\"bold\">",
                                 y + 13);
@@ -350,9 +432,9 @@ static void section_competency(FILE *f, json_t *doc)
                         y += 20;
                         json_array_foreach(json_object_get(c, "periods"), k, p)
                         {
-                                char txt[64];
-                                snprintf(txt, sizeof(txt), "%.2f (%lld assessed)", dbl(p, "mean"),
-                                         lng(p, "assessed"));
+                                char txt[96];
+                                snprintf(txt, sizeof(txt), _("%.2f (%lld assessed)"),
+                                         dbl(p, "mean"), lng(p, "assessed"));
                                 bar_row(f, y, str(p, "period"), dbl(p, "mean"), 5,
                                         dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
                                 y += 20;
@@ -402,10 +484,11 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
         json_t *p, *periods, *v;
         size_t i;
 
-        fputs("<section><h2>Questionnaire results per program</h2><p class=\"meta\">Ratings "
-              "1&ndash;5 for materi, penyampaian, aplikasi praktis and all three together; "
-              "groups under 3 answers are not shown.</p>",
-              f);
+        tagged(f, "<section><h2>", _("Questionnaire results per program"), "</h2>");
+        tagged(f, "<p class=\"meta\">",
+               _("Ratings 1-5 for materi, penyampaian, aplikasi praktis and all three together; "
+                 "groups under 3 answers are not shown."),
+               "</p>");
         json_array_foreach(json_object_get(plan, "programs"), i, p)
         {
                 const char *args[] = {"program", str(p, "code")};
@@ -415,10 +498,10 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
                 program_card(f, doc);
                 json_decref(doc);
         }
-        fputs("</section><section><h2>Community satisfaction (IKM) per unit</h2>", f);
+        tagged(f, "</section><section><h2>", _("Community satisfaction (IKM) per unit"), "</h2>");
         periods = survey_periods(cli, year);
         if (json_array_size(periods) == 0)
-                fputs("<p class=\"note\">No survey responses this year.</p>", f);
+                tagged(f, "<p class=\"note\">", _("No survey responses this year."), "</p>");
         json_array_foreach(periods, i, v)
         {
                 const char *args[] = {"period", json_string_value(v)};
@@ -431,11 +514,13 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
                 json_decref(doc);
         }
         json_decref(periods);
-        fputs("<p class=\"note\">IKM = sum of the nine NRR &times; 1/9 &times; 25 "
-              "(PermenPAN-RB 14/2017). The weight is 1/9 exactly; the regulation prints it "
-              "rounded as 0.111. A 88.31&ndash;100.00 Sangat Baik, B 76.61&ndash;88.30 Baik, "
-              "C 65.00&ndash;76.60 Kurang Baik, D 25.00&ndash;64.99 Tidak Baik.</p></section>",
-              f);
+        /* The same words as the note of the server's IKM report. */
+        tagged(f, "<p class=\"note\">",
+               _("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "
+                 "PermenPAN-RB 14/2017 prints it rounded as 0.111. Grades: A "
+                 "88.31-100.00 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang "
+                 "Baik, D 25.00-64.99 Tidak Baik."),
+               "</p></section>");
         return 0;
 }
 
@@ -460,23 +545,27 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
                 goto out;
         }
         cli_get(cli, "unit", who, sizeof(who));
-        fprintf(f, "<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                   "<title>Rencana Pembinaan ASN %ld</title><style>%s</style></head><body>"
-                   "<h1>Rencana Pembinaan ASN Belawan %ld</h1><p class=\"meta\">",
-                year, CSS, year);
+        /* TRANSLATORS: the code of this catalog's language (BCP 47), for the HTML
+         * page's lang attribute: "id" in Indonesian. */
+        tagged(f, "<!DOCTYPE html>\n<html lang=\"", _("en"), "\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<title>");
+        escf(f, _("Civil-servant development plan %ld"), year);
+        fprintf(f, "</title><style>%s</style></head><body><h1>", CSS);
+        escf(f, _("Civil-servant development plan of Belawan %ld"), year);
+        fputs("</h1><p class=\"meta\">", f);
         esc(f, str(json_object_get(plan, "plan"), "title"));
-        if (!json_is_null(json_object_get(jp, "unit"))) {
-                fputs(" &middot; unit ", f);
-                esc(f, str(jp, "unit"));
-        } else {
-                fputs(" &middot; all units", f);
-        }
+        fputs(" &middot; ", f);
+        if (!json_is_null(json_object_get(jp, "unit")))
+                escf(f, _("unit %s"), str(jp, "unit"));
+        else
+                esc(f, _("all units"));
         fputs("</p>", f);
         if (oldest != 0) {
                 report_time(oldest, when);
-                fprintf(f, "<p class=\"hidden\">Offline: saved reports, the oldest as of %s.</p>",
-                        when);
+                fputs("<p class=\"hidden\">", f);
+                escf(f, _("Offline: saved reports, the oldest as of %s."), when);
+                fputs("</p>", f);
         }
         section_plan(f, plan);
         section_jp(f, jp);

@@ -203,6 +203,42 @@ static int transient(int code)
         return code == RB_INTERNAL || code == RB_UNAVAILABLE || code == RB_EXHAUSTED;
 }
 
+/* Runs the savepoint's statement (cached: SAVEPOINT, ROLLBACK TO, RELEASE). */
+static void savepoint_exec(struct apply_ctx *cx, const char *sql)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, sql, NULL);
+
+        if (st == NULL) {
+                sqlite3_exec(cx->db, sql, NULL, NULL, NULL);
+                return;
+        }
+        sqlite3_step(st);
+        sqlite3_reset(st);
+}
+
+/* Runs the handler inside a savepoint; a rejection leaves nothing behind,
+ * neither in the database nor in the batch's marked rows and audit head. */
+static int op_savepoint(struct apply_ctx *cx, const struct op_handler *h)
+{
+        static const char sql_save[] = "SAVEPOINT op", sql_undo[] = "ROLLBACK TO op",
+                          sql_release[] = "RELEASE op";
+        size_t n_dirty = cx->n_dirty;
+        char head[sizeof(cx->audit_head)];
+        int moved = cx->audit_moved, rc;
+
+        memcpy(head, cx->audit_head, sizeof(head));
+        savepoint_exec(cx, sql_save);
+        rc = h->fn(cx);
+        if (rc != 0) {
+                savepoint_exec(cx, sql_undo);
+                cx->n_dirty = n_dirty;
+                memcpy(cx->audit_head, head, sizeof(head));
+                cx->audit_moved = moved;
+        }
+        savepoint_exec(cx, sql_release);
+        return rc;
+}
+
 void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
 {
         const struct op_handler *h;
@@ -224,11 +260,7 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
                 err_set(&r->err, RB_DENIED, "role", _("role %s may not %s a %s"), cx->who->role,
                         op->action, op->entity);
         } else {
-                sqlite3_exec(cx->db, "SAVEPOINT op", NULL, NULL, NULL);
-                rc = h->fn(cx);
-                if (rc != 0)
-                        sqlite3_exec(cx->db, "ROLLBACK TO op", NULL, NULL, NULL);
-                sqlite3_exec(cx->db, "RELEASE op", NULL, NULL, NULL);
+                rc = op_savepoint(cx, h);
                 if (rc == 0) {
                         r->seq = cx->seq;
                         snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);

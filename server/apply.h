@@ -18,6 +18,18 @@
 
 struct server;
 
+/* Rows whose change is recorded once per batch, just before COMMIT (a
+ * program's seat count moves with every enrollment). */
+#define FEED_DIRTY 256
+
+/* One row waiting for its change record (feed_flush). */
+struct feed_dirty {
+        const struct entity_def *def;
+        char id[64];
+        const Renbin__Op *op;             /* the first op of the batch that changed it */
+        const struct principal *who;      /* and who sent that op */
+};
+
 struct apply_ctx {
         sqlite3 *db;
         const struct principal *who;
@@ -29,6 +41,11 @@ struct apply_ctx {
         struct rb_err *e;
         char detail[256];             /* what was done, for the op's result */
         uint64_t seq;                 /* last change sequence written */
+        /* Per transaction: rows to record at its end, the audit chain's head. */
+        struct feed_dirty dirty[FEED_DIRTY];
+        size_t n_dirty;
+        char audit_head[65];          /* "" until read from the database */
+        int audit_moved;              /* head changed: meta is written by feed_flush */
 };
 
 /* One op's outcome. */
@@ -53,6 +70,11 @@ int op_has(const struct apply_ctx *cx, const char *name);
 /* Appends the current state of row id of def to the change feed and the
  * audit chain, and stamps the row with its new sequence. */
 int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id);
+/* Marks row id of def changed: its change is recorded by feed_flush, once
+ * however many ops of the batch change it. The op's own seq is not moved. */
+int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id);
+/* Records the marked rows and stores the audit head; call before COMMIT. */
+int feed_flush(struct apply_ctx *cx, struct rb_err *e);
 /* True if the principal may write rows owned by unit (hr: all; unit: its own). */
 int own_unit(const struct apply_ctx *cx, const char *unit);
 /* Sets e to PERMISSION_DENIED for a row of another unit and returns -1. */

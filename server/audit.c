@@ -2,7 +2,8 @@
  * audit.c - the SHA-256 chained audit log. A record's hash covers the previous
  * record's hash and every column of its own, with the change's data by its
  * digest; the last hash is also kept in meta, so removing the newest records
- * is detected too.
+ * is detected too. Within a transaction the head is kept in the apply
+ * context and written to meta once, before COMMIT (audit_store).
  */
 #include "audit.h"
 #include "apply.h"
@@ -21,6 +22,16 @@ static const char SQL_APPEND[] =
     "INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id, action, seq, data, prev, hash)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
+/* SHA-256, fetched once: EVP_sha256() makes EVP_Digest fetch it on every call. */
+static const EVP_MD *sha256_md(void)
+{
+        static EVP_MD *md;
+
+        if (md == NULL)
+                md = EVP_MD_fetch(NULL, "SHA256", NULL);
+        return md != NULL ? md : EVP_sha256();
+}
+
 /* Hex SHA-256 of len bytes. */
 static void sha256_hex(const void *p, size_t len, char out[65])
 {
@@ -29,7 +40,7 @@ static void sha256_hex(const void *p, size_t len, char out[65])
 
         static const char hex[] = "0123456789abcdef";
 
-        EVP_Digest(p, len, md, &n, EVP_sha256(), NULL);
+        EVP_Digest(p, len, md, &n, sha256_md(), NULL);
         for (int i = 0; i < 32; i++) {
                 out[2 * i] = hex[md[i] >> 4];
                 out[2 * i + 1] = hex[md[i] & 15];
@@ -56,17 +67,20 @@ static void record_hash(const char *prev, long long n, long long at, const char 
 int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const uint8_t *data,
                  size_t len)
 {
-        sqlite3_stmt *st = db_stmt(cx->db, SQL_LAST, cx->e);
-        char prev[65] = GENESIS, hash[65];
+        sqlite3_stmt *st;
+        char *prev = cx->audit_head, hash[65];
         const char *op_id = cx->op ? cx->op->op_id : "";
         const char *action = data == NULL ? "tombstone" : cx->op ? cx->op->action : "";
         long long n;
 
-        if (st == NULL)
-                return -1;
-        if (sqlite3_step(st) == SQLITE_ROW)
-                snprintf(prev, sizeof(prev), "%s", db_col_text(st, 0));
-        sqlite3_reset(st);
+        /* The head is read once per transaction, then followed in memory. */
+        if (prev[0] == '\0') {
+                if ((st = db_stmt(cx->db, SQL_LAST, cx->e)) == NULL)
+                        return -1;
+                snprintf(prev, sizeof(cx->audit_head), "%s",
+                         sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : GENESIS);
+                sqlite3_reset(st);
+        }
         n = (long long)cx->seq;
         record_hash(prev, n, cx->now, cx->who->unit, cx->who->role, op_id, entity, id, action,
                     (long long)cx->seq, data, len, hash);
@@ -87,7 +101,19 @@ int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const
         sqlite3_bind_text(st, 12, hash, -1, SQLITE_STATIC);
         if (apply_step(cx, st) != 0)
                 return -1;
-        return store_meta_set(cx->db, "audit_head", hash, cx->e);
+        memcpy(cx->audit_head, hash, sizeof(hash));
+        cx->audit_moved = 1;
+        return 0;
+}
+
+int audit_store(struct apply_ctx *cx, struct rb_err *e)
+{
+        if (!cx->audit_moved)
+                return 0;
+        if (store_meta_set(cx->db, "audit_head", cx->audit_head, e) != 0)
+                return -1;
+        cx->audit_moved = 0;
+        return 0;
 }
 
 long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)

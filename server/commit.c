@@ -187,6 +187,11 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
         failed = db_begin(srv->db, &e) != 0;
         for (j = group; j != NULL && !failed; j = j->next)
                 job_apply(&ax, j);
+        /* Rows marked by the ops (seat counts) and the audit head, then COMMIT. */
+        if (!failed && feed_flush(&ax, &e) != 0) {
+                db_rollback(srv->db);
+                failed = 1;
+        }
         if (!failed && db_commit(srv->db, &e) != 0)
                 failed = 1;
         if (failed)

@@ -20,7 +20,8 @@ static int holds_seat(const char *status)
                strcmp(status, "selesai") == 0;
 }
 
-/* Moves a program's seat count by delta and records the program's change. */
+/* Moves a program's seat count by delta; the program's change is recorded
+ * once per batch (feed_mark), not once per enrollment. */
 static int seats_move(struct apply_ctx *cx, const char *program, int delta)
 {
         static const char sql[] =
@@ -39,7 +40,7 @@ static int seats_move(struct apply_ctx *cx, const char *program, int delta)
         if (rc != SQLITE_ROW)
                 return err_set(cx->e, RB_INTERNAL, NULL, _("database error: %s"),
                                sqlite3_errmsg(cx->db));
-        return feed_record(cx, entity_find("program"), id);
+        return feed_mark(cx, entity_find("program"), id);
 }
 
 /* What enrolling needs to know of the program: 0, or -1 with e set. */
@@ -124,7 +125,6 @@ int e_enroll_status(struct apply_ctx *cx)
         char program[64], nip[32], unit[64], from[16];
         long jp;
         sqlite3_stmt *st;
-        uint64_t seq;
 
         if (to == NULL || (st = db_stmt(cx->db, sql_get, cx->e)) == NULL)
                 return -1;
@@ -152,12 +152,8 @@ int e_enroll_status(struct apply_ctx *cx)
         if (apply_step(cx, st) != 0 ||
             feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0)
                 return -1;
-        seq = cx->seq;
         snprintf(cx->detail, sizeof(cx->detail), "%s -> %s", from, to);
-        if (holds_seat(from) && !holds_seat(to)) {
-                if (seats_move(cx, program, -1) != 0)
-                        return -1;
-                cx->seq = seq;
-        }
+        if (holds_seat(from) && !holds_seat(to))
+                return seats_move(cx, program, -1);
         return 0;
 }

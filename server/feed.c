@@ -5,6 +5,11 @@
  * owning unit, and leaving a tombstone for a unit that no longer owns it), the
  * row is stamped with that sequence, and an audit record chained by SHA-256
  * is appended. Pull reads `changes` only.
+ *
+ * A row whose seq stamp is still 0 has never been in the feed: it has no
+ * change to replace and no unit that saw it before, so those lookups are
+ * skipped. A row changed by many ops of one batch (a program's seat count)
+ * can be marked instead (feed_mark) and recorded once before COMMIT.
  */
 #include "apply.h"
 #include "audit.h"
@@ -18,7 +23,7 @@
 
 /* Per-entity SQL, built once from the catalogue (names are constants). */
 struct feed_sql {
-        char *select;   /* SELECT scope, fields... FROM table WHERE id = ?1 */
+        char *select;   /* SELECT scope, fields..., seq FROM table WHERE id = ?1 */
         char *stamp;    /* UPDATE table SET seq = ?1 WHERE id = ?2 */
 };
 
@@ -47,23 +52,28 @@ static const struct feed_sql *sql_for(const struct entity_def *def)
                 return &feed_sql[i];
         for (size_t f = 0; f < def->nfields; f++)
                 off += (size_t)snprintf(cols + off, sizeof(cols) - off, ", %s", def->fields[f].name);
-        feed_sql[i].select = sqlite3_mprintf("SELECT %s%s FROM %s WHERE id = ?1",
+        feed_sql[i].select = sqlite3_mprintf("SELECT %s%s, seq FROM %s WHERE id = ?1",
                                              def->scope ? def->scope : "NULL", cols, def->table);
         feed_sql[i].stamp = sqlite3_mprintf("UPDATE %s SET seq = ?1 WHERE id = ?2", def->table);
         return &feed_sql[i];
 }
 
-/* Writes one change row: a snapshot (data) or a tombstone (data NULL). */
+/* Writes one change row: a snapshot (data) or a tombstone (data NULL); fresh:
+ * the row was never in the feed, so there is no previous change to drop. */
 static int put_change(struct apply_ctx *cx, const struct entity_def *def, const char *id,
-                      const char *scope, const uint8_t *data, size_t len)
+                      const char *scope, const uint8_t *data, size_t len, int fresh)
 {
         sqlite3_stmt *st;
 
-        if ((st = db_stmt(cx->db, SQL_DROP, cx->e)) == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        db_bind_text(st, 2, scope);
-        if (apply_step(cx, st) != 0 || (st = db_stmt(cx->db, SQL_PUT, cx->e)) == NULL)
+        if (!fresh) {
+                if ((st = db_stmt(cx->db, SQL_DROP, cx->e)) == NULL)
+                        return -1;
+                sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+                db_bind_text(st, 2, scope);
+                if (apply_step(cx, st) != 0)
+                        return -1;
+        }
+        if ((st = db_stmt(cx->db, SQL_PUT, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -94,7 +104,7 @@ static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *d
                 snprintf(old[n++], sizeof(old[0]), "%s", db_col_text(st, 0));
         sqlite3_reset(st);
         for (int i = 0; i < n; i++)
-                if (put_change(cx, def, id, old[i], NULL, 0) != 0 ||
+                if (put_change(cx, def, id, old[i], NULL, 0, 0) != 0 ||
                     audit_append(cx, def->name, id, NULL, 0) != 0)
                         return -1;
         return 0;
@@ -135,7 +145,7 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
         uint8_t *data = NULL;
         size_t len = 0;
         char scope[64];
-        int has_scope, rc = -1;
+        int has_scope, fresh, rc = -1;
 
         if (q == NULL || (st = db_stmt(cx->db, q->select, cx->e)) == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, "feed: no SQL for %s", def->name);
@@ -146,12 +156,13 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
         }
         has_scope = sqlite3_column_type(st, 0) != SQLITE_NULL;
         snprintf(scope, sizeof(scope), "%s", db_col_text(st, 0));
+        fresh = sqlite3_column_int64(st, (int)def->nfields + 1) == 0;
         data = snapshot(st, def, id, &len);
         sqlite3_reset(st);
         if (data == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, _("out of memory"));
-        if (tombstone_old_scopes(cx, def, id, has_scope ? scope : NULL) != 0 ||
-            put_change(cx, def, id, has_scope ? scope : NULL, data, len) != 0 ||
+        if ((!fresh && tombstone_old_scopes(cx, def, id, has_scope ? scope : NULL) != 0) ||
+            put_change(cx, def, id, has_scope ? scope : NULL, data, len, fresh) != 0 ||
             (st = db_stmt(cx->db, q->stamp, cx->e)) == NULL)
                 goto out;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)cx->seq);
@@ -161,5 +172,50 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
         rc = audit_append(cx, def->name, id, data, len);
 out:
         free(data);
+        return rc;
+}
+
+int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id)
+{
+        struct feed_dirty *d;
+
+        for (size_t i = 0; i < cx->n_dirty; i++)
+                if (cx->dirty[i].def == def && strcmp(cx->dirty[i].id, id) == 0)
+                        return 0;
+        /* No room, or an id too long to keep: record it now, as before. */
+        if (cx->n_dirty == FEED_DIRTY || strlen(id) >= sizeof(d->id)) {
+                uint64_t seq = cx->seq;
+                int rc = feed_record(cx, def, id);
+                cx->seq = seq;
+                return rc;
+        }
+        d = &cx->dirty[cx->n_dirty++];
+        d->def = def;
+        memcpy(d->id, id, strlen(id) + 1);
+        d->op = cx->op;
+        d->who = cx->who;
+        return 0;
+}
+
+int feed_flush(struct apply_ctx *cx, struct rb_err *e)
+{
+        const struct principal *who = cx->who;
+        const Renbin__Op *op = cx->op;
+        struct rb_err *oe = cx->e;
+        int rc = 0;
+
+        cx->e = e;
+        for (size_t i = 0; i < cx->n_dirty && rc == 0; i++) {
+                /* The record names the op that first changed the row in this batch. */
+                cx->op = cx->dirty[i].op;
+                cx->who = cx->dirty[i].who;
+                rc = feed_record(cx, cx->dirty[i].def, cx->dirty[i].id);
+        }
+        cx->n_dirty = 0;
+        cx->who = who;
+        cx->op = op;
+        cx->e = oe;
+        if (rc == 0)
+                rc = audit_store(cx, e);
         return rc;
 }

@@ -5,6 +5,13 @@
  * through the change feed in sequence order, showing each principal only the
  * rows it may see: hr and auditor everything, a unit office the shared rows
  * (plan, programs, competencies) and its own unit's.
+ *
+ * A stored change is a packed Change without its seq. A Pull reply does not
+ * unpack and pack it again: each row goes into the reply as its encoded
+ * field 1 (`changes`) - length, the stored bytes, then the seq field
+ * appended (a later field wins; order does not matter) - carried in the
+ * reply's unknown fields, which protobuf-c packs verbatim after the known
+ * ones. The client decodes exactly the Changes it got before.
  */
 #include "apply.h"
 #include "commit.h"
@@ -47,23 +54,57 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         return CALL_DEFERRED;
 }
 
-/* Reads one feed row into a Change allocated in the arena. */
-static Renbin__Change *change_row(struct call_ctx *cx, sqlite3_stmt *st, ProtobufCAllocator *pa)
+/* Writes v as a protobuf varint at p; returns its length (at most 10). */
+static size_t put_varint(uint8_t *p, uint64_t v)
 {
-        Renbin__Change *c = NULL;
+        size_t k = 0;
 
-        if (sqlite3_column_int(st, 3) == 0 && sqlite3_column_type(st, 4) == SQLITE_BLOB)
-                c = renbin__change__unpack(pa, (size_t)sqlite3_column_bytes(st, 4),
-                                           sqlite3_column_blob(st, 4));
-        if (c == NULL) {
-                c = arena_alloc(cx->arena, sizeof(*c));
-                renbin__change__init(c);
-                c->entity = arena_strdup(cx->arena, db_col_text(st, 1));
-                c->entity_id = arena_strdup(cx->arena, db_col_text(st, 2));
-                c->deleted = 1;
+        while (v >= 0x80) {
+                p[k++] = (uint8_t)(v | 0x80);
+                v >>= 7;
         }
-        c->seq = (uint64_t)sqlite3_column_int64(st, 0);
-        return c;
+        p[k++] = (uint8_t)v;
+        return k;
+}
+
+/*
+ * Encodes one feed row as field 1 of PullReply, without its tag (protobuf-c
+ * adds tag and wire type): the length, the Change's bytes, and `seq = 1`.
+ * A tombstone (no data stored) is packed here from its names.
+ */
+static void change_field(struct call_ctx *cx, sqlite3_stmt *st, ProtobufCMessageUnknownField *uf)
+{
+        uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+        const uint8_t *body;
+        size_t blen, clen, k;
+        uint8_t tmp[10], *p;
+
+        if (sqlite3_column_int(st, 3) == 0 && sqlite3_column_type(st, 4) == SQLITE_BLOB) {
+                body = sqlite3_column_blob(st, 4);
+                blen = (size_t)sqlite3_column_bytes(st, 4);
+        } else {
+                Renbin__Change c = RENBIN__CHANGE__INIT;
+                uint8_t *b;
+
+                c.entity = (char *)db_col_text(st, 1);
+                c.entity_id = (char *)db_col_text(st, 2);
+                c.deleted = 1;
+                blen = renbin__change__get_packed_size(&c);
+                b = arena_alloc(cx->arena, blen + 1);
+                renbin__change__pack(&c, b);
+                body = b;
+        }
+        clen = blen + 1 + put_varint(tmp, seq);
+        p = arena_alloc(cx->arena, 10 + clen);
+        k = put_varint(p, clen);
+        memcpy(p + k, body, blen);
+        k += blen;
+        p[k++] = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT;  /* Change.seq */
+        k += put_varint(p + k, seq);
+        uf->tag = 1;                                     /* PullReply.changes */
+        uf->wire_type = PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED;
+        uf->len = k;
+        uf->data = p;
 }
 
 /* The memo slot for a cursor. */
@@ -122,7 +163,7 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         int all = cx->role != ROLE_UNIT;
         unsigned limit = p->limit == 0 || p->limit > cx->srv->lim.max_page ? cx->srv->lim.max_page
                                                                           : p->limit;
-        ProtobufCAllocator pa;
+        ProtobufCMessageUnknownField *rows;
         sqlite3_stmt *st;
         char v[32];
         size_t n = 0;
@@ -136,20 +177,21 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                 r->resync = 1;
                 return 0;
         }
-        arena_pb_allocator(cx->arena, &pa);
-        r->changes = arena_calloc(cx->arena, limit, sizeof(*r->changes));
+        rows = arena_calloc(cx->arena, limit, sizeof(*rows));
         if ((st = db_stmt(db, all ? SQL_PAGE_ALL : SQL_PAGE_UNIT, e)) == NULL)
                 return -1;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)p->since);
         sqlite3_bind_int(st, 2, (int)limit);
         if (!all)
                 sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
-        while (n < limit && sqlite3_step(st) == SQLITE_ROW)
-                r->changes[n++] = change_row(cx, st, &pa);
+        while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
+                r->cursor = (uint64_t)sqlite3_column_int64(st, 0);
+                change_field(cx, st, &rows[n++]);
+        }
         sqlite3_reset(st);
-        r->n_changes = n;
-        if (n > 0)
-                r->cursor = r->changes[n - 1]->seq;
+        /* The changes, in seq order, as encoded fields (see the top). */
+        r->base.n_unknown_fields = (unsigned)n;
+        r->base.unknown_fields = rows;
         return remaining(cx, all ? "" : cx->who->unit, p->since, n, r->cursor, &r->remaining,
                          e);
 }

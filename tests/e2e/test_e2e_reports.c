@@ -606,6 +606,37 @@ static void chromium_check(const char *html)
         free(prof_arg);
 }
 
+/* The page in Indonesian: lang="id", its words translated and escaped, the
+ * figures unchanged (numbers stay in the C locale even under id_ID, where the
+ * decimal separator is a comma; without that locale C.UTF-8 and LANGUAGE=id
+ * still pick the catalog). */
+static void test_html_id(void)
+{
+        char *out = h_path(fx.tmp, "belawan-2027-id.html");
+        const char *env[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, "report", "html", "--year",
+                              "2027", "--out", out, "--today", "2027-06-30", NULL};
+        struct h_result r;
+        char *html;
+
+        h_run_env(&r, env, argv);
+        if (r.status != 0)
+                fail_msg("renbin exited %d: %s", r.status, r.err);
+        h_result_free(&r);
+        assert_non_null(html = h_read_file(out));
+        assert_non_null(strstr(html, "<html lang=\"id\">"));
+        assert_non_null(strstr(html, "Rencana Pembinaan ASN Belawan 2027</h1>"));
+        assert_int_equal(h_count(html, "Jawaban kurang dari 3"), 1); /* P2 */
+        assert_int_equal(h_count(html, "Belum ada jawaban."), 1);    /* P3 */
+        assert_null(strstr(html, "Fewer than 3 answers"));
+        assert_non_null(strstr(html, "Materi &lt;b&gt;padat&lt;/b&gt; &amp; jelas"));
+        assert_non_null(strstr(html, "78.47 B Baik"));
+        assert_non_null(strstr(html, "2 dari 3</text>"));
+        assert_null(strstr(html, "78,47"));
+        free(html);
+        free(out);
+}
+
 /* The page: self-contained, escaped, n < 3 hidden, and it opens in Chromium. */
 static void test_html(void **state)
 {
@@ -629,6 +660,8 @@ static void test_html(void **state)
         assert_non_null(strstr(html, "100.00 A Sangat Baik"));
         assert_non_null(strstr(html, "KEL-B"));
         assert_non_null(strstr(html, "2 of 3</text>")); /* programs held as of 2027-06-30 */
+        assert_non_null(strstr(html, "<html lang=\"en\">"));
+        test_html_id();
         /* an office's page holds its own unit only */
         out_a = h_path(fx.tmp, "kel-a-2027.html");
         OK(fx.unit_a, "report", "html", "--year", "2027", "--out", out_a);
