@@ -17,6 +17,27 @@ static const struct entity_def *def(const char *name)
         return entity_find(name);
 }
 
+/* Steps a write that ends RETURNING id: 1 with id, 0 when it touched no row,
+ * -1 with e as apply_step sets it (a rule of the database is the client's
+ * INVALID_ARGUMENT, a full disk RESOURCE_EXHAUSTED, the rest INTERNAL). */
+static int step_id(struct apply_ctx *cx, sqlite3_stmt *st, char id[64])
+{
+        int rc = sqlite3_step(st);
+
+        if (rc == SQLITE_ROW)
+                snprintf(id, 64, "%s", db_col_text(st, 0));
+        sqlite3_reset(st);
+        if (rc == SQLITE_ROW)
+                return 1;
+        if (rc == SQLITE_DONE)
+                return 0;
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+                return err_set(cx->e, RB_INVALID, NULL, _("rejected by a database rule: %s"),
+                               sqlite3_errmsg(cx->db));
+        return err_set(cx->e, (rc & 0xff) == SQLITE_FULL ? RB_EXHAUSTED : RB_INTERNAL, NULL,
+                       _("database error: %s"), sqlite3_errmsg(cx->db));
+}
+
 int e_unit_create(struct apply_ctx *cx)
 {
         static const char sql[] =
@@ -66,10 +87,9 @@ int e_unit_update(struct apply_ctx *cx)
         db_bind_text(st, 3, kind);
         if (act >= 0)
                 sqlite3_bind_int(st, 4, (int)act);
-        rc = sqlite3_step(st);
-        snprintf(id, sizeof(id), "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW)
+        if ((rc = step_id(cx, st, id)) < 0)
+                return -1;
+        if (rc == 0)
                 return err_set(cx->e, RB_NOT_FOUND, "code", _("no unit %s"), code);
         snprintf(cx->detail, sizeof(cx->detail), "%s",
                  act == 0 ? "deactivated" : act == 1 ? "activated" : "updated");
@@ -178,12 +198,10 @@ int e_asn_put(struct apply_ctx *cx)
         sqlite3_bind_text(st, 7, a.tmt, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 8, a.info.birth, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 9, a.info.sex);
-        rc = sqlite3_step(st);
-        snprintf(id, sizeof(id), "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW)
-                return err_set(cx->e, RB_INTERNAL, NULL, _("database error: %s"),
-                               sqlite3_errmsg(cx->db));
+        if ((rc = step_id(cx, st, id)) < 0)
+                return -1;
+        if (rc == 0)
+                return err_set(cx->e, RB_INTERNAL, NULL, _("asn %s: no row written"), a.nip);
         return feed_record(cx, def("asn"), id);
 }
 
@@ -199,10 +217,9 @@ int e_asn_deactivate(struct apply_ctx *cx)
         if (nip == NULL || (st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        snprintf(id, sizeof(id), "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW)
+        if ((rc = step_id(cx, st, id)) < 0)
+                return -1;
+        if (rc == 0)
                 return err_set(cx->e, RB_NOT_FOUND, "nip", _("no ASN with NIP %s"), nip);
         snprintf(cx->detail, sizeof(cx->detail), "deactivated");
         return feed_record(cx, def("asn"), id);

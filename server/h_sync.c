@@ -16,6 +16,7 @@
 #include "apply.h"
 #include "commit.h"
 #include "db.h"
+#include "frame.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "server.h"
@@ -27,6 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Room left in a Pull reply frame for the status and the cursor fields. */
+#define PAGE_SLACK 1024
 
 static const char SQL_PAGE_ALL[] =
     "SELECT seq, entity, entity_id, deleted, data FROM changes WHERE seq > ?1"
@@ -52,6 +56,16 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
         cx->keep_req = 1;
         return CALL_DEFERRED;
+}
+
+/* The bytes a page's changes may take: the reply must fit a frame of the
+ * server's limit and of the 4 MiB that clients accept. */
+static size_t page_budget(const struct server *srv)
+{
+        uint32_t max = srv->lim.max_frame < FRAME_DEFAULT_MAX ? srv->lim.max_frame
+                                                              : FRAME_DEFAULT_MAX;
+
+        return max > 2 * PAGE_SLACK ? max - PAGE_SLACK : max / 2;
 }
 
 /* Writes v as a protobuf varint at p; returns its length (at most 10). */
@@ -166,7 +180,7 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         ProtobufCMessageUnknownField *rows;
         sqlite3_stmt *st;
         char v[32];
-        size_t n = 0;
+        size_t n = 0, bytes = 0, budget = page_budget(cx->srv);
 
         renbin__pull_reply__init(r);
         resp->result_case = RENBIN__RESPONSE__RESULT_PULL;
@@ -184,9 +198,15 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         sqlite3_bind_int(st, 2, (int)limit);
         if (!all)
                 sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
+        /* A page ends at limit changes or when the next would overflow the frame
+         * (always at least one: a single row is far below the limit). */
         while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
+                change_field(cx, st, &rows[n]);
+                if (n > 0 && bytes + rows[n].len + 16 > budget)
+                        break;
+                bytes += rows[n].len + 16;
                 r->cursor = (uint64_t)sqlite3_column_int64(st, 0);
-                change_field(cx, st, &rows[n++]);
+                n++;
         }
         sqlite3_reset(st);
         /* The changes, in seq order, as encoded fields (see the top). */

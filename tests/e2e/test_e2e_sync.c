@@ -855,6 +855,121 @@ static void test_paged_pull(void **state)
         free(whole);
 }
 
+/* Forum notes of the longest allowed texts, n of them in one raw push. */
+static void push_long_forums(struct h_tls *t, size_t n)
+{
+        static const char *const names[] = {"unit", "date", "topic", "input", "follow_up"};
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Push push = RENBIN__PUSH__INIT;
+        Renbin__Op *op = calloc(n, sizeof(*op)), **ops = calloc(n, sizeof(*ops));
+        Renbin__Field *f = calloc(n * 5, sizeof(*f)), **fp = calloc(n * 5, sizeof(*fp));
+        char (*ids)[2][UUID_STR] = calloc(n, sizeof(*ids)), *text = malloc(4001);
+        const char *values[5] = {UNIT_A, "2027-03-01", "Forum warga", text, text};
+        Renbin__Response *resp;
+
+        assert_non_null(op && ops && f && fp && ids && text);
+        memset(text, 'x', 4000);
+        text[4000] = '\0';
+        for (size_t i = 0; i < n; i++) {
+                renbin__op__init(&op[i]);
+                assert_int_equal(uuid7_make(ids[i][0]), 0);
+                assert_int_equal(uuid7_make(ids[i][1]), 0);
+                op[i].op_id = ids[i][0];
+                op[i].entity = "forum";
+                op[i].entity_id = ids[i][1];
+                op[i].action = "add";
+                for (size_t k = 0; k < 5; k++) {
+                        renbin__field__init(&f[i * 5 + k]);
+                        f[i * 5 + k].name = (char *)names[k];
+                        f[i * 5 + k].value = (char *)values[k];
+                        fp[i * 5 + k] = &f[i * 5 + k];
+                }
+                op[i].n_fields = 5;
+                op[i].fields = &fp[i * 5];
+                ops[i] = &op[i];
+        }
+        push.n_ops = n;
+        push.ops = ops;
+        req.call_case = RENBIN__REQUEST__CALL_PUSH;
+        req.push = &push;
+        assert_int_equal(h_tls_send_req(t, &req), 0);
+        if ((resp = h_tls_recv(t, 30000)) == NULL)
+                fail_msg("no answer to Push: %s", t->error);
+        assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PUSH);
+        for (size_t i = 0; i < resp->push->n_results; i++)
+                assert_int_equal(resp->push->results[i]->status->code, RENBIN__CODE__OK);
+        renbin__response__free_unpacked(resp, NULL);
+        free(op);
+        free(ops);
+        free(f);
+        free(fp);
+        free(ids);
+        free(text);
+}
+
+/* A page of long rows stays within the 4 MiB a client accepts: the server
+ * fills a page by size as well as by count, and the office still syncs. */
+static void test_pull_page_size(void **state)
+{
+        struct h_tls t;
+        json_t *doc;
+
+        (void)state;
+        raw_connect(&t, fx.bundle_hr);
+        for (int i = 0; i < 3; i++)
+                push_long_forums(&t, 200);
+        h_tls_close(&t);
+        doc = f_sync(fx.a);
+        assert_true(f_int(doc, "pulled") >= 600);
+        json_decref(doc);
+}
+
+/* An asn put whose row id is already another person's is the client's fault:
+ * INVALID_ARGUMENT, recorded, not an INTERNAL error the client retries forever. */
+static void test_asn_id_taken(void **state)
+{
+        static const char *const names[] = {"nip", "name", "unit"};
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Push push = RENBIN__PUSH__INIT;
+        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
+        Renbin__Field f[3], *fp[3] = {&f[0], &f[1], &f[2]};
+        char nip[19], op_id[UUID_STR], *taken;
+        const char *values[3] = {nip, "Pegawai Baru", UNIT_A};
+        const Renbin__OpResult *o;
+        Renbin__Response *resp;
+        struct h_tls t;
+
+        (void)state;
+        f_nip(nip, "19900303", "201501", 1, 77);
+        taken = replica_text(fx.hr, "SELECT id FROM asn WHERE nip = ?1", fx.a_nip[0]);
+        assert_true(taken[0] != '\0');
+        assert_int_equal(uuid7_make(op_id), 0);
+        for (int k = 0; k < 3; k++) {
+                renbin__field__init(&f[k]);
+                f[k].name = (char *)names[k];
+                f[k].value = (char *)values[k];
+        }
+        op.op_id = op_id;
+        op.entity = "asn";
+        op.entity_id = taken;
+        op.action = "put";
+        op.n_fields = 3;
+        op.fields = fp;
+        push.n_ops = 1;
+        push.ops = ops;
+        req.call_case = RENBIN__REQUEST__CALL_PUSH;
+        req.push = &push;
+        raw_connect(&t, fx.bundle_hr);
+        assert_int_equal(h_tls_send_req(&t, &req), 0);
+        if ((resp = h_tls_recv(&t, H_RECV_TIMEOUT_MS)) == NULL)
+                fail_msg("no answer to Push: %s", t.error);
+        o = one_result(resp);
+        assert_int_equal(o->status->code, RENBIN__CODE__INVALID_ARGUMENT);
+        renbin__response__free_unpacked(resp, NULL);
+        h_tls_close(&t);
+        free(taken);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -867,6 +982,8 @@ int main(void)
             cmocka_unit_test(test_unit_deactivate),
             cmocka_unit_test(test_attendance),
             cmocka_unit_test(test_paged_pull),
+            cmocka_unit_test(test_pull_page_size),
+            cmocka_unit_test(test_asn_id_taken),
         };
 
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
