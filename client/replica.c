@@ -27,8 +27,9 @@ static const char *const migrations[] = {
     "  answered_at INTEGER);"
     "CREATE INDEX outbox_state ON outbox(state, n);",
     /* 3: reports as the server last made them, for reading offline */
-    "CREATE TABLE report_cache(key TEXT PRIMARY KEY, json TEXT NOT NULL,"
-    "  generated_at INTEGER NOT NULL);",
+    /* One statement on two lines: the parentheses tell clang the join is meant. */
+    ("CREATE TABLE report_cache(key TEXT PRIMARY KEY, json TEXT NOT NULL,"
+     "  generated_at INTEGER NOT NULL);"),
 };
 
 /* Per-entity SQL, built once from the catalogue. */

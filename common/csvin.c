@@ -348,15 +348,16 @@ void csvin_free(struct csv_table *t)
         memset(t, 0, sizeof(*t));
 }
 
-/* True if s must be quoted: a comma, quote or line break inside, or a space
- * or tab at either end that a reader would trim. */
+/* True if s must be quoted: a comma, quote or line break inside, a space or
+ * tab at either end that a reader would trim, or a leading BOM (U+FEFF) that
+ * a reader would drop as the file's own when the cell opens the file. */
 static int needs_quotes(const char *s)
 {
         size_t n = strlen(s);
 
         if (n == 0)
                 return 0;
-        if (strpbrk(s, ",\"\r\n") != NULL)
+        if (strpbrk(s, ",\"\r\n") != NULL || strncmp(s, "\xef\xbb\xbf", 3) == 0)
                 return 1;
         return s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
 }

@@ -53,6 +53,8 @@ int frame_dec_feed(struct frame_dec *d, const uint8_t *p, size_t n, size_t *used
         int rc;
 
         *used = 0;
+        if (d->err != 0)
+                return d->err;
         if (d->hdr_got < FRAME_HEADER) {
                 k = min_size(FRAME_HEADER - d->hdr_got, n);
                 memcpy(d->hdr + d->hdr_got, p, k);
@@ -62,7 +64,7 @@ int frame_dec_feed(struct frame_dec *d, const uint8_t *p, size_t n, size_t *used
                 if (d->hdr_got < FRAME_HEADER)
                         return FRAME_MORE;
                 if ((rc = header_done(d)) != FRAME_MORE)
-                        return rc;
+                        return d->err = rc;
         }
         k = min_size(d->body_len - d->body_got, n - off);
         if (k > 0)

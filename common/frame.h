@@ -28,6 +28,7 @@ struct frame_dec {
         uint32_t body_len;   /* announced length, valid once hdr_got == 4 */
         uint32_t body_got;
         uint32_t bad_len;    /* the offending length after EZERO/ETOOBIG */
+        int err;             /* the error returned, 0 before one: it is sticky */
 };
 
 /* Prepares a decoder that accepts bodies of at most max bytes. */
@@ -40,7 +41,8 @@ void frame_dec_free(struct frame_dec *d);
  * Consumes bytes from p[0..n). Sets *used to how many were taken: it stops at
  * the end of the first complete frame, so the caller feeds the rest again.
  * Returns FRAME_READY when a frame is complete, FRAME_MORE when it needs more,
- * or a negative frame_rc; after an error the decoder must not be fed again.
+ * or a negative frame_rc. An error is sticky: the stream cannot be read past
+ * it, so every later feed returns the same error and takes nothing.
  */
 int frame_dec_feed(struct frame_dec *d, const uint8_t *p, size_t n, size_t *used);
 

@@ -12,6 +12,9 @@ static enum log_level max_level = LOG_INFO;
 static const char *prog = "renbin";
 static const char *names[] = {"error", "warning", "info", "debug"};
 
+static void vlog(enum log_level lvl, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 void log_set_level(enum log_level lvl)
 {
         max_level = lvl;
@@ -22,6 +25,7 @@ void log_set_prog(const char *p)
         prog = p;
 }
 
+/* Prints one record: the time, the program, the level, the message. */
 static void vlog(enum log_level lvl, const char *fmt, va_list ap)
 {
         char ts[32];

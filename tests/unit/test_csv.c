@@ -349,6 +349,33 @@ static void test_csvout_roundtrip(void **state)
         csvin_free(&t);
 }
 
+/* A cell that opens the file with a BOM of its own is quoted, so reading the
+ * file back keeps it instead of dropping it as the file's BOM (found by
+ * tests/fuzz/fuzz_csv). */
+static void test_csvout_leading_bom(void **state)
+{
+        struct fixture *fx = *state;
+        static const char *const header[] = {"\xef\xbb\xbf" "code", "name"};
+        static const char *const row[] = {"\xef\xbb\xbf", "x"};
+        struct csv_table t;
+        struct rb_err e;
+        FILE *f;
+
+        snprintf(fx->path, sizeof(fx->path), "%s/f%d.csv", fx->dir, fx->nfiles++);
+        assert_non_null(f = fopen(fx->path, "w"));
+        assert_int_equal(csvout_row(f, header, 2), 0);
+        assert_int_equal(csvout_row(f, row, 2), 0);
+        assert_int_equal(fclose(f), 0);
+
+        err_clear(&e);
+        assert_int_equal(csvin_read(fx->path, &t, &e), 0);
+        assert_int_equal(t.ncols, 2);
+        assert_string_equal(t.header[0], header[0]);
+        assert_int_equal(t.nrows, 1);
+        assert_string_equal(t.rows[0].cells[0], row[0]);
+        csvin_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -361,6 +388,7 @@ int main(void)
             cmocka_unit_test(test_empty_and_header),
             cmocka_unit_test(test_csvout_text),
             cmocka_unit_test(test_csvout_roundtrip),
+            cmocka_unit_test(test_csvout_leading_bom),
         };
 
         return cmocka_run_group_tests(tests, setup, teardown);

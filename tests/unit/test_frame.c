@@ -197,6 +197,37 @@ static void test_zero_length(void **state)
         assert_string_equal(frame_strerror(FRAME_EZERO), "frame of length 0");
 }
 
+/* After an error every feed returns it again and takes nothing, instead of
+ * handing out an empty READY frame (found by tests/fuzz/fuzz_frame). */
+static void test_error_sticky(void **state)
+{
+        static const uint8_t zero[FRAME_HEADER] = {0, 0, 0, 0};
+        uint8_t big[FRAME_HEADER + 8] = {0};
+        struct frame_dec d;
+        size_t used;
+
+        (void)state;
+        frame_dec_init(&d, FRAME_DEFAULT_MAX);
+        assert_int_equal(frame_dec_feed(&d, zero, sizeof(zero), &used), FRAME_EZERO);
+        for (int i = 0; i < 2; i++) {
+                used = 99;
+                assert_int_equal(frame_dec_feed(&d, zero, sizeof(zero), &used), FRAME_EZERO);
+                assert_int_equal(used, 0);
+        }
+        frame_dec_free(&d);
+
+        frame_put_header(big, 1000);
+        frame_dec_init(&d, 16);
+        assert_int_equal(frame_dec_feed(&d, big, sizeof(big), &used), FRAME_ETOOBIG);
+        assert_int_equal(used, FRAME_HEADER);
+        used = 99;
+        assert_int_equal(frame_dec_feed(&d, big + FRAME_HEADER, 8, &used), FRAME_ETOOBIG);
+        assert_int_equal(used, 0);
+        assert_null(d.body);
+        assert_int_equal(d.bad_len, 1000);
+        frame_dec_free(&d);
+}
+
 /* Over the limit: ETOOBIG, and the announced size is never allocated. */
 static void test_over_limit_no_alloc(void **state)
 {
@@ -330,6 +361,7 @@ int main(void)
             cmocka_unit_test(test_one_byte_at_a_time),
             cmocka_unit_test(test_several_in_one_read),
             cmocka_unit_test(test_zero_length),
+            cmocka_unit_test(test_error_sticky),
             cmocka_unit_test(test_over_limit_no_alloc),
             cmocka_unit_test(test_at_limit),
             cmocka_unit_test(test_truncated),
