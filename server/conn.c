@@ -44,6 +44,7 @@ struct conn {
         struct principal who;
         int hello_done;
         int waiting;          /* a deferred answer (Push) is outstanding */
+        int64_t unit_checked; /* database change count when the unit was last found active */
         uint64_t id;
         uint64_t requests;
         char peer[64];
@@ -60,6 +61,20 @@ static void conn_free(struct conn *c);
 const struct principal *conn_principal(const struct conn *c)
 {
         return &c->who;
+}
+
+int conn_unit_active(struct conn *c)
+{
+        /* renbind is the database's only writer, so while its change count
+         * stands still no unit can have been deactivated. */
+        int64_t now = sqlite3_total_changes64(c->srv->db);
+
+        if (c->unit_checked == now + 1)
+                return 1;
+        if (!store_unit_active(c->srv->db, c->who.unit))
+                return 0;
+        c->unit_checked = now + 1;
+        return 1;
 }
 
 /* Records why the connection ends (first reason wins). */

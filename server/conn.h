@@ -22,6 +22,9 @@ void conn_send(struct conn *c, const Renbin__Response *resp);
 void conn_resume(struct conn *c);
 /* The authenticated principal of a connection. */
 const struct principal *conn_principal(const struct conn *c);
+/* True if the connection's unit exists and is active; looked up again only
+ * after the database changed. */
+int conn_unit_active(struct conn *c);
 /* Closes every connection at once (shutdown). */
 void conn_close_all(struct server *srv);
 

@@ -56,7 +56,7 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
                 err_set(&e, RB_UNIMPLEMENTED, "call", _("unknown call %d"), (int)req->call_case);
         } else if (!*hello_done && def->call_case != RENBIN__REQUEST__CALL_HELLO) {
                 err_set(&e, RB_PRECONDITION, "call", _("the first call must be Hello"));
-        } else if (cx->role == ROLE_UNIT && !store_unit_active(cx->srv->db, cx->who->unit)) {
+        } else if (cx->role == ROLE_UNIT && !conn_unit_active(cx->conn)) {
                 /* Deactivating a unit locks its office out, connected or not. */
                 err_set(&e, RB_UNAUTHENTICATED, "unit",
                         _("unit %s does not exist or has been deactivated"), cx->who->unit);
