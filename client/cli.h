@@ -13,18 +13,18 @@
 
 struct cli {
         char home[4096];
-        int json;            /* --json: one JSON document on stdout */
-        int csv;             /* --csv where offered */
-        int quiet;           /* --quiet: nothing but errors */
-        int offline;         /* --offline: queue writes, do not contact the server */
-        sqlite3 *db;         /* the replica; opened by cli_db() */
+        int json;    /* --json: one JSON document on stdout */
+        int csv;     /* --csv where offered */
+        int quiet;   /* --quiet: nothing but errors */
+        int offline; /* --offline: queue writes, do not contact the server */
+        sqlite3 *db; /* the replica; opened by cli_db() */
 };
 
 struct cmd {
         const char *name;
         const char *usage;
         const char *summary;
-        const char *help;    /* the rest of --help after usage and summary */
+        const char *help; /* the rest of --help after usage and summary */
         int (*exec)(struct cli *cli, int argc, char **argv);
 };
 

@@ -25,8 +25,9 @@ static int asn_list(struct cli *cli, int argc, char **argv)
         static const char sql[] =
             "SELECT nip, name, unit, jabatan, golongan, tmt, active FROM asn"
             " WHERE (?1 IS NULL OR unit = ?1) AND (?2 OR active = 1) ORDER BY unit, name";
-        static const char *const headers[] = {N_("NIP"),      N_("NAME"), N_("UNIT"),   N_("JABATAN"),
-                                              N_("GOLONGAN"), N_("TMT"),  N_("ACTIVE"), NULL};
+        static const char *const headers[] = {
+            N_("NIP"),      N_("NAME"), N_("UNIT"),   N_("JABATAN"),
+            N_("GOLONGAN"), N_("TMT"),  N_("ACTIVE"), NULL};
         const char *unit = NULL;
         int all = 0, ch;
         struct rb_err e;
@@ -94,8 +95,7 @@ static int asn_deactivate(struct cli *cli, int argc, char **argv)
         if (nip_normalize(argv[1], nip) != 0)
                 return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[1]);
         snprintf(label, sizeof(label), _("deactivate ASN %s"), nip);
-        return outbox_write1(cli, "asn", NULL, "deactivate", json_pack("{s:s}", "nip", nip),
-                             label);
+        return outbox_write1(cli, "asn", NULL, "deactivate", json_pack("{s:s}", "nip", nip), label);
 }
 
 static const struct verb asn_verbs[] = {

@@ -20,8 +20,9 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"unit", required_argument, NULL, 'u'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {N_("WHEN"), N_("UNIT"), N_("ROLE"), N_("ENTITY"), N_("ACTION"),
-                                              N_("CODE"), N_("REASON"), N_("SENT"), NULL};
+        static const char *const headers[] = {N_("WHEN"),   N_("UNIT"),   N_("ROLE"),
+                                              N_("ENTITY"), N_("ACTION"), N_("CODE"),
+                                              N_("REASON"), N_("SENT"),   NULL};
         const char *unit = NULL;
         json_t *doc, *rows, *row;
         struct rb_err e;
@@ -49,13 +50,13 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
                 localtime_r(&t, &tm);
                 strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
                 json_array_append_new(
-                    rows, json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "when", when,
-                                    "unit", json_object_get(row, "unit"), "role",
-                                    json_object_get(row, "role"), "entity",
-                                    json_object_get(row, "entity"), "action",
-                                    json_object_get(row, "action"), "code",
-                                    json_object_get(row, "code"), "message",
-                                    json_object_get(row, "message"), "sent", sent ? sent : ""));
+                    rows,
+                    json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "when", when, "unit",
+                              json_object_get(row, "unit"), "role", json_object_get(row, "role"),
+                              "entity", json_object_get(row, "entity"), "action",
+                              json_object_get(row, "action"), "code", json_object_get(row, "code"),
+                              "message", json_object_get(row, "message"), "sent",
+                              sent ? sent : ""));
                 free(sent);
         }
         json_decref(doc);

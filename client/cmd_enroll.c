@@ -101,8 +101,8 @@ static int program_known(struct cli *cli, const char *program, struct rb_err *e)
 
 static int enroll_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("PROGRAM"), N_("NIP"), N_("NAME"), N_("STATUS"), N_("PENDING"),
-                                              N_("JP"),      NULL};
+        static const char *const headers[] = {N_("PROGRAM"), N_("NIP"), N_("NAME"), N_("STATUS"),
+                                              N_("PENDING"), N_("JP"),  NULL};
         struct rb_err e;
         sqlite3_stmt *st;
 

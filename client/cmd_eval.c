@@ -34,11 +34,20 @@ static int eval_submit(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'm': m = optarg; break;
-                case 'p': p = optarg; break;
-                case 'a': a = optarg; break;
-                case 'c': c = optarg; break;
-                default: return EXIT_USAGE;
+                case 'm':
+                        m = optarg;
+                        break;
+                case 'p':
+                        p = optarg;
+                        break;
+                case 'a':
+                        a = optarg;
+                        break;
+                case 'c':
+                        c = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (argc - optind != 2)
@@ -74,7 +83,8 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
             "   AND o.state != 'rejected' AND json_extract(o.fields, '$.program') = e.program"
             "   AND json_extract(o.fields, '$.nip') = e.nip)"
             " ORDER BY e.program, name";
-        static const char *const headers[] = {N_("PROGRAM"), N_("NIP"), N_("NAME"), N_("STATUS"), NULL};
+        static const char *const headers[] = {N_("PROGRAM"), N_("NIP"), N_("NAME"), N_("STATUS"),
+                                              NULL};
         struct rb_err e;
         sqlite3_stmt *st;
 
@@ -127,11 +137,20 @@ static int assess_add(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'c': comp = optarg; break;
-                case 'p': period = optarg; break;
-                case 'l': level = optarg; break;
-                case 'n': note = optarg; break;
-                default: return EXIT_USAGE;
+                case 'c':
+                        comp = optarg;
+                        break;
+                case 'p':
+                        period = optarg;
+                        break;
+                case 'l':
+                        level = optarg;
+                        break;
+                case 'n':
+                        note = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (argc - optind != 1)
@@ -165,8 +184,9 @@ static int assess_list(struct cli *cli, int argc, char **argv)
             " ifnull(s.note, '') AS note, s.current FROM assessments s"
             " LEFT JOIN asn a ON a.nip = s.nip WHERE (?1 IS NULL OR s.nip = ?1)"
             " AND (?2 OR s.current = 1) ORDER BY name, s.competency, s.period, s.assessed_at";
-        static const char *const headers[] = {N_("NIP"), N_("NAME"), N_("COMPETENCY"), N_("PERIOD"), N_("LEVEL"),
-                                              N_("NOTE"), N_("CURRENT"), NULL};
+        static const char *const headers[] = {N_("NIP"),     N_("NAME"),  N_("COMPETENCY"),
+                                              N_("PERIOD"),  N_("LEVEL"), N_("NOTE"),
+                                              N_("CURRENT"), NULL};
         const char *nip = NULL;
         int hist = 0, ch;
         struct rb_err e;

@@ -46,8 +46,8 @@ static int export_entity(struct cli *cli, const struct entity_def *d, struct rb_
         for (size_t f = 0; f < d->nfields; f++)
                 off += (size_t)snprintf(cols + off, sizeof(cols) - off, ", %s", d->fields[f].name);
         /* table and column names come from the catalogue, never from the command line */
-        sql = sqlite3_mprintf("SELECT %s FROM %s ORDER BY %s, id", cols, d->table,
-                              d->fields[0].name);
+        sql =
+            sqlite3_mprintf("SELECT %s FROM %s ORDER BY %s, id", cols, d->table, d->fields[0].name);
         if (sql == NULL)
                 return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
         st = db_prepare(cli->db, sql, e);
@@ -81,8 +81,9 @@ static int export_exec(struct cli *cli, int argc, char **argv)
                 return rc == 0 ? EXIT_OK : cli_fail(&e);
         }
         if ((d = export_def(argv[1])) == NULL)
-                return opt_fail(EXIT_USAGE, _("export: unknown table '%s' (see renbin export "
-                                              "--help)"),
+                return opt_fail(EXIT_USAGE,
+                                _("export: unknown table '%s' (see renbin export "
+                                  "--help)"),
                                 argv[1]);
         return export_entity(cli, d, &e) == 0 ? EXIT_OK : cli_fail(&e);
 }

@@ -51,14 +51,22 @@ static int list(struct cli *cli, const char *sql, const char *a1, const char *a2
 static int survey_add(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {
-            {"service", required_argument, NULL, 's'}, {"period", required_argument, NULL, 'p'},
-            {"unit", required_argument, NULL, 'U'},    {"u1", required_argument, NULL, '1'},
-            {"u2", required_argument, NULL, '2'},      {"u3", required_argument, NULL, '3'},
-            {"u4", required_argument, NULL, '4'},      {"u5", required_argument, NULL, '5'},
-            {"u6", required_argument, NULL, '6'},      {"u7", required_argument, NULL, '7'},
-            {"u8", required_argument, NULL, '8'},      {"u9", required_argument, NULL, '9'},
-            {"age", required_argument, NULL, 'a'},     {"sex", required_argument, NULL, 'x'},
-            {"education", required_argument, NULL, 'e'}, {"job", required_argument, NULL, 'j'},
+            {"service", required_argument, NULL, 's'},
+            {"period", required_argument, NULL, 'p'},
+            {"unit", required_argument, NULL, 'U'},
+            {"u1", required_argument, NULL, '1'},
+            {"u2", required_argument, NULL, '2'},
+            {"u3", required_argument, NULL, '3'},
+            {"u4", required_argument, NULL, '4'},
+            {"u5", required_argument, NULL, '5'},
+            {"u6", required_argument, NULL, '6'},
+            {"u7", required_argument, NULL, '7'},
+            {"u8", required_argument, NULL, '8'},
+            {"u9", required_argument, NULL, '9'},
+            {"age", required_argument, NULL, 'a'},
+            {"sex", required_argument, NULL, 'x'},
+            {"education", required_argument, NULL, 'e'},
+            {"job", required_argument, NULL, 'j'},
             {NULL, 0, NULL, 0},
         };
         const char *u[9] = {0}, *service = NULL, *period = NULL, *unit_opt = NULL, *age = NULL,
@@ -74,14 +82,29 @@ static int survey_add(struct cli *cli, int argc, char **argv)
                         continue;
                 }
                 switch (ch) {
-                case 's': service = optarg; break;
-                case 'p': period = optarg; break;
-                case 'U': unit_opt = optarg; break;
-                case 'a': age = optarg; break;
-                case 'x': sex = optarg; break;
-                case 'e': edu = optarg; break;
-                case 'j': job = optarg; break;
-                default: return EXIT_USAGE;
+                case 's':
+                        service = optarg;
+                        break;
+                case 'p':
+                        period = optarg;
+                        break;
+                case 'U':
+                        unit_opt = optarg;
+                        break;
+                case 'a':
+                        age = optarg;
+                        break;
+                case 'x':
+                        sex = optarg;
+                        break;
+                case 'e':
+                        edu = optarg;
+                        break;
+                case 'j':
+                        job = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (optind != argc)
@@ -100,12 +123,12 @@ static int survey_add(struct cli *cli, int argc, char **argv)
                         return cli_fail(&e);
         }
         if (row_unit(cli, unit_opt, unit, &e) || text_check(service, 200, "service", &e) ||
-            period_check(period, "period", &e) ||
-            (age && int_check(age, 10, 120, "age", &v, &e)) ||
+            period_check(period, "period", &e) || (age && int_check(age, 10, 120, "age", &v, &e)) ||
             (sex && strcmp(sex, "L") && strcmp(sex, "P") &&
              err_set(&e, RB_INVALID, "sex", _("sex: '%s' is not L or P"), sex)))
                 return cli_fail(&e);
-        json_t *f = json_pack("{s:s, s:s, s:s}", "unit", unit, "service", service, "period", period);
+        json_t *f =
+            json_pack("{s:s, s:s, s:s}", "unit", unit, "service", service, "period", period);
         for (int i = 0; i < 9; i++) {
                 snprintf(name, sizeof(name), "u%d", i + 1);
                 json_object_set_new(f, name, json_string(u[i]));
@@ -127,7 +150,8 @@ static int survey_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
                                                  {"period", required_argument, NULL, 'p'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"), N_("RESPONSES"), NULL};
+        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"),
+                                              N_("RESPONSES"), NULL};
         const char *unit = NULL, *period = NULL;
         int ch;
 
@@ -189,9 +213,9 @@ const struct cmd cmd_survey = {
 static int forum_add(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {
-            {"date", required_argument, NULL, 'd'},      {"topic", required_argument, NULL, 't'},
-            {"input", required_argument, NULL, 'i'},     {"follow-up", required_argument, NULL, 'f'},
-            {"unit", required_argument, NULL, 'U'},      {NULL, 0, NULL, 0},
+            {"date", required_argument, NULL, 'd'},  {"topic", required_argument, NULL, 't'},
+            {"input", required_argument, NULL, 'i'}, {"follow-up", required_argument, NULL, 'f'},
+            {"unit", required_argument, NULL, 'U'},  {NULL, 0, NULL, 0},
         };
         const char *date = NULL, *topic = NULL, *input = NULL, *follow = NULL, *unit_opt = NULL;
         char unit[64], label[160];
@@ -200,12 +224,23 @@ static int forum_add(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'd': date = optarg; break;
-                case 't': topic = optarg; break;
-                case 'i': input = optarg; break;
-                case 'f': follow = optarg; break;
-                case 'U': unit_opt = optarg; break;
-                default: return EXIT_USAGE;
+                case 'd':
+                        date = optarg;
+                        break;
+                case 't':
+                        topic = optarg;
+                        break;
+                case 'i':
+                        input = optarg;
+                        break;
+                case 'f':
+                        follow = optarg;
+                        break;
+                case 'U':
+                        unit_opt = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (date == NULL || topic == NULL)
@@ -229,8 +264,8 @@ static int forum_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
                                                  {"year", required_argument, NULL, 'y'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {N_("UNIT"), N_("DATE"), N_("TOPIC"), N_("INPUT"),
-                                              N_("FOLLOW-UP"), NULL};
+        static const char *const headers[] = {N_("UNIT"),  N_("DATE"),      N_("TOPIC"),
+                                              N_("INPUT"), N_("FOLLOW-UP"), NULL};
         const char *unit = NULL, *year = NULL;
         int ch;
 
@@ -287,9 +322,12 @@ static void default_year(struct cli *cli, char year[24])
 static int need_add(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {
-            {"competency", required_argument, NULL, 'c'}, {"priority", required_argument, NULL, 'p'},
-            {"reason", required_argument, NULL, 'r'},     {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'U'},       {NULL, 0, NULL, 0},
+            {"competency", required_argument, NULL, 'c'},
+            {"priority", required_argument, NULL, 'p'},
+            {"reason", required_argument, NULL, 'r'},
+            {"year", required_argument, NULL, 'y'},
+            {"unit", required_argument, NULL, 'U'},
+            {NULL, 0, NULL, 0},
         };
         const char *comp = NULL, *prio = NULL, *reason = NULL, *year_opt = NULL, *unit_opt = NULL;
         char unit[64], year[24], label[160];
@@ -299,12 +337,23 @@ static int need_add(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'c': comp = optarg; break;
-                case 'p': prio = optarg; break;
-                case 'r': reason = optarg; break;
-                case 'y': year_opt = optarg; break;
-                case 'U': unit_opt = optarg; break;
-                default: return EXIT_USAGE;
+                case 'c':
+                        comp = optarg;
+                        break;
+                case 'p':
+                        prio = optarg;
+                        break;
+                case 'r':
+                        reason = optarg;
+                        break;
+                case 'y':
+                        year_opt = optarg;
+                        break;
+                case 'U':
+                        unit_opt = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (comp == NULL || prio == NULL)
@@ -333,8 +382,8 @@ static int need_list(struct cli *cli, int argc, char **argv)
         static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
                                                  {"unit", required_argument, NULL, 'U'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {N_("UNIT"), N_("YEAR"), N_("COMPETENCY"), N_("PRIORITY"), N_("REASON"),
-                                              NULL};
+        static const char *const headers[] = {N_("UNIT"),     N_("YEAR"),   N_("COMPETENCY"),
+                                              N_("PRIORITY"), N_("REASON"), NULL};
         const char *year = NULL, *unit = NULL;
         int ch;
 

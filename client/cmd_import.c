@@ -20,9 +20,9 @@
 #include <string.h>
 
 static const struct import_kind *const kinds[] = {
-    &import_units,       &import_asn,          &import_competencies, &import_needs,
-    &import_enrollments, &import_evaluations,  &import_assessments,  &import_mentoring,
-    &import_mentoring_logs, &import_survey,    &import_forums,       &import_programs,
+    &import_units,          &import_asn,         &import_competencies, &import_needs,
+    &import_enrollments,    &import_evaluations, &import_assessments,  &import_mentoring,
+    &import_mentoring_logs, &import_survey,      &import_forums,       &import_programs,
 };
 
 /* The header name of a field, for "column X" in messages. */
@@ -79,8 +79,8 @@ static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t *
                         continue;
                 if (ic->kind->queue != NULL
                         ? ic->kind->queue(ic, fields[i], labels[i], op_ids, n, e)
-                        : outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action,
-                                     fields[i], labels[i], op_ids[*n], NULL, e)) {
+                        : outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action, fields[i],
+                                     labels[i], op_ids[*n], NULL, e)) {
                         db_rollback(ic->cli->db);
                         return -1;
                 }
@@ -124,22 +124,19 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                 if (strcmp(s.state, "pending") == 0) {
                         pending++;
                 } else if (strcmp(s.state, "rejected") == 0) {
-                        json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "op_id",
-                                                                  op_ids[i], "code",
-                                                                  err_code_name(s.code),
-                                                                  "message", s.message));
+                        json_array_append_new(
+                            rejected, json_pack("{s:s, s:s, s:s}", "op_id", op_ids[i], "code",
+                                                err_code_name(s.code), "message", s.message));
                         if (status == EXIT_OK)
                                 status = err_exit_status(s.code);
                 } else {
                         if (!ic->cli->json && strncmp(s.detail, "updated:", 8) == 0)
-                                json_array_append_new(ic->updates ? ic->updates
-                                                                  : (ic->updates = json_array()),
-                                                      json_sprintf("%s:%s", op_ids[i],
-                                                                   s.detail + 8));
+                                json_array_append_new(
+                                    ic->updates ? ic->updates : (ic->updates = json_array()),
+                                    json_sprintf("%s:%s", op_ids[i], s.detail + 8));
                         /* "updated: jabatan, golongan" counts under "updated" */
                         char what[32];
-                        snprintf(what, sizeof(what), "%.*s", (int)strcspn(s.detail, ":"),
-                                 s.detail);
+                        snprintf(what, sizeof(what), "%.*s", (int)strcspn(s.detail, ":"), s.detail);
                         json_int_t c = json_integer_value(json_object_get(by, what));
                         json_object_set_new(by, what, json_integer(c + 1));
                 }
@@ -161,7 +158,9 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
         if (json_array_size(rejected) > 0)
                 out_say(ic->cli, _(", rejected %zu"), json_array_size(rejected));
         if (pending > 0)
-                out_say(ic->cli, online ? _(", %zu queued") : _(", %zu saved offline (sent at the next sync)"),
+                out_say(ic->cli,
+                        online ? _(", %zu queued")
+                               : _(", %zu saved offline (sent at the next sync)"),
                         pending);
         if (skipped > 0)
                 out_say(ic->cli, _(", %zu bad lines skipped"), skipped);
@@ -204,8 +203,8 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         }
         fields = calloc(t.nrows + 1, sizeof(*fields));
         labels = calloc(t.nrows + 1, sizeof(*labels));
-        op_ids = calloc((t.nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1),
-                        sizeof(*op_ids));
+        op_ids =
+            calloc((t.nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1), sizeof(*op_ids));
         if (fields == NULL || labels == NULL || op_ids == NULL) {
                 status = opt_fail(EXIT_FAIL, _("out of memory"));
                 goto out;
@@ -245,8 +244,8 @@ out:
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"skip-bad", no_argument, NULL, 's'},
-                                                  {"plan", required_argument, NULL, 'p'},
-                                                  {NULL, 0, NULL, 0}};
+                                                 {"plan", required_argument, NULL, 'p'},
+                                                 {NULL, 0, NULL, 0}};
         const char *year = NULL;
         struct rb_err e;
         int skip_bad = 0, ch;

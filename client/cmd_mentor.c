@@ -55,8 +55,10 @@ static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_er
 static int mentor_pair(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {
-            {"topic", required_argument, NULL, 't'}, {"competency", required_argument, NULL, 'c'},
-            {"from", required_argument, NULL, 'f'},  {"to", required_argument, NULL, 'u'},
+            {"topic", required_argument, NULL, 't'},
+            {"competency", required_argument, NULL, 'c'},
+            {"from", required_argument, NULL, 'f'},
+            {"to", required_argument, NULL, 'u'},
             {NULL, 0, NULL, 0},
         };
         const char *topic = NULL, *comp = NULL, *from = NULL, *to = NULL;
@@ -66,11 +68,20 @@ static int mentor_pair(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 't': topic = optarg; break;
-                case 'c': comp = optarg; break;
-                case 'f': from = optarg; break;
-                case 'u': to = optarg; break;
-                default: return EXIT_USAGE;
+                case 't':
+                        topic = optarg;
+                        break;
+                case 'c':
+                        comp = optarg;
+                        break;
+                case 'f':
+                        from = optarg;
+                        break;
+                case 'u':
+                        to = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (argc - optind != 2)
@@ -101,8 +112,10 @@ static int mentor_pair(struct cli *cli, int argc, char **argv)
 static int mentor_log(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {
-            {"date", required_argument, NULL, 'd'},  {"minutes", required_argument, NULL, 'm'},
-            {"notes", required_argument, NULL, 'n'}, {"progress", required_argument, NULL, 'p'},
+            {"date", required_argument, NULL, 'd'},
+            {"minutes", required_argument, NULL, 'm'},
+            {"notes", required_argument, NULL, 'n'},
+            {"progress", required_argument, NULL, 'p'},
             {NULL, 0, NULL, 0},
         };
         const char *date = NULL, *min = NULL, *notes = NULL, *prog = NULL;
@@ -113,11 +126,20 @@ static int mentor_log(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'd': date = optarg; break;
-                case 'm': min = optarg; break;
-                case 'n': notes = optarg; break;
-                case 'p': prog = optarg; break;
-                default: return EXIT_USAGE;
+                case 'd':
+                        date = optarg;
+                        break;
+                case 'm':
+                        min = optarg;
+                        break;
+                case 'n':
+                        notes = optarg;
+                        break;
+                case 'p':
+                        prog = optarg;
+                        break;
+                default:
+                        return EXIT_USAGE;
                 }
         }
         if (argc - optind != 1)
@@ -152,9 +174,11 @@ static int mentor_list(struct cli *cli, int argc, char **argv)
             " FROM mentor_pairs p LEFT JOIN asn m ON m.nip = p.mentor"
             " LEFT JOIN asn t ON t.nip = p.mentee LEFT JOIN mentor_logs l ON l.pair = p.id"
             " WHERE p.active = 1 GROUP BY p.id ORDER BY p.start_date, mentee_name";
-        static const char *const headers[] = {N_("PAIR"),  N_("MENTOR"), N_("MENTOR NAME"), N_("MENTEE"),
-                                              N_("MENTEE NAME"), N_("TOPIC"), N_("FROM"), N_("TO"),
-                                              N_("SESSIONS"), N_("MINUTES"), N_("LAST"), N_("PROGRESS"), NULL};
+        static const char *const headers[] = {N_("PAIR"),    N_("MENTOR"),      N_("MENTOR NAME"),
+                                              N_("MENTEE"),  N_("MENTEE NAME"), N_("TOPIC"),
+                                              N_("FROM"),    N_("TO"),          N_("SESSIONS"),
+                                              N_("MINUTES"), N_("LAST"),        N_("PROGRESS"),
+                                              NULL};
         struct rb_err e;
         sqlite3_stmt *st;
 

@@ -17,8 +17,7 @@
 #include <string.h>
 
 /* Prints a query on the replica with one optional text parameter. */
-static int list_query(struct cli *cli, const char *sql, const char *arg,
-                      const char *const *headers)
+static int list_query(struct cli *cli, const char *sql, const char *arg, const char *const *headers)
 {
         struct rb_err e;
         sqlite3_stmt *st;
@@ -121,16 +120,17 @@ static int plan_approve(struct cli *cli, int argc, char **argv)
 
 static int plan_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("YEAR"), N_("TITLE"), N_("STATUS"), N_("PROGRAMS"), N_("JP"),
-                                              NULL};
+        static const char *const headers[] = {N_("YEAR"),     N_("TITLE"), N_("STATUS"),
+                                              N_("PROGRAMS"), N_("JP"),    NULL};
         (void)argc;
         (void)argv;
-        return list_query(cli,
-                          "SELECT p.year, p.title, p.status,"
-                          " (SELECT count(*) FROM programs g WHERE g.plan_year = p.year) AS programs,"
-                          " (SELECT ifnull(sum(jp), 0) FROM programs g WHERE g.plan_year = p.year)"
-                          " AS jp FROM plans p ORDER BY p.year",
-                          NULL, headers);
+        return list_query(
+            cli,
+            "SELECT p.year, p.title, p.status,"
+            " (SELECT count(*) FROM programs g WHERE g.plan_year = p.year) AS programs,"
+            " (SELECT ifnull(sum(jp), 0) FROM programs g WHERE g.plan_year = p.year)"
+            " AS jp FROM plans p ORDER BY p.year",
+            NULL, headers);
 }
 
 static const struct verb plan_verbs[] = {
@@ -157,16 +157,16 @@ const struct cmd cmd_plan = {
 static int program_add(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {
-            {"plan", required_argument, NULL, 'y'},     {"code", required_argument, NULL, 'c'},
-            {"title", required_argument, NULL, 't'},    {"method", required_argument, NULL, 'm'},
+            {"plan", required_argument, NULL, 'y'},       {"code", required_argument, NULL, 'c'},
+            {"title", required_argument, NULL, 't'},      {"method", required_argument, NULL, 'm'},
             {"competency", required_argument, NULL, 'k'}, {"partner", required_argument, NULL, 'p'},
-            {"speaker", required_argument, NULL, 's'},  {"start", required_argument, NULL, 'S'},
-            {"end", required_argument, NULL, 'E'},      {"jp", required_argument, NULL, 'j'},
-            {"capacity", required_argument, NULL, 'n'}, {NULL, 0, NULL, 0},
+            {"speaker", required_argument, NULL, 's'},    {"start", required_argument, NULL, 'S'},
+            {"end", required_argument, NULL, 'E'},        {"jp", required_argument, NULL, 'j'},
+            {"capacity", required_argument, NULL, 'n'},   {NULL, 0, NULL, 0},
         };
-        static const char *const names[] = {"plan_year", "code",    "title",      "method",
-                                            "competency", "partner", "speaker",    "start_date",
-                                            "end_date",  "jp",      "capacity"};
+        static const char *const names[] = {"plan_year",  "code",    "title",   "method",
+                                            "competency", "partner", "speaker", "start_date",
+                                            "end_date",   "jp",      "capacity"};
         static const char keys[] = "yctmkpsSEjn";
         const char *val[11] = {0};
         char label[160];
@@ -208,8 +208,9 @@ static int program_list(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
                                                  {NULL, 0, NULL, 0}};
-        static const char *const headers[] = {N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
-                                              N_("END"),  N_("JP"),    N_("SEATS"),  N_("ENROLLED"),   NULL};
+        static const char *const headers[] = {
+            N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
+            N_("END"),  N_("JP"),    N_("SEATS"),  N_("ENROLLED"),   NULL};
         const char *year = NULL;
         int ch;
 
@@ -249,8 +250,7 @@ static const struct verb program_verbs[] = {
 static int program_exec(struct cli *cli, int argc, char **argv)
 {
         return verb_run(cli, "program", program_verbs,
-                        sizeof(program_verbs) / sizeof(program_verbs[0]), program_list, argc,
-                        argv);
+                        sizeof(program_verbs) / sizeof(program_verbs[0]), program_list, argc, argv);
 }
 
 const struct cmd cmd_program = {

@@ -31,7 +31,7 @@ struct ropts {
 struct report_kind {
         const char *name;
         const char *query;
-        const char *needs;   /* required options: y year, u unit, p period, o out, P program */
+        const char *needs; /* required options: y year, u unit, p period, o out, P program */
         void (*text)(struct cli *cli, json_t *doc);
         int (*csv)(struct cli *cli, json_t *doc);
 };
@@ -195,8 +195,9 @@ static int print_pick(struct cli *cli, json_t *arr, const char *const *keys, siz
 static void program_text(struct cli *cli, json_t *doc)
 {
         static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
-        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"), N_("1"), N_("2"),
-                                              N_("3"),         N_("4"),       N_("5"),    NULL};
+        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"),
+                                              N_("1"),         N_("2"),       N_("3"),
+                                              N_("4"),         N_("5"),       NULL};
         json_t *p = json_object_get(doc, "program"), *rows, *d;
         char a[32], b[32], c[32];
         size_t i;
@@ -205,8 +206,8 @@ static void program_text(struct cli *cli, json_t *doc)
                str(p, "method"), str(p, "start_date"), str(p, "end_date"));
         if (!json_is_null(json_object_get(doc, "unit")))
                 printf(_("Unit: %s\n"), str(doc, "unit"));
-        printf(_("Responses: %s of %s attendees (%s%%)\n"), num(json_object_get(doc, "responses"), a),
-               num(json_object_get(doc, "attendees"), b),
+        printf(_("Responses: %s of %s attendees (%s%%)\n"),
+               num(json_object_get(doc, "responses"), a), num(json_object_get(doc, "attendees"), b),
                num(json_object_get(doc, "response_rate_pct"), c));
         if (json_is_true(json_object_get(doc, "suppressed"))) {
                 printf(_("Results not shown: %s\n"), str(doc, "reason"));
@@ -215,9 +216,9 @@ static void program_text(struct cli *cli, json_t *doc)
         rows = json_array();
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
-                json_t *r = json_pack("{s:O, s:O, s:O}", "name", json_object_get(d, "name"),
-                                      "answers", json_object_get(d, "answers"), "mean",
-                                      json_object_get(d, "mean"));
+                json_t *r =
+                    json_pack("{s:O, s:O, s:O}", "name", json_object_get(d, "name"), "answers",
+                              json_object_get(d, "answers"), "mean", json_object_get(d, "mean"));
                 for (int k = 0; k < 5; k++) {
                         char key[2] = {(char)('1' + k), 0};
                         json_object_set(r, key,
@@ -230,15 +231,17 @@ static void program_text(struct cli *cli, json_t *doc)
         printf(_("\nWeakest dimension: %s\n"), str(doc, "weakest"));
         if (json_array_size(json_object_get(doc, "comments")) > 0)
                 printf(_("Comments:\n"));
-        json_array_foreach(json_object_get(doc, "comments"), i, d) printf("  - %s\n",
-                                                                           json_string_value(d));
+        json_array_foreach(json_object_get(doc, "comments"), i, d)
+            printf("  - %s\n", json_string_value(d));
 }
 
 static int program_csv(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"program",   "attendees", "responses",
-                                           "response_rate_pct", "suppressed", "dimension",
-                                           "answers",   "mean", "n1", "n2", "n3", "n4", "n5"};
+        static const char *const keys[] = {
+            "program",    "attendees", "responses", "response_rate_pct",
+            "suppressed", "dimension", "answers",   "mean",
+            "n1",         "n2",        "n3",        "n4",
+            "n5"};
         json_t *rows = json_array(), *d;
         const char *code = str(json_object_get(doc, "program"), "code");
         size_t i;
@@ -254,14 +257,13 @@ static int program_csv(struct cli *cli, json_t *doc)
         }
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
-                json_t *r = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "program", code,
-                                      "attendees", json_object_get(doc, "attendees"), "responses",
-                                      json_object_get(doc, "responses"), "response_rate_pct",
-                                      json_object_get(doc, "response_rate_pct"), "suppressed",
-                                      json_object_get(doc, "suppressed"), "dimension",
-                                      json_object_get(d, "name"), "answers",
-                                      json_object_get(d, "answers"), "mean",
-                                      json_object_get(d, "mean"));
+                json_t *r = json_pack(
+                    "{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "program", code, "attendees",
+                    json_object_get(doc, "attendees"), "responses",
+                    json_object_get(doc, "responses"), "response_rate_pct",
+                    json_object_get(doc, "response_rate_pct"), "suppressed",
+                    json_object_get(doc, "suppressed"), "dimension", json_object_get(d, "name"),
+                    "answers", json_object_get(d, "answers"), "mean", json_object_get(d, "mean"));
                 for (int k = 0; k < 5; k++) {
                         char key[3] = {'n', (char)('1' + k), 0};
                         json_object_set(r, key,
@@ -272,17 +274,20 @@ static int program_csv(struct cli *cli, json_t *doc)
         return table_print_rows(cli, rows, keys, NK(keys), NULL);
 }
 
-static const char *const JP_KEYS[] = {"nip", "name", "unit", "klasikal_jp", "nonklasikal_jp",
-                                      "total_jp", "compliant", "shortfall_jp"};
+static const char *const JP_KEYS[] = {"nip",         "name",           "unit",
+                                      "klasikal_jp", "nonklasikal_jp", "total_jp",
+                                      "compliant",   "shortfall_jp"};
 
 static void jp_text(struct cli *cli, json_t *doc)
 {
-        static const char *const ukeys[] = {"unit", "name", "asn", "compliant", "below",
-                                            "share_compliant_pct"};
-        static const char *const uheads[] = {N_("UNIT"), N_("NAME"), N_("ASN"), N_("REACHED 20 JP"), N_("BELOW"),
-                                             N_("SHARE %"), NULL};
-        static const char *const heads[] = {N_("NIP"),   N_("NAME"),     N_("UNIT"), N_("KLASIKAL"), N_("NONKLASIKAL"),
-                                            N_("TOTAL"), N_("REACHED"), N_("SHORT BY"), NULL};
+        static const char *const ukeys[] = {"unit",      "name",  "asn",
+                                            "compliant", "below", "share_compliant_pct"};
+        static const char *const uheads[] = {
+            N_("UNIT"),  N_("NAME"),    N_("ASN"), N_("REACHED 20 JP"),
+            N_("BELOW"), N_("SHARE %"), NULL};
+        static const char *const heads[] = {N_("NIP"),      N_("NAME"),        N_("UNIT"),
+                                            N_("KLASIKAL"), N_("NONKLASIKAL"), N_("TOTAL"),
+                                            N_("REACHED"),  N_("SHORT BY"),    NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 
@@ -303,24 +308,29 @@ static int jp_csv(struct cli *cli, json_t *doc)
         return print_pick(cli, json_object_get(doc, "asn"), JP_KEYS, NK(JP_KEYS), NULL);
 }
 
-static const char *const PLAN_KEYS[] = {"code",  "title",    "method",   "competency",
-                                        "start_date", "end_date", "held",   "jp",
-                                        "seats", "enrolled", "attended", "completed",
-                                        "jp_delivered"};
+static const char *const PLAN_KEYS[] = {
+    "code", "title", "method",   "competency", "start_date", "end_date",    "held",
+    "jp",   "seats", "enrolled", "attended",   "completed",  "jp_delivered"};
 
 static void plan_text(struct cli *cli, json_t *doc)
 {
-        static const char *const gkeys[] = {"method", "planned", "held", "seats",
+        static const char *const gkeys[] = {"method",   "planned",   "held",        "seats",
                                             "enrolled", "completed", "jp_delivered"};
-        static const char *const ckeys[] = {"competency", "planned", "held", "seats",
-                                            "enrolled", "completed", "jp_delivered"};
-        static const char *const gheads[] = {N_("METHOD"), N_("PLANNED"), N_("HELD"), N_("SEATS"), N_("ENROLLED"),
-                                             N_("COMPLETED"), N_("JP DELIVERED"), NULL};
-        static const char *const cheads[] = {N_("COMPETENCY"), N_("PLANNED"), N_("HELD"), N_("SEATS"), N_("ENROLLED"),
-                                             N_("COMPLETED"), N_("JP DELIVERED"), NULL};
-        static const char *const heads[] = {N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
-                                            N_("END"), N_("HELD"), N_("JP"), N_("SEATS"), N_("ENROLLED"),
-                                            N_("ATTENDED"), N_("COMPLETED"), N_("JP DELIVERED"), NULL};
+        static const char *const ckeys[] = {"competency", "planned",   "held",        "seats",
+                                            "enrolled",   "completed", "jp_delivered"};
+        static const char *const gheads[] = {
+            N_("METHOD"),   N_("PLANNED"),   N_("HELD"),         N_("SEATS"),
+            N_("ENROLLED"), N_("COMPLETED"), N_("JP DELIVERED"), NULL};
+        static const char *const cheads[] = {
+            N_("COMPETENCY"), N_("PLANNED"),   N_("HELD"),         N_("SEATS"),
+            N_("ENROLLED"),   N_("COMPLETED"), N_("JP DELIVERED"), NULL};
+        static const char *const heads[] = {N_("CODE"),         N_("TITLE"),
+                                            N_("METHOD"),       N_("COMPETENCY"),
+                                            N_("START"),        N_("END"),
+                                            N_("HELD"),         N_("JP"),
+                                            N_("SEATS"),        N_("ENROLLED"),
+                                            N_("ATTENDED"),     N_("COMPLETED"),
+                                            N_("JP DELIVERED"), NULL};
         json_t *p = json_object_get(doc, "plan"), *t = json_object_get(doc, "total");
         char a[32], b[32], c[32], d[32], f[32], g[32];
 
@@ -331,8 +341,7 @@ static void plan_text(struct cli *cli, json_t *doc)
                  "delivered %s\n\n"),
                num(json_object_get(t, "held"), a), num(json_object_get(t, "planned"), b),
                num(json_object_get(t, "seats"), c), num(json_object_get(t, "enrolled"), d),
-               num(json_object_get(t, "completed"), f),
-               num(json_object_get(t, "jp_delivered"), g));
+               num(json_object_get(t, "completed"), f), num(json_object_get(t, "jp_delivered"), g));
         print_pick(cli, json_object_get(doc, "by_method"), gkeys, NK(gkeys), gheads);
         putchar('\n');
         print_pick(cli, json_object_get(doc, "by_competency"), ckeys, NK(ckeys), cheads);
@@ -364,13 +373,14 @@ static json_t *needs_rows(json_t *arr)
         return rows;
 }
 
-static const char *const NEED_KEYS[] = {"unit", "competency", "priority", "covered",
-                                        "covered_by", "reason"};
+static const char *const NEED_KEYS[] = {"unit",    "competency", "priority",
+                                        "covered", "covered_by", "reason"};
 
 static void needs_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {N_("UNIT"), N_("COMPETENCY"), N_("PRIORITY"), N_("COVERED"),
-                                            N_("COVERED BY"), N_("REASON"), NULL};
+        static const char *const heads[] = {N_("UNIT"),    N_("COMPETENCY"), N_("PRIORITY"),
+                                            N_("COVERED"), N_("COVERED BY"), N_("REASON"),
+                                            NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 
@@ -378,12 +388,12 @@ static void needs_text(struct cli *cli, json_t *doc)
                (long long)json_integer_value(json_object_get(doc, "year")),
                num(json_object_get(t, "needs"), a), num(json_object_get(t, "covered"), b),
                num(json_object_get(t, "covered_pct"), c));
-        table_print_rows(cli, needs_rows(json_object_get(doc, "needs")), NEED_KEYS,
-                         NK(NEED_KEYS), heads);
+        table_print_rows(cli, needs_rows(json_object_get(doc, "needs")), NEED_KEYS, NK(NEED_KEYS),
+                         heads);
         if (json_array_size(json_object_get(doc, "uncovered")) > 0) {
                 printf(_("\nNeeds no program covers:\n"));
-                table_print_rows(cli, needs_rows(json_object_get(doc, "uncovered")), NEED_KEYS,
-                                 3, heads);
+                table_print_rows(cli, needs_rows(json_object_get(doc, "uncovered")), NEED_KEYS, 3,
+                                 heads);
         }
 }
 
@@ -401,27 +411,26 @@ static json_t *competency_rows(json_t *doc)
 
         json_array_foreach(json_object_get(doc, "units"), i, u)
             json_array_foreach(json_object_get(u, "competencies"), j, c)
-                json_array_foreach(json_object_get(c, "periods"), k, p)
-                    json_array_append_new(
-                        rows, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
-                                        json_object_get(u, "unit"), "competency",
-                                        json_object_get(c, "competency"), "period",
-                                        json_object_get(p, "period"), "assessed",
-                                        json_object_get(p, "assessed"), "mean",
-                                        json_object_get(p, "mean"), "latest_mean",
-                                        json_object_get(c, "latest_mean"), "improved",
-                                        json_object_get(c, "improved"), "weak",
-                                        json_object_get(c, "weak")));
+                json_array_foreach(json_object_get(c, "periods"), k, p) json_array_append_new(
+                    rows,
+                    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
+                              json_object_get(u, "unit"), "competency",
+                              json_object_get(c, "competency"), "period",
+                              json_object_get(p, "period"), "assessed",
+                              json_object_get(p, "assessed"), "mean", json_object_get(p, "mean"),
+                              "latest_mean", json_object_get(c, "latest_mean"), "improved",
+                              json_object_get(c, "improved"), "weak", json_object_get(c, "weak")));
         return rows;
 }
 
-static const char *const COMP_KEYS[] = {"unit", "competency", "period", "assessed", "mean",
-                                        "latest_mean", "improved", "weak"};
+static const char *const COMP_KEYS[] = {"unit", "competency",  "period",   "assessed",
+                                        "mean", "latest_mean", "improved", "weak"};
 
 static void competency_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {N_("UNIT"), N_("COMPETENCY"), N_("PERIOD"), N_("ASSESSED"), N_("MEAN"),
-                                            N_("LATEST"), N_("IMPROVED"), N_("WEAK"), NULL};
+        static const char *const heads[] = {N_("UNIT"),     N_("COMPETENCY"), N_("PERIOD"),
+                                            N_("ASSESSED"), N_("MEAN"),       N_("LATEST"),
+                                            N_("IMPROVED"), N_("WEAK"),       NULL};
         json_t *u, *c;
         size_t i, k;
 
@@ -430,11 +439,11 @@ static void competency_text(struct cli *cli, json_t *doc)
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
                 printf(_("\n%s %s: improved:"), str(u, "unit"), str(u, "name"));
-                json_array_foreach(json_object_get(u, "improved"), k, c) printf(" %s",
-                                                                              json_string_value(c));
+                json_array_foreach(json_object_get(u, "improved"), k, c)
+                    printf(" %s", json_string_value(c));
                 printf(_("; still weak:"));
-                json_array_foreach(json_object_get(u, "weak"), k, c) printf(" %s",
-                                                                          json_string_value(c));
+                json_array_foreach(json_object_get(u, "weak"), k, c)
+                    printf(" %s", json_string_value(c));
                 putchar('\n');
         }
 }
@@ -444,15 +453,19 @@ static int competency_csv(struct cli *cli, json_t *doc)
         return table_print_rows(cli, competency_rows(doc), COMP_KEYS, NK(COMP_KEYS), NULL);
 }
 
-static const char *const MENTOR_KEYS[] = {"pair", "unit", "mentor", "mentor_name", "mentee",
-                                          "mentee_name", "topic", "sessions", "minutes", "hours",
-                                          "last_session", "days_since_last", "stale"};
+static const char *const MENTOR_KEYS[] = {
+    "pair",     "unit",    "mentor", "mentor_name",  "mentee",          "mentee_name", "topic",
+    "sessions", "minutes", "hours",  "last_session", "days_since_last", "stale"};
 
 static void mentoring_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {N_("PAIR"), N_("UNIT"), N_("MENTOR"), N_("MENTOR NAME"), N_("MENTEE"),
-                                            N_("MENTEE NAME"), N_("TOPIC"), N_("SESSIONS"), N_("MINUTES"),
-                                            N_("HOURS"), N_("LAST"), N_("DAYS SINCE"), N_("QUIET"), NULL};
+        static const char *const heads[] = {N_("PAIR"),    N_("UNIT"),
+                                            N_("MENTOR"),  N_("MENTOR NAME"),
+                                            N_("MENTEE"),  N_("MENTEE NAME"),
+                                            N_("TOPIC"),   N_("SESSIONS"),
+                                            N_("MINUTES"), N_("HOURS"),
+                                            N_("LAST"),    N_("DAYS SINCE"),
+                                            N_("QUIET"),   NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32], d[32];
 
@@ -477,24 +490,23 @@ static json_t *ikm_rows(json_t *doc)
         size_t i, k;
 
         json_array_foreach(json_object_get(doc, "units"), i, u)
-            json_array_foreach(json_object_get(u, "elements"), k, el)
-                json_array_append_new(
-                    rows, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
-                                    json_object_get(u, "unit"), "respondents",
-                                    json_object_get(u, "respondents"), "ikm",
-                                    json_object_get(u, "ikm"), "grade",
-                                    json_object_get(u, "grade"), "label",
-                                    json_object_get(u, "label"), "element",
-                                    json_object_get(el, "element"), "name",
-                                    json_object_get(el, "name"), "nrr", json_object_get(el, "nrr"),
-                                    "weighted_nrr", json_object_get(el, "weighted_nrr")));
+            json_array_foreach(json_object_get(u, "elements"), k, el) json_array_append_new(
+                rows,
+                json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
+                          json_object_get(u, "unit"), "respondents",
+                          json_object_get(u, "respondents"), "ikm", json_object_get(u, "ikm"),
+                          "grade", json_object_get(u, "grade"), "label",
+                          json_object_get(u, "label"), "element", json_object_get(el, "element"),
+                          "name", json_object_get(el, "name"), "nrr", json_object_get(el, "nrr"),
+                          "weighted_nrr", json_object_get(el, "weighted_nrr")));
         return rows;
 }
 
 static void ikm_text(struct cli *cli, json_t *doc)
 {
         static const char *const keys[] = {"element", "name", "sum", "nrr", "weighted_nrr"};
-        static const char *const heads[] = {N_("ELEMENT"), N_("NAME"), N_("SUM"), N_("NRR"), N_("NRR x 1/9"), NULL};
+        static const char *const heads[] = {N_("ELEMENT"), N_("NAME"),      N_("SUM"),
+                                            N_("NRR"),     N_("NRR x 1/9"), NULL};
         json_t *u, *w;
         size_t i, k;
         char a[32], b[32];
@@ -507,8 +519,8 @@ static void ikm_text(struct cli *cli, json_t *doc)
                 printf(_("\n%s %s: %s respondents, IKM %s, grade %s (%s); weakest:"),
                        str(u, "unit"), str(u, "name"), num(json_object_get(u, "respondents"), a),
                        num(json_object_get(u, "ikm"), b), str(u, "grade"), str(u, "label"));
-                json_array_foreach(json_object_get(u, "weakest"), k, w) printf(" %s",
-                                                                             json_string_value(w));
+                json_array_foreach(json_object_get(u, "weakest"), k, w)
+                    printf(" %s", json_string_value(w));
                 printf("\n");
                 print_pick(cli, json_object_get(u, "elements"), keys, NK(keys), heads);
         }
@@ -523,9 +535,8 @@ static void ikm_text(struct cli *cli, json_t *doc)
 
 static int ikm_csv(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"unit",    "respondents", "ikm", "grade",
-                                           "label",   "element",     "name", "nrr",
-                                           "weighted_nrr"};
+        static const char *const keys[] = {"unit",    "respondents", "ikm", "grade",       "label",
+                                           "element", "name",        "nrr", "weighted_nrr"};
         return table_print_rows(cli, ikm_rows(doc), keys, NK(keys), NULL);
 }
 
@@ -542,12 +553,23 @@ static int parse(int argc, char **argv, struct ropts *o)
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'y': o->year = optarg; break;
-                case 'u': o->unit = optarg; break;
-                case 'p': o->period = optarg; break;
-                case 'o': o->out = optarg; break;
-                case 't': o->today = optarg; break;
-                default: return -1;
+                case 'y':
+                        o->year = optarg;
+                        break;
+                case 'u':
+                        o->unit = optarg;
+                        break;
+                case 'p':
+                        o->period = optarg;
+                        break;
+                case 'o':
+                        o->out = optarg;
+                        break;
+                case 't':
+                        o->today = optarg;
+                        break;
+                default:
+                        return -1;
                 }
         }
         return 0;
@@ -557,8 +579,8 @@ static int parse(int argc, char **argv, struct ropts *o)
 static int run_kind(struct cli *cli, const struct report_kind *k, const struct ropts *o,
                     const char *program)
 {
-        const char *args[] = {"program", program, "year", o->year, "unit", o->unit,
-                              "period", o->period, "today", o->today};
+        const char *args[] = {"program", program,  "year",    o->year, "unit",
+                              o->unit,   "period", o->period, "today", o->today};
         struct report_doc r;
         struct rb_err e;
         char when[32];
@@ -591,7 +613,8 @@ static int run_html(struct cli *cli, const struct ropts *o)
         err_clear(&e);
         if (o->year == NULL || o->out == NULL)
                 return opt_missing("report html", o->year == NULL ? "--year" : "--out");
-        if (year_check(o->year, "year", &y, &e) != 0 || report_html_write(cli, y, o->today, o->out, &e) != 0)
+        if (year_check(o->year, "year", &y, &e) != 0 ||
+            report_html_write(cli, y, o->today, o->out, &e) != 0)
                 return cli_fail(&e);
         out_say(cli, _("wrote %s\n"), o->out);
         return EXIT_OK;
@@ -604,7 +627,8 @@ static int report_exec(struct cli *cli, int argc, char **argv)
         struct rb_err e;
 
         if (argc < 2)
-                return opt_fail(EXIT_USAGE, _("report: say which report (see renbin report --help)"));
+                return opt_fail(EXIT_USAGE,
+                                _("report: say which report (see renbin report --help)"));
         if (parse(argc - 1, argv + 1, &o) != 0)
                 return EXIT_USAGE;
         /* argv + 1 was permuted by getopt: operands follow the options now */
@@ -643,10 +667,11 @@ static int report_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_report = {
     .name = "report",
-    .usage = "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
-             "     | report plan --year Y [--today DATE] | report needs --year Y\n"
-             "     | report competency [--unit U] | report mentoring --year Y [--today DATE]\n"
-             "     | report ikm --period P [--unit U] | report html --year Y --out FILE [--today DATE]",
+    .usage =
+        "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
+        "     | report plan --year Y [--today DATE] | report needs --year Y\n"
+        "     | report competency [--unit U] | report mentoring --year Y [--today DATE]\n"
+        "     | report ikm --period P [--unit U] | report html --year Y --out FILE [--today DATE]",
     .summary = N_("reports: evaluation, JP, plan, needs, competency, mentoring, IKM, a page"),
     .help = N_("Reports are computed by the server for what your certificate may see (an\n"
                "office: its own unit). A table on the terminal, or --json, or --csv.\n"

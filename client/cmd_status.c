@@ -44,11 +44,11 @@ static json_t *outbox_status(sqlite3 *db)
         if ((st = db_stmt(db, SQL_REJECTED, NULL)) != NULL) {
                 while (sqlite3_step(st) == SQLITE_ROW)
                         json_array_append_new(
-                            rej, json_pack("{s:s, s:s, s:s, s:s, s:s}", "what", db_col_text(st, 0),
-                                           "code", err_code_name(sqlite3_column_int(st, 1)),
-                                           "reason", db_col_text(st, 2), "field",
-                                           db_col_text(st, 3), "when",
-                                           when(sqlite3_column_int64(st, 4), buf, sizeof(buf))));
+                            rej,
+                            json_pack("{s:s, s:s, s:s, s:s, s:s}", "what", db_col_text(st, 0),
+                                      "code", err_code_name(sqlite3_column_int(st, 1)), "reason",
+                                      db_col_text(st, 2), "field", db_col_text(st, 3), "when",
+                                      when(sqlite3_column_int64(st, 4), buf, sizeof(buf))));
                 sqlite3_reset(st);
         }
         if ((st = db_stmt(db, SQL_PENDING, NULL)) != NULL) {
@@ -60,8 +60,7 @@ static json_t *outbox_status(sqlite3 *db)
             "{s:I, s:I, s:I, s:o, s:o}", "pending",
             (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL, 0),
             "rejected",
-            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'rejected'", NULL,
-                               0),
+            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'rejected'", NULL, 0),
             "accepted",
             (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'done'", NULL, 0),
             "pending_ops", pend, "rejected_ops", rej);
@@ -123,8 +122,8 @@ static int status_exec(struct cli *cli, int argc, char **argv)
                 snprintf(role, sizeof(role), "%s", n.who.role);
         }
         j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "unit", unit, "role", role, "server",
-                      server, "reachable", online, "last_sync",
-                      when(atoll(last), buf, sizeof(buf)), "outbox", outbox_status(cli->db));
+                      server, "reachable", online, "last_sync", when(atoll(last), buf, sizeof(buf)),
+                      "outbox", outbox_status(cli->db));
         if (online) {
                 json_object_set_new(j, "server_version", json_string(n.server_version));
                 net_close(&n);

@@ -33,7 +33,8 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                         rep.max_pages = v;
         }
         if (optind != argc)
-                return opt_fail(EXIT_USAGE, _("usage: renbin sync [--page-size N] [--max-pages N]"));
+                return opt_fail(EXIT_USAGE,
+                                _("usage: renbin sync [--page-size N] [--max-pages N]"));
         err_clear(&e);
         rep.progress = !cli->quiet && !cli->json && isatty(STDERR_FILENO);
         rc = sync_now(cli, &rep, &e);
@@ -46,7 +47,8 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                         json_object_set_new(j, "error", json_string(e.msg));
                 out_json(j);
         } else if (rc == 0) {
-                out_say(cli, _("sync: sent %ld (accepted %ld, rejected %ld), received %ld changes%s\n"),
+                out_say(cli,
+                        _("sync: sent %ld (accepted %ld, rejected %ld), received %ld changes%s\n"),
                         rep.pushed, rep.accepted, rep.rejected, rep.pulled,
                         rep.resynced ? _(" (replica rebuilt from scratch)") : "");
                 if (rep.rejected > 0)
@@ -54,8 +56,9 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
         }
         if (rc != 0) {
                 if (!cli->json && (rep.pushed > 0 || rep.pulled > 0))
-                        fprintf(stderr, _("renbin: sync cut after sending %ld and receiving %ld; "
-                                          "run it again to continue\n"),
+                        fprintf(stderr,
+                                _("renbin: sync cut after sending %ld and receiving %ld; "
+                                  "run it again to continue\n"),
                                 rep.pushed, rep.pulled);
                 return cli->json ? err_exit_status(e.code) : cli_fail(&e);
         }

@@ -73,7 +73,8 @@ static int unit_list(struct cli *cli, int argc, char **argv)
             "SELECT u.code, u.name, u.kind, u.active,"
             " (SELECT count(*) FROM asn a WHERE a.unit = u.code AND a.active = 1) AS asn"
             " FROM units u ORDER BY u.code";
-        static const char *const headers[] = {N_("CODE"), N_("NAME"), N_("KIND"), N_("ACTIVE"), N_("ASN"), NULL};
+        static const char *const headers[] = {N_("CODE"),   N_("NAME"), N_("KIND"),
+                                              N_("ACTIVE"), N_("ASN"),  NULL};
         struct rb_err e;
         sqlite3_stmt *st;
 

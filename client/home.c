@@ -60,8 +60,9 @@ int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *
         int rc = -1;
 
         if (cli_db(cli, e) == NULL ||
-            (st = db_prepare(cli->db, "INSERT INTO settings(key, value) VALUES(?1, ?2)"
-                                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (st = db_prepare(cli->db,
+                             "INSERT INTO settings(key, value) VALUES(?1, ?2)"
+                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                              e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);

@@ -17,26 +17,26 @@ struct import_ctx {
         struct cli *cli;
         const struct import_kind *kind;
         const struct csv_table *table;
-        json_t *missing;     /* after_check may list rows the file leaves out */
-        json_t *updates;     /* "op_id: fields" of rows that changed something */
-        const char *year;    /* --plan YEAR, for programs */
+        json_t *missing;  /* after_check may list rows the file leaves out */
+        json_t *updates;  /* "op_id: fields" of rows that changed something */
+        const char *year; /* --plan YEAR, for programs */
 };
 
 struct import_kind {
         const char *name;
         const char *entity, *action;
-        const char *const *columns;   /* required header names, NULL-terminated */
-        const char *const *fields;    /* the op field each column becomes, same order */
+        const char *const *columns; /* required header names, NULL-terminated */
+        const char *const *fields;  /* the op field each column becomes, same order */
         /* Checks a row: 0 with *fields (a JSON object), a label and a key that must
          * be unique in the file (or ""), or -1 with e naming the op field. */
-        int (*row)(struct import_ctx *ic, const struct csv_row *r, json_t **fields,
-                   char label[160], char key[128], struct rb_err *e);
+        int (*row)(struct import_ctx *ic, const struct csv_row *r, json_t **fields, char label[160],
+                   char key[128], struct rb_err *e);
         void (*after_check)(struct import_ctx *ic);
         /* Optional: queues the ops of one checked row itself (for rows that
          * become several ops); op ids are appended to op_ids[*n]. */
         int (*queue)(struct import_ctx *ic, json_t *fields, const char *label,
                      char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e);
-        size_t ops_per_row;           /* most ops one row can become (0: 1) */
+        size_t ops_per_row; /* most ops one row can become (0: 1) */
 };
 
 /* Reads the cell of a column by header name ("" when absent). */

@@ -39,8 +39,8 @@ static int asn_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
                 return -1;
         if (tmt[0] && strncmp(tmt, info.tmt, 7) != 0)
                 return err_set(e, RB_INVALID, "tmt",
-                               _("tmt %s does not match the TMT CPNS month in the NIP (%.7s)"),
-                               tmt, info.tmt);
+                               _("tmt %s does not match the TMT CPNS month in the NIP (%.7s)"), tmt,
+                               info.tmt);
         if (db_int(ic->cli->db, "SELECT count(*) FROM units", NULL, 0) > 0 &&
             db_int(ic->cli->db, "SELECT count(*) FROM units WHERE code = ?1", unit, 0) == 0)
                 return err_set(e, RB_NOT_FOUND, "unit", _("unknown unit '%s'"), unit);

@@ -48,15 +48,14 @@ static int unit_cell(struct import_ctx *ic, const char *unit, struct rb_err *e)
         cli_get(ic->cli, "unit", own, sizeof(own));
         if (strcmp(role, "unit") == 0 && strcmp(unit, own) != 0)
                 return err_set(e, RB_DENIED, "unit",
-                               _("unit %s: this office records only its own unit (%s)"), unit,
-                               own);
+                               _("unit %s: this office records only its own unit (%s)"), unit, own);
         return 0;
 }
 
 static const char *const unit_cols[] = {"code", "name", "kind", NULL};
 
-static int units_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                     char label[160], char key[128], struct rb_err *e)
+static int units_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                     char key[128], struct rb_err *e)
 {
         if (code_check(CELL("code"), "code", e) || text_check(CELL("name"), 200, "name", e) ||
             enum_check(CELL("kind"), unit_kinds, "kind", e))
@@ -68,14 +67,18 @@ static int units_row(struct import_ctx *ic, const struct csv_row *r, json_t **ou
 }
 
 const struct import_kind import_units = {
-    .name = "units", .entity = "unit", .action = "create",
-    .columns = unit_cols, .fields = unit_cols, .row = units_row,
+    .name = "units",
+    .entity = "unit",
+    .action = "create",
+    .columns = unit_cols,
+    .fields = unit_cols,
+    .row = units_row,
 };
 
 static const char *const comp_cols[] = {"code", "name", "type", NULL};
 
-static int comp_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                    char label[160], char key[128], struct rb_err *e)
+static int comp_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                    char key[128], struct rb_err *e)
 {
         if (code_check(CELL("code"), "code", e) || text_check(CELL("name"), 200, "name", e) ||
             enum_check(CELL("type"), competency_types, "type", e))
@@ -87,14 +90,18 @@ static int comp_row(struct import_ctx *ic, const struct csv_row *r, json_t **out
 }
 
 const struct import_kind import_competencies = {
-    .name = "competencies", .entity = "competency", .action = "create",
-    .columns = comp_cols, .fields = comp_cols, .row = comp_row,
+    .name = "competencies",
+    .entity = "competency",
+    .action = "create",
+    .columns = comp_cols,
+    .fields = comp_cols,
+    .row = comp_row,
 };
 
 static const char *const need_cols[] = {"unit", "competency", "priority", "reason", NULL};
 
-static int need_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                    char label[160], char key[128], struct rb_err *e)
+static int need_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                    char key[128], struct rb_err *e)
 {
         const char *year = CELL("year");
         long y;
@@ -118,15 +125,19 @@ static int need_row(struct import_ctx *ic, const struct csv_row *r, json_t **out
 }
 
 const struct import_kind import_needs = {
-    .name = "needs", .entity = "need", .action = "add",
-    .columns = need_cols, .fields = need_cols, .row = need_row,
+    .name = "needs",
+    .entity = "need",
+    .action = "add",
+    .columns = need_cols,
+    .fields = need_cols,
+    .row = need_row,
 };
 
 static const char *const enr_cols[] = {"program", "nip", "status", NULL};
 static const char *const enr_fields[] = {"program", "nip", "status", NULL};
 
-static int enr_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                   char label[160], char key[128], struct rb_err *e)
+static int enr_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                   char key[128], struct rb_err *e)
 {
         const char *status = CELL("status");
         char nip[19];
@@ -162,14 +173,15 @@ static const char *const *steps_to(const char *to)
 }
 
 /* An enrollment row becomes "create" then one "status" op per step. */
-static int enr_queue(struct import_ctx *ic, json_t *f, const char *label,
-                     char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e)
+static int enr_queue(struct import_ctx *ic, json_t *f, const char *label, char (*op_ids)[UUID_STR],
+                     size_t *n, struct rb_err *e)
 {
         const char *const *steps = steps_to(json_string_value(json_object_get(f, "status")));
         json_t *create = json_pack("{s:O, s:O}", "program", json_object_get(f, "program"), "nip",
                                    json_object_get(f, "nip"));
         char id[UUID_STR], step_label[200];
-        int rc = outbox_add(ic->cli, "enrollment", NULL, "create", create, label, op_ids[*n], id, e);
+        int rc =
+            outbox_add(ic->cli, "enrollment", NULL, "create", create, label, op_ids[*n], id, e);
 
         json_decref(create);
         if (rc != 0)
@@ -189,16 +201,21 @@ static int enr_queue(struct import_ctx *ic, json_t *f, const char *label,
 }
 
 const struct import_kind import_enrollments = {
-    .name = "enrollments", .entity = "enrollment", .action = "create",
-    .columns = enr_cols, .fields = enr_fields, .row = enr_row,
-    .queue = enr_queue, .ops_per_row = 3,
+    .name = "enrollments",
+    .entity = "enrollment",
+    .action = "create",
+    .columns = enr_cols,
+    .fields = enr_fields,
+    .row = enr_row,
+    .queue = enr_queue,
+    .ops_per_row = 3,
 };
 
-static const char *const eval_cols[] = {"program", "nip", "materi", "penyampaian", "aplikasi",
-                                        "comment", NULL};
+static const char *const eval_cols[] = {"program",  "nip",     "materi", "penyampaian",
+                                        "aplikasi", "comment", NULL};
 
-static int eval_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                    char label[160], char key[128], struct rb_err *e)
+static int eval_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                    char key[128], struct rb_err *e)
 {
         char nip[19];
         long v;
@@ -217,14 +234,18 @@ static int eval_row(struct import_ctx *ic, const struct csv_row *r, json_t **out
 }
 
 const struct import_kind import_evaluations = {
-    .name = "evaluations", .entity = "evaluation", .action = "submit",
-    .columns = eval_cols, .fields = eval_cols, .row = eval_row,
+    .name = "evaluations",
+    .entity = "evaluation",
+    .action = "submit",
+    .columns = eval_cols,
+    .fields = eval_cols,
+    .row = eval_row,
 };
 
 static const char *const assess_cols[] = {"nip", "competency", "period", "level", "note", NULL};
 
-static int assess_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                      char label[160], char key[128], struct rb_err *e)
+static int assess_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                      char key[128], struct rb_err *e)
 {
         char nip[19];
         long v;
@@ -244,17 +265,21 @@ static int assess_row(struct import_ctx *ic, const struct csv_row *r, json_t **o
 }
 
 const struct import_kind import_assessments = {
-    .name = "assessments", .entity = "assessment", .action = "add",
-    .columns = assess_cols, .fields = assess_cols, .row = assess_row,
+    .name = "assessments",
+    .entity = "assessment",
+    .action = "add",
+    .columns = assess_cols,
+    .fields = assess_cols,
+    .row = assess_row,
 };
 
 static const char *const pair_cols[] = {"mentor_nip", "mentee_nip", "topic", "competency",
                                         "from",       "to",         NULL};
-static const char *const pair_fields[] = {"mentor",     "mentee",     "topic", "competency",
-                                          "start_date", "end_date",   NULL};
+static const char *const pair_fields[] = {"mentor",     "mentee",   "topic", "competency",
+                                          "start_date", "end_date", NULL};
 
-static int pair_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                    char label[160], char key[128], struct rb_err *e)
+static int pair_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                    char key[128], struct rb_err *e)
 {
         char mentor[19], mentee[19];
         const char *to = CELL("to");
@@ -277,13 +302,17 @@ static int pair_row(struct import_ctx *ic, const struct csv_row *r, json_t **out
 }
 
 const struct import_kind import_mentoring = {
-    .name = "mentoring", .entity = "mentor_pair", .action = "create",
-    .columns = pair_cols, .fields = pair_fields, .row = pair_row,
+    .name = "mentoring",
+    .entity = "mentor_pair",
+    .action = "create",
+    .columns = pair_cols,
+    .fields = pair_fields,
+    .row = pair_row,
 };
 
 static const char *const log_cols[] = {"mentor_nip", "mentee_nip", "date", "minutes",
                                        "notes",      "progress",   NULL};
-static const char *const log_fields[] = {"pair", "pair", "date", "minutes",
+static const char *const log_fields[] = {"pair",  "pair",     "date", "minutes",
                                          "notes", "progress", NULL};
 
 /* The id of the pair (mentor, mentee), in the replica or still queued. */
@@ -339,14 +368,18 @@ static int log_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
 }
 
 const struct import_kind import_mentoring_logs = {
-    .name = "mentoring-logs", .entity = "mentor_log", .action = "add",
-    .columns = log_cols, .fields = log_fields, .row = log_row,
+    .name = "mentoring-logs",
+    .entity = "mentor_log",
+    .action = "add",
+    .columns = log_cols,
+    .fields = log_fields,
+    .row = log_row,
 };
 
 static const char *const forum_cols[] = {"unit", "date", "topic", "input", "follow_up", NULL};
 
-static int forum_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                     char label[160], char key[128], struct rb_err *e)
+static int forum_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                     char key[128], struct rb_err *e)
 {
         if (unit_cell(ic, CELL("unit"), e) || date_check(CELL("date"), "date", e) ||
             text_check(CELL("topic"), 300, "topic", e) ||
@@ -360,19 +393,23 @@ static int forum_row(struct import_ctx *ic, const struct csv_row *r, json_t **ou
 }
 
 const struct import_kind import_forums = {
-    .name = "forums", .entity = "forum", .action = "add",
-    .columns = forum_cols, .fields = forum_cols, .row = forum_row,
+    .name = "forums",
+    .entity = "forum",
+    .action = "add",
+    .columns = forum_cols,
+    .fields = forum_cols,
+    .row = forum_row,
 };
 
-static const char *const prog_cols[] = {"code",    "title", "method", "competency", "partner",
-                                        "speaker", "start", "end",    "jp",         "capacity",
-                                        NULL};
-static const char *const prog_fields[] = {"code",       "title",    "method",     "competency",
-                                          "partner",    "speaker",  "start_date", "end_date",
-                                          "jp",         "capacity", NULL};
+static const char *const prog_cols[] = {"code",    "title",    "method", "competency",
+                                        "partner", "speaker",  "start",  "end",
+                                        "jp",      "capacity", NULL};
+static const char *const prog_fields[] = {"code",    "title",    "method",     "competency",
+                                          "partner", "speaker",  "start_date", "end_date",
+                                          "jp",      "capacity", NULL};
 
-static int prog_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                    char label[160], char key[128], struct rb_err *e)
+static int prog_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                    char key[128], struct rb_err *e)
 {
         long v;
 
@@ -386,8 +423,7 @@ static int prog_row(struct import_ctx *ic, const struct csv_row *r, json_t **out
             int_check(CELL("capacity"), 1, 10000, "capacity", &v, e))
                 return -1;
         if (ic->year == NULL)
-                return err_set(e, RB_INVALID, "plan_year",
-                               _("say which plan with --plan YEAR"));
+                return err_set(e, RB_INVALID, "plan_year", _("say which plan with --plan YEAR"));
         if (strncmp(CELL("start"), ic->year, 4) != 0)
                 return err_set(e, RB_INVALID, "start_date",
                                _("start %s is not in the plan year %s"), CELL("start"), ic->year);
@@ -399,6 +435,10 @@ static int prog_row(struct import_ctx *ic, const struct csv_row *r, json_t **out
 }
 
 const struct import_kind import_programs = {
-    .name = "programs", .entity = "program", .action = "create",
-    .columns = prog_cols, .fields = prog_fields, .row = prog_row,
+    .name = "programs",
+    .entity = "program",
+    .action = "create",
+    .columns = prog_cols,
+    .fields = prog_fields,
+    .row = prog_row,
 };

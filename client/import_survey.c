@@ -16,8 +16,8 @@ static const char *const fields[] = {"service", "period", "u1", "u2", "u3", "u4"
                                      "u5",      "u6",     "u7", "u8", "u9", NULL};
 static const char *const extras[] = {"age", "sex", "education", "job"};
 
-static int survey_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
-                      char label[160], char key[128], struct rb_err *e)
+static int survey_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                      char key[128], struct rb_err *e)
 {
         const char *unit = import_cell(ic, r, "unit"), *service = import_cell(ic, r, "service"),
                    *period = import_cell(ic, r, "period"), *age = import_cell(ic, r, "age"),
@@ -35,8 +35,7 @@ static int survey_row(struct import_ctx *ic, const struct csv_row *r, json_t **o
                 return -1;
         } else if (strcmp(role, "unit") == 0 && strcmp(unit, own) != 0) {
                 return err_set(e, RB_DENIED, "unit",
-                               _("unit %s: this office records only its own unit (%s)"), unit,
-                               own);
+                               _("unit %s: this office records only its own unit (%s)"), unit, own);
         }
         if (text_check(service, 200, "service", e) || period_check(period, "period", e))
                 return -1;

@@ -271,8 +271,8 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
                         rc = frame_dec_feed(&n->dec, n->rbuf + n->roff, n->rlen - n->roff, &used);
                         n->roff += used;
                         if (rc < 0)
-                                return err_set(e, RB_INTERNAL, NULL,
-                                               _("bad frame from server: %s"), frame_strerror(rc));
+                                return err_set(e, RB_INTERNAL, NULL, _("bad frame from server: %s"),
+                                               frame_strerror(rc));
                         if (rc != FRAME_READY)
                                 continue;
                         body = frame_dec_take(&n->dec, &len);

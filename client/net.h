@@ -20,10 +20,10 @@ struct net {
         SSL *ssl;
         uint64_t next_id;
         struct frame_dec dec;
-        struct principal who;      /* as the server read it */
+        struct principal who; /* as the server read it */
         char server_version[32];
         uint32_t max_ops, max_page;
-        uint8_t rbuf[16384];       /* bytes read but not yet decoded */
+        uint8_t rbuf[16384]; /* bytes read but not yet decoded */
         size_t roff, rlen;
 };
 

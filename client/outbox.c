@@ -28,18 +28,12 @@ static const struct {
     /* TRANSLATORS: what the server did with an accepted change, shown after
      * "done" ("enroll ... in P1: done (enrolled)") and counted in the import
      * summary ("asn: 6 rows read, created 4, updated 1, unchanged 1"). */
-    {"created", N_("created")},
-    {"created (draft)", N_("created (draft)")},
-    {"enrolled", N_("enrolled")},
-    {"recorded", N_("recorded")},
-    {"replaced", N_("replaced")},
-    {"updated", N_("updated")},
-    {"unchanged", N_("unchanged")},
-    {"activated", N_("activated")},
-    {"deactivated", N_("deactivated")},
-    {"approved", N_("approved")},
-    {"paired", N_("paired")},
-    {"logged", N_("logged")},
+    {"created", N_("created")},         {"created (draft)", N_("created (draft)")},
+    {"enrolled", N_("enrolled")},       {"recorded", N_("recorded")},
+    {"replaced", N_("replaced")},       {"updated", N_("updated")},
+    {"unchanged", N_("unchanged")},     {"activated", N_("activated")},
+    {"deactivated", N_("deactivated")}, {"approved", N_("approved")},
+    {"paired", N_("paired")},           {"logged", N_("logged")},
 };
 
 /* The result word translated for text output, the rest of detail kept. */
@@ -71,8 +65,8 @@ int outbox_may_write(struct cli *cli, struct rb_err *e)
 }
 
 int outbox_add(struct cli *cli, const char *entity, const char *entity_id, const char *action,
-               json_t *fields, const char *label, char op_id_out[UUID_STR],
-               char id_out[UUID_STR], struct rb_err *e)
+               json_t *fields, const char *label, char op_id_out[UUID_STR], char id_out[UUID_STR],
+               struct rb_err *e)
 {
         char op_id[UUID_STR], id[UUID_STR];
         sqlite3_stmt *st;
@@ -144,8 +138,7 @@ int outbox_push_now(struct cli *cli, struct rb_err *e)
 }
 
 /* Reports one op: prints a line (or appends to arr) and returns its exit status. */
-static int report_op(struct cli *cli, const char *op_id, const char *label, int online,
-                     json_t *arr)
+static int report_op(struct cli *cli, const char *op_id, const char *label, int online, json_t *arr)
 {
         struct op_state s;
         char said[300];
@@ -153,8 +146,8 @@ static int report_op(struct cli *cli, const char *op_id, const char *label, int 
         if (outbox_state(cli, op_id, &s) != 0)
                 return EXIT_FAIL;
         if (arr != NULL) {
-                json_t *o = json_pack("{s:s, s:s, s:s}", "op_id", op_id, "what", label, "state",
-                                      s.state);
+                json_t *o =
+                    json_pack("{s:s, s:s, s:s}", "op_id", op_id, "what", label, "state", s.state);
                 if (strcmp(s.state, "rejected") == 0) {
                         json_object_set_new(o, "code", json_string(err_code_name(s.code)));
                         json_object_set_new(o, "message", json_string(s.message));
@@ -194,8 +187,8 @@ int outbox_submit(struct cli *cli, char (*op_ids)[UUID_STR], size_t n)
         for (size_t i = 0; i < n; i++) {
                 int s;
                 label[0] = '\0';
-                sqlite3_stmt *st = db_stmt(cli->db, "SELECT label FROM outbox WHERE op_id = ?1",
-                                           NULL);
+                sqlite3_stmt *st =
+                    db_stmt(cli->db, "SELECT label FROM outbox WHERE op_id = ?1", NULL);
                 if (st != NULL) {
                         sqlite3_bind_text(st, 1, op_ids[i], -1, SQLITE_STATIC);
                         if (sqlite3_step(st) == SQLITE_ROW)

@@ -16,8 +16,8 @@
  * NULL). fields: a JSON object of strings (borrowed). label: what a person
  * would call this write ("enroll 1986... in MW-01"). op_id_out may be NULL. */
 int outbox_add(struct cli *cli, const char *entity, const char *entity_id, const char *action,
-               json_t *fields, const char *label, char op_id_out[UUID_STR],
-               char id_out[UUID_STR], struct rb_err *e);
+               json_t *fields, const char *label, char op_id_out[UUID_STR], char id_out[UUID_STR],
+               struct rb_err *e);
 /* Refuses writes for an auditor seat, before anything is queued. */
 int outbox_may_write(struct cli *cli, struct rb_err *e);
 /* Pushes now and reports the answers to the n ops in op_ids (one line each, or
@@ -27,7 +27,7 @@ int outbox_submit(struct cli *cli, char (*op_ids)[UUID_STR], size_t n);
 
 /* What became of one op. */
 struct op_state {
-        char state[12];      /* pending | done | rejected */
+        char state[12]; /* pending | done | rejected */
         int code;
         char message[512];
         char field[64];

@@ -73,8 +73,8 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
                 for (size_t f = 0; f < d->nfields; f++)
                         str_appendf(ddl, sizeof(ddl), &off, ", %s %s", d->fields[f].name,
                                     d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
-                str_appendf(ddl, sizeof(ddl), &off, "); CREATE INDEX %s_key ON %s(%s);",
-                            d->table, d->table, d->fields[0].name);
+                str_appendf(ddl, sizeof(ddl), &off, "); CREATE INDEX %s_key ON %s(%s);", d->table,
+                            d->table, d->fields[0].name);
                 if ((rc = db_exec(db, ddl, e)) != 0)
                         return rc;
         }

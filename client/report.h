@@ -14,9 +14,9 @@
 
 /* One report document and where it came from. */
 struct report_doc {
-        json_t *doc;             /* owned by the caller */
-        int64_t generated_at;    /* unix seconds, as the server made it */
-        int cached;              /* 1: the server was unreachable, this is the saved copy */
+        json_t *doc;          /* owned by the caller */
+        int64_t generated_at; /* unix seconds, as the server made it */
+        int cached;           /* 1: the server was unreachable, this is the saved copy */
 };
 
 /* Fetches query name with nargs (key, value) pairs (NULL values skipped),

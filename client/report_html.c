@@ -53,12 +53,23 @@ static void esc(FILE *f, const char *s)
 {
         for (; s != NULL && *s; s++) {
                 switch (*s) {
-                case '&': fputs("&amp;", f); break;
-                case '<': fputs("&lt;", f); break;
-                case '>': fputs("&gt;", f); break;
-                case '"': fputs("&quot;", f); break;
-                case '\'': fputs("&#39;", f); break;
-                default: fputc(*s, f);
+                case '&':
+                        fputs("&amp;", f);
+                        break;
+                case '<':
+                        fputs("&lt;", f);
+                        break;
+                case '>':
+                        fputs("&gt;", f);
+                        break;
+                case '"':
+                        fputs("&quot;", f);
+                        break;
+                case '\'':
+                        fputs("&#39;", f);
+                        break;
+                default:
+                        fputc(*s, f);
                 }
         }
 }
@@ -87,8 +98,9 @@ static void tagged(FILE *f, const char *open, const char *text, const char *clos
 /* Opens a chart: an SVG of the given height named by a translated label. */
 static void svg_open(FILE *f, size_t height, const char *label)
 {
-        fprintf(f, "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
-                   "aria-label=\"",
+        fprintf(f,
+                "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
+                "aria-label=\"",
                 height);
         esc(f, label);
         fputs("\">", f);
@@ -144,16 +156,17 @@ static long long lng(json_t *o, const char *k)
 }
 
 /* One labelled horizontal bar: value of max, with its text at the right. */
-static void bar_row(FILE *f, int y, const char *label, double value, double max,
-                    const char *fill, const char *text)
+static void bar_row(FILE *f, int y, const char *label, double value, double max, const char *fill,
+                    const char *text)
 {
         double w = max > 0 ? 360.0 * (value > max ? max : value) / max : 0;
 
         fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 13);
         esc(f, label);
-        fprintf(f, "</text><rect x=\"200\" y=\"%d\" width=\"360\" height=\"16\" fill=\"#eee\"/>"
-                   "<rect x=\"200\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>"
-                   "<text x=\"566\" y=\"%d\" font-size=\"12\">",
+        fprintf(f,
+                "</text><rect x=\"200\" y=\"%d\" width=\"360\" height=\"16\" fill=\"#eee\"/>"
+                "<rect x=\"200\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>"
+                "<text x=\"566\" y=\"%d\" font-size=\"12\">",
                 y, y, w, fill, y + 13);
         esc(f, text);
         fputs("</text>", f);
@@ -162,11 +175,11 @@ static void bar_row(FILE *f, int y, const char *label, double value, double max,
 /* The plan: totals as bars, programs as a table. */
 static void section_plan(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {
-            {N_("Program"), 0},         {N_("Method"), 0},    {N_("Competency"), 0},
-            {N_("Dates"), 0},           {N_("Seats"), 1},     {N_("Enrolled"), 1},
-            {N_("Completed"), 1},       {N_("JP delivered"), 1}, {N_("Held"), 0},
-            {NULL, 0}};
+        static const struct col cols[] = {{N_("Program"), 0},    {N_("Method"), 0},
+                                          {N_("Competency"), 0}, {N_("Dates"), 0},
+                                          {N_("Seats"), 1},      {N_("Enrolled"), 1},
+                                          {N_("Completed"), 1},  {N_("JP delivered"), 1},
+                                          {N_("Held"), 0},       {NULL, 0}};
         json_t *t = json_object_get(doc, "total"), *p;
         char txt[160];
         size_t i;
@@ -206,8 +219,9 @@ static void section_plan(FILE *f, json_t *doc)
                 esc(f, str(p, "start_date"));
                 fputs(" &ndash; ", f);
                 esc(f, str(p, "end_date"));
-                fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-                           "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
+                fprintf(f,
+                        "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+                        "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
                         lng(p, "seats"), lng(p, "enrolled"), lng(p, "completed"),
                         lng(p, "jp_delivered"));
                 tagged(f, "<td>", json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"),
@@ -219,16 +233,16 @@ static void section_plan(FILE *f, json_t *doc)
 /* JP compliance per unit as bars; the people below the minimum as a table. */
 static void section_jp(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {{N_("NIP"), 0},      {N_("Name"), 0},
-                                          {N_("Unit"), 0},     {N_("JP"), 1},
-                                          {N_("Short by"), 1}, {NULL, 0}};
+        static const struct col cols[] = {{N_("NIP"), 0}, {N_("Name"), 0},     {N_("Unit"), 0},
+                                          {N_("JP"), 1},  {N_("Short by"), 1}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u, *b;
         size_t i, n = json_array_size(units);
         char txt[96];
 
         tagged(f, "<section><h2>", _("JP compliance per unit"), "</h2><p class=\"meta\">");
-        escf(f, _("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
-                  "%lld minutes)."),
+        escf(f,
+             _("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
+               "%lld minutes)."),
              lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
         fputs("</p>", f);
         svg_open(f, n * 24 + 8, _("JP compliance"));
@@ -236,8 +250,8 @@ static void section_jp(FILE *f, json_t *doc)
         {
                 char label[160];
                 snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
-                snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"),
-                         lng(u, "asn"), dbl(u, "share_compliant_pct"));
+                snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"), lng(u, "asn"),
+                         dbl(u, "share_compliant_pct"));
                 bar_row(f, 4 + (int)i * 24, label, dbl(u, "share_compliant_pct"), 100,
                         dbl(u, "share_compliant_pct") >= 100 ? "#2e7d32" : "#e67e22", txt);
         }
@@ -298,16 +312,20 @@ static void program_card(FILE *f, json_t *doc)
                 esc(f, shown(str(d, "name")));
                 fputs("</text>", f);
                 for (int k = 0; k < 5; k++) {
-                        double w = n > 0 ? 360.0 * (double)json_integer_value(
-                                                       json_array_get(dist, (size_t)k)) / n
-                                         : 0;
+                        double w =
+                            n > 0
+                                ? 360.0 *
+                                      (double)json_integer_value(json_array_get(dist, (size_t)k)) /
+                                      n
+                                : 0;
                         if (w > 0)
-                                fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-                                           "height=\"16\" fill=\"%s\"><title>%d: %lld</title>"
-                                           "</rect>",
-                                        x, y, w, rating_fill[k], k + 1,
-                                        (long long)json_integer_value(
-                                            json_array_get(dist, (size_t)k)));
+                                fprintf(
+                                    f,
+                                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+                                    "height=\"16\" fill=\"%s\"><title>%d: %lld</title>"
+                                    "</rect>",
+                                    x, y, w, rating_fill[k], k + 1,
+                                    (long long)json_integer_value(json_array_get(dist, (size_t)k)));
                         x += w;
                 }
                 fprintf(f, "<text x=\"566\" y=\"%d\" font-size=\"12\">", y + 13);
@@ -316,8 +334,9 @@ static void program_card(FILE *f, json_t *doc)
         }
         fputs("<g font-size=\"11\">", f);
         for (int k = 0; k < 5; k++)
-                fprintf(f, "<rect x=\"%d\" y=\"104\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                           "<text x=\"%d\" y=\"114\">%d</text>",
+                fprintf(f,
+                        "<rect x=\"%d\" y=\"104\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                        "<text x=\"%d\" y=\"114\">%d</text>",
                         200 + k * 40, rating_fill[k], 216 + k * 40, k + 1);
         fputs("</g></svg></div>", f);
         if (json_array_size(json_object_get(doc, "comments")) > 0) {
@@ -336,9 +355,9 @@ static void program_card(FILE *f, json_t *doc)
 /* IKM of one period: a bar per unit on the 25-100 scale, with its grade. */
 static void ikm_period(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {{N_("Unit"), 0},  {N_("Respondents"), 1},
-                                          {N_("IKM"), 1},   {N_("Grade"), 0},
-                                          {N_("Weakest elements"), 0}, {NULL, 0}};
+        static const struct col cols[] = {
+            {N_("Unit"), 0},  {N_("Respondents"), 1},      {N_("IKM"), 1},
+            {N_("Grade"), 0}, {N_("Weakest elements"), 0}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u;
         size_t i, n = json_array_size(units);
         static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
@@ -370,8 +389,9 @@ static void ikm_period(FILE *f, json_t *doc)
                 esc(f, str(u, "unit"));
                 fputs(" ", f);
                 esc(f, str(u, "name"));
-                fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%.2f</td>"
-                           "<td class=\"grade-",
+                fprintf(f,
+                        "</td><td class=\"n\">%lld</td><td class=\"n\">%.2f</td>"
+                        "<td class=\"grade-",
                         lng(u, "respondents"), dbl(u, "ikm"));
                 esc(f, str(u, "grade"));
                 fputs("\">", f);
@@ -424,8 +444,9 @@ static void section_competency(FILE *f, json_t *doc)
                         snprintf(head, sizeof(head), "%s %s%s%s%s%s", str(c, "competency"),
                                  str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
                                  weak ? " - " : "", weak ? _("still weak") : "");
-                        fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\" "
-                                   "font-weight=\"bold\">",
+                        fprintf(f,
+                                "<text x=\"0\" y=\"%d\" font-size=\"12\" "
+                                "font-weight=\"bold\">",
                                 y + 13);
                         esc(f, head);
                         fputs("</text>", f);
@@ -547,7 +568,8 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
         cli_get(cli, "unit", who, sizeof(who));
         /* TRANSLATORS: the code of this catalog's language (BCP 47), for the HTML
          * page's lang attribute: "id" in Indonesian. */
-        tagged(f, "<!DOCTYPE html>\n<html lang=\"", _("en"), "\"><head><meta charset=\"utf-8\">"
+        tagged(f, "<!DOCTYPE html>\n<html lang=\"", _("en"),
+               "\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                "<title>");
         escf(f, _("Civil-servant development plan %ld"), year);

@@ -228,8 +228,8 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                         continue;
                 }
                 if (rep->total == 0 || rep->total < rep->pulled + (long)resp->pull->n_changes)
-                        rep->total = rep->pulled + (long)resp->pull->n_changes +
-                                     (long)resp->pull->remaining;
+                        rep->total =
+                            rep->pulled + (long)resp->pull->n_changes + (long)resp->pull->remaining;
                 if (apply_page(db, resp->pull, e) != 0) {
                         renbin__response__free_unpacked(resp, NULL);
                         return -1;

@@ -9,7 +9,7 @@
 #include "net.h"
 
 struct sync_report {
-        long pushed;        /* ops sent and answered */
+        long pushed; /* ops sent and answered */
         long accepted;
         long rejected;
         long pulled;        /* changes applied */

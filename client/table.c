@@ -112,15 +112,15 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
                 return out_json(rows);
         }
         for (i = 0; i < nk; i++)
-                json_array_append_new(head, json_string(headers && headers[i] ? _(headers[i])
-                                                                              : keys[i]));
+                json_array_append_new(head,
+                                      json_string(headers && headers[i] ? _(headers[i]) : keys[i]));
         json_array_foreach(rows, i, obj)
         {
                 json_t *r = json_array();
                 for (size_t c = 0; c < nk; c++)
-                        json_array_append_new(
-                            r, json_string(scalar_text(json_object_get(obj, keys[c]), buf,
-                                                       sizeof(buf))));
+                        json_array_append_new(r,
+                                              json_string(scalar_text(json_object_get(obj, keys[c]),
+                                                                      buf, sizeof(buf))));
                 json_array_append_new(text, r);
         }
         if (cli->csv) {

@@ -16,8 +16,8 @@ int verb_run(struct cli *cli, const char *group, const struct verb *verbs, size_
         if (argc < 2 || argv[1][0] == '-') {
                 if (def != NULL)
                         return def(cli, argc, argv);
-                return opt_fail(EXIT_USAGE, _("%s: say what to do (see renbin %s --help)"),
-                                group, group);
+                return opt_fail(EXIT_USAGE, _("%s: say what to do (see renbin %s --help)"), group,
+                                group);
         }
         for (size_t i = 0; i < n; i++) {
                 if (strcmp(argv[1], verbs[i].name) == 0) {

@@ -13,7 +13,10 @@ struct arena {
         struct arena_block *head;
 };
 
-#define ARENA_INIT {NULL}
+#define ARENA_INIT                                                                                 \
+        {                                                                                          \
+                NULL                                                                               \
+        }
 
 /* Zeroed memory for n bytes; aborts on exhaustion (like xmalloc). */
 void *arena_alloc(struct arena *a, size_t n);

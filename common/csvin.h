@@ -12,16 +12,16 @@
 #include "err.h"
 
 struct csv_row {
-        long line;         /* 1-based line of the file where the row starts */
-        size_t n;          /* cells in this row */
-        char **cells;      /* trimmed of surrounding spaces */
+        long line;    /* 1-based line of the file where the row starts */
+        size_t n;     /* cells in this row */
+        char **cells; /* trimmed of surrounding spaces */
 };
 
 struct csv_table {
         size_t ncols;
-        char **header;     /* header cells, trimmed */
+        char **header; /* header cells, trimmed */
         size_t nrows;
-        struct csv_row *rows;  /* data rows; blank lines are skipped */
+        struct csv_row *rows; /* data rows; blank lines are skipped */
 };
 
 /* Reads path. Fails (INVALID_ARGUMENT, naming the line) on bad quoting,

@@ -12,8 +12,9 @@
 static int db_fail(sqlite3 *db, struct rb_err *e, const char *what)
 {
         int rc = sqlite3_errcode(db);
-        int code = rc == SQLITE_FULL ? RB_EXHAUSTED : rc == SQLITE_BUSY ? RB_UNAVAILABLE
-                                                                        : RB_INTERNAL;
+        int code = rc == SQLITE_FULL   ? RB_EXHAUSTED
+                   : rc == SQLITE_BUSY ? RB_UNAVAILABLE
+                                       : RB_INTERNAL;
         return err_set(e, code, NULL, _("database error (%s): %s"), what, sqlite3_errmsg(db));
 }
 
@@ -83,8 +84,7 @@ void db_close(sqlite3 *db)
 sqlite3 *db_open(const char *path, int create, struct rb_err *e)
 {
         sqlite3 *db = NULL;
-        int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-                    SQLITE_OPEN_NOMUTEX;
+        int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
 
         if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
                 err_set(e, RB_PRECONDITION, "database", _("cannot open database %s: %s"), path,
@@ -171,7 +171,8 @@ void db_rollback(sqlite3 *db)
 
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
-        return s == NULL ? sqlite3_bind_null(st, i) : sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        return s == NULL ? sqlite3_bind_null(st, i)
+                         : sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
 const char *db_col_text(sqlite3_stmt *st, int i)

@@ -9,23 +9,30 @@
 #define FIELDS(a) a, sizeof(a) / sizeof(a[0])
 
 static const struct field_def unit_fields[] = {
-    {"code", F_TEXT}, {"name", F_TEXT}, {"kind", F_TEXT}, {"active", F_INT},
+    {"code", F_TEXT},
+    {"name", F_TEXT},
+    {"kind", F_TEXT},
+    {"active", F_INT},
 };
 static const struct field_def asn_fields[] = {
-    {"nip", F_TEXT},      {"name", F_TEXT},       {"unit", F_TEXT}, {"jabatan", F_TEXT},
-    {"golongan", F_TEXT}, {"tmt", F_TEXT},        {"birth_date", F_TEXT},
-    {"sex", F_INT},       {"active", F_INT},
+    {"nip", F_TEXT},        {"name", F_TEXT},     {"unit", F_TEXT},
+    {"jabatan", F_TEXT},    {"golongan", F_TEXT}, {"tmt", F_TEXT},
+    {"birth_date", F_TEXT}, {"sex", F_INT},       {"active", F_INT},
 };
 static const struct field_def competency_fields[] = {
-    {"code", F_TEXT}, {"name", F_TEXT}, {"type", F_TEXT},
+    {"code", F_TEXT},
+    {"name", F_TEXT},
+    {"type", F_TEXT},
 };
 static const struct field_def plan_fields[] = {
-    {"year", F_INT}, {"title", F_TEXT}, {"status", F_TEXT},
+    {"year", F_INT},
+    {"title", F_TEXT},
+    {"status", F_TEXT},
 };
 static const struct field_def program_fields[] = {
-    {"code", F_TEXT},       {"plan_year", F_INT},  {"title", F_TEXT},    {"method", F_TEXT},
-    {"competency", F_TEXT}, {"partner", F_TEXT},   {"speaker", F_TEXT},  {"start_date", F_TEXT},
-    {"end_date", F_TEXT},   {"jp", F_INT},         {"capacity", F_INT},  {"enrolled", F_INT},
+    {"code", F_TEXT},       {"plan_year", F_INT}, {"title", F_TEXT},   {"method", F_TEXT},
+    {"competency", F_TEXT}, {"partner", F_TEXT},  {"speaker", F_TEXT}, {"start_date", F_TEXT},
+    {"end_date", F_TEXT},   {"jp", F_INT},        {"capacity", F_INT}, {"enrolled", F_INT},
 };
 static const struct field_def enrollment_fields[] = {
     {"program", F_TEXT}, {"nip", F_TEXT}, {"unit", F_TEXT},
@@ -33,35 +40,35 @@ static const struct field_def enrollment_fields[] = {
 };
 
 static const struct field_def evaluation_fields[] = {
-    {"enrollment", F_TEXT}, {"program", F_TEXT},  {"nip", F_TEXT},        {"unit", F_TEXT},
-    {"materi", F_INT},      {"penyampaian", F_INT}, {"aplikasi", F_INT},  {"comment", F_TEXT},
-    {"submitted_at", F_INT},
+    {"enrollment", F_TEXT}, {"program", F_TEXT}, {"nip", F_TEXT},
+    {"unit", F_TEXT},       {"materi", F_INT},   {"penyampaian", F_INT},
+    {"aplikasi", F_INT},    {"comment", F_TEXT}, {"submitted_at", F_INT},
 };
 static const struct field_def assessment_fields[] = {
-    {"nip", F_TEXT},   {"unit", F_TEXT}, {"competency", F_TEXT}, {"period", F_TEXT},
-    {"level", F_INT},  {"note", F_TEXT}, {"assessed_at", F_INT}, {"current", F_INT},
+    {"nip", F_TEXT},  {"unit", F_TEXT}, {"competency", F_TEXT}, {"period", F_TEXT},
+    {"level", F_INT}, {"note", F_TEXT}, {"assessed_at", F_INT}, {"current", F_INT},
 };
 static const struct field_def mentor_pair_fields[] = {
     {"mentor", F_TEXT},     {"mentee", F_TEXT},     {"unit", F_TEXT},     {"topic", F_TEXT},
     {"competency", F_TEXT}, {"start_date", F_TEXT}, {"end_date", F_TEXT}, {"active", F_INT},
 };
 static const struct field_def mentor_log_fields[] = {
-    {"pair", F_TEXT},    {"unit", F_TEXT},  {"date", F_TEXT},
-    {"minutes", F_INT},  {"notes", F_TEXT}, {"progress", F_INT},
+    {"pair", F_TEXT},   {"unit", F_TEXT},  {"date", F_TEXT},
+    {"minutes", F_INT}, {"notes", F_TEXT}, {"progress", F_INT},
 };
 static const struct field_def survey_fields[] = {
-    {"unit", F_TEXT},  {"service", F_TEXT}, {"period", F_TEXT},    {"u1", F_INT},
-    {"u2", F_INT},     {"u3", F_INT},       {"u4", F_INT},         {"u5", F_INT},
-    {"u6", F_INT},     {"u7", F_INT},       {"u8", F_INT},         {"u9", F_INT},
-    {"age", F_INT},    {"sex", F_TEXT},     {"education", F_TEXT}, {"job", F_TEXT},
+    {"unit", F_TEXT},        {"service", F_TEXT}, {"period", F_TEXT},    {"u1", F_INT},
+    {"u2", F_INT},           {"u3", F_INT},       {"u4", F_INT},         {"u5", F_INT},
+    {"u6", F_INT},           {"u7", F_INT},       {"u8", F_INT},         {"u9", F_INT},
+    {"age", F_INT},          {"sex", F_TEXT},     {"education", F_TEXT}, {"job", F_TEXT},
     {"submitted_at", F_INT},
 };
 static const struct field_def forum_fields[] = {
     {"unit", F_TEXT}, {"date", F_TEXT}, {"topic", F_TEXT}, {"input", F_TEXT}, {"follow_up", F_TEXT},
 };
 static const struct field_def need_fields[] = {
-    {"unit", F_TEXT}, {"year", F_INT}, {"competency", F_TEXT}, {"priority", F_TEXT},
-    {"reason", F_TEXT},
+    {"unit", F_TEXT},     {"year", F_INT},    {"competency", F_TEXT},
+    {"priority", F_TEXT}, {"reason", F_TEXT},
 };
 
 static const struct entity_def unit_def = {"unit", "units", "code", FIELDS(unit_fields)};
@@ -69,8 +76,7 @@ static const struct entity_def asn_def = {"asn", "asn", "unit", FIELDS(asn_field
 static const struct entity_def competency_def = {"competency", "competencies", NULL,
                                                  FIELDS(competency_fields)};
 static const struct entity_def plan_def = {"plan", "plans", NULL, FIELDS(plan_fields)};
-static const struct entity_def program_def = {"program", "programs", NULL,
-                                              FIELDS(program_fields)};
+static const struct entity_def program_def = {"program", "programs", NULL, FIELDS(program_fields)};
 static const struct entity_def enrollment_def = {"enrollment", "enrollments", "unit",
                                                  FIELDS(enrollment_fields)};
 
@@ -89,9 +95,9 @@ static const struct entity_def need_def = {"need", "needs", "unit", FIELDS(need_
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
 const struct entity_def *const entity_defs[] = {
-    &unit_def,       &asn_def,         &competency_def, &plan_def,   &program_def,
-    &enrollment_def, &evaluation_def,  &assessment_def, &mentor_pair_def, &mentor_log_def,
-    &survey_def,     &forum_def,       &need_def,
+    &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
+    &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
+    &survey_def,     &forum_def,      &need_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 

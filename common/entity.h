@@ -17,9 +17,9 @@ struct field_def {
 };
 
 struct entity_def {
-        const char *name;            /* on the wire: Op.entity, Change.entity */
-        const char *table;           /* table name on the server and in the replica */
-        const char *scope;           /* column with the owning unit's code; NULL: everyone's */
+        const char *name;  /* on the wire: Op.entity, Change.entity */
+        const char *table; /* table name on the server and in the replica */
+        const char *scope; /* column with the owning unit's code; NULL: everyone's */
         const struct field_def *fields;
         size_t nfields;
 };

@@ -27,14 +27,14 @@ enum {
 /* Exit statuses of both programs (docs/exit-codes.md). */
 enum {
         EXIT_OK = 0,
-        EXIT_FAIL = 1,        /* internal or unexpected failure */
-        EXIT_USAGE = 2,       /* bad command line */
-        EXIT_INVALID = 3,     /* bad input: a field, a file, a line */
-        EXIT_NOT_FOUND = 4,   /* the named thing does not exist */
-        EXIT_REFUSED = 5,     /* refused by a rule: exists, wrong state, conflict */
-        EXIT_DENIED = 6,      /* not allowed for this certificate / role */
-        EXIT_OFFLINE = 7,     /* server unreachable or timed out */
-        EXIT_BUSY = 8,        /* server over a limit, try later */
+        EXIT_FAIL = 1,      /* internal or unexpected failure */
+        EXIT_USAGE = 2,     /* bad command line */
+        EXIT_INVALID = 3,   /* bad input: a field, a file, a line */
+        EXIT_NOT_FOUND = 4, /* the named thing does not exist */
+        EXIT_REFUSED = 5,   /* refused by a rule: exists, wrong state, conflict */
+        EXIT_DENIED = 6,    /* not allowed for this certificate / role */
+        EXIT_OFFLINE = 7,   /* server unreachable or timed out */
+        EXIT_BUSY = 8,      /* server over a limit, try later */
 };
 
 struct rb_err {

@@ -13,22 +13,22 @@
 #define FRAME_DEFAULT_MAX (4u * 1024 * 1024)
 
 enum frame_rc {
-        FRAME_MORE = 0,      /* need more bytes */
-        FRAME_READY = 1,     /* one whole frame is ready: frame_dec_take() */
-        FRAME_EZERO = -1,    /* a frame of length 0 */
-        FRAME_ETOOBIG = -2,  /* a length over the limit */
+        FRAME_MORE = 0,     /* need more bytes */
+        FRAME_READY = 1,    /* one whole frame is ready: frame_dec_take() */
+        FRAME_EZERO = -1,   /* a frame of length 0 */
+        FRAME_ETOOBIG = -2, /* a length over the limit */
         FRAME_ENOMEM = -3,
 };
 
 struct frame_dec {
-        uint32_t max;        /* largest body accepted */
+        uint32_t max; /* largest body accepted */
         uint8_t hdr[FRAME_HEADER];
         size_t hdr_got;
         uint8_t *body;
-        uint32_t body_len;   /* announced length, valid once hdr_got == 4 */
+        uint32_t body_len; /* announced length, valid once hdr_got == 4 */
         uint32_t body_got;
-        uint32_t bad_len;    /* the offending length after EZERO/ETOOBIG */
-        int err;             /* the error returned, 0 before one: it is sticky */
+        uint32_t bad_len; /* the offending length after EZERO/ETOOBIG */
+        int err;          /* the error returned, 0 before one: it is sticky */
 };
 
 /* Prepares a decoder that accepts bodies of at most max bytes. */

@@ -25,8 +25,8 @@ int fs_mkdirs(const char *dir, unsigned mode, struct rb_err *e)
                         continue;
                 *p = '\0';
                 if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-                        return err_set(e, RB_PRECONDITION, "path", _("cannot create %s: %s"),
-                                       tmp, strerror(errno));
+                        return err_set(e, RB_PRECONDITION, "path", _("cannot create %s: %s"), tmp,
+                                       strerror(errno));
                 *p = '/';
         }
         if (mkdir(tmp, mode) != 0 && errno != EEXIST)

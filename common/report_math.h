@@ -51,8 +51,8 @@ long long rm_hours100(long long minutes);
 
 /* Grades of the IKM. */
 struct rm_grade {
-        char grade;           /* 'A'..'D', or '-' out of range */
-        const char *label;    /* "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik" */
+        char grade;        /* 'A'..'D', or '-' out of range */
+        const char *label; /* "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik" */
 };
 
 /* The grade of an IKM given in hundredths: A 88.31-100.00, B 76.61-88.30,
@@ -63,12 +63,12 @@ struct rm_grade rm_ikm_grade(double ikm);
 
 /* One unit's IKM from the sums of each element's scores over n responses. */
 struct rm_ikm {
-        long n;                          /* respondents */
-        double nrr[RM_IKM_ELEMENTS];     /* sum / n */
-        double wnrr[RM_IKM_ELEMENTS];    /* nrr x 1/9 */
+        long n;                       /* respondents */
+        double nrr[RM_IKM_ELEMENTS];  /* sum / n */
+        double wnrr[RM_IKM_ELEMENTS]; /* nrr x 1/9 */
         long long nrr100[RM_IKM_ELEMENTS];
-        double ikm;                      /* sum(nrr) x 1/9 x 25, unrounded */
-        long long ikm100;                /* ikm rounded to hundredths, exactly */
+        double ikm;       /* sum(nrr) x 1/9 x 25, unrounded */
+        long long ikm100; /* ikm rounded to hundredths, exactly */
         struct rm_grade grade;
 };
 

@@ -49,8 +49,8 @@ static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outle
 }
 
 /* The settings both ends share: protocol floor, CA, own certificate and key. */
-static SSL_CTX *ctx_common(const SSL_METHOD *m, const char *ca, const char *cert,
-                           const char *key, struct rb_err *e)
+static SSL_CTX *ctx_common(const SSL_METHOD *m, const char *ca, const char *cert, const char *key,
+                           struct rb_err *e)
 {
         SSL_CTX *ctx;
 
@@ -95,7 +95,7 @@ fail:
 SSL_CTX *tls_server_ctx(const char *ca, const char *cert, const char *key, struct rb_err *e)
 {
         SSL_CTX *ctx = ctx_common(TLS_server_method(), ca, cert, key, e);
-        STACK_OF(X509_NAME) *names;
+        STACK_OF(X509_NAME) * names;
 
         if (ctx == NULL)
                 return NULL;

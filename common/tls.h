@@ -16,8 +16,8 @@
 
 struct principal {
         char unit[64];
-        char role[16];    /* hr | unit | auditor | server */
-        char serial[64];  /* certificate serial, hex */
+        char role[16];   /* hr | unit | auditor | server */
+        char serial[64]; /* certificate serial, hex */
 };
 
 /* Server context: requires and verifies a client certificate. NULL and e on failure. */

@@ -13,10 +13,10 @@
 
 /* What an 18-digit NIP says (Perka BKN 22/2007): YYYYMMDD YYYYMM S NNN. */
 struct nip_info {
-        char birth[11];    /* YYYY-MM-DD */
-        char tmt[11];      /* TMT CPNS as YYYY-MM-01 */
-        int sex;           /* 1 male, 2 female */
-        int seq;           /* 1..999 */
+        char birth[11]; /* YYYY-MM-DD */
+        char tmt[11];   /* TMT CPNS as YYYY-MM-01 */
+        int sex;        /* 1 male, 2 female */
+        int seq;        /* 1..999 */
 };
 
 /* Validates a NIP against today's date (today as YYYY-MM-DD, NULL: the
@@ -31,8 +31,8 @@ int nip_normalize(const char *nip, char out[19]);
 /* A calendar date YYYY-MM-DD (1900..2100). field names the field in errors. */
 int date_check(const char *s, const char *field, struct rb_err *e);
 /* from <= to, both valid dates; the error names field_to. */
-int date_range_check(const char *from, const char *to, const char *field_from,
-                     const char *field_to, struct rb_err *e);
+int date_range_check(const char *from, const char *to, const char *field_from, const char *field_to,
+                     struct rb_err *e);
 /* Days from a to b (b - a), both valid dates. */
 long date_diff_days(const char *a, const char *b);
 /* Today as YYYY-MM-DD (UTC+7, Western Indonesia Time). */
@@ -57,11 +57,12 @@ int utf8_valid(const char *s);
 /* One of a fixed list of words; the error lists the allowed ones. */
 int enum_check(const char *s, const char *const *allowed, const char *field, struct rb_err *e);
 
-extern const char *const unit_kinds[];        /* kecamatan kelurahan puskesmas pustu upt dinas badan kantor lainnya */
-extern const char *const competency_types[];  /* teknis manajerial sosial-kultural */
-extern const char *const program_methods[];   /* pelatihan ... magang ...: see validate.c */
-extern const char *const golongan_list[];     /* I/a .. IV/e, also PPPK grades I..XVII */
-extern const char *const need_priorities[];   /* tinggi sedang rendah */
+extern const char
+    *const unit_kinds[]; /* kecamatan kelurahan puskesmas pustu upt dinas badan kantor lainnya */
+extern const char *const competency_types[]; /* teknis manajerial sosial-kultural */
+extern const char *const program_methods[];  /* pelatihan ... magang ...: see validate.c */
+extern const char *const golongan_list[];    /* I/a .. IV/e, also PPPK grades I..XVII */
+extern const char *const need_priorities[];  /* tinggi sedang rendah */
 
 /* True for a nonklasikal method (coaching, mentoring, e-learning, magang, ...). */
 int method_nonklasikal(const char *method);
@@ -70,7 +71,7 @@ int method_nonklasikal(const char *method);
  *   terdaftar -> hadir -> selesai ; terdaftar -> tidak-hadir ; terdaftar|hadir -> batal.
  * Anything else is FAILED_PRECONDITION naming "status". Setting the same state
  * again is also refused (FAILED_PRECONDITION). */
-extern const char *const enroll_states[];     /* terdaftar hadir selesai tidak-hadir batal */
+extern const char *const enroll_states[]; /* terdaftar hadir selesai tidak-hadir batal */
 int enroll_transition(const char *from, const char *to, struct rb_err *e);
 
 /* Periods: assessment "2027-S1"/"2027-S2" (semester) or a year "2027";

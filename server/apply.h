@@ -26,26 +26,26 @@ struct server;
 struct feed_dirty {
         const struct entity_def *def;
         char id[64];
-        const Renbin__Op *op;             /* the first op of the batch that changed it */
-        const struct principal *who;      /* and who sent that op */
+        const Renbin__Op *op;        /* the first op of the batch that changed it */
+        const struct principal *who; /* and who sent that op */
 };
 
 struct apply_ctx {
         sqlite3 *db;
         const struct principal *who;
-        unsigned role;                /* role_bits */
+        unsigned role; /* role_bits */
         const Renbin__Op *op;
-        int64_t now;                  /* unix seconds of the batch */
-        char today[11];               /* YYYY-MM-DD (WIB) */
-        int jp_minutes;               /* minutes in one JP (server setting) */
+        int64_t now;    /* unix seconds of the batch */
+        char today[11]; /* YYYY-MM-DD (WIB) */
+        int jp_minutes; /* minutes in one JP (server setting) */
         struct rb_err *e;
-        char detail[256];             /* what was done, for the op's result */
-        uint64_t seq;                 /* last change sequence written */
+        char detail[256]; /* what was done, for the op's result */
+        uint64_t seq;     /* last change sequence written */
         /* Per transaction: rows to record at its end, the audit chain's head. */
         struct feed_dirty dirty[FEED_DIRTY];
         size_t n_dirty;
-        char audit_head[65];          /* "" until read from the database */
-        int audit_moved;              /* head changed: meta is written by feed_flush */
+        char audit_head[65]; /* "" until read from the database */
+        int audit_moved;     /* head changed: meta is written by feed_flush */
 };
 
 /* One op's outcome. */

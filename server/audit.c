@@ -137,8 +137,9 @@ long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)
                                                                       : sqlite3_column_blob(st, 9),
                             (size_t)sqlite3_column_bytes(st, 9), hash);
                 if (strcmp(prev, db_col_text(st, 10)) != 0) {
-                        fprintf(stderr, _("audit record %lld: does not follow the record before "
-                                          "it (a record was removed or altered)\n"),
+                        fprintf(stderr,
+                                _("audit record %lld: does not follow the record before "
+                                  "it (a record was removed or altered)\n"),
                                 n);
                         bad++;
                 } else if (strcmp(hash, db_col_text(st, 11)) != 0) {
@@ -151,8 +152,9 @@ long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)
         sqlite3_finalize(st);
         store_meta(db, "audit_head", head, sizeof(head));
         if (strcmp(head, prev) != 0) {
-                fprintf(stderr, _("audit log: the newest records were removed (head %.12s... "
-                                  "not found at the end)\n"),
+                fprintf(stderr,
+                        _("audit log: the newest records were removed (head %.12s... "
+                          "not found at the end)\n"),
                         head);
                 bad++;
         }

@@ -96,10 +96,10 @@ static X509 *cert_new(EVP_PKEY *key, const char *ou, const char *cn, int days)
         name = X509_get_subject_name(x);
         if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
                                        (const unsigned char *)"renbin Belawan", -1, -1, 0) != 1 ||
-            X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8, (const unsigned char *)ou, -1,
-                                       -1, 0) != 1 ||
-            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
-                                       -1, 0) != 1)
+            X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8, (const unsigned char *)ou, -1, -1,
+                                       0) != 1 ||
+            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
+                                       0) != 1)
                 goto fail;
         BN_free(bn);
         return x;
@@ -153,8 +153,8 @@ static void san_value(const char *hosts, char *buf, size_t len)
         buf[0] = '\0';
         for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                 int ip = strspn(tok, "0123456789.:") == strlen(tok);
-                int n = snprintf(buf + off, len - off, "%s%s:%s", off ? "," : "",
-                                 ip ? "IP" : "DNS", tok);
+                int n = snprintf(buf + off, len - off, "%s%s:%s", off ? "," : "", ip ? "IP" : "DNS",
+                                 tok);
                 if (n < 0 || (size_t)n >= len - off)
                         break;
                 off += (size_t)n;
@@ -253,7 +253,8 @@ int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, 
                 goto out;
         fs_join(path, sizeof(path), out, BUNDLE_KEY);
         if (fs_exists(path)) {
-                err_set(e, RB_EXISTS, "out", _("%s already holds a key; choose another --out"), out);
+                err_set(e, RB_EXISTS, "out", _("%s already holds a key; choose another --out"),
+                        out);
                 goto out;
         }
         if ((key = EVP_EC_gen("P-256")) == NULL) {

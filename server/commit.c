@@ -31,11 +31,11 @@
 /* One queued Push. */
 struct push_job {
         struct push_job *next;
-        struct conn *conn;          /* NULL once the connection has closed */
-        Renbin__Request *req;       /* owned */
-        struct principal who;       /* a copy: the connection may go first */
+        struct conn *conn;    /* NULL once the connection has closed */
+        Renbin__Request *req; /* owned */
+        struct principal who; /* a copy: the connection may go first */
         unsigned role;
-        struct arena arena;         /* the answer's memory */
+        struct arena arena; /* the answer's memory */
         Renbin__PushReply *reply;
 };
 

@@ -170,8 +170,8 @@ static void conn_free(struct conn *c)
                          (unsigned long long)c->id, c->peer, c->who.unit, c->who.role,
                          (unsigned long long)c->requests, c->outcome);
         else
-                log_info("conn #%llu peer=%s principal=none outcome=%s",
-                         (unsigned long long)c->id, c->peer, c->outcome);
+                log_info("conn #%llu peer=%s principal=none outcome=%s", (unsigned long long)c->id,
+                         c->peer, c->outcome);
         if (c->prev)
                 c->prev->next = c->next;
         else
@@ -359,14 +359,15 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
         if (what & BEV_EVENT_TIMEOUT) {
                 conn_outcome(c, "idle timeout");
         } else if (what & BEV_EVENT_EOF) {
-                conn_outcome(c, c->state == CONN_HANDSHAKE ? "closed during handshake"
+                conn_outcome(c, c->state == CONN_HANDSHAKE   ? "closed during handshake"
                                 : frame_dec_partial(&c->dec) ? "closed by peer mid-frame"
                                                              : "closed by peer");
         } else if (what & BEV_EVENT_ERROR) {
                 ssl_reasons(bev, reasons, sizeof(reasons));
                 snprintf(why, sizeof(why), "%s: %s",
                          c->state == CONN_HANDSHAKE ? "TLS handshake failed" : "TLS error",
-                         reasons[0] ? reasons : evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+                         reasons[0] ? reasons
+                                    : evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
                 conn_outcome(c, why);
         }
         conn_free(c);

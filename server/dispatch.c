@@ -44,8 +44,8 @@ static const struct call_def *call_find(int call_case)
 
 /* Runs one decoded request through the checks and its handler into resp.
  * Returns 0 (resp is the answer) or CALL_DEFERRED (the handler answers later). */
-static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req,
-                          Renbin__Response *resp, int *hello_done)
+static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+                         int *hello_done)
 {
         const struct call_def *def = call_find(req->call_case);
         struct rb_err e;

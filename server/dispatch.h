@@ -21,9 +21,9 @@ struct call_ctx {
         struct server *srv;
         struct conn *conn;
         const struct principal *who;
-        unsigned role;              /* one of role_bits */
-        struct arena *arena;        /* lives until the response is packed */
-        int keep_req;               /* set by a deferring handler: it owns req */
+        unsigned role;       /* one of role_bits */
+        struct arena *arena; /* lives until the response is packed */
+        int keep_req;        /* set by a deferring handler: it owns req */
 };
 
 /* A handler fills resp (result and, on success, nothing else) and returns 0,

@@ -46,9 +46,8 @@ static int seats_move(struct apply_ctx *cx, const char *program, int delta)
 /* What enrolling needs to know of the program: 0, or -1 with e set. */
 static int program_open(struct apply_ctx *cx, const char *code)
 {
-        static const char sql[] =
-            "SELECT p.capacity, p.enrolled, pl.status FROM programs p"
-            " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
+        static const char sql[] = "SELECT p.capacity, p.enrolled, pl.status FROM programs p"
+                                  " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
         sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
         long cap, taken;
         char status[16];
@@ -107,8 +106,8 @@ int e_enroll_create(struct apply_ctx *cx)
         sqlite3_bind_text(st, 3, nip, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 5, cx->now);
-        if (apply_step(cx, st) != 0 || feed_record(cx, entity_find("enrollment"),
-                                                   cx->op->entity_id) != 0)
+        if (apply_step(cx, st) != 0 ||
+            feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "enrolled");
         return seats_move(cx, program, 1);

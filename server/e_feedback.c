@@ -36,7 +36,8 @@ static const char *row_unit(struct apply_ctx *cx, const char *what)
 int e_survey_add(struct apply_ctx *cx)
 {
         static const char sql[] =
-            "INSERT INTO surveys(id, unit, service, period, u1, u2, u3, u4, u5, u6, u7, u8, u9, age,"
+            "INSERT INTO surveys(id, unit, service, period, u1, u2, u3, u4, u5, u6, u7, u8, u9, "
+            "age,"
             " sex, education, job, submitted_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
             " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
         static const char *const el[] = {"u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"};
@@ -84,9 +85,8 @@ int e_survey_add(struct apply_ctx *cx)
 
 int e_forum_add(struct apply_ctx *cx)
 {
-        static const char sql[] =
-            "INSERT INTO forums(id, unit, date, topic, input, follow_up)"
-            " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+        static const char sql[] = "INSERT INTO forums(id, unit, date, topic, input, follow_up)"
+                                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
         const char *unit = row_unit(cx, _("a forum note")), *date, *topic,
                    *input = op_get(cx, "input"), *follow = op_get(cx, "follow_up");
         sqlite3_stmt *st;
@@ -112,9 +112,8 @@ int e_forum_add(struct apply_ctx *cx)
 
 int e_need_add(struct apply_ctx *cx)
 {
-        static const char sql[] =
-            "INSERT INTO needs(id, unit, year, competency, priority, reason)"
-            " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+        static const char sql[] = "INSERT INTO needs(id, unit, year, competency, priority, reason)"
+                                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
         const char *unit = row_unit(cx, _("a training need")), *year, *comp, *prio,
                    *reason = op_get(cx, "reason");
         sqlite3_stmt *st;
@@ -128,8 +127,9 @@ int e_need_add(struct apply_ctx *cx)
                 return -1;
         if (competency_known(cx, comp, "competency") != 0)
                 return -1;
-        if ((st = db_stmt(cx->db, "SELECT count(*) FROM needs WHERE unit = ?1 AND year = ?2"
-                                  " AND competency = ?3",
+        if ((st = db_stmt(cx->db,
+                          "SELECT count(*) FROM needs WHERE unit = ?1 AND year = ?2"
+                          " AND competency = ?3",
                           cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);

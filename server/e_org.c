@@ -92,7 +92,9 @@ int e_unit_update(struct apply_ctx *cx)
         if (rc == 0)
                 return err_set(cx->e, RB_NOT_FOUND, "code", _("no unit %s"), code);
         snprintf(cx->detail, sizeof(cx->detail), "%s",
-                 act == 0 ? "deactivated" : act == 1 ? "activated" : "updated");
+                 act == 0   ? "deactivated"
+                 : act == 1 ? "activated"
+                            : "updated");
         return feed_record(cx, def("unit"), id);
 }
 

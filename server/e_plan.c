@@ -53,8 +53,7 @@ int e_plan_approve(struct apply_ctx *cx)
                                _("the %ld plan is already approved"), y);
         if (db_int(cx->db, "SELECT count(*) FROM programs WHERE plan_year = ?1", year, 0) == 0)
                 return err_set(cx->e, RB_PRECONDITION, "year",
-                               _("the %ld plan has no programs yet; add them before approving"),
-                               y);
+                               _("the %ld plan has no programs yet; add them before approving"), y);
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_int64(st, 1, y);
@@ -85,7 +84,8 @@ static int program_read(struct apply_ctx *cx, struct program_in *p)
         if ((p->code = op_need(cx, "code")) == NULL || code_check(p->code, "code", cx->e) ||
             (year = op_need(cx, "plan_year")) == NULL ||
             year_check(year, "plan_year", &p->year, cx->e) ||
-            (p->title = op_need(cx, "title")) == NULL || text_check(p->title, 300, "title", cx->e) ||
+            (p->title = op_need(cx, "title")) == NULL ||
+            text_check(p->title, 300, "title", cx->e) ||
             (p->method = op_need(cx, "method")) == NULL ||
             enum_check(p->method, program_methods, "method", cx->e) ||
             (p->start = op_need(cx, "start_date")) == NULL ||

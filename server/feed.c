@@ -24,8 +24,8 @@
 
 /* Per-entity SQL, built once from the catalogue (names are constants). */
 struct feed_sql {
-        char *select;   /* SELECT scope, fields..., seq FROM table WHERE id = ?1 */
-        char *stamp;    /* UPDATE table SET seq = ?1 WHERE id = ?2 */
+        char *select; /* SELECT scope, fields..., seq FROM table WHERE id = ?1 */
+        char *stamp;  /* UPDATE table SET seq = ?1 WHERE id = ?2 */
 };
 
 static struct feed_sql feed_sql[16];
@@ -35,8 +35,8 @@ static const char SQL_OTHER_SCOPES[] =
     " AND ifnull(scope, '') != ifnull(?2, '')";
 static const char SQL_DROP[] =
     "DELETE FROM changes WHERE entity_id = ?1 AND ifnull(scope, '') = ifnull(?2, '')";
-static const char SQL_PUT[] =
-    "INSERT INTO changes(entity, entity_id, scope, deleted, at, data) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_PUT[] = "INSERT INTO changes(entity, entity_id, scope, deleted, at, data) "
+                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
 /* The SQL of def, built on first use. */
 static const struct feed_sql *sql_for(const struct entity_def *def)
@@ -90,8 +90,8 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
 }
 
 /* Leaves tombstones for units that saw this row before and no longer own it. */
-static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *def,
-                                const char *id, const char *scope)
+static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *def, const char *id,
+                                const char *scope)
 {
         sqlite3_stmt *st = db_stmt(cx->db, SQL_OTHER_SCOPES, cx->e);
         char old[8][64];

@@ -160,14 +160,14 @@ int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e)
         while (sqlite3_step(st) == SQLITE_ROW) {
                 json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
                 json_array_append_new(
-                    rows, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}",
-                                    "op_id", db_col_text(st, 0), "at",
-                                    (json_int_t)sqlite3_column_int64(st, 1), "unit",
-                                    db_col_text(st, 2), "role", db_col_text(st, 3), "entity",
-                                    db_col_text(st, 4), "entity_id", db_col_text(st, 5), "action",
-                                    db_col_text(st, 6), "fields", fields ? fields : json_object(),
-                                    "code", err_code_name(sqlite3_column_int(st, 8)), "message",
-                                    db_col_text(st, 9), "field", db_col_text(st, 10)));
+                    rows,
+                    json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "op_id",
+                              db_col_text(st, 0), "at", (json_int_t)sqlite3_column_int64(st, 1),
+                              "unit", db_col_text(st, 2), "role", db_col_text(st, 3), "entity",
+                              db_col_text(st, 4), "entity_id", db_col_text(st, 5), "action",
+                              db_col_text(st, 6), "fields", fields ? fields : json_object(), "code",
+                              err_code_name(sqlite3_column_int(st, 8)), "message",
+                              db_col_text(st, 9), "field", db_col_text(st, 10)));
         }
         sqlite3_reset(st);
         *out = rows;

@@ -62,8 +62,8 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
  * server's limit and of the 4 MiB that clients accept. */
 static size_t page_budget(const struct server *srv)
 {
-        uint32_t max = srv->lim.max_frame < FRAME_DEFAULT_MAX ? srv->lim.max_frame
-                                                              : FRAME_DEFAULT_MAX;
+        uint32_t max =
+            srv->lim.max_frame < FRAME_DEFAULT_MAX ? srv->lim.max_frame : FRAME_DEFAULT_MAX;
 
         return max > 2 * PAGE_SLACK ? max - PAGE_SLACK : max / 2;
 }
@@ -113,9 +113,9 @@ static void change_field(struct call_ctx *cx, sqlite3_stmt *st, ProtobufCMessage
         k = put_varint(p, clen);
         memcpy(p + k, body, blen);
         k += blen;
-        p[k++] = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT;  /* Change.seq */
+        p[k++] = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Change.seq */
         k += put_varint(p + k, seq);
-        uf->tag = 1;                                     /* PullReply.changes */
+        uf->tag = 1; /* PullReply.changes */
         uf->wire_type = PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED;
         uf->len = k;
         uf->data = p;
@@ -175,8 +175,8 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         Renbin__PullReply *r = arena_alloc(cx->arena, sizeof(*r));
         sqlite3 *db = cx->srv->db;
         int all = cx->role != ROLE_UNIT;
-        unsigned limit = p->limit == 0 || p->limit > cx->srv->lim.max_page ? cx->srv->lim.max_page
-                                                                          : p->limit;
+        unsigned limit =
+            p->limit == 0 || p->limit > cx->srv->lim.max_page ? cx->srv->lim.max_page : p->limit;
         ProtobufCMessageUnknownField *rows;
         sqlite3_stmt *st;
         char v[32];
@@ -212,6 +212,5 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         /* The changes, in seq order, as encoded fields (see the top). */
         r->base.n_unknown_fields = (unsigned)n;
         r->base.unknown_fields = rows;
-        return remaining(cx, all ? "" : cx->who->unit, p->since, n, r->cursor, &r->remaining,
-                         e);
+        return remaining(cx, all ? "" : cx->who->unit, p->since, n, r->cursor, &r->remaining, e);
 }

@@ -50,13 +50,13 @@ static void usage(FILE *f)
               f);
 }
 
-static const char init_help[] = N_(
-    "Usage: renbind init --data DIR [--hosts NAME,...]\n"
-    "Create DIR with the database, a CA (ECDSA P-256) and the server certificate.\n"
-    "\n"
-    "  --data DIR        the data folder to create (must not hold a database yet)\n"
-    "  --hosts LIST      extra DNS names or IP addresses for the server certificate\n"
-    "                    (localhost and 127.0.0.1 are always included)\n");
+static const char init_help[] =
+    N_("Usage: renbind init --data DIR [--hosts NAME,...]\n"
+       "Create DIR with the database, a CA (ECDSA P-256) and the server certificate.\n"
+       "\n"
+       "  --data DIR        the data folder to create (must not hold a database yet)\n"
+       "  --hosts LIST      extra DNS names or IP addresses for the server certificate\n"
+       "                    (localhost and 127.0.0.1 are always included)\n");
 
 static int cmd_init(int argc, char **argv)
 {
@@ -119,8 +119,9 @@ static int cert_issue(const char *data, const char *unit, const char *role, cons
         if (strcmp(role, "hr") && strcmp(role, "unit") && strcmp(role, "auditor"))
                 return opt_fail(EXIT_USAGE, _("--role must be hr, unit or auditor, not '%s'"),
                                 role);
-        if (unit[0] == '\0' || strlen(unit) > 32 || strspn(unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                 "0123456789-_") != strlen(unit))
+        if (unit[0] == '\0' || strlen(unit) > 32 ||
+            strspn(unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789-_") != strlen(unit))
                 return opt_fail(EXIT_INVALID,
                                 _("--unit '%s': use 1-32 capital letters, digits, - or _"), unit);
         if ((db = store_open(data, 0, &e)) == NULL)
@@ -154,9 +155,9 @@ static int cert_list(const char *data)
         printf("%-34s %-12s %-8s %-10s %-10s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED", "EXPIRES",
                "REVOKED");
         while (sqlite3_step(st) == SQLITE_ROW)
-                printf("%-34s %-12s %-8s %-10s %-10s %s\n", db_col_text(st, 0),
-                       db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-                       db_col_text(st, 4), db_col_text(st, 5));
+                printf("%-34s %-12s %-8s %-10s %-10s %s\n", db_col_text(st, 0), db_col_text(st, 1),
+                       db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+                       db_col_text(st, 5));
         sqlite3_finalize(st);
         db_close(db);
         return EXIT_OK;
@@ -212,17 +213,29 @@ static int cmd_cert(int argc, char **argv)
         optind = 2;
         while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
                 switch (ch) {
-                case 'd': data = optarg; break;
-                case 'u': unit = optarg; break;
-                case 'r': role = optarg; break;
-                case 'o': out = optarg; break;
-                case 's': serial = optarg; break;
+                case 'd':
+                        data = optarg;
+                        break;
+                case 'u':
+                        unit = optarg;
+                        break;
+                case 'r':
+                        role = optarg;
+                        break;
+                case 'o':
+                        out = optarg;
+                        break;
+                case 's':
+                        serial = optarg;
+                        break;
                 case 'D':
                         if (opt_long(optarg, 1, 3650, &days) != 0)
                                 return opt_bad(longopts, ch, optarg);
                         break;
-                case 'h': return fputs(_(cert_help), stdout), EXIT_OK;
-                default: return fputs(_(cert_help), stderr), EXIT_USAGE;
+                case 'h':
+                        return fputs(_(cert_help), stdout), EXIT_OK;
+                default:
+                        return fputs(_(cert_help), stderr), EXIT_USAGE;
                 }
         }
         if (data == NULL)
@@ -238,8 +251,7 @@ static int cmd_cert(int argc, char **argv)
 }
 
 /* Parses --data DIR (and --out FILE when out is not NULL) for the small commands. */
-static int data_opts(int argc, char **argv, const char *help, const char **data,
-                     const char **out)
+static int data_opts(int argc, char **argv, const char *help, const char **data, const char **out)
 {
         static const struct option longopts[] = {
             {"data", required_argument, NULL, 'd'},
@@ -267,10 +279,10 @@ static int data_opts(int argc, char **argv, const char *help, const char **data,
         return -1;
 }
 
-static const char backup_help[] = N_(
-    "Usage: renbind backup --data DIR --out FILE\n"
-    "Copy the database to FILE while the server runs (SQLite online backup).\n"
-    "Keep the data folder's ca.key and server.key safe as well: they are not in FILE.\n");
+static const char backup_help[] =
+    N_("Usage: renbind backup --data DIR --out FILE\n"
+       "Copy the database to FILE while the server runs (SQLite online backup).\n"
+       "Keep the data folder's ca.key and server.key safe as well: they are not in FILE.\n");
 
 static int cmd_backup(int argc, char **argv)
 {
@@ -308,10 +320,10 @@ out:
         return rc;
 }
 
-static const char audit_help[] = N_(
-    "Usage: renbind audit verify --data DIR\n"
-    "Walk the audit log and report every record that was altered or removed.\n"
-    "Exit status 0 when the chain is intact, 1 when it is broken.\n");
+static const char audit_help[] =
+    N_("Usage: renbind audit verify --data DIR\n"
+       "Walk the audit log and report every record that was altered or removed.\n"
+       "Exit status 0 when the chain is intact, 1 when it is broken.\n");
 
 static int cmd_audit(int argc, char **argv)
 {
@@ -341,14 +353,14 @@ static int cmd_audit(int argc, char **argv)
         return EXIT_OK;
 }
 
-static const char setting_help[] = N_(
-    "Usage: renbind setting --data DIR [NAME [VALUE]]\n"
-    "Show the server settings, or one, or change one:\n"
-    "  jp_minutes       minutes in one JP (default 45): mentoring minutes / this = JP\n"
-    "  tombstone_days   days deleted rows are remembered for offices that sync late\n"
-    "                   (default 90); an office that stayed away longer resyncs\n"
-    "A change takes effect for the next request (jp_minutes) or the next start\n"
-    "(tombstone_days).\n");
+static const char setting_help[] =
+    N_("Usage: renbind setting --data DIR [NAME [VALUE]]\n"
+       "Show the server settings, or one, or change one:\n"
+       "  jp_minutes       minutes in one JP (default 45): mentoring minutes / this = JP\n"
+       "  tombstone_days   days deleted rows are remembered for offices that sync late\n"
+       "                   (default 90); an office that stayed away longer resyncs\n"
+       "A change takes effect for the next request (jp_minutes) or the next start\n"
+       "(tombstone_days).\n");
 
 /* The settings an administrator may change, with their bounds. */
 static const struct {

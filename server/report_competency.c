@@ -93,7 +93,7 @@ int q_report_competency(struct query_ctx *q, json_t **out, struct rb_err *e)
         json_object_foreach(periods, k, v) json_array_append_new(plist, json_string(k));
         json_decref(periods);
         *out = json_pack("{s:s, s:o, s:i, s:o, s:o}", "report", "competency", "unit",
-                         unit ? json_string(unit) : json_null(), "weak_below", 3, "periods",
-                         plist, "units", units);
+                         unit ? json_string(unit) : json_null(), "weak_below", 3, "periods", plist,
+                         "units", units);
         return 0;
 }

@@ -43,11 +43,11 @@ static json_t *ikm_json(const long sums[RM_IKM_ELEMENTS], long n)
         min = r.nrr100[rm_weakest(r.nrr100, RM_IKM_ELEMENTS)];
         for (int i = 0; i < RM_IKM_ELEMENTS; i++) {
                 snprintf(id, sizeof(id), "u%d", i + 1);
-                json_array_append_new(
-                    els, json_pack("{s:s, s:s, s:I, s:o, s:f}", "element", id, "name",
-                                   element_names[i], "sum", (json_int_t)sums[i], "nrr",
-                                   json_h100(r.nrr100[i]), "weighted_nrr",
-                                   round(r.wnrr[i] * 1000.0) / 1000.0));
+                json_array_append_new(els,
+                                      json_pack("{s:s, s:s, s:I, s:o, s:f}", "element", id, "name",
+                                                element_names[i], "sum", (json_int_t)sums[i], "nrr",
+                                                json_h100(r.nrr100[i]), "weighted_nrr",
+                                                round(r.wnrr[i] * 1000.0) / 1000.0));
                 if (r.nrr100[i] == min)
                         json_array_append_new(weak, json_string(id));
         }
@@ -82,14 +82,14 @@ int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e)
                 n_all += n;
                 json_t *u = ikm_json(sums, n);
                 json_object_set_new(u, "unit", json_string(db_col_text(st, 0)));
-                json_object_set_new(u, "name", json_string(query_unit_name(
-                                                   q->db, db_col_text(st, 0), name, sizeof(name))));
+                json_object_set_new(
+                    u, "name",
+                    json_string(query_unit_name(q->db, db_col_text(st, 0), name, sizeof(name))));
                 json_array_append_new(units, u);
         }
         sqlite3_reset(st);
         *out = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "report", "ikm", "period", period,
-                         "unit", unit ? json_string(unit) : json_null(), "weight", "1/9",
-                         "note",
+                         "unit", unit ? json_string(unit) : json_null(), "weight", "1/9", "note",
                          _("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "
                            "PermenPAN-RB 14/2017 prints it rounded as 0.111. Grades: A "
                            "88.31-100.00 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang "

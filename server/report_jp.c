@@ -58,12 +58,12 @@ static json_t *asn_row(sqlite3_stmt *st, int jp_minutes, struct tally *t, struct
         all->asn++;
         t->compliant += ok;
         all->compliant += ok;
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:b, s:o}", "nip",
-                         db_col_text(st, 0), "name", db_col_text(st, 1), "unit",
-                         db_col_text(st, 2), "klasikal_jp", json_h100(klas100),
-                         "mentoring_minutes", (json_int_t)sqlite3_column_int64(st, 4),
-                         "nonklasikal_jp", json_h100(non100), "total_jp", json_h100(total100),
-                         "compliant", ok, "shortfall_jp", json_h100(ok ? 0 : short100));
+        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:b, s:o}", "nip", db_col_text(st, 0),
+                         "name", db_col_text(st, 1), "unit", db_col_text(st, 2), "klasikal_jp",
+                         json_h100(klas100), "mentoring_minutes",
+                         (json_int_t)sqlite3_column_int64(st, 4), "nonklasikal_jp",
+                         json_h100(non100), "total_jp", json_h100(total100), "compliant", ok,
+                         "shortfall_jp", json_h100(ok ? 0 : short100));
 }
 
 int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e)
@@ -96,12 +96,12 @@ int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_t *r = asn_row(st, jp_minutes, &t, &all);
                 if (!json_is_true(json_object_get(r, "compliant")))
                         json_array_append_new(
-                            below, json_pack("{s:O, s:O, s:O, s:O, s:O}", "nip",
-                                             json_object_get(r, "nip"), "name",
-                                             json_object_get(r, "name"), "unit",
-                                             json_object_get(r, "unit"), "total_jp",
-                                             json_object_get(r, "total_jp"), "shortfall_jp",
-                                             json_object_get(r, "shortfall_jp")));
+                            below,
+                            json_pack("{s:O, s:O, s:O, s:O, s:O}", "nip", json_object_get(r, "nip"),
+                                      "name", json_object_get(r, "name"), "unit",
+                                      json_object_get(r, "unit"), "total_jp",
+                                      json_object_get(r, "total_jp"), "shortfall_jp",
+                                      json_object_get(r, "shortfall_jp")));
                 json_array_append_new(rows, r);
         }
         sqlite3_reset(st);

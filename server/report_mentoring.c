@@ -55,18 +55,17 @@ static json_t *pair_row(sqlite3_stmt *st, const char *today, struct mtally *t)
         t->sessions += sqlite3_column_int(st, 9);
         t->minutes += min;
         t->stale += stale;
-        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, "
-                         "s:o, s:b, s:b}",
-                         "pair", db_col_text(st, 0), "mentor", db_col_text(st, 1), "mentor_name",
-                         db_col_text(st, 2), "mentee", db_col_text(st, 3), "mentee_name",
-                         db_col_text(st, 4), "unit", db_col_text(st, 5), "topic",
-                         db_col_text(st, 6), "start_date", db_col_text(st, 7), "end_date",
-                         end[0] ? json_string(end) : json_null(), "sessions",
-                         (json_int_t)sqlite3_column_int(st, 9), "minutes", (json_int_t)min,
-                         "hours", json_h100(rm_hours100(min)), "last_session",
-                         last[0] ? json_string(last) : json_null(), "days_since_last",
-                         last[0] ? json_integer(since) : json_null(), "ongoing", ongoing,
-                         "stale", stale);
+        return json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, "
+            "s:o, s:b, s:b}",
+            "pair", db_col_text(st, 0), "mentor", db_col_text(st, 1), "mentor_name",
+            db_col_text(st, 2), "mentee", db_col_text(st, 3), "mentee_name", db_col_text(st, 4),
+            "unit", db_col_text(st, 5), "topic", db_col_text(st, 6), "start_date",
+            db_col_text(st, 7), "end_date", end[0] ? json_string(end) : json_null(), "sessions",
+            (json_int_t)sqlite3_column_int(st, 9), "minutes", (json_int_t)min, "hours",
+            json_h100(rm_hours100(min)), "last_session", last[0] ? json_string(last) : json_null(),
+            "days_since_last", last[0] ? json_integer(since) : json_null(), "ongoing", ongoing,
+            "stale", stale);
 }
 
 int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e)
@@ -93,8 +92,9 @@ int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e)
                         if (cur[0] != '\0') {
                                 json_t *u = mtally_json(&ut);
                                 json_object_set_new(u, "unit", json_string(cur));
-                                json_object_set_new(u, "name", json_string(query_unit_name(
-                                                                   q->db, cur, name, sizeof(name))));
+                                json_object_set_new(
+                                    u, "name",
+                                    json_string(query_unit_name(q->db, cur, name, sizeof(name))));
                                 json_array_append_new(units, u);
                         }
                         snprintf(cur, sizeof(cur), "%s", db_col_text(st, 5));

@@ -67,21 +67,21 @@ static void group_add(json_t *groups, const char *field, const char *key, json_t
         json_t *g = json_object_get(groups, key);
 
         if (g == NULL) {
-                g = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", field, key, "planned",
-                              0, "held", 0, "seats", 0, "enrolled", 0, "attended", 0,
-                              "completed", 0, "jp_delivered", 0);
+                g = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", field, key, "planned", 0,
+                              "held", 0, "seats", 0, "enrolled", 0, "attended", 0, "completed", 0,
+                              "jp_delivered", 0);
                 json_object_set_new(groups, key, g);
         }
         json_object_set_new(g, "planned",
                             json_integer(json_integer_value(json_object_get(g, "planned")) + 1));
         if (json_is_true(json_object_get(prog, "held")))
-                json_object_set_new(g, "held",
-                                    json_integer(json_integer_value(json_object_get(g, "held")) +
-                                                 1));
+                json_object_set_new(
+                    g, "held", json_integer(json_integer_value(json_object_get(g, "held")) + 1));
         for (size_t i = 0; i < sizeof(sums) / sizeof(sums[0]); i++)
-                json_object_set_new(g, sums[i],
-                                    json_integer(json_integer_value(json_object_get(g, sums[i])) +
-                                                 json_integer_value(json_object_get(prog, sums[i]))));
+                json_object_set_new(
+                    g, sums[i],
+                    json_integer(json_integer_value(json_object_get(g, sums[i])) +
+                                 json_integer_value(json_object_get(prog, sums[i]))));
 }
 
 /* The values of an object as an array (groups in order of first appearance). */
@@ -118,11 +118,11 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
         db_bind_text(st, 2, unit);
         while (sqlite3_step(st) == SQLITE_ROW) {
                 json_t *p = json_pack(
-                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "code",
-                    db_col_text(st, 0), "title", db_col_text(st, 1), "method", db_col_text(st, 2),
-                    "competency", db_col_text(st, 3), "competency_name", db_col_text(st, 4),
-                    "start_date", db_col_text(st, 5), "end_date", db_col_text(st, 6), "jp",
-                    (json_int_t)sqlite3_column_int64(st, 7), "seats",
+                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+                    "code", db_col_text(st, 0), "title", db_col_text(st, 1), "method",
+                    db_col_text(st, 2), "competency", db_col_text(st, 3), "competency_name",
+                    db_col_text(st, 4), "start_date", db_col_text(st, 5), "end_date",
+                    db_col_text(st, 6), "jp", (json_int_t)sqlite3_column_int64(st, 7), "seats",
                     (json_int_t)sqlite3_column_int64(st, 8), "enrolled",
                     (json_int_t)sqlite3_column_int64(st, 9), "attended",
                     (json_int_t)sqlite3_column_int64(st, 10), "completed",
@@ -174,22 +174,20 @@ int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "unit",
                                       db_col_text(st, 0), "unit_name", db_col_text(st, 1),
                                       "competency", db_col_text(st, 2), "competency_name",
-                                      db_col_text(st, 3), "priority", db_col_text(st, 4),
-                                      "reason", db_col_text(st, 5), "covered", cov, "covered_by",
-                                      by);
+                                      db_col_text(st, 3), "priority", db_col_text(st, 4), "reason",
+                                      db_col_text(st, 5), "covered", cov, "covered_by", by);
                 if ((u = json_object_get(units, db_col_text(st, 0))) == NULL) {
                         u = json_pack("{s:s, s:s, s:i, s:i, s:i}", "unit", db_col_text(st, 0),
                                       "name", db_col_text(st, 1), "needs", 0, "covered", 0,
                                       "uncovered", 0);
                         json_object_set_new(units, db_col_text(st, 0), u);
                 }
-                json_object_set_new(u, "needs",
-                                    json_integer(json_integer_value(json_object_get(u, "needs")) +
-                                                 1));
-                json_object_set_new(u, cov ? "covered" : "uncovered",
-                                    json_integer(json_integer_value(json_object_get(
-                                                     u, cov ? "covered" : "uncovered")) +
-                                                 1));
+                json_object_set_new(
+                    u, "needs", json_integer(json_integer_value(json_object_get(u, "needs")) + 1));
+                json_object_set_new(
+                    u, cov ? "covered" : "uncovered",
+                    json_integer(
+                        json_integer_value(json_object_get(u, cov ? "covered" : "uncovered")) + 1));
                 n++;
                 covered += cov;
                 if (!cov)
@@ -197,11 +195,11 @@ int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_array_append_new(needs, r);
         }
         sqlite3_reset(st);
-        *out = json_pack("{s:s, s:I, s:o, s:{s:I, s:I, s:I, s:o}, s:o, s:o, s:o}", "report",
-                         "needs", "year", (json_int_t)year, "unit",
-                         unit ? json_string(unit) : json_null(), "total", "needs", (json_int_t)n,
-                         "covered", (json_int_t)covered, "uncovered", (json_int_t)(n - covered),
-                         "covered_pct", json_h100(rm_pct100(covered, n)), "units",
-                         values(units), "needs", needs, "uncovered", uncovered);
+        *out =
+            json_pack("{s:s, s:I, s:o, s:{s:I, s:I, s:I, s:o}, s:o, s:o, s:o}", "report", "needs",
+                      "year", (json_int_t)year, "unit", unit ? json_string(unit) : json_null(),
+                      "total", "needs", (json_int_t)n, "covered", (json_int_t)covered, "uncovered",
+                      (json_int_t)(n - covered), "covered_pct", json_h100(rm_pct100(covered, n)),
+                      "units", values(units), "needs", needs, "uncovered", uncovered);
         return 0;
 }

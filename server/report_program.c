@@ -95,8 +95,8 @@ static json_t *dimension(const char *name, const struct rm_dist *d)
 
         for (int i = 0; i < 5; i++)
                 json_array_append_new(dist, json_integer(d->count[i]));
-        return json_pack("{s:s, s:I, s:o, s:o}", "name", name, "answers", (json_int_t)d->n,
-                         "mean", json_h100(rm_dist_mean100(d)), "distribution", dist);
+        return json_pack("{s:s, s:I, s:o, s:o}", "name", name, "answers", (json_int_t)d->n, "mean",
+                         json_h100(rm_dist_mean100(d)), "distribution", dist);
 }
 
 int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
@@ -118,8 +118,8 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
                 return -1;
         }
         att = attendees(q->db, code, unit);
-        doc = json_pack("{s:s, s:o, s:o, s:I, s:I, s:o, s:i}", "report", "program", "program",
-                        prog, "unit", unit ? json_string(unit) : json_null(), "attendees",
+        doc = json_pack("{s:s, s:o, s:o, s:I, s:I, s:o, s:i}", "report", "program", "program", prog,
+                        "unit", unit ? json_string(unit) : json_null(), "attendees",
                         (json_int_t)att, "responses", (json_int_t)d[0].n, "response_rate_pct",
                         json_h100(rm_pct100(d[0].n, att)), "min_group", RM_MIN_GROUP);
         if (d[0].n < RM_MIN_GROUP) {

@@ -24,19 +24,19 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char serve_help[] = N_(
-    "Usage: renbind serve --data DIR [--listen HOST:PORT] [options]\n"
-    "Serve the renbin protocol over mutual TLS until SIGINT or SIGTERM.\n"
-    "\n"
-    "  --data DIR             data folder made by renbind init (required)\n"
-    "  --listen HOST:PORT     address to listen on (default 127.0.0.1:7443;\n"
-    "                         port 0 picks a free port, written to DIR/renbind.addr)\n"
-    "  --max-conns N          open connections at most (default 1024)\n"
-    "  --idle-timeout SEC     close a connection idle this long (default 300)\n"
-    "  --handshake-timeout SEC  TLS handshake must finish within (default 10)\n"
-    "  --frame-timeout SEC    a started frame must arrive within (default 30)\n"
-    "  --max-frame BYTES      largest frame accepted (default 4194304)\n"
-    "  -v, --verbose          log debug lines\n");
+static const char serve_help[] =
+    N_("Usage: renbind serve --data DIR [--listen HOST:PORT] [options]\n"
+       "Serve the renbin protocol over mutual TLS until SIGINT or SIGTERM.\n"
+       "\n"
+       "  --data DIR             data folder made by renbind init (required)\n"
+       "  --listen HOST:PORT     address to listen on (default 127.0.0.1:7443;\n"
+       "                         port 0 picks a free port, written to DIR/renbind.addr)\n"
+       "  --max-conns N          open connections at most (default 1024)\n"
+       "  --idle-timeout SEC     close a connection idle this long (default 300)\n"
+       "  --handshake-timeout SEC  TLS handshake must finish within (default 10)\n"
+       "  --frame-timeout SEC    a started frame must arrive within (default 30)\n"
+       "  --max-frame BYTES      largest frame accepted (default 4194304)\n"
+       "  -v, --verbose          log debug lines\n");
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -47,8 +47,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         event_base_loopbreak(srv->base);
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-                      int salen, void *arg)
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+                      void *arg)
 {
         (void)l;
         conn_accept(arg, fd, sa, salen);
@@ -150,16 +150,15 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
                 return -1;
         if (parse_listen(listen_on, &ss, &sslen) != 0)
                 return err_set(e, RB_INVALID, "listen",
-                               _("bad --listen address '%s' (HOST:PORT, numeric host)"),
-                               listen_on);
+                               _("bad --listen address '%s' (HOST:PORT, numeric host)"), listen_on);
         if ((srv->base = event_base_new()) == NULL)
                 return err_set(e, RB_INTERNAL, NULL, "event_base_new failed");
-        srv->listener = evconnlistener_new_bind(
-            srv->base, on_accept, srv, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 512,
-            (struct sockaddr *)&ss, sslen);
+        srv->listener = evconnlistener_new_bind(srv->base, on_accept, srv,
+                                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 512,
+                                                (struct sockaddr *)&ss, sslen);
         if (srv->listener == NULL)
-                return err_set(e, RB_UNAVAILABLE, "listen", _("cannot listen on %s: %s"),
-                               listen_on, strerror(errno));
+                return err_set(e, RB_UNAVAILABLE, "listen", _("cannot listen on %s: %s"), listen_on,
+                               strerror(errno));
         evconnlistener_set_error_cb(srv->listener, on_accept_error);
         srv->accept_retry = evtimer_new(srv->base, on_accept_retry, srv);
         srv->sig_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
@@ -210,8 +209,13 @@ int serve_main(int argc, char **argv)
             {NULL, 0, NULL, 0},
         };
         struct server srv = {
-            .lim = {.max_conns = 1024, .max_frame = 4u << 20, .max_ops = 1000, .max_page = 1000,
-                    .handshake = {10, 0}, .idle = {300, 0}, .frame = {30, 0}},
+            .lim = {.max_conns = 1024,
+                    .max_frame = 4u << 20,
+                    .max_ops = 1000,
+                    .max_page = 1000,
+                    .handshake = {10, 0},
+                    .idle = {300, 0},
+                    .frame = {30, 0}},
         };
         const char *listen_on = "127.0.0.1:7443";
         struct rb_err e;

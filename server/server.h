@@ -18,11 +18,11 @@ struct push_job;
 struct server_limits {
         unsigned max_conns;
         uint32_t max_frame;
-        unsigned max_ops;      /* ops per Push */
-        unsigned max_page;     /* changes per Pull */
+        unsigned max_ops;  /* ops per Push */
+        unsigned max_page; /* changes per Pull */
         struct timeval handshake;
         struct timeval idle;
-        struct timeval frame;  /* a frame must arrive whole within this */
+        struct timeval frame; /* a frame must arrive whole within this */
 };
 
 struct server {
@@ -31,20 +31,20 @@ struct server {
         struct event *sig_int, *sig_term, *accept_retry;
         SSL_CTX *ssl_ctx;
         sqlite3 *db;
-        const char *data;          /* data folder */
+        const char *data; /* data folder */
         struct server_limits lim;
         unsigned nconns;
-        struct conn *conns;        /* open connections, for shutdown */
-        uint64_t conn_seq;         /* numbers connections in logs */
+        struct conn *conns; /* open connections, for shutdown */
+        uint64_t conn_seq;  /* numbers connections in logs */
         /* Group commit (commit.c): pushes waiting for the next transaction. */
         struct push_job *push_head, **push_tail;
         struct event *push_ev;
         /* Pull (h_sync.c): what remained after a recently served page. */
         struct pull_memo {
                 uint64_t cursor, left;
-                int64_t gen;       /* sqlite3_total_changes64 when counted */
-                unsigned dv;       /* and the pager's data version */
-                char scope[64];    /* unit code, "" for everything */
+                int64_t gen;    /* sqlite3_total_changes64 when counted */
+                unsigned dv;    /* and the pager's data version */
+                char scope[64]; /* unit code, "" for everything */
         } pull_memo[32];
 };
 

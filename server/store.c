@@ -113,10 +113,14 @@ static const char *const migrations[] = {
     "CREATE TABLE surveys("
     "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
     "  unit TEXT NOT NULL REFERENCES units(code), service TEXT NOT NULL, period TEXT NOT NULL,"
-    "  u1 INTEGER NOT NULL CHECK(u1 BETWEEN 1 AND 4), u2 INTEGER NOT NULL CHECK(u2 BETWEEN 1 AND 4),"
-    "  u3 INTEGER NOT NULL CHECK(u3 BETWEEN 1 AND 4), u4 INTEGER NOT NULL CHECK(u4 BETWEEN 1 AND 4),"
-    "  u5 INTEGER NOT NULL CHECK(u5 BETWEEN 1 AND 4), u6 INTEGER NOT NULL CHECK(u6 BETWEEN 1 AND 4),"
-    "  u7 INTEGER NOT NULL CHECK(u7 BETWEEN 1 AND 4), u8 INTEGER NOT NULL CHECK(u8 BETWEEN 1 AND 4),"
+    "  u1 INTEGER NOT NULL CHECK(u1 BETWEEN 1 AND 4), u2 INTEGER NOT NULL CHECK(u2 BETWEEN 1 AND "
+    "4),"
+    "  u3 INTEGER NOT NULL CHECK(u3 BETWEEN 1 AND 4), u4 INTEGER NOT NULL CHECK(u4 BETWEEN 1 AND "
+    "4),"
+    "  u5 INTEGER NOT NULL CHECK(u5 BETWEEN 1 AND 4), u6 INTEGER NOT NULL CHECK(u6 BETWEEN 1 AND "
+    "4),"
+    "  u7 INTEGER NOT NULL CHECK(u7 BETWEEN 1 AND 4), u8 INTEGER NOT NULL CHECK(u8 BETWEEN 1 AND "
+    "4),"
     "  u9 INTEGER NOT NULL CHECK(u9 BETWEEN 1 AND 4),"
     "  age INTEGER, sex TEXT CHECK(sex IN ('L', 'P')), education TEXT, job TEXT,"
     "  submitted_at INTEGER NOT NULL);"
@@ -204,9 +208,9 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0
-                                             : err_set(e, RB_INTERNAL, NULL, "meta %s: %s", key,
-                                                       sqlite3_errmsg(db));
+        rc = sqlite3_step(st) == SQLITE_DONE
+                 ? 0
+                 : err_set(e, RB_INTERNAL, NULL, "meta %s: %s", key, sqlite3_errmsg(db));
         sqlite3_reset(st);
         return rc;
 }
@@ -214,8 +218,8 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
 /* Asked after every handshake: a cached statement, not a prepare. */
 int store_cert_revoked(sqlite3 *db, const char *serial)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1",
-                                   NULL);
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", NULL);
         int revoked;
 
         if (st == NULL)

@@ -32,14 +32,14 @@ struct bconn {
         int fd;
         SSL *ssl;
         struct frame_dec dec;
-        uint8_t *wbuf;         /* a frame waiting for SSL_write (retried as is) */
+        uint8_t *wbuf; /* a frame waiting for SSL_write (retried as is) */
         size_t wlen;
-        double sent_at;        /* when the outstanding request went out */
-        int busy;              /* a request is outstanding */
-        int done;              /* nothing more to send */
-        int idx;               /* index in the load */
+        double sent_at; /* when the outstanding request went out */
+        int busy;       /* a request is outstanding */
+        int done;       /* nothing more to send */
+        int idx;        /* index in the load */
         uint64_t next_id;
-        uint64_t rx_bytes;     /* frame bytes received */
+        uint64_t rx_bytes; /* frame bytes received */
 };
 
 /* Opens a connection and completes the TLS handshake (blocking). -1 on failure. */

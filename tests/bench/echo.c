@@ -28,7 +28,8 @@ static void echo_read(struct bufferevent *bev, void *arg)
 
         (void)arg;
         while (evbuffer_copyout(in, h, sizeof(h)) == (ev_ssize_t)sizeof(h)) {
-                uint32_t n = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+                uint32_t n =
+                    (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
 
                 if (evbuffer_get_length(in) < FRAME_HEADER + (size_t)n)
                         return;
@@ -78,8 +79,9 @@ static void echo_serve(SSL_CTX *ctx, int fd)
         int port = -1;
 
         signal(SIGPIPE, SIG_IGN);
-        l = evconnlistener_new_bind(base, echo_accept, ctx, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
-                                    512, (struct sockaddr *)&sa, sizeof(sa));
+        l = evconnlistener_new_bind(base, echo_accept, ctx,
+                                    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 512,
+                                    (struct sockaddr *)&sa, sizeof(sa));
         if (l != NULL && getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&sa, &len) == 0)
                 port = ntohs(sa.sin_port);
         if (write(fd, &port, sizeof(port)) != (ssize_t)sizeof(port) || port < 0)

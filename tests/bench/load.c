@@ -227,7 +227,7 @@ uint64_t load_run(struct load *l)
                         }
                         if (read_frames(l, c, ep) == 0)
                                 continue;
-dead:
+                dead:
                         l->failed++;
                         c->busy = 0;
                         c->done = 1;

@@ -46,15 +46,15 @@
 /* How much of everything one run does. */
 struct cfg {
         int quick;
-        int asn_per_unit;      /* roster of each office */
-        int programs;          /* programs of the plan, 10000 seats each */
-        int batch;             /* ops per Push from an office */
-        double push_secs;      /* per office count */
-        int pull_rows;         /* enrollments in the database for the pull */
-        double ping_secs;      /* per connection count and server */
-        double hs_secs;        /* per server */
-        int raw1_max;          /* 1-row transactions at most */
-        int raw_rows;          /* rows inserted in 1000-row transactions */
+        int asn_per_unit; /* roster of each office */
+        int programs;     /* programs of the plan, 10000 seats each */
+        int batch;        /* ops per Push from an office */
+        double push_secs; /* per office count */
+        int pull_rows;    /* enrollments in the database for the pull */
+        double ping_secs; /* per connection count and server */
+        double hs_secs;   /* per server */
+        int raw1_max;     /* 1-row transactions at most */
+        int raw_rows;     /* rows inserted in 1000-row transactions */
         int idle_conns;
 };
 
@@ -76,9 +76,9 @@ struct bench {
 /* One office's load: which office, how many ops were acknowledged. */
 struct push_load {
         struct bench *b;
-        int hr_mode;            /* hr pushes pairs of every office in turn */
+        int hr_mode; /* hr pushes pairs of every office in turn */
         int turn;
-        int hr_batch;           /* ops per Push in hr_mode */
+        int hr_batch; /* ops per Push in hr_mode */
         uint64_t ok, rejected;
         char first_err[256];
 };
@@ -315,8 +315,8 @@ static void nip_of(int i, char out[19])
         struct tm tm;
 
         gmtime_r(&t, &tm);
-        snprintf(buf, sizeof(buf), "%04d%02d%02d2005011%03d", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday, i % 999 + 1);
+        snprintf(buf, sizeof(buf), "%04d%02d%02d2005011%03d", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, i % 999 + 1);
         memcpy(out, buf, 18);
         out[18] = '\0';
 }
@@ -345,8 +345,7 @@ static void push_answer(struct push_load *pl, const uint8_t *body, uint32_t len)
                         }
                         pl->rejected++;
                         if (pl->first_err[0] == '\0')
-                                snprintf(pl->first_err, sizeof(pl->first_err), "%s",
-                                         s->message);
+                                snprintf(pl->first_err, sizeof(pl->first_err), "%s", s->message);
                 }
         }
         if (r != NULL)
@@ -402,9 +401,9 @@ static void seed(struct bench *b)
         for (int i = 0; i < OFFICES; i++) {
                 unit_code(i, unit);
                 snprintf(name, sizeof(name), "Kelurahan %d", i + 1);
-                ops[n++] = make_op(&a, "unit", "create",
-                                   (const char *const[]){"code", unit, "name", name, "kind",
-                                                         "kelurahan", NULL});
+                ops[n++] = make_op(
+                    &a, "unit", "create",
+                    (const char *const[]){"code", unit, "name", name, "kind", "kelurahan", NULL});
         }
         push_all(&c, ops, n);
         for (int i = 0, total = OFFICES * b->cfg.asn_per_unit; i < total; i++) {
@@ -428,12 +427,12 @@ static void seed(struct bench *b)
                            (const char *const[]){"year", PLAN_YEAR, "title", "Renbang 2026", NULL});
         for (int i = 0; i < b->cfg.programs; i++) {
                 program_code(i, code);
-                ops[n++] = make_op(&a, "program", "create",
-                                   (const char *const[]){"code", code, "plan_year", PLAN_YEAR,
-                                                         "title", "Pelatihan", "method",
-                                                         "pelatihan", "start_date", "2026-03-02",
-                                                         "end_date", "2026-03-04", "jp", "24",
-                                                         "capacity", cap, NULL});
+                ops[n++] =
+                    make_op(&a, "program", "create",
+                            (const char *const[]){"code", code, "plan_year", PLAN_YEAR, "title",
+                                                  "Pelatihan", "method", "pelatihan", "start_date",
+                                                  "2026-03-02", "end_date", "2026-03-04", "jp",
+                                                  "24", "capacity", cap, NULL});
         }
         ops[n++] = make_op(&a, "plan", "approve", (const char *const[]){"year", PLAN_YEAR, NULL});
         push_all(&c, ops, n);
@@ -899,7 +898,9 @@ static void row(const char *figure, const char *renbin, const char *base, double
 
         if (ratio >= 0)
                 snprintf(r, sizeof(r), "%5.1f%%%s", ratio * 100,
-                         target <= 0 ? "" : ratio >= target ? "  ok" : "  MISS");
+                         target <= 0       ? ""
+                         : ratio >= target ? "  ok"
+                                           : "  MISS");
         printf("%-28s %-36s %-36s %s\n", figure, renbin, base, r);
 }
 
@@ -938,8 +939,8 @@ static void print_table(json_t *res)
         snprintf(bb, sizeof(bb), "SQLite 1-row txn %s rows/s",
                  human(num(raw, "raw_1row_per_s"), h2, sizeof(h2)));
         v = json_array_get(json_object_get(res, "push"), 0);
-        row("  (1 office vs 1-row txn)", "", bb,
-            num(v, "ops_per_s") / num(raw, "raw_1row_per_s"), 0);
+        row("  (1 office vs 1-row txn)", "", bb, num(v, "ops_per_s") / num(raw, "raw_1row_per_s"),
+            0);
         snprintf(fig, sizeof(fig), "pull, %lld rows (hr)",
                  (long long)json_integer_value(json_object_get(pull, "rows")));
         snprintf(a, sizeof(a), "%s rows/s, %.1f MB on the wire",
@@ -965,8 +966,7 @@ static void print_table(json_t *res)
         row("full mTLS handshakes", a, bb, num(hs, "per_s") / num(hs, "echo_per_s"), 0.8);
         snprintf(fig, sizeof(fig), "idle, %lld connections",
                  (long long)json_integer_value(json_object_get(idle, "connections")));
-        snprintf(a, sizeof(a), "%.1f KiB RSS per connection%s",
-                 num(idle, "bytes_per_conn") / 1024,
+        snprintf(a, sizeof(a), "%.1f KiB RSS per connection%s", num(idle, "bytes_per_conn") / 1024,
                  num(idle, "bytes_per_conn") < 65536 ? " (< 64 KiB ok)" : " (>= 64 KiB MISS)");
         snprintf(bb, sizeof(bb), "RSS %lld -> %lld KiB",
                  (long long)json_integer_value(json_object_get(idle, "rss_before_kib")),
@@ -992,14 +992,27 @@ static void raise_nofile(int need)
 static void configure(struct cfg *c, int quick)
 {
         if (quick)
-                *c = (struct cfg){.quick = 1, .asn_per_unit = 30, .programs = 40, .batch = 100,
-                                  .push_secs = 1.5, .pull_rows = 10000, .ping_secs = 1,
-                                  .hs_secs = 1.5, .raw1_max = 1000, .raw_rows = 50000,
+                *c = (struct cfg){.quick = 1,
+                                  .asn_per_unit = 30,
+                                  .programs = 40,
+                                  .batch = 100,
+                                  .push_secs = 1.5,
+                                  .pull_rows = 10000,
+                                  .ping_secs = 1,
+                                  .hs_secs = 1.5,
+                                  .raw1_max = 1000,
+                                  .raw_rows = 50000,
                                   .idle_conns = 1000};
         else
-                *c = (struct cfg){.asn_per_unit = 100, .programs = 100, .batch = 100,
-                                  .push_secs = 5, .pull_rows = 100000, .ping_secs = 3,
-                                  .hs_secs = 4, .raw1_max = 5000, .raw_rows = 300000,
+                *c = (struct cfg){.asn_per_unit = 100,
+                                  .programs = 100,
+                                  .batch = 100,
+                                  .push_secs = 5,
+                                  .pull_rows = 100000,
+                                  .ping_secs = 3,
+                                  .hs_secs = 4,
+                                  .raw1_max = 5000,
+                                  .raw_rows = 300000,
                                   .idle_conns = 1000};
 }
 
@@ -1072,8 +1085,8 @@ int main(int argc, char **argv)
 
         b.res = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f}", "mode",
                           quick ? "quick" : "full", "machine", machine(), "push", push,
-                          "raw_insert", raw, "pull", pull, "ping", ping, "handshakes", hs,
-                          "idle", idle, "seconds", now_s() - t_start);
+                          "raw_insert", raw, "pull", pull, "ping", ping, "handshakes", hs, "idle",
+                          idle, "seconds", now_s() - t_start);
         if (as_json) {
                 json_dumpf(b.res, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
                 putchar('\n');

@@ -77,8 +77,7 @@ static int group_setup(void **state)
         h_must_init(fx.data);
         h_must_start(&fx.srv, fx.data);
         fx.hr = h_must_units(&fx.srv, "KEL-A", "KEL-B", NULL);
-        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis",
-             NULL);
+        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis", NULL);
         f_ok(fx.hr, "plan", "create", "2027", "Rencana 2027", NULL);
         f_ok(fx.hr, "unit", "deactivate", "KEL-B", NULL);
         assert_int_equal(h_server_stop(&fx.srv), 0);

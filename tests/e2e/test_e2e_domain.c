@@ -88,8 +88,7 @@ static int group_setup(void **state)
         f_ok(fx.hr, "import", "asn", path, NULL);
         free(path);
         free(csv);
-        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis",
-             NULL);
+        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis", NULL);
         f_ok(fx.hr, "plan", "create", "2027", "Rencana Pembinaan ASN Belawan 2027", NULL);
         f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "EV-01", "--title",
              "Manajemen Waktu", "--method", "pelatihan", "--competency", "K-ANG", "--start",
@@ -255,11 +254,11 @@ static void test_offline_records(void **state)
         assert_int_equal(h_server_stop(&fx.srv), 0);
         h_server_free(&fx.srv);
 
-        f_expect(&r, 0, fx.a, "eval", "submit", "EV-01", fx.p[0], "--materi", "4",
-                 "--penyampaian", "5", "--aplikasi", "3", "--comment", "Materi bermanfaat", NULL);
+        f_expect(&r, 0, fx.a, "eval", "submit", "EV-01", fx.p[0], "--materi", "4", "--penyampaian",
+                 "5", "--aplikasi", "3", "--comment", "Materi bermanfaat", NULL);
         offline_ok(&r);
-        f_expect(&r, 0, fx.a, "eval", "submit", "EV-01", fx.p[1], "--materi", "5",
-                 "--penyampaian", "4", "--aplikasi", "4", NULL);
+        f_expect(&r, 0, fx.a, "eval", "submit", "EV-01", fx.p[1], "--materi", "5", "--penyampaian",
+                 "4", "--aplikasi", "4", NULL);
         offline_ok(&r);
         f_expect(&r, 0, fx.a, "assess", "add", fx.p[0], "--competency", "K-ANG", "--period",
                  "2027-S1", "--level", "3", "--note", "Menyusun RKA dengan bimbingan", NULL);
@@ -269,11 +268,11 @@ static void test_offline_records(void **state)
                  "2027-12-31", NULL);
         offline_ok(&r);
         /* The pair is still queued; the log names it by the mentee's NIP. */
-        f_expect(&r, 0, fx.a, "mentor", "log", fx.junior, "--date", "2027-02-01", "--minutes",
-                 "90", "--notes", "Menyusun RKA", "--progress", "3", NULL);
+        f_expect(&r, 0, fx.a, "mentor", "log", fx.junior, "--date", "2027-02-01", "--minutes", "90",
+                 "--notes", "Menyusun RKA", "--progress", "3", NULL);
         offline_ok(&r);
-        f_expect(&r, 0, fx.a, "mentor", "log", fx.junior, "--date", "2027-03-01", "--minutes",
-                 "60", "--progress", "4", NULL);
+        f_expect(&r, 0, fx.a, "mentor", "log", fx.junior, "--date", "2027-03-01", "--minutes", "60",
+                 "--progress", "4", NULL);
         offline_ok(&r);
         f_expect(&r, 0, fx.a, "survey", "add", "--service", "Pelayanan KTP", "--period", "2027-Q1",
                  "--u1", "4", "--u2", "3", "--u3", "3", "--u4", "4", "--u5", "4", "--u6", "3",
@@ -426,8 +425,8 @@ static void test_auditor_read_only(void **state)
                  "--period", "2027-S2", "--level", "2", NULL);
         assert_non_null(strstr(r.err, "read-only"));
         h_result_free(&r);
-        f_expect(&r, EXIT_DENIED, fx.aud, "forum", "add", "--unit", UNIT_A, "--date",
-                 "2027-04-01", "--topic", "Catatan auditor", NULL);
+        f_expect(&r, EXIT_DENIED, fx.aud, "forum", "add", "--unit", UNIT_A, "--date", "2027-04-01",
+                 "--topic", "Catatan auditor", NULL);
         h_result_free(&r);
         f_expect(&r, EXIT_DENIED, fx.aud, "--offline", "enroll", "EV-01", fx.p[3], NULL);
         h_result_free(&r);
@@ -532,8 +531,8 @@ static void test_rules(void **state)
         assert_non_null(strstr(r.err, "minutes"));
         h_result_free(&r);
         f_expect(&r, EXIT_INVALID, fx.a, "survey", "add", "--service", "Pelayanan KTP", "--period",
-                 "2027-Q1", "--u1", "4", "--u2", "3", "--u3", "5", "--u4", "4", "--u5", "4",
-                 "--u6", "3", "--u7", "4", "--u8", "3", "--u9", "2", NULL);
+                 "2027-Q1", "--u1", "4", "--u2", "3", "--u3", "5", "--u4", "4", "--u5", "4", "--u6",
+                 "3", "--u7", "4", "--u8", "3", "--u9", "2", NULL);
         assert_non_null(strstr(r.err, "u3"));
         h_result_free(&r);
         assert_int_equal(rejected_now(), before);
@@ -590,8 +589,8 @@ static void test_other_office_cannot_write(void **state)
                  "--penyampaian", "4", "--aplikasi", "4", NULL);
         h_result_free(&r);
         assert_rejected(fx.b1, "PERMISSION_DENIED", "unit");
-        f_expect(&r, EXIT_DENIED, fx.a, "assess", "add", fx.b2, "--competency", "K-ANG",
-                 "--period", "2027-S1", "--level", "3", NULL);
+        f_expect(&r, EXIT_DENIED, fx.a, "assess", "add", fx.b2, "--competency", "K-ANG", "--period",
+                 "2027-S1", "--level", "3", NULL);
         h_result_free(&r);
         assert_rejected(fx.b2, "PERMISSION_DENIED", "unit");
         f_expect(&r, EXIT_DENIED, fx.a, "mentor", "pair", fx.senior, fx.b2, "--topic", "Lintas",

@@ -142,7 +142,8 @@ static json_t *at(json_t *doc, const char *path)
         return v;
 }
 
-#define ASSERT_NUM(doc, path, want) assert_int_equal(llround(num_at(doc, path) * 100), llround((want) * 100))
+#define ASSERT_NUM(doc, path, want)                                                                \
+        assert_int_equal(llround(num_at(doc, path) * 100), llround((want)*100))
 #define ASSERT_STR(doc, path, want) assert_string_equal(json_string_value(at(doc, path)), want)
 
 long long llround(double x);
@@ -171,11 +172,12 @@ static void build_dataset(void)
         OK(hr, "competency", "add", "PLY", "Pelayanan publik", "--type", "sosial-kultural");
         OK(hr, "competency", "add", "KEU", "Pengelolaan keuangan", "--type", "manajerial");
         OK(hr, "competency", "add", "ETK", "Etika", "--type", "sosial-kultural");
-        roster = put_file(fx.tmp, "roster.csv",
-                          "NIP,nama,unit,jabatan,golongan,tmt\n" A1 ",Ahmad Siregar,KEL-A,Lurah,,\n" A2
-                          ",Butet Nasution,KEL-A,Sekretaris,,\n" A3 ",Citra Lubis,KEL-A,Staf,,\n" A4
-                          ",Dedi Harahap,KEL-A,Staf,,\n" B1 ",Eka Sembiring,KEL-B,Lurah,,\n" B2
-                          ",Fitri Ginting,KEL-B,Staf,,\n");
+        roster =
+            put_file(fx.tmp, "roster.csv",
+                     "NIP,nama,unit,jabatan,golongan,tmt\n" A1 ",Ahmad Siregar,KEL-A,Lurah,,\n" A2
+                     ",Butet Nasution,KEL-A,Sekretaris,,\n" A3 ",Citra Lubis,KEL-A,Staf,,\n" A4
+                     ",Dedi Harahap,KEL-A,Staf,,\n" B1 ",Eka Sembiring,KEL-B,Lurah,,\n" B2
+                     ",Fitri Ginting,KEL-B,Staf,,\n");
         OK(hr, "import", "asn", roster);
         OK(hr, "plan", "create", "2027", "Rencana Pembinaan ASN 2027");
         OK(hr, "program", "add", "--plan", "2027", "--code", "P1", "--title", "Tata naskah dinas",
@@ -204,13 +206,16 @@ static void build_dataset(void)
         OK(hr, "attend", "P2", B2, "--status", "tidak-hadir");
         OK(hr, "eval", "submit", "P1", A1, "--materi", "5", "--penyampaian", "4", "--aplikasi", "4",
            "--comment", "Sangat bermanfaat");
-        OK(hr, "eval", "submit", "P1", A2, "--materi", "4", "--penyampaian", "3", "--aplikasi", "5");
+        OK(hr, "eval", "submit", "P1", A2, "--materi", "4", "--penyampaian", "3", "--aplikasi",
+           "5");
         OK(hr, "eval", "submit", "P1", A3, "--materi", "4", "--penyampaian", "4", "--aplikasi", "3",
            "--comment", "Materi <b>padat</b> & jelas");
-        OK(hr, "eval", "submit", "P1", B1, "--materi", "3", "--penyampaian", "2", "--aplikasi", "4");
+        OK(hr, "eval", "submit", "P1", B1, "--materi", "3", "--penyampaian", "2", "--aplikasi",
+           "4");
         OK(hr, "eval", "submit", "P2", A1, "--materi", "4", "--penyampaian", "4", "--aplikasi", "4",
            "--comment", "Rahasia satu orang");
-        OK(hr, "eval", "submit", "P2", A2, "--materi", "5", "--penyampaian", "5", "--aplikasi", "5");
+        OK(hr, "eval", "submit", "P2", A2, "--materi", "5", "--penyampaian", "5", "--aplikasi",
+           "5");
         OK(hr, "assess", "add", A2, "--competency", "ADM", "--period", "2026-S2", "--level", "2");
         OK(hr, "assess", "add", A2, "--competency", "ADM", "--period", "2027-S1", "--level", "1");
         OK(hr, "assess", "add", A2, "--competency", "ADM", "--period", "2027-S1", "--level", "3");
@@ -297,16 +302,16 @@ static void test_program_hr(void **state)
         ASSERT_NUM(d, "response_rate_pct", 80.00);
         assert_true(json_is_false(at(d, "suppressed")));
         ASSERT_STR(d, "dimensions.0.name", "materi");
-        ASSERT_NUM(d, "dimensions.0.mean", 4.00);       /* 5 4 4 3 */
+        ASSERT_NUM(d, "dimensions.0.mean", 4.00); /* 5 4 4 3 */
         ASSERT_NUM(d, "dimensions.0.distribution.2", 1);
         ASSERT_NUM(d, "dimensions.0.distribution.3", 2);
         ASSERT_NUM(d, "dimensions.0.distribution.4", 1);
-        ASSERT_NUM(d, "dimensions.1.mean", 3.25);       /* 4 3 4 2 */
+        ASSERT_NUM(d, "dimensions.1.mean", 3.25); /* 4 3 4 2 */
         ASSERT_NUM(d, "dimensions.1.distribution.1", 1);
-        ASSERT_NUM(d, "dimensions.2.mean", 4.00);       /* 4 5 3 4 */
+        ASSERT_NUM(d, "dimensions.2.mean", 4.00); /* 4 5 3 4 */
         ASSERT_STR(d, "dimensions.3.name", "overall");
         ASSERT_NUM(d, "dimensions.3.answers", 12);
-        ASSERT_NUM(d, "dimensions.3.mean", 3.75);       /* 45 / 12 */
+        ASSERT_NUM(d, "dimensions.3.mean", 3.75); /* 45 / 12 */
         ASSERT_NUM(d, "dimensions.3.distribution.3", 6);
         ASSERT_STR(d, "weakest", "penyampaian");
         assert_int_equal(json_array_size(at(d, "comments")), 2);
@@ -361,7 +366,7 @@ static void test_program_office(void **state)
         ASSERT_NUM(d, "attendees", 4);
         ASSERT_NUM(d, "responses", 3);
         ASSERT_NUM(d, "response_rate_pct", 75.00);
-        ASSERT_NUM(d, "dimensions.0.mean", 4.33);       /* 5 4 4 */
+        ASSERT_NUM(d, "dimensions.0.mean", 4.33); /* 5 4 4 */
         json_decref(d);
         d = report_json(fx.unit_b, "program", "P1", NULL, NULL, NULL);
         assert_true(json_is_true(at(d, "suppressed")));
@@ -440,8 +445,8 @@ static void test_plan(void **state)
         ASSERT_NUM(d, "total.planned", 3);
         ASSERT_NUM(d, "total.held", 2);
         ASSERT_NUM(d, "total.seats", 25);
-        ASSERT_NUM(d, "total.enrolled", 8);  /* 5 + 3 (tidak-hadir frees a seat) */
-        ASSERT_NUM(d, "total.completed", 6); /* 4 + 2 */
+        ASSERT_NUM(d, "total.enrolled", 8);       /* 5 + 3 (tidak-hadir frees a seat) */
+        ASSERT_NUM(d, "total.completed", 6);      /* 4 + 2 */
         ASSERT_NUM(d, "total.jp_delivered", 104); /* 4 x 24 + 2 x 4 */
         ASSERT_STR(d, "by_method.0.method", "pelatihan");
         ASSERT_NUM(d, "by_method.0.jp_delivered", 96);
@@ -582,13 +587,24 @@ static void chromium_check(const char *html)
         shot = h_path(cwd, "report-2027.png");
         prof = h_path(fx.tmp, "chromium-profile");
         url = h_strf("file://%s", html);
-        char *shot_arg = h_strf("--screenshot=%s", shot), *prof_arg = h_strf("--user-data-dir=%s",
-                                                                             prof);
-        const char *argv[] = {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                              "--disable-quic", "--no-first-run", "--disable-background-networking",
-                              "--disable-component-update", "--disable-sync", prof_arg,
-                              "--enable-logging=stderr", "--v=0", shot_arg,
-                              "--window-size=1200,2000", url, NULL};
+        char *shot_arg = h_strf("--screenshot=%s", shot),
+             *prof_arg = h_strf("--user-data-dir=%s", prof);
+        const char *argv[] = {"/usr/bin/chromium",
+                              "--headless",
+                              "--no-sandbox",
+                              "--disable-gpu",
+                              "--disable-quic",
+                              "--no-first-run",
+                              "--disable-background-networking",
+                              "--disable-component-update",
+                              "--disable-sync",
+                              prof_arg,
+                              "--enable-logging=stderr",
+                              "--v=0",
+                              shot_arg,
+                              "--window-size=1200,2000",
+                              url,
+                              NULL};
         unlink(shot);
         h_run(&r, argv);
         if (r.status != 0)
@@ -614,8 +630,8 @@ static void test_html_id(void)
 {
         char *out = h_path(fx.tmp, "belawan-2027-id.html");
         const char *env[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
-        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, "report", "html", "--year",
-                              "2027", "--out", out, "--today", "2027-06-30", NULL};
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, "report",  "html",       "--year",
+                              "2027",         "--out",  out,   "--today", "2027-06-30", NULL};
         struct h_result r;
         char *html;
 
@@ -703,12 +719,18 @@ static void test_offline(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_program_hr),   cmocka_unit_test(test_program_suppressed),
-            cmocka_unit_test(test_program_office), cmocka_unit_test(test_denied),
-            cmocka_unit_test(test_jp),           cmocka_unit_test(test_plan),
-            cmocka_unit_test(test_needs),        cmocka_unit_test(test_competency),
-            cmocka_unit_test(test_mentoring),    cmocka_unit_test(test_ikm),
-            cmocka_unit_test(test_export),       cmocka_unit_test(test_html),
+            cmocka_unit_test(test_program_hr),
+            cmocka_unit_test(test_program_suppressed),
+            cmocka_unit_test(test_program_office),
+            cmocka_unit_test(test_denied),
+            cmocka_unit_test(test_jp),
+            cmocka_unit_test(test_plan),
+            cmocka_unit_test(test_needs),
+            cmocka_unit_test(test_competency),
+            cmocka_unit_test(test_mentoring),
+            cmocka_unit_test(test_ikm),
+            cmocka_unit_test(test_export),
+            cmocka_unit_test(test_html),
             cmocka_unit_test(test_offline),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -60,8 +60,8 @@ static char *roster_csv(void)
 /* HR adds a program of the 2027 plan. */
 static void add_program(const char *code, const char *capacity, const char *jp)
 {
-        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", code, "--title",
-             "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
+        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", code, "--title", "Program uji",
+             "--method", "pelatihan", "--competency", "K-ANG", "--partner",
              "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
              "2027-02-12", "--jp", jp, "--capacity", capacity, NULL);
 }
@@ -99,8 +99,7 @@ static int group_setup(void **state)
         f_ok(fx.hr, "import", "asn", path, NULL);
         free(path);
         free(csv);
-        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis",
-             NULL);
+        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis", NULL);
         f_ok(fx.hr, "plan", "create", "2027", "Rencana Pembinaan ASN Belawan 2027", NULL);
         add_program("ISO-01", "30", "24");
         add_program("OFF-01", "30", "24");
@@ -522,8 +521,8 @@ static void test_push_twice_raw(void **state)
         assert_string_equal(r2->op_id, op_id);
         assert_int_equal(r2->seq, r1->seq);
         assert_string_equal(r2->detail, "enrolled");
-        other = raw_push(&t, op2, "enrollment", id2, "create", "program", "DUP-01", "nip",
-                         fx.b_nip[3]);
+        other =
+            raw_push(&t, op2, "enrollment", id2, "create", "program", "DUP-01", "nip", fx.b_nip[3]);
         r3 = one_result(other);
         assert_int_equal(r3->status->code, RENBIN__CODE__ALREADY_EXISTS);
         assert_string_equal(r3->status->field, "nip");
@@ -797,8 +796,8 @@ static void test_attendance(void **state)
 static void test_paged_pull(void **state)
 {
         static const char *const lists[][4] = {
-            {"enroll", "list", NULL}, {"asn", "list", "--all", NULL},
-            {"program", "list", NULL}, {"unit", "list", NULL}, {"plan", "list", NULL},
+            {"enroll", "list", NULL}, {"asn", "list", "--all", NULL}, {"program", "list", NULL},
+            {"unit", "list", NULL},   {"plan", "list", NULL},
         };
         char *paged = h_path(fx.tmp, "home-hr-paged"), *whole = h_path(fx.tmp, "home-hr-whole");
         long long total, sum = 0, pages = 0, p;
@@ -863,7 +862,7 @@ static void push_long_forums(struct h_tls *t, size_t n)
         Renbin__Push push = RENBIN__PUSH__INIT;
         Renbin__Op *op = calloc(n, sizeof(*op)), **ops = calloc(n, sizeof(*ops));
         Renbin__Field *f = calloc(n * 5, sizeof(*f)), **fp = calloc(n * 5, sizeof(*fp));
-        char (*ids)[2][UUID_STR] = calloc(n, sizeof(*ids)), *text = malloc(4001);
+        char(*ids)[2][UUID_STR] = calloc(n, sizeof(*ids)), *text = malloc(4001);
         const char *values[5] = {UNIT_A, "2027-03-01", "Forum warga", text, text};
         Renbin__Response *resp;
 
@@ -973,16 +972,11 @@ static void test_asn_id_taken(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_office_isolation),
-            cmocka_unit_test(test_offline_enroll),
-            cmocka_unit_test(test_push_twice),
-            cmocka_unit_test(test_push_twice_raw),
-            cmocka_unit_test(test_capacity_race),
-            cmocka_unit_test(test_roster_import),
-            cmocka_unit_test(test_unit_deactivate),
-            cmocka_unit_test(test_attendance),
-            cmocka_unit_test(test_paged_pull),
-            cmocka_unit_test(test_pull_page_size),
+            cmocka_unit_test(test_office_isolation), cmocka_unit_test(test_offline_enroll),
+            cmocka_unit_test(test_push_twice),       cmocka_unit_test(test_push_twice_raw),
+            cmocka_unit_test(test_capacity_race),    cmocka_unit_test(test_roster_import),
+            cmocka_unit_test(test_unit_deactivate),  cmocka_unit_test(test_attendance),
+            cmocka_unit_test(test_paged_pull),       cmocka_unit_test(test_pull_page_size),
             cmocka_unit_test(test_asn_id_taken),
         };
 

@@ -30,10 +30,10 @@
         } while (0)
 
 /* Field names the handlers ask for (a sample; any name reaches wire_field the same way). */
-static const char *const op_names[] = {"nip", "unit", "program", "status", "code", "name",
-                                       "year", "period", "date", "score", ""};
-static const char *const query_names[] = {"conflicts", "report.program", "report.jp",
-                                          "report.plan", "report.ikm"};
+static const char *const op_names[] = {"nip",  "unit",   "program", "status", "code", "name",
+                                       "year", "period", "date",    "score",  ""};
+static const char *const query_names[] = {"conflicts", "report.program", "report.jp", "report.plan",
+                                          "report.ikm"};
 
 /* Reads every byte of a possibly NULL string, as strcmp and strlen would. */
 static size_t touch(const char *s)
@@ -42,8 +42,7 @@ static size_t touch(const char *s)
 }
 
 /* Reads fields as wire_field does, and as the conflicts row turns them into JSON. */
-static void walk_fields(Renbin__Field *const *f, size_t n, const char *const *names,
-                        size_t nnames)
+static void walk_fields(Renbin__Field *const *f, size_t n, const char *const *names, size_t nnames)
 {
         json_t *j = json_object();
         char *s;

@@ -355,7 +355,9 @@ static void test_csvout_roundtrip(void **state)
 static void test_csvout_leading_bom(void **state)
 {
         struct fixture *fx = *state;
-        static const char *const header[] = {"\xef\xbb\xbf" "code", "name"};
+        static const char *const header[] = {"\xef\xbb\xbf"
+                                             "code",
+                                             "name"};
         static const char *const row[] = {"\xef\xbb\xbf", "x"};
         struct csv_table t;
         struct rb_err e;

@@ -98,7 +98,7 @@ static void test_jp(void **state)
         assert_int_equal(rm_jp100_from_minutes(120, 45), 267); /* 2.6667 */
         assert_int_equal(rm_jp100_from_minutes(90, 45), 200);
         assert_int_equal(rm_jp100_from_minutes(100, 60), 167);
-        assert_int_equal(rm_jp100_from_minutes(45, 0), 100);  /* default 45 */
+        assert_int_equal(rm_jp100_from_minutes(45, 0), 100); /* default 45 */
         assert_int_equal(rm_jp100_from_minutes(0, 45), 0);
         assert_int_equal(rm_jp100_from_minutes(900, 45), 2000);
         assert_int_equal(rm_hours100(90), 150);
@@ -210,11 +210,16 @@ static void test_ikm_grades(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_round),          cmocka_unit_test(test_dist),
-            cmocka_unit_test(test_weakest),        cmocka_unit_test(test_pct),
-            cmocka_unit_test(test_jp),             cmocka_unit_test(test_grade_bounds),
-            cmocka_unit_test(test_ikm_all_fours),  cmocka_unit_test(test_ikm_all_ones),
-            cmocka_unit_test(test_ikm_mixed),      cmocka_unit_test(test_ikm_grades),
+            cmocka_unit_test(test_round),
+            cmocka_unit_test(test_dist),
+            cmocka_unit_test(test_weakest),
+            cmocka_unit_test(test_pct),
+            cmocka_unit_test(test_jp),
+            cmocka_unit_test(test_grade_bounds),
+            cmocka_unit_test(test_ikm_all_fours),
+            cmocka_unit_test(test_ikm_all_ones),
+            cmocka_unit_test(test_ikm_mixed),
+            cmocka_unit_test(test_ikm_grades),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
