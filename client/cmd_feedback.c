@@ -32,17 +32,31 @@ static int row_unit(struct cli *cli, const char *opt, char unit[64], struct rb_e
         return 0;
 }
 
-/* Prints a replica query filtered by an optional unit and period/year text. */
-static int list(struct cli *cli, const char *sql, const char *a1, const char *a2,
+/* Prints a replica query whose ?1 is --unit and ?2 the option named second
+ * (both optional), as each group's list verb takes them. */
+static int list(struct cli *cli, int argc, char **argv, const char *second, const char *sql,
                 const char *const *headers)
 {
+        const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
+                                          {second, required_argument, NULL, 'S'},
+                                          {NULL, 0, NULL, 0}};
+        const char *arg[2] = {NULL, NULL};
         struct rb_err e;
         sqlite3_stmt *st;
+        int ch;
 
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if (ch != 'U' && ch != 'S')
+                        return EXIT_USAGE;
+                arg[ch == 'S'] = optarg;
+        }
+        if (optind != argc)
+                return opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"),
+                                argv[optind]);
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);
-        db_bind_text(st, 1, a1);
-        db_bind_text(st, 2, a2);
+        db_bind_text(st, 1, arg[0]);
+        db_bind_text(st, 2, arg[1]);
         if (table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;
@@ -147,27 +161,14 @@ static int survey_add(struct cli *cli, int argc, char **argv)
 
 static int survey_list(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
-                                                 {"period", required_argument, NULL, 'p'},
-                                                 {NULL, 0, NULL, 0}};
         static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"),
                                               N_("RESPONSES"), NULL};
-        const char *unit = NULL, *period = NULL;
-        int ch;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 'U')
-                        unit = optarg;
-                else if (ch == 'p')
-                        period = optarg;
-                else
-                        return EXIT_USAGE;
-        }
-        return list(cli,
+        return list(cli, argc, argv, "period",
                     "SELECT unit, period, service, count(*) AS responses FROM surveys"
                     " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR period = ?2)"
                     " GROUP BY unit, period, service ORDER BY unit, period, service",
-                    unit, period, headers);
+                    headers);
 }
 
 static int survey_import(struct cli *cli, int argc, char **argv);
@@ -261,28 +262,15 @@ static int forum_add(struct cli *cli, int argc, char **argv)
 
 static int forum_list(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
-                                                 {"year", required_argument, NULL, 'y'},
-                                                 {NULL, 0, NULL, 0}};
         static const char *const headers[] = {N_("UNIT"),  N_("DATE"),      N_("TOPIC"),
                                               N_("INPUT"), N_("FOLLOW-UP"), NULL};
-        const char *unit = NULL, *year = NULL;
-        int ch;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 'U')
-                        unit = optarg;
-                else if (ch == 'y')
-                        year = optarg;
-                else
-                        return EXIT_USAGE;
-        }
-        return list(cli,
+        return list(cli, argc, argv, "year",
                     "SELECT unit, date, topic, ifnull(input, '') AS input,"
                     " ifnull(follow_up, '') AS follow_up FROM forums"
                     " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR date LIKE ?2 || '%')"
                     " ORDER BY date, unit",
-                    unit, year, headers);
+                    headers);
 }
 
 static const struct verb forum_verbs[] = {
@@ -379,28 +367,15 @@ static int need_add(struct cli *cli, int argc, char **argv)
 
 static int need_list(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
-                                                 {"unit", required_argument, NULL, 'U'},
-                                                 {NULL, 0, NULL, 0}};
         static const char *const headers[] = {N_("UNIT"),     N_("YEAR"),   N_("COMPETENCY"),
                                               N_("PRIORITY"), N_("REASON"), NULL};
-        const char *year = NULL, *unit = NULL;
-        int ch;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 'y')
-                        year = optarg;
-                else if (ch == 'U')
-                        unit = optarg;
-                else
-                        return EXIT_USAGE;
-        }
-        return list(cli,
+        return list(cli, argc, argv, "year",
                     "SELECT unit, year, competency, priority, ifnull(reason, '') AS reason"
                     " FROM needs WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR year = ?2)"
                     " ORDER BY unit, CASE priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1"
                     " ELSE 2 END, competency",
-                    unit, year, headers);
+                    headers);
 }
 
 static const struct verb need_verbs[] = {
