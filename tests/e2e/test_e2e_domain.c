@@ -48,7 +48,7 @@ static int group_setup(void **state)
         f_nip(fx.senior, "19750310", "200003", 1, 1);
         f_nip(fx.junior, "19980101", "202403", 2, 2);
         for (int i = 0; i < 4; i++) {
-                char birth[9];
+                char birth[24];
                 snprintf(birth, sizeof(birth), "198506%02d", i + 1);
                 f_nip(fx.p[i], birth, "201004", 1 + i % 2, 10 + i);
         }

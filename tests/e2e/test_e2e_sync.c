@@ -72,7 +72,7 @@ static int group_setup(void **state)
 
         (void)state;
         for (int i = 0; i < NPEOPLE; i++) {
-                char birth[9];
+                char birth[24];
                 snprintf(birth, sizeof(birth), "198001%02d", i + 1);
                 f_nip(fx.a_nip[i], birth, "200503", 1, 10 + i);
                 snprintf(birth, sizeof(birth), "198502%02d", i + 1);
