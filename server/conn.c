@@ -57,6 +57,7 @@ static void conn_write_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg);
 static void conn_free(struct conn *c);
+static void conn_linger(struct conn *c);
 
 const struct principal *conn_principal(const struct conn *c)
 {
@@ -188,15 +189,28 @@ static void conn_free(struct conn *c)
         free(c);
 }
 
-/* Stops reading and frees the connection once what is queued has been written. */
+/* Everything is written: wait a moment for the peer to close its side (its
+ * EOF frees the connection), then close anyway. */
+static void conn_linger(struct conn *c)
+{
+        static const struct timeval linger = {2, 0};
+
+        evtimer_add(c->deadline, &linger);
+}
+
+/* Discards input and frees the connection once what is queued has been written
+ * and the peer has closed (or lingered long enough). */
 static void conn_close_after_drain(struct conn *c, const char *why)
 {
         conn_outcome(c, why);
         c->state = CONN_CLOSING;
         evtimer_del(c->deadline);
-        bufferevent_disable(c->bev, EV_READ);
+        /* Keep reading (and discarding): closing a socket with unread input
+         * makes the kernel send a reset, which can destroy the answer just
+         * written before the peer reads it. */
+        bufferevent_enable(c->bev, EV_READ);
         if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-                conn_free(c);
+                conn_linger(c);
         else
                 /* Give the drain a bound too: a peer that never reads is cut. */
                 evtimer_add(c->deadline, &c->srv->lim.frame);
@@ -259,6 +273,10 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
         uint8_t chunk[16384];
         char why[128];
 
+        if (c->state == CONN_CLOSING) {
+                evbuffer_drain(in, evbuffer_get_length(in));
+                return;
+        }
         while (c->state == CONN_READY && !c->waiting && evbuffer_get_length(in) > 0) {
                 ev_ssize_t n = evbuffer_copyout(in, chunk, sizeof(chunk));
                 size_t used = 0;
@@ -305,7 +323,7 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 
         if (c->state == CONN_CLOSING) {
                 if (left == 0)
-                        conn_free(c);
+                        conn_linger(c);
                 return;
         }
         if (left < OUT_HIGH / 2 && !c->waiting)
