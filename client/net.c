@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <openssl/err.h>
 #include <netdb.h>
 #include <poll.h>
@@ -101,6 +102,21 @@ static void set_io_timeouts(int fd, int secs)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* The language this client's messages are in, for the server's: the first
+ * of LANGUAGE (which gettext honours under any locale but C), else the
+ * locale's LC_MESSAGES. */
+static const char *message_language(void)
+{
+        static char buf[64];
+        const char *l = getenv("LANGUAGE"), *m = setlocale(LC_MESSAGES, NULL);
+
+        if (l != NULL && l[0] != '\0' && m != NULL && strcmp(m, "C") != 0) {
+                snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(l, ":"), l);
+                return buf;
+        }
+        return m != NULL ? m : "C";
+}
+
 /* Sends Hello and keeps what the server says of us. */
 static int net_hello(struct net *n, struct rb_err *e)
 {
@@ -110,6 +126,7 @@ static int net_hello(struct net *n, struct rb_err *e)
 
         h.protocol_version = PROTOCOL_VERSION;
         h.client_version = RENBIN_VERSION;
+        h.language = (char *)message_language();
         req.call_case = RENBIN__REQUEST__CALL_HELLO;
         req.hello = &h;
         if (net_call(n, &req, &resp, e) != 0) {

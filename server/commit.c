@@ -35,6 +35,7 @@ struct push_job {
         Renbin__Request *req; /* owned */
         struct principal who; /* a copy: the connection may go first */
         unsigned role;
+        locale_t loc;       /* the client's message language */
         struct arena arena; /* the answer's memory */
         Renbin__PushReply *reply;
 };
@@ -59,6 +60,7 @@ int commit_enqueue(struct server *srv, struct conn *c, Renbin__Request *req)
         j->req = req;
         j->who = *conn_principal(c);
         j->role = role_bit(j->who.role);
+        j->loc = conn_locale(c);
         *srv->push_tail = j;
         srv->push_tail = &j->next;
         /* Activating an active event again does nothing: one run per pass. */
@@ -117,6 +119,7 @@ static void job_apply(struct apply_ctx *ax, struct push_job *j)
         const Renbin__Push *p = j->req->push;
         Renbin__PushReply *r = arena_alloc(&j->arena, sizeof(*r));
         struct op_result res;
+        locale_t old = uselocale(j->loc);
 
         ax->who = &j->who;
         ax->role = j->role;
@@ -133,6 +136,7 @@ static void job_apply(struct apply_ctx *ax, struct push_job *j)
                 o->detail = arena_strdup(&j->arena, res.detail);
                 r->results[i] = o;
         }
+        uselocale(old);
         j->reply = r;
 }
 

@@ -45,6 +45,7 @@ struct conn {
         int hello_done;
         int waiting;          /* a deferred answer (Push) is outstanding */
         int64_t unit_checked; /* database change count when the unit was last found active */
+        locale_t loc;         /* messages in the client's language; 0: the server's */
         uint64_t id;
         uint64_t requests;
         char peer[64];
@@ -62,6 +63,16 @@ static void conn_linger(struct conn *c);
 const struct principal *conn_principal(const struct conn *c)
 {
         return &c->who;
+}
+
+void conn_set_language(struct conn *c, const char *language)
+{
+        c->loc = language != NULL && strncmp(language, "id", 2) == 0 ? c->srv->loc_id : 0;
+}
+
+locale_t conn_locale(const struct conn *c)
+{
+        return c->loc != (locale_t)0 ? c->loc : LC_GLOBAL_LOCALE;
 }
 
 int conn_unit_active(struct conn *c)

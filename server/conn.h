@@ -6,6 +6,7 @@
 #define RENBIN_CONN_H
 
 #include <event2/util.h>
+#include <locale.h>
 #include <sys/socket.h>
 
 #include "tls.h"
@@ -25,6 +26,10 @@ const struct principal *conn_principal(const struct conn *c);
 /* True if the connection's unit exists and is active; looked up again only
  * after the database changed. */
 int conn_unit_active(struct conn *c);
+/* Chooses the message language of the connection from the client's Hello. */
+void conn_set_language(struct conn *c, const char *language);
+/* The locale to write this connection's messages in (LC_GLOBAL_LOCALE by default). */
+locale_t conn_locale(const struct conn *c);
 /* Closes every connection at once (shutdown). */
 void conn_close_all(struct server *srv);
 

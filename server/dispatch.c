@@ -91,6 +91,7 @@ int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size
             .role = role_bit(conn_principal(c)->role),
             .arena = &arena,
         };
+        locale_t old;
         int rc;
 
         if (req == NULL) {
@@ -102,7 +103,9 @@ int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size
                 return -1;
         }
         resp.id = req->id;
+        old = uselocale(conn_locale(c));
         rc = dispatch_call(&cx, req, &resp, hello_done);
+        uselocale(old);
         if (rc != CALL_DEFERRED)
                 conn_send(c, &resp);
         if (!cx.keep_req)

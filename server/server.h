@@ -6,6 +6,7 @@
 #define RENBIN_SERVER_H
 
 #include <event2/event.h>
+#include <locale.h>
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 #include <sqlite3.h>
@@ -36,6 +37,7 @@ struct server {
         unsigned nconns;
         struct conn *conns; /* open connections, for shutdown */
         uint64_t conn_seq;  /* numbers connections in logs */
+        locale_t loc_id;    /* Indonesian messages, (locale_t)0 if not installed */
         /* Group commit (commit.c): pushes waiting for the next transaction. */
         struct push_job *push_head, **push_tail;
         struct event *push_ev;
