@@ -411,6 +411,17 @@ void h_must_setup(const char *home, const char *addr, const char *bundle)
         must_succeed(&r, "renbin setup");
 }
 
+int h_group_end(struct h_server *s, const char *tmp)
+{
+        int st = h_server_stop(s);
+
+        if (st != 0)
+                fprintf(stderr, "renbind exited %d at the end of the group\n", st);
+        h_server_free(s);
+        h_rmtree(tmp);
+        return st == 0 ? 0 : -1;
+}
+
 char *h_must_units(const struct h_server *s, ...)
 {
         char *bundle = h_path(s->data, "_hr-bundle"), *home = h_path(s->data, "_hr");

@@ -97,6 +97,10 @@ struct h_server {
         int port;
 };
 
+/* The end of a test group: stops s (a non-zero exit is reported on stderr),
+ * frees it and removes the temp folder tmp. 0 if the server exited 0. */
+int h_group_end(struct h_server *s, const char *tmp);
+
 /* Registers units (NULL-terminated codes, kind "kelurahan") on the running
  * server s through an hr seat made for the purpose in s->data/_hr: a unit
  * office's certificate is accepted only once its unit exists. Returns the hr

@@ -109,14 +109,10 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-        int st;
+        int rc;
 
         (void)state;
-        st = h_server_stop(&fx.srv);
-        if (st != 0)
-                fprintf(stderr, "renbind exited %d at the end of the group\n", st);
-        h_server_free(&fx.srv);
-        h_rmtree(fx.tmp);
+        rc = h_group_end(&fx.srv, fx.tmp);
         free(fx.tmp);
         free(fx.data);
         free(fx.bundle_hr);
@@ -127,7 +123,7 @@ static int group_teardown(void **state)
         free(fx.a);
         free(fx.b);
         free(fx.aud);
-        return st == 0 ? 0 : -1;
+        return rc;
 }
 
 /* The evaluations of nip in home's replica as "materi/penyampaian/aplikasi"

@@ -69,21 +69,17 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-        int st;
+        int rc;
 
         (void)state;
-        st = h_server_stop(&fx.srv);
-        if (st != 0)
-                fprintf(stderr, "renbind exited %d at the end of the group\n", st);
-        h_server_free(&fx.srv);
-        h_rmtree(fx.tmp);
+        rc = h_group_end(&fx.srv, fx.tmp);
         free(fx.tmp);
         free(fx.data);
         free(fx.unit_bundle);
         free(fx.hr_bundle);
         free(fx.auditor_bundle);
         free(fx.foreign_bundle);
-        return st == 0 ? 0 : -1;
+        return rc;
 }
 
 /* A fresh client home under the temp folder (malloc'd path). */
