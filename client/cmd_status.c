@@ -17,7 +17,9 @@
 
 static const char SQL_REJECTED[] =
     "SELECT label, code, message, field, answered_at FROM outbox WHERE state = 'rejected'"
-    " ORDER BY n DESC LIMIT 50";
+    " AND dismissed = 0 ORDER BY n DESC LIMIT 50";
+static const char SQL_DISMISS[] =
+    "UPDATE outbox SET dismissed = 1 WHERE state = 'rejected' AND dismissed = 0";
 static const char SQL_PENDING[] =
     "SELECT label, created_at FROM outbox WHERE state = 'pending' ORDER BY n LIMIT 50";
 
@@ -60,7 +62,10 @@ static json_t *outbox_status(sqlite3 *db)
             "{s:I, s:I, s:I, s:o, s:o}", "pending",
             (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL, 0),
             "rejected",
-            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'rejected'", NULL, 0),
+            (json_int_t)db_int(db,
+                               "SELECT count(*) FROM outbox WHERE state = 'rejected'"
+                               " AND dismissed = 0",
+                               NULL, 0),
             "accepted",
             (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'done'", NULL, 0),
             "pending_ops", pend, "rejected_ops", rej);
@@ -93,6 +98,24 @@ static void print_status(json_t *j)
                    json_string_value(json_object_get(v, "code")));
 }
 
+/* Takes the rejected ops a person has read off the status list; they stay in
+ * the outbox, and on the server for HR (renbin conflicts). */
+static int status_dismiss(struct cli *cli)
+{
+        struct rb_err e;
+        sqlite3_stmt *st;
+
+        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, SQL_DISMISS, &e)) == NULL)
+                return cli_fail(&e);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+        out_say(cli,
+                _("%d rejected changes taken off this list; they are kept, and HR sees them "
+                  "with renbin conflicts\n"),
+                sqlite3_changes(cli->db));
+        return EXIT_OK;
+}
+
 static int status_exec(struct cli *cli, int argc, char **argv)
 {
         char server[512] = "", unit[64] = "", role[16] = "", last[32] = "", buf[32];
@@ -101,9 +124,10 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         int online;
         json_t *j;
 
-        (void)argv;
+        if (argc == 2 && strcmp(argv[1], "--dismiss") == 0)
+                return status_dismiss(cli);
         if (argc > 1)
-                return opt_fail(EXIT_USAGE, _("status takes no arguments"));
+                return opt_fail(EXIT_USAGE, _("usage: renbin status [--dismiss]"));
         err_clear(&e);
         if (cli_get(cli, "server", server, sizeof(server)) != 0) {
                 err_set(&e, RB_PRECONDITION, "server",
@@ -139,9 +163,11 @@ static int status_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_status = {
     .name = "status",
-    .usage = "status [--json]",
+    .usage = "status [--json] [--dismiss]",
     .summary = N_("show this office, the server connection and what waits to sync"),
     .help = N_("Shows the changes waiting to be sent and the ones the server rejected, with\n"
-               "the reason. Exit status 0 whether or not the server can be reached.\n"),
+               "the reason. Exit status 0 whether or not the server can be reached.\n"
+               "  --dismiss   take the rejected changes listed now off the list (after\n"
+               "              reading them); they are kept, and HR still sees them\n"),
     .exec = status_exec,
 };

@@ -176,6 +176,9 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
         memset(n, 0, sizeof(*n));
         n->fd = -1;
         n->next_id = 1;
+        if (cli->offline)
+                return err_set(e, RB_UNAVAILABLE, "server",
+                               _("not contacting the server (--offline)"));
         frame_dec_init(&n->dec, FRAME_DEFAULT_MAX);
         if (cli_get(cli, "server", addr, sizeof(addr)) != 0)
                 return err_set(e, RB_PRECONDITION, "server",

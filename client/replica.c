@@ -30,6 +30,8 @@ static const char *const migrations[] = {
     /* One statement on two lines: the parentheses tell clang the join is meant. */
     ("CREATE TABLE report_cache(key TEXT PRIMARY KEY, json TEXT NOT NULL,"
      "  generated_at INTEGER NOT NULL);"),
+    /* 4: rejected ops a person has read can be dismissed from status (kept) */
+    "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Per-entity SQL, built once from the catalogue. */

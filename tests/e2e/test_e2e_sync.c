@@ -338,6 +338,24 @@ static void test_office_isolation(void **state)
         assert_non_null(strstr(dump, "PERMISSION_DENIED"));
         free(dump);
         json_decref(conf);
+
+        /* A, having read them, takes its rejections off its status list: gone
+         * from status, still in HR's conflicts list. */
+        st = f_status(fx.a);
+        assert_true(f_rejected(st) >= 1);
+        json_decref(st);
+        f_expect(&r, 0, fx.a, "status", "--dismiss", NULL);
+        assert_non_null(strstr(r.out, "rejected changes taken off this list"));
+        h_result_free(&r);
+        st = f_status(fx.a);
+        assert_int_equal(f_rejected(st), 0);
+        assert_null(f_rejected_op(st, fx.b_nip[1]));
+        json_decref(st);
+        conf = f_json(0, fx.hr, "conflicts", NULL);
+        dump = json_dumps(conf, JSON_COMPACT);
+        assert_non_null(strstr(dump, fx.b_nip[1]));
+        free(dump);
+        json_decref(conf);
         free(enr_id);
 }
 
