@@ -196,7 +196,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         int online, status = EXIT_INVALID;
 
         err_clear(&e);
-        if (outbox_may_write(cli, &e) != 0 || cli_db(cli, &e) == NULL ||
+        if (outbox_may_do(cli, kind->entity, kind->action, &e) != 0 || cli_db(cli, &e) == NULL ||
             csvin_read(path, &t, &e) != 0 || csvin_require(&t, kind->columns, &e) != 0) {
                 status = cli_fail(&e);
                 goto out;

@@ -60,7 +60,38 @@ int outbox_may_write(struct cli *cli, struct rb_err *e)
                                _("this office is not set up: run renbin setup --server HOST:PORT "
                                  "--bundle DIR"));
         if (strcmp(role, "auditor") == 0)
-                return err_set(e, RB_DENIED, "role", _("an auditor's seat is read-only"));
+                return err_set(e, RB_DENIED, NULL,
+                               _("an auditor's seat is read-only: it may read and export, not "
+                                 "change anything"));
+        return 0;
+}
+
+/* The writes only an HR seat may make (the server's table in server/apply.c). */
+static const struct {
+        const char *entity, *action;
+} hr_writes[] = {
+    {"unit", "create"},       {"unit", "update"}, {"asn", "put"},      {"asn", "deactivate"},
+    {"competency", "create"}, {"plan", "create"}, {"plan", "approve"}, {"program", "create"},
+};
+
+int outbox_may_do(struct cli *cli, const char *entity, const char *action, struct rb_err *e)
+{
+        char role[16] = "", unit[64] = "";
+
+        if (outbox_may_write(cli, e) != 0)
+                return -1;
+        cli_get(cli, "role", role, sizeof(role));
+        if (strcmp(role, "hr") == 0)
+                return 0;
+        for (size_t i = 0; i < sizeof(hr_writes) / sizeof(hr_writes[0]); i++)
+                if (strcmp(entity, hr_writes[i].entity) == 0 &&
+                    strcmp(action, hr_writes[i].action) == 0) {
+                        cli_get(cli, "unit", unit, sizeof(unit));
+                        return err_set(e, RB_DENIED, "role",
+                                       _("only central HR (BKPSDM) may do this; this is the seat "
+                                         "of office %s (role %s); ask BKPSDM"),
+                                       unit, role);
+                }
         return 0;
 }
 
@@ -212,7 +243,7 @@ int outbox_write1(struct cli *cli, const char *entity, const char *entity_id, co
         int rc;
 
         err_clear(&e);
-        rc = outbox_may_write(cli, &e) == 0 &&
+        rc = outbox_may_do(cli, entity, action, &e) == 0 &&
              outbox_add(cli, entity, entity_id, action, fields, label, op_id[0], NULL, &e) == 0;
         json_decref(fields);
         if (!rc)

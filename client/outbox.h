@@ -20,6 +20,10 @@ int outbox_add(struct cli *cli, const char *entity, const char *entity_id, const
                struct rb_err *e);
 /* Refuses writes for an auditor seat, before anything is queued. */
 int outbox_may_write(struct cli *cli, struct rb_err *e);
+/* outbox_may_write, and refuses HR's writes (units, roster, competencies,
+ * plans, programs) on a unit office's seat, before anything is queued: the
+ * server would reject them anyway. */
+int outbox_may_do(struct cli *cli, const char *entity, const char *action, struct rb_err *e);
 /* Pushes now and reports the answers to the n ops in op_ids (one line each, or
  * a JSON array). Returns the exit status: 0 when all were accepted or stay
  * queued offline, else the status of the first rejection. */

@@ -238,7 +238,7 @@ static void test_office_isolation(void **state)
         struct h_tls t;
         Renbin__Response *resp;
         const Renbin__OpResult *res;
-        char op_id[UUID_STR];
+        char op_id[UUID_STR], asn_id[UUID_STR];
 
         (void)state;
         /* Rosters: each office exactly its own people. */
@@ -302,22 +302,32 @@ static void test_office_isolation(void **state)
         renbin__response__free_unpacked(resp, NULL);
         h_tls_close(&t);
 
-        /* A unit office cannot rewrite the roster either: HR owns it. */
+        /* A unit office cannot rewrite the roster either: HR owns it. renbin
+         * refuses before queueing anything (nothing waits, nothing rejected)... */
         {
                 char *csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"
                                    "%s,Pegawai A5,%s,Pengadministrasi Umum,IV/a,\n",
                                    fx.a_nip[5], UNIT_A);
                 char *path = f_write(fx.tmp, "roster-by-office.csv", csv);
                 f_expect(&r, EXIT_DENIED, fx.a, "import", "asn", path, NULL);
+                assert_non_null(strstr(r.err, "BKPSDM"));
                 h_result_free(&r);
                 st = f_status(fx.a);
-                assert_non_null(op = f_rejected_op(st, fx.a_nip[5]));
-                assert_string_equal(f_text(op, "code"), "PERMISSION_DENIED");
-                assert_string_equal(f_text(op, "field"), "role");
+                assert_null(f_rejected_op(st, fx.a_nip[5]));
                 json_decref(st);
                 free(path);
                 free(csv);
         }
+        /* ...and the server refuses the same op sent by hand. */
+        raw_connect(&t, fx.bundle_a);
+        assert_int_equal(uuid7_make(op_id), 0);
+        assert_int_equal(uuid7_make(asn_id), 0);
+        resp = raw_push(&t, op_id, "asn", asn_id, "put", "nip", fx.a_nip[5], "name", "Pegawai A5");
+        res = one_result(resp);
+        assert_int_equal(res->status->code, RENBIN__CODE__PERMISSION_DENIED);
+        assert_string_equal(res->status->field, "role");
+        renbin__response__free_unpacked(resp, NULL);
+        h_tls_close(&t);
 
         /* Nothing changed on the server: HR sees B's enrollment as it was. */
         json_decref(f_sync(fx.hr));
