@@ -39,7 +39,7 @@ static int asn_list(struct cli *cli, int argc, char **argv)
                 else if (ch == 'a')
                         all = 1;
                 else
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
         }
         if (optind != argc)
                 return opt_fail(EXIT_USAGE, _("usage: renbin asn list [--unit CODE] [--all]"));

@@ -32,7 +32,7 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch != 'u')
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 unit = optarg;
         }
         err_clear(&e);

@@ -199,7 +199,7 @@ static int attend_exec(struct cli *cli, int argc, char **argv)
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch != 's')
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 to = optarg;
         }
         if (argc - optind != 2)

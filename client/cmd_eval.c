@@ -47,7 +47,7 @@ static int eval_submit(struct cli *cli, int argc, char **argv)
                         c = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (argc - optind != 2)
@@ -150,7 +150,7 @@ static int assess_add(struct cli *cli, int argc, char **argv)
                         note = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (argc - optind != 1)
@@ -198,7 +198,7 @@ static int assess_list(struct cli *cli, int argc, char **argv)
                 else if (ch == 'h')
                         hist = 1;
                 else
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
         }
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);

@@ -47,7 +47,7 @@ static int list(struct cli *cli, int argc, char **argv, const char *second, cons
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch != 'U' && ch != 'S')
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 arg[ch == 'S'] = optarg;
         }
         if (optind != argc)
@@ -118,7 +118,7 @@ static int survey_add(struct cli *cli, int argc, char **argv)
                         job = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (optind != argc)
@@ -241,7 +241,7 @@ static int forum_add(struct cli *cli, int argc, char **argv)
                         unit_opt = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (date == NULL || topic == NULL)
@@ -341,7 +341,7 @@ static int need_add(struct cli *cli, int argc, char **argv)
                         unit_opt = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (comp == NULL || prio == NULL)

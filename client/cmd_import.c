@@ -260,7 +260,7 @@ static int import_exec(struct cli *cli, int argc, char **argv)
                 else if (ch == 'p')
                         return cli_fail(&e);
                 else
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
         }
         if (argc - optind != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));

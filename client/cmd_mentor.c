@@ -81,7 +81,7 @@ static int mentor_pair(struct cli *cli, int argc, char **argv)
                         to = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (argc - optind != 2)
@@ -139,7 +139,7 @@ static int mentor_log(struct cli *cli, int argc, char **argv)
                         prog = optarg;
                         break;
                 default:
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 }
         }
         if (argc - optind != 1)

@@ -41,7 +41,7 @@ static int competency_add(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch != 't')
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 type = optarg;
         }
         if (argc - optind != 2)
@@ -177,7 +177,7 @@ static int program_add(struct cli *cli, int argc, char **argv)
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 const char *k = ch > 0 ? strchr(keys, ch) : NULL;
                 if (k == NULL)
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 val[k - keys] = optarg;
         }
         for (int i = 0; i < 11; i++) {
@@ -216,7 +216,7 @@ static int program_list(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch != 'y')
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 year = optarg;
         }
         return list_query(cli,

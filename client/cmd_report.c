@@ -569,6 +569,7 @@ static int parse(int argc, char **argv, struct ropts *o)
                         o->today = optarg;
                         break;
                 default:
+                        opt_unknown(argv);
                         return -1;
                 }
         }

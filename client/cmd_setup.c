@@ -60,7 +60,7 @@ static int setup_exec(struct cli *cli, int argc, char **argv)
                 else if (ch == 'b')
                         bundle = optarg;
                 else
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
         }
         if (server == NULL)
                 return opt_missing("setup", "--server");

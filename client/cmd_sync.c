@@ -26,7 +26,7 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if ((ch != 'p' && ch != 'm') || opt_long(optarg, 1, 100000, &v) != 0)
-                        return ch == '?' ? EXIT_USAGE : opt_bad(longopts, ch, optarg);
+                        return ch == '?' ? opt_unknown(argv) : opt_bad(longopts, ch, optarg);
                 if (ch == 'p')
                         rep.page_size = (unsigned)v;
                 else

@@ -26,7 +26,7 @@ static int unit_add(struct cli *cli, int argc, char **argv)
 
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch != 'k')
-                        return EXIT_USAGE;
+                        return opt_unknown(argv);
                 kind = optarg;
         }
         if (argc - optind != 2)

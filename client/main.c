@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "opts.h"
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,9 @@ int main(int argc, char **argv)
 
         i18n_init();
         opt_set_prog("renbin");
+        /* getopt would name the verb ("list: unrecognized option"): commands
+         * say it themselves with opt_unknown(). */
+        opterr = 0;
         umask(077);
         /* A server that closes on us is an error to report, not a reason to die. */
         signal(SIGPIPE, SIG_IGN);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *prog = "renbin";
 
@@ -43,6 +44,17 @@ int opt_bad(const struct option *longopts, int val, const char *value)
 int opt_missing(const char *cmd, const char *opt)
 {
         return opt_fail(EXIT_USAGE, _("%s: %s is required (see --help)"), cmd, opt);
+}
+
+int opt_unknown(char *const *argv)
+{
+        const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+        if (arg == NULL)
+                arg = "?";
+        if (strncmp(arg, "--", 2) == 0 && optopt != 0)
+                return opt_fail(EXIT_USAGE, _("option %s needs a value (see --help)"), arg);
+        return opt_fail(EXIT_USAGE, _("unknown option '%s' (see --help)"), arg);
 }
 
 int opt_fail(int status, const char *fmt, ...)

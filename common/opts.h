@@ -13,6 +13,10 @@ int opt_long(const char *s, long min, long max, long *out);
 int opt_bad(const struct option *longopts, int val, const char *value);
 /* Prints "CMD: --OPT is required" and returns EXIT_USAGE. */
 int opt_missing(const char *cmd, const char *opt);
+/* After getopt_long returned '?' (with opterr = 0): prints "PROG: unknown
+ * option '--X' (see --help)" or "option '--X' needs a value" and returns
+ * EXIT_USAGE. argv is the vector given to getopt_long. */
+int opt_unknown(char *const *argv);
 /* Prints "PROG: MSG" on stderr (one line) and returns status. */
 int opt_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the program name opt_fail prints. */
