@@ -274,7 +274,7 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 const struct cmd cmd_import = {
     .name = "import",
     .usage = "import KIND FILE [--skip-bad] [--plan YEAR]",
-    .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses"),
+    .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses and more"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
                "        are listed, not deleted.\n"

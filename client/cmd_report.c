@@ -291,10 +291,11 @@ static void jp_text(struct cli *cli, json_t *doc)
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 
-        printf(_("JP in %lld against the %lld JP minimum (1 JP = %lld minutes of mentoring)\n"),
-               (long long)json_integer_value(json_object_get(doc, "year")),
-               (long long)json_integer_value(json_object_get(doc, "minimum_jp")),
-               (long long)json_integer_value(json_object_get(doc, "jp_minutes")));
+        printf(
+            _("JP in %lld against the %lld JP minimum (mentoring counts 1 JP per %lld minutes)\n"),
+            (long long)json_integer_value(json_object_get(doc, "year")),
+            (long long)json_integer_value(json_object_get(doc, "minimum_jp")),
+            (long long)json_integer_value(json_object_get(doc, "jp_minutes")));
         printf(_("%s ASN, %s reached the minimum (%s%%)\n\n"), num(json_object_get(t, "asn"), a),
                num(json_object_get(t, "compliant"), b),
                num(json_object_get(t, "share_compliant_pct"), c));
@@ -469,12 +470,13 @@ static void mentoring_text(struct cli *cli, json_t *doc)
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32], d[32];
 
-        printf(_("Mentoring in %lld (as of %s): %s active pairs, %s sessions, %s hours; %s pairs "
-                 "with no session in %lld days\n\n"),
+        printf(_("Mentoring in %lld (as of %s): active pairs %s, sessions %s, hours %s; pairs with "
+                 "no session in the last %lld days: %s\n\n"),
                (long long)json_integer_value(json_object_get(doc, "year")), str(doc, "today"),
                num(json_object_get(t, "pairs"), a), num(json_object_get(t, "sessions"), b),
-               num(json_object_get(t, "hours"), c), num(json_object_get(t, "stale_pairs"), d),
-               (long long)json_integer_value(json_object_get(doc, "stale_days")));
+               num(json_object_get(t, "hours"), c),
+               (long long)json_integer_value(json_object_get(doc, "stale_days")),
+               num(json_object_get(t, "stale_pairs"), d));
         print_pick(cli, json_object_get(doc, "pairs"), MENTOR_KEYS, NK(MENTOR_KEYS), heads);
 }
 

@@ -28,7 +28,7 @@ static const struct {
     /* TRANSLATORS: what the server did with an accepted change, shown after
      * "done" ("enroll ... in P1: done (enrolled)") and counted in the import
      * summary ("asn: 6 rows read, created 4, updated 1, unchanged 1"). */
-    {"created", N_("created")},         {"created (draft)", N_("created (draft)")},
+    {"created", N_("created")},         {"created (draft)", N_("created as a draft")},
     {"enrolled", N_("enrolled")},       {"recorded", N_("recorded")},
     {"replaced", N_("replaced")},       {"updated", N_("updated")},
     {"unchanged", N_("unchanged")},     {"activated", N_("activated")},
