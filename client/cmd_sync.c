@@ -4,6 +4,7 @@
  * otherwise (--quiet: nothing but errors).
  */
 #include "cmds.h"
+#include "db.h"
 #include "i18n.h"
 #include "opts.h"
 #include "out.h"
@@ -60,7 +61,17 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                                 _("renbin: sync cut after sending %ld and receiving %ld; "
                                   "run it again to continue\n"),
                                 rep.pushed, rep.pulled);
-                return cli->json ? err_exit_status(e.code) : cli_fail(&e);
+                if (cli->json)
+                        return err_exit_status(e.code);
+                rc = cli_fail(&e);
+                if (e.code == RB_UNAVAILABLE && cli->db != NULL)
+                        fprintf(stderr,
+                                _("renbin: nothing is lost: %lld changes wait here; run renbin "
+                                  "sync again when the link is back\n"),
+                                db_int(cli->db,
+                                       "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL,
+                                       0));
+                return rc;
         }
         return EXIT_OK;
 }
