@@ -127,7 +127,8 @@ static void test_server_locale_ignored(void **state)
                         refused(&r, NULL);
                         if (strstr(r.err, "office KEL-A may only read its own unit's reports") ==
                             NULL)
-                                fail_msg("an English office got, from an Indonesian server: %s", r.err);
+                                fail_msg("an English office got, from an Indonesian server: %s",
+                                         r.err);
                 } else {
                         refused(&r, id_env);
                         if (strstr(r.err, "kantor KEL-A hanya boleh membaca laporan unitnya "
