@@ -18,8 +18,10 @@
 static const char SQL_REJECTED[] =
     "SELECT label, code, message, field, answered_at FROM outbox WHERE state = 'rejected'"
     " AND dismissed = 0 ORDER BY n DESC LIMIT 50";
+/* Only the ones status lists (the newest 50): the others have not been read. */
 static const char SQL_DISMISS[] =
-    "UPDATE outbox SET dismissed = 1 WHERE state = 'rejected' AND dismissed = 0";
+    "UPDATE outbox SET dismissed = 1 WHERE n IN (SELECT n FROM outbox WHERE state = 'rejected'"
+    " AND dismissed = 0 ORDER BY n DESC LIMIT 50)";
 static const char SQL_PENDING[] =
     "SELECT label, created_at FROM outbox WHERE state = 'pending' ORDER BY n LIMIT 50";
 

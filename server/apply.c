@@ -273,6 +273,15 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
                         snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);
                 }
         }
+        /* The transaction went during this op: whatever it did is gone, and
+         * its record would be written outside the batch, for good. */
+        if (sqlite3_get_autocommit(cx->db)) {
+                r->seq = 0;
+                r->detail[0] = '\0';
+                err_set(&r->err, RB_UNAVAILABLE, NULL,
+                        _("the server could not keep this batch; send it again"));
+                return;
+        }
         if (!transient(r->err.code))
                 record(cx, op, r);
 }

@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "db.h"
 #include "dispatch.h"
+#include "i18n.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -191,6 +192,14 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
         failed = db_begin(srv->db, &e) != 0;
         for (j = group; j != NULL && !failed; j = j->next)
                 job_apply(&ax, j);
+        /* SQLite dropped the transaction by itself (disk full, I/O): the feed
+         * rows and audit records of the marked rows would be written one by
+         * one outside any transaction, for changes that were rolled back. */
+        if (!failed && sqlite3_get_autocommit(srv->db)) {
+                err_set(&e, RB_UNAVAILABLE, NULL,
+                        _("the server could not keep this batch; send it again"));
+                failed = 1;
+        }
         /* Rows marked by the ops (seat counts) and the audit head, then COMMIT. */
         if (!failed && feed_flush(&ax, &e) != 0) {
                 db_rollback(srv->db);

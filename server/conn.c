@@ -72,7 +72,9 @@ void conn_set_language(struct conn *c, const char *language)
 
 locale_t conn_locale(const struct conn *c)
 {
-        return c->loc != (locale_t)0 ? c->loc : LC_GLOBAL_LOCALE;
+        if (c->loc != (locale_t)0)
+                return c->loc;
+        return c->srv->loc_en != (locale_t)0 ? c->srv->loc_en : LC_GLOBAL_LOCALE;
 }
 
 int conn_unit_active(struct conn *c)

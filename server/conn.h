@@ -28,7 +28,7 @@ const struct principal *conn_principal(const struct conn *c);
 int conn_unit_active(struct conn *c);
 /* Chooses the message language of the connection from the client's Hello. */
 void conn_set_language(struct conn *c, const char *language);
-/* The locale to write this connection's messages in (LC_GLOBAL_LOCALE by default). */
+/* The locale to write this connection's messages in (English by default). */
 locale_t conn_locale(const struct conn *c);
 /* Closes every connection at once (shutdown). */
 void conn_close_all(struct server *srv);

@@ -143,8 +143,10 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         fs_join(ca, sizeof(ca), srv->data, "ca.crt");
         fs_join(cert, sizeof(cert), srv->data, "server.crt");
         fs_join(key, sizeof(key), srv->data, "server.key");
-        /* Offices that ask for Indonesian get it, whatever the server's own locale. */
+        /* Offices that ask for Indonesian get it, the others English, whatever
+         * the server's own locale ("C" messages are the untranslated ones). */
         srv->loc_id = newlocale(LC_MESSAGES_MASK, "id_ID.UTF-8", (locale_t)0);
+        srv->loc_en = newlocale(LC_MESSAGES_MASK, "C", (locale_t)0);
         if ((srv->db = store_open(srv->data, 0, e)) == NULL ||
             store_purge_tombstones(srv->db, e) != 0)
                 return -1;
@@ -168,6 +170,9 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || commit_init(srv) != 0 ||
             event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
+        /* gettext puts LANGUAGE before every locale but C: it would override
+         * the Indonesian one. What the server still prints is in English. */
+        unsetenv("LANGUAGE");
         write_addr(srv);
         return 0;
 }
@@ -194,6 +199,8 @@ static void server_teardown(struct server *srv)
         SSL_CTX_free(srv->ssl_ctx);
         if (srv->loc_id != (locale_t)0)
                 freelocale(srv->loc_id);
+        if (srv->loc_en != (locale_t)0)
+                freelocale(srv->loc_en);
         if (srv->db)
                 db_close(srv->db);
 }

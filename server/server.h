@@ -38,6 +38,7 @@ struct server {
         struct conn *conns; /* open connections, for shutdown */
         uint64_t conn_seq;  /* numbers connections in logs */
         locale_t loc_id;    /* Indonesian messages, (locale_t)0 if not installed */
+        locale_t loc_en;    /* English (untranslated) messages, the default */
         /* Group commit (commit.c): pushes waiting for the next transaction. */
         struct push_job *push_head, **push_tail;
         struct event *push_ev;

@@ -525,6 +525,8 @@ out:
         return rc;
 }
 
+const char *const *h_server_env;
+
 /* In the child: stderr and stdout to the log, then exec renbind serve. */
 static void exec_server(const struct h_server *s, const char *const *extra)
 {
@@ -545,7 +547,7 @@ static void exec_server(const struct h_server *s, const char *const *extra)
         dup2(log, 2);
         close(in);
         close(log);
-        child_env(NULL);
+        child_env(h_server_env);
         execv(argv[0], (char *const *)argv);
         _exit(127);
 }

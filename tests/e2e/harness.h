@@ -107,6 +107,10 @@ int h_group_end(struct h_server *s, const char *tmp);
  * seat's home folder (free it). */
 char *h_must_units(const struct h_server *s, ...) __attribute__((sentinel));
 
+/* Extra "NAME=VALUE" entries (or "NAME" to unset) for the environment of
+ * the servers started next, as h_run_env takes them; NULL for none. */
+extern const char *const *h_server_env;
+
 /* Starts renbind serve --data data --listen 127.0.0.1:0 (plus extra, a
  * NULL-terminated list, may be NULL) and waits for it to write renbind.addr.
  * 0, or -1 if it exited or did not come up in time (it is then killed, and

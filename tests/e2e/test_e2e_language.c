@@ -94,11 +94,58 @@ static void test_indonesian(void **state)
         h_result_free(&r);
 }
 
+/* The answer's language follows the client, not the server's own settings:
+ * under LC_ALL=id_ID.UTF-8 an English office (or an older client that names
+ * no language) still gets English, and under LANGUAGE=en an Indonesian office
+ * still gets Indonesian. */
+static void test_server_locale_ignored(void **state)
+{
+        static const char *const id_server[] = {"LC_ALL=id_ID.UTF-8", NULL};
+        static const char *const en_server[] = {"LC_ALL=C.UTF-8", "LANGUAGE=en", NULL};
+        static const char *const id_env[] = {"LC_ALL=C.UTF-8", "LANGUAGE=id", NULL};
+        locale_t id = newlocale(LC_MESSAGES_MASK, "id_ID.UTF-8", (locale_t)0);
+        struct h_result r;
+        char *old_addr = fx.srv.addr[0] ? strdup(fx.srv.addr) : NULL;
+
+        (void)state;
+        if (id == (locale_t)0)
+                skip();
+        freelocale(id);
+        for (int k = 0; k < 2; k++) {
+                char *addr = h_strf("--listen=%s", old_addr);
+                const char *extra[] = {addr, NULL};
+                int st = 0;
+
+                h_server_stop(&fx.srv);
+                h_server_free(&fx.srv);
+                h_server_env = k == 0 ? id_server : en_server;
+                if (h_server_start(&fx.srv, fx.data, extra, &st) != 0)
+                        fail_msg("renbind did not restart (exit %d)", st);
+                h_server_env = NULL;
+                free(addr);
+                if (k == 0) {
+                        refused(&r, NULL);
+                        if (strstr(r.err, "office KEL-A may only read its own unit's reports") ==
+                            NULL)
+                                fail_msg("an English office got, from an Indonesian server: %s",
+                                         r.err);
+                } else {
+                        refused(&r, id_env);
+                        if (strstr(r.err, "kantor KEL-A hanya boleh membaca laporan unitnya "
+                                          "sendiri") == NULL)
+                                fail_msg("an Indonesian office got, under LANGUAGE=en: %s", r.err);
+                }
+                h_result_free(&r);
+        }
+        free(old_addr);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_english),
             cmocka_unit_test(test_indonesian),
+            cmocka_unit_test(test_server_locale_ignored),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
