@@ -36,6 +36,9 @@ int cli_get(struct cli *cli, const char *key, char *buf, size_t len);
 int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *e);
 /* A path inside the home folder. */
 void cli_path(const struct cli *cli, const char *name, char *buf, size_t len);
+/* Upper-cases a code typed on the command line in place (codes are
+ * upper-case: mw-01 means MW-01) and returns it. */
+char *cli_code(char *s);
 /* Prints the one-line error for e and returns its exit status. */
 int cli_fail(const struct rb_err *e);
 /* Prints a command's --help. */

@@ -60,6 +60,11 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         static const char sql_enr[] =
             "SELECT e.program, p.title, e.status, e.jp FROM enrollments e"
             " LEFT JOIN programs p ON p.code = e.program WHERE e.nip = ?1 ORDER BY p.start_date";
+        static const char *const heads[] = {N_("NIP"),      N_("NAME"), N_("UNIT"), N_("JABATAN"),
+                                            N_("GOLONGAN"), N_("TMT"),  N_("BORN"), N_("SEX"),
+                                            N_("ACTIVE"),   NULL};
+        static const char *const enr_heads[] = {N_("PROGRAM"), N_("TITLE"), N_("STATUS"), N_("JP"),
+                                                NULL};
         char nip[19];
         struct rb_err e;
         sqlite3_stmt *st;
@@ -75,13 +80,13 @@ static int asn_show(struct cli *cli, int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND,
                                 _("no ASN with NIP %s in this office's replica (renbin sync?)"),
                                 nip);
-        if (table_print(cli, st, NULL, &e) != 0 || (st = db_stmt(cli->db, sql_enr, &e)) == NULL)
+        if (table_print(cli, st, heads, &e) != 0 || (st = db_stmt(cli->db, sql_enr, &e)) == NULL)
                 return cli_fail(&e);
         if (cli->json)
                 return EXIT_OK;
         printf("\n");
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if (table_print(cli, st, NULL, &e) != 0)
+        if (table_print(cli, st, enr_heads, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;
 }

@@ -110,7 +110,7 @@ static int enroll_list(struct cli *cli, int argc, char **argv)
                 return opt_fail(EXIT_USAGE, _("usage: renbin enroll list [PROGRAM]"));
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, SQL_LIST, &e)) == NULL)
                 return cli_fail(&e);
-        db_bind_text(st, 1, argc == 2 ? argv[1] : NULL);
+        db_bind_text(st, 1, argc == 2 ? cli_code(argv[1]) : NULL);
         if (table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;
@@ -119,7 +119,7 @@ static int enroll_list(struct cli *cli, int argc, char **argv)
 /* enroll PROGRAM NIP [NIP...] */
 static int enroll_add(struct cli *cli, int argc, char **argv)
 {
-        const char *program = argv[1];
+        const char *program = argc > 1 ? cli_code(argv[1]) : NULL;
         char(*ops)[UUID_STR] = NULL;
         char nip[19], id[64], status[16], label[160];
         struct rb_err e;
@@ -212,6 +212,7 @@ static int attend_exec(struct cli *cli, int argc, char **argv)
                 return cli_fail(&e);
         if (nip_normalize(argv[optind + 1], nip) != 0)
                 return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[optind + 1]);
+        cli_code(argv[optind]);
         if (find_enrollment(cli->db, argv[optind], nip, id, from) != 0)
                 return opt_fail(EXIT_NOT_FOUND, _("%s is not enrolled in %s"), nip, argv[optind]);
         if (enroll_transition(from, to, &e) != 0)

@@ -63,6 +63,7 @@ static int eval_submit(struct cli *cli, int argc, char **argv)
                 return cli_fail(&e);
         if (nip_normalize(argv[optind + 1], nip) != 0)
                 return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[optind + 1]);
+        cli_code(argv[optind]);
         json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:s}", "program", argv[optind], "nip", nip,
                               "materi", m, "penyampaian", p, "aplikasi", a);
         if (c != NULL && c[0] != '\0')
@@ -92,7 +93,7 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
                 return opt_fail(EXIT_USAGE, _("usage: renbin eval pending [PROGRAM]"));
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);
-        db_bind_text(st, 1, argc == 2 ? argv[1] : NULL);
+        db_bind_text(st, 1, argc == 2 ? cli_code(argv[1]) : NULL);
         if (table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;

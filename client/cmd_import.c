@@ -34,6 +34,17 @@ static const char *column_name(const struct import_kind *k, const char *field)
         return field;
 }
 
+/* The message of e without its leading "field: ", which the line report
+ * already names as the column. */
+static const char *without_field(const struct rb_err *e)
+{
+        size_t n = strlen(e->field);
+
+        if (n > 0 && strncmp(e->msg, e->field, n) == 0 && strncmp(e->msg + n, ": ", 2) == 0)
+                return e->msg + n + 2;
+        return e->msg;
+}
+
 /* Checks every row; fills ops[] for good rows. Returns the number of bad rows. */
 static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_t **fields,
                          char (*labels)[160])
@@ -57,7 +68,7 @@ static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_
                 }
                 if (fields[i] == NULL) {
                         fprintf(stderr, _("line %ld, column %s: %s\n"), t->rows[i].line,
-                                column_name(ic->kind, e.field), e.msg);
+                                column_name(ic->kind, e.field), without_field(&e));
                         bad++;
                 } else if (key[0] != '\0') {
                         json_object_set_new(seen, key, json_integer(t->rows[i].line));

@@ -228,8 +228,14 @@ static int program_list(struct cli *cli, int argc, char **argv)
 
 static int program_show(struct cli *cli, int argc, char **argv)
 {
+        static const char *const headers[] = {
+            N_("CODE"),    N_("YEAR"),     N_("TITLE"), N_("METHOD"), N_("COMPETENCY"),
+            N_("PARTNER"), N_("SPEAKER"),  N_("START"), N_("END"),    N_("JP"),
+            N_("SEATS"),   N_("ENROLLED"), NULL};
+
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin program show CODE"));
+        cli_code(argv[1]);
         if (cli_db(cli, NULL) != NULL &&
             db_int(cli->db, "SELECT count(*) FROM programs WHERE code = ?1", argv[1], 0) == 0)
                 return opt_fail(EXIT_NOT_FOUND, _("no program %s in the replica (renbin sync?)"),
@@ -238,7 +244,7 @@ static int program_show(struct cli *cli, int argc, char **argv)
                           "SELECT code, plan_year, title, method, competency, partner, speaker,"
                           " start_date, end_date, jp, capacity, enrolled FROM programs"
                           " WHERE code = ?1",
-                          argv[1], NULL);
+                          argv[1], headers);
 }
 
 static const struct verb program_verbs[] = {

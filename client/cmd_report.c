@@ -653,7 +653,7 @@ static int report_exec(struct cli *cli, int argc, char **argv)
                         if (nops != 1)
                                 return opt_fail(EXIT_USAGE, _("usage: renbin report program "
                                                               "PROGRAM [--unit U]"));
-                        program = ops[0];
+                        program = cli_code(ops[0]);
                 } else if (nops != 0) {
                         return opt_fail(EXIT_USAGE, _("report %s: unexpected '%s'"), k->name,
                                         ops[0]);

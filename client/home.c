@@ -76,6 +76,14 @@ int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *
         return rc;
 }
 
+char *cli_code(char *s)
+{
+        for (char *p = s; p != NULL && *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                        *p = (char)(*p - 'a' + 'A');
+        return s;
+}
+
 int cli_fail(const struct rb_err *e)
 {
         if (e->field[0] != '\0' && strstr(e->msg, e->field) == NULL)
