@@ -24,6 +24,9 @@ static int row_unit(struct cli *cli, const char *opt, char unit[64], struct rb_e
 {
         char role[16] = "";
 
+        /* An auditor is told it is read-only, not which option is missing. */
+        if (outbox_may_write(cli, e) != 0)
+                return -1;
         if (opt != NULL)
                 return snprintf(unit, 64, "%s", opt) > 0 ? code_check(unit, "unit", e) : -1;
         cli_get(cli, "role", role, sizeof(role));

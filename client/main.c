@@ -126,10 +126,8 @@ int main(int argc, char **argv)
                         return EXIT_OK;
                 }
                 rc = commands[i]->exec(&cli, argc, argv);
-                if (cli.db != NULL)
-                        sqlite3_close(cli.db);
+                db_close(cli.db);
                 return rc;
         }
-        usage(stderr);
-        return opt_fail(EXIT_USAGE, _("unknown command '%s'"), argv[0]);
+        return opt_fail(EXIT_USAGE, _("unknown command '%s' (renbin --help lists them)"), argv[0]);
 }

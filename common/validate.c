@@ -534,8 +534,10 @@ int enroll_transition(const char *from, const char *to, struct rb_err *e)
         for (size_t i = 0; i < sizeof(enroll_moves) / sizeof(enroll_moves[0]); i++)
                 if (strcmp(from, enroll_moves[i][0]) == 0 && strcmp(to, enroll_moves[i][1]) == 0)
                         return 0;
-        return err_set(e, RB_PRECONDITION, "status", _("status: cannot go from '%s' to '%s'"), from,
-                       to);
+        return err_set(e, RB_PRECONDITION, "status",
+                       _("status: cannot go from '%s' to '%s' (the steps are terdaftar -> hadir "
+                         "-> selesai, terdaftar -> tidak-hadir, terdaftar or hadir -> batal)"),
+                       from, to);
 }
 
 /* A period: YYYY, YYYY-S1, YYYY-S2 or YYYY-Q1..YYYY-Q4, year 2000..2100. */
