@@ -37,7 +37,6 @@ struct apply_ctx {
         const Renbin__Op *op;
         int64_t now;    /* unix seconds of the batch */
         char today[11]; /* YYYY-MM-DD (WIB) */
-        int jp_minutes; /* minutes in one JP (server setting) */
         struct rb_err *e;
         char detail[256]; /* what was done, for the op's result */
         uint64_t seq;     /* last change sequence written */

@@ -163,15 +163,10 @@ static void job_answer(struct push_job *j, const struct rb_err *e)
 /* The settings every op of a group shares. */
 static void group_ctx(struct server *srv, struct apply_ctx *ax)
 {
-        char v[16];
-
         memset(ax, 0, sizeof(*ax));
         ax->db = srv->db;
         ax->now = (int64_t)time(NULL);
         date_today(ax->today);
-        ax->jp_minutes = store_meta(ax->db, "jp_minutes", v, sizeof(v)) ? atoi(v) : 45;
-        if (ax->jp_minutes <= 0)
-                ax->jp_minutes = 45;
 }
 
 /* The event: one transaction for a group of queued pushes, then the answers. */
