@@ -4,11 +4,7 @@
 #include "arena.h"
 #include "log.h"
 
-#include <protobuf-c/protobuf-c.h>
-
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,42 +50,6 @@ char *arena_strdup(struct arena *a, const char *s)
 {
         size_t n = strlen(s) + 1;
         return memcpy(arena_alloc(a, n), s, n);
-}
-
-char *arena_printf(struct arena *a, const char *fmt, ...)
-{
-        va_list ap, ap2;
-        int n;
-        char *s;
-
-        va_start(ap, fmt);
-        va_copy(ap2, ap);
-        n = vsnprintf(NULL, 0, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                fatal("arena: bad format");
-        s = arena_alloc(a, (size_t)n + 1);
-        vsnprintf(s, (size_t)n + 1, fmt, ap2);
-        va_end(ap2);
-        return s;
-}
-
-static void *pb_alloc(void *data, size_t size)
-{
-        return arena_alloc(data, size);
-}
-
-static void pb_free(void *data, void *p)
-{
-        (void)data;
-        (void)p;
-}
-
-void arena_pb_allocator(struct arena *a, struct ProtobufCAllocator *out)
-{
-        out->alloc = pb_alloc;
-        out->free = pb_free;
-        out->allocator_data = a;
 }
 
 void arena_free(struct arena *a)

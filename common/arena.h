@@ -23,11 +23,6 @@ void *arena_alloc(struct arena *a, size_t n);
 /* Zeroed array of n elements of size sz, overflow-checked. */
 void *arena_calloc(struct arena *a, size_t n, size_t sz);
 char *arena_strdup(struct arena *a, const char *s);
-char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A protobuf-c allocator that takes its memory from a (unpacked messages
- * then live until arena_free; their free_unpacked must not be called). */
-struct ProtobufCAllocator;
-void arena_pb_allocator(struct arena *a, struct ProtobufCAllocator *out);
 /* Frees every block. The arena can be used again afterwards. */
 void arena_free(struct arena *a);
 

@@ -53,14 +53,6 @@ const char *err_code_name(int code)
         return code_names[code];
 }
 
-int err_code_parse(const char *name)
-{
-        for (size_t i = 0; i < sizeof(code_names) / sizeof(code_names[0]); i++)
-                if (strcmp(code_names[i], name) == 0)
-                        return (int)i;
-        return -1;
-}
-
 int err_exit_status(int code)
 {
         switch (code) {

@@ -50,8 +50,6 @@ int err_set(struct rb_err *e, int code, const char *field, const char *fmt, ...)
 void err_clear(struct rb_err *e);
 /* "INVALID_ARGUMENT" and so on. */
 const char *err_code_name(int code);
-/* Parses a code name back; -1 if unknown. */
-int err_code_parse(const char *name);
 /* The exit status for a status code. */
 int err_exit_status(int code);
 

@@ -58,11 +58,6 @@ const char *op_get(const struct apply_ctx *cx, const char *name)
         return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-int op_has(const struct apply_ctx *cx, const char *name)
-{
-        return wire_field_value(cx->op, name) != NULL;
-}
-
 const char *op_need(struct apply_ctx *cx, const char *name)
 {
         const char *v = op_get(cx, name);

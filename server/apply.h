@@ -63,8 +63,6 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r);
 const char *op_get(const struct apply_ctx *cx, const char *name);
 /* The op's field value, or an INVALID_ARGUMENT naming it when absent. */
 const char *op_need(struct apply_ctx *cx, const char *name);
-/* True when the op carries this field (even empty). */
-int op_has(const struct apply_ctx *cx, const char *name);
 
 /* Appends the current state of row id of def to the change feed and the
  * audit chain, and stamps the row with its new sequence. */
