@@ -20,12 +20,21 @@ struct cli {
         sqlite3 *db; /* the replica; opened by cli_db() */
 };
 
+/* One verb of a command group ("add" of "unit add"). */
+struct verb {
+        const char *name;
+        int (*fn)(struct cli *cli, int argc, char **argv);
+};
+
 struct cmd {
         const char *name;
         const char *usage;
         const char *summary;
         const char *help; /* the rest of --help after usage and summary */
+        /* Runs the command; for a group with verbs, runs when no verb is given
+         * (NULL: a verb is required). */
         int (*exec)(struct cli *cli, int argc, char **argv);
+        const struct verb *verbs; /* NULL, or the group's verbs ending in {NULL, NULL} */
 };
 
 /* Opens (creating) the home folder's replica; NULL and e on failure. */

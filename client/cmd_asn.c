@@ -107,18 +107,14 @@ static const struct verb asn_verbs[] = {
     {"list", asn_list},
     {"show", asn_show},
     {"deactivate", asn_deactivate},
+    {NULL, NULL},
 };
-
-static int asn_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "asn", asn_verbs, sizeof(asn_verbs) / sizeof(asn_verbs[0]), asn_list,
-                        argc, argv);
-}
 
 const struct cmd cmd_asn = {
     .name = "asn",
     .usage = "asn [list [--unit CODE] [--all]] | asn show NIP | asn deactivate NIP",
     .summary = N_("the ASN roster: list, show one person, deactivate (HR)"),
     .help = N_("The roster is loaded by HR with: renbin import asn roster.csv\n"),
-    .exec = asn_exec,
+    .exec = asn_list,
+    .verbs = asn_verbs,
 };

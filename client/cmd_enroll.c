@@ -169,13 +169,8 @@ static int enroll_add(struct cli *cli, int argc, char **argv)
 
 static const struct verb enroll_verbs[] = {
     {"list", enroll_list},
+    {NULL, NULL},
 };
-
-static int enroll_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "enroll", enroll_verbs, sizeof(enroll_verbs) / sizeof(enroll_verbs[0]),
-                        enroll_add, argc, argv);
-}
 
 const struct cmd cmd_enroll = {
     .name = "enroll",
@@ -184,7 +179,8 @@ const struct cmd cmd_enroll = {
     .help = N_("Offline, enrollments wait in the outbox and show as pending in the list;\n"
                "renbin sync sends them. The server owns the seats: the last one goes to the\n"
                "first enrollment it receives.\n"),
-    .exec = enroll_exec,
+    .exec = enroll_add,
+    .verbs = enroll_verbs,
 };
 
 static int attend_exec(struct cli *cli, int argc, char **argv)

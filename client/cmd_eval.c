@@ -102,13 +102,8 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
 static const struct verb eval_verbs[] = {
     {"submit", eval_submit},
     {"pending", eval_pending},
+    {NULL, NULL},
 };
-
-static int eval_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "eval", eval_verbs, sizeof(eval_verbs) / sizeof(eval_verbs[0]), NULL,
-                        argc, argv);
-}
 
 const struct cmd cmd_eval = {
     .name = "eval",
@@ -118,7 +113,8 @@ const struct cmd cmd_eval = {
     .help = N_("One questionnaire per participant who attended (hadir or selesai); it cannot\n"
                "be changed once the server accepted it. Results are shown only in aggregate\n"
                "(renbin report program), never for groups under 3 answers.\n"),
-    .exec = eval_exec,
+    .exec = NULL,
+    .verbs = eval_verbs,
 };
 
 static int assess_add(struct cli *cli, int argc, char **argv)
@@ -213,13 +209,8 @@ static int assess_list(struct cli *cli, int argc, char **argv)
 static const struct verb assess_verbs[] = {
     {"add", assess_add},
     {"list", assess_list},
+    {NULL, NULL},
 };
-
-static int assess_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "assess", assess_verbs, sizeof(assess_verbs) / sizeof(assess_verbs[0]),
-                        assess_list, argc, argv);
-}
 
 const struct cmd cmd_assess = {
     .name = "assess",
@@ -229,5 +220,6 @@ const struct cmd cmd_assess = {
     .help = N_("Periods: a year (2027) or a semester (2027-S1, 2027-S2). A second value for the\n"
                "same person, competency and period replaces the first; both are kept\n"
                "(--history shows them).\n"),
-    .exec = assess_exec,
+    .exec = assess_list,
+    .verbs = assess_verbs,
 };

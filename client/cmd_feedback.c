@@ -180,13 +180,8 @@ static const struct verb survey_verbs[] = {
     {"add", survey_add},
     {"list", survey_list},
     {"import", survey_import},
+    {NULL, NULL},
 };
-
-static int survey_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "survey", survey_verbs, sizeof(survey_verbs) / sizeof(survey_verbs[0]),
-                        survey_list, argc, argv);
-}
 
 /* survey import FILE: the same as renbin import survey FILE. */
 static int survey_import(struct cli *cli, int argc, char **argv)
@@ -211,7 +206,8 @@ const struct cmd cmd_survey = {
                "u8 sarana dan prasarana; u9 penanganan pengaduan, saran dan masukan.\n"
                "Respondent details are optional and never identify a person.\n"
                "Periods: 2027, 2027-S1, 2027-Q1 ...\n"),
-    .exec = survey_exec,
+    .exec = survey_list,
+    .verbs = survey_verbs,
 };
 
 static int forum_add(struct cli *cli, int argc, char **argv)
@@ -279,13 +275,8 @@ static int forum_list(struct cli *cli, int argc, char **argv)
 static const struct verb forum_verbs[] = {
     {"add", forum_add},
     {"list", forum_list},
+    {NULL, NULL},
 };
-
-static int forum_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "forum", forum_verbs, sizeof(forum_verbs) / sizeof(forum_verbs[0]),
-                        forum_list, argc, argv);
-}
 
 const struct cmd cmd_forum = {
     .name = "forum",
@@ -293,7 +284,8 @@ const struct cmd cmd_forum = {
              "\n     | forum list [--unit CODE] [--year YEAR]",
     .summary = N_("notes of community communication forums: input and follow-up"),
     .help = NULL,
-    .exec = forum_exec,
+    .exec = forum_list,
+    .verbs = forum_verbs,
 };
 
 /* The default year for a need: the newest plan in the replica, else next year. */
@@ -384,13 +376,8 @@ static int need_list(struct cli *cli, int argc, char **argv)
 static const struct verb need_verbs[] = {
     {"add", need_add},
     {"list", need_list},
+    {NULL, NULL},
 };
-
-static int need_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "need", need_verbs, sizeof(need_verbs) / sizeof(need_verbs[0]),
-                        need_list, argc, argv);
-}
 
 const struct cmd cmd_need = {
     .name = "need",
@@ -398,5 +385,6 @@ const struct cmd cmd_need = {
              "       [--year YEAR] [--unit CODE] | need list [--year YEAR] [--unit CODE]",
     .summary = N_("the unit's training needs, which the plan is tailored to"),
     .help = N_("The year defaults to the newest plan's year.\n"),
-    .exec = need_exec,
+    .exec = need_list,
+    .verbs = need_verbs,
 };

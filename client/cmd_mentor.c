@@ -194,13 +194,8 @@ static const struct verb mentor_verbs[] = {
     {"pair", mentor_pair},
     {"log", mentor_log},
     {"list", mentor_list},
+    {NULL, NULL},
 };
-
-static int mentor_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "mentor", mentor_verbs, sizeof(mentor_verbs) / sizeof(mentor_verbs[0]),
-                        mentor_list, argc, argv);
-}
 
 const struct cmd cmd_mentor = {
     .name = "mentor",
@@ -213,5 +208,6 @@ const struct cmd cmd_mentor = {
                "minutes count toward the mentee's yearly JP (1 JP = 45 minutes).\n"
                "PAIR is the id shown by mentor list (its last characters) or the\n"
                "mentee's NIP.\n"),
-    .exec = mentor_exec,
+    .exec = mentor_list,
+    .verbs = mentor_verbs,
 };

@@ -71,21 +71,16 @@ static int competency_list(struct cli *cli, int argc, char **argv)
 static const struct verb competency_verbs[] = {
     {"add", competency_add},
     {"list", competency_list},
+    {NULL, NULL},
 };
-
-static int competency_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "competency", competency_verbs,
-                        sizeof(competency_verbs) / sizeof(competency_verbs[0]), competency_list,
-                        argc, argv);
-}
 
 const struct cmd cmd_competency = {
     .name = "competency",
     .usage = "competency add CODE NAME --type teknis|manajerial|sosial-kultural | competency list",
     .summary = N_("competencies the plan develops: add (HR), list"),
     .help = NULL,
-    .exec = competency_exec,
+    .exec = competency_list,
+    .verbs = competency_verbs,
 };
 
 static int plan_create(struct cli *cli, int argc, char **argv)
@@ -137,13 +132,8 @@ static const struct verb plan_verbs[] = {
     {"create", plan_create},
     {"approve", plan_approve},
     {"list", plan_list},
+    {NULL, NULL},
 };
-
-static int plan_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "plan", plan_verbs, sizeof(plan_verbs) / sizeof(plan_verbs[0]),
-                        plan_list, argc, argv);
-}
 
 const struct cmd cmd_plan = {
     .name = "plan",
@@ -151,7 +141,8 @@ const struct cmd cmd_plan = {
     .summary = N_("the yearly plan (Rencana Pembinaan ASN): create and approve (HR), list"),
     .help = N_("Offices can enrol only in programs of an approved plan; HR can still add\n"
                "programs to an approved plan.\n"),
-    .exec = plan_exec,
+    .exec = plan_list,
+    .verbs = plan_verbs,
 };
 
 static int program_add(struct cli *cli, int argc, char **argv)
@@ -251,13 +242,8 @@ static const struct verb program_verbs[] = {
     {"add", program_add},
     {"list", program_list},
     {"show", program_show},
+    {NULL, NULL},
 };
-
-static int program_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "program", program_verbs,
-                        sizeof(program_verbs) / sizeof(program_verbs[0]), program_list, argc, argv);
-}
 
 const struct cmd cmd_program = {
     .name = "program",
@@ -268,5 +254,6 @@ const struct cmd cmd_program = {
     .help = N_("Methods: pelatihan bimtek sosialisasi seminar workshop kursus (klasikal);\n"
                "coaching mentoring e-learning pjj magang pertukaran bimbingan komunitas\n"
                "outbound (nonklasikal). Dates are YYYY-MM-DD; 1 JP = 45 minutes.\n"),
-    .exec = program_exec,
+    .exec = program_list,
+    .verbs = program_verbs,
 };

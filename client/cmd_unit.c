@@ -92,13 +92,8 @@ static const struct verb unit_verbs[] = {
     {"list", unit_list},
     {"activate", unit_activate},
     {"deactivate", unit_deactivate},
+    {NULL, NULL},
 };
-
-static int unit_exec(struct cli *cli, int argc, char **argv)
-{
-        return verb_run(cli, "unit", unit_verbs, sizeof(unit_verbs) / sizeof(unit_verbs[0]), NULL,
-                        argc, argv);
-}
 
 const struct cmd cmd_unit = {
     .name = "unit",
@@ -106,5 +101,6 @@ const struct cmd cmd_unit = {
     .summary = N_("unit offices: add (HR), list, deactivate (locks the office out)"),
     .help = N_("Kinds: kecamatan kelurahan puskesmas pustu upt dinas badan kantor lainnya.\n"
                "A deactivated unit's certificate is refused until it is activated again.\n"),
-    .exec = unit_exec,
+    .exec = NULL,
+    .verbs = unit_verbs,
 };

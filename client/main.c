@@ -7,6 +7,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
+#include "verbs.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
                         cli_help(commands[i], stdout);
                         return EXIT_OK;
                 }
-                rc = commands[i]->exec(&cli, argc, argv);
+                rc = commands[i]->verbs != NULL ? verb_run(&cli, commands[i], argc, argv)
+                                                : commands[i]->exec(&cli, argc, argv);
                 db_close(cli.db);
                 return rc;
         }

@@ -9,24 +9,18 @@
 #include <getopt.h>
 #include <string.h>
 
-int verb_run(struct cli *cli, const char *group, const struct verb *verbs, size_t n,
-             int (*def)(struct cli *, int, char **), int argc, char **argv)
+int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv)
 {
         optind = 1;
-        if (argc < 2 || argv[1][0] == '-') {
-                if (def != NULL)
-                        return def(cli, argc, argv);
-                return opt_fail(EXIT_USAGE, _("%s: say what to do (see renbin %s --help)"), group,
-                                group);
+        for (const struct verb *v = c->verbs; argc >= 2 && v->name != NULL; v++) {
+                if (strcmp(argv[1], v->name) == 0)
+                        return v->fn(cli, argc - 1, argv + 1);
         }
-        for (size_t i = 0; i < n; i++) {
-                if (strcmp(argv[1], verbs[i].name) == 0) {
-                        optind = 1;
-                        return verbs[i].fn(cli, argc - 1, argv + 1);
-                }
-        }
-        if (def != NULL)
-                return def(cli, argc, argv);
-        return opt_fail(EXIT_USAGE, _("%s: unknown action '%s' (see renbin %s --help)"), group,
-                        argv[1], group);
+        if (c->exec != NULL)
+                return c->exec(cli, argc, argv);
+        if (argc < 2 || argv[1][0] == '-')
+                return opt_fail(EXIT_USAGE, _("%s: say what to do (see renbin %s --help)"), c->name,
+                                c->name);
+        return opt_fail(EXIT_USAGE, _("%s: unknown action '%s' (see renbin %s --help)"), c->name,
+                        argv[1], c->name);
 }
