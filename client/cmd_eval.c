@@ -8,6 +8,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
+#include "out.h"
 #include "outbox.h"
 #include "table.h"
 #include "validate.h"
@@ -66,8 +67,7 @@ static int eval_submit(struct cli *cli, int argc, char **argv)
         cli_code(argv[optind]);
         json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:s}", "program", argv[optind], "nip", nip,
                               "materi", m, "penyampaian", p, "aplikasi", a);
-        if (c != NULL && c[0] != '\0')
-                json_object_set_new(f, "comment", json_string(c));
+        json_put(f, "comment", c);
         snprintf(label, sizeof(label), _("questionnaire of %s for %s"), nip, argv[optind]);
         return outbox_write1(cli, "evaluation", NULL, "submit", f, label);
 }
@@ -165,8 +165,7 @@ static int assess_add(struct cli *cli, int argc, char **argv)
                 return cli_fail(&e);
         json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "nip", nip, "competency", comp, "period",
                               period, "level", level);
-        if (note != NULL && note[0] != '\0')
-                json_object_set_new(f, "note", json_string(note));
+        json_put(f, "note", note);
         snprintf(label, sizeof(label), _("assessment of %s in %s, %s"), nip, comp, period);
         return outbox_write1(cli, "assessment", NULL, "add", f, label);
 }

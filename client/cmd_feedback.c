@@ -8,6 +8,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
+#include "out.h"
 #include "outbox.h"
 #include "table.h"
 #include "validate.h"
@@ -150,14 +151,10 @@ static int survey_add(struct cli *cli, int argc, char **argv)
                 snprintf(name, sizeof(name), "u%d", i + 1);
                 json_object_set_new(f, name, json_string(u[i]));
         }
-        if (age)
-                json_object_set_new(f, "age", json_string(age));
-        if (sex)
-                json_object_set_new(f, "sex", json_string(sex));
-        if (edu)
-                json_object_set_new(f, "education", json_string(edu));
-        if (job)
-                json_object_set_new(f, "job", json_string(job));
+        json_put(f, "age", age);
+        json_put(f, "sex", sex);
+        json_put(f, "education", edu);
+        json_put(f, "job", job);
         snprintf(label, sizeof(label), _("survey response for %s, %s"), service, period);
         return outbox_write1(cli, "survey", NULL, "add", f, label);
 }
@@ -251,10 +248,8 @@ static int forum_add(struct cli *cli, int argc, char **argv)
             opt_text_check(follow, 4000, "follow_up", &e))
                 return cli_fail(&e);
         json_t *f = json_pack("{s:s, s:s, s:s}", "unit", unit, "date", date, "topic", topic);
-        if (input)
-                json_object_set_new(f, "input", json_string(input));
-        if (follow)
-                json_object_set_new(f, "follow_up", json_string(follow));
+        json_put(f, "input", input);
+        json_put(f, "follow_up", follow);
         snprintf(label, sizeof(label), _("forum note of %s: %s"), date, topic);
         return outbox_write1(cli, "forum", NULL, "add", f, label);
 }
@@ -354,8 +349,7 @@ static int need_add(struct cli *cli, int argc, char **argv)
                 default_year(cli, year);
         json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "unit", unit, "year", year, "competency",
                               comp, "priority", prio);
-        if (reason)
-                json_object_set_new(f, "reason", json_string(reason));
+        json_put(f, "reason", reason);
         snprintf(label, sizeof(label), _("%s need of %s for %s"), year, unit, comp);
         return outbox_write1(cli, "need", NULL, "add", f, label);
 }

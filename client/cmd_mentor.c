@@ -7,6 +7,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
+#include "out.h"
 #include "outbox.h"
 #include "table.h"
 #include "validate.h"
@@ -101,10 +102,8 @@ static int mentor_pair(struct cli *cli, int argc, char **argv)
                 return cli_fail(&e);
         json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "mentor", mentor, "mentee", mentee, "topic",
                               topic, "start_date", from);
-        if (to)
-                json_object_set_new(f, "end_date", json_string(to));
-        if (comp)
-                json_object_set_new(f, "competency", json_string(comp));
+        json_put(f, "end_date", to);
+        json_put(f, "competency", comp);
         snprintf(label, sizeof(label), _("mentoring pair %s -> %s"), mentor, mentee);
         return outbox_write1(cli, "mentor_pair", NULL, "create", f, label);
 }
@@ -154,10 +153,8 @@ static int mentor_log(struct cli *cli, int argc, char **argv)
             pair_find(cli, argv[optind], id, &e) != 0)
                 return cli_fail(&e);
         json_t *f = json_pack("{s:s, s:s, s:s}", "pair", id, "date", date, "minutes", min);
-        if (notes)
-                json_object_set_new(f, "notes", json_string(notes));
-        if (prog)
-                json_object_set_new(f, "progress", json_string(prog));
+        json_put(f, "notes", notes);
+        json_put(f, "progress", prog);
         snprintf(label, sizeof(label), _("mentoring session %s on %s"), argv[optind], date);
         return outbox_write1(cli, "mentor_log", NULL, "add", f, label);
 }

@@ -14,6 +14,12 @@ int out_json(json_t *j)
         return 0;
 }
 
+void json_put(json_t *o, const char *key, const char *value)
+{
+        if (value != NULL && value[0] != '\0')
+                json_object_set_new(o, key, json_string(value));
+}
+
 void out_say(const struct cli *cli, const char *fmt, ...)
 {
         va_list ap;

@@ -11,6 +11,9 @@
 
 /* Prints j as one JSON document and releases it. Returns 0. */
 int out_json(json_t *j);
+/* Sets key of o to value when value is neither NULL nor empty (an optional
+ * field of an op). */
+void json_put(json_t *o, const char *key, const char *value);
 /* printf unless --quiet. */
 void out_say(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
