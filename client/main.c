@@ -24,7 +24,7 @@ static const struct cmd *const commands[] = {
 
 static void usage(FILE *f)
 {
-        fputs(_("Usage: renbin [--home DIR] [--json] COMMAND [args]   (COMMAND --help for more)\n"
+        fputs(_("Usage: renbin [--home DIR] [--json|--csv] COMMAND [args]   (COMMAND --help for more)\n"
                 "The renbin client: the civil-servant development plan of Belawan, online or "
                 "not.\n\nCommands:\n"),
               f);
@@ -33,6 +33,7 @@ static void usage(FILE *f)
         fputs(_("\nGlobal options:\n"
                 "  --home DIR   client folder (default $RENBIN_HOME, else $XDG_DATA_HOME/renbin)\n"
                 "  --json       print data as JSON\n"
+                "  --csv        print data as CSV (lists, reports, export)\n"
                 "  --quiet      print nothing but errors\n"
                 "  --offline    save writes for the next sync without contacting the server\n"
                 "\nExit status: 0 ok, 1 failure, 2 usage, 3 bad input, 4 not found,\n"
