@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A column heading of a table: its label (translated at use), right-aligned. */
@@ -28,6 +29,10 @@ struct col {
 /* Fill colours of ratings 1..5, from poor to good. */
 static const char *const rating_fill[5] = {"#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#2e7d32"};
 
+/* The page's style. Every chart is drawn twice: .wide (label beside its bar;
+ * desktop and print) and .narrow (label above its bar, shown on screens up to
+ * 640 px instead). On such screens a table's rows become blocks whose cells
+ * flow, each led by its column's label (data-label). */
 static const char CSS[] =
     "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;color:#222;margin:0 auto;"
     "max-width:60em;padding:1em 1.5em;line-height:1.4}"
@@ -40,18 +45,24 @@ static const char CSS[] =
     ".hidden{color:#7a4b00;background:#fff4e0;padding:.3em .6em;border-left:4px solid #e67e22}"
     ".grade-A{color:#1b5e20}.grade-B{color:#2c5d8a}.grade-C{color:#a05a00}"
     ".grade-D{color:#b71c1c}svg{width:100%;height:auto;display:block}"
+    ".chart{margin:.3em 0}.chart svg.narrow{display:none}"
     ".card{break-inside:avoid;page-break-inside:avoid;margin-bottom:1em}"
-    ".wrap{overflow-x:auto}"
-    "@media (max-width:600px){body{padding:.5em}h1{font-size:1.3em}"
-    ".chart{overflow-x:auto}.chart svg{min-width:620px}"
-    "table{font-size:.8em}th,td{padding:.2em .3em}}"
+    ".wrap{overflow-x:auto}.nw{white-space:nowrap}"
+    "@media screen and (max-width:640px){body{padding:.5em}h1{font-size:1.3em}"
+    ".chart svg.wide{display:none}.chart svg.narrow{display:block}"
+    "table,tbody,tr{display:block}thead{display:none}table{font-size:.85em}"
+    "tr{border-bottom:1px solid #ccc;padding:.35em 0}tr:first-child{border-top:1px solid #ccc}"
+    "td,td.n{display:inline-block;border:none;padding:0 .9em 0 0;text-align:left;"
+    "max-width:100%}td::before{content:attr(data-label) \": \";color:#666}"
+    "td:first-child{display:block;font-weight:bold}td:first-child::before{content:none}}"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10pt}"
-    "h2{break-after:avoid;page-break-after:avoid}.wrap,.chart{overflow:visible}}";
+    "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}"
+    "tr{break-inside:avoid;page-break-inside:avoid}}";
 
-/* Writes s escaped for HTML text and attribute values. */
-static void esc(FILE *f, const char *s)
+/* Writes the first len bytes of s escaped for HTML text and attribute values. */
+static void escn(FILE *f, const char *s, size_t len)
 {
-        for (; s != NULL && *s; s++) {
+        for (; s != NULL && len > 0 && *s; s++, len--) {
                 switch (*s) {
                 case '&':
                         fputs("&amp;", f);
@@ -72,6 +83,12 @@ static void esc(FILE *f, const char *s)
                         fputc(*s, f);
                 }
         }
+}
+
+/* Writes s escaped for HTML text and attribute values. */
+static void esc(FILE *f, const char *s)
+{
+        escn(f, s, s != NULL ? strlen(s) : 0);
 }
 
 /* Writes a printf-formatted text (a translated format) escaped for HTML. */
@@ -95,24 +112,21 @@ static void tagged(FILE *f, const char *open, const char *text, const char *clos
         fputs(close, f);
 }
 
-/* Opens a chart: an SVG of the given height named by a translated label. */
-static void svg_open(FILE *f, size_t height, const char *label)
-{
-        fprintf(f,
-                "<div class=\"chart\"><svg viewBox=\"0 0 720 %zu\" role=\"img\" "
-                "aria-label=\"",
-                height);
-        esc(f, label);
-        fputs("\">", f);
-}
-
 /* Opens a table with its heading row, each label translated. */
 static void table_open(FILE *f, const struct col *cols)
 {
-        fputs("<div class=\"wrap\"><table><tr>", f);
+        fputs("<div class=\"wrap\"><table><thead><tr>", f);
         for (; cols->label != NULL; cols++)
                 tagged(f, cols->num ? "<th class=\"n\">" : "<th>", _(cols->label), "</th>");
-        fputs("</tr>", f);
+        fputs("</tr></thead><tbody>", f);
+}
+
+/* Opens a cell of column c, its label (translated) in data-label for phones. */
+static void td(FILE *f, const struct col *c)
+{
+        fputs(c->num ? "<td class=\"n\" data-label=\"" : "<td data-label=\"", f);
+        esc(f, _(c->label));
+        fputs("\">", f);
 }
 
 /* Words of the reports' data that are English rather than domain terms
@@ -155,21 +169,228 @@ static long long lng(json_t *o, const char *k)
         return json_is_integer(v) ? json_integer_value(v) : (long long)json_number_value(v);
 }
 
-/* One labelled horizontal bar: value of max, with its text at the right. */
-static void bar_row(FILE *f, int y, const char *label, double value, double max, const char *fill,
-                    const char *text)
-{
-        double w = max > 0 ? 360.0 * (value > max ? max : value) / max : 0;
+/* Kinds of a chart's row: a bar, a bar stacked from the 1-5 ratings, a
+ * heading (bold, no bar), a line of text. */
+enum { ROW_BAR, ROW_STACK, ROW_HEAD, ROW_NOTE };
 
-        fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 13);
-        esc(f, label);
-        fprintf(f,
-                "</text><rect x=\"200\" y=\"%d\" width=\"360\" height=\"16\" fill=\"#eee\"/>"
-                "<rect x=\"200\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>"
-                "<text x=\"566\" y=\"%d\" font-size=\"12\">",
-                y, y, w, fill, y + 13);
-        esc(f, text);
+/* One row of a chart: its label and, for a bar, value of max and the text at
+ * its right; for a stacked bar the answers rated 1..5 of n. */
+struct row {
+        int kind;
+        char label[320], text[160];
+        double value, max, n;
+        const char *fill;
+        long long dist[5];
+};
+
+/* Where a layout of a chart puts things, in SVG units (12-unit text). */
+struct geo {
+        int w;      /* the viewBox's width */
+        int lw;     /* the labels' column beside the bars; 0: each label above its bar */
+        int bx, bw; /* the bars' start and full width */
+};
+
+/* Height of a line of text, and the width a character is taken to need. */
+#define LINE_H 15
+#define CHAR_W 7.2
+
+/* Number of characters (UTF-8 code points) of s. */
+static size_t chars(const char *s)
+{
+        size_t n = 0;
+
+        for (; *s; s++)
+                n += ((unsigned char)*s & 0xC0) != 0x80;
+        return n;
+}
+
+/* Bytes of s's first line of at most max characters, broken after a word
+ * when one fits; *next is where the rest starts. */
+static size_t line_len(const char *s, size_t max, const char **next)
+{
+        size_t i = 0, n = 0, space = 0;
+
+        for (; s[i]; i++) {
+                if (((unsigned char)s[i] & 0xC0) == 0x80)
+                        continue;
+                if (s[i] == ' ')
+                        space = i;
+                if (n == max && n > 0)
+                        break;
+                n++;
+        }
+        if (s[i] == '\0' || space == 0) {
+                *next = s + i;
+                return i;
+        }
+        *next = s + space + 1;
+        return space;
+}
+
+/* Number of lines of at most max characters that s takes. */
+static int lines(const char *s, size_t max)
+{
+        int n = 1;
+
+        while (line_len(s, max, &s), *s)
+                n++;
+        return n;
+}
+
+/* Writes s as lines of at most max characters from (x, y), one below another. */
+static void text_lines(FILE *f, const char *s, size_t max, int x, int y, int bold)
+{
+        do {
+                const char *next;
+                size_t len = line_len(s, max, &next);
+                fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\"%s>", x, y,
+                        bold ? " font-weight=\"bold\"" : "");
+                escn(f, s, len);
+                fputs("</text>", f);
+                s = next;
+                y += LINE_H;
+        } while (*s);
+}
+
+/* Characters per line of a row's label in layout g. */
+static size_t label_max(const struct geo *g, const struct row *r)
+{
+        if (r->kind == ROW_HEAD) /* bold letters are wider */
+                return (size_t)(g->w / (CHAR_W * 1.15));
+        if (r->kind == ROW_NOTE || g->lw == 0)
+                return (size_t)(g->w / CHAR_W);
+        return (size_t)((g->lw - 8) / CHAR_W + 0.5);
+}
+
+/* Height of a row in layout g. */
+static int row_height(const struct geo *g, const struct row *r)
+{
+        int k = lines(r->label, label_max(g, r));
+
+        if (r->kind == ROW_HEAD || r->kind == ROW_NOTE)
+                return k * LINE_H + 5;
+        if (g->lw == 0)
+                return k * LINE_H + 26;
+        return k * LINE_H + 9 > 24 ? k * LINE_H + 9 : 24;
+}
+
+/* Writes one row at y in layout g. */
+static void row_draw(FILE *f, const struct geo *g, const struct row *r, int y)
+{
+        size_t max = label_max(g, r);
+        int by = y;
+
+        if (r->kind == ROW_HEAD || r->kind == ROW_NOTE) {
+                text_lines(f, r->label, max, 0, y + 13, r->kind == ROW_HEAD);
+                return;
+        }
+        if (g->lw == 0) {
+                text_lines(f, r->label, max, 0, y + 12, 0);
+                by = y + lines(r->label, max) * LINE_H + 1;
+        } else {
+                text_lines(f, r->label, max, 0, y + 13, 0);
+        }
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#eee\"/>", g->bx, by,
+                g->bw);
+        if (r->kind == ROW_BAR) {
+                double w =
+                    r->max > 0 ? g->bw * (r->value > r->max ? r->max : r->value) / r->max : 0;
+                fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>",
+                        g->bx, by, w, r->fill);
+        } else {
+                double x = g->bx;
+                for (int k = 0; k < 5; k++) {
+                        double w = r->n > 0 ? g->bw * (double)r->dist[k] / r->n : 0;
+                        if (w > 0)
+                                fprintf(f,
+                                        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+                                        "height=\"16\" fill=\"%s\"><title>%d: %lld</title>"
+                                        "</rect>",
+                                        x, by, w, rating_fill[k], k + 1, r->dist[k]);
+                        x += w;
+                }
+        }
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", g->bx + g->bw + 6, by + 13);
+        esc(f, r->text);
         fputs("</text>", f);
+}
+
+/* Writes one layout of a chart (narrow or wide) as an SVG named by label;
+ * legend adds the key of the ratings' colours. */
+static void chart_layout(FILE *f, const char *label, const struct row *rows, size_t n, int legend,
+                         int narrow)
+{
+        struct geo g = {narrow ? 360 : 720, 0, 0, 0};
+        double lw = 0, tw = 0;
+        int y = 4;
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                if (rows[i].kind != ROW_BAR && rows[i].kind != ROW_STACK)
+                        continue;
+                if (chars(rows[i].label) * CHAR_W > lw)
+                        lw = chars(rows[i].label) * CHAR_W;
+                if (chars(rows[i].text) * CHAR_W > tw)
+                        tw = chars(rows[i].text) * CHAR_W;
+        }
+        /* Wide: a 250-unit label column; narrow: labels beside short bars
+         * only when they are all short, else above. */
+        g.lw = !narrow ? 250 : lw <= 120 ? (int)lw + 10 : 0;
+        g.bx = g.lw;
+        g.bw = g.w - g.lw - 6 - (int)tw;
+        for (i = 0; i < n; i++)
+                y += row_height(&g, &rows[i]);
+        fprintf(f,
+                "<svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" "
+                "aria-label=\"",
+                narrow ? "narrow" : "wide", g.w, y + (legend ? 24 : 4));
+        esc(f, label);
+        fputs("\">", f);
+        for (y = 4, i = 0; i < n; i++) {
+                row_draw(f, &g, &rows[i], y);
+                y += row_height(&g, &rows[i]);
+        }
+        if (legend) {
+                fputs("<g font-size=\"11\">", f);
+                for (int k = 0; k < 5; k++)
+                        fprintf(f,
+                                "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
+                                "fill=\"%s\"/><text x=\"%d\" y=\"%d\">%d</text>",
+                                g.bx + k * 40, y + 4, rating_fill[k], g.bx + 16 + k * 40, y + 14,
+                                k + 1);
+                fputs("</g>", f);
+        }
+        fputs("</svg>", f);
+}
+
+/* Writes a chart of rows named by a translated label, in both layouts. */
+static void chart(FILE *f, const char *label, const struct row *rows, size_t n, int legend)
+{
+        fputs("<div class=\"chart\">", f);
+        chart_layout(f, label, rows, n, legend, 0);
+        chart_layout(f, label, rows, n, legend, 1);
+        fputs("</div>", f);
+}
+
+/* A bar row: value of max in fill, text at its right. */
+static void bar(struct row *r, const char *label, double value, double max, const char *fill,
+                const char *text)
+{
+        memset(r, 0, sizeof(*r));
+        r->kind = ROW_BAR;
+        snprintf(r->label, sizeof(r->label), "%s", label);
+        snprintf(r->text, sizeof(r->text), "%s", text);
+        r->value = value;
+        r->max = max;
+        r->fill = fill;
+}
+
+/* A row of text only: a heading or a note. */
+static void text_row(struct row *r, int kind, const char *label)
+{
+        memset(r, 0, sizeof(*r));
+        r->kind = kind;
+        snprintf(r->label, sizeof(r->label), "%s", label);
 }
 
 /* The plan: totals as bars, programs as a table. */
@@ -181,6 +402,7 @@ static void section_plan(FILE *f, json_t *doc)
                                           {N_("Completed"), 1},  {N_("JP delivered"), 1},
                                           {N_("Held"), 0},       {NULL, 0}};
         json_t *t = json_object_get(doc, "total"), *p;
+        struct row rows[4];
         char txt[160];
         size_t i;
 
@@ -191,43 +413,53 @@ static void section_plan(FILE *f, json_t *doc)
         fputs(" &middot; ", f);
         escf(f, _("as of %s"), str(doc, "today"));
         fputs("</p>", f);
-        svg_open(f, 100, _("plan progress"));
         /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
         snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
-        bar_row(f, 4, _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
+        bar(&rows[0], _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
         snprintf(txt, sizeof(txt), _("%lld of %lld seats"), lng(t, "enrolled"), lng(t, "seats"));
-        bar_row(f, 28, _("Enrolled"), dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
+        bar(&rows[1], _("Enrolled"), dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
         snprintf(txt, sizeof(txt), _("%lld of %lld enrolled"), lng(t, "completed"),
                  lng(t, "enrolled"));
-        bar_row(f, 52, _("Completed"), dbl(t, "completed"), dbl(t, "enrolled"), "#2e7d32", txt);
-        fputs("<text x=\"0\" y=\"89\" font-size=\"12\">", f);
-        escf(f, _("JP delivered: %lld (JP credited to everyone who completed a program)"),
-             lng(t, "jp_delivered"));
-        fputs("</text></svg></div>", f);
+        bar(&rows[2], _("Completed"), dbl(t, "completed"), dbl(t, "enrolled"), "#2e7d32", txt);
+        snprintf(txt, sizeof(txt),
+                 _("JP delivered: %lld (JP credited to everyone who completed a program)"),
+                 lng(t, "jp_delivered"));
+        text_row(&rows[3], ROW_NOTE, txt);
+        chart(f, _("plan progress"), rows, 4, 0);
         table_open(f, cols);
         json_array_foreach(json_object_get(doc, "programs"), i, p)
         {
-                fputs("<tr><td>", f);
+                fputs("<tr>", f);
+                td(f, &cols[0]);
                 esc(f, str(p, "code"));
                 fputs(" ", f);
                 esc(f, str(p, "title"));
-                fputs("</td><td>", f);
+                fputs("</td>", f);
+                td(f, &cols[1]);
                 esc(f, str(p, "method"));
-                fputs("</td><td>", f);
+                fputs("</td>", f);
+                td(f, &cols[2]);
                 esc(f, str(p, "competency"));
-                fputs("</td><td>", f);
+                fputs("</td>", f);
+                td(f, &cols[3]);
+                fputs("<span class=\"nw\">", f);
                 esc(f, str(p, "start_date"));
-                fputs(" &ndash; ", f);
+                fputs("</span> &ndash; <span class=\"nw\">", f);
                 esc(f, str(p, "end_date"));
-                fprintf(f,
-                        "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-                        "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
-                        lng(p, "seats"), lng(p, "enrolled"), lng(p, "completed"),
-                        lng(p, "jp_delivered"));
-                tagged(f, "<td>", json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"),
-                       "</td></tr>");
+                fputs("</span></td>", f);
+                td(f, &cols[4]);
+                fprintf(f, "%lld</td>", lng(p, "seats"));
+                td(f, &cols[5]);
+                fprintf(f, "%lld</td>", lng(p, "enrolled"));
+                td(f, &cols[6]);
+                fprintf(f, "%lld</td>", lng(p, "completed"));
+                td(f, &cols[7]);
+                fprintf(f, "%lld</td>", lng(p, "jp_delivered"));
+                td(f, &cols[8]);
+                esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
+                fputs("</td></tr>", f);
         }
-        fputs("</table></div></section>", f);
+        fputs("</tbody></table></div></section>", f);
 }
 
 /* JP compliance per unit as bars; the people below the minimum as a table. */
@@ -237,6 +469,7 @@ static void section_jp(FILE *f, json_t *doc)
                                           {N_("JP"), 1},  {N_("Short by"), 1}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u, *b;
         size_t i, n = json_array_size(units);
+        struct row *rows = calloc(n ? n : 1, sizeof(*rows));
         char txt[96];
 
         tagged(f, "<section><h2>", _("JP compliance per unit"), "</h2><p class=\"meta\">");
@@ -245,32 +478,40 @@ static void section_jp(FILE *f, json_t *doc)
                "%lld minutes)."),
              lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
         fputs("</p>", f);
-        svg_open(f, n * 24 + 8, _("JP compliance"));
+        if (rows == NULL)
+                return;
         json_array_foreach(units, i, u)
         {
                 char label[160];
                 snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
                 snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"), lng(u, "asn"),
                          dbl(u, "share_compliant_pct"));
-                bar_row(f, 4 + (int)i * 24, label, dbl(u, "share_compliant_pct"), 100,
-                        dbl(u, "share_compliant_pct") >= 100 ? "#2e7d32" : "#e67e22", txt);
+                bar(&rows[i], label, dbl(u, "share_compliant_pct"), 100,
+                    dbl(u, "share_compliant_pct") >= 100 ? "#2e7d32" : "#e67e22", txt);
         }
-        fputs("</svg></div>", f);
+        chart(f, _("JP compliance"), rows, n, 0);
+        free(rows);
         if (json_array_size(json_object_get(doc, "below")) > 0) {
                 tagged(f, "<h3>", _("Below the minimum"), "</h3>");
                 table_open(f, cols);
                 json_array_foreach(json_object_get(doc, "below"), i, b)
                 {
-                        fputs("<tr><td>", f);
+                        fputs("<tr>", f);
+                        td(f, &cols[0]);
                         esc(f, str(b, "nip"));
-                        fputs("</td><td>", f);
+                        fputs("</td>", f);
+                        td(f, &cols[1]);
                         esc(f, str(b, "name"));
-                        fputs("</td><td>", f);
+                        fputs("</td>", f);
+                        td(f, &cols[2]);
                         esc(f, str(b, "unit"));
-                        fprintf(f, "</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td></tr>",
-                                dbl(b, "total_jp"), dbl(b, "shortfall_jp"));
+                        fputs("</td>", f);
+                        td(f, &cols[3]);
+                        fprintf(f, "%.2f</td>", dbl(b, "total_jp"));
+                        td(f, &cols[4]);
+                        fprintf(f, "%.2f</td></tr>", dbl(b, "shortfall_jp"));
                 }
-                fputs("</table></div>", f);
+                fputs("</tbody></table></div>", f);
         }
         fputs("</section>", f);
 }
@@ -279,7 +520,8 @@ static void section_jp(FILE *f, json_t *doc)
 static void program_card(FILE *f, json_t *doc)
 {
         json_t *p = json_object_get(doc, "program"), *d;
-        size_t i;
+        struct row rows[8];
+        size_t i, n = 0;
 
         fputs("<div class=\"card\"><h3>", f);
         esc(f, str(p, "code"));
@@ -302,43 +544,22 @@ static void program_card(FILE *f, json_t *doc)
         fputs(" &middot; ", f);
         escf(f, _("weakest: %s"), shown(str(doc, "weakest")));
         fputs("</p>", f);
-        svg_open(f, 124, _("ratings"));
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
                 json_t *dist = json_object_get(d, "distribution");
-                double n = dbl(d, "answers"), x = 200;
-                int y = 4 + (int)i * 24;
-                fprintf(f, "<text x=\"0\" y=\"%d\" font-size=\"12\">", y + 13);
-                esc(f, shown(str(d, "name")));
-                fputs("</text>", f);
-                for (int k = 0; k < 5; k++) {
-                        double w =
-                            n > 0
-                                ? 360.0 *
-                                      (double)json_integer_value(json_array_get(dist, (size_t)k)) /
-                                      n
-                                : 0;
-                        if (w > 0)
-                                fprintf(
-                                    f,
-                                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-                                    "height=\"16\" fill=\"%s\"><title>%d: %lld</title>"
-                                    "</rect>",
-                                    x, y, w, rating_fill[k], k + 1,
-                                    (long long)json_integer_value(json_array_get(dist, (size_t)k)));
-                        x += w;
-                }
-                fprintf(f, "<text x=\"566\" y=\"%d\" font-size=\"12\">", y + 13);
-                escf(f, _("mean %.2f"), dbl(d, "mean"));
-                fputs("</text>", f);
+                struct row *r = &rows[n];
+                if (n == sizeof(rows) / sizeof(rows[0]))
+                        break;
+                memset(r, 0, sizeof(*r));
+                r->kind = ROW_STACK;
+                snprintf(r->label, sizeof(r->label), "%s", shown(str(d, "name")));
+                snprintf(r->text, sizeof(r->text), _("mean %.2f"), dbl(d, "mean"));
+                r->n = dbl(d, "answers");
+                for (int k = 0; k < 5; k++)
+                        r->dist[k] = (long long)json_integer_value(json_array_get(dist, (size_t)k));
+                n++;
         }
-        fputs("<g font-size=\"11\">", f);
-        for (int k = 0; k < 5; k++)
-                fprintf(f,
-                        "<rect x=\"%d\" y=\"104\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                        "<text x=\"%d\" y=\"114\">%d</text>",
-                        200 + k * 40, rating_fill[k], 216 + k * 40, k + 1);
-        fputs("</g></svg></div>", f);
+        chart(f, _("ratings"), rows, n, 1);
         if (json_array_size(json_object_get(doc, "comments")) > 0) {
                 fputs("<ul class=\"note\">", f);
                 json_array_foreach(json_object_get(doc, "comments"), i, d)
@@ -360,6 +581,7 @@ static void ikm_period(FILE *f, json_t *doc)
             {N_("Grade"), 0}, {N_("Weakest elements"), 0}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u;
         size_t i, n = json_array_size(units);
+        struct row *rows;
         static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
 
         fputs("<div class=\"card\"><h3>", f);
@@ -369,7 +591,8 @@ static void ikm_period(FILE *f, json_t *doc)
                 tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
                 return;
         }
-        svg_open(f, n * 24 + 8, _("IKM"));
+        if ((rows = calloc(n, sizeof(*rows))) == NULL)
+                return;
         json_array_foreach(units, i, u)
         {
                 char label[160], txt[96];
@@ -377,28 +600,34 @@ static void ikm_period(FILE *f, json_t *doc)
                 int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
                 snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
                 snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, str(u, "label"));
-                bar_row(f, 4 + (int)i * 24, label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
+                bar(&rows[i], label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
         }
-        fputs("</svg></div>", f);
+        chart(f, _("IKM"), rows, n, 0);
+        free(rows);
         table_open(f, cols);
         json_array_foreach(units, i, u)
         {
                 json_t *w;
                 size_t k;
-                fputs("<tr><td>", f);
+                fputs("<tr>", f);
+                td(f, &cols[0]);
                 esc(f, str(u, "unit"));
                 fputs(" ", f);
                 esc(f, str(u, "name"));
-                fprintf(f,
-                        "</td><td class=\"n\">%lld</td><td class=\"n\">%.2f</td>"
-                        "<td class=\"grade-",
-                        lng(u, "respondents"), dbl(u, "ikm"));
+                fputs("</td>", f);
+                td(f, &cols[1]);
+                fprintf(f, "%lld</td>", lng(u, "respondents"));
+                td(f, &cols[2]);
+                fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
                 esc(f, str(u, "grade"));
+                fputs("\" data-label=\"", f);
+                esc(f, _(cols[3].label));
                 fputs("\">", f);
                 esc(f, str(u, "grade"));
                 fputs(" ", f);
                 esc(f, str(u, "label"));
-                fputs("</td><td>", f);
+                fputs("</td>", f);
+                td(f, &cols[4]);
                 json_array_foreach(json_object_get(u, "weakest"), k, w)
                 {
                         json_t *el = json_array_get(json_object_get(u, "elements"),
@@ -410,7 +639,7 @@ static void ikm_period(FILE *f, json_t *doc)
                 }
                 fputs("</td></tr>", f);
         }
-        fputs("</table></div></div>", f);
+        fputs("</tbody></table></div></div>", f);
 }
 
 /* Competency development: per unit, each competency's mean level per period. */
@@ -426,16 +655,18 @@ static void section_competency(FILE *f, json_t *doc)
                 tagged(f, "<p class=\"note\">", _("No assessments."), "</p>");
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
-                size_t rows = 0;
-                json_array_foreach(json_object_get(u, "competencies"), j, c) rows +=
+                size_t n = 0;
+                struct row *rows;
+                json_array_foreach(json_object_get(u, "competencies"), j, c) n +=
                     json_array_size(json_object_get(c, "periods")) + 1;
+                if ((rows = calloc(n ? n : 1, sizeof(*rows))) == NULL)
+                        return;
                 fputs("<div class=\"card\"><h3>", f);
                 esc(f, str(u, "unit"));
                 fputs(" ", f);
                 esc(f, str(u, "name"));
                 fputs("</h3>", f);
-                svg_open(f, rows * 20 + 8, _("competency levels"));
-                int y = 4;
+                n = 0;
                 json_array_foreach(json_object_get(u, "competencies"), j, c)
                 {
                         char head[300];
@@ -444,24 +675,19 @@ static void section_competency(FILE *f, json_t *doc)
                         snprintf(head, sizeof(head), "%s %s%s%s%s%s", str(c, "competency"),
                                  str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
                                  weak ? " - " : "", weak ? _("still weak") : "");
-                        fprintf(f,
-                                "<text x=\"0\" y=\"%d\" font-size=\"12\" "
-                                "font-weight=\"bold\">",
-                                y + 13);
-                        esc(f, head);
-                        fputs("</text>", f);
-                        y += 20;
+                        text_row(&rows[n++], ROW_HEAD, head);
                         json_array_foreach(json_object_get(c, "periods"), k, p)
                         {
                                 char txt[96];
                                 snprintf(txt, sizeof(txt), _("%.2f (%lld assessed)"),
                                          dbl(p, "mean"), lng(p, "assessed"));
-                                bar_row(f, y, str(p, "period"), dbl(p, "mean"), 5,
-                                        dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
-                                y += 20;
+                                bar(&rows[n++], str(p, "period"), dbl(p, "mean"), 5,
+                                    dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
                         }
                 }
-                fputs("</svg></div></div>", f);
+                chart(f, _("competency levels"), rows, n, 0);
+                free(rows);
+                fputs("</div>", f);
         }
         fputs("</section>", f);
 }
