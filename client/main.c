@@ -24,7 +24,8 @@ static const struct cmd *const commands[] = {
 
 static void usage(FILE *f)
 {
-        fputs(_("Usage: renbin [--home DIR] [--json|--csv] COMMAND [args]   (COMMAND --help for more)\n"
+        fputs(_("Usage: renbin [--home DIR] [--json|--csv] COMMAND [args]   (COMMAND --help for "
+                "more)\n"
                 "The renbin client: the civil-servant development plan of Belawan, online or "
                 "not.\n\nCommands:\n"),
               f);
