@@ -22,17 +22,6 @@ static const struct call_def calls[] = {
     {RENBIN__REQUEST__CALL_QUERY, "Query", ROLE_ANY, h_query},
 };
 
-unsigned role_bit(const char *role)
-{
-        if (strcmp(role, "hr") == 0)
-                return ROLE_HR;
-        if (strcmp(role, "unit") == 0)
-                return ROLE_UNIT;
-        if (strcmp(role, "auditor") == 0)
-                return ROLE_AUDITOR;
-        return 0;
-}
-
 /* The table entry for a call case, or NULL. */
 static const struct call_def *call_find(int call_case)
 {

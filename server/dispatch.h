@@ -8,13 +8,12 @@
 
 #include "arena.h"
 #include "err.h"
+#include "role.h"
 #include "tls.h"
 #include "renbin.pb-c.h"
 
 struct server;
 struct conn;
-
-enum role_bits { ROLE_HR = 1, ROLE_UNIT = 2, ROLE_AUDITOR = 4, ROLE_ANY = 7 };
 
 /* What a handler sees of its call. */
 struct call_ctx {
@@ -40,9 +39,6 @@ struct call_def {
         unsigned roles;
         call_fn fn;
 };
-
-/* Role bit for a role name, 0 if the name is not a client role. */
-unsigned role_bit(const char *role);
 
 /* Decodes one frame body and answers it on c. Returns 0, CALL_DEFERRED when
  * the answer comes later (read no further frames of c until conn_resume), or

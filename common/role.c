@@ -1,0 +1,31 @@
+/*
+ * role.c - role names and their bits (see role.h).
+ */
+#include "role.h"
+
+#include <string.h>
+
+static const struct {
+        const char *name;
+        unsigned bit;
+} roles[] = {
+    {"hr", ROLE_HR},
+    {"unit", ROLE_UNIT},
+    {"auditor", ROLE_AUDITOR},
+};
+
+unsigned role_bit(const char *role)
+{
+        for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+                if (strcmp(role, roles[i].name) == 0)
+                        return roles[i].bit;
+        return 0;
+}
+
+const char *role_name(unsigned bit)
+{
+        for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+                if (roles[i].bit == bit)
+                        return roles[i].name;
+        return "";
+}
