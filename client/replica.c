@@ -85,14 +85,14 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
 
 int replica_migrate(sqlite3 *db, struct rb_err *e)
 {
-        char want[16];
+        char want[24];
 
         if (db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e))
                 return -1;
         for (size_t i = 0; i < entity_count; i++)
                 if (sql[i].upsert == NULL)
                         build_sql(i);
-        snprintf(want, sizeof(want), "%d", ENTITY_CATALOG_VERSION);
+        snprintf(want, sizeof(want), "%lu", entity_catalog_version());
         if (db_int(db, "SELECT value = ?1 FROM settings WHERE key = 'catalog'", want, 0) == 1)
                 return 0;
         if (db_begin(db, e) != 0)
@@ -104,8 +104,8 @@ int replica_migrate(sqlite3 *db, struct rb_err *e)
                 return -1;
         }
         char ins[96];
-        snprintf(ins, sizeof(ins), "INSERT INTO settings(key, value) VALUES('catalog', '%d');",
-                 ENTITY_CATALOG_VERSION);
+        snprintf(ins, sizeof(ins), "INSERT INTO settings(key, value) VALUES('catalog', '%s');",
+                 want);
         if (db_exec(db, ins, e) != 0) {
                 db_rollback(db);
                 return -1;

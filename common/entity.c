@@ -1,96 +1,318 @@
 /*
- * entity.c - the synced entities and their fields (see entity.h). Every value
- * travels as text; F_INT fields are stored as integers on both sides.
+ * entity.c - the catalogue (see entity.h): every synced entity, its fields
+ * with their checks, and its actions with the roles that may perform them.
+ * The rules that are more than a field's own limits (seats, the enrollment
+ * state machine, ownership of a row, a mentor's seniority) live in the
+ * server's rule hooks (server/e_*.c), named by entity and action.
  */
 #include "entity.h"
+#include "i18n.h"
+#include "validate.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define FIELDS(a) a, sizeof(a) / sizeof(a[0])
+#define ACTIONS(a) a, sizeof(a) / sizeof(a[0])
+
+/* Field lines: name, flags, then what the kind needs, and the help text. */
+#define TEXT(n, fl, mx, h)                                                                         \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_TEXT, .flags = fl, .max = mx, .help = h      \
+        }
+#define CODE(n, fl, h)                                                                             \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_CODE, .flags = fl, .help = h                 \
+        }
+#define NIP(n, fl, h)                                                                              \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_NIP, .flags = fl, .help = h                  \
+        }
+#define DATE(n, fl, h)                                                                             \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_DATE, .flags = fl, .help = h                 \
+        }
+#define PERIOD(n, fl, h)                                                                           \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_PERIOD, .flags = fl, .help = h               \
+        }
+#define YEAR(n, fl, h)                                                                             \
+        {                                                                                          \
+                .name = n, .type = F_INT, .check = C_YEAR, .flags = fl, .help = h                  \
+        }
+#define INT(n, fl, lo, hi, h)                                                                      \
+        {                                                                                          \
+                .name = n, .type = F_INT, .check = C_INT, .flags = fl, .min = lo, .max = hi,       \
+                .help = h                                                                          \
+        }
+#define ENUM(n, fl, list, h)                                                                       \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_ENUM, .flags = fl, .allowed = list,          \
+                .help = h                                                                          \
+        }
+#define ID(n, fl, h)                                                                               \
+        {                                                                                          \
+                .name = n, .type = F_TEXT, .check = C_ID, .flags = fl, .help = h                   \
+        }
+/* Made by the server, never typed. */
+#define STORED(n, t)                                                                               \
+        {                                                                                          \
+                .name = n, .type = t, .check = C_NONE                                              \
+        }
+#define STORED_NOW(n)                                                                              \
+        {                                                                                          \
+                .name = n, .type = F_INT, .check = C_NONE, .flags = FD_NOW                         \
+        }
+
+#define REQ FD_REQUIRED
+#define HR ROLE_HR
+#define OFFICE (ROLE_HR | ROLE_UNIT)
+
+static const char *const sexes[] = {"L", "P", NULL};
+static const char *const plan_states[] = {"draft", "approved", NULL};
 
 static const struct field_def unit_fields[] = {
-    {"code", F_TEXT},
-    {"name", F_TEXT},
-    {"kind", F_TEXT},
-    {"active", F_INT},
+    CODE("code", REQ, N_("unit code, e.g. KEL-BLW1")),
+    TEXT("name", REQ, 200, N_("the unit's name")),
+    ENUM("kind", REQ, unit_kinds, N_("kind of office")),
+    INT("active", 0, 0, 1, N_("1 active, 0 not")),
 };
+static const char *const unit_create[] = {"code", "name", "kind", NULL};
+static const char *const unit_update[] = {"code", "name?", "kind?", "active?", NULL};
+static const struct action_def unit_actions[] = {
+    {"create", HR, 0, unit_create, NULL},
+    {"update", HR, 0, unit_update, NULL},
+};
+
 static const struct field_def asn_fields[] = {
-    {"nip", F_TEXT},        {"name", F_TEXT},     {"unit", F_TEXT},
-    {"jabatan", F_TEXT},    {"golongan", F_TEXT}, {"tmt", F_TEXT},
-    {"birth_date", F_TEXT}, {"sex", F_INT},       {"active", F_INT},
+    NIP("nip", REQ, N_("18-digit NIP")),
+    TEXT("name", REQ, 200, N_("full name")),
+    CODE("unit", REQ, N_("the unit the ASN works in")),
+    TEXT("jabatan", 0, 200, N_("position")),
+    ENUM("golongan", 0, golongan_list, N_("grade, e.g. III/a")),
+    DATE("tmt", 0, N_("TMT of the current grade")),
+    STORED("birth_date", F_TEXT),
+    STORED("sex", F_INT),
+    STORED("active", F_INT),
 };
+static const char *const asn_put[] = {"nip", "name", "unit", "jabatan", "golongan", "tmt", NULL};
+static const char *const asn_deactivate[] = {"nip", NULL};
+static const struct action_def asn_actions[] = {
+    {"put", HR, 0, asn_put, NULL},
+    {"deactivate", HR, 0, asn_deactivate, NULL},
+};
+
 static const struct field_def competency_fields[] = {
-    {"code", F_TEXT},
-    {"name", F_TEXT},
-    {"type", F_TEXT},
+    CODE("code", REQ, N_("competency code, e.g. K-ANG")),
+    TEXT("name", REQ, 200, N_("the competency's name")),
+    ENUM("type", REQ, competency_types, N_("kind of competency")),
 };
+static const struct action_def competency_actions[] = {
+    {"create", HR, A_INSERT, NULL, R_CREATED},
+};
+
 static const struct field_def plan_fields[] = {
-    {"year", F_INT},
-    {"title", F_TEXT},
-    {"status", F_TEXT},
+    YEAR("year", REQ, N_("the plan's year")),
+    TEXT("title", REQ, 300, N_("the plan's title")),
+    {.name = "status", .type = F_TEXT, .check = C_NONE, .allowed = plan_states},
 };
+static const char *const plan_create[] = {"year", "title", NULL};
+static const char *const plan_approve[] = {"year", NULL};
+static const struct action_def plan_actions[] = {
+    {"create", HR, 0, plan_create, NULL},
+    {"approve", HR, 0, plan_approve, NULL},
+};
+
 static const struct field_def program_fields[] = {
-    {"code", F_TEXT},       {"plan_year", F_INT}, {"title", F_TEXT},   {"method", F_TEXT},
-    {"competency", F_TEXT}, {"partner", F_TEXT},  {"speaker", F_TEXT}, {"start_date", F_TEXT},
-    {"end_date", F_TEXT},   {"jp", F_INT},        {"capacity", F_INT}, {"enrolled", F_INT},
+    CODE("code", REQ, N_("program code, unique across years, e.g. MW-01")),
+    {.name = "plan_year",
+     .type = F_INT,
+     .check = C_YEAR,
+     .flags = REQ,
+     .opt = "plan",
+     .help = N_("the year of the plan it belongs to")},
+    TEXT("title", REQ, 300, N_("the program's title")),
+    ENUM("method", REQ, program_methods, N_("how it is held")),
+    CODE("competency", 0, N_("the competency it develops")),
+    TEXT("partner", 0, 300, N_("partner institution")),
+    TEXT("speaker", 0, 500, N_("speakers (narasumber)")),
+    {.name = "start_date",
+     .type = F_TEXT,
+     .check = C_DATE,
+     .flags = REQ,
+     .opt = "start",
+     .column = "start",
+     .help = N_("first day, YYYY-MM-DD")},
+    {.name = "end_date",
+     .type = F_TEXT,
+     .check = C_DATE,
+     .flags = REQ,
+     .not_before = "start_date",
+     .opt = "end",
+     .column = "end",
+     .help = N_("last day, YYYY-MM-DD")},
+    INT("jp", REQ, 1, 1000, N_("lesson hours (1 JP = 45 minutes)")),
+    INT("capacity", REQ, 1, 10000, N_("seats")),
+    STORED("enrolled", F_INT),
 };
+static const struct action_def program_actions[] = {
+    {"create", HR, 0, NULL, NULL},
+};
+
 static const struct field_def enrollment_fields[] = {
-    {"program", F_TEXT}, {"nip", F_TEXT}, {"unit", F_TEXT},
-    {"status", F_TEXT},  {"jp", F_INT},   {"updated_at", F_INT},
+    CODE("program", REQ, N_("program code")),
+    NIP("nip", REQ, N_("the participant's NIP")),
+    STORED("unit", F_TEXT),
+    ENUM("status", REQ, enroll_states, N_("the state reached")),
+    STORED("jp", F_INT),
+    STORED("updated_at", F_INT),
+};
+static const char *const enroll_create[] = {"program", "nip", NULL};
+static const char *const enroll_status[] = {"status", NULL};
+static const struct action_def enrollment_actions[] = {
+    {"create", OFFICE, 0, enroll_create, NULL},
+    {"status", OFFICE, 0, enroll_status, NULL},
 };
 
 static const struct field_def evaluation_fields[] = {
-    {"enrollment", F_TEXT}, {"program", F_TEXT}, {"nip", F_TEXT},
-    {"unit", F_TEXT},       {"materi", F_INT},   {"penyampaian", F_INT},
-    {"aplikasi", F_INT},    {"comment", F_TEXT}, {"submitted_at", F_INT},
+    STORED("enrollment", F_TEXT),
+    CODE("program", REQ, N_("program code")),
+    NIP("nip", REQ, N_("the participant's NIP")),
+    STORED("unit", F_TEXT),
+    INT("materi", REQ, 1, 5, N_("the material, 1-5")),
+    INT("penyampaian", REQ, 1, 5, N_("the delivery, 1-5")),
+    INT("aplikasi", REQ, 1, 5, N_("practical application, 1-5")),
+    TEXT("comment", 0, 2000, N_("a comment")),
+    STORED_NOW("submitted_at"),
 };
+static const struct action_def evaluation_actions[] = {
+    {"submit", OFFICE, 0, NULL, NULL},
+};
+
 static const struct field_def assessment_fields[] = {
-    {"nip", F_TEXT},  {"unit", F_TEXT}, {"competency", F_TEXT}, {"period", F_TEXT},
-    {"level", F_INT}, {"note", F_TEXT}, {"assessed_at", F_INT}, {"current", F_INT},
+    NIP("nip", REQ, N_("the assessed ASN's NIP")),
+    STORED("unit", F_TEXT),
+    CODE("competency", REQ, N_("competency code")),
+    PERIOD("period", REQ, N_("semester or year, e.g. 2027-S1")),
+    INT("level", REQ, 1, 5, N_("level 1-5")),
+    TEXT("note", 0, 2000, N_("a note")),
+    STORED_NOW("assessed_at"),
+    STORED("current", F_INT),
 };
+static const struct action_def assessment_actions[] = {
+    {"add", OFFICE, 0, NULL, NULL},
+};
+
 static const struct field_def mentor_pair_fields[] = {
-    {"mentor", F_TEXT},     {"mentee", F_TEXT},     {"unit", F_TEXT},     {"topic", F_TEXT},
-    {"competency", F_TEXT}, {"start_date", F_TEXT}, {"end_date", F_TEXT}, {"active", F_INT},
+    {.name = "mentor",
+     .type = F_TEXT,
+     .check = C_NIP,
+     .flags = REQ,
+     .column = "mentor_nip",
+     .help = N_("the senior ASN's NIP")},
+    {.name = "mentee",
+     .type = F_TEXT,
+     .check = C_NIP,
+     .flags = REQ,
+     .column = "mentee_nip",
+     .help = N_("the new ASN's NIP")},
+    STORED("unit", F_TEXT),
+    TEXT("topic", REQ, 300, N_("what the mentoring is about")),
+    CODE("competency", 0, N_("the competency it develops")),
+    {.name = "start_date",
+     .type = F_TEXT,
+     .check = C_DATE,
+     .flags = REQ,
+     .opt = "from",
+     .column = "from",
+     .help = N_("first day, YYYY-MM-DD")},
+    {.name = "end_date",
+     .type = F_TEXT,
+     .check = C_DATE,
+     .not_before = "start_date",
+     .opt = "to",
+     .column = "to",
+     .help = N_("last day, YYYY-MM-DD")},
+    STORED("active", F_INT),
 };
+static const struct action_def mentor_pair_actions[] = {
+    {"create", OFFICE, 0, NULL, NULL},
+};
+
 static const struct field_def mentor_log_fields[] = {
-    {"pair", F_TEXT},   {"unit", F_TEXT},  {"date", F_TEXT},
-    {"minutes", F_INT}, {"notes", F_TEXT}, {"progress", F_INT},
+    ID("pair", REQ, N_("the mentoring pair")),
+    STORED("unit", F_TEXT),
+    DATE("date", REQ, N_("day of the session, YYYY-MM-DD")),
+    INT("minutes", REQ, 1, 24 * 60, N_("length of the session in minutes")),
+    TEXT("notes", 0, 4000, N_("what was done")),
+    INT("progress", 0, 1, 5, N_("the mentee's progress, 1-5")),
 };
+static const struct action_def mentor_log_actions[] = {
+    {"add", OFFICE, 0, NULL, NULL},
+};
+
 static const struct field_def survey_fields[] = {
-    {"unit", F_TEXT},        {"service", F_TEXT}, {"period", F_TEXT},    {"u1", F_INT},
-    {"u2", F_INT},           {"u3", F_INT},       {"u4", F_INT},         {"u5", F_INT},
-    {"u6", F_INT},           {"u7", F_INT},       {"u8", F_INT},         {"u9", F_INT},
-    {"age", F_INT},          {"sex", F_TEXT},     {"education", F_TEXT}, {"job", F_TEXT},
-    {"submitted_at", F_INT},
+    CODE("unit", REQ, N_("the unit whose service was rated (default: this office)")),
+    TEXT("service", REQ, 200, N_("the service the answer is about")),
+    PERIOD("period", REQ, N_("quarter, semester or year, e.g. 2027-Q1")),
+    INT("u1", REQ, 1, 4, N_("persyaratan (requirements), 1-4")),
+    INT("u2", REQ, 1, 4, N_("sistem, mekanisme dan prosedur, 1-4")),
+    INT("u3", REQ, 1, 4, N_("waktu penyelesaian (time), 1-4")),
+    INT("u4", REQ, 1, 4, N_("biaya/tarif (cost), 1-4")),
+    INT("u5", REQ, 1, 4, N_("produk spesifikasi jenis pelayanan, 1-4")),
+    INT("u6", REQ, 1, 4, N_("kompetensi pelaksana, 1-4")),
+    INT("u7", REQ, 1, 4, N_("perilaku pelaksana (conduct), 1-4")),
+    INT("u8", REQ, 1, 4, N_("sarana dan prasarana (facilities), 1-4")),
+    INT("u9", REQ, 1, 4, N_("penanganan pengaduan (complaints), 1-4")),
+    INT("age", 0, 10, 120, N_("the respondent's age")),
+    ENUM("sex", 0, sexes, N_("the respondent's sex")),
+    TEXT("education", 0, 60, N_("the respondent's education")),
+    TEXT("job", 0, 100, N_("the respondent's job")),
+    STORED_NOW("submitted_at"),
 };
+static const struct action_def survey_actions[] = {
+    {"add", OFFICE, A_INSERT, NULL, R_RECORDED},
+};
+
 static const struct field_def forum_fields[] = {
-    {"unit", F_TEXT}, {"date", F_TEXT}, {"topic", F_TEXT}, {"input", F_TEXT}, {"follow_up", F_TEXT},
+    CODE("unit", REQ, N_("the unit that held the forum (default: this office)")),
+    DATE("date", REQ, N_("day of the forum, YYYY-MM-DD")),
+    TEXT("topic", REQ, 300, N_("what was discussed")),
+    TEXT("input", 0, 4000, N_("what the community said")),
+    TEXT("follow_up", 0, 4000, N_("what the unit will do")),
 };
+static const struct action_def forum_actions[] = {
+    {"add", OFFICE, A_INSERT, NULL, R_RECORDED},
+};
+
 static const struct field_def need_fields[] = {
-    {"unit", F_TEXT},     {"year", F_INT},    {"competency", F_TEXT},
-    {"priority", F_TEXT}, {"reason", F_TEXT},
+    CODE("unit", REQ, N_("the unit with the need (default: this office)")),
+    YEAR("year", REQ, N_("the plan year (default: the newest plan, else next year)")),
+    CODE("competency", REQ, N_("the competency to develop")),
+    ENUM("priority", REQ, need_priorities, N_("how urgent")),
+    TEXT("reason", 0, 2000, N_("why the unit needs it")),
+};
+static const struct action_def need_actions[] = {
+    {"add", OFFICE, A_INSERT, NULL, R_RECORDED},
 };
 
-static const struct entity_def unit_def = {"unit", "units", "code", FIELDS(unit_fields)};
-static const struct entity_def asn_def = {"asn", "asn", "unit", FIELDS(asn_fields)};
-static const struct entity_def competency_def = {"competency", "competencies", NULL,
-                                                 FIELDS(competency_fields)};
-static const struct entity_def plan_def = {"plan", "plans", NULL, FIELDS(plan_fields)};
-static const struct entity_def program_def = {"program", "programs", NULL, FIELDS(program_fields)};
-static const struct entity_def enrollment_def = {"enrollment", "enrollments", "unit",
-                                                 FIELDS(enrollment_fields)};
+#define ENTITY(var, n, tbl, sc, pre, noun)                                                         \
+        static const struct entity_def var = {                                                     \
+            n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun}
 
-static const struct entity_def evaluation_def = {"evaluation", "evaluations", "unit",
-                                                 FIELDS(evaluation_fields)};
-static const struct entity_def assessment_def = {"assessment", "assessments", "unit",
-                                                 FIELDS(assessment_fields)};
-static const struct entity_def mentor_pair_def = {"mentor_pair", "mentor_pairs", "unit",
-                                                  FIELDS(mentor_pair_fields)};
-static const struct entity_def mentor_log_def = {"mentor_log", "mentor_logs", "unit",
-                                                 FIELDS(mentor_log_fields)};
-static const struct entity_def survey_def = {"survey", "surveys", "unit", FIELDS(survey_fields)};
-static const struct entity_def forum_def = {"forum", "forums", "unit", FIELDS(forum_fields)};
-static const struct entity_def need_def = {"need", "needs", "unit", FIELDS(need_fields)};
+ENTITY(unit_def, "unit", "units", "code", unit, N_("a unit"));
+ENTITY(asn_def, "asn", "asn", "unit", asn, N_("an ASN"));
+ENTITY(competency_def, "competency", "competencies", NULL, competency, N_("a competency"));
+ENTITY(plan_def, "plan", "plans", NULL, plan, N_("a plan"));
+ENTITY(program_def, "program", "programs", NULL, program, N_("a program"));
+ENTITY(enrollment_def, "enrollment", "enrollments", "unit", enrollment, N_("an enrollment"));
+ENTITY(evaluation_def, "evaluation", "evaluations", "unit", evaluation, N_("a questionnaire"));
+ENTITY(assessment_def, "assessment", "assessments", "unit", assessment, N_("an assessment"));
+ENTITY(mentor_pair_def, "mentor_pair", "mentor_pairs", "unit", mentor_pair, N_("a mentoring pair"));
+ENTITY(mentor_log_def, "mentor_log", "mentor_logs", "unit", mentor_log, N_("a mentoring session"));
+ENTITY(survey_def, "survey", "surveys", "unit", survey, N_("a survey response"));
+ENTITY(forum_def, "forum", "forums", "unit", forum, N_("a forum note"));
+ENTITY(need_def, "need", "needs", "unit", need, N_("a training need"));
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
@@ -101,9 +323,22 @@ const struct entity_def *const entity_defs[] = {
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 
+/* TRANSLATORS: what the server did with an accepted change, shown after
+ * "done" ("enroll ... in P1: done (enrolled)") and counted in the import
+ * summary ("asn: 6 rows read, created 4, updated 1, unchanged 1"). */
+const struct result_word entity_results[] = {
+    {R_CREATED, N_("created")},         {R_CREATED_DRAFT, N_("created as a draft")},
+    {R_ENROLLED, N_("enrolled")},       {R_RECORDED, N_("recorded")},
+    {R_REPLACED, N_("replaced")},       {R_UPDATED, N_("updated")},
+    {R_UNCHANGED, N_("unchanged")},     {R_ACTIVATED, N_("activated")},
+    {R_DEACTIVATED, N_("deactivated")}, {R_APPROVED, N_("approved")},
+    {R_PAIRED, N_("paired")},           {R_LOGGED, N_("logged")},
+};
+const size_t entity_result_count = sizeof(entity_results) / sizeof(entity_results[0]);
+
 const struct entity_def *entity_find(const char *name)
 {
-        for (size_t i = 0; i < entity_count; i++)
+        for (size_t i = 0; name != NULL && i < entity_count; i++)
                 if (strcmp(entity_defs[i]->name, name) == 0)
                         return entity_defs[i];
         return NULL;
@@ -111,8 +346,39 @@ const struct entity_def *entity_find(const char *name)
 
 const struct field_def *entity_field(const struct entity_def *d, const char *name)
 {
-        for (size_t i = 0; i < d->nfields; i++)
+        for (size_t i = 0; name != NULL && i < d->nfields; i++)
                 if (strcmp(d->fields[i].name, name) == 0)
                         return &d->fields[i];
         return NULL;
+}
+
+const struct action_def *entity_action(const struct entity_def *d, const char *name)
+{
+        for (size_t i = 0; name != NULL && i < d->nactions; i++)
+                if (strcmp(d->actions[i].name, name) == 0)
+                        return &d->actions[i];
+        return NULL;
+}
+
+/* FNV-1a over a string and its terminator. */
+static unsigned long fnv(unsigned long h, const char *s)
+{
+        do {
+                h ^= (unsigned char)*s;
+                h *= 16777619ul;
+        } while (*s++ != '\0');
+        return h & 0xfffffffful;
+}
+
+unsigned long entity_catalog_version(void)
+{
+        unsigned long h = 2166136261ul;
+
+        for (size_t i = 0; i < entity_count; i++) {
+                h = fnv(fnv(h, entity_defs[i]->name), entity_defs[i]->table);
+                for (size_t j = 0; j < entity_defs[i]->nfields; j++)
+                        h = fnv(fnv(h, entity_defs[i]->fields[j].name),
+                                entity_defs[i]->fields[j].type == F_INT ? "i" : "t");
+        }
+        return h;
 }

@@ -16,31 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct op_handler {
+/* The rule hook of an entity's action: the rules beyond the catalogue's
+ * field limits and roles. An A_INSERT action's hook (optional) runs before
+ * the row is inserted from the catalogue; any other action's hook does the
+ * whole write. */
+struct rule_hook {
         const char *entity;
         const char *action;
-        unsigned roles;
         int (*fn)(struct apply_ctx *cx);
 };
 
-static const struct op_handler op_handlers[] = {
-    {"unit", "create", ROLE_HR, e_unit_create},
-    {"unit", "update", ROLE_HR, e_unit_update},
-    {"asn", "put", ROLE_HR, e_asn_put},
-    {"asn", "deactivate", ROLE_HR, e_asn_deactivate},
-    {"competency", "create", ROLE_HR, e_competency_create},
-    {"plan", "create", ROLE_HR, e_plan_create},
-    {"plan", "approve", ROLE_HR, e_plan_approve},
-    {"program", "create", ROLE_HR, e_program_create},
-    {"enrollment", "create", ROLE_HR | ROLE_UNIT, e_enroll_create},
-    {"enrollment", "status", ROLE_HR | ROLE_UNIT, e_enroll_status},
-    {"evaluation", "submit", ROLE_HR | ROLE_UNIT, e_eval_submit},
-    {"assessment", "add", ROLE_HR | ROLE_UNIT, e_assess_add},
-    {"mentor_pair", "create", ROLE_HR | ROLE_UNIT, e_mentor_pair},
-    {"mentor_log", "add", ROLE_HR | ROLE_UNIT, e_mentor_log},
-    {"survey", "add", ROLE_HR | ROLE_UNIT, e_survey_add},
-    {"forum", "add", ROLE_HR | ROLE_UNIT, e_forum_add},
-    {"need", "add", ROLE_HR | ROLE_UNIT, e_need_add},
+static const struct rule_hook hooks[] = {
+    {"unit", "create", e_unit_create},
+    {"unit", "update", e_unit_update},
+    {"asn", "put", e_asn_put},
+    {"asn", "deactivate", e_asn_deactivate},
+    {"competency", "create", e_competency_create},
+    {"plan", "create", e_plan_create},
+    {"plan", "approve", e_plan_approve},
+    {"program", "create", e_program_create},
+    {"enrollment", "create", e_enroll_create},
+    {"enrollment", "status", e_enroll_status},
+    {"evaluation", "submit", e_eval_submit},
+    {"assessment", "add", e_assess_add},
+    {"mentor_pair", "create", e_mentor_pair},
+    {"mentor_log", "add", e_mentor_log},
+    {"need", "add", e_need_add},
 };
 
 static const char SQL_OP_GET[] =
@@ -93,14 +94,40 @@ int apply_step(struct apply_ctx *cx, sqlite3_stmt *st)
                        _("database error: %s"), sqlite3_errmsg(cx->db));
 }
 
-/* The handler for an entity and action, or NULL. */
-static const struct op_handler *handler_find(const char *entity, const char *action)
+/* The rule hook of an entity's action, or NULL. */
+static int (*hook_find(const char *entity, const char *action))(struct apply_ctx *)
 {
-        for (size_t i = 0; i < sizeof(op_handlers) / sizeof(op_handlers[0]); i++)
-                if (strcmp(op_handlers[i].entity, entity) == 0 &&
-                    strcmp(op_handlers[i].action, action) == 0)
-                        return &op_handlers[i];
+        for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+                if (strcmp(hooks[i].entity, entity) == 0 && strcmp(hooks[i].action, action) == 0)
+                        return hooks[i].fn;
         return NULL;
+}
+
+int apply_catalog_check(struct rb_err *e)
+{
+        for (size_t i = 0; i < entity_count; i++)
+                for (size_t j = 0; j < entity_defs[i]->nactions; j++) {
+                        const struct action_def *a = &entity_defs[i]->actions[j];
+                        if (!(a->flags & A_INSERT) &&
+                            hook_find(entity_defs[i]->name, a->name) == NULL)
+                                return err_set(e, RB_INTERNAL, NULL,
+                                               "the catalogue's action %s %s has no rule hook",
+                                               entity_defs[i]->name, a->name);
+                }
+        for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+                const struct entity_def *d = entity_find(hooks[i].entity);
+                if (d == NULL || entity_action(d, hooks[i].action) == NULL)
+                        return err_set(e, RB_INTERNAL, NULL,
+                                       "rule hook %s %s names no action of the catalogue",
+                                       hooks[i].entity, hooks[i].action);
+        }
+        return 0;
+}
+
+/* The op's field, as entity_check reads it. */
+static const char *op_field(const void *op, const char *name)
+{
+        return wire_field_value(op, name);
 }
 
 /* A result recorded for this op_id earlier: 1 if found (r filled), 0 if new. */
@@ -211,9 +238,23 @@ static void savepoint_exec(struct apply_ctx *cx, const char *sql)
         sqlite3_reset(st);
 }
 
+/* The action's rules and its write: an A_INSERT's hook (if any) then the
+ * row from the catalogue; any other action's hook alone. */
+static int op_write(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a,
+                    int (*fn)(struct apply_ctx *))
+{
+        if (!(a->flags & A_INSERT))
+                return fn(cx);
+        if (insert_scope(cx, d) != 0 || (fn != NULL && fn(cx) != 0) || insert_row(cx, d, a) != 0)
+                return -1;
+        snprintf(cx->detail, sizeof(cx->detail), "%s", a->result);
+        return 0;
+}
+
 /* Runs the handler inside a savepoint; a rejection leaves nothing behind,
  * neither in the database nor in the batch's marked rows and audit head. */
-static int op_savepoint(struct apply_ctx *cx, const struct op_handler *h)
+static int op_savepoint(struct apply_ctx *cx, const struct entity_def *d,
+                        const struct action_def *a, int (*fn)(struct apply_ctx *))
 {
         static const char sql_save[] = "SAVEPOINT op", sql_undo[] = "ROLLBACK TO op",
                           sql_release[] = "RELEASE op";
@@ -223,7 +264,7 @@ static int op_savepoint(struct apply_ctx *cx, const struct op_handler *h)
 
         memcpy(head, cx->audit_head, sizeof(head));
         savepoint_exec(cx, sql_save);
-        rc = h->fn(cx);
+        rc = op_write(cx, d, a, fn);
         if (rc != 0) {
                 savepoint_exec(cx, sql_undo);
                 cx->n_dirty = n_dirty;
@@ -234,9 +275,24 @@ static int op_savepoint(struct apply_ctx *cx, const struct op_handler *h)
         return rc;
 }
 
+/* The catalogue's checks (role, fields), then the action's rules and write
+ * inside a savepoint. */
+static int op_run(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a)
+{
+        int (*fn)(struct apply_ctx *) = hook_find(d->name, a->name);
+
+        if (entity_may(d, a, cx->role, cx->e) != 0 ||
+            entity_check(d, a, op_field, cx->op, cx->e) != 0)
+                return -1;
+        if (fn == NULL && !(a->flags & A_INSERT))
+                return err_set(cx->e, RB_INTERNAL, "action", "no rule for %s %s", d->name, a->name);
+        return op_savepoint(cx, d, a, fn);
+}
+
 void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
 {
-        const struct op_handler *h;
+        const struct entity_def *d;
+        const struct action_def *a;
         int rc;
 
         memset(r, 0, sizeof(*r));
@@ -255,14 +311,12 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         cx->e = &r->err;
         cx->detail[0] = '\0';
         cx->seq = 0;
-        if ((h = handler_find(op->entity, op->action)) == NULL) {
+        d = entity_find(op->entity);
+        if ((a = entity_action(d, op->action)) == NULL) {
                 err_set(&r->err, RB_INVALID, "action", _("%s cannot be '%s'"), op->entity,
                         op->action);
-        } else if ((h->roles & cx->role) == 0) {
-                err_set(&r->err, RB_DENIED, "role", _("role %s may not %s a %s"), cx->who->role,
-                        op->action, op->entity);
         } else {
-                rc = op_savepoint(cx, h);
+                rc = op_run(cx, d, a);
                 if (rc == 0) {
                         r->seq = cx->seq;
                         snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);

@@ -86,7 +86,18 @@ int competency_known(struct apply_ctx *cx, const char *code, const char *field);
 /* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 
-/* Entity handlers, by area. Each returns 0 or -1 with cx->e set. */
+/* Checks the server's rule hooks against the catalogue: every action that
+ * is not a plain insert has a hook, every hook an action. 0, or -1 with e. */
+int apply_catalog_check(struct rb_err *e);
+
+/* A plain add's row unit (the entity's scope field): it exists and the writer
+ * may write for it. 0, or -1 with cx->e. */
+int insert_scope(struct apply_ctx *cx, const struct entity_def *d);
+/* Inserts the row of a plain add from its checked fields (the catalogue's
+ * INSERT) and records it in the change feed. 0, or -1 with cx->e. */
+int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a);
+
+/* Rule hooks (server/e_*.c), named by entity and action in apply.c. Each returns 0 or -1 with cx->e set. */
 int e_unit_create(struct apply_ctx *cx);
 int e_unit_update(struct apply_ctx *cx);
 int e_asn_put(struct apply_ctx *cx);
@@ -101,8 +112,6 @@ int e_eval_submit(struct apply_ctx *cx);
 int e_assess_add(struct apply_ctx *cx);
 int e_mentor_pair(struct apply_ctx *cx);
 int e_mentor_log(struct apply_ctx *cx);
-int e_survey_add(struct apply_ctx *cx);
-int e_forum_add(struct apply_ctx *cx);
 int e_need_add(struct apply_ctx *cx);
 
 #endif

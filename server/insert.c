@@ -1,0 +1,110 @@
+/*
+ * insert.c - the write of a plain "add" (an A_INSERT action of the
+ * catalogue): the row's unit must exist and be the writer's own, then the
+ * row is inserted from the fields the action takes and recorded in the
+ * change feed. The INSERT of each entity is built once from the catalogue,
+ * so a field added there is stored with no code here.
+ */
+#include "apply.h"
+#include "db.h"
+#include "i18n.h"
+#include "store.h"
+#include "strbuf.h"
+#include "wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One bound value of the INSERT: a field, or the batch's time. */
+struct bind {
+        const struct field_def *f;
+};
+
+/* Per entity: the INSERT and the fields bound to ?2.. in order. */
+static struct insert_sql {
+        char *sql;
+        struct bind binds[ENTITY_MAX_FIELDS];
+        size_t n;
+} insert_sql[16];
+
+/* The index of d in the catalogue, or -1. */
+static int def_index(const struct entity_def *d)
+{
+        for (size_t i = 0; i < entity_count; i++)
+                if (entity_defs[i] == d)
+                        return i < sizeof(insert_sql) / sizeof(insert_sql[0]) ? (int)i : -1;
+        return -1;
+}
+
+/* The INSERT of d's action a, built on first use (a plain entity has one add). */
+static const struct insert_sql *sql_for(const struct entity_def *d, const struct action_def *a)
+{
+        char cols[1024], vals[512];
+        size_t oc = 0, ov = 0;
+        int i = def_index(d), req;
+        struct insert_sql *s;
+        const struct field_def *f;
+
+        if (i < 0)
+                return NULL;
+        s = &insert_sql[i];
+        if (s->sql != NULL)
+                return s;
+        for (size_t k = 0; (f = entity_action_field(d, a, k, &req)) != NULL; k++)
+                s->binds[s->n++].f = f;
+        for (size_t k = 0; k < d->nfields && s->n < ENTITY_MAX_FIELDS; k++)
+                if (d->fields[k].flags & FD_NOW)
+                        s->binds[s->n++].f = &d->fields[k];
+        for (size_t k = 0; k < s->n; k++) {
+                str_appendf(cols, sizeof(cols), &oc, ", %s", s->binds[k].f->name);
+                str_appendf(vals, sizeof(vals), &ov, ", ?%zu", k + 2);
+        }
+        s->sql = sqlite3_mprintf("INSERT INTO %s(id%s) VALUES(?1%s)", d->table, cols, vals);
+        return s;
+}
+
+int insert_scope(struct apply_ctx *cx, const struct entity_def *d)
+{
+        const char *unit;
+
+        if (d->scope == NULL || (unit = op_need(cx, d->scope)) == NULL)
+                return d->scope == NULL ? 0 : -1;
+        if (!store_unit_exists(cx->db, unit))
+                return err_set(cx->e, RB_NOT_FOUND, d->scope, _("unknown unit '%s'"), unit);
+        if (!own_unit(cx, unit))
+                return deny_other_unit(cx, _(d->noun), unit);
+        return 0;
+}
+
+/* Binds one value: the batch's time, an integer, text, or NULL when absent. */
+static void bind_one(struct apply_ctx *cx, sqlite3_stmt *st, int i, const struct field_def *f)
+{
+        const char *v = op_get(cx, f->name);
+
+        if (f->flags & FD_NOW)
+                sqlite3_bind_int64(st, i, cx->now);
+        else if (v == NULL)
+                sqlite3_bind_null(st, i);
+        else if (f->type == F_INT)
+                sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
+        else
+                sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a)
+{
+        const struct insert_sql *s = sql_for(d, a);
+        sqlite3_stmt *st;
+
+        if (s == NULL || s->sql == NULL)
+                return err_set(cx->e, RB_INTERNAL, NULL, "no INSERT for entity %s", d->name);
+        if ((st = db_stmt(cx->db, s->sql, cx->e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
+        for (size_t k = 0; k < s->n; k++)
+                bind_one(cx, st, (int)k + 2, s->binds[k].f);
+        if (apply_step(cx, st) != 0)
+                return -1;
+        return feed_record(cx, d, cx->op->entity_id);
+}
