@@ -21,9 +21,11 @@ struct cli {
 };
 
 /* One verb of a command group ("add" of "unit add"). */
+struct opt;
 struct verb {
         const char *name;
         int (*fn)(struct cli *cli, int argc, char **argv);
+        const struct opt *opts; /* its options (common/opts.h), for --help; or NULL */
 };
 
 struct cmd {

@@ -104,10 +104,10 @@ static int asn_deactivate(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb asn_verbs[] = {
-    {"list", asn_list},
-    {"show", asn_show},
-    {"deactivate", asn_deactivate},
-    {NULL, NULL},
+    {"list", asn_list, NULL},
+    {"show", asn_show, NULL},
+    {"deactivate", asn_deactivate, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_asn = {

@@ -168,8 +168,8 @@ static int enroll_add(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb enroll_verbs[] = {
-    {"list", enroll_list},
-    {NULL, NULL},
+    {"list", enroll_list, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_enroll = {

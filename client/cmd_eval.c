@@ -100,9 +100,9 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb eval_verbs[] = {
-    {"submit", eval_submit},
-    {"pending", eval_pending},
-    {NULL, NULL},
+    {"submit", eval_submit, NULL},
+    {"pending", eval_pending, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_eval = {
@@ -206,9 +206,9 @@ static int assess_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb assess_verbs[] = {
-    {"add", assess_add},
-    {"list", assess_list},
-    {NULL, NULL},
+    {"add", assess_add, NULL},
+    {"list", assess_list, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_assess = {

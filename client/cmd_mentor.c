@@ -188,10 +188,10 @@ static int mentor_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb mentor_verbs[] = {
-    {"pair", mentor_pair},
-    {"log", mentor_log},
-    {"list", mentor_list},
-    {NULL, NULL},
+    {"pair", mentor_pair, NULL},
+    {"log", mentor_log, NULL},
+    {"list", mentor_list, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_mentor = {

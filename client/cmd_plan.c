@@ -69,9 +69,9 @@ static int competency_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb competency_verbs[] = {
-    {"add", competency_add},
-    {"list", competency_list},
-    {NULL, NULL},
+    {"add", competency_add, NULL},
+    {"list", competency_list, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_competency = {
@@ -129,10 +129,10 @@ static int plan_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb plan_verbs[] = {
-    {"create", plan_create},
-    {"approve", plan_approve},
-    {"list", plan_list},
-    {NULL, NULL},
+    {"create", plan_create, NULL},
+    {"approve", plan_approve, NULL},
+    {"list", plan_list, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_plan = {
@@ -239,10 +239,10 @@ static int program_show(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb program_verbs[] = {
-    {"add", program_add},
-    {"list", program_list},
-    {"show", program_show},
-    {NULL, NULL},
+    {"add", program_add, NULL},
+    {"list", program_list, NULL},
+    {"show", program_show, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_program = {

@@ -88,11 +88,11 @@ static int unit_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb unit_verbs[] = {
-    {"add", unit_add},
-    {"list", unit_list},
-    {"activate", unit_activate},
-    {"deactivate", unit_deactivate},
-    {NULL, NULL},
+    {"add", unit_add, NULL},
+    {"list", unit_list, NULL},
+    {"activate", unit_activate, NULL},
+    {"deactivate", unit_deactivate, NULL},
+    {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_unit = {

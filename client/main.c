@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                 if (strcmp(argv[0], commands[i]->name) != 0)
                         continue;
                 if (cli_wants_help(argc, argv)) {
-                        cli_help(commands[i], stdout);
+                        verb_help(commands[i], argc, argv, stdout);
                         return EXIT_OK;
                 }
                 rc = commands[i]->verbs != NULL ? verb_run(&cli, commands[i], argc, argv)

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "strbuf.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,5 +160,29 @@ int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
         if (rc != SQLITE_DONE)
                 return err_set(e, RB_INTERNAL, NULL, _("cannot apply a change to the replica: %s"),
                                sqlite3_errmsg(db));
+        return 0;
+}
+
+int replica_plan_year(sqlite3 *db, char year[24], struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT ifnull(max(year), 0) FROM plans", e);
+        char today[11];
+        long long y = 0;
+        int rc;
+
+        if (st == NULL)
+                return -1;
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                y = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+                return err_set(e, RB_INTERNAL, NULL, _("cannot read the plans: %s"),
+                               sqlite3_errmsg(db));
+        if (y <= 0) {
+                date_today(today);
+                y = strtoll(today, NULL, 10) + 1;
+        }
+        snprintf(year, 24, "%lld", y);
         return 0;
 }

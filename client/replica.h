@@ -20,4 +20,8 @@ int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e);
 /* Empties every entity table and resets the cursor (a resync from scratch). */
 int replica_reset(sqlite3 *db, struct rb_err *e);
 
+/* The year a need is for when none is given: the newest plan's in the
+ * replica, else next year (WIB). Written into year; 0, or -1 with e. */
+int replica_plan_year(sqlite3 *db, char year[24], struct rb_err *e);
+
 #endif

@@ -12,4 +12,12 @@
  * usage error. */
 int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv);
 
+/* A group's list verb: prints a replica query whose ?1 is --unit and ?2 the
+ * option named second (both optional), under headers (N_() strings). */
+int verb_list(struct cli *cli, int argc, char **argv, const char *second, const char *sql,
+              const char *const *headers);
+/* Prints a command's --help and, when argv[1] is a verb with an options
+ * table, that verb's options. */
+void verb_help(const struct cmd *c, int argc, char **argv, FILE *f);
+
 #endif

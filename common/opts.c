@@ -2,9 +2,11 @@
  * opts.c - option parsing helpers and the uniform one-line error output.
  */
 #include "opts.h"
+#include "entity.h"
 #include "err.h"
 #include "i18n.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,4 +69,164 @@ int opt_fail(int status, const char *fmt, ...)
         va_end(ap);
         fputc('\n', stderr);
         return status;
+}
+
+/* Most options one verb has, catalogue fields included. */
+#define OPTS_MAX 48
+
+/* One option as the parser sees it, explicit or from the catalogue. */
+struct opt_row {
+        char name[40];
+        char field[40];
+        enum opt_kind kind;
+        int required;
+        const char *help;
+        const struct field_def *def; /* a catalogue field, or NULL */
+};
+
+/* The name of an explicit row's field. */
+static void row_field(const struct opt *o, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s", o->field != NULL ? o->field : o->name);
+        for (char *p = buf; *p != '\0'; p++)
+                if (*p == '-')
+                        *p = '_';
+}
+
+/* The row of rows[0..n) that fills field, or NULL. */
+static struct opt_row *row_find(struct opt_row *rows, size_t n, const char *field)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(rows[i].field, field) == 0)
+                        return &rows[i];
+        return NULL;
+}
+
+/* Appends the catalogue's fields of an entity's action not yet declared. */
+static size_t rows_from_catalogue(const struct opt *o, struct opt_row *rows, size_t n)
+{
+        const struct entity_def *d = entity_find(o->entity);
+        const struct action_def *a = d != NULL ? entity_action(d, o->action) : NULL;
+        const struct field_def *f;
+        int req;
+
+        for (size_t i = 0; a != NULL && (f = entity_action_field(d, a, i, &req)) != NULL; i++) {
+                struct opt_row *own = row_find(rows, n, f->name);
+                if (own != NULL && own->help == NULL) {
+                        own->help = f->help;
+                        own->def = f;
+                }
+                if (n == OPTS_MAX || own != NULL)
+                        continue;
+                entity_field_opt(f, rows[n].name, sizeof(rows[n].name));
+                snprintf(rows[n].field, sizeof(rows[n].field), "%s", f->name);
+                rows[n].kind = f->check == C_CODE  ? OPT_CODE
+                               : f->check == C_NIP ? OPT_NIP
+                                                   : OPT_VALUE;
+                rows[n].required = req;
+                rows[n].help = f->help;
+                rows[n].def = f;
+                n++;
+        }
+        return n;
+}
+
+/* Expands a table into rows: explicit ones first, then catalogue fields. */
+static size_t rows_expand(const struct opt *opts, struct opt_row *rows)
+{
+        size_t n = 0;
+
+        for (const struct opt *o = opts; o->kind != OPT_END_ && n < OPTS_MAX; o++) {
+                if (o->kind == OPT_FIELDS)
+                        continue;
+                snprintf(rows[n].name, sizeof(rows[n].name), "%s", o->name);
+                row_field(o, rows[n].field, sizeof(rows[n].field));
+                rows[n].kind = o->kind;
+                rows[n].required = o->required;
+                rows[n].help = o->help;
+                rows[n].def = NULL;
+                n++;
+        }
+        for (const struct opt *o = opts; o->kind != OPT_END_; o++)
+                if (o->kind == OPT_FIELDS)
+                        n = rows_from_catalogue(o, rows, n);
+        return n;
+}
+
+/* Stores one value as its kind says. */
+static void row_store(const struct opt_row *r, const char *v, json_t *out)
+{
+        char buf[256];
+        size_t o = 0;
+
+        if (r->kind == OPT_FLAG) {
+                v = "1";
+        } else if (r->kind == OPT_CODE || r->kind == OPT_NIP) {
+                for (const char *p = v; *p != '\0' && o + 1 < sizeof(buf); p++)
+                        if (r->kind == OPT_CODE)
+                                buf[o++] = (char)toupper((unsigned char)*p);
+                        else if (*p != ' ')
+                                buf[o++] = *p;
+                buf[o] = '\0';
+                v = buf;
+        }
+        json_object_set_new(out, r->field, json_string(v));
+}
+
+int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, json_t *out,
+               int *rest)
+{
+        struct opt_row rows[OPTS_MAX];
+        struct option longopts[OPTS_MAX + 1];
+        size_t n = rows_expand(opts, rows);
+        char flag[48];
+        int ch;
+
+        for (size_t i = 0; i < n; i++)
+                longopts[i] = (struct option){
+                    rows[i].name, rows[i].kind == OPT_FLAG ? no_argument : required_argument, NULL,
+                    1000 + (int)i};
+        longopts[n] = (struct option){NULL, 0, NULL, 0};
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+                if (ch < 1000 || ch >= 1000 + (int)n)
+                        return opt_unknown(argv);
+                row_store(&rows[ch - 1000], optarg, out);
+        }
+        for (size_t i = 0; i < n; i++)
+                if (rows[i].required && json_object_get(out, rows[i].field) == NULL) {
+                        snprintf(flag, sizeof(flag), "--%s", rows[i].name);
+                        return opt_missing(cmd, flag);
+                }
+        *rest = optind;
+        return 0;
+}
+
+/* What a catalogue field accepts, for --help: its values or its range. */
+static void field_values(const struct field_def *f, FILE *f_out)
+{
+        if (f->check == C_ENUM) {
+                fputs(" (", f_out);
+                for (size_t i = 0; f->allowed[i] != NULL; i++)
+                        fprintf(f_out, "%s%s", i ? ", " : "", f->allowed[i]);
+                fputc(')', f_out);
+        } else if (f->check == C_INT) {
+                fprintf(f_out, " (%ld-%ld)", f->min, f->max);
+        }
+}
+
+void opts_help(const struct opt *opts, FILE *f)
+{
+        struct opt_row rows[OPTS_MAX];
+        size_t n = rows_expand(opts, rows);
+        char left[64];
+
+        for (size_t i = 0; i < n; i++) {
+                snprintf(left, sizeof(left), "--%.40s%s", rows[i].name,
+                         rows[i].kind == OPT_FLAG ? "" : " VALUE");
+                fprintf(f, "  %-24s %s", left, rows[i].help != NULL ? _(rows[i].help) : "");
+                if (rows[i].def != NULL)
+                        field_values(rows[i].def, f);
+                fputs(rows[i].required ? _(" [required]\n") : "\n", f);
+        }
 }

@@ -6,6 +6,8 @@
 #define RENBIN_OPTS_H
 
 #include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
 
 /* Parses a whole decimal number in [min, max]. 0 or -1. */
 int opt_long(const char *s, long min, long max, long *out);
@@ -21,5 +23,50 @@ int opt_unknown(char *const *argv);
 int opt_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the program name opt_fail prints. */
 void opt_set_prog(const char *prog);
+
+/*
+ * Options declared, not coded (in the spirit of git's parse-options): a
+ * verb lists its options in a table and opts_parse fills the op's fields
+ * from the command line, so the verb's body is a few lines. Where options
+ * are an entity's fields, OPT_ENTITY_FIELDS takes them from the catalogue
+ * (name, help, whether required); an explicit row for the same field before
+ * it overrides the catalogue's (a unit that defaults to the office's own).
+ */
+enum opt_kind {
+        OPT_END_,   /* the end of the table */
+        OPT_VALUE,  /* --name VALUE, stored as it is */
+        OPT_CODE,   /* --name CODE, upper-cased (mw-01 means MW-01) */
+        OPT_NIP,    /* --name NIP, spaces stripped */
+        OPT_FLAG,   /* --name, stored as "1" */
+        OPT_FIELDS, /* every field an entity's action takes, from the catalogue */
+};
+
+struct opt {
+        const char *name;  /* the long option, without "--" */
+        const char *field; /* the field it fills; NULL: the name with '-' as '_' */
+        enum opt_kind kind;
+        int required;
+        const char *help;            /* N_() */
+        const char *entity, *action; /* OPT_FIELDS */
+};
+
+#define OPT_ENTITY_FIELDS(ent, act)                                                                \
+        {                                                                                          \
+                .kind = OPT_FIELDS, .entity = (ent), .action = (act)                               \
+        }
+#define OPT_END                                                                                    \
+        {                                                                                          \
+                .kind = OPT_END_                                                                   \
+        }
+
+/* Parses argv (argv[0] is the verb) against opts into out, a JSON object of
+ * strings. On success returns 0 and sets *rest to the index of the first
+ * argument that is not an option (GNU getopt moves them to the end). A
+ * usage error (unknown option, no value, a required option missing) is
+ * printed on one line naming cmd and returned as EXIT_USAGE. */
+int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, json_t *out,
+               int *rest);
+/* Prints the options of a table, one per line, for --help. */
+void opts_help(const struct opt *opts, FILE *f);
 
 #endif

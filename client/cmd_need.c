@@ -1,0 +1,69 @@
+/*
+ * cmd_need.c - `renbin need`: a unit's training needs (competency x
+ * priority), which the plan is tailored to. The need's fields are the
+ * catalogue's (common/entity.c); the year defaults to the newest plan's.
+ */
+#include "cmds.h"
+#include "i18n.h"
+#include "replica.h"
+#include "verbs.h"
+#include "write.h"
+
+#include <stdio.h>
+
+static const struct opt need_add_opts[] = {
+    {"unit", NULL, OPT_CODE, 0, NULL, NULL, NULL},
+    {"year", NULL, OPT_VALUE, 0, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("need", "add"),
+    OPT_END,
+};
+
+static int need_add(struct cli *cli, int argc, char **argv)
+{
+        char year[24], label[160];
+        struct rb_err e;
+        json_t *f;
+        int rc;
+
+        if ((rc = write_parse(cli, "need add", "need", "add", need_add_opts, argc, argv, &f)) != 0)
+                return rc;
+        if (write_get(f, "year")[0] == '\0') {
+                if (cli_db(cli, &e) == NULL || replica_plan_year(cli->db, year, &e) != 0) {
+                        json_decref(f);
+                        return cli_fail(&e);
+                }
+                json_object_set_new(f, "year", json_string(year));
+        }
+        snprintf(label, sizeof(label), _("%s need of %s for %s"), write_get(f, "year"),
+                 write_get(f, "unit"), write_get(f, "competency"));
+        return write_submit(cli, "need", "add", f, label);
+}
+
+static int need_list(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {N_("UNIT"),     N_("YEAR"),   N_("COMPETENCY"),
+                                              N_("PRIORITY"), N_("REASON"), NULL};
+
+        return verb_list(cli, argc, argv, "year",
+                         "SELECT unit, year, competency, priority, ifnull(reason, '') AS reason"
+                         " FROM needs WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR year = ?2)"
+                         " ORDER BY unit, CASE priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1"
+                         " ELSE 2 END, competency",
+                         headers);
+}
+
+static const struct verb need_verbs[] = {
+    {"add", need_add, need_add_opts},
+    {"list", need_list, NULL},
+    {NULL, NULL, NULL},
+};
+
+const struct cmd cmd_need = {
+    .name = "need",
+    .usage = "need add --competency CODE --priority tinggi|sedang|rendah [--reason TEXT]\n"
+             "       [--year YEAR] [--unit CODE] | need list [--year YEAR] [--unit CODE]",
+    .summary = N_("the unit's training needs, which the plan is tailored to"),
+    .help = N_("The year defaults to the newest plan's year, else next year.\n"),
+    .exec = need_list,
+    .verbs = need_verbs,
+};

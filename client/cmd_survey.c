@@ -1,0 +1,78 @@
+/*
+ * cmd_survey.c - `renbin survey`: the community satisfaction survey (SKM,
+ * PermenPAN-RB 14/2017), one response per questionnaire. The response's
+ * fields and limits are the catalogue's (common/entity.c); a unit office
+ * records for its own unit, HR names the unit.
+ */
+#include "cmds.h"
+#include "i18n.h"
+#include "verbs.h"
+#include "write.h"
+
+#include <stdio.h>
+
+static const struct opt survey_add_opts[] = {
+    {"unit", NULL, OPT_CODE, 0, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("survey", "add"),
+    OPT_END,
+};
+
+static int survey_add(struct cli *cli, int argc, char **argv)
+{
+        char label[160];
+        json_t *f;
+        int rc;
+
+        if ((rc = write_parse(cli, "survey add", "survey", "add", survey_add_opts, argc, argv,
+                              &f)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("survey response for %s, %s"), write_get(f, "service"),
+                 write_get(f, "period"));
+        return write_submit(cli, "survey", "add", f, label);
+}
+
+static int survey_list(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"),
+                                              N_("RESPONSES"), NULL};
+
+        return verb_list(cli, argc, argv, "period",
+                         "SELECT unit, period, service, count(*) AS responses FROM surveys"
+                         " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR period = ?2)"
+                         " GROUP BY unit, period, service ORDER BY unit, period, service",
+                         headers);
+}
+
+/* survey import FILE: the same as renbin import survey FILE. */
+static int survey_import(struct cli *cli, int argc, char **argv)
+{
+        char *args[5] = {"import", "survey", NULL, NULL, NULL};
+        int n = 2;
+
+        for (int i = 1; i < argc && n < 5; i++)
+                args[n++] = argv[i];
+        return cmd_import.exec(cli, n, args);
+}
+
+static const struct verb survey_verbs[] = {
+    {"add", survey_add, survey_add_opts},
+    {"list", survey_list, NULL},
+    {"import", survey_import, NULL},
+    {NULL, NULL, NULL},
+};
+
+const struct cmd cmd_survey = {
+    .name = "survey",
+    .usage = "survey add --service S --period P --u1 N ... --u9 N [--unit CODE] [--age N]\n"
+             "       [--sex L|P] [--education E] [--job J]\n"
+             "     | survey import FILE | survey list [--unit CODE] [--period P]",
+    .summary = N_("community satisfaction survey (SKM): record responses, import, list"),
+    .help = N_("Nine elements scored 1-4 (PermenPAN-RB 14/2017): u1 persyaratan; u2 sistem,\n"
+               "mekanisme dan prosedur; u3 waktu penyelesaian; u4 biaya/tarif; u5 produk\n"
+               "spesifikasi jenis pelayanan; u6 kompetensi pelaksana; u7 perilaku pelaksana;\n"
+               "u8 sarana dan prasarana; u9 penanganan pengaduan, saran dan masukan.\n"
+               "Respondent details are optional and never identify a person.\n"
+               "Periods: 2027, 2027-S1, 2027-Q1 ...\n"),
+    .exec = survey_list,
+    .verbs = survey_verbs,
+};
