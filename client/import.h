@@ -25,8 +25,10 @@ struct import_ctx {
 struct import_kind {
         const char *name;
         const char *entity, *action;
-        const char *const *columns; /* required header names, NULL-terminated */
-        const char *const *fields;  /* the op field each column becomes, same order */
+        /* Required header names, NULL-terminated, and the op field each
+         * becomes; both NULL for a kind read through the catalogue. */
+        const char *const *columns;
+        const char *const *fields;
         /* Checks a row: 0 with *fields (a JSON object), a label and a key that must
          * be unique in the file (or ""), or -1 with e naming the op field. */
         int (*row)(struct import_ctx *ic, const struct csv_row *r, json_t **fields, char label[160],
@@ -38,6 +40,21 @@ struct import_kind {
                      char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e);
         size_t ops_per_row; /* most ops one row can become (0: 1) */
 };
+
+/* A row of the kind's entity and action read through the catalogue
+ * (import_row.c): 0 with *fields, or -1 with e naming the field. */
+int import_entity_row(struct import_ctx *ic, const struct csv_row *r, json_t **fields,
+                      struct rb_err *e);
+/* The row's unit: the cell, else the office's own (a unit seat); a unit seat
+ * may give only its own. Upper-cased into out; 0, or -1 with e. */
+int import_unit(struct import_ctx *ic, const char *unit, char out[64], struct rb_err *e);
+/* The header a field is read from (for "column X" in messages). */
+const char *import_column_of(const struct import_kind *k, const char *field);
+/* The headers a file of kind k must have: k->columns, or for a kind read
+ * through the catalogue the columns of its required fields, written into
+ * buf[len] (NULL-terminated). */
+const char *const *import_required_columns(const struct import_kind *k, const char *buf[],
+                                           size_t len);
 
 /* Reads the cell of a column by header name ("" when absent). */
 const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, const char *col);

@@ -1,0 +1,128 @@
+/*
+ * import_row.c - a spreadsheet row read through the catalogue: the cells of
+ * the columns an action's fields name (common/entity.c: a field's column is
+ * its name unless the catalogue says otherwise), normalized as the command
+ * line normalizes them (codes upper-case, NIP without spaces), the row's
+ * unit defaulted to and checked against the office, then checked by
+ * entity_check: the same limits as the CLI and the server.
+ */
+#include "entity.h"
+#include "i18n.h"
+#include "import.h"
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The entity and action of a kind. */
+static int kind_def(const struct import_kind *k, const struct entity_def **d,
+                    const struct action_def **a)
+{
+        *d = entity_find(k->entity);
+        *a = *d != NULL ? entity_action(*d, k->action) : NULL;
+        return *a != NULL ? 0 : -1;
+}
+
+const char *import_column_of(const struct import_kind *k, const char *field)
+{
+        const struct entity_def *d;
+        const struct action_def *a;
+        const struct field_def *f;
+
+        if (k->columns != NULL) {
+                for (size_t i = 0; k->columns[i] != NULL; i++)
+                        if (strcasecmp(k->fields[i], field) == 0)
+                                return k->columns[i];
+                return field;
+        }
+        if (kind_def(k, &d, &a) != 0 || (f = entity_field(d, field)) == NULL)
+                return field;
+        return entity_field_column(f);
+}
+
+const char *const *import_required_columns(const struct import_kind *k, const char *buf[],
+                                           size_t len)
+{
+        const struct entity_def *d;
+        const struct action_def *a;
+        const struct field_def *f;
+        size_t n = 0;
+        int req;
+
+        if (k->columns != NULL)
+                return k->columns;
+        for (size_t i = 0; kind_def(k, &d, &a) == 0 && n + 1 < len &&
+                           (f = entity_action_field(d, a, i, &req)) != NULL;
+             i++)
+                /* The unit may be left out: it is the office's own. */
+                if (req && (d->scope == NULL || strcmp(f->name, d->scope) != 0))
+                        buf[n++] = entity_field_column(f);
+        buf[n] = NULL;
+        return buf;
+}
+
+int import_unit(struct import_ctx *ic, const char *unit, char out[64], struct rb_err *e)
+{
+        char own[64] = "", role[16] = "";
+
+        cli_get(ic->cli, "role", role, sizeof(role));
+        cli_get(ic->cli, "unit", own, sizeof(own));
+        if (unit[0] == '\0') {
+                if (strcmp(role, "unit") != 0)
+                        return err_set(e, RB_INVALID, "unit", _("unit is required"));
+                unit = own;
+        }
+        snprintf(out, 64, "%s", unit);
+        for (char *p = out; *p != '\0'; p++)
+                *p = (char)toupper((unsigned char)*p);
+        if (code_check(out, "unit", e) != 0)
+                return -1;
+        if (strcmp(role, "unit") == 0 && strcmp(out, own) != 0)
+                return err_set(e, RB_DENIED, "unit",
+                               _("unit %s: this office records only its own unit (%s)"), out, own);
+        return 0;
+}
+
+/* A cell as the command line would have it: codes upper-case, NIP without spaces. */
+static void cell_value(const struct field_def *f, const char *v, char *buf, size_t len)
+{
+        size_t o = 0;
+
+        for (; *v != '\0' && o + 1 < len; v++)
+                if (f->check == C_CODE)
+                        buf[o++] = (char)toupper((unsigned char)*v);
+                else if (f->check != C_NIP || *v != ' ')
+                        buf[o++] = *v;
+        buf[o] = '\0';
+}
+
+int import_entity_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
+                      struct rb_err *e)
+{
+        const struct entity_def *d;
+        const struct action_def *a;
+        const struct field_def *f;
+        char v[4096], unit[64];
+        int req;
+
+        if (kind_def(ic->kind, &d, &a) != 0)
+                return err_set(e, RB_INTERNAL, NULL, "no catalogue action for %s", ic->kind->name);
+        *out = json_object();
+        for (size_t i = 0; (f = entity_action_field(d, a, i, &req)) != NULL; i++) {
+                cell_value(f, import_cell(ic, r, entity_field_column(f)), v, sizeof(v));
+                if (d->scope != NULL && strcmp(f->name, d->scope) == 0) {
+                        if (import_unit(ic, v, unit, e) != 0)
+                                goto fail;
+                        snprintf(v, sizeof(v), "%s", unit);
+                }
+                if (v[0] != '\0')
+                        json_object_set_new(*out, f->name, json_string(v));
+        }
+        if (entity_check(d, a, entity_json_get, *out, e) == 0)
+                return 0;
+fail:
+        json_decref(*out);
+        *out = NULL;
+        return -1;
+}
