@@ -12,6 +12,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "report.h"
+#include "report_html.h"
 #include "validate.h"
 
 #include <errno.h>
@@ -147,13 +148,6 @@ static const char *shown(const char *word)
                 if (strcmp(word, data_words[i].word) == 0)
                         return _(data_words[i].label);
         return word;
-}
-
-/* A string member, "" when absent. */
-static const char *str(json_t *o, const char *k)
-{
-        const char *s = json_string_value(json_object_get(o, k));
-        return s ? s : "";
 }
 
 /* A numeric member as a double. */
@@ -407,11 +401,11 @@ static void section_plan(FILE *f, json_t *doc)
         size_t i;
 
         tagged(f, "<section><h2>", _("Plan progress"), "</h2><p class=\"meta\">");
-        esc(f, str(json_object_get(doc, "plan"), "title"));
+        esc(f, report_str(json_object_get(doc, "plan"), "title"));
         fputs(" &middot; ", f);
-        escf(f, _("status %s"), shown(str(json_object_get(doc, "plan"), "status")));
+        escf(f, _("status %s"), shown(report_str(json_object_get(doc, "plan"), "status")));
         fputs(" &middot; ", f);
-        escf(f, _("as of %s"), str(doc, "today"));
+        escf(f, _("as of %s"), report_str(doc, "today"));
         fputs("</p>", f);
         /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
         snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
@@ -431,21 +425,21 @@ static void section_plan(FILE *f, json_t *doc)
         {
                 fputs("<tr>", f);
                 td(f, &cols[0]);
-                esc(f, str(p, "code"));
+                esc(f, report_str(p, "code"));
                 fputs(" ", f);
-                esc(f, str(p, "title"));
+                esc(f, report_str(p, "title"));
                 fputs("</td>", f);
                 td(f, &cols[1]);
-                esc(f, str(p, "method"));
+                esc(f, report_str(p, "method"));
                 fputs("</td>", f);
                 td(f, &cols[2]);
-                esc(f, str(p, "competency"));
+                esc(f, report_str(p, "competency"));
                 fputs("</td>", f);
                 td(f, &cols[3]);
                 fputs("<span class=\"nw\">", f);
-                esc(f, str(p, "start_date"));
+                esc(f, report_str(p, "start_date"));
                 fputs("</span> &ndash; <span class=\"nw\">", f);
-                esc(f, str(p, "end_date"));
+                esc(f, report_str(p, "end_date"));
                 fputs("</span></td>", f);
                 td(f, &cols[4]);
                 fprintf(f, "%lld</td>", lng(p, "seats"));
@@ -483,7 +477,8 @@ static void section_jp(FILE *f, json_t *doc)
         json_array_foreach(units, i, u)
         {
                 char label[160];
-                snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
+                snprintf(label, sizeof(label), "%s %s", report_str(u, "unit"),
+                         report_str(u, "name"));
                 snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"), lng(u, "asn"),
                          dbl(u, "share_compliant_pct"));
                 bar(&rows[i], label, dbl(u, "share_compliant_pct"), 100,
@@ -498,13 +493,13 @@ static void section_jp(FILE *f, json_t *doc)
                 {
                         fputs("<tr>", f);
                         td(f, &cols[0]);
-                        esc(f, str(b, "nip"));
+                        esc(f, report_str(b, "nip"));
                         fputs("</td>", f);
                         td(f, &cols[1]);
-                        esc(f, str(b, "name"));
+                        esc(f, report_str(b, "name"));
                         fputs("</td>", f);
                         td(f, &cols[2]);
-                        esc(f, str(b, "unit"));
+                        esc(f, report_str(b, "unit"));
                         fputs("</td>", f);
                         td(f, &cols[3]);
                         fprintf(f, "%.2f</td>", dbl(b, "total_jp"));
@@ -524,9 +519,9 @@ static void program_card(FILE *f, json_t *doc)
         size_t i, n = 0;
 
         fputs("<div class=\"card\"><h3>", f);
-        esc(f, str(p, "code"));
+        esc(f, report_str(p, "code"));
         fputs(" ", f);
-        esc(f, str(p, "title"));
+        esc(f, report_str(p, "title"));
         fputs("</h3><p class=\"meta\">", f);
         escf(f, _("%lld answers from %lld attendees (%.2f%%)"), lng(doc, "responses"),
              lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
@@ -542,7 +537,7 @@ static void program_card(FILE *f, json_t *doc)
                 return;
         }
         fputs(" &middot; ", f);
-        escf(f, _("weakest: %s"), shown(str(doc, "weakest")));
+        escf(f, _("weakest: %s"), shown(report_str(doc, "weakest")));
         fputs("</p>", f);
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
@@ -552,7 +547,7 @@ static void program_card(FILE *f, json_t *doc)
                         break;
                 memset(r, 0, sizeof(*r));
                 r->kind = ROW_STACK;
-                snprintf(r->label, sizeof(r->label), "%s", shown(str(d, "name")));
+                snprintf(r->label, sizeof(r->label), "%s", shown(report_str(d, "name")));
                 snprintf(r->text, sizeof(r->text), _("mean %.2f"), dbl(d, "mean"));
                 r->n = dbl(d, "answers");
                 for (int k = 0; k < 5; k++)
@@ -585,7 +580,7 @@ static void ikm_period(FILE *f, json_t *doc)
         static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
 
         fputs("<div class=\"card\"><h3>", f);
-        esc(f, str(doc, "period"));
+        esc(f, report_str(doc, "period"));
         fputs("</h3>", f);
         if (n == 0) {
                 tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
@@ -596,10 +591,11 @@ static void ikm_period(FILE *f, json_t *doc)
         json_array_foreach(units, i, u)
         {
                 char label[160], txt[96];
-                const char *g = str(u, "grade");
+                const char *g = report_str(u, "grade");
                 int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
-                snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
-                snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, str(u, "label"));
+                snprintf(label, sizeof(label), "%s %s", report_str(u, "unit"),
+                         report_str(u, "name"));
+                snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, report_str(u, "label"));
                 bar(&rows[i], label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
         }
         chart(f, _("IKM"), rows, n, 0);
@@ -611,21 +607,21 @@ static void ikm_period(FILE *f, json_t *doc)
                 size_t k;
                 fputs("<tr>", f);
                 td(f, &cols[0]);
-                esc(f, str(u, "unit"));
+                esc(f, report_str(u, "unit"));
                 fputs(" ", f);
-                esc(f, str(u, "name"));
+                esc(f, report_str(u, "name"));
                 fputs("</td>", f);
                 td(f, &cols[1]);
                 fprintf(f, "%lld</td>", lng(u, "respondents"));
                 td(f, &cols[2]);
                 fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
-                esc(f, str(u, "grade"));
+                esc(f, report_str(u, "grade"));
                 fputs("\" data-label=\"", f);
                 esc(f, _(cols[3].label));
                 fputs("\">", f);
-                esc(f, str(u, "grade"));
+                esc(f, report_str(u, "grade"));
                 fputs(" ", f);
-                esc(f, str(u, "label"));
+                esc(f, report_str(u, "label"));
                 fputs("</td>", f);
                 td(f, &cols[4]);
                 json_array_foreach(json_object_get(u, "weakest"), k, w)
@@ -635,7 +631,7 @@ static void ikm_period(FILE *f, json_t *doc)
                         fputs(k ? "; " : "", f);
                         esc(f, json_string_value(w));
                         fputs(" ", f);
-                        esc(f, str(el, "name"));
+                        esc(f, report_str(el, "name"));
                 }
                 fputs("</td></tr>", f);
         }
@@ -662,9 +658,9 @@ static void section_competency(FILE *f, json_t *doc)
                 if ((rows = calloc(n ? n : 1, sizeof(*rows))) == NULL)
                         return;
                 fputs("<div class=\"card\"><h3>", f);
-                esc(f, str(u, "unit"));
+                esc(f, report_str(u, "unit"));
                 fputs(" ", f);
-                esc(f, str(u, "name"));
+                esc(f, report_str(u, "name"));
                 fputs("</h3>", f);
                 n = 0;
                 json_array_foreach(json_object_get(u, "competencies"), j, c)
@@ -672,8 +668,8 @@ static void section_competency(FILE *f, json_t *doc)
                         char head[300];
                         int imp = json_is_true(json_object_get(c, "improved")),
                             weak = json_is_true(json_object_get(c, "weak"));
-                        snprintf(head, sizeof(head), "%s %s%s%s%s%s", str(c, "competency"),
-                                 str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
+                        snprintf(head, sizeof(head), "%s %s%s%s%s%s", report_str(c, "competency"),
+                                 report_str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
                                  weak ? " - " : "", weak ? _("still weak") : "");
                         text_row(&rows[n++], ROW_HEAD, head);
                         json_array_foreach(json_object_get(c, "periods"), k, p)
@@ -681,7 +677,7 @@ static void section_competency(FILE *f, json_t *doc)
                                 char txt[96];
                                 snprintf(txt, sizeof(txt), _("%.2f (%lld assessed)"),
                                          dbl(p, "mean"), lng(p, "assessed"));
-                                bar(&rows[n++], str(p, "period"), dbl(p, "mean"), 5,
+                                bar(&rows[n++], report_str(p, "period"), dbl(p, "mean"), 5,
                                     dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
                         }
                 }
@@ -738,7 +734,7 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
                "</p>");
         json_array_foreach(json_object_get(plan, "programs"), i, p)
         {
-                const char *args[] = {"program", str(p, "code")};
+                const char *args[] = {"program", report_str(p, "code")};
                 json_t *doc = fetch(cli, "report.program", args, 1, oldest, e);
                 if (doc == NULL)
                         return -1;
@@ -802,10 +798,10 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
         fprintf(f, "</title><style>%s</style></head><body><h1>", CSS);
         escf(f, _("Civil-servant development plan of Belawan %ld"), year);
         fputs("</h1><p class=\"meta\">", f);
-        esc(f, str(json_object_get(plan, "plan"), "title"));
+        esc(f, report_str(json_object_get(plan, "plan"), "title"));
         fputs(" &middot; ", f);
         if (!json_is_null(json_object_get(jp, "unit")))
-                escf(f, _("unit %s"), str(jp, "unit"));
+                escf(f, _("unit %s"), report_str(jp, "unit"));
         else
                 esc(f, _("all units"));
         fputs("</p>", f);
