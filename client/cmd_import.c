@@ -153,10 +153,11 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                 }
         }
         if (ic->cli->json) {
-                out_json(json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:O}", "kind", ic->kind->name,
+                out_json(json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:o}", "kind", ic->kind->name,
                                    "online", online, "queued", (json_int_t)pending, "skipped",
                                    (json_int_t)skipped, "done", by, "rejected", rejected,
-                                   "not_in_file", ic->missing ? ic->missing : json_array()));
+                                   "not_in_file",
+                                   ic->missing ? json_incref(ic->missing) : json_array()));
                 return status;
         }
         out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, ic->table->nrows);
