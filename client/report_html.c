@@ -60,6 +60,16 @@ static const char CSS[] =
     "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}"
     "tr{break-inside:avoid;page-break-inside:avoid}}";
 
+/* Helpers of the sections, in the order they appear below. */
+static void plan_meta(FILE *f, json_t *doc);
+static void plan_chart(FILE *f, json_t *t);
+static void plan_row(FILE *f, const struct col *cols, json_t *p);
+static int ikm_chart(FILE *f, json_t *units);
+static void ikm_weakest(FILE *f, json_t *u);
+static void ikm_row(FILE *f, const struct col *cols, json_t *u);
+static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest);
+static int page_close(FILE *f, const char *tmp, const char *path, struct rb_err *e);
+
 /* Writes the first len bytes of s escaped for HTML text and attribute values. */
 static void escn(FILE *f, const char *s, size_t len)
 {
@@ -387,19 +397,9 @@ static void text_row(struct row *r, int kind, const char *label)
         snprintf(r->label, sizeof(r->label), "%s", label);
 }
 
-/* The plan: totals as bars, programs as a table. */
-static void section_plan(FILE *f, json_t *doc)
+/* Opens the plan's section: its heading and the plan's title, status, date. */
+static void plan_meta(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {{N_("Program"), 0},    {N_("Method"), 0},
-                                          {N_("Competency"), 0}, {N_("Dates"), 0},
-                                          {N_("Seats"), 1},      {N_("Enrolled"), 1},
-                                          {N_("Completed"), 1},  {N_("JP delivered"), 1},
-                                          {N_("Held"), 0},       {NULL, 0}};
-        json_t *t = json_object_get(doc, "total"), *p;
-        struct row rows[4];
-        char txt[160];
-        size_t i;
-
         tagged(f, "<section><h2>", _("Plan progress"), "</h2><p class=\"meta\">");
         esc(f, report_str(json_object_get(doc, "plan"), "title"));
         fputs(" &middot; ", f);
@@ -407,6 +407,14 @@ static void section_plan(FILE *f, json_t *doc)
         fputs(" &middot; ", f);
         escf(f, _("as of %s"), report_str(doc, "today"));
         fputs("</p>", f);
+}
+
+/* The plan's chart from its totals t: held, enrolled, completed, JP. */
+static void plan_chart(FILE *f, json_t *t)
+{
+        struct row rows[4];
+        char txt[160];
+
         /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
         snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
         bar(&rows[0], _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
@@ -420,39 +428,57 @@ static void section_plan(FILE *f, json_t *doc)
                  lng(t, "jp_delivered"));
         text_row(&rows[3], ROW_NOTE, txt);
         chart(f, _("plan progress"), rows, 4, 0);
+}
+
+/* One program p of the plan as a table row of cols. */
+static void plan_row(FILE *f, const struct col *cols, json_t *p)
+{
+        fputs("<tr>", f);
+        td(f, &cols[0]);
+        esc(f, report_str(p, "code"));
+        fputs(" ", f);
+        esc(f, report_str(p, "title"));
+        fputs("</td>", f);
+        td(f, &cols[1]);
+        esc(f, report_str(p, "method"));
+        fputs("</td>", f);
+        td(f, &cols[2]);
+        esc(f, report_str(p, "competency"));
+        fputs("</td>", f);
+        td(f, &cols[3]);
+        fputs("<span class=\"nw\">", f);
+        esc(f, report_str(p, "start_date"));
+        fputs("</span> &ndash; <span class=\"nw\">", f);
+        esc(f, report_str(p, "end_date"));
+        fputs("</span></td>", f);
+        td(f, &cols[4]);
+        fprintf(f, "%lld</td>", lng(p, "seats"));
+        td(f, &cols[5]);
+        fprintf(f, "%lld</td>", lng(p, "enrolled"));
+        td(f, &cols[6]);
+        fprintf(f, "%lld</td>", lng(p, "completed"));
+        td(f, &cols[7]);
+        fprintf(f, "%lld</td>", lng(p, "jp_delivered"));
+        td(f, &cols[8]);
+        esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
+        fputs("</td></tr>", f);
+}
+
+/* The plan: totals as bars, programs as a table. */
+static void section_plan(FILE *f, json_t *doc)
+{
+        static const struct col cols[] = {{N_("Program"), 0},    {N_("Method"), 0},
+                                          {N_("Competency"), 0}, {N_("Dates"), 0},
+                                          {N_("Seats"), 1},      {N_("Enrolled"), 1},
+                                          {N_("Completed"), 1},  {N_("JP delivered"), 1},
+                                          {N_("Held"), 0},       {NULL, 0}};
+        json_t *p;
+        size_t i;
+
+        plan_meta(f, doc);
+        plan_chart(f, json_object_get(doc, "total"));
         table_open(f, cols);
-        json_array_foreach(json_object_get(doc, "programs"), i, p)
-        {
-                fputs("<tr>", f);
-                td(f, &cols[0]);
-                esc(f, report_str(p, "code"));
-                fputs(" ", f);
-                esc(f, report_str(p, "title"));
-                fputs("</td>", f);
-                td(f, &cols[1]);
-                esc(f, report_str(p, "method"));
-                fputs("</td>", f);
-                td(f, &cols[2]);
-                esc(f, report_str(p, "competency"));
-                fputs("</td>", f);
-                td(f, &cols[3]);
-                fputs("<span class=\"nw\">", f);
-                esc(f, report_str(p, "start_date"));
-                fputs("</span> &ndash; <span class=\"nw\">", f);
-                esc(f, report_str(p, "end_date"));
-                fputs("</span></td>", f);
-                td(f, &cols[4]);
-                fprintf(f, "%lld</td>", lng(p, "seats"));
-                td(f, &cols[5]);
-                fprintf(f, "%lld</td>", lng(p, "enrolled"));
-                td(f, &cols[6]);
-                fprintf(f, "%lld</td>", lng(p, "completed"));
-                td(f, &cols[7]);
-                fprintf(f, "%lld</td>", lng(p, "jp_delivered"));
-                td(f, &cols[8]);
-                esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
-                fputs("</td></tr>", f);
-        }
+        json_array_foreach(json_object_get(doc, "programs"), i, p) plan_row(f, cols, p);
         fputs("</tbody></table></div></section>", f);
 }
 
@@ -568,26 +594,17 @@ static void program_card(FILE *f, json_t *doc)
         fputs("</div>", f);
 }
 
-/* IKM of one period: a bar per unit on the 25-100 scale, with its grade. */
-static void ikm_period(FILE *f, json_t *doc)
+/* The IKM chart of a period's units (not empty): a bar per unit, coloured
+ * by its grade. 0, or -1 when out of memory (nothing written). */
+static int ikm_chart(FILE *f, json_t *units)
 {
-        static const struct col cols[] = {
-            {N_("Unit"), 0},  {N_("Respondents"), 1},      {N_("IKM"), 1},
-            {N_("Grade"), 0}, {N_("Weakest elements"), 0}, {NULL, 0}};
-        json_t *units = json_object_get(doc, "units"), *u;
+        static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
         size_t i, n = json_array_size(units);
         struct row *rows;
-        static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
+        json_t *u;
 
-        fputs("<div class=\"card\"><h3>", f);
-        esc(f, report_str(doc, "period"));
-        fputs("</h3>", f);
-        if (n == 0) {
-                tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
-                return;
-        }
         if ((rows = calloc(n, sizeof(*rows))) == NULL)
-                return;
+                return -1;
         json_array_foreach(units, i, u)
         {
                 char label[160], txt[96];
@@ -600,41 +617,72 @@ static void ikm_period(FILE *f, json_t *doc)
         }
         chart(f, _("IKM"), rows, n, 0);
         free(rows);
-        table_open(f, cols);
-        json_array_foreach(units, i, u)
+        return 0;
+}
+
+/* A unit's weakest elements, "U3 name; U7 name". */
+static void ikm_weakest(FILE *f, json_t *u)
+{
+        json_t *w;
+        size_t k;
+
+        json_array_foreach(json_object_get(u, "weakest"), k, w)
         {
-                json_t *w;
-                size_t k;
-                fputs("<tr>", f);
-                td(f, &cols[0]);
-                esc(f, report_str(u, "unit"));
+                json_t *el = json_array_get(json_object_get(u, "elements"),
+                                            (size_t)(json_string_value(w)[1] - '1'));
+                fputs(k ? "; " : "", f);
+                esc(f, json_string_value(w));
                 fputs(" ", f);
-                esc(f, report_str(u, "name"));
-                fputs("</td>", f);
-                td(f, &cols[1]);
-                fprintf(f, "%lld</td>", lng(u, "respondents"));
-                td(f, &cols[2]);
-                fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
-                esc(f, report_str(u, "grade"));
-                fputs("\" data-label=\"", f);
-                esc(f, _(cols[3].label));
-                fputs("\">", f);
-                esc(f, report_str(u, "grade"));
-                fputs(" ", f);
-                esc(f, report_str(u, "label"));
-                fputs("</td>", f);
-                td(f, &cols[4]);
-                json_array_foreach(json_object_get(u, "weakest"), k, w)
-                {
-                        json_t *el = json_array_get(json_object_get(u, "elements"),
-                                                    (size_t)(json_string_value(w)[1] - '1'));
-                        fputs(k ? "; " : "", f);
-                        esc(f, json_string_value(w));
-                        fputs(" ", f);
-                        esc(f, report_str(el, "name"));
-                }
-                fputs("</td></tr>", f);
+                esc(f, report_str(el, "name"));
         }
+}
+
+/* One unit u of a period as a table row of cols. */
+static void ikm_row(FILE *f, const struct col *cols, json_t *u)
+{
+        fputs("<tr>", f);
+        td(f, &cols[0]);
+        esc(f, report_str(u, "unit"));
+        fputs(" ", f);
+        esc(f, report_str(u, "name"));
+        fputs("</td>", f);
+        td(f, &cols[1]);
+        fprintf(f, "%lld</td>", lng(u, "respondents"));
+        td(f, &cols[2]);
+        fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
+        esc(f, report_str(u, "grade"));
+        fputs("\" data-label=\"", f);
+        esc(f, _(cols[3].label));
+        fputs("\">", f);
+        esc(f, report_str(u, "grade"));
+        fputs(" ", f);
+        esc(f, report_str(u, "label"));
+        fputs("</td>", f);
+        td(f, &cols[4]);
+        ikm_weakest(f, u);
+        fputs("</td></tr>", f);
+}
+
+/* IKM of one period: a bar per unit on the 25-100 scale, with its grade. */
+static void ikm_period(FILE *f, json_t *doc)
+{
+        static const struct col cols[] = {
+            {N_("Unit"), 0},  {N_("Respondents"), 1},      {N_("IKM"), 1},
+            {N_("Grade"), 0}, {N_("Weakest elements"), 0}, {NULL, 0}};
+        json_t *units = json_object_get(doc, "units"), *u;
+        size_t i;
+
+        fputs("<div class=\"card\"><h3>", f);
+        esc(f, report_str(doc, "period"));
+        fputs("</h3>", f);
+        if (json_array_size(units) == 0) {
+                tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
+                return;
+        }
+        if (ikm_chart(f, units) != 0)
+                return;
+        table_open(f, cols);
+        json_array_foreach(units, i, u) ikm_row(f, cols, u);
         fputs("</tbody></table></div></div>", f);
 }
 
@@ -767,27 +815,12 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
         return 0;
 }
 
-int report_html_write(struct cli *cli, long year, const char *today, const char *path,
-                      struct rb_err *e)
+/* The page's head, its title and what it covers (the plan, the unit or all
+ * units), and a note when oldest (0: none) says saved copies were used. */
+static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest)
 {
-        char ys[8], tmp[4200], who[80] = "", when[32];
-        json_t *plan = NULL, *jp = NULL, *comp = NULL;
-        int64_t oldest = 0;
-        FILE *f = NULL;
-        int rc = -1;
+        char when[32];
 
-        snprintf(ys, sizeof(ys), "%ld", year);
-        const char *yargs[] = {"year", ys, "today", today};
-        if ((plan = fetch(cli, "report.plan", yargs, 2, &oldest, e)) == NULL ||
-            (jp = fetch(cli, "report.jp", yargs, 1, &oldest, e)) == NULL ||
-            (comp = fetch(cli, "report.competency", NULL, 0, &oldest, e)) == NULL)
-                goto out;
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-        if ((f = fopen(tmp, "w")) == NULL) {
-                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), tmp, strerror(errno));
-                goto out;
-        }
-        cli_get(cli, "unit", who, sizeof(who));
         /* TRANSLATORS: the code of this catalog's language (BCP 47), for the HTML
          * page's lang attribute: "id" in Indonesian. */
         tagged(f, "<!DOCTYPE html>\n<html lang=\"", _("en"),
@@ -811,23 +844,50 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
                 escf(f, _("Offline: saved reports, the oldest as of %s."), when);
                 fputs("</p>", f);
         }
+}
+
+/* Closes f (always) and moves the finished tmp onto path: 0, or -1 with e. */
+static int page_close(FILE *f, const char *tmp, const char *path, struct rb_err *e)
+{
+        if (fclose(f) != 0)
+                return err_set(e, RB_INTERNAL, "out", _("cannot write %s: %s"), tmp,
+                               strerror(errno));
+        if (rename(tmp, path) != 0)
+                return err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), path,
+                               strerror(errno));
+        return 0;
+}
+
+/* Writes the year's page to path (see report_html.h). */
+int report_html_write(struct cli *cli, long year, const char *today, const char *path,
+                      struct rb_err *e)
+{
+        char ys[8], tmp[4200];
+        json_t *plan = NULL, *jp = NULL, *comp = NULL;
+        int64_t oldest = 0;
+        FILE *f = NULL;
+        int rc = -1;
+
+        snprintf(ys, sizeof(ys), "%ld", year);
+        const char *yargs[] = {"year", ys, "today", today};
+        if ((plan = fetch(cli, "report.plan", yargs, 2, &oldest, e)) == NULL ||
+            (jp = fetch(cli, "report.jp", yargs, 1, &oldest, e)) == NULL ||
+            (comp = fetch(cli, "report.competency", NULL, 0, &oldest, e)) == NULL)
+                goto out;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        if ((f = fopen(tmp, "w")) == NULL) {
+                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), tmp, strerror(errno));
+                goto out;
+        }
+        page_head(f, year, plan, jp, oldest);
         section_plan(f, plan);
         section_jp(f, jp);
         if (sections_fetched(cli, f, plan, year, &oldest, e) != 0)
                 goto out;
         section_competency(f, comp);
         fputs("</body></html>\n", f);
-        if (fclose(f) != 0) {
-                f = NULL;
-                err_set(e, RB_INTERNAL, "out", _("cannot write %s: %s"), tmp, strerror(errno));
-                goto out;
-        }
+        rc = page_close(f, tmp, path, e);
         f = NULL;
-        if (rename(tmp, path) != 0) {
-                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), path, strerror(errno));
-                goto out;
-        }
-        rc = 0;
 out:
         if (f != NULL) {
                 fclose(f);
