@@ -142,9 +142,11 @@ static int enroll_add(struct cli *cli, int argc, char **argv)
                         return opt_fail(EXIT_REFUSED, _("%s is already enrolled in %s (%s)"), nip,
                                         program, status);
         }
-        if ((ops = calloc((size_t)argc, sizeof(*ops))) == NULL || db_begin(cli->db, &e) != 0) {
-                free(ops);
+        if ((ops = calloc((size_t)argc, sizeof(*ops))) == NULL)
                 return opt_fail(EXIT_FAIL, _("out of memory"));
+        if (db_begin(cli->db, &e) != 0) {
+                free(ops);
+                return cli_fail(&e);
         }
         for (int i = 2; i < argc; i++) {
                 nip_normalize(argv[i], nip);

@@ -25,6 +25,22 @@ static const struct import_kind *const kinds[] = {
     &import_mentoring_logs, &import_survey,      &import_forums,       &import_programs,
 };
 
+/* Steps of an import, in the order they appear below. */
+static const char *column_name(const struct import_kind *k, const char *field);
+static const char *without_field(const struct rb_err *e);
+static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_t **fields,
+                         char (*labels)[160]);
+static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t **fields,
+                      char (*labels)[160], char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e);
+static const char *label_of(struct import_ctx *ic, const char *upd);
+static int tally(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, json_t *by,
+                 json_t *rejected, size_t *pending);
+static void summary_line(struct import_ctx *ic, json_t *by, json_t *rejected, size_t pending,
+                         int online, size_t skipped);
+static void summary_details(struct import_ctx *ic, json_t *rejected);
+static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, int online,
+                     size_t skipped);
+
 /* The header name of a field, for "column X" in messages. */
 static const char *column_name(const struct import_kind *k, const char *field)
 {
@@ -118,14 +134,13 @@ static const char *label_of(struct import_ctx *ic, const char *upd)
         return buf;
 }
 
-/* Prints what the server did with the imported rows; returns the exit status. */
-static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, int online,
-                     size_t skipped)
+/* Sorts the states of the n queued ops: counts per result word into by,
+ * the rejected into rejected, updates into ic->updates (text only), the
+ * still pending into *pending. Returns the exit status of the first
+ * rejection, or EXIT_OK. */
+static int tally(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, json_t *by,
+                 json_t *rejected, size_t *pending)
 {
-        json_t *by = json_object(), *rejected = json_array();
-        size_t pending = 0;
-        const char *k;
-        json_t *v;
         int status = EXIT_OK;
 
         for (size_t i = 0; i < n; i++) {
@@ -133,7 +148,7 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                 if (outbox_state(ic->cli, op_ids[i], &s) != 0)
                         continue;
                 if (strcmp(s.state, "pending") == 0) {
-                        pending++;
+                        (*pending)++;
                 } else if (strcmp(s.state, "rejected") == 0) {
                         json_array_append_new(
                             rejected, json_pack("{s:s, s:s, s:s}", "op_id", op_ids[i], "code",
@@ -152,13 +167,16 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                         json_object_set_new(by, what, json_integer(c + 1));
                 }
         }
-        if (ic->cli->json) {
-                out_json(json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:O}", "kind", ic->kind->name,
-                                   "online", online, "queued", (json_int_t)pending, "skipped",
-                                   (json_int_t)skipped, "done", by, "rejected", rejected,
-                                   "not_in_file", ic->missing ? ic->missing : json_array()));
-                return status;
-        }
+        return status;
+}
+
+/* The one summary line: rows read, what was done, rejected, queued, skipped. */
+static void summary_line(struct import_ctx *ic, json_t *by, json_t *rejected, size_t pending,
+                         int online, size_t skipped)
+{
+        const char *k;
+        json_t *v;
+
         out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, ic->table->nrows);
         json_object_foreach(by, k, v)
         {
@@ -176,6 +194,11 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
         if (skipped > 0)
                 out_say(ic->cli, _(", %zu bad lines skipped"), skipped);
         out_say(ic->cli, "\n");
+}
+
+/* After the summary line: the rejections, the updates, who is not in the file. */
+static void summary_details(struct import_ctx *ic, json_t *rejected)
+{
         for (size_t i = 0; i < json_array_size(rejected); i++)
                 fprintf(stderr, _("renbin: rejected: %s\n"),
                         json_string_value(json_object_get(json_array_get(rejected, i), "message")));
@@ -189,6 +212,26 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
                         json_array_size(ic->missing));
         for (size_t i = 0; ic->missing && i < json_array_size(ic->missing) && i < 20; i++)
                 out_say(ic->cli, "  %s\n", json_string_value(json_array_get(ic->missing, i)));
+}
+
+/* Prints what the server did with the imported rows; returns the exit status. */
+static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, int online,
+                     size_t skipped)
+{
+        json_t *by = json_object(), *rejected = json_array();
+        size_t pending = 0;
+        int status = tally(ic, op_ids, n, by, rejected, &pending);
+
+        if (ic->cli->json) {
+                out_json(json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:o}", "kind", ic->kind->name,
+                                   "online", online, "queued", (json_int_t)pending, "skipped",
+                                   (json_int_t)skipped, "done", by, "rejected", rejected,
+                                   "not_in_file",
+                                   ic->missing ? json_incref(ic->missing) : json_array()));
+                return status;
+        }
+        summary_line(ic, by, rejected, pending, online, skipped);
+        summary_details(ic, rejected);
         json_decref(by);
         json_decref(rejected);
         return status;

@@ -7,12 +7,11 @@
  * nothing per dimension in every format.
  */
 #include "cmds.h"
-#include "db.h"
 #include "i18n.h"
 #include "opts.h"
 #include "out.h"
-#include "query.h"
 #include "report.h"
+#include "report_html.h"
 #include "table.h"
 #include "validate.h"
 
@@ -20,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The options every report kind may take; each kind says which it needs. */
 struct ropts {
@@ -61,91 +59,6 @@ static const struct report_kind kinds[] = {
     {"ikm", "report.ikm", "p", ikm_text, ikm_csv},
 };
 
-void report_time(int64_t t, char buf[32])
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-
-        localtime_r(&tt, &tm);
-        strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
-/* The cache key of a query and its arguments: "name k=v k=v". */
-static void cache_key(const char *name, const char *const *args, size_t nargs, char *key,
-                      size_t len)
-{
-        size_t off = (size_t)snprintf(key, len, "%s", name);
-
-        for (size_t i = 0; i < nargs && off < len; i++)
-                if (args[2 * i + 1] != NULL)
-                        off += (size_t)snprintf(key + off, len - off, " %s=%s", args[2 * i],
-                                                args[2 * i + 1]);
-}
-
-/* Saves a fresh document (a failure to cache is not a failure to report). */
-static void cache_put(struct cli *cli, const char *key, json_t *doc, int64_t at)
-{
-        static const char sql[] =
-            "INSERT INTO report_cache(key, json, generated_at) VALUES(?1, ?2, ?3)"
-            " ON CONFLICT(key) DO UPDATE SET json = excluded.json,"
-            " generated_at = excluded.generated_at";
-        sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
-        char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-
-        if (st != NULL && s != NULL) {
-                sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-                sqlite3_bind_text(st, 2, s, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(st, 3, at);
-                sqlite3_step(st);
-                sqlite3_reset(st);
-        }
-        free(s);
-}
-
-/* The cached copy of key into r: 0, or -1 if none. */
-static int cache_get(struct cli *cli, const char *key, struct report_doc *r)
-{
-        static const char sql[] = "SELECT json, generated_at FROM report_cache WHERE key = ?1";
-        sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
-        int rc = -1;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW &&
-            (r->doc = json_loads(db_col_text(st, 0), 0, NULL)) != NULL) {
-                r->generated_at = sqlite3_column_int64(st, 1);
-                r->cached = 1;
-                rc = 0;
-        }
-        sqlite3_reset(st);
-        return rc;
-}
-
-int report_get(struct cli *cli, const char *name, const char *const *args, size_t nargs,
-               struct report_doc *r, struct rb_err *e)
-{
-        char key[512];
-
-        memset(r, 0, sizeof(*r));
-        if (cli_db(cli, e) == NULL)
-                return -1;
-        cache_key(name, args, nargs, key, sizeof(key));
-        if ((r->doc = query_runv(cli, name, args, nargs, &r->generated_at, e)) != NULL) {
-                cache_put(cli, key, r->doc, r->generated_at);
-                return 0;
-        }
-        if (e->code != RB_UNAVAILABLE)
-                return -1;
-        if (cache_get(cli, key, r) != 0) {
-                char msg[sizeof(e->msg)];
-                snprintf(msg, sizeof(msg), "%s", e->msg);
-                return err_set(e, RB_UNAVAILABLE, "server",
-                               _("%s; no saved copy of this report to show offline"), msg);
-        }
-        return 0;
-}
-
 /* A number of a document as text (two decimals for reals). */
 static const char *num(json_t *v, char buf[32])
 {
@@ -156,13 +69,6 @@ static const char *num(json_t *v, char buf[32])
         else
                 snprintf(buf, 32, "-");
         return buf;
-}
-
-/* A string member of an object, "" when absent. */
-static const char *str(json_t *o, const char *k)
-{
-        const char *s = json_string_value(json_object_get(o, k));
-        return s ? s : "";
 }
 
 /* Copies the listed members of each object of arr into new flat rows. */
@@ -202,15 +108,15 @@ static void program_text(struct cli *cli, json_t *doc)
         char a[32], b[32], c[32];
         size_t i;
 
-        printf(_("Program %s: %s (%s, %s to %s)\n"), str(p, "code"), str(p, "title"),
-               str(p, "method"), str(p, "start_date"), str(p, "end_date"));
+        printf(_("Program %s: %s (%s, %s to %s)\n"), report_str(p, "code"), report_str(p, "title"),
+               report_str(p, "method"), report_str(p, "start_date"), report_str(p, "end_date"));
         if (!json_is_null(json_object_get(doc, "unit")))
-                printf(_("Unit: %s\n"), str(doc, "unit"));
+                printf(_("Unit: %s\n"), report_str(doc, "unit"));
         printf(_("Responses: %s of %s attendees (%s%%)\n"),
                num(json_object_get(doc, "responses"), a), num(json_object_get(doc, "attendees"), b),
                num(json_object_get(doc, "response_rate_pct"), c));
         if (json_is_true(json_object_get(doc, "suppressed"))) {
-                printf(_("Results not shown: %s\n"), str(doc, "reason"));
+                printf(_("Results not shown: %s\n"), report_str(doc, "reason"));
                 return;
         }
         rows = json_array();
@@ -228,7 +134,7 @@ static void program_text(struct cli *cli, json_t *doc)
         }
         putchar('\n');
         table_print_rows(cli, rows, keys, NK(keys), headers);
-        printf(_("\nWeakest dimension: %s\n"), str(doc, "weakest"));
+        printf(_("\nWeakest dimension: %s\n"), report_str(doc, "weakest"));
         if (json_array_size(json_object_get(doc, "comments")) > 0)
                 printf(_("Comments:\n"));
         json_array_foreach(json_object_get(doc, "comments"), i, d)
@@ -243,7 +149,7 @@ static int program_csv(struct cli *cli, json_t *doc)
             "n1",         "n2",        "n3",        "n4",
             "n5"};
         json_t *rows = json_array(), *d;
-        const char *code = str(json_object_get(doc, "program"), "code");
+        const char *code = report_str(json_object_get(doc, "program"), "code");
         size_t i;
 
         if (json_is_true(json_object_get(doc, "suppressed"))) {
@@ -336,8 +242,8 @@ static void plan_text(struct cli *cli, json_t *doc)
         char a[32], b[32], c[32], d[32], f[32], g[32];
 
         printf(_("Plan %lld: %s (%s), as of %s\n"),
-               (long long)json_integer_value(json_object_get(p, "year")), str(p, "title"),
-               str(p, "status"), str(doc, "today"));
+               (long long)json_integer_value(json_object_get(p, "year")), report_str(p, "title"),
+               report_str(p, "status"), report_str(doc, "today"));
         printf(_("Programs held %s of %s planned; seats %s, enrolled %s, completed %s; JP "
                  "delivered %s\n\n"),
                num(json_object_get(t, "held"), a), num(json_object_get(t, "planned"), b),
@@ -439,7 +345,7 @@ static void competency_text(struct cli *cli, json_t *doc)
         table_print_rows(cli, competency_rows(doc), COMP_KEYS, NK(COMP_KEYS), heads);
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
-                printf(_("\n%s %s: improved:"), str(u, "unit"), str(u, "name"));
+                printf(_("\n%s %s: improved:"), report_str(u, "unit"), report_str(u, "name"));
                 json_array_foreach(json_object_get(u, "improved"), k, c)
                     printf(" %s", json_string_value(c));
                 printf(_("; still weak:"));
@@ -472,9 +378,9 @@ static void mentoring_text(struct cli *cli, json_t *doc)
 
         printf(_("Mentoring in %lld (as of %s): active pairs %s, sessions %s, hours %s; pairs with "
                  "no session in the last %lld days: %s\n\n"),
-               (long long)json_integer_value(json_object_get(doc, "year")), str(doc, "today"),
-               num(json_object_get(t, "pairs"), a), num(json_object_get(t, "sessions"), b),
-               num(json_object_get(t, "hours"), c),
+               (long long)json_integer_value(json_object_get(doc, "year")),
+               report_str(doc, "today"), num(json_object_get(t, "pairs"), a),
+               num(json_object_get(t, "sessions"), b), num(json_object_get(t, "hours"), c),
                (long long)json_integer_value(json_object_get(doc, "stale_days")),
                num(json_object_get(t, "stale_pairs"), d));
         print_pick(cli, json_object_get(doc, "pairs"), MENTOR_KEYS, NK(MENTOR_KEYS), heads);
@@ -513,14 +419,15 @@ static void ikm_text(struct cli *cli, json_t *doc)
         size_t i, k;
         char a[32], b[32];
 
-        printf(_("IKM (community satisfaction index) for %s\n"), str(doc, "period"));
+        printf(_("IKM (community satisfaction index) for %s\n"), report_str(doc, "period"));
         if (json_array_size(json_object_get(doc, "units")) == 0)
                 printf(_("(no survey responses)\n"));
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
                 printf(_("\n%s %s: %s respondents, IKM %s, grade %s (%s); weakest:"),
-                       str(u, "unit"), str(u, "name"), num(json_object_get(u, "respondents"), a),
-                       num(json_object_get(u, "ikm"), b), str(u, "grade"), str(u, "label"));
+                       report_str(u, "unit"), report_str(u, "name"),
+                       num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
+                       report_str(u, "grade"), report_str(u, "label"));
                 json_array_foreach(json_object_get(u, "weakest"), k, w)
                     printf(" %s", json_string_value(w));
                 printf("\n");
@@ -530,9 +437,9 @@ static void ikm_text(struct cli *cli, json_t *doc)
                 u = json_object_get(doc, "all");
                 printf(_("\nAll units: %s respondents, IKM %s, grade %s (%s)\n"),
                        num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
-                       str(u, "grade"), str(u, "label"));
+                       report_str(u, "grade"), report_str(u, "label"));
         }
-        printf(_("\nNote: %s\n"), str(doc, "note"));
+        printf(_("\nNote: %s\n"), report_str(doc, "note"));
 }
 
 static int ikm_csv(struct cli *cli, json_t *doc)

@@ -27,10 +27,7 @@ int report_get(struct cli *cli, const char *name, const char *const *args, size_
 /* Formats a unix time as local "YYYY-MM-DD HH:MM". */
 void report_time(int64_t t, char buf[32]);
 
-/* report_html.c: writes the year's page (plan, JP, questionnaires, IKM,
- * competencies) to path as one self-contained HTML file; today (NULL: the
- * current date) is the plan's reference date. */
-int report_html_write(struct cli *cli, long year, const char *today, const char *path,
-                      struct rb_err *e);
+/* A string member of an object, "" when absent. */
+const char *report_str(json_t *o, const char *k);
 
 #endif

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "report.h"
+#include "report_html.h"
 #include "validate.h"
 
 #include <errno.h>
@@ -58,6 +59,16 @@ static const char CSS[] =
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10pt}"
     "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}"
     "tr{break-inside:avoid;page-break-inside:avoid}}";
+
+/* Helpers of the sections, in the order they appear below. */
+static void plan_meta(FILE *f, json_t *doc);
+static void plan_chart(FILE *f, json_t *t);
+static void plan_row(FILE *f, const struct col *cols, json_t *p);
+static int ikm_chart(FILE *f, json_t *units);
+static void ikm_weakest(FILE *f, json_t *u);
+static void ikm_row(FILE *f, const struct col *cols, json_t *u);
+static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest);
+static int page_close(FILE *f, const char *tmp, const char *path, struct rb_err *e);
 
 /* Writes the first len bytes of s escaped for HTML text and attribute values. */
 static void escn(FILE *f, const char *s, size_t len)
@@ -147,13 +158,6 @@ static const char *shown(const char *word)
                 if (strcmp(word, data_words[i].word) == 0)
                         return _(data_words[i].label);
         return word;
-}
-
-/* A string member, "" when absent. */
-static const char *str(json_t *o, const char *k)
-{
-        const char *s = json_string_value(json_object_get(o, k));
-        return s ? s : "";
 }
 
 /* A numeric member as a double. */
@@ -393,26 +397,24 @@ static void text_row(struct row *r, int kind, const char *label)
         snprintf(r->label, sizeof(r->label), "%s", label);
 }
 
-/* The plan: totals as bars, programs as a table. */
-static void section_plan(FILE *f, json_t *doc)
+/* Opens the plan's section: its heading and the plan's title, status, date. */
+static void plan_meta(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {{N_("Program"), 0},    {N_("Method"), 0},
-                                          {N_("Competency"), 0}, {N_("Dates"), 0},
-                                          {N_("Seats"), 1},      {N_("Enrolled"), 1},
-                                          {N_("Completed"), 1},  {N_("JP delivered"), 1},
-                                          {N_("Held"), 0},       {NULL, 0}};
-        json_t *t = json_object_get(doc, "total"), *p;
+        tagged(f, "<section><h2>", _("Plan progress"), "</h2><p class=\"meta\">");
+        esc(f, report_str(json_object_get(doc, "plan"), "title"));
+        fputs(" &middot; ", f);
+        escf(f, _("status %s"), shown(report_str(json_object_get(doc, "plan"), "status")));
+        fputs(" &middot; ", f);
+        escf(f, _("as of %s"), report_str(doc, "today"));
+        fputs("</p>", f);
+}
+
+/* The plan's chart from its totals t: held, enrolled, completed, JP. */
+static void plan_chart(FILE *f, json_t *t)
+{
         struct row rows[4];
         char txt[160];
-        size_t i;
 
-        tagged(f, "<section><h2>", _("Plan progress"), "</h2><p class=\"meta\">");
-        esc(f, str(json_object_get(doc, "plan"), "title"));
-        fputs(" &middot; ", f);
-        escf(f, _("status %s"), shown(str(json_object_get(doc, "plan"), "status")));
-        fputs(" &middot; ", f);
-        escf(f, _("as of %s"), str(doc, "today"));
-        fputs("</p>", f);
         /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
         snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
         bar(&rows[0], _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
@@ -426,39 +428,57 @@ static void section_plan(FILE *f, json_t *doc)
                  lng(t, "jp_delivered"));
         text_row(&rows[3], ROW_NOTE, txt);
         chart(f, _("plan progress"), rows, 4, 0);
+}
+
+/* One program p of the plan as a table row of cols. */
+static void plan_row(FILE *f, const struct col *cols, json_t *p)
+{
+        fputs("<tr>", f);
+        td(f, &cols[0]);
+        esc(f, report_str(p, "code"));
+        fputs(" ", f);
+        esc(f, report_str(p, "title"));
+        fputs("</td>", f);
+        td(f, &cols[1]);
+        esc(f, report_str(p, "method"));
+        fputs("</td>", f);
+        td(f, &cols[2]);
+        esc(f, report_str(p, "competency"));
+        fputs("</td>", f);
+        td(f, &cols[3]);
+        fputs("<span class=\"nw\">", f);
+        esc(f, report_str(p, "start_date"));
+        fputs("</span> &ndash; <span class=\"nw\">", f);
+        esc(f, report_str(p, "end_date"));
+        fputs("</span></td>", f);
+        td(f, &cols[4]);
+        fprintf(f, "%lld</td>", lng(p, "seats"));
+        td(f, &cols[5]);
+        fprintf(f, "%lld</td>", lng(p, "enrolled"));
+        td(f, &cols[6]);
+        fprintf(f, "%lld</td>", lng(p, "completed"));
+        td(f, &cols[7]);
+        fprintf(f, "%lld</td>", lng(p, "jp_delivered"));
+        td(f, &cols[8]);
+        esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
+        fputs("</td></tr>", f);
+}
+
+/* The plan: totals as bars, programs as a table. */
+static void section_plan(FILE *f, json_t *doc)
+{
+        static const struct col cols[] = {{N_("Program"), 0},    {N_("Method"), 0},
+                                          {N_("Competency"), 0}, {N_("Dates"), 0},
+                                          {N_("Seats"), 1},      {N_("Enrolled"), 1},
+                                          {N_("Completed"), 1},  {N_("JP delivered"), 1},
+                                          {N_("Held"), 0},       {NULL, 0}};
+        json_t *p;
+        size_t i;
+
+        plan_meta(f, doc);
+        plan_chart(f, json_object_get(doc, "total"));
         table_open(f, cols);
-        json_array_foreach(json_object_get(doc, "programs"), i, p)
-        {
-                fputs("<tr>", f);
-                td(f, &cols[0]);
-                esc(f, str(p, "code"));
-                fputs(" ", f);
-                esc(f, str(p, "title"));
-                fputs("</td>", f);
-                td(f, &cols[1]);
-                esc(f, str(p, "method"));
-                fputs("</td>", f);
-                td(f, &cols[2]);
-                esc(f, str(p, "competency"));
-                fputs("</td>", f);
-                td(f, &cols[3]);
-                fputs("<span class=\"nw\">", f);
-                esc(f, str(p, "start_date"));
-                fputs("</span> &ndash; <span class=\"nw\">", f);
-                esc(f, str(p, "end_date"));
-                fputs("</span></td>", f);
-                td(f, &cols[4]);
-                fprintf(f, "%lld</td>", lng(p, "seats"));
-                td(f, &cols[5]);
-                fprintf(f, "%lld</td>", lng(p, "enrolled"));
-                td(f, &cols[6]);
-                fprintf(f, "%lld</td>", lng(p, "completed"));
-                td(f, &cols[7]);
-                fprintf(f, "%lld</td>", lng(p, "jp_delivered"));
-                td(f, &cols[8]);
-                esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
-                fputs("</td></tr>", f);
-        }
+        json_array_foreach(json_object_get(doc, "programs"), i, p) plan_row(f, cols, p);
         fputs("</tbody></table></div></section>", f);
 }
 
@@ -483,7 +503,8 @@ static void section_jp(FILE *f, json_t *doc)
         json_array_foreach(units, i, u)
         {
                 char label[160];
-                snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
+                snprintf(label, sizeof(label), "%s %s", report_str(u, "unit"),
+                         report_str(u, "name"));
                 snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"), lng(u, "asn"),
                          dbl(u, "share_compliant_pct"));
                 bar(&rows[i], label, dbl(u, "share_compliant_pct"), 100,
@@ -498,13 +519,13 @@ static void section_jp(FILE *f, json_t *doc)
                 {
                         fputs("<tr>", f);
                         td(f, &cols[0]);
-                        esc(f, str(b, "nip"));
+                        esc(f, report_str(b, "nip"));
                         fputs("</td>", f);
                         td(f, &cols[1]);
-                        esc(f, str(b, "name"));
+                        esc(f, report_str(b, "name"));
                         fputs("</td>", f);
                         td(f, &cols[2]);
-                        esc(f, str(b, "unit"));
+                        esc(f, report_str(b, "unit"));
                         fputs("</td>", f);
                         td(f, &cols[3]);
                         fprintf(f, "%.2f</td>", dbl(b, "total_jp"));
@@ -524,9 +545,9 @@ static void program_card(FILE *f, json_t *doc)
         size_t i, n = 0;
 
         fputs("<div class=\"card\"><h3>", f);
-        esc(f, str(p, "code"));
+        esc(f, report_str(p, "code"));
         fputs(" ", f);
-        esc(f, str(p, "title"));
+        esc(f, report_str(p, "title"));
         fputs("</h3><p class=\"meta\">", f);
         escf(f, _("%lld answers from %lld attendees (%.2f%%)"), lng(doc, "responses"),
              lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
@@ -542,7 +563,7 @@ static void program_card(FILE *f, json_t *doc)
                 return;
         }
         fputs(" &middot; ", f);
-        escf(f, _("weakest: %s"), shown(str(doc, "weakest")));
+        escf(f, _("weakest: %s"), shown(report_str(doc, "weakest")));
         fputs("</p>", f);
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
@@ -552,7 +573,7 @@ static void program_card(FILE *f, json_t *doc)
                         break;
                 memset(r, 0, sizeof(*r));
                 r->kind = ROW_STACK;
-                snprintf(r->label, sizeof(r->label), "%s", shown(str(d, "name")));
+                snprintf(r->label, sizeof(r->label), "%s", shown(report_str(d, "name")));
                 snprintf(r->text, sizeof(r->text), _("mean %.2f"), dbl(d, "mean"));
                 r->n = dbl(d, "answers");
                 for (int k = 0; k < 5; k++)
@@ -573,6 +594,75 @@ static void program_card(FILE *f, json_t *doc)
         fputs("</div>", f);
 }
 
+/* The IKM chart of a period's units (not empty): a bar per unit, coloured
+ * by its grade. 0, or -1 when out of memory (nothing written). */
+static int ikm_chart(FILE *f, json_t *units)
+{
+        static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
+        size_t i, n = json_array_size(units);
+        struct row *rows;
+        json_t *u;
+
+        if ((rows = calloc(n, sizeof(*rows))) == NULL)
+                return -1;
+        json_array_foreach(units, i, u)
+        {
+                char label[160], txt[96];
+                const char *g = report_str(u, "grade");
+                int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
+                snprintf(label, sizeof(label), "%s %s", report_str(u, "unit"),
+                         report_str(u, "name"));
+                snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, report_str(u, "label"));
+                bar(&rows[i], label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
+        }
+        chart(f, _("IKM"), rows, n, 0);
+        free(rows);
+        return 0;
+}
+
+/* A unit's weakest elements, "U3 name; U7 name". */
+static void ikm_weakest(FILE *f, json_t *u)
+{
+        json_t *w;
+        size_t k;
+
+        json_array_foreach(json_object_get(u, "weakest"), k, w)
+        {
+                json_t *el = json_array_get(json_object_get(u, "elements"),
+                                            (size_t)(json_string_value(w)[1] - '1'));
+                fputs(k ? "; " : "", f);
+                esc(f, json_string_value(w));
+                fputs(" ", f);
+                esc(f, report_str(el, "name"));
+        }
+}
+
+/* One unit u of a period as a table row of cols. */
+static void ikm_row(FILE *f, const struct col *cols, json_t *u)
+{
+        fputs("<tr>", f);
+        td(f, &cols[0]);
+        esc(f, report_str(u, "unit"));
+        fputs(" ", f);
+        esc(f, report_str(u, "name"));
+        fputs("</td>", f);
+        td(f, &cols[1]);
+        fprintf(f, "%lld</td>", lng(u, "respondents"));
+        td(f, &cols[2]);
+        fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
+        esc(f, report_str(u, "grade"));
+        fputs("\" data-label=\"", f);
+        esc(f, _(cols[3].label));
+        fputs("\">", f);
+        esc(f, report_str(u, "grade"));
+        fputs(" ", f);
+        esc(f, report_str(u, "label"));
+        fputs("</td>", f);
+        td(f, &cols[4]);
+        ikm_weakest(f, u);
+        fputs("</td></tr>", f);
+}
+
 /* IKM of one period: a bar per unit on the 25-100 scale, with its grade. */
 static void ikm_period(FILE *f, json_t *doc)
 {
@@ -580,65 +670,19 @@ static void ikm_period(FILE *f, json_t *doc)
             {N_("Unit"), 0},  {N_("Respondents"), 1},      {N_("IKM"), 1},
             {N_("Grade"), 0}, {N_("Weakest elements"), 0}, {NULL, 0}};
         json_t *units = json_object_get(doc, "units"), *u;
-        size_t i, n = json_array_size(units);
-        struct row *rows;
-        static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
+        size_t i;
 
         fputs("<div class=\"card\"><h3>", f);
-        esc(f, str(doc, "period"));
+        esc(f, report_str(doc, "period"));
         fputs("</h3>", f);
-        if (n == 0) {
+        if (json_array_size(units) == 0) {
                 tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
                 return;
         }
-        if ((rows = calloc(n, sizeof(*rows))) == NULL)
+        if (ikm_chart(f, units) != 0)
                 return;
-        json_array_foreach(units, i, u)
-        {
-                char label[160], txt[96];
-                const char *g = str(u, "grade");
-                int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
-                snprintf(label, sizeof(label), "%s %s", str(u, "unit"), str(u, "name"));
-                snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, str(u, "label"));
-                bar(&rows[i], label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
-        }
-        chart(f, _("IKM"), rows, n, 0);
-        free(rows);
         table_open(f, cols);
-        json_array_foreach(units, i, u)
-        {
-                json_t *w;
-                size_t k;
-                fputs("<tr>", f);
-                td(f, &cols[0]);
-                esc(f, str(u, "unit"));
-                fputs(" ", f);
-                esc(f, str(u, "name"));
-                fputs("</td>", f);
-                td(f, &cols[1]);
-                fprintf(f, "%lld</td>", lng(u, "respondents"));
-                td(f, &cols[2]);
-                fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
-                esc(f, str(u, "grade"));
-                fputs("\" data-label=\"", f);
-                esc(f, _(cols[3].label));
-                fputs("\">", f);
-                esc(f, str(u, "grade"));
-                fputs(" ", f);
-                esc(f, str(u, "label"));
-                fputs("</td>", f);
-                td(f, &cols[4]);
-                json_array_foreach(json_object_get(u, "weakest"), k, w)
-                {
-                        json_t *el = json_array_get(json_object_get(u, "elements"),
-                                                    (size_t)(json_string_value(w)[1] - '1'));
-                        fputs(k ? "; " : "", f);
-                        esc(f, json_string_value(w));
-                        fputs(" ", f);
-                        esc(f, str(el, "name"));
-                }
-                fputs("</td></tr>", f);
-        }
+        json_array_foreach(units, i, u) ikm_row(f, cols, u);
         fputs("</tbody></table></div></div>", f);
 }
 
@@ -662,9 +706,9 @@ static void section_competency(FILE *f, json_t *doc)
                 if ((rows = calloc(n ? n : 1, sizeof(*rows))) == NULL)
                         return;
                 fputs("<div class=\"card\"><h3>", f);
-                esc(f, str(u, "unit"));
+                esc(f, report_str(u, "unit"));
                 fputs(" ", f);
-                esc(f, str(u, "name"));
+                esc(f, report_str(u, "name"));
                 fputs("</h3>", f);
                 n = 0;
                 json_array_foreach(json_object_get(u, "competencies"), j, c)
@@ -672,8 +716,8 @@ static void section_competency(FILE *f, json_t *doc)
                         char head[300];
                         int imp = json_is_true(json_object_get(c, "improved")),
                             weak = json_is_true(json_object_get(c, "weak"));
-                        snprintf(head, sizeof(head), "%s %s%s%s%s%s", str(c, "competency"),
-                                 str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
+                        snprintf(head, sizeof(head), "%s %s%s%s%s%s", report_str(c, "competency"),
+                                 report_str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
                                  weak ? " - " : "", weak ? _("still weak") : "");
                         text_row(&rows[n++], ROW_HEAD, head);
                         json_array_foreach(json_object_get(c, "periods"), k, p)
@@ -681,7 +725,7 @@ static void section_competency(FILE *f, json_t *doc)
                                 char txt[96];
                                 snprintf(txt, sizeof(txt), _("%.2f (%lld assessed)"),
                                          dbl(p, "mean"), lng(p, "assessed"));
-                                bar(&rows[n++], str(p, "period"), dbl(p, "mean"), 5,
+                                bar(&rows[n++], report_str(p, "period"), dbl(p, "mean"), 5,
                                     dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
                         }
                 }
@@ -738,7 +782,7 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
                "</p>");
         json_array_foreach(json_object_get(plan, "programs"), i, p)
         {
-                const char *args[] = {"program", str(p, "code")};
+                const char *args[] = {"program", report_str(p, "code")};
                 json_t *doc = fetch(cli, "report.program", args, 1, oldest, e);
                 if (doc == NULL)
                         return -1;
@@ -771,10 +815,54 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
         return 0;
 }
 
+/* The page's head, its title and what it covers (the plan, the unit or all
+ * units), and a note when oldest (0: none) says saved copies were used. */
+static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest)
+{
+        char when[32];
+
+        /* TRANSLATORS: the code of this catalog's language (BCP 47), for the HTML
+         * page's lang attribute: "id" in Indonesian. */
+        tagged(f, "<!DOCTYPE html>\n<html lang=\"", _("en"),
+               "\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<title>");
+        escf(f, _("Civil-servant development plan %ld"), year);
+        fprintf(f, "</title><style>%s</style></head><body><h1>", CSS);
+        escf(f, _("Civil-servant development plan of Belawan %ld"), year);
+        fputs("</h1><p class=\"meta\">", f);
+        esc(f, report_str(json_object_get(plan, "plan"), "title"));
+        fputs(" &middot; ", f);
+        if (!json_is_null(json_object_get(jp, "unit")))
+                escf(f, _("unit %s"), report_str(jp, "unit"));
+        else
+                esc(f, _("all units"));
+        fputs("</p>", f);
+        if (oldest != 0) {
+                report_time(oldest, when);
+                fputs("<p class=\"hidden\">", f);
+                escf(f, _("Offline: saved reports, the oldest as of %s."), when);
+                fputs("</p>", f);
+        }
+}
+
+/* Closes f (always) and moves the finished tmp onto path: 0, or -1 with e. */
+static int page_close(FILE *f, const char *tmp, const char *path, struct rb_err *e)
+{
+        if (fclose(f) != 0)
+                return err_set(e, RB_INTERNAL, "out", _("cannot write %s: %s"), tmp,
+                               strerror(errno));
+        if (rename(tmp, path) != 0)
+                return err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), path,
+                               strerror(errno));
+        return 0;
+}
+
+/* Writes the year's page to path (see report_html.h). */
 int report_html_write(struct cli *cli, long year, const char *today, const char *path,
                       struct rb_err *e)
 {
-        char ys[8], tmp[4200], who[80] = "", when[32];
+        char ys[8], tmp[4200];
         json_t *plan = NULL, *jp = NULL, *comp = NULL;
         int64_t oldest = 0;
         FILE *f = NULL;
@@ -791,47 +879,15 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
                 err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), tmp, strerror(errno));
                 goto out;
         }
-        cli_get(cli, "unit", who, sizeof(who));
-        /* TRANSLATORS: the code of this catalog's language (BCP 47), for the HTML
-         * page's lang attribute: "id" in Indonesian. */
-        tagged(f, "<!DOCTYPE html>\n<html lang=\"", _("en"),
-               "\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<title>");
-        escf(f, _("Civil-servant development plan %ld"), year);
-        fprintf(f, "</title><style>%s</style></head><body><h1>", CSS);
-        escf(f, _("Civil-servant development plan of Belawan %ld"), year);
-        fputs("</h1><p class=\"meta\">", f);
-        esc(f, str(json_object_get(plan, "plan"), "title"));
-        fputs(" &middot; ", f);
-        if (!json_is_null(json_object_get(jp, "unit")))
-                escf(f, _("unit %s"), str(jp, "unit"));
-        else
-                esc(f, _("all units"));
-        fputs("</p>", f);
-        if (oldest != 0) {
-                report_time(oldest, when);
-                fputs("<p class=\"hidden\">", f);
-                escf(f, _("Offline: saved reports, the oldest as of %s."), when);
-                fputs("</p>", f);
-        }
+        page_head(f, year, plan, jp, oldest);
         section_plan(f, plan);
         section_jp(f, jp);
         if (sections_fetched(cli, f, plan, year, &oldest, e) != 0)
                 goto out;
         section_competency(f, comp);
         fputs("</body></html>\n", f);
-        if (fclose(f) != 0) {
-                f = NULL;
-                err_set(e, RB_INTERNAL, "out", _("cannot write %s: %s"), tmp, strerror(errno));
-                goto out;
-        }
+        rc = page_close(f, tmp, path, e);
         f = NULL;
-        if (rename(tmp, path) != 0) {
-                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), path, strerror(errno));
-                goto out;
-        }
-        rc = 0;
 out:
         if (f != NULL) {
                 fclose(f);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "flow.h"
 
@@ -211,5 +213,5 @@ int main(void)
             cmocka_unit_test(test_backup),
             cmocka_unit_test(test_setting),
         };
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

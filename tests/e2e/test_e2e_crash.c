@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "flow.h"
 
@@ -269,5 +271,5 @@ int main(void)
             cmocka_unit_test(test_server_killed_during_push),
             cmocka_unit_test(test_client_killed_during_pull),
         };
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

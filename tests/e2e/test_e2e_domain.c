@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "flow.h"
 #include "uuid.h"
@@ -648,5 +650,5 @@ int main(void)
             cmocka_unit_test(test_other_office_cannot_write),
         };
 
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

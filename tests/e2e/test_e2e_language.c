@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "harness.h"
 
@@ -147,5 +149,5 @@ int main(void)
             cmocka_unit_test(test_indonesian),
             cmocka_unit_test(test_server_locale_ignored),
         };
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "harness.h"
 
@@ -733,5 +735,5 @@ int main(void)
             cmocka_unit_test(test_html),
             cmocka_unit_test(test_offline),
         };
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "flow.h"
 #include "uuid.h"
@@ -1004,5 +1006,5 @@ int main(void)
             cmocka_unit_test(test_asn_id_taken),
         };
 
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "err.h"
 #include "harness.h"
 #include "wire.h"
@@ -687,5 +689,5 @@ int main(void)
             cmocka_unit_test(test_limits_and_timeouts),
         };
 
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "run.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,5 +395,5 @@ int main(void)
             cmocka_unit_test(test_csvout_leading_bom),
         };
 
-        return cmocka_run_group_tests(tests, setup, teardown);
+        return renbin_run_group_tests(tests, setup, teardown);
 }

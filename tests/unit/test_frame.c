@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "frame.h"
 #include "wire.h"
 
@@ -368,5 +370,5 @@ int main(void)
             cmocka_unit_test(test_request_round_trip),
         };
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return renbin_run_group_tests(tests, NULL, NULL);
 }

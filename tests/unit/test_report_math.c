@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "run.h"
+
 #include "report_math.h"
 
 /* Two decimals, half away from zero, also for decimal-looking doubles. */
@@ -221,5 +223,5 @@ int main(void)
             cmocka_unit_test(test_ikm_mixed),
             cmocka_unit_test(test_ikm_grades),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return renbin_run_group_tests(tests, NULL, NULL);
 }

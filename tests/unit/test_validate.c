@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "run.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -583,5 +585,5 @@ int main(void)
             cmocka_unit_test(test_quoting),
         };
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return renbin_run_group_tests(tests, NULL, NULL);
 }

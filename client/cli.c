@@ -1,5 +1,5 @@
 /*
- * home.c - the client's home folder: where it is (--home, RENBIN_HOME, or
+ * cli.c - the client's home folder: where it is (--home, RENBIN_HOME, or
  * $XDG_DATA_HOME/renbin), the replica database in it and its settings table.
  * Certificates installed by setup sit beside the database.
  */

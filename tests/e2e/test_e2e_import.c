@@ -1,0 +1,312 @@
+/*
+ * test_e2e_import.c - every kind `renbin import --help` lists, end to end:
+ * a small CSV (the headers of data/) imported with --json over TLS against a
+ * real renbind, the rows counted in another seat's replica after its sync;
+ * and for each kind a file with one bad line, which exits 3 (bad input),
+ * names the line and the column, and queues nothing.
+ *
+ * One server serves the group. HR imports the kinds only HR may write (and
+ * the enrollments, with attendance); office A imports the office's own
+ * records. A second HR seat, which imports nothing, is the one that checks.
+ * Under the sanitizer build every renbin run is checked by LeakSanitizer:
+ * a leak makes the program exit non-zero, which these tests see.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "run.h"
+
+#include "flow.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNIT_A "KEL-BLW1"
+#define UNIT_B "KEL-BLW2"
+
+struct fixture {
+        char *tmp, *data;
+        char *bundle_hr, *bundle_hr2, *bundle_a;
+        char *hr, *hr2, *a; /* homes */
+        /* Office A: a senior (mentor), a junior (mentee), a participant;
+         * office B: one person. */
+        char senior[19], junior[19], part[19], b1[19];
+        struct h_server srv;
+};
+
+static struct fixture fx;
+
+/* The number of rows of table in home's replica (-1 if it cannot be read). */
+static long long replica_count(const char *home, const char *table)
+{
+        char *path = h_path(home, "replica.db"), *sql = h_strf("SELECT count(*) FROM %s", table);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        long long n = -1;
+
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+                n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        free(sql);
+        free(path);
+        return n;
+}
+
+/* Imports text as kind from home with --json (extra: "--plan", year or NULL)
+ * and checks it exits 0 with nothing rejected. */
+static void import_ok(const char *home, const char *kind, const char *text, const char *plan)
+{
+        char *name = h_strf("%s.csv", kind), *path = f_write(fx.tmp, name, text);
+        json_t *j = plan ? f_json(0, home, "import", kind, path, "--plan", plan, NULL)
+                         : f_json(0, home, "import", kind, path, NULL);
+
+        assert_non_null(j);
+        if (json_array_size(json_object_get(j, "rejected")) != 0)
+                fail_msg("import %s: rejected %s", kind,
+                         json_dumps(json_object_get(j, "rejected"), JSON_COMPACT));
+        assert_string_equal(f_text(j, "kind"), kind);
+        json_decref(j);
+        free(path);
+        free(name);
+}
+
+static int group_setup(void **state)
+{
+        (void)state;
+        f_nip(fx.senior, "19750310", "200003", 1, 1);
+        f_nip(fx.junior, "19980101", "202403", 2, 2);
+        f_nip(fx.part, "19850601", "201004", 1, 3);
+        f_nip(fx.b1, "19870707", "201203", 1, 4);
+        fx.tmp = h_tmpdir("import");
+        fx.data = h_path(fx.tmp, "data");
+        fx.bundle_hr = h_path(fx.tmp, "bundle-hr");
+        fx.bundle_hr2 = h_path(fx.tmp, "bundle-hr2");
+        fx.bundle_a = h_path(fx.tmp, "bundle-a");
+        fx.hr = h_path(fx.tmp, "home-hr");
+        fx.hr2 = h_path(fx.tmp, "home-hr2");
+        fx.a = h_path(fx.tmp, "home-a");
+        h_must_init(fx.data);
+        h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr, NULL);
+        h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr2, NULL);
+        h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
+        h_must_start(&fx.srv, fx.data);
+        h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
+        h_must_setup(fx.hr2, fx.srv.addr, fx.bundle_hr2);
+        return 0;
+}
+
+static int group_teardown(void **state)
+{
+        int rc;
+
+        (void)state;
+        rc = h_group_end(&fx.srv, fx.tmp);
+        free(fx.tmp);
+        free(fx.data);
+        free(fx.bundle_hr);
+        free(fx.bundle_hr2);
+        free(fx.bundle_a);
+        free(fx.hr);
+        free(fx.hr2);
+        free(fx.a);
+        return rc;
+}
+
+/* HR's kinds: units, the roster, competencies, programs into the 2027 plan,
+ * enrollments with the status reached; another HR seat sees every row. */
+static void test_import_hr_kinds(void **state)
+{
+        char *csv;
+
+        (void)state;
+        import_ok(fx.hr, "units",
+                  "code,name,kind\n" UNIT_A ",Kelurahan Belawan I,kelurahan\n" UNIT_B
+                  ",Kelurahan Belawan II,kelurahan\n",
+                  NULL);
+        csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"
+                     "%s,Zulfahmi Hasibuan,%s,Lurah,IV/a,2000-03-01\n"
+                     "%s,Teguh Santoso,%s,Penata Layanan Operasional,III/a,2024-03-01\n"
+                     "%s,Peserta Satu,%s,Staf,III/b,\n"
+                     "%s,Pegawai B1,%s,Staf,III/c,\n",
+                     fx.senior, UNIT_A, fx.junior, UNIT_A, fx.part, UNIT_A, fx.b1, UNIT_B);
+        import_ok(fx.hr, "asn", csv, NULL);
+        free(csv);
+        import_ok(fx.hr, "competencies",
+                  "code,name,type\nK-ANG,Pengelolaan anggaran,teknis\n"
+                  "K-WKT,Manajemen waktu,manajerial\n",
+                  NULL);
+        f_ok(fx.hr, "plan", "create", "2027", "Rencana Pembinaan ASN Belawan 2027", NULL);
+        import_ok(fx.hr, "programs",
+                  "code,title,method,competency,partner,speaker,start,end,jp,capacity\n"
+                  "ANG-01,Pengelolaan Anggaran,bimtek,K-ANG,BPSDM Provinsi,\"Drs. S, M.AP.\","
+                  "2027-01-25,2027-01-27,24,30\n"
+                  "MW-01,Manajemen Waktu,pelatihan,K-WKT,,,2027-02-10,2027-02-12,24,30\n",
+                  "2027");
+        f_ok(fx.hr, "plan", "approve", "2027", NULL);
+        csv = h_strf("program,nip,status\nANG-01,%s,selesai\nANG-01,%s,hadir\nMW-01,%s,\n", fx.part,
+                     fx.junior, fx.b1);
+        import_ok(fx.hr, "enrollments", csv, NULL);
+        free(csv);
+        json_decref(f_sync(fx.hr2));
+        assert_int_equal(replica_count(fx.hr2, "units"), 2);
+        assert_int_equal(replica_count(fx.hr2, "asn"), 4);
+        assert_int_equal(replica_count(fx.hr2, "competencies"), 2);
+        assert_int_equal(replica_count(fx.hr2, "programs"), 2);
+        assert_int_equal(replica_count(fx.hr2, "enrollments"), 3);
+        assert_int_equal(replica_count(fx.hr2, "enrollments WHERE status = 'selesai'"), 1);
+        assert_int_equal(replica_count(fx.hr2, "enrollments WHERE status = 'hadir'"), 1);
+        assert_int_equal(replica_count(fx.hr2, "enrollments WHERE status = 'terdaftar'"), 1);
+}
+
+/* The office's kinds, imported by office A: needs, questionnaires,
+ * assessments, mentoring pairs and their sessions, forum notes, survey
+ * answers; HR's other seat sees every row after its sync. */
+static void test_import_office_kinds(void **state)
+{
+        char *csv;
+
+        (void)state;
+        h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
+        json_decref(f_sync(fx.a));
+        import_ok(fx.a, "needs",
+                  "unit,competency,priority,reason\n" UNIT_A ",K-ANG,tinggi,Penyusunan DPA\n" UNIT_A
+                  ",K-WKT,sedang,\n",
+                  NULL);
+        csv = h_strf("program,nip,materi,penyampaian,aplikasi,comment\n"
+                     "ANG-01,%s,4,3,4,\nANG-01,%s,5,5,4,Mohon slide dibagikan\n",
+                     fx.part, fx.junior);
+        import_ok(fx.a, "evaluations", csv, NULL);
+        free(csv);
+        csv = h_strf("nip,competency,period,level,note\n%s,K-ANG,2026-S2,2,\n"
+                     "%s,K-ANG,2027-S1,3,Membaik\n%s,K-WKT,2027-S1,1,\n",
+                     fx.part, fx.part, fx.junior);
+        import_ok(fx.a, "assessments", csv, NULL);
+        free(csv);
+        csv = h_strf("mentor_nip,mentee_nip,topic,competency,from,to\n"
+                     "%s,%s,Pengelolaan anggaran,K-ANG,2027-01-11,2027-06-30\n",
+                     fx.senior, fx.junior);
+        import_ok(fx.a, "mentoring", csv, NULL);
+        free(csv);
+        json_decref(f_sync(fx.a));
+        csv = h_strf("mentor_nip,mentee_nip,date,minutes,notes,progress\n"
+                     "%s,%s,2027-01-18,150,Struktur DPA,2\n%s,%s,2027-02-15,90,,3\n",
+                     fx.senior, fx.junior, fx.senior, fx.junior);
+        import_ok(fx.a, "mentoring-logs", csv, NULL);
+        free(csv);
+        import_ok(fx.a, "forums",
+                  "unit,date,topic,input,follow_up\n" UNIT_A
+                  ",2027-01-19,Musrenbang Kelurahan,Parit dan lampu jalan,Diusulkan ke kecamatan\n",
+                  NULL);
+        import_ok(fx.a, "survey",
+                  "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9,age,sex,education,job\n" UNIT_A
+                  ",Surat keterangan,2027-Q1,3,4,2,4,3,3,3,4,4,73,P,SMA,ibu rumah tangga\n" UNIT_A
+                  ",Surat keterangan,2027-Q1,3,4,2,3,3,4,3,3,4,59,L,S1,PNS\n" UNIT_A
+                  ",Surat keterangan,2027-Q1,4,4,4,4,4,4,4,4,4,,,,\n",
+                  NULL);
+        assert_int_equal(replica_count(fx.a, "outbox WHERE state = 'pending'"), 0);
+        json_decref(f_sync(fx.hr2));
+        assert_int_equal(replica_count(fx.hr2, "needs"), 2);
+        assert_int_equal(replica_count(fx.hr2, "evaluations"), 2);
+        assert_int_equal(replica_count(fx.hr2, "assessments"), 3);
+        assert_int_equal(replica_count(fx.hr2, "mentor_pairs"), 1);
+        assert_int_equal(replica_count(fx.hr2, "mentor_logs"), 2);
+        assert_int_equal(replica_count(fx.hr2, "forums"), 1);
+        assert_int_equal(replica_count(fx.hr2, "surveys"), 3);
+}
+
+/* A file of one kind: its header, a good line (line 2), a bad one (line 3),
+ * the column the report must name, and the seat that imports it. */
+struct bad_case {
+        const char *kind, *header, *good, *bad, *column;
+        int office;
+};
+
+/* Imports a file whose line 3 is bad: exit 3, "line 3, column C:", and the
+ * seat's outbox is as it was (the good line 2 was not queued either). */
+static void expect_bad(const struct bad_case *c)
+{
+        const char *home = c->office ? fx.a : fx.hr;
+        char *name = h_strf("bad-%s.csv", c->kind);
+        char *text = h_strf("%s\n%s\n%s\n", c->header, c->good, c->bad);
+        char *path = f_write(fx.tmp, name, text);
+        char *want = h_strf("line 3, column %s:", c->column);
+        long long before = replica_count(home, "outbox");
+        struct h_result r;
+
+        if (strcmp(c->kind, "programs") == 0)
+                f_expect(&r, 3, home, "import", c->kind, path, "--plan", "2027", NULL);
+        else
+                f_expect(&r, 3, home, "import", c->kind, path, NULL);
+        if (strstr(r.err, want) == NULL || strstr(r.err, "line 2,") != NULL)
+                fail_msg("import %s: wanted \"%s\" alone in: %s", c->kind, want, r.err);
+        assert_non_null(strstr(r.err, "nothing was imported"));
+        assert_int_equal(replica_count(home, "outbox"), before);
+        h_result_free(&r);
+        free(want);
+        free(path);
+        free(text);
+        free(name);
+}
+
+/* One bad line per kind, each checked offline before anything is queued. */
+static void test_bad_line_per_kind(void **state)
+{
+        char asn_good[128], enr_good[64], eval_good[64], assess_good[64], pair_good[96],
+            log_good[96];
+        const struct bad_case cases[] = {
+            {"units", "code,name,kind", "KEL-X1,Kelurahan X,kelurahan", "KEL-X2,Kelurahan Y,kota",
+             "kind", 0},
+            {"asn", "NIP,nama,unit,jabatan,golongan,tmt", asn_good,
+             "12345,Salah,KEL-BLW1,Staf,III/a,", "NIP", 0},
+            {"competencies", "code,name,type", "K-X1,Satu,teknis", "K-X2,Dua,rahasia", "type", 0},
+            {"programs", "code,title,method,competency,partner,speaker,start,end,jp,capacity",
+             "PX-01,Satu,bimtek,K-ANG,,,2027-03-01,2027-03-02,8,20",
+             "PX-02,Dua,bimtek,K-ANG,,,2027-03-01,2027-03-02,lots,20", "jp", 0},
+            {"enrollments", "program,nip,status", enr_good, "MW-01,1990010120150310011,hadir", "nip", 0},
+            {"needs", "unit,competency,priority,reason", UNIT_A ",K-ANG,rendah,",
+             UNIT_A ",K-WKT,genting,", "priority", 1},
+            {"evaluations", "program,nip,materi,penyampaian,aplikasi,comment", eval_good,
+             "MW-01,199001012015031001,4,9,4,", "penyampaian", 1},
+            {"assessments", "nip,competency,period,level,note", assess_good,
+             "199001012015031001,K-ANG,2027-S1,7,", "level", 1},
+            {"mentoring", "mentor_nip,mentee_nip,topic,competency,from,to", pair_good,
+             "199001012015031001,199101012016031002,Topik,K-ANG,2027-02-30,", "from", 1},
+            {"mentoring-logs", "mentor_nip,mentee_nip,date,minutes,notes,progress", log_good,
+             "199001012015031001,199101012016031002,2027-03-01,lama,,", "minutes", 1},
+            {"forums", "unit,date,topic,input,follow_up", UNIT_A ",2027-03-01,Rapat,,",
+             UNIT_A ",2027-03-01,,Tanpa topik,", "topic", 1},
+            {"survey", "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9",
+             UNIT_A ",Surat,2027-Q2,3,3,3,3,3,3,3,3,3", UNIT_A ",Surat,2027-Q2,3,3,3,3,3,3,3,3,7",
+             "u9", 1},
+        };
+
+        (void)state;
+        snprintf(asn_good, sizeof(asn_good), "%s,Zulfahmi Hasibuan,%s,Lurah,IV/a,2000-03-01",
+                 fx.senior, UNIT_A);
+        snprintf(enr_good, sizeof(enr_good), "MW-01,%s,hadir", fx.part);
+        snprintf(eval_good, sizeof(eval_good), "MW-01,%s,4,4,4,", fx.part);
+        snprintf(assess_good, sizeof(assess_good), "%s,K-WKT,2027-S2,2,", fx.part);
+        snprintf(pair_good, sizeof(pair_good), "%s,%s,Manajemen waktu,K-WKT,2027-02-01,", fx.senior,
+                 fx.part);
+        snprintf(log_good, sizeof(log_good), "%s,%s,2027-03-01,60,,", fx.senior, fx.junior);
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                expect_bad(&cases[i]);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_import_hr_kinds),
+            cmocka_unit_test(test_import_office_kinds),
+            cmocka_unit_test(test_bad_line_per_kind),
+        };
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
+}
