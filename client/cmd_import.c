@@ -26,7 +26,6 @@ static const struct import_kind *const kinds[] = {
 };
 
 /* Steps of an import, in the order they appear below. */
-static const char *column_name(const struct import_kind *k, const char *field);
 static const char *without_field(const struct rb_err *e);
 static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_t **fields,
                          char (*labels)[160]);
@@ -40,15 +39,6 @@ static void summary_line(struct import_ctx *ic, json_t *by, json_t *rejected, si
 static void summary_details(struct import_ctx *ic, json_t *rejected);
 static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, int online,
                      size_t skipped);
-
-/* The header name of a field, for "column X" in messages. */
-static const char *column_name(const struct import_kind *k, const char *field)
-{
-        for (size_t i = 0; k->columns[i] != NULL; i++)
-                if (strcasecmp(k->fields[i], field) == 0)
-                        return k->columns[i];
-        return field;
-}
 
 /* The message of e without its leading "field: ", which the line report
  * already names as the column. */
@@ -78,13 +68,13 @@ static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_
                     key[0] != '\0' && json_object_get(seen, key) != NULL) {
                         json_decref(fields[i]);
                         fields[i] = NULL;
-                        err_set(&e, RB_INVALID, ic->kind->fields[0],
+                        err_set(&e, RB_INVALID, import_key_field(ic->kind),
                                 _("%s appears twice in the file (first on line %lld)"), key,
                                 (long long)json_integer_value(json_object_get(seen, key)));
                 }
                 if (fields[i] == NULL) {
                         fprintf(stderr, _("line %ld, column %s: %s\n"), t->rows[i].line,
-                                column_name(ic->kind, e.field), without_field(&e));
+                                import_column_of(ic->kind, e.field), without_field(&e));
                         bad++;
                 } else if (key[0] != '\0') {
                         json_object_set_new(seen, key, json_integer(t->rows[i].line));
@@ -243,6 +233,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
 {
         struct import_ctx ic = {.cli = cli, .kind = kind, .year = year};
         struct csv_table t = {0};
+        const char *cols[32];
         json_t **fields = NULL;
         char(*labels)[160] = NULL, (*op_ids)[UUID_STR] = NULL;
         struct rb_err e;
@@ -251,7 +242,8 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
 
         err_clear(&e);
         if (outbox_may_do(cli, kind->entity, kind->action, &e) != 0 || cli_db(cli, &e) == NULL ||
-            csvin_read(path, &t, &e) != 0 || csvin_require(&t, kind->columns, &e) != 0) {
+            csvin_read(path, &t, &e) != 0 ||
+            csvin_require(&t, import_required_columns(kind, cols, 32), &e) != 0) {
                 status = cli_fail(&e);
                 goto out;
         }

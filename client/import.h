@@ -25,10 +25,14 @@ struct import_ctx {
 struct import_kind {
         const char *name;
         const char *entity, *action;
-        /* Required header names, NULL-terminated, and the op field each
-         * becomes; both NULL for a kind read through the catalogue. */
+        /* Header names (NULL-terminated) and the op field each becomes.
+         * For a kind read through the catalogue these are only the columns
+         * it reads itself (beyond the catalogue's, or NULL); for one whose
+         * rows are all its own (row_is_custom) every required header. */
         const char *const *columns;
         const char *const *fields;
+        const char *given; /* a field the kind may fill itself: its column is optional */
+        int row_is_custom; /* the row does not go through the catalogue */
         /* Checks a row: 0 with *fields (a JSON object), a label and a key that must
          * be unique in the file (or ""), or -1 with e naming the op field. */
         int (*row)(struct import_ctx *ic, const struct csv_row *r, json_t **fields, char label[160],
@@ -42,12 +46,15 @@ struct import_kind {
 };
 
 /* A row of the kind's entity and action read through the catalogue
- * (import_row.c): 0 with *fields, or -1 with e naming the field. */
+ * (import_row.c): 0 with *fields, or -1 with e naming the field (and *fields
+ * NULL). *fields may come holding what the kind fills itself (kept). */
 int import_entity_row(struct import_ctx *ic, const struct csv_row *r, json_t **fields,
                       struct rb_err *e);
 /* The row's unit: the cell, else the office's own (a unit seat); a unit seat
  * may give only its own. Upper-cased into out; 0, or -1 with e. */
 int import_unit(struct import_ctx *ic, const char *unit, char out[64], struct rb_err *e);
+/* The field named when a row's key appears twice in a file. */
+const char *import_key_field(const struct import_kind *k);
 /* The header a field is read from (for "column X" in messages). */
 const char *import_column_of(const struct import_kind *k, const char *field);
 /* The headers a file of kind k must have: k->columns, or for a kind read

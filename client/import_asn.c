@@ -97,6 +97,7 @@ const struct import_kind import_asn = {
     .entity = "asn",
     .action = "put",
     .columns = columns,
+    .row_is_custom = 1,
     .fields = fields,
     .row = asn_row,
     .after_check = asn_missing,

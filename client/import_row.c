@@ -24,19 +24,38 @@ static int kind_def(const struct import_kind *k, const struct entity_def **d,
         return *a != NULL ? 0 : -1;
 }
 
+/* True if the kind fills field itself (given, or from its own columns). */
+static int kind_fills(const struct import_kind *k, const char *field)
+{
+        for (size_t i = 0; k->columns != NULL && k->columns[i] != NULL; i++)
+                if (strcmp(k->fields[i], field) == 0)
+                        return 1;
+        return k->given != NULL && strcmp(k->given, field) == 0;
+}
+
+const char *import_key_field(const struct import_kind *k)
+{
+        const struct entity_def *d;
+        const struct action_def *a;
+        int req;
+
+        if (k->fields != NULL)
+                return k->fields[0];
+        if (kind_def(k, &d, &a) != 0 || entity_action_field(d, a, 0, &req) == NULL)
+                return "";
+        return entity_action_field(d, a, 0, &req)->name;
+}
+
 const char *import_column_of(const struct import_kind *k, const char *field)
 {
         const struct entity_def *d;
         const struct action_def *a;
         const struct field_def *f;
 
-        if (k->columns != NULL) {
-                for (size_t i = 0; k->columns[i] != NULL; i++)
-                        if (strcasecmp(k->fields[i], field) == 0)
-                                return k->columns[i];
-                return field;
-        }
-        if (kind_def(k, &d, &a) != 0 || (f = entity_field(d, field)) == NULL)
+        for (size_t i = 0; k->columns != NULL && k->columns[i] != NULL; i++)
+                if (strcasecmp(k->fields[i], field) == 0)
+                        return k->columns[i];
+        if (k->row_is_custom || kind_def(k, &d, &a) != 0 || (f = entity_field(d, field)) == NULL)
                 return field;
         return entity_field_column(f);
 }
@@ -50,13 +69,16 @@ const char *const *import_required_columns(const struct import_kind *k, const ch
         size_t n = 0;
         int req;
 
-        if (k->columns != NULL)
+        if (k->row_is_custom)
                 return k->columns;
+        for (size_t i = 0; k->columns != NULL && k->columns[i] != NULL && n + 1 < len; i++)
+                buf[n++] = k->columns[i];
         for (size_t i = 0; kind_def(k, &d, &a) == 0 && n + 1 < len &&
                            (f = entity_action_field(d, a, i, &req)) != NULL;
              i++)
                 /* The unit may be left out: it is the office's own. */
-                if (req && (d->scope == NULL || strcmp(f->name, d->scope) != 0))
+                if (req && (d->scope == NULL || strcmp(f->name, d->scope) != 0) &&
+                    !kind_fills(k, f->name))
                         buf[n++] = entity_field_column(f);
         buf[n] = NULL;
         return buf;
@@ -108,8 +130,11 @@ int import_entity_row(struct import_ctx *ic, const struct csv_row *r, json_t **o
 
         if (kind_def(ic->kind, &d, &a) != 0)
                 return err_set(e, RB_INTERNAL, NULL, "no catalogue action for %s", ic->kind->name);
-        *out = json_object();
+        if (*out == NULL)
+                *out = json_object();
         for (size_t i = 0; (f = entity_action_field(d, a, i, &req)) != NULL; i++) {
+                if (json_object_get(*out, f->name) != NULL)
+                        continue;
                 cell_value(f, import_cell(ic, r, entity_field_column(f)), v, sizeof(v));
                 if (d->scope != NULL && strcmp(f->name, d->scope) == 0) {
                         if (import_unit(ic, v, unit, e) != 0)

@@ -260,7 +260,7 @@ static void expect_bad(const struct bad_case *c)
 static void test_bad_line_per_kind(void **state)
 {
         char asn_good[128], enr_good[64], eval_good[64], assess_good[64], pair_good[96],
-            log_good[96];
+            log_good[96], log_bad[96];
         const struct bad_case cases[] = {
             {"units", "code,name,kind", "KEL-X1,Kelurahan X,kelurahan", "KEL-X2,Kelurahan Y,kota",
              "kind", 0},
@@ -280,7 +280,7 @@ static void test_bad_line_per_kind(void **state)
             {"mentoring", "mentor_nip,mentee_nip,topic,competency,from,to", pair_good,
              "199001012015031001,199101012016031002,Topik,K-ANG,2027-02-30,", "from", 1},
             {"mentoring-logs", "mentor_nip,mentee_nip,date,minutes,notes,progress", log_good,
-             "199001012015031001,199101012016031002,2027-03-01,lama,,", "minutes", 1},
+             log_bad, "minutes", 1},
             {"forums", "unit,date,topic,input,follow_up", UNIT_A ",2027-03-01,Rapat,,",
              UNIT_A ",2027-03-01,,Tanpa topik,", "topic", 1},
             {"survey", "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9",
@@ -297,6 +297,7 @@ static void test_bad_line_per_kind(void **state)
         snprintf(pair_good, sizeof(pair_good), "%s,%s,Manajemen waktu,K-WKT,2027-02-01,", fx.senior,
                  fx.part);
         snprintf(log_good, sizeof(log_good), "%s,%s,2027-03-01,60,,", fx.senior, fx.junior);
+        snprintf(log_bad, sizeof(log_bad), "%s,%s,2027-03-01,lama,,", fx.senior, fx.junior);
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
                 expect_bad(&cases[i]);
 }
