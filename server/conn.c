@@ -45,7 +45,7 @@ struct conn {
         int hello_done;
         int waiting;          /* a deferred answer (Push) is outstanding */
         int64_t unit_checked; /* database change count when the unit was last found active */
-        locale_t loc;         /* messages in the client's language; 0: the server's */
+        locale_t loc;         /* messages in the client's language; 0: English */
         uint64_t id;
         uint64_t requests;
         char peer[64];

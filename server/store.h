@@ -1,6 +1,8 @@
 /*
- * store.h - the server's database: opening it with its schema migrations.
- * Domain queries live in store_*.c beside their handlers.
+ * store.h - the server's database: opening it with its schema migrations,
+ * and the few lookups that several modules share (units, meta, certificates).
+ * Domain queries live with the code that runs them: the entity handlers
+ * (e_*.c), the call handlers (h_*.c) and the reports (report_*.c).
  */
 #ifndef RENBIN_STORE_H
 #define RENBIN_STORE_H
