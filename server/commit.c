@@ -15,6 +15,7 @@
 #include "apply.h"
 #include "conn.h"
 #include "db.h"
+#include "feed.h"
 #include "dispatch.h"
 #include "i18n.h"
 #include "log.h"
