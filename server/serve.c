@@ -7,6 +7,7 @@
 #include "conn.h"
 #include "db.h"
 #include "fsutil.h"
+#include "h_sync.h"
 #include "i18n.h"
 #include "log.h"
 #include "opts.h"
@@ -167,8 +168,10 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         srv->accept_retry = evtimer_new(srv->base, on_accept_retry, srv);
         srv->sig_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
         srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
-        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || commit_init(srv) != 0 ||
-            event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
+        srv->commit = commit_new(srv->base, srv->db);
+        srv->pull_memo = pull_memo_new();
+        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || !srv->commit ||
+            !srv->pull_memo || event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
         /* gettext puts LANGUAGE before every locale but C: it would override
          * the Indonesian one. What the server still prints is in English. */
@@ -185,7 +188,8 @@ static void server_teardown(struct server *srv)
         if (srv->listener != NULL && fs_join(path, sizeof(path), srv->data, "renbind.addr") == 0)
                 unlink(path);
         conn_close_all(srv);
-        commit_free(srv);
+        commit_free(srv->commit);
+        pull_memo_free(srv->pull_memo);
         if (srv->sig_int)
                 event_free(srv->sig_int);
         if (srv->sig_term)
