@@ -148,8 +148,9 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
          * the server's own locale ("C" messages are the untranslated ones). */
         srv->loc_id = newlocale(LC_MESSAGES_MASK, "id_ID.UTF-8", (locale_t)0);
         srv->loc_en = newlocale(LC_MESSAGES_MASK, "C", (locale_t)0);
+        /* A catalogue column the database lacks would fail every op on it. */
         if ((srv->db = store_open(srv->data, 0, e)) == NULL ||
-            store_purge_tombstones(srv->db, e) != 0)
+            store_check_catalogue(srv->db, e) != 0 || store_purge_tombstones(srv->db, e) != 0)
                 return -1;
         if ((srv->ssl_ctx = tls_server_ctx(ca, cert, key, e)) == NULL)
                 return -1;

@@ -3,8 +3,8 @@
  * mutual TLS on 127.0.0.1 from a temp folder, driven by the real renbin and by
  * a raw TLS client. Covers who a certificate makes you, which peers are
  * refused, what a bad frame costs (its own connection, nobody else's),
- * pipelining, the Hello rule, connection logging, shutdown, key permissions
- * and revocation.
+ * pipelining, the Hello rule, connection logging, shutdown, key permissions,
+ * revocation, and the start-up check of the database against the catalogue.
  *
  * One server serves the group (started in the group setup); the tests that
  * stop or break a server use a second data folder of their own.
@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -615,6 +616,38 @@ static void test_key_mode_refused(void **state)
         free(data);
 }
 
+/* A database that lacks a column the catalogue names: serve refuses to start
+ * (exit 5) with one line naming the entity and the column. */
+static void test_missing_column_refused(void **state)
+{
+        char *data = h_path(fx.tmp, "data-column"), *db_path;
+        struct h_server s;
+        sqlite3 *db;
+        char *log;
+        int st = 0;
+
+        (void)state;
+        h_must_init(data);
+        db_path = h_path(data, "renbin.db");
+        assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "ALTER TABLE forums DROP COLUMN input", NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        if (h_server_start(&s, data, NULL, &st) == 0) {
+                h_server_stop(&s);
+                fail_msg("renbind served a database without forums.input");
+        }
+        assert_int_equal(st, EXIT_REFUSED);
+        log = h_server_log(&s);
+        assert_non_null(log);
+        assert_string_equal(log, "renbind: the database lacks column forums.input of entity forum"
+                                 " (the catalogue names it; add a migration)\n");
+        free(log);
+        h_server_free(&s);
+        free(db_path);
+        free(data);
+}
+
 /* The limits: connections over --max-conns are closed at once; a handshake, a
  * started frame and an idle connection each get cut at their deadline. */
 static void test_limits_and_timeouts(void **state)
@@ -684,6 +717,7 @@ int main(void)
             cmocka_unit_test(test_revoked_refused),
             cmocka_unit_test(test_sigterm_clean),
             cmocka_unit_test(test_key_mode_refused),
+            cmocka_unit_test(test_missing_column_refused),
             cmocka_unit_test(test_limits_and_timeouts),
         };
 
