@@ -210,43 +210,49 @@ static void server_teardown(struct server *srv)
                 db_close(srv->db);
 }
 
-int serve_main(int argc, char **argv)
-{
-        static const struct option longopts[] = {
-            {"data", required_argument, NULL, 'd'},
-            {"listen", required_argument, NULL, 'l'},
-            {"max-conns", required_argument, NULL, 'c'},
-            {"idle-timeout", required_argument, NULL, 'i'},
-            {"handshake-timeout", required_argument, NULL, 'H'},
-            {"frame-timeout", required_argument, NULL, 'f'},
-            {"max-frame", required_argument, NULL, 'm'},
-            {"verbose", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
-        struct server srv = {
-            .lim = {.max_conns = 1024,
-                    .max_frame = 4u << 20,
-                    .max_ops = 1000,
-                    .max_page = 1000,
-                    .handshake = {10, 0},
-                    .idle = {300, 0},
-                    .frame = {30, 0}},
-        };
-        const char *listen_on = "127.0.0.1:7443";
-        struct rb_err e;
-        long v;
-        int ch, rc;
+static const struct option serve_longopts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"listen", required_argument, NULL, 'l'},
+    {"max-conns", required_argument, NULL, 'c'},
+    {"idle-timeout", required_argument, NULL, 'i'},
+    {"handshake-timeout", required_argument, NULL, 'H'},
+    {"frame-timeout", required_argument, NULL, 'f'},
+    {"max-frame", required_argument, NULL, 'm'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
 
-        err_clear(&e);
+/* Sets the limit that numeric option ch names to v (already range-checked). */
+static void set_limit(struct server_limits *lim, int ch, long v)
+{
+        if (ch == 'c')
+                lim->max_conns = (unsigned)v;
+        else if (ch == 'i')
+                lim->idle.tv_sec = v;
+        else if (ch == 'H')
+                lim->handshake.tv_sec = v;
+        else if (ch == 'f')
+                lim->frame.tv_sec = v;
+        else
+                lim->max_frame = (uint32_t)v;
+}
+
+/* Parses serve's options into srv and *listen_on. Returns -1 to go on and
+ * serve, or the exit status to end with (--help, a bad option). */
+static int serve_opts(int argc, char **argv, struct server *srv, const char **listen_on)
+{
+        long v;
+        int ch;
+
         optind = 1;
-        while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+        while ((ch = getopt_long(argc, argv, "vh", serve_longopts, NULL)) != -1) {
                 switch (ch) {
                 case 'd':
-                        srv.data = optarg;
+                        srv->data = optarg;
                         break;
                 case 'l':
-                        listen_on = optarg;
+                        *listen_on = optarg;
                         break;
                 case 'c':
                 case 'i':
@@ -254,17 +260,8 @@ int serve_main(int argc, char **argv)
                 case 'f':
                 case 'm':
                         if (opt_long(optarg, 1, ch == 'm' ? 1L << 30 : 1000000, &v) != 0)
-                                return opt_bad(longopts, ch, optarg);
-                        if (ch == 'c')
-                                srv.lim.max_conns = (unsigned)v;
-                        else if (ch == 'i')
-                                srv.lim.idle.tv_sec = v;
-                        else if (ch == 'H')
-                                srv.lim.handshake.tv_sec = v;
-                        else if (ch == 'f')
-                                srv.lim.frame.tv_sec = v;
-                        else
-                                srv.lim.max_frame = (uint32_t)v;
+                                return opt_bad(serve_longopts, ch, optarg);
+                        set_limit(&srv->lim, ch, v);
                         break;
                 case 'v':
                         log_set_level(LOG_DEBUG);
@@ -277,8 +274,29 @@ int serve_main(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (srv.data == NULL)
+        if (srv->data == NULL)
                 return opt_missing("serve", "--data");
+        return -1;
+}
+
+int serve_main(int argc, char **argv)
+{
+        struct server srv = {
+            .lim = {.max_conns = 1024,
+                    .max_frame = 4u << 20,
+                    .max_ops = 1000,
+                    .max_page = 1000,
+                    .handshake = {10, 0},
+                    .idle = {300, 0},
+                    .frame = {30, 0}},
+        };
+        const char *listen_on = "127.0.0.1:7443";
+        struct rb_err e;
+        int rc;
+
+        err_clear(&e);
+        if ((rc = serve_opts(argc, argv, &srv, &listen_on)) >= 0)
+                return rc;
         signal(SIGPIPE, SIG_IGN);
         if (server_setup(&srv, listen_on, &e) != 0) {
                 fprintf(stderr, "renbind: %s\n", e.msg);
