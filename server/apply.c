@@ -8,6 +8,7 @@
 #include "db.h"
 #include "dispatch.h"
 #include "i18n.h"
+#include "log.h"
 #include "uuid.h"
 #include "wire.h"
 
@@ -289,6 +290,14 @@ static int op_run(struct apply_ctx *cx, const struct entity_def *d, const struct
         return op_savepoint(cx, d, a, fn);
 }
 
+/* Logs an op that failed inside the server (INTERNAL): it is transient, so
+ * the client retries it, and without this line nobody would learn why. The
+ * message carries SQLite's own (db_stmt, apply_step). */
+static void log_internal(const Renbin__Op *op, const struct rb_err *e)
+{
+        log_err("op %s: %s %s failed: %s", op->op_id, op->entity, op->action, e->msg);
+}
+
 void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
 {
         const struct entity_def *d;
@@ -322,6 +331,8 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
                         snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);
                 }
         }
+        if (r->err.code == RB_INTERNAL)
+                log_internal(op, &r->err);
         /* The transaction went during this op: whatever it did is gone, and
          * its record would be written outside the batch, for good. */
         if (sqlite3_get_autocommit(cx->db)) {

@@ -1,6 +1,7 @@
 /*
- * apply.h - applying ops: the context an entity handler works in, the change
- * feed it writes to, and the table of entity handlers (e_*.c).
+ * apply.h - applying ops: the context an entity handler works in, the helpers
+ * it shares, and the entity handlers (e_*.c). The change feed they write to
+ * is declared in feed.h.
  *
  * Flow: h_push -> group commit (commit.c) -> apply_op (envelope, at-most-once,
  * role) -> entity handler (rules, SQL) -> feed_record (change feed + audit).
@@ -13,22 +14,11 @@
 
 #include "entity.h"
 #include "err.h"
+#include "feed.h"
 #include "tls.h"
 #include "renbin.pb-c.h"
 
 struct server;
-
-/* Rows whose change is recorded once per batch, just before COMMIT (a
- * program's seat count moves with every enrollment). */
-#define FEED_DIRTY 256
-
-/* One row waiting for its change record (feed_flush). */
-struct feed_dirty {
-        const struct entity_def *def;
-        char id[64];
-        const Renbin__Op *op;        /* the first op of the batch that changed it */
-        const struct principal *who; /* and who sent that op */
-};
 
 struct apply_ctx {
         sqlite3 *db;
@@ -64,14 +54,6 @@ const char *op_get(const struct apply_ctx *cx, const char *name);
 /* The op's field value, or an INVALID_ARGUMENT naming it when absent. */
 const char *op_need(struct apply_ctx *cx, const char *name);
 
-/* Appends the current state of row id of def to the change feed and the
- * audit chain, and stamps the row with its new sequence. */
-int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id);
-/* Marks row id of def changed: its change is recorded by feed_flush, once
- * however many ops of the batch change it. The op's own seq is not moved. */
-int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id);
-/* Records the marked rows and stores the audit head; call before COMMIT. */
-int feed_flush(struct apply_ctx *cx, struct rb_err *e);
 /* True if the principal may write rows owned by unit (hr: all; unit: its own). */
 int own_unit(const struct apply_ctx *cx, const char *unit);
 /* Sets e to PERMISSION_DENIED for a row of another unit and returns -1. */

@@ -10,15 +10,18 @@
  *
  * A group holds at most GROUP_OPS ops, so one commit keeps the loop (and
  * every other connection) waiting a bounded time; the rest go in the next.
+ *
+ * commit.c does not know connections: a job holds a reference to its
+ * connection's reply handle (reply.h), which the connection closes when it
+ * goes away; an answer through a closed handle goes nowhere.
  */
 #include "commit.h"
 #include "apply.h"
-#include "conn.h"
 #include "db.h"
-#include "dispatch.h"
+#include "feed.h"
 #include "i18n.h"
 #include "log.h"
-#include "server.h"
+#include "reply.h"
 #include "store.h"
 #include "validate.h"
 #include "wire.h"
@@ -32,84 +35,94 @@
 /* One queued Push. */
 struct push_job {
         struct push_job *next;
-        struct conn *conn;    /* NULL once the connection has closed */
+        struct reply *reply;  /* a reference: how the answer reaches its connection */
         Renbin__Request *req; /* owned */
         struct principal who; /* a copy: the connection may go first */
         unsigned role;
         locale_t loc;       /* the client's message language */
         struct arena arena; /* the answer's memory */
-        Renbin__PushReply *reply;
+        Renbin__PushReply *answer;
+};
+
+/* The queue of pushes waiting for the next transaction. */
+struct commit {
+        sqlite3 *db;
+        struct push_job *head, **tail;
+        struct event *ev; /* made active by a push: runs commit_run */
 };
 
 static void commit_run(evutil_socket_t fd, short what, void *arg);
 
-int commit_init(struct server *srv)
+struct commit *commit_new(struct event_base *base, sqlite3 *db)
 {
-        srv->push_head = NULL;
-        srv->push_tail = &srv->push_head;
-        srv->push_ev = event_new(srv->base, -1, 0, commit_run, srv);
-        return srv->push_ev != NULL ? 0 : -1;
+        struct commit *cm = calloc(1, sizeof(*cm));
+
+        if (cm == NULL)
+                return NULL;
+        cm->db = db;
+        cm->head = NULL;
+        cm->tail = &cm->head;
+        if ((cm->ev = event_new(base, -1, 0, commit_run, cm)) == NULL) {
+                free(cm);
+                return NULL;
+        }
+        return cm;
 }
 
-int commit_enqueue(struct server *srv, struct conn *c, Renbin__Request *req)
+int commit_enqueue(struct commit *cm, Renbin__Request *req, const struct principal *who,
+                   unsigned role, locale_t loc, struct reply *reply)
 {
         struct push_job *j = calloc(1, sizeof(*j));
 
         if (j == NULL)
                 return -1;
-        j->conn = c;
+        j->reply = reply_hold(reply);
         j->req = req;
-        j->who = *conn_principal(c);
-        j->role = role_bit(j->who.role);
-        j->loc = conn_locale(c);
-        *srv->push_tail = j;
-        srv->push_tail = &j->next;
+        j->who = *who;
+        j->role = role;
+        j->loc = loc;
+        *cm->tail = j;
+        cm->tail = &j->next;
         /* Activating an active event again does nothing: one run per pass. */
-        event_active(srv->push_ev, EV_TIMEOUT, 0);
+        event_active(cm->ev, EV_TIMEOUT, 0);
         return 0;
-}
-
-void commit_forget(struct server *srv, struct conn *c)
-{
-        for (struct push_job *j = srv->push_head; j != NULL; j = j->next)
-                if (j->conn == c)
-                        j->conn = NULL;
 }
 
 /* Releases one job. */
 static void job_free(struct push_job *j)
 {
         renbin__request__free_unpacked(j->req, NULL);
+        reply_release(j->reply);
         arena_free(&j->arena);
         free(j);
 }
 
-void commit_free(struct server *srv)
+void commit_free(struct commit *cm)
 {
-        while (srv->push_head != NULL) {
-                struct push_job *j = srv->push_head;
-                srv->push_head = j->next;
+        if (cm == NULL)
+                return;
+        while (cm->head != NULL) {
+                struct push_job *j = cm->head;
+                cm->head = j->next;
                 job_free(j);
         }
-        srv->push_tail = &srv->push_head;
-        if (srv->push_ev != NULL)
-                event_free(srv->push_ev);
-        srv->push_ev = NULL;
+        event_free(cm->ev);
+        free(cm);
 }
 
 /* Detaches the first jobs, up to GROUP_OPS ops (at least one job). */
-static struct push_job *take_group(struct server *srv)
+static struct push_job *take_group(struct commit *cm)
 {
-        struct push_job *head = srv->push_head, **end = &srv->push_head;
+        struct push_job *head = cm->head, **end = &cm->head;
         size_t ops = 0;
 
         while (*end != NULL && (ops == 0 || ops + (*end)->req->push->n_ops <= GROUP_OPS)) {
                 ops += (*end)->req->push->n_ops;
                 end = &(*end)->next;
         }
-        srv->push_head = *end;
-        if (srv->push_head == NULL)
-                srv->push_tail = &srv->push_head;
+        cm->head = *end;
+        if (cm->head == NULL)
+                cm->tail = &cm->head;
         *end = NULL;
         return head;
 }
@@ -138,33 +151,34 @@ static void job_apply(struct apply_ctx *ax, struct push_job *j)
                 r->results[i] = o;
         }
         uselocale(old);
-        j->reply = r;
+        j->answer = r;
 }
 
-/* Answers a job on its connection (if still open): the reply, or e. */
+/* Answers a job through its handle (if its connection is still open): the
+ * reply, or e. */
 static void job_answer(struct push_job *j, const struct rb_err *e)
 {
         Renbin__Response resp = RENBIN__RESPONSE__INIT;
 
-        if (j->conn == NULL)
+        if (!reply_open(j->reply))
                 return;
         resp.id = j->req->id;
         if (e == NULL) {
                 resp.status = wire_status(&j->arena, NULL);
                 resp.result_case = RENBIN__RESPONSE__RESULT_PUSH;
-                resp.push = j->reply;
+                resp.push = j->answer;
         } else {
                 resp.status = wire_status(&j->arena, e);
         }
-        conn_send(j->conn, &resp);
-        conn_resume(j->conn);
+        reply_send(j->reply, &resp);
+        reply_resume(j->reply);
 }
 
 /* The settings every op of a group shares. */
-static void group_ctx(struct server *srv, struct apply_ctx *ax)
+static void group_ctx(struct commit *cm, struct apply_ctx *ax)
 {
         memset(ax, 0, sizeof(*ax));
-        ax->db = srv->db;
+        ax->db = cm->db;
         ax->now = (int64_t)time(NULL);
         date_today(ax->today);
 }
@@ -172,8 +186,9 @@ static void group_ctx(struct server *srv, struct apply_ctx *ax)
 /* The event: one transaction for a group of queued pushes, then the answers. */
 static void commit_run(evutil_socket_t fd, short what, void *arg)
 {
-        struct server *srv = arg;
-        struct push_job *group = take_group(srv), *j;
+        struct commit *cm = arg;
+        sqlite3 *db = cm->db;
+        struct push_job *group = take_group(cm), *j;
         struct apply_ctx ax;
         struct rb_err e;
         int failed;
@@ -183,24 +198,24 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
         if (group == NULL)
                 return;
         err_clear(&e);
-        group_ctx(srv, &ax);
-        failed = db_begin(srv->db, &e) != 0;
+        group_ctx(cm, &ax);
+        failed = db_begin(db, &e) != 0;
         for (j = group; j != NULL && !failed; j = j->next)
                 job_apply(&ax, j);
         /* SQLite dropped the transaction by itself (disk full, I/O): the feed
          * rows and audit records of the marked rows would be written one by
          * one outside any transaction, for changes that were rolled back. */
-        if (!failed && sqlite3_get_autocommit(srv->db)) {
+        if (!failed && sqlite3_get_autocommit(db)) {
                 err_set(&e, RB_UNAVAILABLE, NULL,
                         _("the server could not keep this batch; send it again"));
                 failed = 1;
         }
         /* Rows marked by the ops (seat counts) and the audit head, then COMMIT. */
         if (!failed && feed_flush(&ax, &e) != 0) {
-                db_rollback(srv->db);
+                db_rollback(db);
                 failed = 1;
         }
-        if (!failed && db_commit(srv->db, &e) != 0)
+        if (!failed && db_commit(db, &e) != 0)
                 failed = 1;
         if (failed)
                 log_err("group commit: %s", e.msg);
@@ -211,6 +226,6 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
                 job_answer(j, failed ? &e : NULL);
                 job_free(j);
         }
-        if (srv->push_head != NULL)
-                event_active(srv->push_ev, EV_TIMEOUT, 0);
+        if (cm->head != NULL)
+                event_active(cm->ev, EV_TIMEOUT, 0);
 }

@@ -9,12 +9,18 @@
  * and a frame once started must arrive whole, within fixed times (one timer,
  * as they never overlap); the idle timeout is the bufferevent's read timeout.
  * One log line is written when a connection ends: peer, principal, outcome.
+ *
+ * What the calls see of a connection is its session (dispatch.h): the
+ * principal and role bit read once at the handshake, the language, and the
+ * reply handle (reply.h) through which every answer is sent. A deferred
+ * answer (a Push waiting for the group commit) holds that handle, not the
+ * connection; conn_free closes it, so an answer that comes after goes nowhere.
  */
-#include "commit.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "frame.h"
 #include "log.h"
+#include "reply.h"
 #include "server.h"
 #include "store.h"
 #include "wire.h"
@@ -41,11 +47,8 @@ struct conn {
         struct event *deadline;
         enum conn_state state;
         struct frame_dec dec;
-        struct principal who;
-        int hello_done;
-        int waiting;          /* a deferred answer (Push) is outstanding */
-        int64_t unit_checked; /* database change count when the unit was last found active */
-        locale_t loc;         /* messages in the client's language; 0: the server's */
+        struct session ss; /* principal, role, language, reply handle */
+        int waiting;       /* a deferred answer (Push) is outstanding */
         uint64_t id;
         uint64_t requests;
         char peer[64];
@@ -60,36 +63,11 @@ static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg);
 static void conn_free(struct conn *c);
 static void conn_linger(struct conn *c);
 
-const struct principal *conn_principal(const struct conn *c)
-{
-        return &c->who;
-}
+static void conn_send(void *arg, const Renbin__Response *resp);
+static void conn_resume(void *arg);
 
-void conn_set_language(struct conn *c, const char *language)
-{
-        c->loc = language != NULL && strncmp(language, "id", 2) == 0 ? c->srv->loc_id : 0;
-}
-
-locale_t conn_locale(const struct conn *c)
-{
-        if (c->loc != (locale_t)0)
-                return c->loc;
-        return c->srv->loc_en != (locale_t)0 ? c->srv->loc_en : LC_GLOBAL_LOCALE;
-}
-
-int conn_unit_active(struct conn *c)
-{
-        /* renbind is the database's only writer, so while its change count
-         * stands still no unit can have been deactivated. */
-        int64_t now = sqlite3_total_changes64(c->srv->db);
-
-        if (c->unit_checked == now + 1)
-                return 1;
-        if (!store_unit_active(c->srv->db, c->who.unit))
-                return 0;
-        c->unit_checked = now + 1;
-        return 1;
-}
+/* How answers reach a connection: its reply handle's callbacks. */
+static const struct reply_ops conn_reply_ops = {.send = conn_send, .resume = conn_resume};
 
 /* Records why the connection ends (first reason wins). */
 static void conn_outcome(struct conn *c, const char *why)
@@ -147,7 +125,8 @@ void conn_accept(struct server *srv, evutil_socket_t fd, struct sockaddr *sa, in
         c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                                 BEV_OPT_CLOSE_ON_FREE);
         c->deadline = evtimer_new(srv->base, conn_deadline_cb, c);
-        if (c->bev == NULL || c->deadline == NULL) {
+        c->ss.reply = reply_new(&conn_reply_ops, c);
+        if (c->bev == NULL || c->deadline == NULL || c->ss.reply == NULL) {
                 log_err("conn peer=%s outcome=refused: out of memory", peer);
                 if (c->bev == NULL) {
                         SSL_free(ssl);
@@ -157,6 +136,7 @@ void conn_accept(struct server *srv, evutil_socket_t fd, struct sockaddr *sa, in
                 }
                 if (c->deadline)
                         event_free(c->deadline);
+                reply_close(c->ss.reply);
                 free(c);
                 return;
         }
@@ -179,9 +159,9 @@ static void conn_free(struct conn *c)
         struct server *srv = c->srv;
 
         conn_outcome(c, "closed");
-        if (c->who.unit[0])
+        if (c->ss.who.unit[0])
                 log_info("conn #%llu peer=%s unit=%s role=%s requests=%llu outcome=%s",
-                         (unsigned long long)c->id, c->peer, c->who.unit, c->who.role,
+                         (unsigned long long)c->id, c->peer, c->ss.who.unit, c->ss.who.role,
                          (unsigned long long)c->requests, c->outcome);
         else
                 log_info("conn #%llu peer=%s principal=none outcome=%s", (unsigned long long)c->id,
@@ -194,8 +174,7 @@ static void conn_free(struct conn *c)
                 c->next->prev = c->prev;
         srv->nconns--;
         /* Its queued pushes are still applied; their answers go nowhere. */
-        if (c->waiting)
-                commit_forget(srv, c);
+        reply_close(c->ss.reply);
         frame_dec_free(&c->dec);
         event_free(c->deadline);
         bufferevent_free(c->bev);
@@ -229,8 +208,10 @@ static void conn_close_after_drain(struct conn *c, const char *why)
                 evtimer_add(c->deadline, &c->srv->lim.frame);
 }
 
-void conn_send(struct conn *c, const Renbin__Response *resp)
+/* Packs and queues a response (the reply handle's send). */
+static void conn_send(void *arg, const Renbin__Response *resp)
 {
+        struct conn *c = arg;
         size_t len;
         uint8_t *buf = wire_pack(&resp->base, &len);
 
@@ -265,13 +246,15 @@ static void conn_established(struct conn *c)
         evtimer_del(c->deadline);
         /* A refused peer is told why (UNAUTHENTICATED, id 0) before the close, so
          * that its client can say more than "connection lost". */
-        if (tls_peer_principal(ssl, &c->who) != 0 || role_bit(c->who.role) == 0) {
-                memset(&c->who, 0, sizeof(c->who));
+        /* The role bit is computed here, once: every call and op reads it. */
+        if (tls_peer_principal(ssl, &c->ss.who) != 0 ||
+            (c->ss.role = role_bit(c->ss.who.role)) == 0) {
+                memset(&c->ss.who, 0, sizeof(c->ss.who));
                 conn_protocol_error(c, RB_UNAUTHENTICATED,
                                     "refused: certificate names no client principal");
                 return;
         }
-        if (store_cert_revoked(c->srv->db, c->who.serial)) {
+        if (store_cert_revoked(c->srv->db, c->ss.who.serial)) {
                 conn_protocol_error(c, RB_UNAUTHENTICATED, "refused: certificate revoked");
                 return;
         }
@@ -313,7 +296,7 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
                 uint32_t len;
                 uint8_t *body = frame_dec_take(&c->dec, &len);
                 c->requests++;
-                rc = dispatch_frame(c->srv, c, body, len, &c->hello_done);
+                rc = dispatch_frame(c->srv, &c->ss, body, len);
                 free(body);
                 if (rc == CALL_DEFERRED) {
                         /* Answers go out in order: hold the next frames. */
@@ -343,9 +326,12 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
                 bufferevent_enable(bev, EV_READ);
 }
 
-/* The deferred answer is out: read again, starting with what already arrived. */
-void conn_resume(struct conn *c)
+/* The deferred answer is out (the reply handle's resume): read again,
+ * starting with what already arrived. */
+static void conn_resume(void *arg)
 {
+        struct conn *c = arg;
+
         c->waiting = 0;
         if (c->state != CONN_READY)
                 return;

@@ -4,10 +4,10 @@
  * for every call, before the handler runs.
  */
 #include "dispatch.h"
-#include "conn.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
+#include "reply.h"
 #include "server.h"
 #include "store.h"
 #include "wire.h"
@@ -22,6 +22,35 @@ static const struct call_def calls[] = {
     {RENBIN__REQUEST__CALL_QUERY, "Query", ROLE_ANY, h_query},
 };
 
+void session_set_language(struct server *srv, struct session *ss, const char *language)
+{
+        ss->loc = language != NULL && strncmp(language, "id", 2) == 0 ? srv->loc_id : 0;
+}
+
+/* The locale to write the session's messages in (English by default). */
+static locale_t session_locale(const struct server *srv, const struct session *ss)
+{
+        if (ss->loc != (locale_t)0)
+                return ss->loc;
+        return srv->loc_en != (locale_t)0 ? srv->loc_en : LC_GLOBAL_LOCALE;
+}
+
+/* True if the session's unit exists and is active; looked up again only
+ * after the database changed. */
+static int session_unit_active(struct server *srv, struct session *ss)
+{
+        /* renbind is the database's only writer, so while its change count
+         * stands still no unit can have been deactivated. */
+        int64_t now = sqlite3_total_changes64(srv->db);
+
+        if (ss->unit_checked == now + 1)
+                return 1;
+        if (!store_unit_active(srv->db, ss->who.unit))
+                return 0;
+        ss->unit_checked = now + 1;
+        return 1;
+}
+
 /* The table entry for a call case, or NULL. */
 static const struct call_def *call_find(int call_case)
 {
@@ -33,8 +62,7 @@ static const struct call_def *call_find(int call_case)
 
 /* Runs one decoded request through the checks and its handler into resp.
  * Returns 0 (resp is the answer) or CALL_DEFERRED (the handler answers later). */
-static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
-                         int *hello_done)
+static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp)
 {
         const struct call_def *def = call_find(req->call_case);
         struct rb_err e;
@@ -43,9 +71,9 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
         err_clear(&e);
         if (def == NULL) {
                 err_set(&e, RB_UNIMPLEMENTED, "call", _("unknown call %d"), (int)req->call_case);
-        } else if (!*hello_done && def->call_case != RENBIN__REQUEST__CALL_HELLO) {
+        } else if (!cx->ss->hello_done && def->call_case != RENBIN__REQUEST__CALL_HELLO) {
                 err_set(&e, RB_PRECONDITION, "call", _("the first call must be Hello"));
-        } else if (cx->role == ROLE_UNIT && !conn_unit_active(cx->conn)) {
+        } else if (cx->role == ROLE_UNIT && !session_unit_active(cx->srv, cx->ss)) {
                 /* Deactivating a unit locks its office out, connected or not. */
                 err_set(&e, RB_UNAUTHENTICATED, "unit",
                         _("unit %s does not exist or has been deactivated"), cx->who->unit);
@@ -56,7 +84,7 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
                 return CALL_DEFERRED;
         } else if (rc == 0) {
                 if (def->call_case == RENBIN__REQUEST__CALL_HELLO)
-                        *hello_done = 1;
+                        cx->ss->hello_done = 1;
                 resp->status = wire_status(cx->arena, NULL);
                 return 0;
         }
@@ -67,17 +95,18 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
         return 0;
 }
 
-int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size_t len,
-                   int *hello_done)
+int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, size_t len)
 {
         Renbin__Request *req = renbin__request__unpack(NULL, len, body);
         Renbin__Response resp = RENBIN__RESPONSE__INIT;
         struct arena arena = ARENA_INIT;
         struct call_ctx cx = {
             .srv = srv,
-            .conn = c,
-            .who = conn_principal(c),
-            .role = role_bit(conn_principal(c)->role),
+            .ss = ss,
+            .who = &ss->who,
+            .role = ss->role,
+            .loc = session_locale(srv, ss),
+            .reply = ss->reply,
             .arena = &arena,
         };
         locale_t old;
@@ -87,16 +116,16 @@ int dispatch_frame(struct server *srv, struct conn *c, const uint8_t *body, size
                 struct rb_err e;
                 err_set(&e, RB_INVALID, "frame", _("frame is not a renbin Request"));
                 resp.status = wire_status(&arena, &e);
-                conn_send(c, &resp);
+                reply_send(ss->reply, &resp);
                 arena_free(&arena);
                 return -1;
         }
         resp.id = req->id;
-        old = uselocale(conn_locale(c));
-        rc = dispatch_call(&cx, req, &resp, hello_done);
+        old = uselocale(cx.loc);
+        rc = dispatch_call(&cx, req, &resp);
         uselocale(old);
         if (rc != CALL_DEFERRED)
-                conn_send(c, &resp);
+                reply_send(ss->reply, &resp);
         if (!cx.keep_req)
                 renbin__request__free_unpacked(req, NULL);
         arena_free(&arena);

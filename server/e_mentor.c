@@ -7,6 +7,7 @@
  */
 #include "apply.h"
 #include "db.h"
+#include "feed.h"
 #include "i18n.h"
 #include "validate.h"
 

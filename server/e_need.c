@@ -5,6 +5,7 @@
  * forum notes have no rule beyond the catalogue's (server/insert.c).
  */
 #include "apply.h"
+#include "feed.h"
 #include "db.h"
 #include "i18n.h"
 

@@ -5,6 +5,7 @@
  */
 #include "apply.h"
 #include "db.h"
+#include "feed.h"
 #include "i18n.h"
 #include "store.h"
 #include "validate.h"

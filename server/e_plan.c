@@ -6,6 +6,7 @@
  */
 #include "apply.h"
 #include "db.h"
+#include "feed.h"
 #include "i18n.h"
 #include "validate.h"
 

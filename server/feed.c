@@ -14,6 +14,7 @@
 #include "apply.h"
 #include "audit.h"
 #include "db.h"
+#include "feed.h"
 #include "i18n.h"
 #include "strbuf.h"
 #include "wire.h"

@@ -2,7 +2,6 @@
  * h_session.c - the session calls: Hello (first call: versions, principal and
  * limits) and Ping (echo, for liveness and round-trip measurement).
  */
-#include "conn.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "server.h"
@@ -20,7 +19,7 @@ int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
                 return err_set(e, RB_PRECONDITION, "protocol_version",
                                _("protocol version %u is not supported (server speaks %u)"),
                                h->protocol_version, PROTOCOL_VERSION);
-        conn_set_language(cx->conn, h->language);
+        session_set_language(cx->srv, cx->ss, h->language);
         r = arena_alloc(cx->arena, sizeof(*r));
         renbin__hello_reply__init(r);
         r->protocol_version = PROTOCOL_VERSION;

@@ -17,6 +17,7 @@
 #include "commit.h"
 #include "db.h"
 #include "frame.h"
+#include "h_sync.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "server.h"
@@ -31,6 +32,18 @@
 
 /* Room left in a Pull reply frame for the status and the cursor fields. */
 #define PAGE_SLACK 1024
+/* Slots of the Pull memo. */
+#define MEMO_SLOTS 32
+
+/* What remained after a recently served page, one slot per cursor hash. */
+struct pull_memo {
+        struct memo_slot {
+                uint64_t cursor, left;
+                int64_t gen;    /* sqlite3_total_changes64 when counted */
+                unsigned dv;    /* and the pager's data version */
+                char scope[64]; /* unit code, "" for everything */
+        } slot[MEMO_SLOTS];
+};
 
 static const char SQL_PAGE_ALL[] =
     "SELECT seq, entity, entity_id, deleted, data FROM changes WHERE seq > ?1"
@@ -52,7 +65,8 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         if (p->n_ops > cx->srv->lim.max_ops)
                 return err_set(e, RB_INVALID, "ops", _("a push may carry at most %u ops, not %zu"),
                                cx->srv->lim.max_ops, p->n_ops);
-        if (commit_enqueue(cx->srv, cx->conn, (Renbin__Request *)req) != 0)
+        if (commit_enqueue(cx->srv->commit, (Renbin__Request *)req, cx->who, cx->role, cx->loc,
+                           cx->reply) != 0)
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
         cx->keep_req = 1;
         return CALL_DEFERRED;
@@ -121,12 +135,20 @@ static void change_field(struct call_ctx *cx, sqlite3_stmt *st, ProtobufCMessage
         uf->data = p;
 }
 
-/* The memo slot for a cursor. */
-static struct pull_memo *memo_slot(struct server *srv, uint64_t cursor)
+struct pull_memo *pull_memo_new(void)
 {
-        size_t n = sizeof(srv->pull_memo) / sizeof(srv->pull_memo[0]);
+        return calloc(1, sizeof(struct pull_memo));
+}
 
-        return &srv->pull_memo[(cursor * 0x9e3779b97f4a7c15ull >> 32) % n];
+void pull_memo_free(struct pull_memo *m)
+{
+        free(m);
+}
+
+/* The memo slot for a cursor. */
+static struct memo_slot *memo_slot(struct server *srv, uint64_t cursor)
+{
+        return &srv->pull_memo->slot[(cursor * 0x9e3779b97f4a7c15ull >> 32) % MEMO_SLOTS];
 }
 
 /*
@@ -140,7 +162,7 @@ static int remaining(struct call_ctx *cx, const char *scope, uint64_t since, siz
                      uint64_t cursor, uint64_t *left, struct rb_err *e)
 {
         sqlite3 *db = cx->srv->db;
-        struct pull_memo *m = memo_slot(cx->srv, since);
+        struct memo_slot *m = memo_slot(cx->srv, since);
         int64_t gen = sqlite3_total_changes64(db);
         unsigned dv = 0;
         sqlite3_stmt *st;

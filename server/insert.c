@@ -6,6 +6,7 @@
  * so a field added there is stored with no code here.
  */
 #include "apply.h"
+#include "feed.h"
 #include "db.h"
 #include "i18n.h"
 #include "store.h"

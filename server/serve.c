@@ -7,6 +7,7 @@
 #include "conn.h"
 #include "db.h"
 #include "fsutil.h"
+#include "h_sync.h"
 #include "i18n.h"
 #include "log.h"
 #include "opts.h"
@@ -147,8 +148,9 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
          * the server's own locale ("C" messages are the untranslated ones). */
         srv->loc_id = newlocale(LC_MESSAGES_MASK, "id_ID.UTF-8", (locale_t)0);
         srv->loc_en = newlocale(LC_MESSAGES_MASK, "C", (locale_t)0);
+        /* A catalogue column the database lacks would fail every op on it. */
         if ((srv->db = store_open(srv->data, 0, e)) == NULL ||
-            store_purge_tombstones(srv->db, e) != 0)
+            store_check_catalogue(srv->db, e) != 0 || store_purge_tombstones(srv->db, e) != 0)
                 return -1;
         if ((srv->ssl_ctx = tls_server_ctx(ca, cert, key, e)) == NULL)
                 return -1;
@@ -167,8 +169,10 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         srv->accept_retry = evtimer_new(srv->base, on_accept_retry, srv);
         srv->sig_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
         srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
-        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || commit_init(srv) != 0 ||
-            event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
+        srv->commit = commit_new(srv->base, srv->db);
+        srv->pull_memo = pull_memo_new();
+        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || !srv->commit ||
+            !srv->pull_memo || event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
         /* gettext puts LANGUAGE before every locale but C: it would override
          * the Indonesian one. What the server still prints is in English. */
@@ -185,7 +189,8 @@ static void server_teardown(struct server *srv)
         if (srv->listener != NULL && fs_join(path, sizeof(path), srv->data, "renbind.addr") == 0)
                 unlink(path);
         conn_close_all(srv);
-        commit_free(srv);
+        commit_free(srv->commit);
+        pull_memo_free(srv->pull_memo);
         if (srv->sig_int)
                 event_free(srv->sig_int);
         if (srv->sig_term)
@@ -205,43 +210,49 @@ static void server_teardown(struct server *srv)
                 db_close(srv->db);
 }
 
-int serve_main(int argc, char **argv)
-{
-        static const struct option longopts[] = {
-            {"data", required_argument, NULL, 'd'},
-            {"listen", required_argument, NULL, 'l'},
-            {"max-conns", required_argument, NULL, 'c'},
-            {"idle-timeout", required_argument, NULL, 'i'},
-            {"handshake-timeout", required_argument, NULL, 'H'},
-            {"frame-timeout", required_argument, NULL, 'f'},
-            {"max-frame", required_argument, NULL, 'm'},
-            {"verbose", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
-        struct server srv = {
-            .lim = {.max_conns = 1024,
-                    .max_frame = 4u << 20,
-                    .max_ops = 1000,
-                    .max_page = 1000,
-                    .handshake = {10, 0},
-                    .idle = {300, 0},
-                    .frame = {30, 0}},
-        };
-        const char *listen_on = "127.0.0.1:7443";
-        struct rb_err e;
-        long v;
-        int ch, rc;
+static const struct option serve_longopts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"listen", required_argument, NULL, 'l'},
+    {"max-conns", required_argument, NULL, 'c'},
+    {"idle-timeout", required_argument, NULL, 'i'},
+    {"handshake-timeout", required_argument, NULL, 'H'},
+    {"frame-timeout", required_argument, NULL, 'f'},
+    {"max-frame", required_argument, NULL, 'm'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
 
-        err_clear(&e);
+/* Sets the limit that numeric option ch names to v (already range-checked). */
+static void set_limit(struct server_limits *lim, int ch, long v)
+{
+        if (ch == 'c')
+                lim->max_conns = (unsigned)v;
+        else if (ch == 'i')
+                lim->idle.tv_sec = v;
+        else if (ch == 'H')
+                lim->handshake.tv_sec = v;
+        else if (ch == 'f')
+                lim->frame.tv_sec = v;
+        else
+                lim->max_frame = (uint32_t)v;
+}
+
+/* Parses serve's options into srv and *listen_on. Returns -1 to go on and
+ * serve, or the exit status to end with (--help, a bad option). */
+static int serve_opts(int argc, char **argv, struct server *srv, const char **listen_on)
+{
+        long v;
+        int ch;
+
         optind = 1;
-        while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+        while ((ch = getopt_long(argc, argv, "vh", serve_longopts, NULL)) != -1) {
                 switch (ch) {
                 case 'd':
-                        srv.data = optarg;
+                        srv->data = optarg;
                         break;
                 case 'l':
-                        listen_on = optarg;
+                        *listen_on = optarg;
                         break;
                 case 'c':
                 case 'i':
@@ -249,17 +260,8 @@ int serve_main(int argc, char **argv)
                 case 'f':
                 case 'm':
                         if (opt_long(optarg, 1, ch == 'm' ? 1L << 30 : 1000000, &v) != 0)
-                                return opt_bad(longopts, ch, optarg);
-                        if (ch == 'c')
-                                srv.lim.max_conns = (unsigned)v;
-                        else if (ch == 'i')
-                                srv.lim.idle.tv_sec = v;
-                        else if (ch == 'H')
-                                srv.lim.handshake.tv_sec = v;
-                        else if (ch == 'f')
-                                srv.lim.frame.tv_sec = v;
-                        else
-                                srv.lim.max_frame = (uint32_t)v;
+                                return opt_bad(serve_longopts, ch, optarg);
+                        set_limit(&srv->lim, ch, v);
                         break;
                 case 'v':
                         log_set_level(LOG_DEBUG);
@@ -272,8 +274,29 @@ int serve_main(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (srv.data == NULL)
+        if (srv->data == NULL)
                 return opt_missing("serve", "--data");
+        return -1;
+}
+
+int serve_main(int argc, char **argv)
+{
+        struct server srv = {
+            .lim = {.max_conns = 1024,
+                    .max_frame = 4u << 20,
+                    .max_ops = 1000,
+                    .max_page = 1000,
+                    .handshake = {10, 0},
+                    .idle = {300, 0},
+                    .frame = {30, 0}},
+        };
+        const char *listen_on = "127.0.0.1:7443";
+        struct rb_err e;
+        int rc;
+
+        err_clear(&e);
+        if ((rc = serve_opts(argc, argv, &srv, &listen_on)) >= 0)
+                return rc;
         signal(SIGPIPE, SIG_IGN);
         if (server_setup(&srv, listen_on, &e) != 0) {
                 fprintf(stderr, "renbind: %s\n", e.msg);

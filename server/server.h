@@ -13,8 +13,9 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+struct commit;
 struct conn;
-struct push_job;
+struct pull_memo;
 
 struct server_limits {
         unsigned max_conns;
@@ -35,20 +36,12 @@ struct server {
         const char *data; /* data folder */
         struct server_limits lim;
         unsigned nconns;
-        struct conn *conns; /* open connections, for shutdown */
-        uint64_t conn_seq;  /* numbers connections in logs */
-        locale_t loc_id;    /* Indonesian messages, (locale_t)0 if not installed */
-        locale_t loc_en;    /* English (untranslated) messages, the default */
-        /* Group commit (commit.c): pushes waiting for the next transaction. */
-        struct push_job *push_head, **push_tail;
-        struct event *push_ev;
-        /* Pull (h_sync.c): what remained after a recently served page. */
-        struct pull_memo {
-                uint64_t cursor, left;
-                int64_t gen;    /* sqlite3_total_changes64 when counted */
-                unsigned dv;    /* and the pager's data version */
-                char scope[64]; /* unit code, "" for everything */
-        } pull_memo[32];
+        struct conn *conns;          /* open connections, for shutdown */
+        uint64_t conn_seq;           /* numbers connections in logs */
+        locale_t loc_id;             /* Indonesian messages, (locale_t)0 if not installed */
+        locale_t loc_en;             /* English (untranslated) messages, the default */
+        struct commit *commit;       /* group commit of pushes (commit.h) */
+        struct pull_memo *pull_memo; /* counts left after recent Pull pages (h_sync.h) */
 };
 
 /* Runs `renbind serve`: parses its options, serves until SIGINT/SIGTERM. */

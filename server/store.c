@@ -4,6 +4,7 @@
  */
 #include "store.h"
 #include "db.h"
+#include "entity.h"
 #include "fsutil.h"
 #include "i18n.h"
 
@@ -159,6 +160,59 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e)
                 return NULL;
         }
         return db;
+}
+
+/* The columns every synced table has besides the catalogue's fields: the
+ * row's id and its change sequence (feed.c selects by id and stamps seq). */
+static const char *const row_columns[] = {"id", "seq"};
+
+/* 1 if table has column col, 0 if not, -1 with e on a database error. */
+static int table_has(sqlite3 *db, const char *table, const char *col, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", e);
+        int rc;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_ROW)
+                return 1;
+        if (rc == SQLITE_DONE)
+                return 0;
+        return err_set(e, RB_INTERNAL, NULL, "table_info(%s): %s", table, sqlite3_errmsg(db));
+}
+
+/* 0 if table has col; else -1 with e (FAILED_PRECONDITION naming it). */
+static int column_check(sqlite3 *db, const struct entity_def *d, const char *col, struct rb_err *e)
+{
+        int has = table_has(db, d->table, col, e);
+
+        if (has == 1)
+                return 0;
+        if (has == 0)
+                err_set(e, RB_PRECONDITION, col,
+                        _("the database lacks column %s.%s of entity %s (the catalogue names it; "
+                          "add a migration)"),
+                        d->table, col, d->name);
+        return -1;
+}
+
+int store_check_catalogue(sqlite3 *db, struct rb_err *e)
+{
+        for (size_t i = 0; i < entity_count; i++) {
+                const struct entity_def *d = entity_defs[i];
+
+                for (size_t k = 0; k < sizeof(row_columns) / sizeof(row_columns[0]); k++)
+                        if (column_check(db, d, row_columns[k], e) != 0)
+                                return -1;
+                for (size_t k = 0; k < d->nfields; k++)
+                        if (column_check(db, d, d->fields[k].name, e) != 0)
+                                return -1;
+        }
+        return 0;
 }
 
 int store_unit_exists(sqlite3 *db, const char *code)

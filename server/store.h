@@ -1,6 +1,8 @@
 /*
- * store.h - the server's database: opening it with its schema migrations.
- * Domain queries live in store_*.c beside their handlers.
+ * store.h - the server's database: opening it with its schema migrations,
+ * and the few lookups that several modules share (units, meta, certificates).
+ * Domain queries live with the code that runs them: the entity handlers
+ * (e_*.c), the call handlers (h_*.c) and the reports (report_*.c).
  */
 #ifndef RENBIN_STORE_H
 #define RENBIN_STORE_H
@@ -14,6 +16,10 @@
 
 /* Opens DATA/renbin.db (creating it if create is set) and migrates it. */
 sqlite3 *store_open(const char *data, int create, struct rb_err *e);
+/* Checks that every column the catalogue (common/entity.h) names, and each
+ * synced table's id and seq, exists in the database. 0, or -1 with e: a
+ * FAILED_PRECONDITION naming the first missing column and its entity. */
+int store_check_catalogue(sqlite3 *db, struct rb_err *e);
 /* True if a unit with this code exists (active or not). */
 int store_unit_exists(sqlite3 *db, const char *code);
 /* True if a unit with this code exists and is active. */

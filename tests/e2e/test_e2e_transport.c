@@ -3,8 +3,9 @@
  * mutual TLS on 127.0.0.1 from a temp folder, driven by the real renbin and by
  * a raw TLS client. Covers who a certificate makes you, which peers are
  * refused, what a bad frame costs (its own connection, nobody else's),
- * pipelining, the Hello rule, connection logging, shutdown, key permissions
- * and revocation.
+ * pipelining, the Hello rule, connection logging, shutdown, key permissions,
+ * revocation, the start-up check of the database against the catalogue, and
+ * the log line of an op that fails inside the server.
  *
  * One server serves the group (started in the group setup); the tests that
  * stop or break a server use a second data folder of their own.
@@ -19,11 +20,13 @@
 
 #include "err.h"
 #include "harness.h"
+#include "uuid.h"
 #include "wire.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -617,6 +620,118 @@ static void test_key_mode_refused(void **state)
         free(data);
 }
 
+/* A database that lacks a column the catalogue names: serve refuses to start
+ * (exit 5) with one line naming the entity and the column. */
+static void test_missing_column_refused(void **state)
+{
+        char *data = h_path(fx.tmp, "data-column"), *db_path;
+        struct h_server s;
+        sqlite3 *db;
+        char *log;
+        int st = 0;
+
+        (void)state;
+        h_must_init(data);
+        db_path = h_path(data, "renbin.db");
+        assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "ALTER TABLE forums DROP COLUMN input", NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        if (h_server_start(&s, data, NULL, &st) == 0) {
+                h_server_stop(&s);
+                fail_msg("renbind served a database without forums.input");
+        }
+        assert_int_equal(st, EXIT_REFUSED);
+        log = h_server_log(&s);
+        assert_non_null(log);
+        assert_string_equal(log, "renbind: the database lacks column forums.input of entity forum"
+                                 " (the catalogue names it; add a migration)\n");
+        free(log);
+        h_server_free(&s);
+        free(db_path);
+        free(data);
+}
+
+/* Pushes one competency create as hr and returns the op's result code; its
+ * op id goes to op_id. */
+static int push_competency(struct h_tls *t, char op_id[UUID_STR])
+{
+        static const char *const kv[3][2] = {
+            {"code", "K-BOOM"}, {"name", "Kompetensi uji"}, {"type", "teknis"}};
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Push push = RENBIN__PUSH__INIT;
+        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
+        Renbin__Field f[3], *fp[3];
+        Renbin__Response *resp;
+        char id[UUID_STR];
+        int code;
+
+        assert_int_equal(uuid7_make(op_id), 0);
+        assert_int_equal(uuid7_make(id), 0);
+        for (int i = 0; i < 3; i++) {
+                renbin__field__init(&f[i]);
+                f[i].name = (char *)kv[i][0];
+                f[i].value = (char *)kv[i][1];
+                fp[i] = &f[i];
+        }
+        op.op_id = op_id;
+        op.entity = "competency";
+        op.entity_id = id;
+        op.action = "create";
+        op.n_fields = 3;
+        op.fields = fp;
+        push.n_ops = 1;
+        push.ops = ops;
+        req.call_case = RENBIN__REQUEST__CALL_PUSH;
+        req.push = &push;
+        assert_int_equal(h_tls_send_req(t, &req), 0);
+        if ((resp = h_tls_recv(t, H_RECV_TIMEOUT_MS)) == NULL)
+                fail_msg("no answer to Push: %s", t->error);
+        assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PUSH);
+        assert_int_equal(resp->push->n_results, 1);
+        code = (int)resp->push->results[0]->status->code;
+        renbin__response__free_unpacked(resp, NULL);
+        return code;
+}
+
+/* An op that fails inside the server (here: a trigger on a table that does
+ * not exist) is answered INTERNAL, and the server logs the op id, entity,
+ * action and SQLite's message. */
+static void test_internal_op_logged(void **state)
+{
+        char *data = h_path(fx.tmp, "data-internal"), *bundle = h_path(fx.tmp, "bundle-internal");
+        char *db_path = h_path(data, "renbin.db"), *line, op_id[UUID_STR];
+        struct h_server s;
+        struct h_tls t;
+        sqlite3 *db;
+
+        (void)state;
+        h_must_init(data);
+        h_must_issue(data, "BKPSDM", "hr", bundle, NULL);
+        assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      "CREATE TRIGGER boom BEFORE INSERT ON competencies"
+                                      " BEGIN INSERT INTO nowhere VALUES(1); END",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        h_must_start(&s, data);
+        if (h_tls_connect(&t, s.port, bundle, 0) != 0)
+                fail_msg("connect: %s", t.error);
+        assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
+        assert_int_equal(push_competency(&t, op_id), RENBIN__CODE__INTERNAL);
+        h_tls_close(&t);
+        line = h_strf("op %s: competency create failed: ", op_id);
+        assert_true(h_server_log_wait(&s, line, 5000));
+        assert_true(h_server_log_wait(&s, "no such table: main.nowhere", 1000));
+        assert_int_equal(h_server_stop(&s), 0);
+        h_server_free(&s);
+        free(line);
+        free(db_path);
+        free(bundle);
+        free(data);
+}
+
 /* The limits: connections over --max-conns are closed at once; a handshake, a
  * started frame and an idle connection each get cut at their deadline. */
 static void test_limits_and_timeouts(void **state)
@@ -686,6 +801,8 @@ int main(void)
             cmocka_unit_test(test_revoked_refused),
             cmocka_unit_test(test_sigterm_clean),
             cmocka_unit_test(test_key_mode_refused),
+            cmocka_unit_test(test_missing_column_refused),
+            cmocka_unit_test(test_internal_op_logged),
             cmocka_unit_test(test_limits_and_timeouts),
         };
 

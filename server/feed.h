@@ -1,0 +1,37 @@
+/*
+ * feed.h - the change feed and the audit chain (feed.c): what an entity
+ * handler calls after it has written a synced row, and what the group commit
+ * calls before COMMIT. The rows a batch marks live in its apply_ctx (apply.h).
+ */
+#ifndef RENBIN_FEED_H
+#define RENBIN_FEED_H
+
+#include "entity.h"
+#include "err.h"
+#include "tls.h"
+#include "renbin.pb-c.h"
+
+struct apply_ctx;
+
+/* Rows whose change is recorded once per batch, just before COMMIT (a
+ * program's seat count moves with every enrollment). */
+#define FEED_DIRTY 256
+
+/* One row waiting for its change record (feed_flush). */
+struct feed_dirty {
+        const struct entity_def *def;
+        char id[64];
+        const Renbin__Op *op;        /* the first op of the batch that changed it */
+        const struct principal *who; /* and who sent that op */
+};
+
+/* Appends the current state of row id of def to the change feed and the
+ * audit chain, and stamps the row with its new sequence. */
+int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id);
+/* Marks row id of def changed: its change is recorded by feed_flush, once
+ * however many ops of the batch change it. The op's own seq is not moved. */
+int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id);
+/* Records the marked rows and stores the audit head; call before COMMIT. */
+int feed_flush(struct apply_ctx *cx, struct rb_err *e);
+
+#endif
