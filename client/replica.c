@@ -154,10 +154,6 @@ int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
                         }
                 }
         }
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-                return err_set(e, RB_INTERNAL, NULL, _("cannot apply a change to the replica: %s"),
-                               sqlite3_errmsg(db));
-        return 0;
+        rc = db_run(db, st, e);
+        return rc;
 }

@@ -57,10 +57,11 @@ static int program_open(struct apply_ctx *cx, const char *code)
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        if ((cap = db_step(cx->db, st, cx->e)) <= 0) {
+        int step = db_step(cx->db, st, cx->e);
+        if (step <= 0) {
                 sqlite3_reset(st);
-                return cap < 0 ? -1
-                               : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
+                return step < 0 ? -1
+                                : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
         }
         cap = sqlite3_column_int(st, 0);
         taken = sqlite3_column_int(st, 1);
@@ -134,10 +135,12 @@ int e_enroll_status(struct apply_ctx *cx)
         if (to == NULL || (st = db_stmt(cx->db, sql_get, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
-        if ((jp = db_step(cx->db, st, cx->e)) <= 0) {
+        int step = db_step(cx->db, st, cx->e);
+        if (step <= 0) {
                 sqlite3_reset(st);
-                return jp < 0 ? -1
-                              : err_set(cx->e, RB_NOT_FOUND, "enrollment", _("no such enrollment"));
+                return step < 0
+                           ? -1
+                           : err_set(cx->e, RB_NOT_FOUND, "enrollment", _("no such enrollment"));
         }
         snprintf(program, sizeof(program), "%s", db_col_text(st, 0));
         snprintf(nip, sizeof(nip), "%s", db_col_text(st, 1));
