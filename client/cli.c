@@ -46,7 +46,7 @@ int cli_get(struct cli *cli, const char *key, char *buf, size_t len)
                                NULL) != SQLITE_OK)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if (db_step(cli->db, st, NULL) > 0) {
                 snprintf(buf, len, "%s", db_col_text(st, 0));
                 rc = 0;
         }
@@ -67,11 +67,7 @@ int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         db_bind_text(st, 2, value);
-        if (sqlite3_step(st) == SQLITE_DONE)
-                rc = 0;
-        else
-                err_set(e, RB_INTERNAL, NULL, _("cannot save setting %s: %s"), key,
-                        sqlite3_errmsg(cli->db));
+        rc = db_run(cli->db, st, e);
         sqlite3_finalize(st);
         return rc;
 }

@@ -61,7 +61,7 @@ static int find_enrollment(sqlite3 *db, const char *program, const char *nip, ch
                 return -1;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 1), "batal") != 0) {
+        if (db_step(db, st, NULL) > 0 && strcmp(db_col_text(st, 1), "batal") != 0) {
                 snprintf(id, 64, "%s", db_col_text(st, 0));
                 snprintf(status, 16, "%s", db_col_text(st, 1));
                 found = 1;
@@ -72,7 +72,7 @@ static int find_enrollment(sqlite3 *db, const char *program, const char *nip, ch
                         return -1;
                 sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
                 sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-                if (sqlite3_step(st) == SQLITE_ROW) {
+                if (db_step(db, st, NULL) > 0) {
                         snprintf(id, 64, "%s", db_col_text(st, 0));
                         snprintf(status, 16, "terdaftar");
                         found = 1;
@@ -82,7 +82,7 @@ static int find_enrollment(sqlite3 *db, const char *program, const char *nip, ch
         if (!found || (st = db_stmt(db, SQL_LAST_PENDING_STATUS, NULL)) == NULL)
                 return found ? 0 : -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (db_step(db, st, NULL) > 0)
                 snprintf(status, 16, "%s", db_col_text(st, 0));
         sqlite3_reset(st);
         return 0;

@@ -118,7 +118,7 @@ static const char *label_of(struct import_ctx *ic, const char *upd)
         if (st == NULL)
                 return buf;
         sqlite3_bind_text(st, 1, upd, (int)idlen, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (db_step(ic->cli->db, st, NULL) > 0) /* else the op id stays */
                 snprintf(buf, sizeof(buf), "%s:%s", db_col_text(st, 0), upd + idlen + 1);
         sqlite3_reset(st);
         return buf;

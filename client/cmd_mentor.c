@@ -30,11 +30,11 @@ static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_er
 {
         sqlite3_stmt *st = db_stmt(cli->db, SQL_PAIRS, e);
         size_t klen = strlen(key);
-        int n = 0;
+        int n = 0, rc;
 
         if (st == NULL)
                 return -1;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while ((rc = db_step(cli->db, st, e)) > 0) {
                 const char *pid = db_col_text(st, 0), *mentee = db_col_text(st, 1);
                 size_t plen = strlen(pid);
                 if ((klen >= 4 && klen <= plen && strcmp(pid + plen - klen, key) == 0) ||
@@ -44,6 +44,8 @@ static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_er
                 }
         }
         sqlite3_reset(st);
+        if (rc < 0)
+                return -1;
         if (n == 0)
                 return err_set(e, RB_NOT_FOUND, "pair",
                                _("no mentoring pair '%s' (see renbin mentor list)"), key);

@@ -38,15 +38,17 @@ static const char *when(long long t, char *buf, size_t len)
         return buf;
 }
 
-/* The outbox part of the status: counts and lists. */
-static json_t *outbox_status(sqlite3 *db)
+/* The outbox part of the status: counts and lists; NULL and e when the
+ * replica cannot be read. */
+static json_t *outbox_status(sqlite3 *db, struct rb_err *e)
 {
         json_t *rej = json_array(), *pend = json_array();
         sqlite3_stmt *st;
         char buf[32];
+        int rc = -1;
 
-        if ((st = db_stmt(db, SQL_REJECTED, NULL)) != NULL) {
-                while (sqlite3_step(st) == SQLITE_ROW)
+        if ((st = db_stmt(db, SQL_REJECTED, e)) != NULL) {
+                while ((rc = db_step(db, st, e)) > 0)
                         json_array_append_new(
                             rej,
                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "what", db_col_text(st, 0),
@@ -55,10 +57,16 @@ static json_t *outbox_status(sqlite3 *db)
                                       when(sqlite3_column_int64(st, 4), buf, sizeof(buf))));
                 sqlite3_reset(st);
         }
-        if ((st = db_stmt(db, SQL_PENDING, NULL)) != NULL) {
-                while (sqlite3_step(st) == SQLITE_ROW)
+        if (rc == 0 && (st = db_stmt(db, SQL_PENDING, e)) != NULL) {
+                rc = -1;
+                while ((rc = db_step(db, st, e)) > 0)
                         json_array_append_new(pend, json_string(db_col_text(st, 0)));
                 sqlite3_reset(st);
+        }
+        if (rc != 0) {
+                json_decref(rej);
+                json_decref(pend);
+                return NULL;
         }
         return json_pack(
             "{s:I, s:I, s:I, s:o, s:o}", "pending",
@@ -107,10 +115,9 @@ static int status_dismiss(struct cli *cli)
         struct rb_err e;
         sqlite3_stmt *st;
 
-        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, SQL_DISMISS, &e)) == NULL)
+        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, SQL_DISMISS, &e)) == NULL ||
+            db_run(cli->db, st, &e) != 0)
                 return cli_fail(&e);
-        sqlite3_step(st);
-        sqlite3_reset(st);
         out_say(cli,
                 _("%d rejected changes taken off this list; they are kept, and HR sees them "
                   "with renbin conflicts\n"),
@@ -124,7 +131,7 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         struct net n;
         struct rb_err e;
         int online;
-        json_t *j;
+        json_t *j, *ob;
 
         if (argc == 2 && strcmp(argv[1], "--dismiss") == 0)
                 return status_dismiss(cli);
@@ -140,16 +147,20 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         cli_get(cli, "unit", unit, sizeof(unit));
         cli_get(cli, "role", role, sizeof(role));
         cli_get(cli, "last_sync", last, sizeof(last));
-        online = net_open(cli, &n, &e) == 0;
-        if (!online && e.code != RB_UNAVAILABLE)
+        if ((ob = outbox_status(cli->db, &e)) == NULL)
                 return cli_fail(&e);
+        online = net_open(cli, &n, &e) == 0;
+        if (!online && e.code != RB_UNAVAILABLE) {
+                json_decref(ob);
+                return cli_fail(&e);
+        }
         if (online) {
                 snprintf(unit, sizeof(unit), "%s", n.who.unit);
                 snprintf(role, sizeof(role), "%s", n.who.role);
         }
         j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "unit", unit, "role", role, "server",
                       server, "reachable", online, "last_sync", when(atoll(last), buf, sizeof(buf)),
-                      "outbox", outbox_status(cli->db));
+                      "outbox", ob);
         if (online) {
                 json_object_set_new(j, "server_version", json_string(n.server_version));
                 net_close(&n);

@@ -78,7 +78,7 @@ static void asn_missing(struct import_ctx *ic)
                 if (st == NULL)
                         break;
                 sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
-                while (sqlite3_step(st) == SQLITE_ROW) {
+                while (db_step(ic->cli->db, st, NULL) > 0) {
                         char line[300];
                         if (json_object_get(nips, db_col_text(st, 0)) != NULL)
                                 continue;

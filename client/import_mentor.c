@@ -69,10 +69,12 @@ static int pair_id(struct import_ctx *ic, const char *mentor, const char *mentee
                 return -1;
         sqlite3_bind_text(st, 1, mentor, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, mentee, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW))
+        if ((found = db_step(ic->cli->db, st, e)) > 0)
                 snprintf(id, 64, "%s", db_col_text(st, 0));
         sqlite3_reset(st);
-        if (!found)
+        if (found < 0)
+                return -1;
+        if (found == 0)
                 return err_set(e, RB_NOT_FOUND, "pair",
                                _("no mentoring pair %s -> %s (import mentoring first)"), mentor,
                                mentee);

@@ -100,12 +100,10 @@ int outbox_add(struct cli *cli, const char *entity, const char *entity_id, const
         sqlite3_bind_text(st, 6, js ? js : "{}", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 7, label, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
+        rc = db_run(cli->db, st, e);
         free(js);
-        if (rc != SQLITE_DONE)
-                return err_set(e, RB_INTERNAL, NULL, _("cannot queue the change: %s"),
-                               sqlite3_errmsg(cli->db));
+        if (rc != 0)
+                return -1;
         if (op_id_out)
                 memcpy(op_id_out, op_id, UUID_STR);
         if (id_out)
@@ -122,7 +120,7 @@ int outbox_state(struct cli *cli, const char *op_id, struct op_state *s)
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if (db_step(cli->db, st, NULL) > 0) {
                 snprintf(s->state, sizeof(s->state), "%s", db_col_text(st, 0));
                 s->code = sqlite3_column_int(st, 1);
                 snprintf(s->message, sizeof(s->message), "%s", db_col_text(st, 2));
@@ -201,7 +199,7 @@ int outbox_submit(struct cli *cli, char (*op_ids)[UUID_STR], size_t n)
                     db_stmt(cli->db, "SELECT label FROM outbox WHERE op_id = ?1", NULL);
                 if (st != NULL) {
                         sqlite3_bind_text(st, 1, op_ids[i], -1, SQLITE_STATIC);
-                        if (sqlite3_step(st) == SQLITE_ROW)
+                        if (db_step(cli->db, st, NULL) > 0)
                                 snprintf(label, sizeof(label), "%s", db_col_text(st, 0));
                         sqlite3_reset(st);
                 }

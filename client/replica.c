@@ -155,12 +155,8 @@ int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
                         }
                 }
         }
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-                return err_set(e, RB_INTERNAL, NULL, _("cannot apply a change to the replica: %s"),
-                               sqlite3_errmsg(db));
-        return 0;
+        rc = db_run(db, st, e);
+        return rc;
 }
 
 int replica_plan_year(sqlite3 *db, char year[24], struct rb_err *e)
@@ -172,13 +168,11 @@ int replica_plan_year(sqlite3 *db, char year[24], struct rb_err *e)
 
         if (st == NULL)
                 return -1;
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
+        if ((rc = db_step(db, st, e)) > 0)
                 y = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
-        if (rc != SQLITE_ROW)
-                return err_set(e, RB_INTERNAL, NULL, _("cannot read the plans: %s"),
-                               sqlite3_errmsg(db));
+        if (rc < 0)
+                return -1;
         if (y <= 0) {
                 date_today(today);
                 y = strtoll(today, NULL, 10) + 1;

@@ -51,8 +51,7 @@ static void cache_put(struct cli *cli, const char *key, json_t *doc, int64_t at)
                 sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
                 sqlite3_bind_text(st, 2, s, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(st, 3, at);
-                sqlite3_step(st);
-                sqlite3_reset(st);
+                db_run(cli->db, st, NULL); /* a cache: not keeping it costs a fetch */
         }
         free(s);
 }
@@ -67,7 +66,7 @@ static int cache_get(struct cli *cli, const char *key, struct report_doc *r)
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW &&
+        if (db_step(cli->db, st, NULL) > 0 &&
             (r->doc = json_loads(db_col_text(st, 0), 0, NULL)) != NULL) {
                 r->generated_at = sqlite3_column_int64(st, 1);
                 r->cached = 1;

@@ -762,7 +762,7 @@ static json_t *survey_periods(struct cli *cli, long year)
                 return arr;
         snprintf(y, sizeof(y), "%ld", year);
         sqlite3_bind_text(st, 1, y, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(cli->db, st, NULL) > 0)
                 json_array_append_new(arr, json_string(db_col_text(st, 0)));
         sqlite3_reset(st);
         return arr;

@@ -100,8 +100,10 @@ static int record_answers(sqlite3 *db, const Renbin__PushReply *r, struct sync_r
                 sqlite3_bind_int64(st, 6, (sqlite3_int64)o->seq);
                 db_bind_text(st, 7, o->detail);
                 sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
-                sqlite3_step(st);
-                sqlite3_reset(st);
+                if (db_run(db, st, e) != 0) {
+                        db_rollback(db);
+                        return -1;
+                }
                 rep->pushed++;
                 if (code == RB_OK)
                         rep->accepted++;
@@ -126,15 +128,19 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 struct arena a = ARENA_INIT;
                 sqlite3_stmt *st = db_stmt(db, SQL_PENDING, e);
                 size_t cap = batch;
-                int kept;
+                int kept, rc = 0;
 
                 if (st == NULL)
                         return -1;
                 push.ops = arena_calloc(&a, cap, sizeof(*push.ops));
                 sqlite3_bind_int(st, 1, (int)batch);
-                while (push.n_ops < cap && sqlite3_step(st) == SQLITE_ROW)
+                while (push.n_ops < cap && (rc = db_step(db, st, e)) > 0)
                         push.ops[push.n_ops++] = op_from_row(&a, st);
                 sqlite3_reset(st);
+                if (rc < 0) {
+                        arena_free(&a);
+                        return -1;
+                }
                 if (push.n_ops == 0) {
                         arena_free(&a);
                         break;
@@ -190,8 +196,10 @@ static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
                 return -1;
         }
         sqlite3_bind_text(st, 1, cur, -1, SQLITE_STATIC);
-        sqlite3_step(st);
-        sqlite3_reset(st);
+        if (db_run(db, st, e) != 0) {
+                db_rollback(db);
+                return -1;
+        }
         return db_commit(db, e);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "table.h"
 #include "csvin.h"
+#include "db.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -173,7 +174,7 @@ int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, s
                 snprintf(names[c], sizeof(names[c]), "%s", sqlite3_column_name(st, c));
                 keys[c] = names[c];
         }
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((rc = db_step(sqlite3_db_handle(st), st, e)) > 0) {
                 json_t *o = json_object();
                 for (int c = 0; c < nc; c++) {
                         switch (sqlite3_column_type(st, c)) {
@@ -196,10 +197,9 @@ int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, s
                 }
                 json_array_append_new(rows, o);
         }
-        if (rc != SQLITE_DONE) {
+        if (rc < 0) {
                 json_decref(rows);
-                return err_set(e, RB_INTERNAL, NULL, _("cannot read the replica: %s"),
-                               sqlite3_errmsg(sqlite3_db_handle(st)));
+                return -1;
         }
         return emit(cli, rows, keys, (size_t)nc, headers);
 }

@@ -1,6 +1,7 @@
 /*
- * db.c - SQLite helpers. Every failure carries SQLite's message and the code
- * INTERNAL, except a full disk (RESOURCE_EXHAUSTED) and a busy database.
+ * db.c - SQLite helpers. Every failure goes through db_error, the one mapping
+ * of SQLite's result codes to status codes, and carries SQLite's message.
+ * This is the only file that calls sqlite3_step (tests/lint checks it).
  */
 #include "db.h"
 #include "i18n.h"
@@ -8,14 +9,57 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Maps SQLite's error to a status and fills e. */
+int db_code(int rc)
+{
+        switch (rc & 0xff) {
+        case SQLITE_CONSTRAINT:
+                return RB_INVALID;
+        case SQLITE_FULL:
+                return RB_EXHAUSTED;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+                return RB_UNAVAILABLE;
+        default:
+                return RB_INTERNAL;
+        }
+}
+
+int db_error(int rc, const char *msg, const char *what, struct rb_err *e)
+{
+        int code = db_code(rc);
+
+        if (code == RB_INVALID)
+                return err_set(e, code, NULL, _("rejected by a database rule (%s): %s"), what, msg);
+        if (code == RB_UNAVAILABLE)
+                return err_set(e, code, NULL, _("database busy (%s): %s; try again"), what, msg);
+        return err_set(e, code, NULL, _("database error (%s): %s"), what, msg);
+}
+
+/* Fills e from db's last error. */
 static int db_fail(sqlite3 *db, struct rb_err *e, const char *what)
 {
-        int rc = sqlite3_errcode(db);
-        int code = rc == SQLITE_FULL   ? RB_EXHAUSTED
-                   : rc == SQLITE_BUSY ? RB_UNAVAILABLE
-                                       : RB_INTERNAL;
-        return err_set(e, code, NULL, _("database error (%s): %s"), what, sqlite3_errmsg(db));
+        return db_error(sqlite3_errcode(db), sqlite3_errmsg(db), what, e);
+}
+
+int db_step(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e)
+{
+        int rc = sqlite3_step(st);
+
+        if (rc == SQLITE_ROW)
+                return 1;
+        if (rc == SQLITE_DONE)
+                return 0;
+        return db_error(rc, sqlite3_errmsg(db), "step", e);
+}
+
+int db_run(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e)
+{
+        int rc;
+
+        while ((rc = db_step(db, st, e)) > 0)
+                ;
+        sqlite3_reset(st);
+        return rc;
 }
 
 #define STMT_CACHE 512
@@ -108,8 +152,7 @@ int db_exec(sqlite3 *db, const char *sql, struct rb_err *e)
         char *msg = NULL;
 
         if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-                err_set(e, sqlite3_errcode(db) == SQLITE_FULL ? RB_EXHAUSTED : RB_INTERNAL, NULL,
-                        _("database error: %s"), msg ? msg : sqlite3_errmsg(db));
+                db_error(sqlite3_errcode(db), msg ? msg : sqlite3_errmsg(db), "exec", e);
                 sqlite3_free(msg);
                 return -1;
         }
@@ -190,7 +233,7 @@ long long db_int(sqlite3 *db, const char *sql, const char *arg, long long def)
                 return def;
         if (arg != NULL)
                 sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (db_step(db, st, NULL) > 0)
                 v = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         return v;

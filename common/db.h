@@ -9,6 +9,21 @@
 
 #include "err.h"
 
+/* The status code for an SQLite result code (primary or extended): a rule of
+ * the schema (CONSTRAINT) is INVALID_ARGUMENT, a full disk (FULL)
+ * RESOURCE_EXHAUSTED, a database another connection holds (BUSY, LOCKED)
+ * UNAVAILABLE, anything else INTERNAL. The one such mapping in the project. */
+int db_code(int rc);
+/* Fills e with db_code(rc) and a line naming what failed and SQLite's msg
+ * (sqlite3_errmsg); returns -1, so callers can `return db_error(...)`. */
+int db_error(int rc, const char *msg, const char *what, struct rb_err *e);
+/* Steps st once: 1 when it yields a row (read it, then step again), 0 when
+ * done, -1 with e filled by db_error on failure. It does not reset st. Loop
+ * over rows with `while ((rc = db_step(db, st, e)) > 0)` and check rc < 0. */
+int db_step(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e);
+/* Steps st to completion, discarding any rows, then resets it (keeping its
+ * bindings): 0, or -1 with e as db_step sets it. For writes. */
+int db_run(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e);
 /* Opens (creating if create is set) a database in WAL mode with foreign keys
  * on and synchronous=FULL, so a committed transaction survives power loss. */
 sqlite3 *db_open(const char *path, int create, struct rb_err *e);

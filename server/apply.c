@@ -83,16 +83,7 @@ int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit)
 
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st)
 {
-        int rc = sqlite3_step(st);
-
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-                return 0;
-        if ((rc & 0xff) == SQLITE_CONSTRAINT)
-                return err_set(cx->e, RB_INVALID, NULL, _("rejected by a database rule: %s"),
-                               sqlite3_errmsg(cx->db));
-        return err_set(cx->e, (rc & 0xff) == SQLITE_FULL ? RB_EXHAUSTED : RB_INTERNAL, NULL,
-                       _("database error: %s"), sqlite3_errmsg(cx->db));
+        return db_run(cx->db, st, cx->e);
 }
 
 /* The rule hook of an entity's action, or NULL. */
@@ -131,22 +122,22 @@ static const char *op_field(const void *op, const char *name)
         return wire_field_value(op, name);
 }
 
-/* A result recorded for this op_id earlier: 1 if found (r filled), 0 if new. */
+/* A result recorded for this op_id earlier: 1 if found (r filled), 0 if new,
+ * -1 with r->err set (transient) when the database cannot say. */
 static int recorded(struct apply_ctx *cx, const char *op_id, struct op_result *r)
 {
-        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_GET, NULL);
-        int found = 0;
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_GET, &r->err);
+        int found;
 
         if (st == NULL)
-                return 0;
+                return -1;
         sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if ((found = db_step(cx->db, st, &r->err)) > 0) {
                 r->err.code = sqlite3_column_int(st, 0);
                 snprintf(r->err.msg, sizeof(r->err.msg), "%s", db_col_text(st, 1));
                 snprintf(r->err.field, sizeof(r->err.field), "%s", db_col_text(st, 2));
                 r->seq = (uint64_t)sqlite3_column_int64(st, 3);
                 snprintf(r->detail, sizeof(r->detail), "%s", db_col_text(st, 4));
-                found = 1;
         }
         sqlite3_reset(st);
         return found;
@@ -165,14 +156,18 @@ static char *op_fields_json(const Renbin__Op *op)
         return s;
 }
 
-/* Records the op's outcome; rejections also go to the conflicts table. */
-static void record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_result *r)
+/* Records the op's outcome; rejections also go to the conflicts table.
+ * 0, or -1 with e set: the caller must then undo the op, since an op applied
+ * without its record would be applied again when the client retries. */
+static int record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_result *r,
+                  struct rb_err *e)
 {
-        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_PUT, NULL);
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_PUT, e);
         char *fields;
+        int rc;
 
         if (st == NULL)
-                return;
+                return -1;
         sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, cx->who->unit, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, cx->who->role, -1, SQLITE_STATIC);
@@ -185,10 +180,12 @@ static void record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_r
         db_bind_text(st, 10, r->err.code ? r->err.field : NULL);
         sqlite3_bind_int64(st, 11, (sqlite3_int64)r->seq);
         db_bind_text(st, 12, r->detail);
-        sqlite3_step(st);
-        sqlite3_reset(st);
-        if (r->err.code == RB_OK || (st = db_stmt(cx->db, SQL_CONFLICT_PUT, NULL)) == NULL)
-                return;
+        if (db_run(cx->db, st, e) != 0)
+                return -1;
+        if (r->err.code == RB_OK)
+                return 0;
+        if ((st = db_stmt(cx->db, SQL_CONFLICT_PUT, e)) == NULL)
+                return -1;
         fields = op_fields_json(op);
         sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, cx->now);
@@ -201,9 +198,9 @@ static void record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_r
         sqlite3_bind_int(st, 9, r->err.code);
         sqlite3_bind_text(st, 10, r->err.msg, -1, SQLITE_STATIC);
         db_bind_text(st, 11, r->err.field);
-        sqlite3_step(st);
-        sqlite3_reset(st);
+        rc = db_run(cx->db, st, e);
         free(fields);
+        return rc;
 }
 
 /* Checks what every op must carry before any rule runs. */
@@ -226,17 +223,48 @@ static int transient(int code)
         return code == RB_INTERNAL || code == RB_UNAVAILABLE || code == RB_EXHAUSTED;
 }
 
-/* Runs the savepoint's statement (cached: SAVEPOINT, ROLLBACK TO, RELEASE). */
+static const char SQL_SAVE[] = "SAVEPOINT op", SQL_UNDO[] = "ROLLBACK TO op",
+                  SQL_RELEASE[] = "RELEASE op";
+
+/* What an op may change outside the database, kept to undo it. */
+struct op_mark {
+        size_t n_dirty;
+        int audit_moved;
+        char audit_head[sizeof(((struct apply_ctx *)0)->audit_head)];
+};
+
+/* Runs the savepoint's statement (cached: SAVEPOINT, ROLLBACK TO, RELEASE).
+ * Should one fail, the batch's transaction is rolled back as a whole and the
+ * failure logged: apply_op then answers the op, and commit_run the batch,
+ * "send it again" rather than keep an op half undone. */
 static void savepoint_exec(struct apply_ctx *cx, const char *sql)
 {
-        sqlite3_stmt *st = db_stmt(cx->db, sql, NULL);
+        struct rb_err e;
+        sqlite3_stmt *st = db_stmt(cx->db, sql, &e);
 
-        if (st == NULL) {
-                sqlite3_exec(cx->db, sql, NULL, NULL, NULL);
+        if (st != NULL && db_run(cx->db, st, &e) == 0)
                 return;
-        }
-        sqlite3_step(st);
-        sqlite3_reset(st);
+        log_err("%s: %s; the batch is rolled back", sql, e.msg);
+        db_rollback(cx->db);
+}
+
+/* Opens the op's savepoint and notes what it may change besides. */
+static void op_begin(struct apply_ctx *cx, struct op_mark *m)
+{
+        m->n_dirty = cx->n_dirty;
+        m->audit_moved = cx->audit_moved;
+        memcpy(m->audit_head, cx->audit_head, sizeof(m->audit_head));
+        savepoint_exec(cx, SQL_SAVE);
+}
+
+/* Undoes everything the op did, in the database, the batch's marked rows and
+ * its audit head. */
+static void op_undo(struct apply_ctx *cx, const struct op_mark *m)
+{
+        savepoint_exec(cx, SQL_UNDO);
+        cx->n_dirty = m->n_dirty;
+        memcpy(cx->audit_head, m->audit_head, sizeof(m->audit_head));
+        cx->audit_moved = m->audit_moved;
 }
 
 /* The action's rules and its write: an A_INSERT's hook (if any) then the
@@ -252,42 +280,26 @@ static int op_write(struct apply_ctx *cx, const struct entity_def *d, const stru
         return 0;
 }
 
-/* Runs the handler inside a savepoint; a rejection leaves nothing behind,
- * neither in the database nor in the batch's marked rows and audit head. */
-static int op_savepoint(struct apply_ctx *cx, const struct entity_def *d,
-                        const struct action_def *a, int (*fn)(struct apply_ctx *))
-{
-        static const char sql_save[] = "SAVEPOINT op", sql_undo[] = "ROLLBACK TO op",
-                          sql_release[] = "RELEASE op";
-        size_t n_dirty = cx->n_dirty;
-        char head[sizeof(cx->audit_head)];
-        int moved = cx->audit_moved, rc;
-
-        memcpy(head, cx->audit_head, sizeof(head));
-        savepoint_exec(cx, sql_save);
-        rc = op_write(cx, d, a, fn);
-        if (rc != 0) {
-                savepoint_exec(cx, sql_undo);
-                cx->n_dirty = n_dirty;
-                memcpy(cx->audit_head, head, sizeof(head));
-                cx->audit_moved = moved;
-        }
-        savepoint_exec(cx, sql_release);
-        return rc;
-}
-
-/* The catalogue's checks (role, fields), then the action's rules and write
- * inside a savepoint. */
-static int op_run(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a)
+/* The catalogue's checks (role, fields), then the action's rules and write;
+ * a rejection leaves nothing behind. */
+static void op_run(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a,
+                   const struct op_mark *m, struct op_result *r)
 {
         int (*fn)(struct apply_ctx *) = hook_find(d->name, a->name);
 
         if (entity_may(d, a, cx->role, cx->e) != 0 ||
             entity_check(d, a, op_field, cx->op, cx->e) != 0)
-                return -1;
-        if (fn == NULL && !(a->flags & A_INSERT))
-                return err_set(cx->e, RB_INTERNAL, "action", "no rule for %s %s", d->name, a->name);
-        return op_savepoint(cx, d, a, fn);
+                return;
+        if (fn == NULL && !(a->flags & A_INSERT)) {
+                err_set(cx->e, RB_INTERNAL, "action", "no rule for %s %s", d->name, a->name);
+                return;
+        }
+        if (op_write(cx, d, a, fn) != 0) {
+                op_undo(cx, m);
+                return;
+        }
+        r->seq = cx->seq;
+        snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);
 }
 
 /* Logs an op that failed inside the server (INTERNAL): it is transient, so
@@ -298,11 +310,29 @@ static void log_internal(const Renbin__Op *op, const struct rb_err *e)
         log_err("op %s: %s %s failed: %s", op->op_id, op->entity, op->action, e->msg);
 }
 
+/* Records a final outcome with the op; if the record cannot be written the
+ * op is undone and fails as transient, so the client's retry applies it
+ * once rather than never or twice. */
+static void op_record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_mark *m,
+                      struct op_result *r)
+{
+        struct rb_err e;
+
+        if (record(cx, op, r, &e) == 0)
+                return;
+        log_err("op %s (%s %s): cannot record its outcome: %s", op->op_id, op->entity, op->action,
+                e.msg);
+        op_undo(cx, m);
+        r->seq = 0;
+        r->detail[0] = '\0';
+        err_set(&r->err, transient(e.code) ? e.code : RB_INTERNAL, NULL, "%s", e.msg);
+}
+
 void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
 {
         const struct entity_def *d;
         const struct action_def *a;
-        int rc;
+        struct op_mark m;
 
         memset(r, 0, sizeof(*r));
         /* SQLite rolls the whole transaction back by itself on some errors
@@ -314,23 +344,19 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         }
         if (envelope_check(op, &r->err) != 0)
                 return;
-        if (recorded(cx, op->op_id, r))
+        if (recorded(cx, op->op_id, r) != 0)
                 return;
         cx->op = op;
         cx->e = &r->err;
         cx->detail[0] = '\0';
         cx->seq = 0;
+        op_begin(cx, &m);
         d = entity_find(op->entity);
-        if ((a = entity_action(d, op->action)) == NULL) {
+        if ((a = entity_action(d, op->action)) == NULL)
                 err_set(&r->err, RB_INVALID, "action", _("%s cannot be '%s'"), op->entity,
                         op->action);
-        } else {
-                rc = op_run(cx, d, a);
-                if (rc == 0) {
-                        r->seq = cx->seq;
-                        snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);
-                }
-        }
+        else
+                op_run(cx, d, a, &m, r);
         if (r->err.code == RB_INTERNAL)
                 log_internal(op, &r->err);
         /* The transaction went during this op: whatever it did is gone, and
@@ -343,7 +369,8 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
                 return;
         }
         if (!transient(r->err.code))
-                record(cx, op, r);
+                op_record(cx, op, &m, r);
+        savepoint_exec(cx, SQL_RELEASE);
 }
 
 int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],
@@ -356,13 +383,15 @@ int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char un
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
                 snprintf(unit, 64, "%s", db_col_text(st, 0));
                 if (tmt != NULL)
                         snprintf(tmt, 16, "%s", db_col_text(st, 1));
                 active = sqlite3_column_int(st, 2);
         }
         sqlite3_reset(st);
+        if (found < 0)
+                return -1;
         if (!found)
                 return err_set(cx->e, RB_NOT_FOUND, field, _("no ASN with NIP %s"), nip);
         if (!active)

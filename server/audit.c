@@ -77,9 +77,14 @@ int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const
         if (prev[0] == '\0') {
                 if ((st = db_stmt(cx->db, SQL_LAST, cx->e)) == NULL)
                         return -1;
+                int step = db_step(cx->db, st, cx->e);
                 snprintf(prev, sizeof(cx->audit_head), "%s",
-                         sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : GENESIS);
+                         step > 0 ? db_col_text(st, 0) : GENESIS);
                 sqlite3_reset(st);
+                if (step < 0) {
+                        prev[0] = '\0'; /* read it again next time */
+                        return -1;
+                }
         }
         n = (long long)cx->seq;
         record_hash(prev, n, cx->now, cx->who->unit, cx->who->role, op_id, entity, id, action,
@@ -128,7 +133,8 @@ long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)
         *checked = 0;
         if (st == NULL)
                 return -1;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(db, st, e)) > 0) {
                 long long n = sqlite3_column_int64(st, 0);
                 record_hash(prev, n, sqlite3_column_int64(st, 1), db_col_text(st, 2),
                             db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5),
@@ -150,6 +156,8 @@ long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)
                 (*checked)++;
         }
         sqlite3_finalize(st);
+        if (step < 0)
+                return -1;
         store_meta(db, "audit_head", head, sizeof(head));
         if (strcmp(head, prev) != 0) {
                 fprintf(stderr,

@@ -221,7 +221,7 @@ static int record_cert(sqlite3 *db, const char *unit, const char *role, int days
                                       "INSERT INTO certs(serial, unit, role, issued_at, expires_at)"
                                       " VALUES(?1, ?2, ?3, unixepoch(), unixepoch() + ?4 * 86400)",
                                       e);
-        int rc = -1;
+        int rc;
 
         if (st == NULL)
                 return -1;
@@ -229,11 +229,7 @@ static int record_cert(sqlite3 *db, const char *unit, const char *role, int days
         db_bind_text(st, 2, unit);
         db_bind_text(st, 3, role);
         sqlite3_bind_int(st, 4, days);
-        if (sqlite3_step(st) != SQLITE_DONE)
-                err_set(e, RB_INTERNAL, NULL, _("cannot record certificate: %s"),
-                        sqlite3_errmsg(db));
-        else
-                rc = 0;
+        rc = db_run(db, st, e);
         sqlite3_finalize(st);
         return rc;
 }

@@ -35,12 +35,14 @@ static int seats_move(struct apply_ctx *cx, const char *program, int delta)
                 return -1;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, delta);
-        rc = sqlite3_step(st);
-        snprintf(id, sizeof(id), "%s", rc == SQLITE_ROW ? db_col_text(st, 0) : "");
+        rc = db_step(cx->db, st, cx->e);
+        snprintf(id, sizeof(id), "%s", rc > 0 ? db_col_text(st, 0) : "");
         sqlite3_reset(st);
-        if (rc != SQLITE_ROW)
-                return err_set(cx->e, RB_INTERNAL, NULL, _("database error: %s"),
-                               sqlite3_errmsg(cx->db));
+        if (rc < 0)
+                return -1;
+        if (rc == 0)
+                return err_set(cx->e, RB_INTERNAL, NULL, _("no program %s to count a seat in"),
+                               program);
         return feed_mark(cx, entity_find("program"), id);
 }
 
@@ -56,9 +58,11 @@ static int program_open(struct apply_ctx *cx, const char *code)
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
+        int step = db_step(cx->db, st, cx->e);
+        if (step <= 0) {
                 sqlite3_reset(st);
-                return err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
+                return step < 0 ? -1
+                                : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
         }
         cap = sqlite3_column_int(st, 0);
         taken = sqlite3_column_int(st, 1);
@@ -95,8 +99,11 @@ int e_enroll_create(struct apply_ctx *cx)
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, cx->op->entity_id, -1, SQLITE_STATIC);
-        dup = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+        if ((dup = db_step(cx->db, st, cx->e)) > 0)
+                dup = sqlite3_column_int(st, 0) > 0;
         sqlite3_reset(st);
+        if (dup < 0)
+                return -1;
         if (dup)
                 return err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"), nip,
                                program);
@@ -129,9 +136,12 @@ int e_enroll_status(struct apply_ctx *cx)
         if (to == NULL || (st = db_stmt(cx->db, sql_get, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
+        int step = db_step(cx->db, st, cx->e);
+        if (step <= 0) {
                 sqlite3_reset(st);
-                return err_set(cx->e, RB_NOT_FOUND, "enrollment", _("no such enrollment"));
+                return step < 0
+                           ? -1
+                           : err_set(cx->e, RB_NOT_FOUND, "enrollment", _("no such enrollment"));
         }
         snprintf(program, sizeof(program), "%s", db_col_text(st, 0));
         snprintf(nip, sizeof(nip), "%s", db_col_text(st, 1));

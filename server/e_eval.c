@@ -47,12 +47,14 @@ int e_eval_submit(struct apply_ctx *cx)
                 return -1;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
                 snprintf(enr, sizeof(enr), "%s", db_col_text(st, 0));
                 snprintf(unit, sizeof(unit), "%s", db_col_text(st, 1));
                 snprintf(status, sizeof(status), "%s", db_col_text(st, 2));
         }
         sqlite3_reset(st);
+        if (found < 0)
+                return -1;
         if (!found)
                 return err_set(cx->e, RB_NOT_FOUND, "nip", _("%s is not enrolled in %s"), nip,
                                program);
@@ -114,9 +116,12 @@ int e_assess_add(struct apply_ctx *cx)
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, comp, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int had = db_step(cx->db, st, cx->e);
+        if (had > 0)
                 snprintf(old, sizeof(old), "%s", db_col_text(st, 0));
         sqlite3_reset(st);
+        if (had < 0)
+                return -1;
         if (old[0] != '\0' && feed_record(cx, entity_find("assessment"), old) != 0)
                 return -1;
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)

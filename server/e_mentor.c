@@ -81,13 +81,15 @@ int e_mentor_log(struct apply_ctx *cx)
             (st = db_stmt(cx->db, sql_pair, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, pair, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
                 snprintf(unit, sizeof(unit), "%s", db_col_text(st, 0));
                 snprintf(from, sizeof(from), "%s", db_col_text(st, 1));
                 snprintf(to, sizeof(to), "%s", db_col_text(st, 2));
                 active = sqlite3_column_int(st, 3);
         }
         sqlite3_reset(st);
+        if (found < 0)
+                return -1;
         if (!found)
                 return err_set(cx->e, RB_NOT_FOUND, "pair", _("no mentoring pair %s"), pair);
         if (!own_unit(cx, unit))

@@ -26,8 +26,11 @@ int e_need_add(struct apply_ctx *cx)
         sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, y);
         sqlite3_bind_text(st, 3, comp, -1, SQLITE_STATIC);
-        dup = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+        if ((dup = db_step(cx->db, st, cx->e)) > 0)
+                dup = sqlite3_column_int(st, 0) > 0;
         sqlite3_reset(st);
+        if (dup < 0)
+                return -1;
         if (dup)
                 return err_set(cx->e, RB_EXISTS, "competency",
                                _("%s already has a %ld need for %s"), unit, y, comp);

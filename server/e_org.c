@@ -19,24 +19,15 @@ static const struct entity_def *def(const char *name)
 }
 
 /* Steps a write that ends RETURNING id: 1 with id, 0 when it touched no row,
- * -1 with e as apply_step sets it (a rule of the database is the client's
- * INVALID_ARGUMENT, a full disk RESOURCE_EXHAUSTED, the rest INTERNAL). */
+ * -1 with e as db_step sets it (db_code maps the result). */
 static int step_id(struct apply_ctx *cx, sqlite3_stmt *st, char id[64])
 {
-        int rc = sqlite3_step(st);
+        int rc = db_step(cx->db, st, cx->e);
 
-        if (rc == SQLITE_ROW)
+        if (rc > 0)
                 snprintf(id, 64, "%s", db_col_text(st, 0));
         sqlite3_reset(st);
-        if (rc == SQLITE_ROW)
-                return 1;
-        if (rc == SQLITE_DONE)
-                return 0;
-        if ((rc & 0xff) == SQLITE_CONSTRAINT)
-                return err_set(cx->e, RB_INVALID, NULL, _("rejected by a database rule: %s"),
-                               sqlite3_errmsg(cx->db));
-        return err_set(cx->e, (rc & 0xff) == SQLITE_FULL ? RB_EXHAUSTED : RB_INTERNAL, NULL,
-                       _("database error: %s"), sqlite3_errmsg(cx->db));
+        return rc;
 }
 
 int e_unit_create(struct apply_ctx *cx)
@@ -145,7 +136,7 @@ static int asn_changes(struct apply_ctx *cx, const struct asn_in *a)
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, a->nip, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
+        if (db_step(cx->db, st, cx->e) <= 0) {
                 sqlite3_reset(st);
                 return -1;
         }

@@ -64,9 +64,12 @@ int e_plan_approve(struct apply_ctx *cx)
         if ((st = db_stmt(cx->db, "SELECT id FROM plans WHERE year = ?1", cx->e)) == NULL)
                 return -1;
         sqlite3_bind_int64(st, 1, y);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int had = db_step(cx->db, st, cx->e);
+        if (had > 0)
                 snprintf(id, sizeof(id), "%s", db_col_text(st, 0));
         sqlite3_reset(st);
+        if (had < 0)
+                return -1;
         snprintf(cx->detail, sizeof(cx->detail), "approved");
         return feed_record(cx, entity_find("plan"), id);
 }

@@ -102,9 +102,12 @@ static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *d
                 return -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         db_bind_text(st, 2, scope);
-        while (n < 8 && sqlite3_step(st) == SQLITE_ROW)
+        int step = 0;
+        while (n < 8 && (step = db_step(cx->db, st, cx->e)) > 0)
                 snprintf(old[n++], sizeof(old[0]), "%s", db_col_text(st, 0));
         sqlite3_reset(st);
+        if (step < 0)
+                return -1;
         for (int i = 0; i < n; i++)
                 if (put_change(cx, def, id, old[i], NULL, 0, 0) != 0 ||
                     audit_append(cx, def->name, id, NULL, 0) != 0)
@@ -152,9 +155,12 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
         if (q == NULL || (st = db_stmt(cx->db, q->select, cx->e)) == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, "feed: no SQL for %s", def->name);
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
+        int step = db_step(cx->db, st, cx->e);
+        if (step <= 0) {
                 sqlite3_reset(st);
-                return err_set(cx->e, RB_INTERNAL, NULL, "feed: %s %s vanished", def->name, id);
+                return step < 0 ? -1
+                                : err_set(cx->e, RB_INTERNAL, NULL, "feed: %s %s vanished",
+                                          def->name, id);
         }
         has_scope = sqlite3_column_type(st, 0) != SQLITE_NULL;
         snprintf(scope, sizeof(scope), "%s", db_col_text(st, 0));

@@ -94,7 +94,7 @@ const char *query_unit_name(sqlite3 *db, const char *code, char *buf, size_t len
         if (st == NULL)
                 return buf;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (db_step(db, st, NULL) > 0) /* a name for display; the code stands in */
                 snprintf(buf, len, "%s", db_col_text(st, 0));
         sqlite3_reset(st);
         return buf;
@@ -157,7 +157,8 @@ int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e)
         }
         db_bind_text(st, 1, unit);
         sqlite3_bind_int(st, 2, lim ? atoi(lim) : 1000);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
                 json_array_append_new(
                     rows,
@@ -170,6 +171,10 @@ int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e)
                               db_col_text(st, 9), "field", db_col_text(st, 10)));
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(rows);
+                return -1;
+        }
         *out = rows;
         return 0;
 }

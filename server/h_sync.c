@@ -178,8 +178,11 @@ static int remaining(struct call_ctx *cx, const char *scope, uint64_t since, siz
                 sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
                 if (scope[0])
                         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-                *left = sqlite3_step(st) == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+                int step = db_step(db, st, e);
+                *left = step > 0 ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
                 sqlite3_reset(st);
+                if (step < 0)
+                        return -1;
         }
         m = memo_slot(cx->srv, cursor);
         m->cursor = cursor;
@@ -222,7 +225,8 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                 sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
         /* A page ends at limit changes or when the next would overflow the frame
          * (always at least one: a single row is far below the limit). */
-        while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
+        int step = 0;
+        while (n < limit && (step = db_step(db, st, e)) > 0) {
                 change_field(cx, st, &rows[n]);
                 if (n > 0 && bytes + rows[n].len + 16 > budget)
                         break;
@@ -231,6 +235,8 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                 n++;
         }
         sqlite3_reset(st);
+        if (step < 0)
+                return -1;
         /* The changes, in seq order, as encoded fields (see the top). */
         r->base.n_unknown_fields = (unsigned)n;
         r->base.unknown_fields = rows;

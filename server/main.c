@@ -134,12 +134,21 @@ static int cert_issue(const char *data, const char *unit, const char *role, cons
         return EXIT_OK;
 }
 
+/* The exit status for a failure of the server's own database: one another
+ * process holds (UNAVAILABLE) is "busy, try later" (8), not the network's
+ * "unreachable" (7); see docs/exit-codes.md. */
+static int db_exit_status(int code)
+{
+        return code == RB_UNAVAILABLE ? EXIT_BUSY : err_exit_status(code);
+}
+
 /* `cert list` */
 static int cert_list(const char *data)
 {
         struct rb_err e;
         sqlite3 *db = store_open(data, 0, &e);
         sqlite3_stmt *st;
+        int rc;
 
         if (db == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
@@ -154,13 +163,13 @@ static int cert_list(const char *data)
         }
         printf("%-34s %-12s %-8s %-10s %-10s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED", "EXPIRES",
                "REVOKED");
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while ((rc = db_step(db, st, &e)) > 0)
                 printf("%-34s %-12s %-8s %-10s %-10s %s\n", db_col_text(st, 0), db_col_text(st, 1),
                        db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
                        db_col_text(st, 5));
         sqlite3_finalize(st);
         db_close(db);
-        return EXIT_OK;
+        return rc < 0 ? opt_fail(db_exit_status(e.code), "%s", e.msg) : EXIT_OK;
 }
 
 /* `cert revoke` */
@@ -169,25 +178,27 @@ static int cert_revoke(const char *data, const char *serial)
         struct rb_err e;
         sqlite3 *db;
         sqlite3_stmt *st;
-        int changed;
+        int rc, changed;
 
         if (serial == NULL)
                 return opt_missing("cert revoke", "--serial");
         if ((db = store_open(data, 0, &e)) == NULL)
-                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+                return opt_fail(db_exit_status(e.code), "%s", e.msg);
         st = db_prepare(db,
                         "UPDATE certs SET revoked_at = unixepoch()"
                         " WHERE upper(serial) = upper(?1) AND revoked_at IS NULL",
                         &e);
         if (st == NULL) {
                 db_close(db);
-                return opt_fail(EXIT_FAIL, "%s", e.msg);
+                return opt_fail(db_exit_status(e.code), "%s", e.msg);
         }
         db_bind_text(st, 1, serial);
-        sqlite3_step(st);
+        rc = db_step(db, st, &e);
         sqlite3_finalize(st);
         changed = sqlite3_changes(db);
         db_close(db);
+        if (rc < 0)
+                return opt_fail(db_exit_status(e.code), _("cannot revoke %s: %s"), serial, e.msg);
         if (changed == 0)
                 return opt_fail(EXIT_NOT_FOUND, _("no unrevoked certificate with serial %s"),
                                 serial);

@@ -61,7 +61,8 @@ int q_report_competency(struct query_ctx *q, json_t **out, struct rb_err *e)
         units = json_array();
         periods = json_object();
         db_bind_text(st, 1, unit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 const char *uc = db_col_text(st, 0), *cc = db_col_text(st, 1);
                 long long n = sqlite3_column_int64(st, 4), sum = sqlite3_column_int64(st, 5);
                 if (u == NULL || strcmp(json_string_value(json_object_get(u, "unit")), uc) != 0) {
@@ -87,6 +88,12 @@ int q_report_competency(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_object_set_new(periods, db_col_text(st, 3), json_true());
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                comp_finish(c, u);
+                json_decref(units);
+                json_decref(periods);
+                return -1;
+        }
         comp_finish(c, u);
         json_t *plist = json_array(), *v;
         const char *k;

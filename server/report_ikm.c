@@ -73,7 +73,8 @@ int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e)
         units = json_array();
         sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
         db_bind_text(st, 2, unit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 long sums[RM_IKM_ELEMENTS], n = sqlite3_column_int(st, 1);
                 for (int i = 0; i < RM_IKM_ELEMENTS; i++) {
                         sums[i] = sqlite3_column_int(st, 2 + i);
@@ -88,6 +89,10 @@ int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_array_append_new(units, u);
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(units);
+                return -1;
+        }
         *out = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "report", "ikm", "period", period,
                          "unit", unit ? json_string(unit) : json_null(), "weight", "1/9", "note",
                          _("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "

@@ -87,7 +87,8 @@ int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e)
         units = json_array();
         sqlite3_bind_int64(st, 1, year);
         db_bind_text(st, 2, unit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 if (strcmp(t.unit, db_col_text(st, 2)) != 0) {
                         tally_flush(q->db, units, &t);
                         snprintf(t.unit, sizeof(t.unit), "%s", db_col_text(st, 2));
@@ -105,6 +106,12 @@ int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_array_append_new(rows, r);
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(rows);
+                json_decref(below);
+                json_decref(units);
+                return -1;
+        }
         tally_flush(q->db, units, &t);
         *out = json_pack("{s:s, s:I, s:o, s:i, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:o}}",
                          "report", "jp", "year", (json_int_t)year, "unit",

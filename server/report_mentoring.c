@@ -87,7 +87,8 @@ int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e)
         sqlite3_bind_text(st, 1, ys, -1, SQLITE_STATIC);
         db_bind_text(st, 2, unit);
         sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 if (strcmp(cur, db_col_text(st, 5)) != 0) {
                         if (cur[0] != '\0') {
                                 json_t *u = mtally_json(&ut);
@@ -107,6 +108,12 @@ int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_array_append_new(pairs, r);
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(pairs);
+                json_decref(units);
+                json_decref(stale);
+                return -1;
+        }
         if (cur[0] != '\0') {
                 json_t *u = mtally_json(&ut);
                 json_object_set_new(u, "unit", json_string(cur));

@@ -50,11 +50,12 @@ static json_t *plan_info(sqlite3 *db, long year, struct rb_err *e)
         if (st == NULL)
                 return NULL;
         sqlite3_bind_int64(st, 1, year);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int step = db_step(db, st, e);
+        if (step > 0)
                 p = json_pack("{s:I, s:s, s:s}", "year", (json_int_t)sqlite3_column_int64(st, 0),
                               "title", db_col_text(st, 1), "status", db_col_text(st, 2));
         sqlite3_reset(st);
-        if (p == NULL)
+        if (p == NULL && step == 0)
                 err_set(e, RB_NOT_FOUND, "year", _("no plan for %ld"), year);
         return p;
 }
@@ -116,7 +117,8 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
         total = json_object();
         sqlite3_bind_int64(st, 1, year);
         db_bind_text(st, 2, unit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 json_t *p = json_pack(
                     "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
                     "code", db_col_text(st, 0), "title", db_col_text(st, 1), "method",
@@ -136,6 +138,14 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_array_append_new(progs, p);
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(plan);
+                json_decref(progs);
+                json_decref(by_method);
+                json_decref(by_comp);
+                json_decref(total);
+                return -1;
+        }
         json_t *t = json_incref(json_object_get(total, "all"));
         json_decref(total);
         if (t == NULL)
@@ -165,7 +175,8 @@ int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
         units = json_object();
         sqlite3_bind_int64(st, 1, year);
         db_bind_text(st, 2, unit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(q->db, st, e)) > 0) {
                 json_t *by = json_loads(db_col_text(st, 6), 0, NULL), *u;
                 int cov;
                 if (by == NULL)
@@ -195,6 +206,12 @@ int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_array_append_new(needs, r);
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(needs);
+                json_decref(uncovered);
+                json_decref(units);
+                return -1;
+        }
         *out =
             json_pack("{s:s, s:I, s:o, s:{s:I, s:I, s:I, s:o}, s:o, s:o, s:o}", "report", "needs",
                       "year", (json_int_t)year, "unit", unit ? json_string(unit) : json_null(),

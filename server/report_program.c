@@ -28,7 +28,8 @@ static json_t *program_info(sqlite3 *db, const char *code, struct rb_err *e)
         if (st == NULL)
                 return NULL;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int step = db_step(db, st, e);
+        if (step > 0)
                 p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I}", "code",
                               db_col_text(st, 0), "title", db_col_text(st, 1), "method",
                               db_col_text(st, 2), "plan_year",
@@ -37,7 +38,7 @@ static json_t *program_info(sqlite3 *db, const char *code, struct rb_err *e)
                               db_col_text(st, 6), "jp", (json_int_t)sqlite3_column_int64(st, 7),
                               "capacity", (json_int_t)sqlite3_column_int64(st, 8));
         sqlite3_reset(st);
-        if (p == NULL)
+        if (p == NULL && step == 0)
                 err_set(e, RB_NOT_FOUND, "program", _("no program %s"), code);
         return p;
 }
@@ -55,7 +56,7 @@ static long attendees(sqlite3 *db, const char *program, const char *unit)
                 return 0;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         db_bind_text(st, 2, unit);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (db_step(db, st, NULL) > 0) /* a count for display, as on st == NULL */
                 n = sqlite3_column_int(st, 0);
         sqlite3_reset(st);
         return n;
@@ -76,7 +77,8 @@ static int answers(sqlite3 *db, const char *program, const char *unit, struct rm
                 return -1;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         db_bind_text(st, 2, unit);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = db_step(db, st, e)) > 0) {
                 for (int i = 0; i < 3; i++) {
                         rm_dist_add(&d[i], sqlite3_column_int(st, i));
                         rm_dist_add(&d[3], sqlite3_column_int(st, i));
@@ -85,6 +87,9 @@ static int answers(sqlite3 *db, const char *program, const char *unit, struct rm
                         json_array_append_new(comments, json_string(db_col_text(st, 3)));
         }
         sqlite3_reset(st);
+        if (step < 0) {
+                return -1;
+        }
         return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "entity.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,13 +177,9 @@ static int table_has(sqlite3 *db, const char *table, const char *col, struct rb_
                 return -1;
         sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
+        rc = db_step(db, st, e);
         sqlite3_reset(st);
-        if (rc == SQLITE_ROW)
-                return 1;
-        if (rc == SQLITE_DONE)
-                return 0;
-        return err_set(e, RB_INTERNAL, NULL, "table_info(%s): %s", table, sqlite3_errmsg(db));
+        return rc;
 }
 
 /* 0 if table has col; else -1 with e (FAILED_PRECONDITION naming it). */
@@ -223,25 +220,39 @@ int store_unit_exists(sqlite3 *db, const char *code)
 /* Asked before every call of a unit office: a cached statement, not a prepare. */
 int store_unit_active(sqlite3 *db, const char *code)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT active FROM units WHERE code = ?1", NULL);
+        struct rb_err e;
+        sqlite3_stmt *st = db_stmt(db, "SELECT active FROM units WHERE code = ?1", &e);
         int active;
 
-        if (st == NULL)
+        if (st == NULL) {
+                log_err("unit %s: %s", code, e.msg);
                 return 0;
+        }
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        active = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+        if ((active = db_step(db, st, &e)) > 0)
+                active = sqlite3_column_int(st, 0) == 1;
         sqlite3_reset(st);
+        if (active < 0) {
+                log_err("unit %s: %s", code, e.msg);
+                return 0;
+        }
         return active;
 }
 
 const char *store_meta(sqlite3 *db, const char *key, char *buf, size_t len)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = ?1", NULL);
+        struct rb_err e;
+        sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = ?1", &e);
+        int rc;
 
-        if (st == NULL)
+        if (st == NULL) {
+                log_err("setting %s: %s", key, e.msg);
                 return NULL;
+        }
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
+        if ((rc = db_step(db, st, &e)) <= 0) {
+                if (rc < 0)
+                        log_err("setting %s: %s", key, e.msg);
                 sqlite3_reset(st);
                 return NULL;
         }
@@ -256,31 +267,34 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
                                    "INSERT INTO meta(key, value) VALUES(?1, ?2)"
                                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                    e);
-        int rc;
 
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE
-                 ? 0
-                 : err_set(e, RB_INTERNAL, NULL, "meta %s: %s", key, sqlite3_errmsg(db));
-        sqlite3_reset(st);
-        return rc;
+        return db_run(db, st, e);
 }
 
 /* Asked after every handshake: a cached statement, not a prepare. */
 int store_cert_revoked(sqlite3 *db, const char *serial)
 {
+        struct rb_err e;
         sqlite3_stmt *st =
-            db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", NULL);
+            db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", &e);
         int revoked;
 
-        if (st == NULL)
-                return 0;
+        if (st == NULL) {
+                log_err("certificate %s refused: cannot check revocation: %s", serial, e.msg);
+                return 1;
+        }
         sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-        revoked = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+        if ((revoked = db_step(db, st, &e)) > 0)
+                revoked = sqlite3_column_int(st, 0) != 0;
         sqlite3_reset(st);
+        if (revoked < 0) {
+                log_err("certificate %s refused: cannot check revocation: %s", serial, e.msg);
+                return 1;
+        }
         return revoked;
 }
 
@@ -305,7 +319,11 @@ int store_purge_tombstones(sqlite3 *db, struct rb_err *e)
                 return -1;
         }
         sqlite3_bind_int64(st, 1, top);
-        sqlite3_step(st);
+        if (db_step(db, st, e) < 0) {
+                sqlite3_finalize(st);
+                db_rollback(db);
+                return -1;
+        }
         sqlite3_finalize(st);
         if (store_meta_set(db, "purged_seq", seq, e) != 0) {
                 db_rollback(db);

@@ -22,9 +22,11 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e);
 int store_check_catalogue(sqlite3 *db, struct rb_err *e);
 /* True if a unit with this code exists (active or not). */
 int store_unit_exists(sqlite3 *db, const char *code);
-/* True if a unit with this code exists and is active. */
+/* True if a unit with this code exists and is active; false (and a log line)
+ * when the database cannot answer. */
 int store_unit_active(sqlite3 *db, const char *code);
-/* A meta value copied into buf (returned), or NULL if unset. */
+/* A meta value copied into buf (returned), or NULL if unset (or unreadable:
+ * logged). */
 const char *store_meta(sqlite3 *db, const char *key, char *buf, size_t len);
 /* Sets a meta value. */
 int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_err *e);
@@ -32,7 +34,8 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
  * records the newest dropped sequence as purged_seq: a client whose cursor is
  * older is told to resync from scratch. */
 int store_purge_tombstones(sqlite3 *db, struct rb_err *e);
-/* True if the certificate serial has been revoked. */
+/* True if the certificate serial has been revoked, and also when the database
+ * cannot say (logged): a certificate is refused rather than let in unchecked. */
 int store_cert_revoked(sqlite3 *db, const char *serial);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <netinet/in.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -560,6 +561,62 @@ static void test_revoked_refused(void **state)
         free(home);
 }
 
+/* True if cert list's output shows serial with a REVOKED date (its 6th column). */
+static int listed_revoked(const char *out, const char *serial)
+{
+        const char *at = strstr(out, serial);
+        char line[256], *tok, *save = NULL;
+        int n = 0;
+
+        if (at == NULL)
+                fail_msg("cert list has no %s:\n%s", serial, out);
+        snprintf(line, sizeof(line), "%.*s", (int)strcspn(at, "\n"), at);
+        for (tok = strtok_r(line, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save))
+                n++;
+        return n == 6;
+}
+
+/* cert revoke with the database locked by another process: it says the
+ * database is busy and exits 8, never "no unrevoked certificate", and the
+ * certificate stays valid until a revoke that gets through. The revoke waits
+ * for the busy timeout (5 s, db_open) before it gives up. */
+static void test_revoke_busy(void **state)
+{
+        char *bundle = h_path(fx.tmp, "bundle-busy"), *path = h_path(fx.data, "renbin.db");
+        char serial[64];
+        struct h_result r;
+        sqlite3 *db = NULL;
+
+        (void)state;
+        h_must_issue(fx.data, "PKM-BUSY", "unit", bundle, serial);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      "BEGIN IMMEDIATE; UPDATE certs SET unit = unit"
+                                      " WHERE serial = 'none'",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        h_renbind(&r, "cert", "revoke", "--data", fx.data, "--serial", serial, NULL);
+        if (r.status != EXIT_BUSY || strstr(r.err, "busy") == NULL ||
+            strstr(r.err, "no unrevoked") != NULL)
+                fail_msg("revoke on a locked database exited %d, not %d\nstderr: %s", r.status,
+                         EXIT_BUSY, r.err);
+        h_result_free(&r);
+        assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        h_renbind(&r, "cert", "list", "--data", fx.data, NULL);
+        assert_int_equal(r.status, 0);
+        assert_false(listed_revoked(r.out, serial));
+        h_result_free(&r);
+        h_must_revoke(fx.data, serial);
+        h_renbind(&r, "cert", "list", "--data", fx.data, NULL);
+        assert_int_equal(r.status, 0);
+        assert_true(listed_revoked(r.out, serial));
+        h_result_free(&r);
+        free(bundle);
+        free(path);
+}
+
 /* SIGTERM with a client connected: exit 0, the client is closed. */
 static void test_sigterm_clean(void **state)
 {
@@ -799,6 +856,7 @@ int main(void)
             cmocka_unit_test(test_ping_before_hello),
             cmocka_unit_test(test_connection_log_line),
             cmocka_unit_test(test_revoked_refused),
+            cmocka_unit_test(test_revoke_busy),
             cmocka_unit_test(test_sigterm_clean),
             cmocka_unit_test(test_key_mode_refused),
             cmocka_unit_test(test_missing_column_refused),
