@@ -238,3 +238,18 @@ long long db_int(sqlite3 *db, const char *sql, const char *arg, long long def)
         sqlite3_finalize(st);
         return v;
 }
+
+int db_value(sqlite3 *db, const char *sql, const char *arg, long long *out, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(db, sql, e);
+        int rc;
+
+        if (st == NULL)
+                return -1;
+        db_bind_text(st, 1, arg);
+        if ((rc = db_step(db, st, e)) > 0)
+                *out = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return rc;
+}
