@@ -22,8 +22,8 @@ static int forum_add(struct cli *cli, int argc, char **argv)
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "forum add", "forum", "add", forum_add_opts, argc, argv, &f)) !=
-            0)
+        if ((rc = write_parse(cli, "forum add", "forum", "add", forum_add_opts, argc, argv, &f,
+                              NULL)) != 0)
                 return rc;
         snprintf(label, sizeof(label), _("forum note of %s: %s"), write_get(f, "date"),
                  write_get(f, "topic"));

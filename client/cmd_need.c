@@ -25,7 +25,8 @@ static int need_add(struct cli *cli, int argc, char **argv)
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "need add", "need", "add", need_add_opts, argc, argv, &f)) != 0)
+        if ((rc = write_parse(cli, "need add", "need", "add", need_add_opts, argc, argv, &f,
+                              NULL)) != 0)
                 return rc;
         if (write_get(f, "year")[0] == '\0') {
                 if (cli_db(cli, &e) == NULL || replica_plan_year(cli->db, year, &e) != 0) {

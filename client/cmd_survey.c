@@ -23,8 +23,8 @@ static int survey_add(struct cli *cli, int argc, char **argv)
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "survey add", "survey", "add", survey_add_opts, argc, argv,
-                              &f)) != 0)
+        if ((rc = write_parse(cli, "survey add", "survey", "add", survey_add_opts, argc, argv, &f,
+                              NULL)) != 0)
                 return rc;
         snprintf(label, sizeof(label), _("survey response for %s, %s"), write_get(f, "service"),
                  write_get(f, "period"));

@@ -65,16 +65,19 @@ static int write_scope(struct cli *cli, const struct entity_def *d, const struct
 }
 
 int write_parse(struct cli *cli, const char *cmd, const char *entity, const char *action,
-                const struct opt *opts, int argc, char **argv, json_t **fields)
+                const struct opt *opts, int argc, char **argv, json_t **fields, int *rest)
 {
         const struct entity_def *d = entity_find(entity);
         struct rb_err e;
-        int rest, rc;
+        int first, rc;
 
         err_clear(&e);
         *fields = json_object();
-        if ((rc = opts_parse(cmd, opts, argc, argv, *fields, &rest)) == 0 && rest < argc)
-                rc = opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"), argv[rest]);
+        if ((rc = opts_parse(cmd, opts, argc, argv, *fields, &first)) == 0 && rest == NULL &&
+            first < argc)
+                rc = opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"), argv[first]);
+        if (rest != NULL)
+                *rest = first;
         if (rc == 0 && write_scope(cli, d, entity_action(d, action), *fields, &e) != 0)
                 rc = cli_fail(&e);
         if (rc != 0) {

@@ -13,12 +13,13 @@
 #include "opts.h"
 
 /* Parses a verb's options into *fields (a new JSON object) for an op of
- * entity and action: arguments other than options are a usage error; a
+ * entity and action: arguments left over (beyond the table's OPT_ARG rows)
+ * are a usage error when rest is NULL, else *rest is the first of them; a
  * write the seat's role may not make is refused; the entity's unit field,
  * when the action takes it and it was not given, is the office's own. 0, or
  * the exit status (printed, *fields NULL). */
 int write_parse(struct cli *cli, const char *cmd, const char *entity, const char *action,
-                const struct opt *opts, int argc, char **argv, json_t **fields);
+                const struct opt *opts, int argc, char **argv, json_t **fields, int *rest);
 /* The string value of a field, "" when absent. */
 const char *write_get(const json_t *fields, const char *name);
 /* Checks fields (released) against the catalogue, then queues and submits

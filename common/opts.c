@@ -153,6 +153,12 @@ static size_t rows_expand(const struct opt *opts, struct opt_row *rows)
         return n;
 }
 
+/* True for a positional argument's row. */
+static int row_positional(const struct opt_row *r)
+{
+        return r->kind == OPT_ARG || r->kind == OPT_ARG_CODE || r->kind == OPT_ARG_NIP;
+}
+
 /* Stores one value as its kind says. */
 static void row_store(const struct opt_row *r, const char *v, json_t *out)
 {
@@ -161,9 +167,10 @@ static void row_store(const struct opt_row *r, const char *v, json_t *out)
 
         if (r->kind == OPT_FLAG) {
                 v = "1";
-        } else if (r->kind == OPT_CODE || r->kind == OPT_NIP) {
+        } else if (r->kind == OPT_CODE || r->kind == OPT_NIP || r->kind == OPT_ARG_CODE ||
+                   r->kind == OPT_ARG_NIP) {
                 for (const char *p = v; *p != '\0' && o + 1 < sizeof(buf); p++)
-                        if (r->kind == OPT_CODE)
+                        if (r->kind == OPT_CODE || r->kind == OPT_ARG_CODE)
                                 buf[o++] = (char)toupper((unsigned char)*p);
                         else if (*p != ' ')
                                 buf[o++] = *p;
@@ -194,8 +201,12 @@ int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, j
                 row_store(&rows[ch - 1000], optarg, out);
         }
         for (size_t i = 0; i < n; i++)
+                if (row_positional(&rows[i]) && optind < argc)
+                        row_store(&rows[i], argv[optind++], out);
+        for (size_t i = 0; i < n; i++)
                 if (rows[i].required && json_object_get(out, rows[i].field) == NULL) {
-                        snprintf(flag, sizeof(flag), "--%s", rows[i].name);
+                        snprintf(flag, sizeof(flag), row_positional(&rows[i]) ? "%s" : "--%s",
+                                 rows[i].name);
                         return opt_missing(cmd, flag);
                 }
         *rest = optind;
@@ -222,8 +233,11 @@ void opts_help(const struct opt *opts, FILE *f)
         char left[64];
 
         for (size_t i = 0; i < n; i++) {
-                snprintf(left, sizeof(left), "--%.40s%s", rows[i].name,
-                         rows[i].kind == OPT_FLAG ? "" : " VALUE");
+                if (row_positional(&rows[i]))
+                        snprintf(left, sizeof(left), "%.40s", rows[i].name);
+                else
+                        snprintf(left, sizeof(left), "--%.40s%s", rows[i].name,
+                                 rows[i].kind == OPT_FLAG ? "" : " VALUE");
                 fprintf(f, "  %-24s %s", left, rows[i].help != NULL ? _(rows[i].help) : "");
                 if (rows[i].def != NULL)
                         field_values(rows[i].def, f);

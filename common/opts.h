@@ -33,12 +33,15 @@ void opt_set_prog(const char *prog);
  * it overrides the catalogue's (a unit that defaults to the office's own).
  */
 enum opt_kind {
-        OPT_END_,   /* the end of the table */
-        OPT_VALUE,  /* --name VALUE, stored as it is */
-        OPT_CODE,   /* --name CODE, upper-cased (mw-01 means MW-01) */
-        OPT_NIP,    /* --name NIP, spaces stripped */
-        OPT_FLAG,   /* --name, stored as "1" */
-        OPT_FIELDS, /* every field an entity's action takes, from the catalogue */
+        OPT_END_,     /* the end of the table */
+        OPT_VALUE,    /* --name VALUE, stored as it is */
+        OPT_CODE,     /* --name CODE, upper-cased (mw-01 means MW-01) */
+        OPT_NIP,      /* --name NIP, spaces stripped */
+        OPT_FLAG,     /* --name, stored as "1" */
+        OPT_ARG,      /* a positional argument (name is its placeholder, "CODE"), in order */
+        OPT_ARG_CODE, /* a positional code, upper-cased */
+        OPT_ARG_NIP,  /* a positional NIP, spaces stripped */
+        OPT_FIELDS,   /* every field an entity's action takes, from the catalogue */
 };
 
 struct opt {
@@ -60,10 +63,11 @@ struct opt {
         }
 
 /* Parses argv (argv[0] is the verb) against opts into out, a JSON object of
- * strings. On success returns 0 and sets *rest to the index of the first
- * argument that is not an option (GNU getopt moves them to the end). A
- * usage error (unknown option, no value, a required option missing) is
- * printed on one line naming cmd and returned as EXIT_USAGE. */
+ * strings. Positional arguments fill the OPT_ARG rows in order. On success
+ * returns 0 and sets *rest to the index of the first argument left over
+ * (GNU getopt moves them to the end). A usage error (unknown option, no
+ * value, a required option or argument missing) is printed on one line
+ * naming cmd and returned as EXIT_USAGE. */
 int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, json_t *out,
                int *rest);
 /* Prints the options of a table, one per line, for --help. */
