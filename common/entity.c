@@ -280,6 +280,11 @@ static const struct field_def forum_fields[] = {
     TEXT("topic", REQ, 300, N_("what was discussed")),
     TEXT("input", 0, 4000, N_("what the community said")),
     TEXT("follow_up", 0, 4000, N_("what the unit will do")),
+#ifdef RENBIN_TEST_FIELD
+    /* A field only the test build has (tests/e2e/test_e2e_catalog.c): it
+     * proves that a field is its line here and one migration line. */
+    TEXT("place", 0, 120, N_("where the forum was held")),
+#endif
 };
 static const struct action_def forum_actions[] = {
     {"add", OFFICE, A_INSERT, NULL, R_RECORDED},

@@ -137,6 +137,10 @@ static const char *const migrations[] = {
     "  competency TEXT NOT NULL REFERENCES competencies(code),"
     "  priority TEXT NOT NULL, reason TEXT);"
     "CREATE UNIQUE INDEX needs_one ON needs(unit, year, competency);",
+#ifdef RENBIN_TEST_FIELD
+    /* The test-only field of common/entity.c (a test build only). */
+    "ALTER TABLE forums ADD COLUMN place TEXT;",
+#endif
 };
 
 sqlite3 *store_open(const char *data, int create, struct rb_err *e)

@@ -167,14 +167,20 @@ void h_rmtree(const char *path)
         rmtree(path);
 }
 
+/* The programs under test: the build's, unless the test is run against
+ * another build of them (RENBIN_TEST_RENBIND, RENBIN_TEST_RENBIN). */
 const char *h_renbind_bin(void)
 {
-        return RENBIND_BIN;
+        const char *p = getenv("RENBIN_TEST_RENBIND");
+
+        return p != NULL && p[0] != '\0' ? p : RENBIND_BIN;
 }
 
 const char *h_renbin_bin(void)
 {
-        return RENBIN_BIN;
+        const char *p = getenv("RENBIN_TEST_RENBIN");
+
+        return p != NULL && p[0] != '\0' ? p : RENBIN_BIN;
 }
 
 /* In a child: the defaults every program under test gets, then env's entries. */
@@ -330,7 +336,7 @@ int h_runl(struct h_result *r, const char *prog, ...)
 
 int h_renbind(struct h_result *r, ...)
 {
-        const char *head[] = {RENBIND_BIN};
+        const char *head[] = {h_renbind_bin()};
         va_list ap;
         int rc;
 
@@ -342,7 +348,7 @@ int h_renbind(struct h_result *r, ...)
 
 int h_renbin(struct h_result *r, const char *home, ...)
 {
-        const char *head[] = {RENBIN_BIN, "--home", home};
+        const char *head[] = {h_renbin_bin(), "--home", home};
         va_list ap;
         int rc;
 
@@ -530,7 +536,8 @@ const char *const *h_server_env;
 /* In the child: stderr and stdout to the log, then exec renbind serve. */
 static void exec_server(const struct h_server *s, const char *const *extra)
 {
-        const char *argv[64] = {RENBIND_BIN, "serve", "--data", s->data, "--listen", "127.0.0.1:0"};
+        const char *argv[64] = {h_renbind_bin(), "serve",    "--data",
+                                s->data,         "--listen", "127.0.0.1:0"};
         size_t n = 6;
         int in = open("/dev/null", O_RDONLY);
         int log = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
