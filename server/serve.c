@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "opts.h"
+#include "apply.h"
 #include "server.h"
 #include "store.h"
 #include "tls.h"
@@ -148,8 +149,9 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
          * the server's own locale ("C" messages are the untranslated ones). */
         srv->loc_id = newlocale(LC_MESSAGES_MASK, "id_ID.UTF-8", (locale_t)0);
         srv->loc_en = newlocale(LC_MESSAGES_MASK, "C", (locale_t)0);
-        /* A catalogue column the database lacks would fail every op on it. */
-        if ((srv->db = store_open(srv->data, 0, e)) == NULL ||
+        /* A catalogue column the database lacks would fail every op on it;
+         * a catalogue action without its rule hook could not be applied. */
+        if (apply_catalog_check(e) != 0 || (srv->db = store_open(srv->data, 0, e)) == NULL ||
             store_check_catalogue(srv->db, e) != 0 || store_purge_tombstones(srv->db, e) != 0)
                 return -1;
         if ((srv->ssl_ctx = tls_server_ctx(ca, cert, key, e)) == NULL)
