@@ -68,11 +68,51 @@ static json_t *pair_row(sqlite3_stmt *st, const char *today, struct mtally *t)
             "stale", stale);
 }
 
+/* Appends one unit's tally to units, named. */
+static void unit_put(struct query_ctx *q, json_t *units, const char *unit, const struct mtally *t)
+{
+        json_t *u = mtally_json(t);
+        char name[256];
+
+        json_object_set_new(u, "unit", json_string(unit));
+        json_object_set_new(u, "name",
+                            json_string(query_unit_name(q->db, unit, name, sizeof(name))));
+        json_array_append_new(units, u);
+}
+
+/* The pairs of the statement, in unit order: every pair, each unit's
+ * tally, and the pairs gone quiet. 0, or -1 with e. */
+static int pairs_read(struct query_ctx *q, sqlite3_stmt *st, const char *today, json_t *pairs,
+                      json_t *units, json_t *stale, struct rb_err *e)
+{
+        struct mtally ut = {0};
+        char cur[64] = "";
+        int step;
+
+        while ((step = db_step(q->db, st, e)) > 0) {
+                if (strcmp(cur, db_col_text(st, 5)) != 0) {
+                        if (cur[0] != '\0')
+                                unit_put(q, units, cur, &ut);
+                        snprintf(cur, sizeof(cur), "%s", db_col_text(st, 5));
+                        memset(&ut, 0, sizeof(ut));
+                }
+                long before = ut.stale;
+                json_t *r = pair_row(st, today, &ut);
+                if (ut.stale > before)
+                        json_array_append(stale, r);
+                json_array_append_new(pairs, r);
+        }
+        sqlite3_reset(st);
+        if (step == 0 && cur[0] != '\0')
+                unit_put(q, units, cur, &ut);
+        return step < 0 ? -1 : 0;
+}
+
 int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
-        struct mtally all = {0}, ut = {0};
+        struct mtally all = {0};
         json_t *pairs, *units, *stale;
-        char today[11], ys[8], cur[64] = "", name[256];
+        char today[11], ys[8];
         const char *unit;
         sqlite3_stmt *st;
         long year;
@@ -87,39 +127,11 @@ int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e)
         sqlite3_bind_text(st, 1, ys, -1, SQLITE_STATIC);
         db_bind_text(st, 2, unit);
         sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
-        int step;
-        while ((step = db_step(q->db, st, e)) > 0) {
-                if (strcmp(cur, db_col_text(st, 5)) != 0) {
-                        if (cur[0] != '\0') {
-                                json_t *u = mtally_json(&ut);
-                                json_object_set_new(u, "unit", json_string(cur));
-                                json_object_set_new(
-                                    u, "name",
-                                    json_string(query_unit_name(q->db, cur, name, sizeof(name))));
-                                json_array_append_new(units, u);
-                        }
-                        snprintf(cur, sizeof(cur), "%s", db_col_text(st, 5));
-                        memset(&ut, 0, sizeof(ut));
-                }
-                long before = ut.stale;
-                json_t *r = pair_row(st, today, &ut);
-                if (ut.stale > before)
-                        json_array_append(stale, r);
-                json_array_append_new(pairs, r);
-        }
-        sqlite3_reset(st);
-        if (step < 0) {
+        if (pairs_read(q, st, today, pairs, units, stale, e) != 0) {
                 json_decref(pairs);
                 json_decref(units);
                 json_decref(stale);
                 return -1;
-        }
-        if (cur[0] != '\0') {
-                json_t *u = mtally_json(&ut);
-                json_object_set_new(u, "unit", json_string(cur));
-                json_object_set_new(u, "name",
-                                    json_string(query_unit_name(q->db, cur, name, sizeof(name))));
-                json_array_append_new(units, u);
         }
         for (size_t i = 0; i < json_array_size(units); i++) {
                 json_t *u = json_array_get(units, i);

@@ -96,6 +96,55 @@ static json_t *values(json_t *obj)
         return arr;
 }
 
+/* One program row of SQL_PROGRAMS as the report shows it. */
+static json_t *program_row(sqlite3_stmt *st, const char *today)
+{
+        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+                         "code", db_col_text(st, 0), "title", db_col_text(st, 1), "method",
+                         db_col_text(st, 2), "competency", db_col_text(st, 3), "competency_name",
+                         db_col_text(st, 4), "start_date", db_col_text(st, 5), "end_date",
+                         db_col_text(st, 6), "jp", (json_int_t)sqlite3_column_int64(st, 7), "seats",
+                         (json_int_t)sqlite3_column_int64(st, 8), "enrolled",
+                         (json_int_t)sqlite3_column_int64(st, 9), "attended",
+                         (json_int_t)sqlite3_column_int64(st, 10), "completed",
+                         (json_int_t)sqlite3_column_int64(st, 11), "jp_delivered",
+                         (json_int_t)sqlite3_column_int64(st, 12), "held",
+                         strcmp(db_col_text(st, 6), today) < 0);
+}
+
+/* The programs of the statement into progs, summed by method, by
+ * competency and in all. 0, or -1 with e. */
+static int programs_read(struct query_ctx *q, sqlite3_stmt *st, const char *today, json_t *progs,
+                         json_t *by_method, json_t *by_comp, json_t *total, struct rb_err *e)
+{
+        int step;
+
+        while ((step = db_step(q->db, st, e)) > 0) {
+                json_t *p = program_row(st, today);
+                group_add(by_method, "method", json_string_value(json_object_get(p, "method")), p);
+                group_add(by_comp, "competency",
+                          json_string_value(json_object_get(p, "competency")), p);
+                group_add(total, "all", "all", p);
+                json_array_append_new(progs, p);
+        }
+        sqlite3_reset(st);
+        return step < 0 ? -1 : 0;
+}
+
+/* The plan's totals out of the "all" group (zeros for a plan with nothing). */
+static json_t *plan_total(json_t *total)
+{
+        json_t *t = json_incref(json_object_get(total, "all"));
+
+        json_decref(total);
+        if (t == NULL)
+                t = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "all", "all", "planned",
+                              0, "held", 0, "seats", 0, "enrolled", 0, "attended", 0, "completed",
+                              0, "jp_delivered", 0);
+        json_object_del(t, "all");
+        return t;
+}
+
 int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
         json_t *plan, *progs, *by_method, *by_comp, *total;
@@ -117,28 +166,7 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
         total = json_object();
         sqlite3_bind_int64(st, 1, year);
         db_bind_text(st, 2, unit);
-        int step;
-        while ((step = db_step(q->db, st, e)) > 0) {
-                json_t *p = json_pack(
-                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
-                    "code", db_col_text(st, 0), "title", db_col_text(st, 1), "method",
-                    db_col_text(st, 2), "competency", db_col_text(st, 3), "competency_name",
-                    db_col_text(st, 4), "start_date", db_col_text(st, 5), "end_date",
-                    db_col_text(st, 6), "jp", (json_int_t)sqlite3_column_int64(st, 7), "seats",
-                    (json_int_t)sqlite3_column_int64(st, 8), "enrolled",
-                    (json_int_t)sqlite3_column_int64(st, 9), "attended",
-                    (json_int_t)sqlite3_column_int64(st, 10), "completed",
-                    (json_int_t)sqlite3_column_int64(st, 11), "jp_delivered",
-                    (json_int_t)sqlite3_column_int64(st, 12), "held",
-                    strcmp(db_col_text(st, 6), today) < 0);
-                group_add(by_method, "method", json_string_value(json_object_get(p, "method")), p);
-                group_add(by_comp, "competency",
-                          json_string_value(json_object_get(p, "competency")), p);
-                group_add(total, "all", "all", p);
-                json_array_append_new(progs, p);
-        }
-        sqlite3_reset(st);
-        if (step < 0) {
+        if (programs_read(q, st, today, progs, by_method, by_comp, total, e) != 0) {
                 json_decref(plan);
                 json_decref(progs);
                 json_decref(by_method);
@@ -146,17 +174,10 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
                 json_decref(total);
                 return -1;
         }
-        json_t *t = json_incref(json_object_get(total, "all"));
-        json_decref(total);
-        if (t == NULL)
-                t = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "all", "all", "planned",
-                              0, "held", 0, "seats", 0, "enrolled", 0, "attended", 0, "completed",
-                              0, "jp_delivered", 0);
-        json_object_del(t, "all");
         *out = json_pack("{s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "report", "plan", "year",
                          (json_int_t)year, "unit", unit ? json_string(unit) : json_null(), "today",
-                         today, "plan", plan, "total", t, "by_method", values(by_method),
-                         "by_competency", values(by_comp), "programs", progs);
+                         today, "plan", plan, "total", plan_total(total), "by_method",
+                         values(by_method), "by_competency", values(by_comp), "programs", progs);
         return 0;
 }
 
