@@ -6,7 +6,7 @@
  */
 #include "apply.h"
 #include "db.h"
-#include "dispatch.h"
+#include "role.h"
 #include "i18n.h"
 #include "log.h"
 #include "uuid.h"

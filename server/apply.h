@@ -14,28 +14,12 @@
 
 #include "entity.h"
 #include "err.h"
+#include "batch.h"
 #include "feed.h"
 #include "tls.h"
 #include "renbin.pb-c.h"
 
 struct server;
-
-struct apply_ctx {
-        sqlite3 *db;
-        const struct principal *who;
-        unsigned role; /* role_bits */
-        const Renbin__Op *op;
-        int64_t now;    /* unix seconds of the batch */
-        char today[11]; /* YYYY-MM-DD (WIB) */
-        struct rb_err *e;
-        char detail[256]; /* what was done, for the op's result */
-        uint64_t seq;     /* last change sequence written */
-        /* Per transaction: rows to record at its end, the audit chain's head. */
-        struct feed_dirty dirty[FEED_DIRTY];
-        size_t n_dirty;
-        char audit_head[65]; /* "" until read from the database */
-        int audit_moved;     /* head changed: meta is written by feed_flush */
-};
 
 /* One op's outcome. */
 struct op_result {
@@ -79,7 +63,8 @@ int insert_scope(struct apply_ctx *cx, const struct entity_def *d);
  * INSERT) and records it in the change feed. 0, or -1 with cx->e. */
 int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a);
 
-/* Rule hooks (server/e_*.c), named by entity and action in apply.c. Each returns 0 or -1 with cx->e set. */
+/* Rule hooks (server/e_*.c), named by entity and action in apply.c. Each returns 0 or -1 with cx->e
+ * set. */
 int e_unit_create(struct apply_ctx *cx);
 int e_unit_update(struct apply_ctx *cx);
 int e_asn_put(struct apply_ctx *cx);

@@ -6,7 +6,7 @@
  * context and written to meta once, before COMMIT (audit_store).
  */
 #include "audit.h"
-#include "apply.h"
+#include "batch.h"
 #include "db.h"
 #include "i18n.h"
 #include "store.h"
@@ -104,7 +104,7 @@ int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const
                 sqlite3_bind_blob(st, 10, data, (int)len, SQLITE_STATIC);
         sqlite3_bind_text(st, 11, prev, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 12, hash, -1, SQLITE_STATIC);
-        if (apply_step(cx, st) != 0)
+        if (db_run(cx->db, st, cx->e) != 0)
                 return -1;
         memcpy(cx->audit_head, hash, sizeof(hash));
         cx->audit_moved = 1;

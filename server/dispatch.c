@@ -22,35 +22,6 @@ static const struct call_def calls[] = {
     {RENBIN__REQUEST__CALL_QUERY, "Query", ROLE_ANY, h_query},
 };
 
-void session_set_language(struct server *srv, struct session *ss, const char *language)
-{
-        ss->loc = language != NULL && strncmp(language, "id", 2) == 0 ? srv->loc_id : 0;
-}
-
-/* The locale to write the session's messages in (English by default). */
-static locale_t session_locale(const struct server *srv, const struct session *ss)
-{
-        if (ss->loc != (locale_t)0)
-                return ss->loc;
-        return srv->loc_en != (locale_t)0 ? srv->loc_en : LC_GLOBAL_LOCALE;
-}
-
-/* True if the session's unit exists and is active; looked up again only
- * after the database changed. */
-static int session_unit_active(struct server *srv, struct session *ss)
-{
-        /* renbind is the database's only writer, so while its change count
-         * stands still no unit can have been deactivated. */
-        int64_t now = sqlite3_total_changes64(srv->db);
-
-        if (ss->unit_checked == now + 1)
-                return 1;
-        if (!store_unit_active(srv->db, ss->who.unit))
-                return 0;
-        ss->unit_checked = now + 1;
-        return 1;
-}
-
 /* The table entry for a call case, or NULL. */
 static const struct call_def *call_find(int call_case)
 {

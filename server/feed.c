@@ -11,7 +11,7 @@
  * skipped. A row changed by many ops of one batch (a program's seat count)
  * can be marked instead (feed_mark) and recorded once before COMMIT.
  */
-#include "apply.h"
+#include "batch.h"
 #include "audit.h"
 #include "db.h"
 #include "feed.h"
@@ -72,7 +72,7 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
                         return -1;
                 sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
                 db_bind_text(st, 2, scope);
-                if (apply_step(cx, st) != 0)
+                if (db_run(cx->db, st, cx->e) != 0)
                         return -1;
         }
         if ((st = db_stmt(cx->db, SQL_PUT, cx->e)) == NULL)
@@ -84,7 +84,7 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
         sqlite3_bind_int64(st, 5, cx->now);
         if (data != NULL)
                 sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
-        if (apply_step(cx, st) != 0)
+        if (db_run(cx->db, st, cx->e) != 0)
                 return -1;
         cx->seq = (uint64_t)sqlite3_last_insert_rowid(cx->db);
         return 0;
@@ -175,7 +175,7 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
                 goto out;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)cx->seq);
         sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-        if (apply_step(cx, st) != 0)
+        if (db_run(cx->db, st, cx->e) != 0)
                 goto out;
         rc = audit_append(cx, def->name, id, data, len);
 out:

@@ -1,29 +1,12 @@
 /*
  * feed.h - the change feed and the audit chain (feed.c): what an entity
  * handler calls after it has written a synced row, and what the group commit
- * calls before COMMIT. The rows a batch marks live in its apply_ctx (apply.h).
+ * calls before COMMIT. The rows a batch marks live in its apply_ctx (batch.h).
  */
 #ifndef RENBIN_FEED_H
 #define RENBIN_FEED_H
 
-#include "entity.h"
-#include "err.h"
-#include "tls.h"
-#include "renbin.pb-c.h"
-
-struct apply_ctx;
-
-/* Rows whose change is recorded once per batch, just before COMMIT (a
- * program's seat count moves with every enrollment). */
-#define FEED_DIRTY 256
-
-/* One row waiting for its change record (feed_flush). */
-struct feed_dirty {
-        const struct entity_def *def;
-        char id[64];
-        const Renbin__Op *op;        /* the first op of the batch that changed it */
-        const struct principal *who; /* and who sent that op */
-};
+#include "batch.h"
 
 /* Appends the current state of row id of def to the change feed and the
  * audit chain, and stamps the row with its new sequence. */

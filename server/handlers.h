@@ -5,7 +5,7 @@
 #ifndef RENBIN_HANDLERS_H
 #define RENBIN_HANDLERS_H
 
-#include "dispatch.h"
+#include "call.h"
 
 /* h_session.c */
 int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,

@@ -1,0 +1,51 @@
+/*
+ * batch.h - the context of one op inside one transaction of the group
+ * commit (commit.c): the database, who sent the op, the batch's time, and
+ * what the transaction carries from op to op (the rows to record before
+ * COMMIT, the audit chain's head). Every writer of the batch sees it: the
+ * op's rules (apply.c, e_*.c, insert.c), the change feed (feed.c) and the
+ * audit chain (audit.c). Types only: no module owns it, so none of them
+ * depends on another for it.
+ */
+#ifndef RENBIN_BATCH_H
+#define RENBIN_BATCH_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "entity.h"
+#include "err.h"
+#include "tls.h"
+#include "renbin.pb-c.h"
+
+/* Rows whose change is recorded once per batch, just before COMMIT (a
+ * program's seat count moves with every enrollment). */
+#define FEED_DIRTY 256
+
+/* One row waiting for its change record (feed_flush). */
+struct feed_dirty {
+        const struct entity_def *def;
+        char id[64];
+        const Renbin__Op *op;        /* the first op of the batch that changed it */
+        const struct principal *who; /* and who sent that op */
+};
+
+struct apply_ctx {
+        sqlite3 *db;
+        const struct principal *who;
+        unsigned role; /* role_bits */
+        const Renbin__Op *op;
+        int64_t now;    /* unix seconds of the batch */
+        char today[11]; /* YYYY-MM-DD (WIB) */
+        struct rb_err *e;
+        char detail[256]; /* what was done, for the op's result */
+        uint64_t seq;     /* last change sequence written */
+        /* Per transaction: rows to record at its end, the audit chain's head. */
+        struct feed_dirty dirty[FEED_DIRTY];
+        size_t n_dirty;
+        char audit_head[65]; /* "" until read from the database */
+        int audit_moved;     /* head changed: meta is written by feed_flush */
+};
+
+#endif
