@@ -401,7 +401,24 @@ int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char un
 
 int competency_known(struct apply_ctx *cx, const char *code, const char *field)
 {
-        if (db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", code, 0) == 0)
+        static const char sql[] = "SELECT count(*) FROM competencies WHERE code = ?1";
+        long long n = 0;
+
+        if (db_value(cx->db, sql, code, &n, cx->e) < 0)
+                return -1;
+        if (n == 0)
                 return err_set(cx->e, RB_NOT_FOUND, field, _("unknown competency '%s'"), code);
+        return 0;
+}
+
+int unit_known(struct apply_ctx *cx, const char *code, const char *field)
+{
+        static const char sql[] = "SELECT count(*) FROM units WHERE code = ?1";
+        long long n = 0;
+
+        if (db_value(cx->db, sql, code, &n, cx->e) < 0)
+                return -1;
+        if (n == 0)
+                return err_set(cx->e, RB_NOT_FOUND, field, _("unknown unit '%s'"), code);
         return 0;
 }

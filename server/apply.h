@@ -47,8 +47,11 @@ int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit);
  * FAILED_PRECONDITION naming field otherwise. */
 int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],
                char tmt[16]);
-/* 0 if the competency exists, else NOT_FOUND naming field. */
+/* 0 if the competency exists, else NOT_FOUND naming field (or the database
+ * error that kept it from being read). */
 int competency_known(struct apply_ctx *cx, const char *code, const char *field);
+/* 0 if the unit exists, else NOT_FOUND naming field (or the database error). */
+int unit_known(struct apply_ctx *cx, const char *code, const char *field);
 /* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 

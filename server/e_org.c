@@ -115,8 +115,8 @@ static int asn_read(struct apply_ctx *cx, struct asn_in *a)
                 return err_set(cx->e, RB_INVALID, "tmt",
                                _("tmt %s does not match the TMT CPNS month in NIP %s (%.7s)"),
                                a->tmt, a->nip, a->info.tmt);
-        if (!store_unit_exists(cx->db, a->unit))
-                return err_set(cx->e, RB_NOT_FOUND, "unit", _("unknown unit '%s'"), a->unit);
+        if (unit_known(cx, a->unit, "unit") != 0)
+                return -1;
         return 0;
 }
 

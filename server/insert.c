@@ -71,8 +71,8 @@ int insert_scope(struct apply_ctx *cx, const struct entity_def *d)
 
         if (d->scope == NULL || (unit = op_need(cx, d->scope)) == NULL)
                 return d->scope == NULL ? 0 : -1;
-        if (!store_unit_exists(cx->db, unit))
-                return err_set(cx->e, RB_NOT_FOUND, d->scope, _("unknown unit '%s'"), unit);
+        if (unit_known(cx, unit, d->scope) != 0)
+                return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, _(d->noun), unit);
         return 0;

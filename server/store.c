@@ -216,11 +216,6 @@ int store_check_catalogue(sqlite3 *db, struct rb_err *e)
         return 0;
 }
 
-int store_unit_exists(sqlite3 *db, const char *code)
-{
-        return db_int(db, "SELECT count(*) FROM units WHERE code = ?1", code, 0) > 0;
-}
-
 /* Asked before every call of a unit office: a cached statement, not a prepare. */
 int store_unit_active(sqlite3 *db, const char *code)
 {
@@ -302,6 +297,9 @@ int store_cert_revoked(sqlite3 *db, const char *serial)
         return revoked;
 }
 
+static const char SQL_PURGE_TOP[] =
+    "SELECT ifnull(max(seq), 0) FROM changes WHERE deleted = 1 AND at < ?1";
+
 int store_purge_tombstones(sqlite3 *db, struct rb_err *e)
 {
         char days[16] = "90", seq[32];
@@ -310,8 +308,9 @@ int store_purge_tombstones(sqlite3 *db, struct rb_err *e)
         store_meta(db, "tombstone_days", days, sizeof(days));
         cutoff = (long long)time(NULL) - atoll(days) * 86400;
         snprintf(seq, sizeof(seq), "%lld", cutoff);
-        top = db_int(db, "SELECT ifnull(max(seq), 0) FROM changes WHERE deleted = 1 AND at < ?1",
-                     seq, 0);
+        top = 0;
+        if (db_value(db, SQL_PURGE_TOP, seq, &top, e) < 0)
+                return -1;
         if (top == 0)
                 return 0;
         if (db_begin(db, e) != 0)

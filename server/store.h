@@ -20,8 +20,6 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e);
  * synced table's id and seq, exists in the database. 0, or -1 with e: a
  * FAILED_PRECONDITION naming the first missing column and its entity. */
 int store_check_catalogue(sqlite3 *db, struct rb_err *e);
-/* True if a unit with this code exists (active or not). */
-int store_unit_exists(sqlite3 *db, const char *code);
 /* True if a unit with this code exists and is active; false (and a log line)
  * when the database cannot answer. */
 int store_unit_active(sqlite3 *db, const char *code);
