@@ -22,36 +22,32 @@ struct bind {
         const struct field_def *f;
 };
 
-/* Per entity: the INSERT and the fields bound to ?2.. in order. */
+/* Per action: the INSERT and the fields bound to ?2.. in order. */
 static struct insert_sql {
+        const struct action_def *action;
         char *sql;
         struct bind binds[ENTITY_MAX_FIELDS];
         size_t n;
-} insert_sql[16];
+} insert_sql[32];
 
-/* The index of d in the catalogue, or -1. */
-static int def_index(const struct entity_def *d)
-{
-        for (size_t i = 0; i < entity_count; i++)
-                if (entity_defs[i] == d)
-                        return i < sizeof(insert_sql) / sizeof(insert_sql[0]) ? (int)i : -1;
-        return -1;
-}
-
-/* The INSERT of d's action a, built on first use (a plain entity has one add). */
+/* The INSERT of d's action a, built on first use; NULL if the cache is full. */
 static const struct insert_sql *sql_for(const struct entity_def *d, const struct action_def *a)
 {
         char cols[1024], vals[512];
-        size_t oc = 0, ov = 0;
-        int i = def_index(d), req;
+        size_t oc = 0, ov = 0, i;
         struct insert_sql *s;
         const struct field_def *f;
+        int req;
 
-        if (i < 0)
+        for (i = 0; i < sizeof(insert_sql) / sizeof(insert_sql[0]); i++)
+                if (insert_sql[i].action == a || insert_sql[i].action == NULL)
+                        break;
+        if (i == sizeof(insert_sql) / sizeof(insert_sql[0]))
                 return NULL;
         s = &insert_sql[i];
-        if (s->sql != NULL)
+        if (s->action == a)
                 return s;
+        s->action = a;
         for (size_t k = 0; (f = entity_action_field(d, a, k, &req)) != NULL; k++)
                 s->binds[s->n++].f = f;
         for (size_t k = 0; k < d->nfields && s->n < ENTITY_MAX_FIELDS; k++)
