@@ -8,10 +8,10 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
-#include "outbox.h"
 #include "table.h"
 #include "validate.h"
 #include "verbs.h"
+#include "write.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -91,22 +91,30 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
+static const struct opt asn_deactivate_opts[] = {
+    {"NIP", "nip", OPT_ARG_NIP, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("asn", "deactivate"),
+    OPT_END,
+};
+
+/* asn deactivate NIP (HR): someone who left; the row is kept for history. */
 static int asn_deactivate(struct cli *cli, int argc, char **argv)
 {
-        char nip[19], label[128];
+        char label[128];
+        json_t *f;
+        int rc;
 
-        if (argc != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin asn deactivate NIP"));
-        if (nip_normalize(argv[1], nip) != 0)
-                return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[1]);
-        snprintf(label, sizeof(label), _("deactivate ASN %s"), nip);
-        return outbox_write1(cli, "asn", NULL, "deactivate", json_pack("{s:s}", "nip", nip), label);
+        if ((rc = write_parse(cli, "asn deactivate", "asn", "deactivate", asn_deactivate_opts, argc,
+                              argv, &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("deactivate ASN %s"), write_get(f, "nip"));
+        return write_submit(cli, "asn", "deactivate", f, label);
 }
 
 static const struct verb asn_verbs[] = {
     {"list", asn_list, NULL},
     {"show", asn_show, NULL},
-    {"deactivate", asn_deactivate, NULL},
+    {"deactivate", asn_deactivate, asn_deactivate_opts},
     {NULL, NULL, NULL},
 };
 
