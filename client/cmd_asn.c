@@ -68,6 +68,8 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         char nip[19];
         struct rb_err e;
         sqlite3_stmt *st;
+        long long one;
+        int found;
 
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin asn show NIP"));
@@ -76,7 +78,9 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if (db_int(cli->db, "SELECT count(*) FROM asn WHERE nip = ?1", nip, 0) == 0)
+        if ((found = db_value(cli->db, "SELECT 1 FROM asn WHERE nip = ?1", nip, &one, &e)) < 0)
+                return cli_fail(&e);
+        if (!found)
                 return opt_fail(EXIT_NOT_FOUND,
                                 _("no ASN with NIP %s in this office's replica (renbin sync?)"),
                                 nip);

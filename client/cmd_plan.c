@@ -199,11 +199,18 @@ static int program_show(struct cli *cli, int argc, char **argv)
             N_("PARTNER"), N_("SPEAKER"),  N_("START"), N_("END"),    N_("JP"),
             N_("SEATS"),   N_("ENROLLED"), NULL};
 
+        struct rb_err e;
+        long long one;
+        int found;
+
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin program show CODE"));
         cli_code(argv[1]);
-        if (cli_db(cli, NULL) != NULL &&
-            db_int(cli->db, "SELECT count(*) FROM programs WHERE code = ?1", argv[1], 0) == 0)
+        if (cli_db(cli, &e) == NULL ||
+            (found = db_value(cli->db, "SELECT 1 FROM programs WHERE code = ?1", argv[1], &one,
+                              &e)) < 0)
+                return cli_fail(&e);
+        if (!found)
                 return opt_fail(EXIT_NOT_FOUND, _("no program %s in the replica (renbin sync?)"),
                                 argv[1]);
         return list_query(cli,
