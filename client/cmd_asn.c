@@ -8,10 +8,10 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
-#include "outbox.h"
 #include "table.h"
 #include "validate.h"
 #include "verbs.h"
+#include "write.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -68,6 +68,8 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         char nip[19];
         struct rb_err e;
         sqlite3_stmt *st;
+        long long one;
+        int found;
 
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin asn show NIP"));
@@ -76,7 +78,9 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if (db_int(cli->db, "SELECT count(*) FROM asn WHERE nip = ?1", nip, 0) == 0)
+        if ((found = db_value(cli->db, "SELECT 1 FROM asn WHERE nip = ?1", nip, &one, &e)) < 0)
+                return cli_fail(&e);
+        if (!found)
                 return opt_fail(EXIT_NOT_FOUND,
                                 _("no ASN with NIP %s in this office's replica (renbin sync?)"),
                                 nip);
@@ -91,22 +95,30 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
+static const struct opt asn_deactivate_opts[] = {
+    {"NIP", "nip", OPT_ARG_NIP, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("asn", "deactivate"),
+    OPT_END,
+};
+
+/* asn deactivate NIP (HR): someone who left; the row is kept for history. */
 static int asn_deactivate(struct cli *cli, int argc, char **argv)
 {
-        char nip[19], label[128];
+        char label[128];
+        json_t *f;
+        int rc;
 
-        if (argc != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin asn deactivate NIP"));
-        if (nip_normalize(argv[1], nip) != 0)
-                return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[1]);
-        snprintf(label, sizeof(label), _("deactivate ASN %s"), nip);
-        return outbox_write1(cli, "asn", NULL, "deactivate", json_pack("{s:s}", "nip", nip), label);
+        if ((rc = write_parse(cli, "asn deactivate", "asn", "deactivate", asn_deactivate_opts, argc,
+                              argv, &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("deactivate ASN %s"), write_get(f, "nip"));
+        return write_submit(cli, "asn", "deactivate", f, label);
 }
 
 static const struct verb asn_verbs[] = {
     {"list", asn_list, NULL},
     {"show", asn_show, NULL},
-    {"deactivate", asn_deactivate, NULL},
+    {"deactivate", asn_deactivate, asn_deactivate_opts},
     {NULL, NULL, NULL},
 };
 

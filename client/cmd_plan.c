@@ -2,19 +2,19 @@
  * cmd_plan.c - the yearly plan and what it is made of: `renbin competency`
  * (what ASN develop), `renbin plan` (create, approve, list) and `renbin
  * program` (the activities of a plan). HR writes; everyone reads offline.
+ * The fields and their limits are the catalogue's (common/entity.c).
  */
 #include "cmds.h"
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
-#include "outbox.h"
 #include "table.h"
-#include "validate.h"
 #include "verbs.h"
+#include "write.h"
 
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
 /* Prints a query on the replica with one optional text parameter. */
 static int list_query(struct cli *cli, const char *sql, const char *arg, const char *const *headers)
@@ -30,33 +30,25 @@ static int list_query(struct cli *cli, const char *sql, const char *arg, const c
         return EXIT_OK;
 }
 
+static const struct opt competency_add_opts[] = {
+    {"CODE", "code", OPT_ARG_CODE, 1, NULL, NULL, NULL},
+    {"NAME", "name", OPT_ARG, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("competency", "create"),
+    OPT_END,
+};
+
+/* competency add CODE NAME --type TYPE */
 static int competency_add(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"type", required_argument, NULL, 't'},
-                                                 {NULL, 0, NULL, 0}};
-        const char *type = NULL;
         char label[160];
-        struct rb_err e;
-        int ch;
+        json_t *f;
+        int rc;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 't')
-                        return opt_unknown(argv);
-                type = optarg;
-        }
-        if (argc - optind != 2)
-                return opt_fail(EXIT_USAGE,
-                                _("usage: renbin competency add CODE NAME --type TYPE"));
-        if (type == NULL)
-                return opt_missing("competency add", "--type");
-        if (code_check(argv[optind], "code", &e) || text_check(argv[optind + 1], 200, "name", &e) ||
-            enum_check(type, competency_types, "type", &e))
-                return cli_fail(&e);
-        snprintf(label, sizeof(label), _("add competency %s"), argv[optind]);
-        return outbox_write1(cli, "competency", NULL, "create",
-                             json_pack("{s:s, s:s, s:s}", "code", argv[optind], "name",
-                                       argv[optind + 1], "type", type),
-                             label);
+        if ((rc = write_parse(cli, "competency add", "competency", "create", competency_add_opts,
+                              argc, argv, &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("add competency %s"), write_get(f, "code"));
+        return write_submit(cli, "competency", "create", f, label);
 }
 
 static int competency_list(struct cli *cli, int argc, char **argv)
@@ -69,7 +61,7 @@ static int competency_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb competency_verbs[] = {
-    {"add", competency_add, NULL},
+    {"add", competency_add, competency_add_opts},
     {"list", competency_list, NULL},
     {NULL, NULL, NULL},
 };
@@ -83,34 +75,47 @@ const struct cmd cmd_competency = {
     .verbs = competency_verbs,
 };
 
+static const struct opt plan_create_opts[] = {
+    {"YEAR", "year", OPT_ARG, 1, NULL, NULL, NULL},
+    {"TITLE", "title", OPT_ARG, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("plan", "create"),
+    OPT_END,
+};
+
+/* plan create YEAR TITLE: the year's plan, as a draft. */
 static int plan_create(struct cli *cli, int argc, char **argv)
 {
         char label[160];
-        struct rb_err e;
-        long y;
+        json_t *f;
+        int rc;
 
-        if (argc != 3)
-                return opt_fail(EXIT_USAGE, _("usage: renbin plan create YEAR TITLE"));
-        if (year_check(argv[1], "year", &y, &e) || text_check(argv[2], 300, "title", &e))
-                return cli_fail(&e);
-        snprintf(label, sizeof(label), _("create the %ld plan"), y);
-        return outbox_write1(cli, "plan", NULL, "create",
-                             json_pack("{s:s, s:s}", "year", argv[1], "title", argv[2]), label);
+        if ((rc = write_parse(cli, "plan create", "plan", "create", plan_create_opts, argc, argv,
+                              &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("create the %ld plan"),
+                 strtol(write_get(f, "year"), NULL, 10));
+        return write_submit(cli, "plan", "create", f, label);
 }
 
+static const struct opt plan_approve_opts[] = {
+    {"YEAR", "year", OPT_ARG, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("plan", "approve"),
+    OPT_END,
+};
+
+/* plan approve YEAR */
 static int plan_approve(struct cli *cli, int argc, char **argv)
 {
         char label[160];
-        struct rb_err e;
-        long y;
+        json_t *f;
+        int rc;
 
-        if (argc != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin plan approve YEAR"));
-        if (year_check(argv[1], "year", &y, &e))
-                return cli_fail(&e);
-        snprintf(label, sizeof(label), _("approve the %ld plan"), y);
-        return outbox_write1(cli, "plan", NULL, "approve", json_pack("{s:s}", "year", argv[1]),
-                             label);
+        if ((rc = write_parse(cli, "plan approve", "plan", "approve", plan_approve_opts, argc, argv,
+                              &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("approve the %ld plan"),
+                 strtol(write_get(f, "year"), NULL, 10));
+        return write_submit(cli, "plan", "approve", f, label);
 }
 
 static int plan_list(struct cli *cli, int argc, char **argv)
@@ -129,8 +134,8 @@ static int plan_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb plan_verbs[] = {
-    {"create", plan_create, NULL},
-    {"approve", plan_approve, NULL},
+    {"create", plan_create, plan_create_opts},
+    {"approve", plan_approve, plan_approve_opts},
     {"list", plan_list, NULL},
     {NULL, NULL, NULL},
 };
@@ -145,54 +150,24 @@ const struct cmd cmd_plan = {
     .verbs = plan_verbs,
 };
 
+/* Every option is a program field of the catalogue (--plan, --start and
+ * --end are its names for plan_year, start_date and end_date). */
+static const struct opt program_add_opts[] = {
+    OPT_ENTITY_FIELDS("program", "create"),
+    OPT_END,
+};
+
 static int program_add(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {
-            {"plan", required_argument, NULL, 'y'},       {"code", required_argument, NULL, 'c'},
-            {"title", required_argument, NULL, 't'},      {"method", required_argument, NULL, 'm'},
-            {"competency", required_argument, NULL, 'k'}, {"partner", required_argument, NULL, 'p'},
-            {"speaker", required_argument, NULL, 's'},    {"start", required_argument, NULL, 'S'},
-            {"end", required_argument, NULL, 'E'},        {"jp", required_argument, NULL, 'j'},
-            {"capacity", required_argument, NULL, 'n'},   {NULL, 0, NULL, 0},
-        };
-        static const char *const names[] = {"plan_year",  "code",    "title",   "method",
-                                            "competency", "partner", "speaker", "start_date",
-                                            "end_date",   "jp",      "capacity"};
-        static const char keys[] = "yctmkpsSEjn";
-        const char *val[11] = {0};
         char label[160];
-        struct rb_err e;
-        long y, n;
-        int ch;
+        json_t *f;
+        int rc;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                const char *k = ch > 0 ? strchr(keys, ch) : NULL;
-                if (k == NULL)
-                        return opt_unknown(argv);
-                val[k - keys] = optarg;
-        }
-        for (int i = 0; i < 11; i++) {
-                char opt[32];
-                if (val[i] != NULL || strchr("yctmSEjn", keys[i]) == NULL)
-                        continue;
-                snprintf(opt, sizeof(opt), "--%s", longopts[i].name);
-                return opt_missing("program add", opt);
-        }
-        if (optind != argc)
-                return opt_fail(EXIT_USAGE, _("program add takes options only (see --help)"));
-        if (year_check(val[0], "plan", &y, &e) || code_check(val[1], "code", &e) ||
-            text_check(val[2], 300, "title", &e) ||
-            enum_check(val[3], program_methods, "method", &e) ||
-            date_range_check(val[7], val[8], "start", "end", &e) ||
-            int_check(val[9], 1, 1000, "jp", &n, &e) ||
-            int_check(val[10], 1, 10000, "capacity", &n, &e))
-                return cli_fail(&e);
-        json_t *f = json_object();
-        for (int i = 0; i < 11; i++)
-                if (val[i] != NULL && val[i][0] != '\0')
-                        json_object_set_new(f, names[i], json_string(val[i]));
-        snprintf(label, sizeof(label), _("add program %s"), val[1]);
-        return outbox_write1(cli, "program", NULL, "create", f, label);
+        if ((rc = write_parse(cli, "program add", "program", "create", program_add_opts, argc, argv,
+                              &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("add program %s"), write_get(f, "code"));
+        return write_submit(cli, "program", "create", f, label);
 }
 
 static int program_list(struct cli *cli, int argc, char **argv)
@@ -224,11 +199,18 @@ static int program_show(struct cli *cli, int argc, char **argv)
             N_("PARTNER"), N_("SPEAKER"),  N_("START"), N_("END"),    N_("JP"),
             N_("SEATS"),   N_("ENROLLED"), NULL};
 
+        struct rb_err e;
+        long long one;
+        int found;
+
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin program show CODE"));
         cli_code(argv[1]);
-        if (cli_db(cli, NULL) != NULL &&
-            db_int(cli->db, "SELECT count(*) FROM programs WHERE code = ?1", argv[1], 0) == 0)
+        if (cli_db(cli, &e) == NULL ||
+            (found = db_value(cli->db, "SELECT 1 FROM programs WHERE code = ?1", argv[1], &one,
+                              &e)) < 0)
+                return cli_fail(&e);
+        if (!found)
                 return opt_fail(EXIT_NOT_FOUND, _("no program %s in the replica (renbin sync?)"),
                                 argv[1]);
         return list_query(cli,
@@ -239,7 +221,7 @@ static int program_show(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb program_verbs[] = {
-    {"add", program_add, NULL},
+    {"add", program_add, program_add_opts},
     {"list", program_list, NULL},
     {"show", program_show, NULL},
     {NULL, NULL, NULL},

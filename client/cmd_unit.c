@@ -1,60 +1,58 @@
 /*
  * cmd_unit.c - `renbin unit`: the unit offices (HR adds and deactivates them;
  * a deactivated unit's office is locked out), and the list from the replica.
+ * The unit's fields and their limits are the catalogue's (common/entity.c).
  */
 #include "cmds.h"
 #include "db.h"
 #include "i18n.h"
-#include "opts.h"
-#include "outbox.h"
 #include "table.h"
-#include "validate.h"
 #include "verbs.h"
+#include "write.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
+static const struct opt unit_add_opts[] = {
+    {"CODE", "code", OPT_ARG_CODE, 1, NULL, NULL, NULL},
+    {"NAME", "name", OPT_ARG, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("unit", "create"),
+    OPT_END,
+};
+
+/* unit add CODE NAME --kind KIND */
 static int unit_add(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"kind", required_argument, NULL, 'k'},
-                                                 {NULL, 0, NULL, 0}};
-        const char *kind = NULL;
         char label[160];
-        struct rb_err e;
-        int ch;
+        json_t *f;
+        int rc;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 'k')
-                        return opt_unknown(argv);
-                kind = optarg;
-        }
-        if (argc - optind != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin unit add CODE NAME --kind KIND"));
-        if (kind == NULL)
-                return opt_missing("unit add", "--kind");
-        if (code_check(argv[optind], "code", &e) || text_check(argv[optind + 1], 200, "name", &e) ||
-            enum_check(kind, unit_kinds, "kind", &e))
-                return cli_fail(&e);
-        snprintf(label, sizeof(label), _("add unit %s"), argv[optind]);
-        return outbox_write1(cli, "unit", NULL, "create",
-                             json_pack("{s:s, s:s, s:s}", "code", argv[optind], "name",
-                                       argv[optind + 1], "kind", kind),
-                             label);
+        if ((rc = write_parse(cli, "unit add", "unit", "create", unit_add_opts, argc, argv, &f,
+                              NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("add unit %s"), write_get(f, "code"));
+        return write_submit(cli, "unit", "create", f, label);
 }
 
-/* unit activate|deactivate CODE */
+static const struct opt unit_activate_opts[] = {
+    {"CODE", "code", OPT_ARG_CODE, 1, N_("the unit's code"), NULL, NULL},
+    OPT_END,
+};
+
+/* unit activate|deactivate CODE: an update of the unit's active field. */
 static int unit_set_active(struct cli *cli, int argc, char **argv, int active)
 {
-        char label[160];
+        char cmd[32], label[160];
+        json_t *f;
+        int rc;
 
-        if (argc != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin unit %s CODE"), argv[0]);
+        snprintf(cmd, sizeof(cmd), "unit %s", argv[0]);
+        if ((rc = write_parse(cli, cmd, "unit", "update", unit_activate_opts, argc, argv, &f,
+                              NULL)) != 0)
+                return rc;
+        json_object_set_new(f, "active", json_string(active ? "1" : "0"));
         snprintf(label, sizeof(label), active ? _("activate unit %s") : _("deactivate unit %s"),
-                 argv[1]);
-        return outbox_write1(cli, "unit", NULL, "update",
-                             json_pack("{s:s, s:s}", "code", argv[1], "active", active ? "1" : "0"),
-                             label);
+                 write_get(f, "code"));
+        return write_submit(cli, "unit", "update", f, label);
 }
 
 static int unit_activate(struct cli *cli, int argc, char **argv)
@@ -88,10 +86,10 @@ static int unit_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb unit_verbs[] = {
-    {"add", unit_add, NULL},
+    {"add", unit_add, unit_add_opts},
     {"list", unit_list, NULL},
-    {"activate", unit_activate, NULL},
-    {"deactivate", unit_deactivate, NULL},
+    {"activate", unit_activate, unit_activate_opts},
+    {"deactivate", unit_deactivate, unit_activate_opts},
     {NULL, NULL, NULL},
 };
 

@@ -2,7 +2,9 @@
  * import_asn.c - the roster import: NIP,nama,unit,jabatan,golongan,tmt. HR
  * exports the roster monthly; each row becomes an "asn put" op, which the
  * server applies as an update by NIP. People of the file's units who are not
- * in the file are reported, never deleted.
+ * in the file are reported, never deleted. Every header is required (the
+ * kind's own list below); each row's fields are read and checked through the
+ * catalogue (import_entity_row), whose asn fields name the columns.
  */
 #include "db.h"
 #include "i18n.h"
@@ -20,37 +22,59 @@ const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, co
         return csvin_cell(r, csvin_col(ic->table, col));
 }
 
-static int asn_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
-                   char key[128], struct rb_err *e)
+/* Whether the replica knows unit (a replica with no units yet, before the
+ * first sync, knows nothing and refuses nothing): 0, or -1 with e. */
+static int asn_unit_known(struct import_ctx *ic, const char *unit, struct rb_err *e)
 {
-        const char *name = import_cell(ic, r, "nama"), *unit = import_cell(ic, r, "unit"),
-                   *jab = import_cell(ic, r, "jabatan"), *gol = import_cell(ic, r, "golongan"),
-                   *tmt = import_cell(ic, r, "tmt");
-        struct nip_info info;
-        char nip[19];
+        long long one;
+        int any, known;
 
-        if (nip_normalize(import_cell(ic, r, "NIP"), nip) != 0)
-                return err_set(e, RB_INVALID, "nip", _("'%s' is not an 18-digit NIP"),
-                               import_cell(ic, r, "NIP"));
-        if (nip_check(nip, NULL, &info, e) || text_check(name, 200, "name", e) ||
-            code_check(unit, "unit", e) || opt_text_check(jab, 200, "jabatan", e) ||
-            (gol[0] && enum_check(gol, golongan_list, "golongan", e)) ||
-            (tmt[0] && date_check(tmt, "tmt", e)))
+        if ((any = db_value(ic->cli->db, "SELECT 1 FROM units LIMIT 1", NULL, &one, e)) <= 0)
+                return any;
+        if ((known = db_value(ic->cli->db, "SELECT 1 FROM units WHERE code = ?1", unit, &one, e)) <
+            0)
                 return -1;
-        if (tmt[0] && strncmp(tmt, info.tmt, 7) != 0)
+        return known ? 0 : err_set(e, RB_NOT_FOUND, "unit", _("unknown unit '%s'"), unit);
+}
+
+/* The rules beyond the catalogue's limits: the NIP's dates, the TMT in the
+ * NIP's TMT CPNS month (its default), a unit the replica knows. */
+static int asn_rules(struct import_ctx *ic, json_t *f, struct rb_err *e)
+{
+        const char *nip = json_string_value(json_object_get(f, "nip")),
+                   *tmt = json_string_value(json_object_get(f, "tmt"));
+        struct nip_info info;
+
+        if (nip_check(nip, NULL, &info, e) != 0)
+                return -1;
+        if (tmt != NULL && strncmp(tmt, info.tmt, 7) != 0)
                 return err_set(e, RB_INVALID, "tmt",
                                _("tmt %s does not match the TMT CPNS month in the NIP (%.7s)"), tmt,
                                info.tmt);
-        if (db_int(ic->cli->db, "SELECT count(*) FROM units", NULL, 0) > 0 &&
-            db_int(ic->cli->db, "SELECT count(*) FROM units WHERE code = ?1", unit, 0) == 0)
-                return err_set(e, RB_NOT_FOUND, "unit", _("unknown unit '%s'"), unit);
-        *out = json_pack("{s:s, s:s, s:s}", "nip", nip, "name", name, "unit", unit);
-        if (jab[0])
-                json_object_set_new(*out, "jabatan", json_string(jab));
-        if (gol[0])
-                json_object_set_new(*out, "golongan", json_string(gol));
-        json_object_set_new(*out, "tmt", json_string(tmt[0] ? tmt : info.tmt));
-        snprintf(label, 160, _("roster %s %s"), nip, name);
+        if (asn_unit_known(ic, json_string_value(json_object_get(f, "unit")), e) != 0)
+                return -1;
+        if (tmt == NULL)
+                json_object_set_new(f, "tmt", json_string(info.tmt));
+        return 0;
+}
+
+/* One roster line: the catalogue's fields and checks (the columns NIP and
+ * nama are the catalogue's names for nip and name), then the roster's rules. */
+static int asn_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                   char key[128], struct rb_err *e)
+{
+        const char *nip;
+
+        if (import_entity_row(ic, r, out, e) != 0)
+                return -1;
+        if (asn_rules(ic, *out, e) != 0) {
+                json_decref(*out);
+                *out = NULL;
+                return -1;
+        }
+        nip = json_string_value(json_object_get(*out, "nip"));
+        snprintf(label, 160, _("roster %s %s"), nip,
+                 json_string_value(json_object_get(*out, "name")));
         snprintf(key, 128, "%s", nip);
         return 0;
 }

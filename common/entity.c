@@ -85,8 +85,19 @@ static const struct action_def unit_actions[] = {
 };
 
 static const struct field_def asn_fields[] = {
-    NIP("nip", REQ, N_("18-digit NIP")),
-    TEXT("name", REQ, 200, N_("full name")),
+    {.name = "nip",
+     .type = F_TEXT,
+     .check = C_NIP,
+     .flags = REQ,
+     .column = "NIP",
+     .help = N_("18-digit NIP")},
+    {.name = "name",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .flags = REQ,
+     .max = 200,
+     .column = "nama",
+     .help = N_("full name")},
     CODE("unit", REQ, N_("the unit the ASN works in")),
     TEXT("jabatan", 0, 200, N_("position")),
     ENUM("golongan", 0, golongan_list, N_("grade, e.g. III/a")),

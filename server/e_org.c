@@ -1,18 +1,21 @@
 /*
  * e_org.c - rules for the organisation's rows, all owned by central HR: unit
  * offices, the ASN roster (upserted by NIP, as monthly roster imports need)
- * and competencies.
+ * and competencies. The catalogue (common/entity.c) has checked the role and
+ * every field's presence, kind and limits before a hook here runs; what is
+ * left is what the database and the NIP decide.
  */
 #include "apply.h"
 #include "db.h"
 #include "feed.h"
 #include "i18n.h"
-#include "store.h"
 #include "validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* The catalogue entry of an entity. */
 static const struct entity_def *def(const char *name)
 {
         return entity_find(name);
@@ -30,50 +33,58 @@ static int step_id(struct apply_ctx *cx, sqlite3_stmt *st, char id[64])
         return rc;
 }
 
+/* Whether a query of one row ("SELECT 1 ... WHERE x = ?1") finds it: 1 or 0,
+ * or -1 with cx->e when the database cannot say (never read as "not found"). */
+static int row_exists(struct apply_ctx *cx, const char *sql, const char *arg)
+{
+        long long one;
+
+        return db_value(cx->db, sql, arg, &one, cx->e);
+}
+
+/* A unit's code is unique. */
 int e_unit_create(struct apply_ctx *cx)
 {
         static const char sql[] =
             "INSERT INTO units(id, code, name, kind, active) VALUES(?1, ?2, ?3, ?4, 1)";
-        const char *code = op_get(cx, "code"), *name = op_get(cx, "name"),
-                   *kind = op_get(cx, "kind");
+        const char *code = op_get(cx, "code");
         sqlite3_stmt *st;
+        int dup;
 
-        if (db_int(cx->db, "SELECT count(*) FROM units WHERE code = ?1", code, 0) > 0)
+        if ((dup = row_exists(cx, "SELECT 1 FROM units WHERE code = ?1", code)) < 0)
+                return -1;
+        if (dup)
                 return err_set(cx->e, RB_EXISTS, "code", _("unit %s already exists"), code);
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+        db_bind_text(st, 3, op_get(cx, "name"));
+        db_bind_text(st, 4, op_get(cx, "kind"));
         if (apply_step(cx, st) != 0)
                 return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "created");
+        snprintf(cx->detail, sizeof(cx->detail), "%s", R_CREATED);
         return feed_record(cx, def("unit"), cx->op->entity_id);
 }
 
-/* Update of a unit by code: name, kind, active (0 locks the office out). */
+/* Update of an existing unit by code: name, kind, active (0 locks the office
+ * out). The catalogue has checked each value given. */
 int e_unit_update(struct apply_ctx *cx)
 {
         static const char sql[] =
             "UPDATE units SET name = coalesce(?2, name), kind = coalesce(?3, kind),"
             " active = coalesce(?4, active) WHERE code = ?1 RETURNING id";
-        const char *code = op_need(cx, "code"), *name = op_get(cx, "name"),
-                   *kind = op_get(cx, "kind"), *active = op_get(cx, "active");
+        const char *code = op_get(cx, "code"), *active = op_get(cx, "active");
+        long act = active != NULL ? strtol(active, NULL, 10) : -1;
         char id[64];
-        long act = -1;
         sqlite3_stmt *st;
         int rc;
 
-        if (code == NULL || (name && text_check(name, 200, "name", cx->e)) ||
-            (kind && enum_check(kind, unit_kinds, "kind", cx->e)) ||
-            (active && int_check(active, 0, 1, "active", &act, cx->e)))
-                return -1;
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        db_bind_text(st, 2, name);
-        db_bind_text(st, 3, kind);
+        db_bind_text(st, 2, op_get(cx, "name"));
+        db_bind_text(st, 3, op_get(cx, "kind"));
         if (act >= 0)
                 sqlite3_bind_int(st, 4, (int)act);
         if ((rc = step_id(cx, st, id)) < 0)
@@ -81,36 +92,34 @@ int e_unit_update(struct apply_ctx *cx)
         if (rc == 0)
                 return err_set(cx->e, RB_NOT_FOUND, "code", _("no unit %s"), code);
         snprintf(cx->detail, sizeof(cx->detail), "%s",
-                 act == 0   ? "deactivated"
-                 : act == 1 ? "activated"
-                            : "updated");
+                 act == 0   ? R_DEACTIVATED
+                 : act == 1 ? R_ACTIVATED
+                            : R_UPDATED);
         return feed_record(cx, def("unit"), id);
 }
 
-/* The roster fields of an asn op, checked. */
+/* The roster fields of an asn op (checked by the catalogue) and what the
+ * NIP tells. */
 struct asn_in {
         const char *nip, *name, *unit, *jabatan, *golongan, *tmt;
         struct nip_info info;
 };
 
+/* The rules beyond the fields' own: the NIP's dates against today, the TMT
+ * in the NIP's TMT CPNS month (and its default), the unit existing. */
 static int asn_read(struct apply_ctx *cx, struct asn_in *a)
 {
         memset(a, 0, sizeof(*a));
-        if ((a->nip = op_need(cx, "nip")) == NULL ||
-            nip_check(a->nip, cx->today, &a->info, cx->e) != 0 ||
-            (a->name = op_need(cx, "name")) == NULL || text_check(a->name, 200, "name", cx->e) ||
-            (a->unit = op_need(cx, "unit")) == NULL)
-                return -1;
+        a->nip = op_get(cx, "nip");
+        a->name = op_get(cx, "name");
+        a->unit = op_get(cx, "unit");
         a->jabatan = op_get(cx, "jabatan");
         a->golongan = op_get(cx, "golongan");
         a->tmt = op_get(cx, "tmt");
-        if (opt_text_check(a->jabatan, 200, "jabatan", cx->e) ||
-            (a->golongan && enum_check(a->golongan, golongan_list, "golongan", cx->e)))
+        if (nip_check(a->nip, cx->today, &a->info, cx->e) != 0)
                 return -1;
         if (a->tmt == NULL)
                 a->tmt = a->info.tmt;
-        else if (date_check(a->tmt, "tmt", cx->e) != 0)
-                return -1;
         else if (strncmp(a->tmt, a->info.tmt, 7) != 0)
                 return err_set(cx->e, RB_INVALID, "tmt",
                                _("tmt %s does not match the TMT CPNS month in NIP %s (%.7s)"),
@@ -120,8 +129,10 @@ static int asn_read(struct apply_ctx *cx, struct asn_in *a)
         return 0;
 }
 
-/* Names the roster fields that differ from the stored row, into detail. */
-static int asn_changes(struct apply_ctx *cx, const struct asn_in *a)
+/* Names the roster fields that differ from the stored row, into detail
+ * ("updated: golongan" or "unchanged"): 1 with *n the number that differ,
+ * 0 when the NIP is new, -1 with cx->e. */
+static int asn_changes(struct apply_ctx *cx, const struct asn_in *a, int *n)
 {
         static const char sql[] =
             "SELECT name, unit, ifnull(jabatan, ''), ifnull(golongan, ''), tmt, active"
@@ -131,33 +142,35 @@ static int asn_changes(struct apply_ctx *cx, const struct asn_in *a)
                              a->golongan ? a->golongan : "", a->tmt};
         sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
         size_t off;
-        int n = 0;
+        int found;
 
+        *n = 0;
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, a->nip, -1, SQLITE_STATIC);
-        if (db_step(cx->db, st, cx->e) <= 0) {
+        if ((found = db_step(cx->db, st, cx->e)) <= 0) {
                 sqlite3_reset(st);
-                return -1;
+                return found;
         }
-        off = (size_t)snprintf(cx->detail, sizeof(cx->detail), "updated:");
+        off = (size_t)snprintf(cx->detail, sizeof(cx->detail), "%s:", R_UPDATED);
         for (int i = 0; i < 5; i++) {
                 if (strcmp(db_col_text(st, i), now[i]) == 0)
                         continue;
                 off += (size_t)snprintf(cx->detail + off, sizeof(cx->detail) - off, "%s %s",
-                                        n ? "," : "", names[i]);
-                n++;
+                                        *n ? "," : "", names[i]);
+                (*n)++;
         }
         if (sqlite3_column_int(st, 5) == 0) {
-                snprintf(cx->detail + off, sizeof(cx->detail) - off, "%s active", n ? "," : "");
-                n++;
+                snprintf(cx->detail + off, sizeof(cx->detail) - off, "%s active", *n ? "," : "");
+                (*n)++;
         }
         sqlite3_reset(st);
-        if (n == 0)
-                snprintf(cx->detail, sizeof(cx->detail), "unchanged");
-        return n;
+        if (*n == 0)
+                snprintf(cx->detail, sizeof(cx->detail), "%s", R_UNCHANGED);
+        return 1;
 }
 
+/* A roster row by NIP: made, updated with what changed, or left unchanged. */
 int e_asn_put(struct apply_ctx *cx)
 {
         static const char sql[] =
@@ -169,15 +182,14 @@ int e_asn_put(struct apply_ctx *cx)
         struct asn_in a;
         sqlite3_stmt *st;
         char id[64];
-        int changed, rc;
+        int found, changed, rc;
 
-        if (asn_read(cx, &a) != 0)
+        if (asn_read(cx, &a) != 0 || (found = asn_changes(cx, &a, &changed)) < 0)
                 return -1;
-        changed = asn_changes(cx, &a);
-        if (changed == 0)
+        if (found && changed == 0)
                 return 0;
-        if (changed < 0)
-                snprintf(cx->detail, sizeof(cx->detail), "created");
+        if (!found)
+                snprintf(cx->detail, sizeof(cx->detail), "%s", R_CREATED);
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
@@ -200,28 +212,30 @@ int e_asn_put(struct apply_ctx *cx)
 int e_asn_deactivate(struct apply_ctx *cx)
 {
         static const char sql[] = "UPDATE asn SET active = 0 WHERE nip = ?1 RETURNING id";
-        const char *nip = op_need(cx, "nip");
+        const char *nip = op_get(cx, "nip");
         sqlite3_stmt *st;
         char id[64];
         int rc;
 
-        if (nip == NULL || (st = db_stmt(cx->db, sql, cx->e)) == NULL)
+        if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
         if ((rc = step_id(cx, st, id)) < 0)
                 return -1;
         if (rc == 0)
                 return err_set(cx->e, RB_NOT_FOUND, "nip", _("no ASN with NIP %s"), nip);
-        snprintf(cx->detail, sizeof(cx->detail), "deactivated");
+        snprintf(cx->detail, sizeof(cx->detail), "%s", R_DEACTIVATED);
         return feed_record(cx, def("asn"), id);
 }
 
-/* A competency's code is its name in every plan: made once. */
+/* A competency's code is its name in every plan: made once (the row itself
+ * is the catalogue's insert). */
 int e_competency_create(struct apply_ctx *cx)
 {
         const char *code = op_get(cx, "code");
+        int dup = row_exists(cx, "SELECT 1 FROM competencies WHERE code = ?1", code);
 
-        if (db_int(cx->db, "SELECT count(*) FROM competencies WHERE code = ?1", code, 0) > 0)
+        if (dup > 0)
                 return err_set(cx->e, RB_EXISTS, "code", _("competency %s already exists"), code);
-        return 0;
+        return dup;
 }

@@ -2,57 +2,93 @@
  * e_plan.c - rules for the yearly plan and its programs, owned by central HR.
  * A plan starts as a draft and is approved once; programs can still be added
  * to an approved plan (each addition is in the audit log like every change),
- * but offices can only enrol in programs of an approved plan.
+ * but offices can only enrol in programs of an approved plan. The catalogue
+ * (common/entity.c) has checked the role and every field's presence, kind
+ * and limits (a program's end not before its start) before a hook here runs.
  */
 #include "apply.h"
 #include "db.h"
 #include "feed.h"
 #include "i18n.h"
-#include "validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* Whether a query of one row ("SELECT 1 ... WHERE x = ?1") finds it: 1 or 0,
+ * or -1 with cx->e when the database cannot say (never read as "not found"). */
+static int row_exists(struct apply_ctx *cx, const char *sql, const char *arg)
+{
+        long long one;
+
+        return db_value(cx->db, sql, arg, &one, cx->e);
+}
+
+/* One plan a year, made as a draft. */
 int e_plan_create(struct apply_ctx *cx)
 {
         static const char sql[] =
             "INSERT INTO plans(id, year, title, status) VALUES(?1, ?2, ?3, 'draft')";
-        const char *year = op_need(cx, "year"), *title;
+        long y = strtol(op_get(cx, "year"), NULL, 10);
+        char year[16];
         sqlite3_stmt *st;
-        long y;
+        int dup;
 
-        if (year == NULL || year_check(year, "year", &y, cx->e) ||
-            (title = op_need(cx, "title")) == NULL || text_check(title, 300, "title", cx->e))
+        snprintf(year, sizeof(year), "%ld", y);
+        if ((dup = row_exists(cx, "SELECT 1 FROM plans WHERE year = ?1", year)) < 0)
                 return -1;
-        if (db_int(cx->db, "SELECT count(*) FROM plans WHERE year = ?1", year, 0) > 0)
+        if (dup)
                 return err_set(cx->e, RB_EXISTS, "year", _("the %ld plan already exists"), y);
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, y);
-        sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+        db_bind_text(st, 3, op_get(cx, "title"));
         if (apply_step(cx, st) != 0)
                 return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "created (draft)");
+        snprintf(cx->detail, sizeof(cx->detail), "%s", R_CREATED_DRAFT);
         return feed_record(cx, entity_find("plan"), cx->op->entity_id);
 }
 
+/* The plan of year y: 1 with its id and whether it is approved, 0 when there
+ * is none, -1 with cx->e. */
+static int plan_find(struct apply_ctx *cx, long y, char id[64], int *approved)
+{
+        static const char sql[] = "SELECT id, status = 'approved' FROM plans WHERE year = ?1";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        int found;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_int64(st, 1, y);
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
+                snprintf(id, 64, "%s", db_col_text(st, 0));
+                *approved = sqlite3_column_int(st, 1);
+        }
+        sqlite3_reset(st);
+        return found;
+}
+
+/* A draft plan with at least one program is approved, once. */
 int e_plan_approve(struct apply_ctx *cx)
 {
         static const char sql[] = "UPDATE plans SET status = 'approved' WHERE year = ?1";
-        const char *year = op_need(cx, "year");
-        char id[64];
+        long y = strtol(op_get(cx, "year"), NULL, 10);
+        char id[64], year[16];
         sqlite3_stmt *st;
-        long y;
+        int found, approved = 0, any;
 
-        if (year == NULL || year_check(year, "year", &y, cx->e))
+        snprintf(year, sizeof(year), "%ld", y);
+        if ((found = plan_find(cx, y, id, &approved)) < 0)
                 return -1;
-        if (db_int(cx->db, "SELECT count(*) FROM plans WHERE year = ?1", year, 0) == 0)
+        if (!found)
                 return err_set(cx->e, RB_NOT_FOUND, "year", _("there is no %ld plan"), y);
-        if (db_int(cx->db, "SELECT status = 'approved' FROM plans WHERE year = ?1", year, 0))
+        if (approved)
                 return err_set(cx->e, RB_PRECONDITION, "status",
                                _("the %ld plan is already approved"), y);
-        if (db_int(cx->db, "SELECT count(*) FROM programs WHERE plan_year = ?1", year, 0) == 0)
+        if ((any = row_exists(cx, "SELECT 1 FROM programs WHERE plan_year = ?1 LIMIT 1", year)) < 0)
+                return -1;
+        if (!any)
                 return err_set(cx->e, RB_PRECONDITION, "year",
                                _("the %ld plan has no programs yet; add them before approving"), y);
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
@@ -60,54 +96,55 @@ int e_plan_approve(struct apply_ctx *cx)
         sqlite3_bind_int64(st, 1, y);
         if (apply_step(cx, st) != 0)
                 return -1;
-        snprintf(id, sizeof(id), "%s", "");
-        if ((st = db_stmt(cx->db, "SELECT id FROM plans WHERE year = ?1", cx->e)) == NULL)
-                return -1;
-        sqlite3_bind_int64(st, 1, y);
-        int had = db_step(cx->db, st, cx->e);
-        if (had > 0)
-                snprintf(id, sizeof(id), "%s", db_col_text(st, 0));
-        sqlite3_reset(st);
-        if (had < 0)
-                return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "approved");
+        snprintf(cx->detail, sizeof(cx->detail), "%s", R_APPROVED);
         return feed_record(cx, entity_find("plan"), id);
 }
 
-/* The program fields of an op, checked. */
+/* The program fields of an op, as the catalogue checked them. */
 struct program_in {
         const char *code, *title, *method, *competency, *partner, *speaker, *start, *end;
         long year, jp, capacity;
+        char year_text[16];
 };
 
-static int program_read(struct apply_ctx *cx, struct program_in *p)
+static void program_read(struct apply_ctx *cx, struct program_in *p)
 {
-        const char *year, *jp, *cap;
-
         memset(p, 0, sizeof(*p));
-        if ((p->code = op_need(cx, "code")) == NULL || code_check(p->code, "code", cx->e) ||
-            (year = op_need(cx, "plan_year")) == NULL ||
-            year_check(year, "plan_year", &p->year, cx->e) ||
-            (p->title = op_need(cx, "title")) == NULL ||
-            text_check(p->title, 300, "title", cx->e) ||
-            (p->method = op_need(cx, "method")) == NULL ||
-            enum_check(p->method, program_methods, "method", cx->e) ||
-            (p->start = op_need(cx, "start_date")) == NULL ||
-            (p->end = op_need(cx, "end_date")) == NULL ||
-            date_range_check(p->start, p->end, "start_date", "end_date", cx->e) ||
-            (jp = op_need(cx, "jp")) == NULL || int_check(jp, 1, 1000, "jp", &p->jp, cx->e) ||
-            (cap = op_need(cx, "capacity")) == NULL ||
-            int_check(cap, 1, 10000, "capacity", &p->capacity, cx->e))
-                return -1;
+        p->code = op_get(cx, "code");
+        p->year = strtol(op_get(cx, "plan_year"), NULL, 10);
+        snprintf(p->year_text, sizeof(p->year_text), "%ld", p->year);
+        p->title = op_get(cx, "title");
+        p->method = op_get(cx, "method");
         p->competency = op_get(cx, "competency");
         p->partner = op_get(cx, "partner");
         p->speaker = op_get(cx, "speaker");
-        if (opt_text_check(p->partner, 300, "partner", cx->e) ||
-            opt_text_check(p->speaker, 500, "speaker", cx->e))
-                return -1;
+        p->start = op_get(cx, "start_date");
+        p->end = op_get(cx, "end_date");
+        p->jp = strtol(op_get(cx, "jp"), NULL, 10);
+        p->capacity = strtol(op_get(cx, "capacity"), NULL, 10);
+}
+
+/* The rules beyond the fields' own: the program starts in its plan's year,
+ * the plan exists, its competency is known, its code is new. */
+static int program_rules(struct apply_ctx *cx, const struct program_in *p)
+{
+        int found;
+
         if (strtol(p->start, NULL, 10) != p->year)
                 return err_set(cx->e, RB_INVALID, "start_date",
                                _("start_date %s is not in the plan year %ld"), p->start, p->year);
+        if ((found = row_exists(cx, "SELECT 1 FROM plans WHERE year = ?1", p->year_text)) < 0)
+                return -1;
+        if (!found)
+                return err_set(cx->e, RB_NOT_FOUND, "plan_year",
+                               _("there is no %ld plan (renbin plan create %ld ...)"), p->year,
+                               p->year);
+        if (p->competency != NULL && competency_known(cx, p->competency, "competency") != 0)
+                return -1;
+        if ((found = row_exists(cx, "SELECT 1 FROM programs WHERE code = ?1", p->code)) < 0)
+                return -1;
+        if (found)
+                return err_set(cx->e, RB_EXISTS, "code", _("program %s already exists"), p->code);
         return 0;
 }
 
@@ -118,21 +155,10 @@ int e_program_create(struct apply_ctx *cx)
             " start_date, end_date, jp, capacity) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
             " ?11, ?12)";
         struct program_in p;
-        char year[16];
         sqlite3_stmt *st;
 
-        if (program_read(cx, &p) != 0)
-                return -1;
-        snprintf(year, sizeof(year), "%ld", p.year);
-        if (db_int(cx->db, "SELECT count(*) FROM plans WHERE year = ?1", year, 0) == 0)
-                return err_set(cx->e, RB_NOT_FOUND, "plan_year",
-                               _("there is no %ld plan (renbin plan create %ld ...)"), p.year,
-                               p.year);
-        if (p.competency != NULL && competency_known(cx, p.competency, "competency") != 0)
-                return -1;
-        if (db_int(cx->db, "SELECT count(*) FROM programs WHERE code = ?1", p.code, 0) > 0)
-                return err_set(cx->e, RB_EXISTS, "code", _("program %s already exists"), p.code);
-        if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
+        program_read(cx, &p);
+        if (program_rules(cx, &p) != 0 || (st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, p.code, -1, SQLITE_STATIC);
@@ -148,6 +174,6 @@ int e_program_create(struct apply_ctx *cx)
         sqlite3_bind_int64(st, 12, p.capacity);
         if (apply_step(cx, st) != 0)
                 return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "created");
+        snprintf(cx->detail, sizeof(cx->detail), "%s", R_CREATED);
         return feed_record(cx, entity_find("program"), cx->op->entity_id);
 }
