@@ -9,6 +9,7 @@
 #include "outbox.h"
 #include "validate.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,36 @@ int write_parse(struct cli *cli, const char *cmd, const char *entity, const char
         return rc;
 }
 
+/* Replaces the whole word from in s (at most len bytes) with to. */
+static void word_replace(char *s, size_t len, const char *from, const char *to)
+{
+        size_t nf = strlen(from), nt = strlen(to);
+        char *p = s;
+
+        while ((p = strstr(p, from)) != NULL) {
+                int starts = p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+                int ends = !(isalnum((unsigned char)p[nf]) || p[nf] == '_');
+                if (!starts || !ends || strlen(s) - nf + nt + 1 > len) {
+                        p += nf;
+                        continue;
+                }
+                memmove(p + nt, p + nf, strlen(p + nf) + 1);
+                memcpy(p, to, nt);
+                p += nt;
+        }
+}
+
+/* A field error as the person typed it: fields named by their options
+ * ("end" for end_date), as the import names them by their columns. */
+static void name_by_options(const struct entity_def *d, struct rb_err *e)
+{
+        char opt[64];
+
+        for (size_t i = 0; i < d->nfields; i++)
+                if (strcmp(entity_field_opt(&d->fields[i], opt, sizeof(opt)), d->fields[i].name))
+                        word_replace(e->msg, sizeof(e->msg), d->fields[i].name, opt);
+}
+
 int write_submit(struct cli *cli, const char *entity, const char *action, json_t *fields,
                  const char *label)
 {
@@ -96,6 +127,7 @@ int write_submit(struct cli *cli, const char *entity, const char *action, json_t
         err_clear(&e);
         if (entity_check(d, entity_action(d, action), entity_json_get, fields, &e) != 0) {
                 json_decref(fields);
+                name_by_options(d, &e);
                 return cli_fail(&e);
         }
         return outbox_write1(cli, entity, NULL, action, fields, label);
