@@ -2,96 +2,95 @@
  * cmd_enroll.c - `renbin enroll` (put ASN on a program, list who is on it) and
  * `renbin attend` (mark attendance: hadir, selesai, tidak-hadir, batal). Both
  * work offline: the write waits in the outbox and shows as pending in lists.
+ * The fields and their limits are the catalogue's (common/entity.c); what is
+ * checked here is what the replica can tell early: the program exists, the
+ * person is not enrolled yet, the state machine allows the move.
  */
 #include "cmds.h"
 #include "db.h"
+#include "entity.h"
 #include "i18n.h"
 #include "opts.h"
 #include "outbox.h"
+#include "submit.h"
 #include "table.h"
 #include "validate.h"
 #include "verbs.h"
+#include "write.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Enrollments in the replica and the ones still in the outbox, with what is pending. */
-static const char SQL_LIST[] =
-    "SELECT e.program, e.nip, ifnull(a.name, '') AS name, e.status,"
-    " ifnull('-> ' || p.status, '') AS pending, e.jp FROM enrollments e"
-    " LEFT JOIN asn a ON a.nip = e.nip"
-    " LEFT JOIN (SELECT entity_id, json_extract(fields, '$.status') AS status, max(n)"
-    "   FROM outbox WHERE state = 'pending' AND entity = 'enrollment' AND action = 'status'"
-    "   GROUP BY entity_id) p ON p.entity_id = e.id"
-    " WHERE ?1 IS NULL OR e.program = ?1"
-    " UNION ALL"
-    " SELECT json_extract(o.fields, '$.program'), json_extract(o.fields, '$.nip'),"
-    " ifnull(a.name, ''), '', 'enroll' || ifnull(' -> ' || s.status, ''), 0 FROM outbox o"
-    " LEFT JOIN asn a ON a.nip = json_extract(o.fields, '$.nip')"
-    " LEFT JOIN (SELECT entity_id, json_extract(fields, '$.status') AS status, max(n)"
-    "   FROM outbox WHERE state = 'pending' AND entity = 'enrollment' AND action = 'status'"
-    "   GROUP BY entity_id) s ON s.entity_id = o.entity_id"
-    " WHERE o.state = 'pending' AND o.entity = 'enrollment' AND o.action = 'create'"
-    " AND (?1 IS NULL OR json_extract(o.fields, '$.program') = ?1)"
-    " ORDER BY 1, 3";
-
-/* An enrollment not yet answered by the server, for (program, nip). */
-static const char SQL_QUEUED[] =
-    "SELECT entity_id FROM outbox WHERE state = 'pending' AND entity = 'enrollment'"
-    " AND action = 'create' AND json_extract(fields, '$.program') = ?1"
-    " AND json_extract(fields, '$.nip') = ?2 ORDER BY n DESC LIMIT 1";
 static const char SQL_CURRENT[] =
     "SELECT id, status FROM enrollments WHERE program = ?1 AND nip = ?2"
     " ORDER BY status = 'batal', seq DESC LIMIT 1";
-static const char SQL_LAST_PENDING_STATUS[] =
-    "SELECT json_extract(fields, '$.status') FROM outbox WHERE state = 'pending'"
-    " AND entity = 'enrollment' AND action = 'status' AND entity_id = ?1 ORDER BY n DESC LIMIT 1";
+static const char SQL_PROGRAM[] = "SELECT count(*) FROM programs WHERE code = ?1";
 
-/* Finds the enrollment of nip in program (replica or outbox): its id and the
- * status it will have once pending ops are applied. -1 if none. */
-static int find_enrollment(sqlite3 *db, const char *program, const char *nip, char id[64],
-                           char status[16])
+/* enroll PROGRAM NIP [NIP...]: the first NIP is the table's, the rest follow. */
+static const struct opt enroll_opts[] = {
+    {"PROGRAM", "program", OPT_ARG_CODE, 1, NULL, NULL, NULL},
+    {"NIP", "nip", OPT_ARG_NIP, 1, N_("the participant's NIP (more may follow)"), NULL, NULL},
+    OPT_ENTITY_FIELDS("enrollment", "create"),
+    OPT_END,
+};
+
+static const struct opt attend_opts[] = {
+    {"PROGRAM", "program", OPT_ARG_CODE, 1, N_("program code"), NULL, NULL},
+    {"NIP", "nip", OPT_ARG_NIP, 1, N_("the participant's NIP"), NULL, NULL},
+    OPT_ENTITY_FIELDS("enrollment", "status"),
+    OPT_END,
+};
+
+/* The enrollment of nip in program in the replica (not cancelled): 1 with
+ * its id and status, 0 when none, -1 with e. */
+static int enrollment_current(struct cli *cli, const char *program, const char *nip, char id[64],
+                              char status[16], struct rb_err *e)
 {
-        sqlite3_stmt *st;
-        int found = 0;
+        sqlite3_stmt *st = db_stmt(cli->db, SQL_CURRENT, e);
+        int found;
 
-        if ((st = db_stmt(db, SQL_CURRENT, NULL)) == NULL)
+        if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-        if (db_step(db, st, NULL) > 0 && strcmp(db_col_text(st, 1), "batal") != 0) {
+        if ((found = db_step(cli->db, st, e)) > 0) {
+                found = strcmp(db_col_text(st, 1), "batal") != 0;
                 snprintf(id, 64, "%s", db_col_text(st, 0));
                 snprintf(status, 16, "%s", db_col_text(st, 1));
-                found = 1;
         }
         sqlite3_reset(st);
-        if (!found) {
-                if ((st = db_stmt(db, SQL_QUEUED, NULL)) == NULL)
-                        return -1;
-                sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-                sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-                if (db_step(db, st, NULL) > 0) {
-                        snprintf(id, 64, "%s", db_col_text(st, 0));
-                        snprintf(status, 16, "terdaftar");
-                        found = 1;
-                }
-                sqlite3_reset(st);
-        }
-        if (!found || (st = db_stmt(db, SQL_LAST_PENDING_STATUS, NULL)) == NULL)
-                return found ? 0 : -1;
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        if (db_step(db, st, NULL) > 0)
-                snprintf(status, 16, "%s", db_col_text(st, 0));
-        sqlite3_reset(st);
-        return 0;
+        return found;
+}
+
+/* Finds the enrollment of nip in program (replica or outbox): 1 with its id
+ * and the status it will have once pending ops are applied, 0 if none, -1
+ * with e when the replica cannot say. */
+static int find_enrollment(struct cli *cli, const char *program, const char *nip, char id[64],
+                           char status[16], struct rb_err *e)
+{
+        char pending[16];
+        int found = enrollment_current(cli, program, nip, id, status, e), rc;
+
+        if (found == 0 && (found = outbox_enroll_queued(cli, program, nip, id, e)) > 0)
+                snprintf(status, 16, "terdaftar");
+        if (found <= 0)
+                return found;
+        if ((rc = outbox_enroll_status(cli, id, pending, e)) < 0)
+                return -1;
+        if (rc > 0)
+                snprintf(status, 16, "%s", pending);
+        return 1;
 }
 
 /* Checks that program is in the replica, so typos are caught offline. */
 static int program_known(struct cli *cli, const char *program, struct rb_err *e)
 {
-        if (db_int(cli->db, "SELECT count(*) FROM programs WHERE code = ?1", program, 0) == 0)
+        long long n = 0;
+
+        if (db_value(cli->db, SQL_PROGRAM, program, &n, e) < 0)
+                return -1;
+        if (n == 0)
                 return err_set(e, RB_NOT_FOUND, "program",
                                _("no program %s in this office's replica (check the code, or "
                                  "run renbin sync)"),
@@ -108,64 +107,105 @@ static int enroll_list(struct cli *cli, int argc, char **argv)
 
         if (argc > 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin enroll list [PROGRAM]"));
-        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, SQL_LIST, &e)) == NULL)
-                return cli_fail(&e);
-        db_bind_text(st, 1, argc == 2 ? cli_code(argv[1]) : NULL);
-        if (table_print(cli, st, headers, &e) != 0)
+        if ((st = outbox_enroll_list(cli, argc == 2 ? cli_code(argv[1]) : NULL, &e)) == NULL ||
+            table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;
+}
+
+/* The NIP of argument v, as the table's OPT_ARG_NIP stores it (no spaces). */
+static void nip_arg(const char *v, char out[64])
+{
+        size_t o = 0;
+
+        for (; *v != '\0' && o + 1 < 64; v++)
+                if (*v != ' ')
+                        out[o++] = *v;
+        out[o] = '\0';
+}
+
+/* Checks one NIP to enroll against the catalogue and the replica: 0, or the
+ * exit status (printed). f holds the program; its nip is set to the NIP. */
+static int enroll_check(struct cli *cli, json_t *f, const char *arg)
+{
+        const struct entity_def *d = entity_find("enrollment");
+        const char *program = write_get(f, "program");
+        char nip[64], id[64], status[16];
+        struct rb_err e;
+        int found;
+
+        err_clear(&e);
+        nip_arg(arg, nip);
+        json_object_set_new(f, "nip", json_string(nip));
+        if (entity_check(d, entity_action(d, "create"), entity_json_get, f, &e) != 0 ||
+            (found = find_enrollment(cli, program, nip, id, status, &e)) < 0)
+                return cli_fail(&e);
+        if (found)
+                return opt_fail(EXIT_REFUSED, _("%s is already enrolled in %s (%s)"), nip, program,
+                                status);
+        return 0;
+}
+
+/* Queues one enrollment per NIP of args in one local transaction; their op
+ * ids go to ops. 0, or -1 with e. */
+static int enroll_queue(struct cli *cli, json_t *f, char **args, int n, char (*ops)[UUID_STR],
+                        struct rb_err *e)
+{
+        char nip[64], label[160];
+
+        if (db_begin(cli->db, e) != 0)
+                return -1;
+        for (int i = 0; i < n; i++) {
+                nip_arg(args[i], nip);
+                json_object_set_new(f, "nip", json_string(nip));
+                snprintf(label, sizeof(label), _("enroll %s in %s"), nip, write_get(f, "program"));
+                if (outbox_add(cli, "enrollment", NULL, "create", f, label, ops[i], NULL, e) != 0) {
+                        db_rollback(cli->db);
+                        return -1;
+                }
+        }
+        return db_commit(cli->db, e);
 }
 
 /* enroll PROGRAM NIP [NIP...] */
 static int enroll_add(struct cli *cli, int argc, char **argv)
 {
-        const char *program = argc > 1 ? cli_code(argv[1]) : NULL;
         char(*ops)[UUID_STR] = NULL;
-        char nip[19], id[64], status[16], label[160];
+        char **nips = NULL, *first = NULL;
         struct rb_err e;
-        size_t n = 0;
-        int rc;
+        json_t *f;
+        int rest, n = 0, rc;
 
-        if (argc < 3)
-                return opt_fail(EXIT_USAGE, _("usage: renbin enroll PROGRAM NIP [NIP...]"));
+        if ((rc = write_parse(cli, "enroll", "enrollment", "create", enroll_opts, argc, argv, &f,
+                              &rest)) != 0)
+                return rc;
         err_clear(&e);
-        if (outbox_may_write(cli, &e) != 0 || cli_db(cli, &e) == NULL ||
-            program_known(cli, program, &e) != 0)
-                return cli_fail(&e);
-        for (int i = 2; i < argc; i++) {
-                if (nip_normalize(argv[i], nip) != 0 || nip_check(nip, NULL, NULL, &e) != 0) {
-                        if (e.code == RB_OK)
-                                err_set(&e, RB_INVALID, "nip", _("'%s' is not a NIP"), argv[i]);
-                        return cli_fail(&e);
-                }
-                if (find_enrollment(cli->db, program, nip, id, status) == 0)
-                        return opt_fail(EXIT_REFUSED, _("%s is already enrolled in %s (%s)"), nip,
-                                        program, status);
+        /* The checks below set the op's nip: the first NIP is kept apart. */
+        first = strdup(write_get(f, "nip"));
+        ops = calloc((size_t)argc, sizeof(*ops));
+        nips = calloc((size_t)argc, sizeof(*nips));
+        if (first == NULL || ops == NULL || nips == NULL) {
+                rc = opt_fail(EXIT_FAIL, _("out of memory"));
+                goto out;
         }
-        if ((ops = calloc((size_t)argc, sizeof(*ops))) == NULL)
-                return opt_fail(EXIT_FAIL, _("out of memory"));
-        if (db_begin(cli->db, &e) != 0) {
-                free(ops);
-                return cli_fail(&e);
+        nips[n++] = first;
+        for (int i = rest; i < argc; i++)
+                nips[n++] = argv[i];
+        if (cli_db(cli, &e) == NULL || program_known(cli, write_get(f, "program"), &e) != 0) {
+                rc = cli_fail(&e);
+                goto out;
         }
-        for (int i = 2; i < argc; i++) {
-                nip_normalize(argv[i], nip);
-                snprintf(label, sizeof(label), _("enroll %s in %s"), nip, program);
-                json_t *f = json_pack("{s:s, s:s}", "program", program, "nip", nip);
-                rc = outbox_add(cli, "enrollment", NULL, "create", f, label, ops[n++], NULL, &e);
-                json_decref(f);
-                if (rc != 0) {
-                        db_rollback(cli->db);
-                        free(ops);
-                        return cli_fail(&e);
-                }
-        }
-        if (db_commit(cli->db, &e) != 0) {
-                free(ops);
-                return cli_fail(&e);
-        }
-        rc = outbox_submit(cli, ops, n);
+        for (int i = 0; i < n && rc == 0; i++)
+                rc = enroll_check(cli, f, nips[i]);
+        if (rc == 0 && enroll_queue(cli, f, nips, n, ops, &e) != 0)
+                rc = cli_fail(&e);
+        if (rc == 0)
+                rc = submit_ops(cli, ops, (size_t)n);
+out:
+        free(first);
+        free(nips);
         free(ops);
+        json_decref(f);
         return rc;
 }
 
@@ -185,39 +225,37 @@ const struct cmd cmd_enroll = {
     .verbs = enroll_verbs,
 };
 
+/* attend PROGRAM NIP --status STATUS: the op carries the status alone. */
 static int attend_exec(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"status", required_argument, NULL, 's'},
-                                                 {NULL, 0, NULL, 0}};
-        const char *to = NULL;
-        char nip[19], id[64], from[16], label[160];
+        const struct entity_def *d = entity_find("enrollment");
+        char program[64], nip[64], id[64], from[16], label[160];
         struct rb_err e;
-        int ch;
+        json_t *f;
+        int rc, found;
 
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 's')
-                        return opt_unknown(argv);
-                to = optarg;
-        }
-        if (argc - optind != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin attend PROGRAM NIP --status STATUS"));
-        if (to == NULL)
-                return opt_missing("attend", "--status");
+        if ((rc = write_parse(cli, "attend", "enrollment", "status", attend_opts, argc, argv, &f,
+                              NULL)) != 0)
+                return rc;
         err_clear(&e);
-        if (enum_check(to, enroll_states, "status", &e) || outbox_may_write(cli, &e) ||
-            cli_db(cli, &e) == NULL)
-                return cli_fail(&e);
-        if (nip_normalize(argv[optind + 1], nip) != 0)
-                return opt_fail(EXIT_INVALID, _("'%s' is not a NIP"), argv[optind + 1]);
-        cli_code(argv[optind]);
-        if (find_enrollment(cli->db, argv[optind], nip, id, from) != 0)
-                return opt_fail(EXIT_NOT_FOUND, _("%s is not enrolled in %s"), nip, argv[optind]);
-        if (enroll_transition(from, to, &e) != 0)
-                return cli_fail(&e);
-        snprintf(label, sizeof(label), _("%s in %s: %s"), nip, argv[optind], to);
-        return outbox_write1(cli, "enrollment", id, "status", json_pack("{s:s}", "status", to),
-                             label);
+        snprintf(program, sizeof(program), "%s", write_get(f, "program"));
+        snprintf(nip, sizeof(nip), "%s", write_get(f, "nip"));
+        json_object_del(f, "program");
+        json_object_del(f, "nip");
+        if (entity_check(d, entity_action(d, "status"), entity_json_get, f, &e) != 0 ||
+            cli_db(cli, &e) == NULL ||
+            (found = find_enrollment(cli, program, nip, id, from, &e)) < 0)
+                rc = cli_fail(&e);
+        else if (!found)
+                rc = opt_fail(EXIT_NOT_FOUND, _("%s is not enrolled in %s"), nip, program);
+        else if (enroll_transition(from, write_get(f, "status"), &e) != 0)
+                rc = cli_fail(&e);
+        if (rc != 0) {
+                json_decref(f);
+                return rc;
+        }
+        snprintf(label, sizeof(label), _("%s in %s: %s"), nip, program, write_get(f, "status"));
+        return submit_one(cli, "enrollment", id, "status", f, label);
 }
 
 const struct cmd cmd_attend = {

@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "submit.h"
 #include "validate.h"
 
 #include <getopt.h>
@@ -107,20 +108,19 @@ static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t *
         return db_commit(ic->cli->db, e);
 }
 
-/* "OPID: fields" -> "roster NIP NAME: fields", using the op's label. */
+/* "OPID: fields" -> "roster NIP NAME: fields", using the op's label (the op
+ * id stays when the outbox cannot say). */
 static const char *label_of(struct import_ctx *ic, const char *upd)
 {
         static char buf[400];
-        sqlite3_stmt *st = db_stmt(ic->cli->db, "SELECT label FROM outbox WHERE op_id = ?1", NULL);
+        char op_id[UUID_STR], label[256];
         size_t idlen = strcspn(upd, ":");
+        struct rb_err e;
 
         snprintf(buf, sizeof(buf), "%s", upd);
-        if (st == NULL)
-                return buf;
-        sqlite3_bind_text(st, 1, upd, (int)idlen, SQLITE_STATIC);
-        if (db_step(ic->cli->db, st, NULL) > 0) /* else the op id stays */
-                snprintf(buf, sizeof(buf), "%s:%s", db_col_text(st, 0), upd + idlen + 1);
-        sqlite3_reset(st);
+        snprintf(op_id, sizeof(op_id), "%.*s", (int)idlen, upd);
+        if (upd[idlen] == ':' && outbox_label(ic->cli, op_id, label, sizeof(label), &e) > 0)
+                snprintf(buf, sizeof(buf), "%s:%s", label, upd + idlen + 1);
         return buf;
 }
 
@@ -135,8 +135,12 @@ static int tally(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, json
 
         for (size_t i = 0; i < n; i++) {
                 struct op_state s;
-                if (outbox_state(ic->cli, op_ids[i], &s) != 0)
+                struct rb_err e;
+                if (outbox_state(ic->cli, op_ids[i], &s, &e) != 0) {
+                        if (status == EXIT_OK)
+                                status = cli_fail(&e);
                         continue;
+                }
                 if (strcmp(s.state, "pending") == 0) {
                         (*pending)++;
                 } else if (strcmp(s.state, "rejected") == 0) {
@@ -270,7 +274,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
                 status = cli_fail(&e);
                 goto out;
         }
-        if ((online = outbox_push_now(cli, &e)) < 0) {
+        if ((online = submit_now(cli, &e)) < 0) {
                 status = cli_fail(&e);
                 goto out;
         }

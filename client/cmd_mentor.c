@@ -12,39 +12,64 @@
 #include "table.h"
 #include "validate.h"
 #include "verbs.h"
+#include "write.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Pairs in the replica and those still queued, as (id, mentee). */
-static const char SQL_PAIRS[] =
-    "SELECT id, mentee FROM mentor_pairs WHERE active = 1"
-    " UNION SELECT entity_id, json_extract(fields, '$.mentee') FROM outbox"
-    " WHERE entity = 'mentor_pair' AND state = 'pending'";
+/* Active pairs in the replica, as (id, mentee); outbox_pairs_queued gives
+ * those still queued the same way. */
+static const char SQL_PAIRS[] = "SELECT id, mentee FROM mentor_pairs WHERE active = 1";
 
-/* Resolves PAIR (the id, its last 4+ characters as mentor list shows them, or
- * the mentee's NIP) to an id. UUIDv7 ids begin with the time, so their ends
- * tell pairs apart. */
-static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_err *e)
+static const struct opt mentor_pair_opts[] = {
+    {"MENTOR_NIP", "mentor", OPT_ARG_NIP, 1, NULL, NULL, NULL},
+    {"MENTEE_NIP", "mentee", OPT_ARG_NIP, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("mentor_pair", "create"),
+    OPT_END,
+};
+
+static const struct opt mentor_log_opts[] = {
+    {"PAIR", "pair", OPT_ARG, 1,
+     N_("the pair: the end of its id (mentor list), or the mentee's NIP"), NULL, NULL},
+    OPT_ENTITY_FIELDS("mentor_log", "add"),
+    OPT_END,
+};
+
+/* Counts the pairs of st's rows (id, mentee) that key names; the last one
+ * goes to id. One id seen twice (queued and already pulled) counts once.
+ * The count, or -1 with e. */
+static int pair_match(struct cli *cli, sqlite3_stmt *st, const char *key, char id[64], int n,
+                      struct rb_err *e)
 {
-        sqlite3_stmt *st = db_stmt(cli->db, SQL_PAIRS, e);
         size_t klen = strlen(key);
-        int n = 0, rc;
+        int rc;
 
-        if (st == NULL)
-                return -1;
         while ((rc = db_step(cli->db, st, e)) > 0) {
                 const char *pid = db_col_text(st, 0), *mentee = db_col_text(st, 1);
                 size_t plen = strlen(pid);
-                if ((klen >= 4 && klen <= plen && strcmp(pid + plen - klen, key) == 0) ||
-                    strcmp(pid, key) == 0 || strcmp(mentee, key) == 0) {
+                if (((klen >= 4 && klen <= plen && strcmp(pid + plen - klen, key) == 0) ||
+                     strcmp(pid, key) == 0 || strcmp(mentee, key) == 0) &&
+                    (n == 0 || strcmp(id, pid) != 0)) {
                         snprintf(id, 64, "%s", pid);
                         n++;
                 }
         }
         sqlite3_reset(st);
-        if (rc < 0)
+        return rc < 0 ? -1 : n;
+}
+
+/* Resolves PAIR (the id, its last 4+ characters as mentor list shows them, or
+ * the mentee's NIP) to an id, among the replica's pairs and the queued ones.
+ * UUIDv7 ids begin with the time, so their ends tell pairs apart. */
+static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_err *e)
+{
+        sqlite3_stmt *st;
+        int n;
+
+        if ((st = db_stmt(cli->db, SQL_PAIRS, e)) == NULL ||
+            (n = pair_match(cli, st, key, id, 0, e)) < 0 ||
+            (st = outbox_pairs_queued(cli, e)) == NULL ||
+            (n = pair_match(cli, st, key, id, n, e)) < 0)
                 return -1;
         if (n == 0)
                 return err_set(e, RB_NOT_FOUND, "pair",
@@ -55,110 +80,49 @@ static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_er
         return 0;
 }
 
+/* mentor pair MENTOR_NIP MENTEE_NIP --topic TEXT --from DATE [--to DATE] [--competency CODE] */
 static int mentor_pair(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {
-            {"topic", required_argument, NULL, 't'},
-            {"competency", required_argument, NULL, 'c'},
-            {"from", required_argument, NULL, 'f'},
-            {"to", required_argument, NULL, 'u'},
-            {NULL, 0, NULL, 0},
-        };
-        const char *topic = NULL, *comp = NULL, *from = NULL, *to = NULL;
-        char mentor[19], mentee[19], label[160];
-        struct rb_err e;
-        int ch;
+        char label[160];
+        json_t *f;
+        int rc;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                switch (ch) {
-                case 't':
-                        topic = optarg;
-                        break;
-                case 'c':
-                        comp = optarg;
-                        break;
-                case 'f':
-                        from = optarg;
-                        break;
-                case 'u':
-                        to = optarg;
-                        break;
-                default:
-                        return opt_unknown(argv);
-                }
+        if ((rc = write_parse(cli, "mentor pair", "mentor_pair", "create", mentor_pair_opts, argc,
+                              argv, &f, NULL)) != 0)
+                return rc;
+        /* The pair's own rule, told before anything is queued (the server
+         * has it too): a person cannot mentor themselves. */
+        if (strcmp(write_get(f, "mentor"), write_get(f, "mentee")) == 0) {
+                rc = opt_fail(EXIT_INVALID, _("a mentor cannot be their own mentee (%s)"),
+                              write_get(f, "mentor"));
+                json_decref(f);
+                return rc;
         }
-        if (argc - optind != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin mentor pair MENTOR_NIP MENTEE_NIP "
-                                              "--topic TEXT --from DATE [--to DATE] "
-                                              "[--competency CODE]"));
-        if (topic == NULL || from == NULL)
-                return opt_missing("mentor pair", topic == NULL ? "--topic" : "--from");
-        err_clear(&e);
-        if (nip_normalize(argv[optind], mentor) || nip_normalize(argv[optind + 1], mentee))
-                return opt_fail(EXIT_INVALID, _("mentor and mentee are given by NIP"));
-        if (strcmp(mentor, mentee) == 0)
-                return opt_fail(EXIT_INVALID, _("a mentor cannot be their own mentee (%s)"),
-                                mentor);
-        if (text_check(topic, 300, "topic", &e) || date_check(from, "from", &e) ||
-            (to && date_range_check(from, to, "from", "to", &e)))
-                return cli_fail(&e);
-        json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "mentor", mentor, "mentee", mentee, "topic",
-                              topic, "start_date", from);
-        json_put(f, "end_date", to);
-        json_put(f, "competency", comp);
-        snprintf(label, sizeof(label), _("mentoring pair %s -> %s"), mentor, mentee);
-        return outbox_write1(cli, "mentor_pair", NULL, "create", f, label);
+        snprintf(label, sizeof(label), _("mentoring pair %s -> %s"), write_get(f, "mentor"),
+                 write_get(f, "mentee"));
+        return write_submit(cli, "mentor_pair", "create", f, label);
 }
 
+/* mentor log PAIR --date DATE --minutes N [--notes TEXT] [--progress 1-5] */
 static int mentor_log(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {
-            {"date", required_argument, NULL, 'd'},
-            {"minutes", required_argument, NULL, 'm'},
-            {"notes", required_argument, NULL, 'n'},
-            {"progress", required_argument, NULL, 'p'},
-            {NULL, 0, NULL, 0},
-        };
-        const char *date = NULL, *min = NULL, *notes = NULL, *prog = NULL;
-        char id[64], label[160];
+        char key[128], id[64], label[160];
         struct rb_err e;
-        long v;
-        int ch;
+        json_t *f;
+        int rc;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                switch (ch) {
-                case 'd':
-                        date = optarg;
-                        break;
-                case 'm':
-                        min = optarg;
-                        break;
-                case 'n':
-                        notes = optarg;
-                        break;
-                case 'p':
-                        prog = optarg;
-                        break;
-                default:
-                        return opt_unknown(argv);
-                }
-        }
-        if (argc - optind != 1)
-                return opt_fail(EXIT_USAGE, _("usage: renbin mentor log PAIR --date DATE "
-                                              "--minutes N [--notes TEXT] [--progress 1-5]"));
-        if (date == NULL || min == NULL)
-                return opt_missing("mentor log", date == NULL ? "--date" : "--minutes");
+        if ((rc = write_parse(cli, "mentor log", "mentor_log", "add", mentor_log_opts, argc, argv,
+                              &f, NULL)) != 0)
+                return rc;
         err_clear(&e);
-        if (date_check(date, "date", &e) || int_check(min, 1, 24 * 60, "minutes", &v, &e) ||
-            (prog && rating5_check(prog, "progress", &v, &e)) ||
-            opt_text_check(notes, 4000, "notes", &e) || cli_db(cli, &e) == NULL ||
-            pair_find(cli, argv[optind], id, &e) != 0)
+        snprintf(key, sizeof(key), "%s", write_get(f, "pair"));
+        if (cli_db(cli, &e) == NULL || pair_find(cli, key, id, &e) != 0) {
+                json_decref(f);
                 return cli_fail(&e);
-        json_t *f = json_pack("{s:s, s:s, s:s}", "pair", id, "date", date, "minutes", min);
-        json_put(f, "notes", notes);
-        json_put(f, "progress", prog);
-        snprintf(label, sizeof(label), _("mentoring session %s on %s"), argv[optind], date);
-        return outbox_write1(cli, "mentor_log", NULL, "add", f, label);
+        }
+        json_object_set_new(f, "pair", json_string(id));
+        snprintf(label, sizeof(label), _("mentoring session %s on %s"), key, write_get(f, "date"));
+        return write_submit(cli, "mentor_log", "add", f, label);
 }
 
 static int mentor_list(struct cli *cli, int argc, char **argv)
@@ -190,8 +154,8 @@ static int mentor_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb mentor_verbs[] = {
-    {"pair", mentor_pair, NULL},
-    {"log", mentor_log, NULL},
+    {"pair", mentor_pair, mentor_pair_opts},
+    {"log", mentor_log, mentor_log_opts},
     {"list", mentor_list, NULL},
     {NULL, NULL, NULL},
 };

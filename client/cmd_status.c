@@ -9,21 +9,12 @@
 #include "net.h"
 #include "opts.h"
 #include "out.h"
+#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const char SQL_REJECTED[] =
-    "SELECT label, code, message, field, answered_at FROM outbox WHERE state = 'rejected'"
-    " AND dismissed = 0 ORDER BY n DESC LIMIT 50";
-/* Only the ones status lists (the newest 50): the others have not been read. */
-static const char SQL_DISMISS[] =
-    "UPDATE outbox SET dismissed = 1 WHERE n IN (SELECT n FROM outbox WHERE state = 'rejected'"
-    " AND dismissed = 0 ORDER BY n DESC LIMIT 50)";
-static const char SQL_PENDING[] =
-    "SELECT label, created_at FROM outbox WHERE state = 'pending' ORDER BY n LIMIT 50";
 
 /* A unix time as local "YYYY-MM-DD HH:MM", or "never". */
 static const char *when(long long t, char *buf, size_t len)
@@ -40,45 +31,28 @@ static const char *when(long long t, char *buf, size_t len)
 
 /* The outbox part of the status: counts and lists; NULL and e when the
  * replica cannot be read. */
-static json_t *outbox_status(sqlite3 *db, struct rb_err *e)
+static json_t *outbox_status(struct cli *cli, struct rb_err *e)
 {
-        json_t *rej = json_array(), *pend = json_array();
-        sqlite3_stmt *st;
+        struct outbox_counts c;
+        json_t *rej, *pend = NULL, *v;
         char buf[32];
-        int rc = -1;
+        size_t i;
 
-        if ((st = db_stmt(db, SQL_REJECTED, e)) != NULL) {
-                while ((rc = db_step(db, st, e)) > 0)
-                        json_array_append_new(
-                            rej,
-                            json_pack("{s:s, s:s, s:s, s:s, s:s}", "what", db_col_text(st, 0),
-                                      "code", err_code_name(sqlite3_column_int(st, 1)), "reason",
-                                      db_col_text(st, 2), "field", db_col_text(st, 3), "when",
-                                      when(sqlite3_column_int64(st, 4), buf, sizeof(buf))));
-                sqlite3_reset(st);
-        }
-        if (rc == 0 && (st = db_stmt(db, SQL_PENDING, e)) != NULL) {
-                rc = -1;
-                while ((rc = db_step(db, st, e)) > 0)
-                        json_array_append_new(pend, json_string(db_col_text(st, 0)));
-                sqlite3_reset(st);
-        }
-        if (rc != 0) {
+        if (outbox_count(cli, &c, e) != 0 || (rej = outbox_rejected_ops(cli, e)) == NULL)
+                return NULL;
+        if ((pend = outbox_pending_labels(cli, e)) == NULL) {
                 json_decref(rej);
-                json_decref(pend);
                 return NULL;
         }
-        return json_pack(
-            "{s:I, s:I, s:I, s:o, s:o}", "pending",
-            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL, 0),
-            "rejected",
-            (json_int_t)db_int(db,
-                               "SELECT count(*) FROM outbox WHERE state = 'rejected'"
-                               " AND dismissed = 0",
-                               NULL, 0),
-            "accepted",
-            (json_int_t)db_int(db, "SELECT count(*) FROM outbox WHERE state = 'done'", NULL, 0),
-            "pending_ops", pend, "rejected_ops", rej);
+        json_array_foreach(rej, i, v)
+        {
+                json_int_t at = json_integer_value(json_object_get(v, "at"));
+                json_object_del(v, "at");
+                json_object_set_new(v, "when", json_string(when(at, buf, sizeof(buf))));
+        }
+        return json_pack("{s:I, s:I, s:I, s:o, s:o}", "pending", (json_int_t)c.pending, "rejected",
+                         (json_int_t)c.rejected, "accepted", (json_int_t)c.done, "pending_ops",
+                         pend, "rejected_ops", rej);
 }
 
 /* Prints the status document for a person. */
@@ -113,15 +87,14 @@ static void print_status(json_t *j)
 static int status_dismiss(struct cli *cli)
 {
         struct rb_err e;
-        sqlite3_stmt *st;
+        int n;
 
-        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, SQL_DISMISS, &e)) == NULL ||
-            db_run(cli->db, st, &e) != 0)
+        if (outbox_dismiss(cli, &n, &e) != 0)
                 return cli_fail(&e);
         out_say(cli,
                 _("%d rejected changes taken off this list; they are kept, and HR sees them "
                   "with renbin conflicts\n"),
-                sqlite3_changes(cli->db));
+                n);
         return EXIT_OK;
 }
 
@@ -147,7 +120,7 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         cli_get(cli, "unit", unit, sizeof(unit));
         cli_get(cli, "role", role, sizeof(role));
         cli_get(cli, "last_sync", last, sizeof(last));
-        if ((ob = outbox_status(cli->db, &e)) == NULL)
+        if ((ob = outbox_status(cli, &e)) == NULL)
                 return cli_fail(&e);
         online = net_open(cli, &n, &e) == 0;
         if (!online && e.code != RB_UNAVAILABLE) {

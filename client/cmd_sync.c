@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "opts.h"
 #include "out.h"
+#include "outbox.h"
 #include "sync.h"
 
 #include <getopt.h>
@@ -20,7 +21,8 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                                                  {"max-pages", required_argument, NULL, 'm'},
                                                  {NULL, 0, NULL, 0}};
         struct sync_report rep = {0};
-        struct rb_err e;
+        struct outbox_counts c;
+        struct rb_err e, ce;
         long v;
         int ch, rc;
 
@@ -64,13 +66,11 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                 if (cli->json)
                         return err_exit_status(e.code);
                 rc = cli_fail(&e);
-                if (e.code == RB_UNAVAILABLE && cli->db != NULL)
+                if (e.code == RB_UNAVAILABLE && cli->db != NULL && outbox_count(cli, &c, &ce) == 0)
                         fprintf(stderr,
                                 _("renbin: nothing is lost: %lld changes wait here; run renbin "
                                   "sync again when the link is back\n"),
-                                db_int(cli->db,
-                                       "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL,
-                                       0));
+                                c.pending);
                 return rc;
         }
         return EXIT_OK;

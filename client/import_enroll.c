@@ -1,43 +1,69 @@
 /*
  * import_enroll.c - enrollments from a spreadsheet: program, nip and the
  * status reached, which becomes the enrollment and one state change per
- * step of the state machine (terdaftar -> hadir -> selesai).
+ * step of the state machine (terdaftar -> hadir -> selesai). The row's
+ * values are checked by the catalogue (entity_check), as the CLI's are.
  */
-#include "db.h"
+#include "entity.h"
 #include "i18n.h"
 #include "import.h"
 #include "outbox.h"
-#include "validate.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define CELL(name) import_cell(ic, r, name)
 
-/* A NIP cell, normalized into out; the error names field. */
-static int nip_cell(const char *v, const char *field, char out[19], struct rb_err *e)
-{
-        if (nip_normalize(v, out) != 0 || strlen(out) != 18 || strspn(out, "0123456789") != 18)
-                return err_set(e, RB_INVALID, field, _("'%s' is not an 18-digit NIP"), v);
-        return 0;
-}
-
 static const char *const enr_cols[] = {"program", "nip", "status", NULL};
 static const char *const enr_fields[] = {"program", "nip", "status", NULL};
+
+/* A cell as the command line would have it: upper-cased for a code, without
+ * spaces for a NIP. */
+static void cell_norm(const char *v, int code, char *out, size_t len)
+{
+        size_t o = 0;
+
+        for (; *v != '\0' && o + 1 < len; v++)
+                if (code)
+                        out[o++] = (char)toupper((unsigned char)*v);
+                else if (*v != ' ')
+                        out[o++] = *v;
+        out[o] = '\0';
+}
+
+/* Checks the ops a row becomes against the catalogue: the enrollment's
+ * create (program, nip) and, when a status is given, its status change. */
+static int enr_check(json_t *f, struct rb_err *e)
+{
+        const struct entity_def *d = entity_find("enrollment");
+
+        if (entity_check(d, entity_action(d, "create"), entity_json_get, f, e) != 0)
+                return -1;
+        if (json_object_get(f, "status") == NULL)
+                return 0;
+        return entity_check(d, entity_action(d, "status"), entity_json_get, f, e);
+}
 
 static int enr_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
                    char key[128], struct rb_err *e)
 {
-        const char *status = CELL("status");
-        char nip[19];
+        char program[64], nip[64];
 
-        if (code_check(CELL("program"), "program", e) || nip_cell(CELL("nip"), "nip", nip, e) ||
-            (status[0] && enum_check(status, enroll_states, "status", e)))
+        cell_norm(CELL("program"), 1, program, sizeof(program));
+        cell_norm(CELL("nip"), 0, nip, sizeof(nip));
+        *out = json_pack("{s:s, s:s}", "program", program, "nip", nip);
+        if (CELL("status")[0] != '\0')
+                json_object_set_new(*out, "status", json_string(CELL("status")));
+        if (enr_check(*out, e) != 0) {
+                json_decref(*out);
+                *out = NULL;
                 return -1;
-        *out = json_pack("{s:s, s:s, s:s}", "program", CELL("program"), "nip", nip, "status",
-                         status[0] ? status : "terdaftar");
-        snprintf(label, 160, _("enroll %s in %s"), nip, CELL("program"));
-        snprintf(key, 128, "%s/%s", CELL("program"), nip);
+        }
+        if (json_object_get(*out, "status") == NULL)
+                json_object_set_new(*out, "status", json_string("terdaftar"));
+        snprintf(label, 160, _("enroll %s in %s"), nip, program);
+        snprintf(key, 128, "%s/%s", program, nip);
         return 0;
 }
 

@@ -58,10 +58,7 @@ static int pair_id(struct import_ctx *ic, const char *mentor, const char *mentee
                    struct rb_err *e)
 {
         static const char sql[] =
-            "SELECT id FROM mentor_pairs WHERE mentor = ?1 AND mentee = ?2 AND active = 1"
-            " UNION ALL SELECT entity_id FROM outbox WHERE entity = 'mentor_pair'"
-            " AND state != 'rejected' AND json_extract(fields, '$.mentor') = ?1"
-            " AND json_extract(fields, '$.mentee') = ?2 LIMIT 1";
+            "SELECT id FROM mentor_pairs WHERE mentor = ?1 AND mentee = ?2 AND active = 1 LIMIT 1";
         sqlite3_stmt *st = db_stmt(ic->cli->db, sql, e);
         int found;
 
@@ -72,6 +69,8 @@ static int pair_id(struct import_ctx *ic, const char *mentor, const char *mentee
         if ((found = db_step(ic->cli->db, st, e)) > 0)
                 snprintf(id, 64, "%s", db_col_text(st, 0));
         sqlite3_reset(st);
+        if (found == 0)
+                found = outbox_pair_queued(ic->cli, mentor, mentee, id, e);
         if (found < 0)
                 return -1;
         if (found == 0)

@@ -1,13 +1,17 @@
 /*
- * outbox.c - queueing local writes and reporting what became of them.
+ * outbox.c - queueing local writes and reporting what became of them. This
+ * file owns the outbox table: its schema, its columns and the JSON of its
+ * fields are known here only, and every other module asks through the named
+ * functions of outbox.h (tests/lint/outbox_sql.sh keeps it so).
  */
 #include "outbox.h"
+#include "outbox_schema.h"
 #include "db.h"
 #include "entity.h"
 #include "i18n.h"
 #include "opts.h"
 #include "out.h"
-#include "sync.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +19,26 @@
 #include <time.h>
 #include <unistd.h>
 
+const char outbox_schema[] =
+    "CREATE TABLE outbox("
+    "  n INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL UNIQUE,"
+    "  entity TEXT NOT NULL, entity_id TEXT NOT NULL, action TEXT NOT NULL,"
+    "  base_seq INTEGER NOT NULL DEFAULT 0, fields TEXT NOT NULL, label TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN ('pending', 'done', 'rejected')),"
+    "  code INTEGER, message TEXT, field TEXT, result_seq INTEGER, detail TEXT,"
+    "  answered_at INTEGER);"
+    "CREATE INDEX outbox_state ON outbox(state, n);";
+const char outbox_schema_dismissed[] =
+    "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;";
+
 static const char SQL_ADD[] =
     "INSERT INTO outbox(op_id, entity, entity_id, action, base_seq, fields, label, created_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char SQL_STATE[] =
     "SELECT state, ifnull(code, 0), ifnull(message, ''), ifnull(field, ''), ifnull(detail, '')"
     " FROM outbox WHERE op_id = ?1";
+static const char SQL_LABEL[] = "SELECT label FROM outbox WHERE op_id = ?1";
 
 /* The result word translated for text output, the rest of detail kept. */
 const char *outbox_result_text(const char *detail, char *buf, size_t len)
@@ -111,119 +129,289 @@ int outbox_add(struct cli *cli, const char *entity, const char *entity_id, const
         return 0;
 }
 
-int outbox_state(struct cli *cli, const char *op_id, struct op_state *s)
+int outbox_state(struct cli *cli, const char *op_id, struct op_state *s, struct rb_err *e)
 {
-        sqlite3_stmt *st = db_stmt(cli->db, SQL_STATE, NULL);
-        int rc = -1;
+        sqlite3_stmt *st;
+        int found;
 
         memset(s, 0, sizeof(*s));
-        if (st == NULL)
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_STATE, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
-        if (db_step(cli->db, st, NULL) > 0) {
+        if ((found = db_step(cli->db, st, e)) > 0) {
                 snprintf(s->state, sizeof(s->state), "%s", db_col_text(st, 0));
                 s->code = sqlite3_column_int(st, 1);
                 snprintf(s->message, sizeof(s->message), "%s", db_col_text(st, 2));
                 snprintf(s->field, sizeof(s->field), "%s", db_col_text(st, 3));
                 snprintf(s->detail, sizeof(s->detail), "%s", db_col_text(st, 4));
-                rc = 0;
         }
         sqlite3_reset(st);
-        return rc;
+        if (found < 0)
+                return -1;
+        if (found == 0)
+                return err_set(e, RB_NOT_FOUND, "op_id", _("no op %s in the outbox"), op_id);
+        return 0;
 }
 
-int outbox_push_now(struct cli *cli, struct rb_err *e)
+/* Runs a lookup bound to up to two texts whose first column is copied to
+ * out: 1, 0 when there is no row (out ""), or -1 with e. */
+static int lookup(struct cli *cli, const char *sql, const char *a, const char *b, char *out,
+                  size_t len, struct rb_err *e)
 {
-        struct sync_report rep = {0};
+        sqlite3_stmt *st;
+        int found;
 
-        if (cli->offline)
-                return 0;
-        if (sync_now(cli, &rep, e) == 0)
-                return 1;
-        if (e->code == RB_UNAVAILABLE)
-                return 0;
-        return -1;
+        out[0] = '\0';
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, sql, e)) == NULL)
+                return -1;
+        db_bind_text(st, 1, a);
+        db_bind_text(st, 2, b);
+        if ((found = db_step(cli->db, st, e)) > 0)
+                snprintf(out, len, "%s", db_col_text(st, 0));
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return found;
 }
 
-/* Reports one op: prints a line (or appends to arr) and returns its exit status. */
-static int report_op(struct cli *cli, const char *op_id, const char *label, int online, json_t *arr)
+int outbox_label(struct cli *cli, const char *op_id, char *buf, size_t len, struct rb_err *e)
 {
-        struct op_state s;
-        char said[300];
-
-        if (outbox_state(cli, op_id, &s) != 0)
-                return EXIT_FAIL;
-        if (arr != NULL) {
-                json_t *o =
-                    json_pack("{s:s, s:s, s:s}", "op_id", op_id, "what", label, "state", s.state);
-                if (strcmp(s.state, "rejected") == 0) {
-                        json_object_set_new(o, "code", json_string(err_code_name(s.code)));
-                        json_object_set_new(o, "message", json_string(s.message));
-                        json_object_set_new(o, "field", json_string(s.field));
-                } else if (strcmp(s.state, "done") == 0) {
-                        json_object_set_new(o, "detail", json_string(s.detail));
-                }
-                json_array_append_new(arr, o);
-        } else if (strcmp(s.state, "done") == 0) {
-                out_say(cli, _("%s: done (%s)\n"), label,
-                        outbox_result_text(s.detail, said, sizeof(said)));
-        } else if (strcmp(s.state, "rejected") == 0) {
-                fprintf(stderr, _("renbin: %s: rejected by the server: %s\n"), label, s.message);
-        } else {
-                out_say(cli,
-                        online ? _("%s: queued; the server will take it at the next sync\n")
-                               : _("%s: saved offline; it will be sent with the next renbin "
-                                   "sync\n"),
-                        label);
-        }
-        return strcmp(s.state, "rejected") == 0 ? err_exit_status(s.code) : EXIT_OK;
+        return lookup(cli, SQL_LABEL, op_id, NULL, buf, len, e);
 }
 
-int outbox_submit(struct cli *cli, char (*op_ids)[UUID_STR], size_t n)
-{
-        struct rb_err e;
-        json_t *arr = cli->json ? json_array() : NULL;
-        int online, status = EXIT_OK;
-        char label[256];
+/* --- What waits and what was answered (outbox.h) --- */
 
-        err_clear(&e);
-        if ((online = outbox_push_now(cli, &e)) < 0) {
-                /* Reached the server but it refused us: say so; the ops stay queued. */
-                json_decref(arr);
-                return cli_fail(&e);
-        }
-        for (size_t i = 0; i < n; i++) {
-                int s;
-                label[0] = '\0';
-                sqlite3_stmt *st =
-                    db_stmt(cli->db, "SELECT label FROM outbox WHERE op_id = ?1", NULL);
-                if (st != NULL) {
-                        sqlite3_bind_text(st, 1, op_ids[i], -1, SQLITE_STATIC);
-                        if (db_step(cli->db, st, NULL) > 0)
-                                snprintf(label, sizeof(label), "%s", db_col_text(st, 0));
-                        sqlite3_reset(st);
-                }
-                s = report_op(cli, op_ids[i], label, online, arr);
-                if (status == EXIT_OK)
-                        status = s;
-        }
-        if (arr != NULL)
-                out_json(json_pack("{s:b, s:o}", "online", online, "ops", arr));
-        return status;
-}
+static const char SQL_COUNT[] = "SELECT count(*) FILTER (WHERE state = 'pending'),"
+                                " count(*) FILTER (WHERE state = 'rejected' AND dismissed = 0),"
+                                " count(*) FILTER (WHERE state = 'done') FROM outbox";
+static const char SQL_PENDING_LABELS[] =
+    "SELECT label FROM outbox WHERE state = 'pending' ORDER BY n LIMIT 50";
+static const char SQL_REJECTED[] =
+    "SELECT label, code, message, field, answered_at FROM outbox WHERE state = 'rejected'"
+    " AND dismissed = 0 ORDER BY n DESC LIMIT 50";
+/* Only the ones status lists (the newest 50): the others have not been read. */
+static const char SQL_DISMISS[] =
+    "UPDATE outbox SET dismissed = 1 WHERE n IN (SELECT n FROM outbox WHERE state = 'rejected'"
+    " AND dismissed = 0 ORDER BY n DESC LIMIT 50)";
+static const char SQL_PENDING_OPS[] =
+    "SELECT op_id, entity, entity_id, action, base_seq, fields, created_at FROM outbox"
+    " WHERE state = 'pending' ORDER BY n LIMIT ?1";
+static const char SQL_ANSWER[] =
+    "UPDATE outbox SET state = ?2, code = ?3, message = ?4, field = ?5, result_seq = ?6,"
+    " detail = ?7, answered_at = ?8 WHERE op_id = ?1";
 
-int outbox_write1(struct cli *cli, const char *entity, const char *entity_id, const char *action,
-                  json_t *fields, const char *label)
+int outbox_count(struct cli *cli, struct outbox_counts *c, struct rb_err *e)
 {
-        char op_id[1][UUID_STR];
-        struct rb_err e;
+        sqlite3_stmt *st;
         int rc;
 
-        err_clear(&e);
-        rc = outbox_may_do(cli, entity, action, &e) == 0 &&
-             outbox_add(cli, entity, entity_id, action, fields, label, op_id[0], NULL, &e) == 0;
+        memset(c, 0, sizeof(*c));
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_COUNT, e)) == NULL)
+                return -1;
+        if ((rc = db_step(cli->db, st, e)) > 0) {
+                c->pending = sqlite3_column_int64(st, 0);
+                c->rejected = sqlite3_column_int64(st, 1);
+                c->done = sqlite3_column_int64(st, 2);
+        }
+        sqlite3_reset(st);
+        return rc < 0 ? -1 : 0;
+}
+
+json_t *outbox_pending_labels(struct cli *cli, struct rb_err *e)
+{
+        json_t *arr = json_array();
+        sqlite3_stmt *st;
+        int rc = -1;
+
+        if (cli_db(cli, e) != NULL && (st = db_stmt(cli->db, SQL_PENDING_LABELS, e)) != NULL) {
+                while ((rc = db_step(cli->db, st, e)) > 0)
+                        json_array_append_new(arr, json_string(db_col_text(st, 0)));
+                sqlite3_reset(st);
+        }
+        if (rc == 0)
+                return arr;
+        json_decref(arr);
+        return NULL;
+}
+
+json_t *outbox_rejected_ops(struct cli *cli, struct rb_err *e)
+{
+        json_t *arr = json_array();
+        sqlite3_stmt *st;
+        int rc = -1;
+
+        if (cli_db(cli, e) != NULL && (st = db_stmt(cli->db, SQL_REJECTED, e)) != NULL) {
+                while ((rc = db_step(cli->db, st, e)) > 0)
+                        json_array_append_new(
+                            arr,
+                            json_pack("{s:s, s:s, s:s, s:s, s:I}", "what", db_col_text(st, 0),
+                                      "code", err_code_name(sqlite3_column_int(st, 1)), "reason",
+                                      db_col_text(st, 2), "field", db_col_text(st, 3), "at",
+                                      (json_int_t)sqlite3_column_int64(st, 4)));
+                sqlite3_reset(st);
+        }
+        if (rc == 0)
+                return arr;
+        json_decref(arr);
+        return NULL;
+}
+
+int outbox_dismiss(struct cli *cli, int *n, struct rb_err *e)
+{
+        sqlite3_stmt *st;
+
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_DISMISS, e)) == NULL ||
+            db_run(cli->db, st, e) != 0)
+                return -1;
+        *n = sqlite3_changes(cli->db);
+        return 0;
+}
+
+/* Builds one Op from an outbox row, in arena memory. */
+static Renbin__Op *op_from_row(struct arena *a, sqlite3_stmt *st)
+{
+        Renbin__Op *op = arena_alloc(a, sizeof(*op));
+        json_t *fields = json_loads(db_col_text(st, 5), 0, NULL);
+        size_t cap = 0;
+        const char *k;
+        json_t *v;
+
+        renbin__op__init(op);
+        op->op_id = arena_strdup(a, db_col_text(st, 0));
+        op->entity = arena_strdup(a, db_col_text(st, 1));
+        op->entity_id = arena_strdup(a, db_col_text(st, 2));
+        op->action = arena_strdup(a, db_col_text(st, 3));
+        op->base_seq = (uint64_t)sqlite3_column_int64(st, 4);
+        op->created_at = sqlite3_column_int64(st, 6);
+        json_object_foreach(fields, k, v)
+        {
+                if (json_is_string(v))
+                        wire_field_add(a, &op->fields, &op->n_fields, &cap, k,
+                                       json_string_value(v));
+        }
         json_decref(fields);
-        if (!rc)
-                return cli_fail(&e);
-        return outbox_submit(cli, op_id, 1);
+        return op;
+}
+
+int outbox_pending_ops(struct cli *cli, struct arena *a, size_t max, Renbin__Op **ops,
+                       struct rb_err *e)
+{
+        sqlite3_stmt *st;
+        int n = 0, rc = 0;
+
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_PENDING_OPS, e)) == NULL)
+                return -1;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+        while ((size_t)n < max && (rc = db_step(cli->db, st, e)) > 0)
+                ops[n++] = op_from_row(a, st);
+        sqlite3_reset(st);
+        return rc < 0 ? -1 : n;
+}
+
+int outbox_answer(struct cli *cli, const Renbin__OpResult *o, struct rb_err *e)
+{
+        int code = o->status ? (int)o->status->code : 0;
+        sqlite3_stmt *st;
+
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_ANSWER, e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, o->op_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, code == RB_OK ? "done" : "rejected", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, code);
+        db_bind_text(st, 4, code ? o->status->message : NULL);
+        db_bind_text(st, 5, code ? o->status->field : NULL);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)o->seq);
+        db_bind_text(st, 7, o->detail);
+        sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+        return db_run(cli->db, st, e);
+}
+
+/* The newest status change still pending for each enrollment. */
+#define PENDING_STATUS                                                                             \
+        "SELECT entity_id, json_extract(fields, '$.status') AS status, max(n)"                     \
+        " FROM outbox WHERE state = 'pending' AND entity = 'enrollment' AND action = 'status'"     \
+        " GROUP BY entity_id"
+
+static const char SQL_ENROLL_LIST[] =
+    "SELECT e.program, e.nip, ifnull(a.name, '') AS name, e.status,"
+    " ifnull('-> ' || p.status, '') AS pending, e.jp FROM enrollments e"
+    " LEFT JOIN asn a ON a.nip = e.nip"
+    " LEFT JOIN (" PENDING_STATUS ") p ON p.entity_id = e.id"
+    " WHERE ?1 IS NULL OR e.program = ?1"
+    " UNION ALL"
+    " SELECT json_extract(o.fields, '$.program'), json_extract(o.fields, '$.nip'),"
+    " ifnull(a.name, ''), '', 'enroll' || ifnull(' -> ' || s.status, ''), 0 FROM outbox o"
+    " LEFT JOIN asn a ON a.nip = json_extract(o.fields, '$.nip')"
+    " LEFT JOIN (" PENDING_STATUS ") s ON s.entity_id = o.entity_id"
+    " WHERE o.state = 'pending' AND o.entity = 'enrollment' AND o.action = 'create'"
+    " AND (?1 IS NULL OR json_extract(o.fields, '$.program') = ?1)"
+    " ORDER BY 1, 3";
+static const char SQL_ENROLL_QUEUED[] =
+    "SELECT entity_id FROM outbox WHERE state = 'pending' AND entity = 'enrollment'"
+    " AND action = 'create' AND json_extract(fields, '$.program') = ?1"
+    " AND json_extract(fields, '$.nip') = ?2 ORDER BY n DESC LIMIT 1";
+static const char SQL_ENROLL_STATUS[] =
+    "SELECT json_extract(fields, '$.status') FROM outbox WHERE state = 'pending'"
+    " AND entity = 'enrollment' AND action = 'status' AND entity_id = ?1 ORDER BY n DESC LIMIT 1";
+/* Who attended (hadir/selesai) and has no questionnaire, here or queued. */
+static const char SQL_EVAL_PENDING[] =
+    "SELECT e.program, e.nip, ifnull(a.name, '') AS name, e.status FROM enrollments e"
+    " LEFT JOIN asn a ON a.nip = e.nip"
+    " WHERE e.status IN ('hadir', 'selesai') AND (?1 IS NULL OR e.program = ?1)"
+    " AND NOT EXISTS (SELECT 1 FROM evaluations v WHERE v.enrollment = e.id)"
+    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'evaluation'"
+    "   AND o.state != 'rejected' AND json_extract(o.fields, '$.program') = e.program"
+    "   AND json_extract(o.fields, '$.nip') = e.nip)"
+    " ORDER BY e.program, name";
+static const char SQL_PAIRS_QUEUED[] =
+    "SELECT entity_id, json_extract(fields, '$.mentee') FROM outbox"
+    " WHERE entity = 'mentor_pair' AND action = 'create' AND state = 'pending'";
+static const char SQL_PAIR_QUEUED[] =
+    "SELECT entity_id FROM outbox WHERE entity = 'mentor_pair' AND action = 'create'"
+    " AND state != 'rejected' AND json_extract(fields, '$.mentor') = ?1"
+    " AND json_extract(fields, '$.mentee') = ?2 ORDER BY n DESC LIMIT 1";
+
+int outbox_enroll_queued(struct cli *cli, const char *program, const char *nip, char id[64],
+                         struct rb_err *e)
+{
+        return lookup(cli, SQL_ENROLL_QUEUED, program, nip, id, 64, e);
+}
+
+int outbox_enroll_status(struct cli *cli, const char *id, char status[16], struct rb_err *e)
+{
+        return lookup(cli, SQL_ENROLL_STATUS, id, NULL, status, 16, e);
+}
+
+/* A list statement whose ?1 is program (or NULL). */
+static sqlite3_stmt *list_stmt(struct cli *cli, const char *sql, const char *program,
+                               struct rb_err *e)
+{
+        sqlite3_stmt *st;
+
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, sql, e)) == NULL)
+                return NULL;
+        db_bind_text(st, 1, program);
+        return st;
+}
+
+sqlite3_stmt *outbox_enroll_list(struct cli *cli, const char *program, struct rb_err *e)
+{
+        return list_stmt(cli, SQL_ENROLL_LIST, program, e);
+}
+
+sqlite3_stmt *outbox_eval_pending(struct cli *cli, const char *program, struct rb_err *e)
+{
+        return list_stmt(cli, SQL_EVAL_PENDING, program, e);
+}
+
+sqlite3_stmt *outbox_pairs_queued(struct cli *cli, struct rb_err *e)
+{
+        if (cli_db(cli, e) == NULL)
+                return NULL;
+        return db_stmt(cli->db, SQL_PAIRS_QUEUED, e);
+}
+
+int outbox_pair_queued(struct cli *cli, const char *mentor, const char *mentee, char id[64],
+                       struct rb_err *e)
+{
+        return lookup(cli, SQL_PAIR_QUEUED, mentor, mentee, id, 64, e);
 }

@@ -1,16 +1,19 @@
 /*
  * outbox.h - local writes. Every command that changes something queues an op
- * here first (durably, before anything is sent), then tries to push at once:
- * online, the user sees the server's answer; offline, the op waits for the
- * next sync and the user is told so.
+ * here first (durably, before anything is sent); submit.h then pushes it at
+ * once and tells what became of it. Only this module knows the outbox's
+ * table.
  */
 #ifndef RENBIN_OUTBOX_H
 #define RENBIN_OUTBOX_H
 
 #include <jansson.h>
+#include <sqlite3.h>
 
+#include "arena.h"
 #include "cli.h"
 #include "uuid.h"
+#include "renbin.pb-c.h"
 
 /* Queues an op. entity_id NULL makes a new UUIDv7 (written to id_out if not
  * NULL). fields: a JSON object of strings (borrowed). label: what a person
@@ -24,11 +27,6 @@ int outbox_may_write(struct cli *cli, struct rb_err *e);
  * plans, programs) on a unit office's seat, before anything is queued: the
  * server would reject them anyway. */
 int outbox_may_do(struct cli *cli, const char *entity, const char *action, struct rb_err *e);
-/* Pushes now and reports the answers to the n ops in op_ids (one line each, or
- * a JSON array). Returns the exit status: 0 when all were accepted or stay
- * queued offline, else the status of the first rejection. */
-int outbox_submit(struct cli *cli, char (*op_ids)[UUID_STR], size_t n);
-
 /* What became of one op. */
 struct op_state {
         char state[12]; /* pending | done | rejected */
@@ -38,19 +36,62 @@ struct op_state {
         char detail[256];
 };
 
-/* Pushes and pulls now. Returns 1 if the server answered, 0 if it could not
- * be reached (ops stay queued), -1 with e when the server refused us. */
-int outbox_push_now(struct cli *cli, struct rb_err *e);
-/* Reads the state of an op. */
-int outbox_state(struct cli *cli, const char *op_id, struct op_state *s);
+/* Reads the state of an op: 0, or -1 with e (NOT_FOUND for an op not in the
+ * outbox, or the database's error). */
+int outbox_state(struct cli *cli, const char *op_id, struct op_state *s, struct rb_err *e);
+/* The label of an op into buf: 1, 0 when there is no such op (buf ""), or -1
+ * with e. */
+int outbox_label(struct cli *cli, const char *op_id, char *buf, size_t len, struct rb_err *e);
 /* The server's result word of an accepted op (OpResult.detail, kept as it is on
  * the wire and in --json) as people read it: "created" translated; in "updated:
  * jabatan, golongan" the word translated and the fields kept; anything else,
  * such as a state change "terdaftar -> hadir", as it is. Writes into buf. */
 const char *outbox_result_text(const char *detail, char *buf, size_t len);
-/* Checks the seat may write, queues one op (fields are released) and submits
- * it: the usual body of a write command. Returns the exit status. */
-int outbox_write1(struct cli *cli, const char *entity, const char *entity_id, const char *action,
-                  json_t *fields, const char *label);
+/*
+ * What waits and what was answered: the queries of the outbox other modules
+ * need, named here so that only this file knows its columns and its JSON.
+ * Lookups return 1 when found, 0 when not, -1 with e when the database
+ * cannot say.
+ */
+
+/* How many ops are pending, rejected (and not dismissed) and done. */
+struct outbox_counts {
+        long long pending, rejected, done;
+};
+int outbox_count(struct cli *cli, struct outbox_counts *c, struct rb_err *e);
+/* The labels of the oldest 50 pending ops, as a JSON array of strings; NULL
+ * with e. */
+json_t *outbox_pending_labels(struct cli *cli, struct rb_err *e);
+/* The newest 50 rejected ops not dismissed, as a JSON array of objects
+ * {what, code (the code's name), reason, field, at (unix time)}; NULL with e. */
+json_t *outbox_rejected_ops(struct cli *cli, struct rb_err *e);
+/* Dismisses the rejected ops outbox_rejected_ops lists (they are kept);
+ * their number goes to *n. 0, or -1 with e. */
+int outbox_dismiss(struct cli *cli, int *n, struct rb_err *e);
+
+/* The next pending ops in order, at most max, built in arena memory into
+ * ops (room for max): their number, or -1 with e. */
+int outbox_pending_ops(struct cli *cli, struct arena *a, size_t max, Renbin__Op **ops,
+                       struct rb_err *e);
+/* Records the server's final answer to an op (done or rejected). 0, or -1 with e. */
+int outbox_answer(struct cli *cli, const Renbin__OpResult *o, struct rb_err *e);
+
+/* The enrollment of nip in program still queued (not yet answered): its id. */
+int outbox_enroll_queued(struct cli *cli, const char *program, const char *nip, char id[64],
+                         struct rb_err *e);
+/* The status the newest pending change of enrollment id sets. */
+int outbox_enroll_status(struct cli *cli, const char *id, char status[16], struct rb_err *e);
+/* Enrollments of program (NULL: all) in the replica and still queued, with
+ * what is pending, as a statement for table_print; NULL with e. */
+sqlite3_stmt *outbox_enroll_list(struct cli *cli, const char *program, struct rb_err *e);
+/* Who attended program (NULL: all) and has no questionnaire, in the replica
+ * or queued, as a statement for table_print; NULL with e. */
+sqlite3_stmt *outbox_eval_pending(struct cli *cli, const char *program, struct rb_err *e);
+/* The mentoring pairs still queued, as a statement yielding (id, mentee);
+ * step it with db_step. NULL with e. */
+sqlite3_stmt *outbox_pairs_queued(struct cli *cli, struct rb_err *e);
+/* The pair (mentor, mentee) queued and not rejected: its id. */
+int outbox_pair_queued(struct cli *cli, const char *mentor, const char *mentee, char id[64],
+                       struct rb_err *e);
 
 #endif

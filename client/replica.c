@@ -7,6 +7,7 @@
 #include "replica.h"
 #include "db.h"
 #include "i18n.h"
+#include "outbox_schema.h"
 #include "strbuf.h"
 #include "validate.h"
 
@@ -17,22 +18,15 @@
 static const char *const migrations[] = {
     /* 1: settings (server address, principal, cursor, last sync) */
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);",
-    /* 2: the outbox: every local write, in order, until the server answers */
-    "CREATE TABLE outbox("
-    "  n INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL UNIQUE,"
-    "  entity TEXT NOT NULL, entity_id TEXT NOT NULL, action TEXT NOT NULL,"
-    "  base_seq INTEGER NOT NULL DEFAULT 0, fields TEXT NOT NULL, label TEXT NOT NULL,"
-    "  created_at INTEGER NOT NULL,"
-    "  state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN ('pending', 'done', 'rejected')),"
-    "  code INTEGER, message TEXT, field TEXT, result_seq INTEGER, detail TEXT,"
-    "  answered_at INTEGER);"
-    "CREATE INDEX outbox_state ON outbox(state, n);",
+    /* 2: the outbox: every local write, in order, until the server answers
+     * (its schema is the outbox's own, client/outbox.c) */
+    outbox_schema,
     /* 3: reports as the server last made them, for reading offline */
     /* One statement on two lines: the parentheses tell clang the join is meant. */
     ("CREATE TABLE report_cache(key TEXT PRIMARY KEY, json TEXT NOT NULL,"
      "  generated_at INTEGER NOT NULL);"),
     /* 4: rejected ops a person has read can be dismissed from status (kept) */
-    "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;",
+    outbox_schema_dismissed,
 };
 
 /* Per-entity SQL, built once from the catalogue. */

@@ -9,6 +9,7 @@
 #include "sync.h"
 #include "db.h"
 #include "i18n.h"
+#include "outbox.h"
 #include "replica.h"
 #include "uuid.h"
 #include "wire.h"
@@ -19,13 +20,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char SQL_PENDING[] =
-    "SELECT op_id, entity, entity_id, action, base_seq, fields, created_at FROM outbox"
-    " WHERE state = 'pending' ORDER BY n LIMIT ?1";
-static const char SQL_ANSWER[] =
-    "UPDATE outbox SET state = ?2, code = ?3, message = ?4, field = ?5, result_seq = ?6,"
-    " detail = ?7, answered_at = ?8 WHERE op_id = ?1";
 
 /* Draws "push 3/10  pull 400/1000 [#####.....]" on stderr. */
 static void progress(const struct sync_report *r, long push_total)
@@ -45,37 +39,11 @@ static void progress(const struct sync_report *r, long push_total)
         fflush(stderr);
 }
 
-/* Builds one Op from an outbox row, in arena memory. */
-static Renbin__Op *op_from_row(struct arena *a, sqlite3_stmt *st)
-{
-        Renbin__Op *op = arena_alloc(a, sizeof(*op));
-        json_t *fields = json_loads(db_col_text(st, 5), 0, NULL);
-        size_t cap = 0;
-        const char *k;
-        json_t *v;
-
-        renbin__op__init(op);
-        op->op_id = arena_strdup(a, db_col_text(st, 0));
-        op->entity = arena_strdup(a, db_col_text(st, 1));
-        op->entity_id = arena_strdup(a, db_col_text(st, 2));
-        op->action = arena_strdup(a, db_col_text(st, 3));
-        op->base_seq = (uint64_t)sqlite3_column_int64(st, 4);
-        op->created_at = sqlite3_column_int64(st, 6);
-        json_object_foreach(fields, k, v)
-        {
-                if (json_is_string(v))
-                        wire_field_add(a, &op->fields, &op->n_fields, &cap, k,
-                                       json_string_value(v));
-        }
-        json_decref(fields);
-        return op;
-}
-
 /* Records the answers to one batch; returns how many stayed pending. */
-static int record_answers(sqlite3 *db, const Renbin__PushReply *r, struct sync_report *rep,
+static int record_answers(struct cli *cli, const Renbin__PushReply *r, struct sync_report *rep,
                           struct rb_err *e)
 {
-        sqlite3_stmt *st;
+        sqlite3 *db = cli->db;
         int kept = 0;
 
         if (db_begin(db, e) != 0)
@@ -88,19 +56,7 @@ static int record_answers(sqlite3 *db, const Renbin__PushReply *r, struct sync_r
                         kept++;
                         continue;
                 }
-                if ((st = db_stmt(db, SQL_ANSWER, e)) == NULL) {
-                        db_rollback(db);
-                        return -1;
-                }
-                sqlite3_bind_text(st, 1, o->op_id, -1, SQLITE_STATIC);
-                sqlite3_bind_text(st, 2, code == RB_OK ? "done" : "rejected", -1, SQLITE_STATIC);
-                sqlite3_bind_int(st, 3, code);
-                db_bind_text(st, 4, code ? o->status->message : NULL);
-                db_bind_text(st, 5, code ? o->status->field : NULL);
-                sqlite3_bind_int64(st, 6, (sqlite3_int64)o->seq);
-                db_bind_text(st, 7, o->detail);
-                sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
-                if (db_run(db, st, e) != 0) {
+                if (outbox_answer(cli, o, e) != 0) {
                         db_rollback(db);
                         return -1;
                 }
@@ -115,10 +71,13 @@ static int record_answers(sqlite3 *db, const Renbin__PushReply *r, struct sync_r
 
 int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
-        sqlite3 *db = cli->db;
-        long total = db_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL, 0);
+        struct outbox_counts c;
         unsigned batch = n->max_ops ? n->max_ops : 500;
+        long total;
 
+        if (outbox_count(cli, &c, e) != 0)
+                return -1;
+        total = (long)c.pending;
         if (batch > 500)
                 batch = 500;
         while (total > 0) {
@@ -126,21 +85,14 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 Renbin__Push push = RENBIN__PUSH__INIT;
                 Renbin__Response *resp = NULL;
                 struct arena a = ARENA_INIT;
-                sqlite3_stmt *st = db_stmt(db, SQL_PENDING, e);
-                size_t cap = batch;
-                int kept, rc = 0;
+                int kept, rc;
 
-                if (st == NULL)
-                        return -1;
-                push.ops = arena_calloc(&a, cap, sizeof(*push.ops));
-                sqlite3_bind_int(st, 1, (int)batch);
-                while (push.n_ops < cap && (rc = db_step(db, st, e)) > 0)
-                        push.ops[push.n_ops++] = op_from_row(&a, st);
-                sqlite3_reset(st);
-                if (rc < 0) {
+                push.ops = arena_calloc(&a, batch, sizeof(*push.ops));
+                if ((rc = outbox_pending_ops(cli, &a, batch, push.ops, e)) < 0) {
                         arena_free(&a);
                         return -1;
                 }
+                push.n_ops = (size_t)rc;
                 if (push.n_ops == 0) {
                         arena_free(&a);
                         break;
@@ -159,7 +111,7 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                         return err_set(e, RB_INTERNAL, NULL,
                                        _("the server answered a push without its results"));
                 }
-                kept = record_answers(db, resp->push, rep, e);
+                kept = record_answers(cli, resp->push, rep, e);
                 renbin__response__free_unpacked(resp, NULL);
                 arena_free(&a);
                 if (kept < 0)

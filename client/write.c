@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "opts.h"
 #include "outbox.h"
+#include "submit.h"
 #include "validate.h"
 
 #include <ctype.h>
@@ -130,5 +131,5 @@ int write_submit(struct cli *cli, const char *entity, const char *action, json_t
                 name_by_options(d, &e);
                 return cli_fail(&e);
         }
-        return outbox_write1(cli, entity, NULL, action, fields, label);
+        return submit_one(cli, entity, NULL, action, fields, label);
 }

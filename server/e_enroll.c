@@ -4,6 +4,7 @@
  * of common/validate.c. The server owns the seats: a program's capacity is
  * checked here, where every office's enrollments meet, so two offices racing
  * for the last seat get one yes and one clear no. JP are credited on selesai.
+ * The catalogue has checked the fields and the role before these hooks run.
  */
 #include "apply.h"
 #include "db.h"
@@ -85,12 +86,12 @@ int e_enroll_create(struct apply_ctx *cx)
         static const char sql[] =
             "INSERT INTO enrollments(id, program, nip, unit, status, jp, updated_at)"
             " VALUES(?1, ?2, ?3, ?4, 'terdaftar', 0, ?5)";
-        const char *program = op_need(cx, "program"), *nip = op_need(cx, "nip");
+        const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
         char unit[64];
         sqlite3_stmt *st;
         int dup;
 
-        if (program == NULL || nip == NULL || asn_active(cx, nip, "nip", unit, NULL) != 0)
+        if (asn_active(cx, nip, "nip", unit, NULL) != 0)
                 return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, nip, unit);
@@ -117,7 +118,7 @@ int e_enroll_create(struct apply_ctx *cx)
         if (apply_step(cx, st) != 0 ||
             feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0)
                 return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "enrolled");
+        snprintf(cx->detail, sizeof(cx->detail), "%s", R_ENROLLED);
         return seats_move(cx, program, 1);
 }
 
@@ -128,12 +129,12 @@ int e_enroll_status(struct apply_ctx *cx)
             " JOIN programs p ON p.code = e.program WHERE e.id = ?1";
         static const char sql_set[] =
             "UPDATE enrollments SET status = ?2, jp = ?3, updated_at = ?4 WHERE id = ?1";
-        const char *to = op_need(cx, "status");
+        const char *to = op_get(cx, "status");
         char program[64], nip[32], unit[64], from[16];
         long jp;
         sqlite3_stmt *st;
 
-        if (to == NULL || (st = db_stmt(cx->db, sql_get, cx->e)) == NULL)
+        if ((st = db_stmt(cx->db, sql_get, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         int step = db_step(cx->db, st, cx->e);
