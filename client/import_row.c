@@ -91,7 +91,7 @@ int import_unit(struct import_ctx *ic, const char *unit, char out[64], struct rb
         cli_get(ic->cli, "role", role, sizeof(role));
         cli_get(ic->cli, "unit", own, sizeof(own));
         if (unit[0] == '\0') {
-                if (strcmp(role, "unit") != 0)
+                if (role_bit(role) != ROLE_UNIT)
                         return err_set(e, RB_INVALID, "unit", _("unit is required"));
                 unit = own;
         }
@@ -100,7 +100,7 @@ int import_unit(struct import_ctx *ic, const char *unit, char out[64], struct rb
                 *p = (char)toupper((unsigned char)*p);
         if (code_check(out, "unit", e) != 0)
                 return -1;
-        if (strcmp(role, "unit") == 0 && strcmp(out, own) != 0)
+        if (role_bit(role) == ROLE_UNIT && strcmp(out, own) != 0)
                 return err_set(e, RB_DENIED, "unit",
                                _("unit %s: this office records only its own unit (%s)"), out, own);
         return 0;

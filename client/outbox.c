@@ -63,7 +63,7 @@ int outbox_may_write(struct cli *cli, struct rb_err *e)
                 return err_set(e, RB_PRECONDITION, "server",
                                _("this office is not set up: run renbin setup --server HOST:PORT "
                                  "--bundle DIR"));
-        if (strcmp(role, "auditor") == 0)
+        if (role_bit(role) == ROLE_AUDITOR)
                 return err_set(e, RB_DENIED, NULL,
                                _("an auditor's seat is read-only: it may read and export, not "
                                  "change anything"));

@@ -31,7 +31,7 @@ int write_unit(struct cli *cli, const char *unit, char out[64], struct rb_err *e
         if (unit != NULL && unit[0] != '\0')
                 return snprintf(out, 64, "%s", unit) > 0 ? code_check(out, "unit", e) : -1;
         cli_get(cli, "role", role, sizeof(role));
-        if (strcmp(role, "unit") != 0 || cli_get(cli, "unit", out, 64) != 0)
+        if (role_bit(role) != ROLE_UNIT || cli_get(cli, "unit", out, 64) != 0)
                 return err_set(e, RB_INVALID, "unit", _("say which unit with --unit CODE"));
         return 0;
 }

@@ -9,8 +9,10 @@
 #include "i18n.h"
 #include "log.h"
 #include "opts.h"
+#include "role.h"
 #include "server.h"
 #include "store.h"
+#include "validate.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -116,14 +118,12 @@ static int cert_issue(const char *data, const char *unit, const char *role, cons
                 return opt_missing("cert issue", unit == NULL   ? "--unit"
                                                  : role == NULL ? "--role"
                                                                 : "--out");
-        if (strcmp(role, "hr") && strcmp(role, "unit") && strcmp(role, "auditor"))
+        if (role_bit(role) == 0)
                 return opt_fail(EXIT_USAGE, _("--role must be hr, unit or auditor, not '%s'"),
                                 role);
-        if (unit[0] == '\0' || strlen(unit) > 32 ||
-            strspn(unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                         "0123456789-_") != strlen(unit))
-                return opt_fail(EXIT_INVALID,
-                                _("--unit '%s': use 1-32 capital letters, digits, - or _"), unit);
+        /* The certificate's CN is the unit's code: the same rule as the code. */
+        if (code_check(unit, "unit", &e) != 0)
+                return opt_fail(EXIT_INVALID, "--%s", e.msg);
         if ((db = store_open(data, 0, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
         rc = ca_issue(data, db, unit, role, days, out, serial, &e);
