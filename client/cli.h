@@ -37,6 +37,7 @@ struct cmd {
          * (NULL: a verb is required). */
         int (*exec)(struct cli *cli, int argc, char **argv);
         const struct verb *verbs; /* NULL, or the group's verbs ending in {NULL, NULL} */
+        const struct opt *opts;   /* the options of exec, for --help; or NULL */
 };
 
 /* Opens (creating) the home folder's replica; NULL and e on failure. */

@@ -223,6 +223,7 @@ const struct cmd cmd_enroll = {
                "first enrollment it receives.\n"),
     .exec = enroll_add,
     .verbs = enroll_verbs,
+    .opts = enroll_opts,
 };
 
 /* attend PROGRAM NIP --status STATUS: the op carries the status alone. */
@@ -265,4 +266,5 @@ const struct cmd cmd_attend = {
     .help = N_("States: terdaftar -> hadir -> selesai; terdaftar -> tidak-hadir;\n"
                "terdaftar or hadir -> batal.\n"),
     .exec = attend_exec,
+    .opts = attend_opts,
 };

@@ -59,6 +59,10 @@ int verb_list(struct cli *cli, int argc, char **argv, const char *second, const 
 void verb_help(const struct cmd *c, int argc, char **argv, FILE *f)
 {
         cli_help(c, f);
+        if (c->opts != NULL) {
+                fprintf(f, _("\nOptions of %s:\n"), c->name);
+                opts_help(c->opts, f);
+        }
         for (const struct verb *v = c->verbs; argc >= 2 && v != NULL && v->name != NULL; v++)
                 if (strcmp(argv[1], v->name) == 0 && v->opts != NULL) {
                         fprintf(f, _("\nOptions of %s %s:\n"), c->name, v->name);
