@@ -86,6 +86,16 @@ int apply_step(struct apply_ctx *cx, sqlite3_stmt *st)
         return db_run(cx->db, st, cx->e);
 }
 
+int apply_any(struct apply_ctx *cx, sqlite3_stmt *st)
+{
+        int rc = db_step(cx->db, st, cx->e);
+
+        if (rc > 0)
+                rc = sqlite3_column_int64(st, 0) > 0;
+        sqlite3_reset(st);
+        return rc;
+}
+
 /* The rule hook of an entity's action, or NULL. */
 static int (*hook_find(const char *entity, const char *action))(struct apply_ctx *)
 {

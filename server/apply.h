@@ -52,6 +52,10 @@ int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char un
 int competency_known(struct apply_ctx *cx, const char *code, const char *field);
 /* 0 if the unit exists, else NOT_FOUND naming field (or the database error). */
 int unit_known(struct apply_ctx *cx, const char *code, const char *field);
+/* Steps a bound statement whose first column counts rows ("SELECT count(*)
+ * ..."): 1 when it counted some, 0 when none, -1 with cx->e when the database
+ * cannot say. Resets it. */
+int apply_any(struct apply_ctx *cx, sqlite3_stmt *st);
 /* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 

@@ -100,10 +100,7 @@ int e_enroll_create(struct apply_ctx *cx)
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, cx->op->entity_id, -1, SQLITE_STATIC);
-        if ((dup = db_step(cx->db, st, cx->e)) > 0)
-                dup = sqlite3_column_int(st, 0) > 0;
-        sqlite3_reset(st);
-        if (dup < 0)
+        if ((dup = apply_any(cx, st)) < 0)
                 return -1;
         if (dup)
                 return err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"), nip,

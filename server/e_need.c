@@ -26,10 +26,7 @@ int e_need_add(struct apply_ctx *cx)
         sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, y);
         sqlite3_bind_text(st, 3, comp, -1, SQLITE_STATIC);
-        if ((dup = db_step(cx->db, st, cx->e)) > 0)
-                dup = sqlite3_column_int(st, 0) > 0;
-        sqlite3_reset(st);
-        if (dup < 0)
+        if ((dup = apply_any(cx, st)) < 0)
                 return -1;
         if (dup)
                 return err_set(cx->e, RB_EXISTS, "competency",

@@ -24,9 +24,7 @@
 
 #include "err.h"
 #include "flow.h"
-#include "uuid.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,20 +44,10 @@ static struct fixture fx;
 /* The place of the forum note with topic in home's replica ("" if none). */
 static char *replica_place(const char *home, const char *topic)
 {
-        char *path = h_path(home, "replica.db"), *place = NULL;
-        sqlite3 *db = NULL;
-        sqlite3_stmt *st = NULL;
+        char *v =
+            f_replica_text(home, "SELECT ifnull(place, '') FROM forums WHERE topic = ?1", topic);
 
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(db, "SELECT ifnull(place, '') FROM forums WHERE topic = ?1", -1, &st,
-                               NULL) == SQLITE_OK &&
-            sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-                place = strdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-        free(path);
-        return place != NULL ? place : strdup("");
+        return v != NULL ? v : h_strf("%s", "");
 }
 
 static int group_setup(void **state)
@@ -176,44 +164,21 @@ static void test_import_column(void **state)
  * the catalogue's limit too, and names it. */
 static void test_server_checks_field(void **state)
 {
-        Renbin__Request req = RENBIN__REQUEST__INIT;
-        Renbin__Push push = RENBIN__PUSH__INIT;
-        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
-        Renbin__Field f[4], *fp[4] = {&f[0], &f[1], &f[2], &f[3]};
-        char big[200], op_id[UUID_STR], id[UUID_STR];
-        const char *kv[4][2] = {{"unit", UNIT_A},
-                                {"date", "2027-04-01"},
-                                {"topic", "Tanpa pemeriksaan"},
-                                {"place", big}};
+        char big[200];
+        const char *const kv[4][2] = {{"unit", UNIT_A},
+                                      {"date", "2027-04-01"},
+                                      {"topic", "Tanpa pemeriksaan"},
+                                      {"place", big}};
         Renbin__Response *resp;
         struct h_tls t;
 
         (void)state;
         memset(big, 'x', sizeof(big) - 1);
         big[sizeof(big) - 1] = '\0';
-        assert_int_equal(uuid7_make(op_id), 0);
-        assert_int_equal(uuid7_make(id), 0);
-        for (int i = 0; i < 4; i++) {
-                renbin__field__init(&f[i]);
-                f[i].name = (char *)kv[i][0];
-                f[i].value = (char *)kv[i][1];
-        }
-        op.op_id = op_id;
-        op.entity = "forum";
-        op.entity_id = id;
-        op.action = "add";
-        op.n_fields = 4;
-        op.fields = fp;
-        push.n_ops = 1;
-        push.ops = ops;
-        req.call_case = RENBIN__REQUEST__CALL_PUSH;
-        req.push = &push;
         if (h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0) != 0)
                 fail_msg("connect: %s", t.error);
         assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
-        assert_int_equal(h_tls_send_req(&t, &req), 0);
-        if ((resp = h_tls_recv(&t, H_RECV_TIMEOUT_MS)) == NULL)
-                fail_msg("no answer to Push: %s", t.error);
+        resp = f_push_raw(&t, "forum", "add", kv, 4);
         assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PUSH);
         assert_int_equal(resp->push->n_results, 1);
         assert_int_equal(resp->push->results[0]->status->code, RENBIN__CODE__INVALID_ARGUMENT);

@@ -81,20 +81,7 @@ static pid_t spawn(const char *home, const char *const *args)
 /* The pull cursor kept in a client's replica. */
 static long long replica_cursor(const char *home)
 {
-        char *path = h_path(home, "replica.db");
-        sqlite3 *db = NULL;
-        sqlite3_stmt *st = NULL;
-        long long v = -1;
-
-        assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-        if (sqlite3_prepare_v2(db, "SELECT value FROM settings WHERE key = 'cursor'", -1, &st,
-                               NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-                v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-        free(path);
-        return v;
+        return f_replica_int(home, "SELECT value FROM settings WHERE key = 'cursor'", NULL);
 }
 
 /* Sleeps ms milliseconds. */

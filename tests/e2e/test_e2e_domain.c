@@ -406,14 +406,9 @@ static void test_duplicate_questionnaire(void **state)
  * a Push from an auditor's certificate as a whole. */
 static void test_auditor_read_only(void **state)
 {
-        Renbin__Request req = RENBIN__REQUEST__INIT;
-        Renbin__Push push = RENBIN__PUSH__INIT;
-        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
-        Renbin__Field f[3], *fp[3] = {&f[0], &f[1], &f[2]};
         static const char *const kv[3][2] = {
             {"unit", UNIT_A}, {"date", "2027-04-01"}, {"topic", "Catatan auditor"}};
         Renbin__Response *resp;
-        char op_id[UUID_STR], id[UUID_STR];
         struct h_result r;
         struct h_tls t;
         json_t *st, *rows;
@@ -435,30 +430,10 @@ static void test_auditor_read_only(void **state)
         json_decref(st);
 
         /* By hand: a well-formed Push is refused for the call, no op applied. */
-        assert_int_equal(uuid7_make(op_id), 0);
-        assert_int_equal(uuid7_make(id), 0);
-        for (int i = 0; i < 3; i++) {
-                renbin__field__init(&f[i]);
-                f[i].name = (char *)kv[i][0];
-                f[i].value = (char *)kv[i][1];
-        }
-        op.op_id = op_id;
-        op.entity = "forum";
-        op.entity_id = id;
-        op.action = "add";
-        op.n_fields = 3;
-        op.fields = fp;
-        push.n_ops = 1;
-        push.ops = ops;
-        req.call_case = RENBIN__REQUEST__CALL_PUSH;
-        req.push = &push;
         if (h_tls_connect(&t, fx.srv.port, fx.bundle_aud, 0) != 0)
                 fail_msg("connect: %s", t.error);
         assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
-        assert_int_equal(h_tls_send_req(&t, &req), 0);
-        if ((resp = h_tls_recv(&t, H_RECV_TIMEOUT_MS)) == NULL)
-                fail_msg("no answer to Push: %s", t.error);
-        assert_int_equal(resp->id, req.id);
+        resp = f_push_raw(&t, "forum", "add", kv, 3);
         assert_non_null(resp->status);
         assert_int_equal(resp->status->code, RENBIN__CODE__PERMISSION_DENIED);
         assert_string_equal(resp->status->field, "role");

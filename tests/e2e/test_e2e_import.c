@@ -21,7 +21,6 @@
 
 #include "flow.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,22 +40,13 @@ struct fixture {
 
 static struct fixture fx;
 
-/* The number of rows of table in home's replica (-1 if it cannot be read). */
+/* The number of rows of table (a name, or a name and a WHERE) in home's replica. */
 static long long replica_count(const char *home, const char *table)
 {
-        char *path = h_path(home, "replica.db"), *sql = h_strf("SELECT count(*) FROM %s", table);
-        sqlite3 *db = NULL;
-        sqlite3_stmt *st = NULL;
-        long long n = -1;
+        char *sql = h_strf("SELECT count(*) FROM %s", table);
+        long long n = f_replica_int(home, sql, NULL);
 
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-                n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        sqlite3_close(db);
         free(sql);
-        free(path);
         return n;
 }
 
@@ -270,7 +260,8 @@ static void test_bad_line_per_kind(void **state)
             {"programs", "code,title,method,competency,partner,speaker,start,end,jp,capacity",
              "PX-01,Satu,bimtek,K-ANG,,,2027-03-01,2027-03-02,8,20",
              "PX-02,Dua,bimtek,K-ANG,,,2027-03-01,2027-03-02,lots,20", "jp", 0},
-            {"enrollments", "program,nip,status", enr_good, "MW-01,1990010120150310011,hadir", "nip", 0},
+            {"enrollments", "program,nip,status", enr_good, "MW-01,1990010120150310011,hadir",
+             "nip", 0},
             {"needs", "unit,competency,priority,reason", UNIT_A ",K-ANG,rendah,",
              UNIT_A ",K-WKT,genting,", "priority", 1},
             {"evaluations", "program,nip,materi,penyampaian,aplikasi,comment", eval_good,
