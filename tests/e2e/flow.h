@@ -53,13 +53,6 @@ char *f_replica_text(const char *home, const char *sql, const char *arg);
 /* f_replica_text as an integer (-1 when there is no row). */
 long long f_replica_int(const char *home, const char *sql, const char *arg);
 
-/* Sends one op (new op and row ids) of entity and action with n name/value
- * fields in a Push on a raw connection that has said Hello, and returns the
- * answer (free with renbin__response__free_unpacked); fails the test when
- * none comes. */
-Renbin__Response *f_push_raw(struct h_tls *t, const char *entity, const char *action,
-                             const char *const (*kv)[2], size_t n);
-
 /* Writes text to dir/name; returns the malloc'd path. */
 char *f_write(const char *dir, const char *name, const char *text);
 

@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "tls.h"
+#include "uuid.h"
 #include "wire.h"
 
 #include <arpa/inet.h>
@@ -996,4 +997,44 @@ void h_tls_close(struct h_tls *t)
         t->ctx = NULL;
         t->fd = -1;
         ERR_clear_error();
+}
+
+Renbin__Response *h_tls_push(struct h_tls *t, const char *entity, const char *entity_id,
+                             const char *action, const char *const (*kv)[2], size_t n, char *op_id)
+{
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Push push = RENBIN__PUSH__INIT;
+        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
+        Renbin__Field f[16], *fp[16];
+        char own_op[UUID_STR] = "", id[UUID_STR];
+        Renbin__Response *resp;
+
+        assert_true(n <= 16);
+        if (op_id == NULL)
+                op_id = own_op;
+        if (op_id[0] == '\0')
+                assert_int_equal(uuid7_make(op_id), 0);
+        if (entity_id == NULL)
+                assert_int_equal(uuid7_make(id), 0);
+        for (size_t i = 0; i < n; i++) {
+                renbin__field__init(&f[i]);
+                f[i].name = (char *)kv[i][0];
+                f[i].value = (char *)kv[i][1];
+                fp[i] = &f[i];
+        }
+        op.op_id = op_id;
+        op.entity = (char *)entity;
+        op.entity_id = entity_id != NULL ? (char *)entity_id : id;
+        op.action = (char *)action;
+        op.n_fields = n;
+        op.fields = fp;
+        push.n_ops = 1;
+        push.ops = ops;
+        req.call_case = RENBIN__REQUEST__CALL_PUSH;
+        req.push = &push;
+        assert_int_equal(h_tls_send_req(t, &req), 0);
+        if ((resp = h_tls_recv(t, H_RECV_TIMEOUT_MS)) == NULL)
+                fail_msg("no answer to Push: %s", t->error);
+        assert_int_equal(resp->id, req.id);
+        return resp;
 }

@@ -175,6 +175,12 @@ Renbin__Response *h_tls_recv(struct h_tls *t, int timeout_ms);
 /* Sends Hello and reads its response: the status code (0 for OK), or -1 if no
  * response came (t->state says why). */
 int h_tls_hello(struct h_tls *t);
+/* Sends one op of entity and action with n name/value fields in a Push and
+ * returns the answer (free with renbin__response__free_unpacked); fails the
+ * test when none comes. entity_id NULL makes a new row id; op_id, if not
+ * NULL, is the op's id when it holds one (a retry), else receives a new one. */
+Renbin__Response *h_tls_push(struct h_tls *t, const char *entity, const char *entity_id,
+                             const char *action, const char *const (*kv)[2], size_t n, char *op_id);
 /* Sends Ping(payload) and reads its response: the status code, or -1. */
 int h_tls_ping(struct h_tls *t, const char *payload);
 /* Waits up to timeout_ms for the server to close, discarding what it sends:

@@ -178,7 +178,7 @@ static void test_server_checks_field(void **state)
         if (h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0) != 0)
                 fail_msg("connect: %s", t.error);
         assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
-        resp = f_push_raw(&t, "forum", "add", kv, 4);
+        resp = h_tls_push(&t, "forum", NULL, "add", kv, 4, NULL);
         assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PUSH);
         assert_int_equal(resp->push->n_results, 1);
         assert_int_equal(resp->push->results[0]->status->code, RENBIN__CODE__INVALID_ARGUMENT);

@@ -433,7 +433,7 @@ static void test_auditor_read_only(void **state)
         if (h_tls_connect(&t, fx.srv.port, fx.bundle_aud, 0) != 0)
                 fail_msg("connect: %s", t.error);
         assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
-        resp = f_push_raw(&t, "forum", "add", kv, 3);
+        resp = h_tls_push(&t, "forum", NULL, "add", kv, 3, NULL);
         assert_non_null(resp->status);
         assert_int_equal(resp->status->code, RENBIN__CODE__PERMISSION_DENIED);
         assert_string_equal(resp->status->field, "role");

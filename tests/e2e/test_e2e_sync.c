@@ -185,38 +185,16 @@ static void raw_connect(struct h_tls *t, const char *bundle)
         assert_int_equal(h_tls_hello(t), RENBIN__CODE__OK);
 }
 
-/* Sends one op (two fields) in a Push and returns the response (free it). */
+/* Sends one op (one or two fields) in a Push and returns the response (free it). */
 static Renbin__Response *raw_push(struct h_tls *t, const char *op_id, const char *entity,
                                   const char *entity_id, const char *action, const char *k1,
                                   const char *v1, const char *k2, const char *v2)
 {
-        Renbin__Request req = RENBIN__REQUEST__INIT;
-        Renbin__Push push = RENBIN__PUSH__INIT;
-        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
-        Renbin__Field f[2], *fp[2] = {&f[0], &f[1]};
-        Renbin__Response *resp;
+        const char *const kv[2][2] = {{k1, v1}, {k2, v2}};
+        char id[UUID_STR];
 
-        renbin__field__init(&f[0]);
-        renbin__field__init(&f[1]);
-        f[0].name = (char *)k1;
-        f[0].value = (char *)v1;
-        f[1].name = (char *)k2;
-        f[1].value = (char *)v2;
-        op.op_id = (char *)op_id;
-        op.entity = (char *)entity;
-        op.entity_id = (char *)entity_id;
-        op.action = (char *)action;
-        op.n_fields = k2 ? 2 : 1;
-        op.fields = fp;
-        push.n_ops = 1;
-        push.ops = ops;
-        req.call_case = RENBIN__REQUEST__CALL_PUSH;
-        req.push = &push;
-        assert_int_equal(h_tls_send_req(t, &req), 0);
-        if ((resp = h_tls_recv(t, H_RECV_TIMEOUT_MS)) == NULL)
-                fail_msg("no answer to Push: %s", t->error);
-        assert_int_equal(resp->id, req.id);
-        return resp;
+        snprintf(id, sizeof(id), "%s", op_id);
+        return h_tls_push(t, entity, entity_id, action, kv, k2 ? 2 : 1, id);
 }
 
 /* The one OpResult of a push answer, checked to be there. */

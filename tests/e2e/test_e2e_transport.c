@@ -715,35 +715,11 @@ static int push_competency(struct h_tls *t, char op_id[UUID_STR])
 {
         static const char *const kv[3][2] = {
             {"code", "K-BOOM"}, {"name", "Kompetensi uji"}, {"type", "teknis"}};
-        Renbin__Request req = RENBIN__REQUEST__INIT;
-        Renbin__Push push = RENBIN__PUSH__INIT;
-        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
-        Renbin__Field f[3], *fp[3];
         Renbin__Response *resp;
-        char id[UUID_STR];
         int code;
 
-        assert_int_equal(uuid7_make(op_id), 0);
-        assert_int_equal(uuid7_make(id), 0);
-        for (int i = 0; i < 3; i++) {
-                renbin__field__init(&f[i]);
-                f[i].name = (char *)kv[i][0];
-                f[i].value = (char *)kv[i][1];
-                fp[i] = &f[i];
-        }
-        op.op_id = op_id;
-        op.entity = "competency";
-        op.entity_id = id;
-        op.action = "create";
-        op.n_fields = 3;
-        op.fields = fp;
-        push.n_ops = 1;
-        push.ops = ops;
-        req.call_case = RENBIN__REQUEST__CALL_PUSH;
-        req.push = &push;
-        assert_int_equal(h_tls_send_req(t, &req), 0);
-        if ((resp = h_tls_recv(t, H_RECV_TIMEOUT_MS)) == NULL)
-                fail_msg("no answer to Push: %s", t->error);
+        op_id[0] = '\0';
+        resp = h_tls_push(t, "competency", NULL, "create", kv, 3, op_id);
         assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PUSH);
         assert_int_equal(resp->push->n_results, 1);
         code = (int)resp->push->results[0]->status->code;
