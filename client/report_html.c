@@ -140,6 +140,24 @@ static void td(FILE *f, const struct col *c)
         fputs("\">", f);
 }
 
+/* A cell of column c holding text. */
+static void td_text(FILE *f, const struct col *c, const char *text)
+{
+        td(f, c);
+        esc(f, text);
+        fputs("</td>", f);
+}
+
+/* A cell of column c holding a code and its name ("KEL-BLW1 Kelurahan ..."). */
+static void td_pair(FILE *f, const struct col *c, const char *code, const char *name)
+{
+        td(f, c);
+        esc(f, code);
+        fputs(" ", f);
+        esc(f, name);
+        fputs("</td>", f);
+}
+
 /* Words of the reports' data that are English rather than domain terms
  * (a plan's status, the questionnaire's "overall"), with their labels. */
 static const struct {
@@ -434,17 +452,9 @@ static void plan_chart(FILE *f, json_t *t)
 static void plan_row(FILE *f, const struct col *cols, json_t *p)
 {
         fputs("<tr>", f);
-        td(f, &cols[0]);
-        esc(f, report_str(p, "code"));
-        fputs(" ", f);
-        esc(f, report_str(p, "title"));
-        fputs("</td>", f);
-        td(f, &cols[1]);
-        esc(f, report_str(p, "method"));
-        fputs("</td>", f);
-        td(f, &cols[2]);
-        esc(f, report_str(p, "competency"));
-        fputs("</td>", f);
+        td_pair(f, &cols[0], report_str(p, "code"), report_str(p, "title"));
+        td_text(f, &cols[1], report_str(p, "method"));
+        td_text(f, &cols[2], report_str(p, "competency"));
         td(f, &cols[3]);
         fputs("<span class=\"nw\">", f);
         esc(f, report_str(p, "start_date"));
@@ -518,15 +528,9 @@ static void section_jp(FILE *f, json_t *doc)
                 json_array_foreach(json_object_get(doc, "below"), i, b)
                 {
                         fputs("<tr>", f);
-                        td(f, &cols[0]);
-                        esc(f, report_str(b, "nip"));
-                        fputs("</td>", f);
-                        td(f, &cols[1]);
-                        esc(f, report_str(b, "name"));
-                        fputs("</td>", f);
-                        td(f, &cols[2]);
-                        esc(f, report_str(b, "unit"));
-                        fputs("</td>", f);
+                        td_text(f, &cols[0], report_str(b, "nip"));
+                        td_text(f, &cols[1], report_str(b, "name"));
+                        td_text(f, &cols[2], report_str(b, "unit"));
                         td(f, &cols[3]);
                         fprintf(f, "%.2f</td>", dbl(b, "total_jp"));
                         td(f, &cols[4]);
@@ -641,11 +645,7 @@ static void ikm_weakest(FILE *f, json_t *u)
 static void ikm_row(FILE *f, const struct col *cols, json_t *u)
 {
         fputs("<tr>", f);
-        td(f, &cols[0]);
-        esc(f, report_str(u, "unit"));
-        fputs(" ", f);
-        esc(f, report_str(u, "name"));
-        fputs("</td>", f);
+        td_pair(f, &cols[0], report_str(u, "unit"), report_str(u, "name"));
         td(f, &cols[1]);
         fprintf(f, "%lld</td>", lng(u, "respondents"));
         td(f, &cols[2]);
