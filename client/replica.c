@@ -78,9 +78,13 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
         return 0;
 }
 
+static const char SQL_CATALOG_SAME[] = "SELECT value = ?1 FROM settings WHERE key = 'catalog'";
+
 int replica_migrate(sqlite3 *db, struct rb_err *e)
 {
         char want[24];
+        long long same = 0;
+        int rc;
 
         if (db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e))
                 return -1;
@@ -88,7 +92,10 @@ int replica_migrate(sqlite3 *db, struct rb_err *e)
                 if (sql[i].upsert == NULL)
                         build_sql(i);
         snprintf(want, sizeof(want), "%lu", entity_catalog_version());
-        if (db_int(db, "SELECT value = ?1 FROM settings WHERE key = 'catalog'", want, 0) == 1)
+        /* A version that cannot be read must not rebuild (and empty) the tables. */
+        if ((rc = db_value(db, SQL_CATALOG_SAME, want, &same, e)) < 0)
+                return -1;
+        if (rc > 0 && same == 1)
                 return 0;
         if (db_begin(db, e) != 0)
                 return -1;

@@ -155,6 +155,8 @@ static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
         return db_commit(db, e);
 }
 
+static const char SQL_CURSOR[] = "SELECT value FROM settings WHERE key = 'cursor'";
+
 int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         sqlite3 *db = cli->db;
@@ -164,9 +166,12 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 Renbin__Request req = RENBIN__REQUEST__INIT;
                 Renbin__Pull pull = RENBIN__PULL__INIT;
                 Renbin__Response *resp = NULL;
+                long long since = 0;
 
-                pull.since = (uint64_t)db_int(db, "SELECT value FROM settings WHERE key = 'cursor'",
-                                              NULL, 0);
+                /* A cursor that cannot be read is an error, not a full resync. */
+                if (db_value(db, SQL_CURSOR, NULL, &since, e) < 0)
+                        return -1;
+                pull.since = (uint64_t)since;
                 pull.limit = rep->page_size;
                 req.call_case = RENBIN__REQUEST__CALL_PULL;
                 req.pull = &pull;

@@ -161,9 +161,14 @@ int db_exec(sqlite3 *db, const char *sql, struct rb_err *e)
 
 int db_migrate(sqlite3 *db, const char *const *migrations, int n, struct rb_err *e)
 {
-        int have = (int)db_int(db, "PRAGMA user_version", NULL, 0);
+        static const char sql[] = "PRAGMA user_version";
+        long long version = 0;
+        int have;
         char pragma[64];
 
+        if (db_value(db, sql, NULL, &version, e) < 0)
+                return -1;
+        have = (int)version;
         if (have > n)
                 return err_set(e, RB_PRECONDITION, "database",
                                _("database schema %d is newer than this program (%d)"), have, n);
@@ -222,21 +227,6 @@ const char *db_col_text(sqlite3_stmt *st, int i)
 {
         const unsigned char *s = sqlite3_column_text(st, i);
         return s ? (const char *)s : "";
-}
-
-long long db_int(sqlite3 *db, const char *sql, const char *arg, long long def)
-{
-        sqlite3_stmt *st = NULL;
-        long long v = def;
-
-        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                return def;
-        if (arg != NULL)
-                sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-        if (db_step(db, st, NULL) > 0)
-                v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        return v;
 }
 
 int db_value(sqlite3 *db, const char *sql, const char *arg, long long *out, struct rb_err *e)

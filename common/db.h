@@ -47,13 +47,10 @@ void db_rollback(sqlite3 *db);
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text as a C string, "" for NULL. */
 const char *db_col_text(sqlite3_stmt *st, int i);
-/* Returns one integer from a single-row query with up to one text parameter; def if no row. */
-long long db_int(sqlite3 *db, const char *sql, const char *arg, long long def);
 /* One integer from a single-row query with up to one text parameter: 1 with
  * *out, 0 when there is no row (*out untouched), -1 with e (the one mapping)
- * when the database cannot answer. Use it wherever a wrong answer matters;
- * db_int only where a default is as good as the truth (a display hint). The
- * statement is cached (db_stmt): sql must live as long as the program. */
+ * when the database cannot answer. The statement is cached (db_stmt): sql must live as long as the
+ * program. */
 int db_value(sqlite3 *db, const char *sql, const char *arg, long long *out, struct rb_err *e);
 
 #endif
