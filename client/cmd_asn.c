@@ -13,36 +13,27 @@
 #include "verbs.h"
 #include "write.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static int asn_list(struct cli *cli, int argc, char **argv)
+static const struct opt asn_list_opts[] = {
+    {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
+    {"all", NULL, OPT_FLAG, 0, N_("also those who left (inactive)"), NULL, NULL},
+    OPT_END,
+};
+
+/* Prints the roster: of unit (NULL: every unit), with those who left if all. */
+static int asn_print(struct cli *cli, const char *unit, int all)
 {
-        static const struct option longopts[] = {{"unit", required_argument, NULL, 'u'},
-                                                 {"all", no_argument, NULL, 'a'},
-                                                 {NULL, 0, NULL, 0}};
         static const char sql[] =
             "SELECT nip, name, unit, jabatan, golongan, tmt, active FROM asn"
             " WHERE (?1 IS NULL OR unit = ?1) AND (?2 OR active = 1) ORDER BY unit, name";
         static const char *const headers[] = {
             N_("NIP"),      N_("NAME"), N_("UNIT"),   N_("JABATAN"),
             N_("GOLONGAN"), N_("TMT"),  N_("ACTIVE"), NULL};
-        const char *unit = NULL;
-        int all = 0, ch;
         struct rb_err e;
         sqlite3_stmt *st;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 'u')
-                        unit = optarg;
-                else if (ch == 'a')
-                        all = 1;
-                else
-                        return opt_unknown(argv);
-        }
-        if (optind != argc)
-                return opt_fail(EXIT_USAGE, _("usage: renbin asn list [--unit CODE] [--all]"));
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);
         db_bind_text(st, 1, unit);
@@ -50,6 +41,20 @@ static int asn_list(struct cli *cli, int argc, char **argv)
         if (table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;
+}
+
+static int asn_list(struct cli *cli, int argc, char **argv)
+{
+        json_t *o = json_object();
+        int rest, rc;
+
+        if ((rc = opts_parse("asn list", asn_list_opts, argc, argv, o, &rest)) == 0)
+                rc = rest != argc
+                         ? opt_fail(EXIT_USAGE, _("usage: renbin asn list [--unit CODE] [--all]"))
+                         : asn_print(cli, opts_value(o, &asn_list_opts[0]),
+                                     opts_value(o, &asn_list_opts[1]) != NULL);
+        json_decref(o);
+        return rc;
 }
 
 static int asn_show(struct cli *cli, int argc, char **argv)
@@ -116,7 +121,7 @@ static int asn_deactivate(struct cli *cli, int argc, char **argv)
 }
 
 static const struct verb asn_verbs[] = {
-    {"list", asn_list, NULL},
+    {"list", asn_list, asn_list_opts},
     {"show", asn_show, NULL},
     {"deactivate", asn_deactivate, asn_deactivate_opts},
     {NULL, NULL, NULL},

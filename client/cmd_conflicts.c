@@ -11,30 +11,25 @@
 #include "out.h"
 #include "table.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static int conflicts_exec(struct cli *cli, int argc, char **argv)
+static const struct opt conflicts_opts[] = {
+    {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
+    OPT_END,
+};
+
+/* Prints the rejected ops of unit (NULL: of every office). */
+static int conflicts_show(struct cli *cli, const char *unit)
 {
-        static const struct option longopts[] = {{"unit", required_argument, NULL, 'u'},
-                                                 {NULL, 0, NULL, 0}};
         static const char *const headers[] = {N_("WHEN"),   N_("UNIT"),   N_("ROLE"),
                                               N_("ENTITY"), N_("ACTION"), N_("CODE"),
                                               N_("REASON"), N_("SENT"),   NULL};
-        const char *unit = NULL;
         json_t *doc, *rows, *row;
         struct rb_err e;
         size_t i;
-        int ch;
 
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 'u')
-                        return opt_unknown(argv);
-                unit = optarg;
-        }
         err_clear(&e);
         if ((doc = query_run(cli, "conflicts", &e, "unit", unit, NULL)) == NULL)
                 return cli_fail(&e);
@@ -69,10 +64,22 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
+static int conflicts_exec(struct cli *cli, int argc, char **argv)
+{
+        json_t *o = json_object();
+        int rest, rc;
+
+        if ((rc = opts_parse("conflicts", conflicts_opts, argc, argv, o, &rest)) == 0)
+                rc = conflicts_show(cli, opts_value(o, &conflicts_opts[0]));
+        json_decref(o);
+        return rc;
+}
+
 const struct cmd cmd_conflicts = {
     .name = "conflicts",
     .usage = "conflicts [--unit CODE]",
     .summary = N_("changes the server rejected, from every office, with the reasons (HR)"),
     .help = NULL,
     .exec = conflicts_exec,
+    .opts = conflicts_opts,
 };

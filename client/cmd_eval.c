@@ -15,7 +15,6 @@
 #include "verbs.h"
 #include "write.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,44 +94,31 @@ static int assess_add(struct cli *cli, int argc, char **argv)
         return write_submit(cli, "assessment", "add", f, label);
 }
 
+/* The filters of assess list: ?1 and ?2 of its query. */
+static const struct opt assess_list_opts[] = {
+    {"nip", NULL, OPT_VALUE, 0, N_("only this person (NIP)"), NULL, NULL},
+    {"history", NULL, OPT_FLAG, 0, N_("also the values replaced since"), NULL, NULL},
+    OPT_END,
+};
+
 static int assess_list(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"nip", required_argument, NULL, 'n'},
-                                                 {"history", no_argument, NULL, 'h'},
-                                                 {NULL, 0, NULL, 0}};
-        static const char sql[] =
-            "SELECT s.nip, ifnull(a.name, '') AS name, s.competency, s.period, s.level,"
-            " ifnull(s.note, '') AS note, s.current FROM assessments s"
-            " LEFT JOIN asn a ON a.nip = s.nip WHERE (?1 IS NULL OR s.nip = ?1)"
-            " AND (?2 OR s.current = 1) ORDER BY name, s.competency, s.period, s.assessed_at";
         static const char *const headers[] = {N_("NIP"),     N_("NAME"),  N_("COMPETENCY"),
                                               N_("PERIOD"),  N_("LEVEL"), N_("NOTE"),
                                               N_("CURRENT"), NULL};
-        const char *nip = NULL;
-        int hist = 0, ch;
-        struct rb_err e;
-        sqlite3_stmt *st;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 'n')
-                        nip = optarg;
-                else if (ch == 'h')
-                        hist = 1;
-                else
-                        return opt_unknown(argv);
-        }
-        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
-                return cli_fail(&e);
-        db_bind_text(st, 1, nip);
-        sqlite3_bind_int(st, 2, hist);
-        if (table_print(cli, st, headers, &e) != 0)
-                return cli_fail(&e);
-        return EXIT_OK;
+        return verb_list(cli, argc, argv, assess_list_opts,
+                         "SELECT s.nip, ifnull(a.name, '') AS name, s.competency, s.period,"
+                         " s.level, ifnull(s.note, '') AS note, s.current FROM assessments s"
+                         " LEFT JOIN asn a ON a.nip = s.nip WHERE (?1 IS NULL OR s.nip = ?1)"
+                         " AND (?2 IS NOT NULL OR s.current = 1)"
+                         " ORDER BY name, s.competency, s.period, s.assessed_at",
+                         headers);
 }
 
 static const struct verb assess_verbs[] = {
     {"add", assess_add, assess_add_opts},
-    {"list", assess_list, NULL},
+    {"list", assess_list, assess_list_opts},
     {NULL, NULL, NULL},
 };
 

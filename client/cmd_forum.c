@@ -30,12 +30,19 @@ static int forum_add(struct cli *cli, int argc, char **argv)
         return write_submit(cli, "forum", "add", f, label);
 }
 
+/* The filters of forum list: ?1 and ?2 of its query. */
+static const struct opt forum_list_opts[] = {
+    {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
+    {"year", NULL, OPT_VALUE, 0, N_("only this year"), NULL, NULL},
+    OPT_END,
+};
+
 static int forum_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("UNIT"),  N_("DATE"),      N_("TOPIC"),
                                               N_("INPUT"), N_("FOLLOW-UP"), NULL};
 
-        return verb_list(cli, argc, argv, "year",
+        return verb_list(cli, argc, argv, forum_list_opts,
                          "SELECT unit, date, topic, ifnull(input, '') AS input,"
                          " ifnull(follow_up, '') AS follow_up FROM forums"
                          " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR date LIKE ?2 || '%')"
@@ -45,7 +52,7 @@ static int forum_list(struct cli *cli, int argc, char **argv)
 
 static const struct verb forum_verbs[] = {
     {"add", forum_add, forum_add_opts},
-    {"list", forum_list, NULL},
+    {"list", forum_list, forum_list_opts},
     {NULL, NULL, NULL},
 };
 

@@ -15,7 +15,6 @@
 #include "submit.h"
 #include "validate.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,34 +290,47 @@ out:
         return status;
 }
 
+static const struct opt import_opts[] = {
+    {"KIND", "kind", OPT_ARG, 0, N_("what the file holds, one of the kinds above"), NULL, NULL},
+    {"FILE", "file", OPT_ARG, 0, N_("the spreadsheet saved as CSV (UTF-8)"), NULL, NULL},
+    {"skip-bad", NULL, OPT_FLAG, 0, N_("import the good lines; report the bad ones"), NULL, NULL},
+    {"plan", NULL, OPT_VALUE, 0, N_("the plan year programs go into"), NULL, NULL},
+    OPT_END,
+};
+
+/* Imports file as the kind named kind. */
+static int import_named(struct cli *cli, const char *kind, const char *file, int skip_bad,
+                        const char *year)
+{
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+                if (strcmp(kinds[i]->name, kind) == 0)
+                        return import_file(cli, kinds[i], file, skip_bad, year);
+        return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
+                        kind);
+}
+
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"skip-bad", no_argument, NULL, 's'},
-                                                 {"plan", required_argument, NULL, 'p'},
-                                                 {NULL, 0, NULL, 0}};
-        const char *year = NULL;
+        json_t *o = json_object();
+        const char *kind, *file, *year;
         struct rb_err e;
-        int skip_bad = 0, ch;
+        int rest, rc;
         long y;
 
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 's')
-                        skip_bad = 1;
-                else if (ch == 'p' && year_check(optarg, "plan", &y, &e) == 0)
-                        year = optarg;
-                else if (ch == 'p')
-                        return cli_fail(&e);
-                else
-                        return opt_unknown(argv);
-        }
-        if (argc - optind != 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
-        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-                if (strcmp(kinds[i]->name, argv[optind]) == 0)
-                        return import_file(cli, kinds[i], argv[optind + 1], skip_bad, year);
-        return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
-                        argv[optind]);
+        if ((rc = opts_parse("import", import_opts, argc, argv, o, &rest)) != 0)
+                goto out;
+        kind = opts_value(o, &import_opts[0]);
+        file = opts_value(o, &import_opts[1]);
+        year = opts_value(o, &import_opts[3]);
+        if (year != NULL && year_check(year, "plan", &y, &e) != 0)
+                rc = cli_fail(&e);
+        else if (kind == NULL || file == NULL || rest != argc)
+                rc = opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
+        else
+                rc = import_named(cli, kind, file, opts_value(o, &import_opts[2]) != NULL, year);
+out:
+        json_decref(o);
+        return rc;
 }
 
 const struct cmd cmd_import = {
@@ -343,4 +355,5 @@ const struct cmd cmd_import = {
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
                "--skip-bad.\n"),
     .exec = import_exec,
+    .opts = import_opts,
 };

@@ -40,12 +40,19 @@ static int need_add(struct cli *cli, int argc, char **argv)
         return write_submit(cli, "need", "add", f, label);
 }
 
+/* The filters of need list: ?1 and ?2 of its query. */
+static const struct opt need_list_opts[] = {
+    {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
+    {"year", NULL, OPT_VALUE, 0, N_("only this year"), NULL, NULL},
+    OPT_END,
+};
+
 static int need_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("UNIT"),     N_("YEAR"),   N_("COMPETENCY"),
                                               N_("PRIORITY"), N_("REASON"), NULL};
 
-        return verb_list(cli, argc, argv, "year",
+        return verb_list(cli, argc, argv, need_list_opts,
                          "SELECT unit, year, competency, priority, ifnull(reason, '') AS reason"
                          " FROM needs WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR year = ?2)"
                          " ORDER BY unit, CASE priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1"
@@ -55,7 +62,7 @@ static int need_list(struct cli *cli, int argc, char **argv)
 
 static const struct verb need_verbs[] = {
     {"add", need_add, need_add_opts},
-    {"list", need_list, NULL},
+    {"list", need_list, need_list_opts},
     {NULL, NULL, NULL},
 };
 

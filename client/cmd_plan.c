@@ -12,7 +12,6 @@
 #include "verbs.h"
 #include "write.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -170,26 +169,23 @@ static int program_add(struct cli *cli, int argc, char **argv)
         return write_submit(cli, "program", "create", f, label);
 }
 
+/* The filter of program list: ?1 of its query. */
+static const struct opt program_list_opts[] = {
+    {"year", NULL, OPT_VALUE, 0, N_("only the programs of this plan year"), NULL, NULL},
+    OPT_END,
+};
+
 static int program_list(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
-                                                 {NULL, 0, NULL, 0}};
         static const char *const headers[] = {
             N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
             N_("END"),  N_("JP"),    N_("SEATS"),  N_("ENROLLED"),   NULL};
-        const char *year = NULL;
-        int ch;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 'y')
-                        return opt_unknown(argv);
-                year = optarg;
-        }
-        return list_query(cli,
-                          "SELECT code, title, method, competency, start_date, end_date, jp,"
-                          " capacity, enrolled FROM programs WHERE ?1 IS NULL OR plan_year = ?1"
-                          " ORDER BY start_date, code",
-                          year, headers);
+        return verb_list(cli, argc, argv, program_list_opts,
+                         "SELECT code, title, method, competency, start_date, end_date, jp,"
+                         " capacity, enrolled FROM programs WHERE ?1 IS NULL OR plan_year = ?1"
+                         " ORDER BY start_date, code",
+                         headers);
 }
 
 static int program_show(struct cli *cli, int argc, char **argv)
@@ -222,7 +218,7 @@ static int program_show(struct cli *cli, int argc, char **argv)
 
 static const struct verb program_verbs[] = {
     {"add", program_add, program_add_opts},
-    {"list", program_list, NULL},
+    {"list", program_list, program_list_opts},
     {"show", program_show, NULL},
     {NULL, NULL, NULL},
 };

@@ -15,7 +15,6 @@
 #include "table.h"
 #include "validate.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -449,40 +448,26 @@ static int ikm_csv(struct cli *cli, json_t *doc)
         return table_print_rows(cli, ikm_rows(doc), keys, NK(keys), NULL);
 }
 
-/* Parses the options after KIND. */
-static int parse(int argc, char **argv, struct ropts *o)
-{
-        static const struct option longopts[] = {
-            {"year", required_argument, NULL, 'y'},   {"unit", required_argument, NULL, 'u'},
-            {"period", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
-            {"today", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
-        };
-        int ch;
+static const struct opt report_opts[] = {
+    {"year", NULL, OPT_VALUE, 0, N_("the year (jp, plan, needs, mentoring, html)"), NULL, NULL},
+    {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
+    {"period", NULL, OPT_VALUE, 0, N_("the survey period (ikm), e.g. 2027-Q1"), NULL, NULL},
+    {"out", NULL, OPT_VALUE, 0, N_("the file html writes"), NULL, NULL},
+    {"today", NULL, OPT_VALUE, 0, N_("the day to report as of (YYYY-MM-DD)"), NULL, NULL},
+    OPT_END,
+};
 
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                switch (ch) {
-                case 'y':
-                        o->year = optarg;
-                        break;
-                case 'u':
-                        o->unit = optarg;
-                        break;
-                case 'p':
-                        o->period = optarg;
-                        break;
-                case 'o':
-                        o->out = optarg;
-                        break;
-                case 't':
-                        o->today = optarg;
-                        break;
-                default:
-                        opt_unknown(argv);
-                        return -1;
-                }
-        }
-        return 0;
+/* Parses the options after KIND into o, whose strings live in args. */
+static int parse(int argc, char **argv, json_t *args, struct ropts *o, int *rest)
+{
+        int rc = opts_parse("report", report_opts, argc, argv, args, rest);
+
+        o->year = opts_value(args, &report_opts[0]);
+        o->unit = opts_value(args, &report_opts[1]);
+        o->period = opts_value(args, &report_opts[2]);
+        o->out = opts_value(args, &report_opts[3]);
+        o->today = opts_value(args, &report_opts[4]);
+        return rc;
 }
 
 /* Runs one report kind: fetch (or the saved copy), then print. */
@@ -530,31 +515,24 @@ static int run_html(struct cli *cli, const struct ropts *o)
         return EXIT_OK;
 }
 
-static int report_exec(struct cli *cli, int argc, char **argv)
+/* Runs the report named name with options o and nops operands ops. */
+static int report_run(struct cli *cli, const char *name, const struct ropts *o, int nops,
+                      char **ops)
 {
-        struct ropts o = {0};
         const char *program = NULL;
         struct rb_err e;
 
-        if (argc < 2)
-                return opt_fail(EXIT_USAGE,
-                                _("report: say which report (see renbin report --help)"));
-        if (parse(argc - 1, argv + 1, &o) != 0)
-                return EXIT_USAGE;
-        /* argv + 1 was permuted by getopt: operands follow the options now */
-        int nops = argc - 1 - optind;
-        char **ops = argv + 1 + optind;
         err_clear(&e);
-        if ((o.year && year_check(o.year, "year", &(long){0}, &e)) ||
-            (o.today && date_check(o.today, "today", &e)) ||
-            (o.period && period_check(o.period, "period", &e)))
+        if ((o->year && year_check(o->year, "year", &(long){0}, &e)) ||
+            (o->today && date_check(o->today, "today", &e)) ||
+            (o->period && period_check(o->period, "period", &e)))
                 return cli_fail(&e);
-        if (strcmp(argv[1], "html") == 0)
-                return nops == 0 ? run_html(cli, &o)
+        if (strcmp(name, "html") == 0)
+                return nops == 0 ? run_html(cli, o)
                                  : opt_fail(EXIT_USAGE, _("report html takes options only"));
         for (size_t i = 0; i < NK(kinds); i++) {
                 const struct report_kind *k = &kinds[i];
-                if (strcmp(argv[1], k->name) != 0)
+                if (strcmp(name, k->name) != 0)
                         continue;
                 if (strchr(k->needs, 'P')) {
                         if (nops != 1)
@@ -565,14 +543,30 @@ static int report_exec(struct cli *cli, int argc, char **argv)
                         return opt_fail(EXIT_USAGE, _("report %s: unexpected '%s'"), k->name,
                                         ops[0]);
                 }
-                if (strchr(k->needs, 'y') && o.year == NULL)
+                if (strchr(k->needs, 'y') && o->year == NULL)
                         return opt_missing("report", "--year");
-                if (strchr(k->needs, 'p') && o.period == NULL)
+                if (strchr(k->needs, 'p') && o->period == NULL)
                         return opt_missing("report ikm", "--period");
-                return run_kind(cli, k, &o, program);
+                return run_kind(cli, k, o, program);
         }
         return opt_fail(EXIT_USAGE, _("report: unknown report '%s' (see renbin report --help)"),
-                        argv[1]);
+                        name);
+}
+
+static int report_exec(struct cli *cli, int argc, char **argv)
+{
+        json_t *args;
+        struct ropts o;
+        int rest, rc;
+
+        if (argc < 2)
+                return opt_fail(EXIT_USAGE,
+                                _("report: say which report (see renbin report --help)"));
+        args = json_object();
+        if ((rc = parse(argc - 1, argv + 1, args, &o, &rest)) == 0)
+                rc = report_run(cli, argv[1], &o, argc - 1 - rest, argv + 1 + rest);
+        json_decref(args);
+        return rc;
 }
 
 const struct cmd cmd_report = {
@@ -590,4 +584,5 @@ const struct cmd cmd_report = {
                "IKM = sum of the nine NRR x 1/9 x 25 (1/9 exactly; the regulation prints\n"
                "0.111). html writes one self-contained page for printing or a phone.\n"),
     .exec = report_exec,
+    .opts = report_opts,
 };

@@ -11,7 +11,6 @@
 #include "opts.h"
 #include "out.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,34 +37,23 @@ static int install_bundle(struct cli *cli, const char *bundle, struct rb_err *e)
         return 0;
 }
 
-static int setup_exec(struct cli *cli, int argc, char **argv)
+static const struct opt setup_opts[] = {
+    {"server", NULL, OPT_VALUE, 1, N_("the renbind server, HOST:PORT (default port 7443)"), NULL,
+     NULL},
+    {"bundle", NULL, OPT_VALUE, 1, N_("folder with client.key, client.crt and ca.crt"), NULL, NULL},
+    OPT_END,
+};
+
+/* Installs the bundle at server and checks the link; prints what it did. */
+static int setup_run(struct cli *cli, const char *server, const char *bundle)
 {
-        static const struct option longopts[] = {
-            {"server", required_argument, NULL, 's'},
-            {"bundle", required_argument, NULL, 'b'},
-            {NULL, 0, NULL, 0},
-        };
-        const char *server = NULL, *bundle = NULL;
         char cert[4096];
         struct principal p;
         struct net n;
         struct rb_err e;
-        int ch, online;
+        int online;
 
         err_clear(&e);
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch == 's')
-                        server = optarg;
-                else if (ch == 'b')
-                        bundle = optarg;
-                else
-                        return opt_unknown(argv);
-        }
-        if (server == NULL)
-                return opt_missing("setup", "--server");
-        if (bundle == NULL)
-                return opt_missing("setup", "--bundle");
         if (strchr(server, ':') == NULL)
                 return opt_fail(EXIT_USAGE, _("--server '%s': give HOST:PORT, e.g. %s:7443"),
                                 server, server);
@@ -95,11 +83,22 @@ static int setup_exec(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
+static int setup_exec(struct cli *cli, int argc, char **argv)
+{
+        json_t *o = json_object();
+        int rest, rc;
+
+        if ((rc = opts_parse("setup", setup_opts, argc, argv, o, &rest)) == 0)
+                rc = setup_run(cli, opts_value(o, &setup_opts[0]), opts_value(o, &setup_opts[1]));
+        json_decref(o);
+        return rc;
+}
+
 const struct cmd cmd_setup = {
     .name = "setup",
     .usage = "setup --server HOST:PORT --bundle DIR",
     .summary = N_("point this office at a server and install its certificate bundle"),
-    .help = N_("  --server HOST:PORT   the renbind server (default port 7443)\n"
-               "  --bundle DIR         folder with client.key, client.crt and ca.crt\n"),
+    .help = NULL,
     .exec = setup_exec,
+    .opts = setup_opts,
 };

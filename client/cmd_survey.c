@@ -31,12 +31,19 @@ static int survey_add(struct cli *cli, int argc, char **argv)
         return write_submit(cli, "survey", "add", f, label);
 }
 
+/* The filters of survey list: ?1 and ?2 of its query. */
+static const struct opt survey_list_opts[] = {
+    {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
+    {"period", NULL, OPT_VALUE, 0, N_("only this period, e.g. 2027-Q1"), NULL, NULL},
+    OPT_END,
+};
+
 static int survey_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVICE"),
                                               N_("RESPONSES"), NULL};
 
-        return verb_list(cli, argc, argv, "period",
+        return verb_list(cli, argc, argv, survey_list_opts,
                          "SELECT unit, period, service, count(*) AS responses FROM surveys"
                          " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR period = ?2)"
                          " GROUP BY unit, period, service ORDER BY unit, period, service",
@@ -56,7 +63,7 @@ static int survey_import(struct cli *cli, int argc, char **argv)
 
 static const struct verb survey_verbs[] = {
     {"add", survey_add, survey_add_opts},
-    {"list", survey_list, NULL},
+    {"list", survey_list, survey_list_opts},
     {"import", survey_import, NULL},
     {NULL, NULL, NULL},
 };

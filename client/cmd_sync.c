@@ -11,33 +11,48 @@
 #include "outbox.h"
 #include "sync.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 
+static const struct opt sync_opts[] = {
+    {"page-size", NULL, OPT_NUMBER, 0, N_("changes per request (smaller for a very slow link)"),
+     NULL, NULL},
+    {"max-pages", NULL, OPT_NUMBER, 0, N_("stop after N pages (the next sync continues)"), NULL,
+     NULL},
+    OPT_END,
+};
+
+/* Reads --page-size and --max-pages (each 1-100000) into rep. */
+static int sync_parse(int argc, char **argv, struct sync_report *rep)
+{
+        json_t *o = json_object();
+        const char *v;
+        long n[2] = {0, 0};
+        int rest, rc;
+
+        if ((rc = opts_parse("sync", sync_opts, argc, argv, o, &rest)) != 0)
+                goto out;
+        for (int i = 0; i < 2 && rc == 0; i++)
+                if ((v = opts_value(o, &sync_opts[i])) != NULL && opt_long(v, 1, 100000, &n[i]))
+                        rc = opt_bad_value(sync_opts[i].name, v);
+        if (rc == 0 && rest != argc)
+                rc = opt_fail(EXIT_USAGE, _("usage: renbin sync [--page-size N] [--max-pages N]"));
+        rep->page_size = (unsigned)n[0];
+        rep->max_pages = n[1];
+out:
+        json_decref(o);
+        return rc;
+}
+
 static int sync_exec(struct cli *cli, int argc, char **argv)
 {
-        static const struct option longopts[] = {{"page-size", required_argument, NULL, 'p'},
-                                                 {"max-pages", required_argument, NULL, 'm'},
-                                                 {NULL, 0, NULL, 0}};
         struct sync_report rep = {0};
         struct outbox_counts c;
         struct rb_err e, ce;
-        long v;
-        int ch, rc;
+        int rc;
 
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if ((ch != 'p' && ch != 'm') || opt_long(optarg, 1, 100000, &v) != 0)
-                        return ch == '?' ? opt_unknown(argv) : opt_bad(longopts, ch, optarg);
-                if (ch == 'p')
-                        rep.page_size = (unsigned)v;
-                else
-                        rep.max_pages = v;
-        }
-        if (optind != argc)
-                return opt_fail(EXIT_USAGE,
-                                _("usage: renbin sync [--page-size N] [--max-pages N]"));
+        if ((rc = sync_parse(argc, argv, &rep)) != 0)
+                return rc;
         err_clear(&e);
         rep.progress = !cli->quiet && !cli->json && isatty(STDERR_FILENO);
         rc = sync_now(cli, &rep, &e);
@@ -81,8 +96,7 @@ const struct cmd cmd_sync = {
     .usage = "sync [--quiet] [--page-size N] [--max-pages N]",
     .summary = N_("send what was typed here, then receive what changed on the server"),
     .help = N_("A sync cut at any point (a dropped link) loses nothing: run it again and it\n"
-               "continues where it stopped.\n"
-               "  --page-size N   changes per request (smaller for a very slow link)\n"
-               "  --max-pages N   stop after N pages (the next sync continues)\n"),
+               "continues where it stopped.\n"),
     .exec = sync_exec,
+    .opts = sync_opts,
 };

@@ -9,7 +9,6 @@
 #include "db.h"
 #include "table.h"
 
-#include <getopt.h>
 #include <string.h>
 
 int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv)
@@ -28,32 +27,31 @@ int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv)
                         argv[1], c->name);
 }
 
-int verb_list(struct cli *cli, int argc, char **argv, const char *second, const char *sql,
+int verb_list(struct cli *cli, int argc, char **argv, const struct opt *opts, const char *sql,
               const char *const *headers)
 {
-        const struct option longopts[] = {{"unit", required_argument, NULL, 'U'},
-                                          {second, required_argument, NULL, 'S'},
-                                          {NULL, 0, NULL, 0}};
-        const char *arg[2] = {NULL, NULL};
+        json_t *args = json_object();
         struct rb_err e;
         sqlite3_stmt *st;
-        int ch;
+        int rest, rc = EXIT_OK;
 
-        while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-                if (ch != 'U' && ch != 'S')
-                        return opt_unknown(argv);
-                arg[ch == 'S'] = optarg;
+        if ((rc = opts_parse(argv[0], opts, argc, argv, args, &rest)) != 0)
+                goto out;
+        if (rest != argc) {
+                rc = opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"), argv[rest]);
+                goto out;
         }
-        if (optind != argc)
-                return opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"),
-                                argv[optind]);
-        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
-                return cli_fail(&e);
-        db_bind_text(st, 1, arg[0]);
-        db_bind_text(st, 2, arg[1]);
+        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL) {
+                rc = cli_fail(&e);
+                goto out;
+        }
+        for (int i = 0; opts[i].kind != OPT_END_; i++)
+                db_bind_text(st, i + 1, opts_value(args, &opts[i]));
         if (table_print(cli, st, headers, &e) != 0)
-                return cli_fail(&e);
-        return EXIT_OK;
+                rc = cli_fail(&e);
+out:
+        json_decref(args);
+        return rc;
 }
 
 void verb_help(const struct cmd *c, int argc, char **argv, FILE *f)

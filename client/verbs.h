@@ -12,9 +12,10 @@
  * usage error. */
 int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv);
 
-/* A group's list verb: prints a replica query whose ?1 is --unit and ?2 the
- * option named second (both optional), under headers (N_() strings). */
-int verb_list(struct cli *cli, int argc, char **argv, const char *second, const char *sql,
+/* A group's list verb: parses argv against opts (optional filters, no
+ * arguments) and prints a replica query whose ?N is the value of the Nth row
+ * of opts (NULL if not given), under headers (N_() strings). */
+int verb_list(struct cli *cli, int argc, char **argv, const struct opt *opts, const char *sql,
               const char *const *headers);
 /* Prints a command's --help and, when argv[1] is a verb with an options
  * table, that verb's options. */

@@ -40,6 +40,11 @@ int opt_bad(const struct option *longopts, int val, const char *value)
         for (; longopts->name != NULL; longopts++)
                 if (longopts->val == val)
                         name = longopts->name;
+        return opt_bad_value(name, value);
+}
+
+int opt_bad_value(const char *name, const char *value)
+{
         return opt_fail(EXIT_USAGE, _("option --%s: bad value '%s'"), name, value);
 }
 
@@ -213,6 +218,14 @@ int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, j
         return 0;
 }
 
+const char *opts_value(const json_t *out, const struct opt *o)
+{
+        char field[40];
+
+        row_field(o, field, sizeof(field));
+        return json_string_value(json_object_get(out, field));
+}
+
 /* What a catalogue field accepts, for --help: its values or its range. */
 static void field_values(const struct field_def *f, FILE *f_out)
 {
@@ -237,7 +250,9 @@ void opts_help(const struct opt *opts, FILE *f)
                         snprintf(left, sizeof(left), "%.40s", rows[i].name);
                 else
                         snprintf(left, sizeof(left), "--%.40s%s", rows[i].name,
-                                 rows[i].kind == OPT_FLAG ? "" : " VALUE");
+                                 rows[i].kind == OPT_FLAG     ? ""
+                                 : rows[i].kind == OPT_NUMBER ? " N"
+                                                              : " VALUE");
                 fprintf(f, "  %-24s %s", left, rows[i].help != NULL ? _(rows[i].help) : "");
                 if (rows[i].def != NULL)
                         field_values(rows[i].def, f);

@@ -13,6 +13,8 @@
 int opt_long(const char *s, long min, long max, long *out);
 /* Prints "option --NAME: bad value 'V'" and returns EXIT_USAGE. */
 int opt_bad(const struct option *longopts, int val, const char *value);
+/* The same for an option named by its name (a table's row, see below). */
+int opt_bad_value(const char *name, const char *value);
 /* Prints "CMD: --OPT is required" and returns EXIT_USAGE. */
 int opt_missing(const char *cmd, const char *opt);
 /* After getopt_long returned '?' (with opterr = 0): prints "PROG: unknown
@@ -37,6 +39,8 @@ enum opt_kind {
         OPT_VALUE,    /* --name VALUE, stored as it is */
         OPT_CODE,     /* --name CODE, upper-cased (mw-01 means MW-01) */
         OPT_NIP,      /* --name NIP, spaces stripped */
+        OPT_NUMBER,   /* --name N, stored as typed: the verb checks it (opt_long,
+                       * opt_bad_value); its help shows N, not VALUE */
         OPT_FLAG,     /* --name, stored as "1" */
         OPT_ARG,      /* a positional argument (name is its placeholder, "CODE"), in order */
         OPT_ARG_CODE, /* a positional code, upper-cased */
@@ -70,6 +74,8 @@ struct opt {
  * naming cmd and returned as EXIT_USAGE. */
 int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, json_t *out,
                int *rest);
+/* The value row o of a table stored in out, or NULL if not given. */
+const char *opts_value(const json_t *out, const struct opt *o);
 /* Prints the options of a table, one per line, for --help. */
 void opts_help(const struct opt *opts, FILE *f);
 
