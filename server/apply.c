@@ -74,11 +74,19 @@ int own_unit(const struct apply_ctx *cx, const char *unit)
         return cx->role == ROLE_HR || (cx->role == ROLE_UNIT && strcmp(cx->who->unit, unit) == 0);
 }
 
+/* An office is not told which other unit owns a row (a person's new unit
+ * included): only that it is not its own. HR may be told. */
 int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit)
 {
+        if (cx->role != ROLE_UNIT)
+                return err_set(cx->e, RB_DENIED, "unit",
+                               _("%s belongs to unit %s; office %s may only write its own unit's "
+                                 "records"),
+                               what, unit, cx->who->unit);
         return err_set(cx->e, RB_DENIED, "unit",
-                       _("%s belongs to unit %s; office %s may only write its own unit's records"),
-                       what, unit, cx->who->unit);
+                       _("%s is not in this office (%s); an office may only write its own "
+                         "unit's records"),
+                       what, cx->who->unit);
 }
 
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st)

@@ -40,7 +40,8 @@ const char *op_need(struct apply_ctx *cx, const char *name);
 
 /* True if the principal may write rows owned by unit (hr: all; unit: its own). */
 int own_unit(const struct apply_ctx *cx, const char *unit);
-/* Sets e to PERMISSION_DENIED for a row of another unit and returns -1. */
+/* Sets e to PERMISSION_DENIED for a row of another unit and returns -1; an
+ * office is told the row is not its own, not which unit owns it. */
 int deny_other_unit(struct apply_ctx *cx, const char *what, const char *unit);
 
 /* Reads an active ASN's unit (and TMT, if tmt is not NULL); NOT_FOUND or

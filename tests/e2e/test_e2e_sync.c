@@ -254,14 +254,17 @@ static void test_office_isolation(void **state)
         /* A enrolls one of B's people: refused by the server, exit "not allowed". */
         f_expect(&r, EXIT_DENIED, fx.a, "enroll", "ISO-01", fx.b_nip[1], NULL);
         assert_non_null(strstr(r.err, "rejected by the server"));
-        assert_non_null(strstr(r.err, UNIT_B));
+        /* The office is told the person is not its own, not whose they are. */
+        assert_non_null(strstr(r.err, "is not in this office (" UNIT_A ")"));
+        assert_null(strstr(r.err, UNIT_B));
         h_result_free(&r);
         st = f_status(fx.a);
         assert_int_equal(f_pending(st), 0);
         assert_non_null(op = f_rejected_op(st, fx.b_nip[1]));
         assert_string_equal(f_text(op, "code"), "PERMISSION_DENIED");
         assert_string_equal(f_text(op, "field"), "unit");
-        assert_non_null(strstr(f_text(op, "reason"), "belongs to unit " UNIT_B));
+        assert_non_null(strstr(f_text(op, "reason"), "is not in this office"));
+        assert_null(strstr(f_text(op, "reason"), UNIT_B));
         json_decref(st);
         /* The text form says it too, with the code. */
         f_expect(&r, 0, fx.a, "status", NULL);
