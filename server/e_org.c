@@ -130,9 +130,9 @@ static int asn_read(struct apply_ctx *cx, struct asn_in *a)
 }
 
 /* Names the roster fields that differ from the stored row, into detail
- * ("updated: golongan" or "unchanged"): 1 with *n the number that differ,
- * 0 when the NIP is new, -1 with cx->e. */
-static int asn_changes(struct apply_ctx *cx, const struct asn_in *a, int *n)
+ * ("updated: golongan" or "unchanged"): 1 with *n the number that differ and
+ * the stored unit in was, 0 when the NIP is new, -1 with cx->e. */
+static int asn_changes(struct apply_ctx *cx, const struct asn_in *a, int *n, char was[64])
 {
         static const char sql[] =
             "SELECT name, unit, ifnull(jabatan, ''), ifnull(golongan, ''), tmt, active"
@@ -145,6 +145,7 @@ static int asn_changes(struct apply_ctx *cx, const struct asn_in *a, int *n)
         int found;
 
         *n = 0;
+        was[0] = '\0';
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, a->nip, -1, SQLITE_STATIC);
@@ -152,6 +153,7 @@ static int asn_changes(struct apply_ctx *cx, const struct asn_in *a, int *n)
                 sqlite3_reset(st);
                 return found;
         }
+        snprintf(was, 64, "%s", db_col_text(st, 1));
         off = (size_t)snprintf(cx->detail, sizeof(cx->detail), "%s:", R_UPDATED);
         for (int i = 0; i < 5; i++) {
                 if (strcmp(db_col_text(st, i), now[i]) == 0)
@@ -170,7 +172,84 @@ static int asn_changes(struct apply_ctx *cx, const struct asn_in *a, int *n)
         return 1;
 }
 
-/* A roster row by NIP: made, updated with what changed, or left unchanged. */
+/* The rows that follow a person to their new unit (docs/decisions.md 38),
+ * each statement moving them to unit ?2 for NIP ?1 (today ?3) and naming
+ * them: open enrollments and finished ones whose questionnaire is still to
+ * answer, current assessments, mentoring pairs not over in which the person
+ * is the mentee, then the logs of the pairs so moved. What is not here stays
+ * with the unit where it happened. */
+static const struct follow {
+        const char *entity;
+        const char *sql;
+} follows[] = {
+    {"enrollment", "UPDATE enrollments SET unit = ?2 WHERE nip = ?1 AND unit != ?2 AND (status IN"
+                   " ('terdaftar', 'hadir') OR (status = 'selesai' AND NOT EXISTS (SELECT 1 FROM"
+                   " evaluations v WHERE v.enrollment = enrollments.id))) RETURNING id"},
+    {"assessment",
+     "UPDATE assessments SET unit = ?2 WHERE nip = ?1 AND current = 1 AND unit != ?2 RETURNING id"},
+    {"mentor_pair", "UPDATE mentor_pairs SET unit = ?2 WHERE mentee = ?1 AND unit != ?2"
+                    " AND active = 1 AND (end_date IS NULL OR end_date >= ?3) RETURNING id"},
+    {"mentor_log", "UPDATE mentor_logs SET unit = ?2 WHERE unit != ?2 AND pair IN"
+                   " (SELECT id FROM mentor_pairs WHERE mentee = ?1 AND unit = ?2) RETURNING id"},
+};
+
+/* Runs one follow statement and records every row it moved in the change
+ * feed (a tombstone for the old unit, the row for the new) and the audit
+ * chain; *moved counts them. 0, or -1 with cx->e. */
+static int follow_run(struct apply_ctx *cx, const struct follow *f, const char *nip,
+                      const char *unit, int *moved)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, f->sql, cx->e);
+        char(*ids)[64] = NULL;
+        size_t n = 0, cap = 0;
+        int step, rc = 0;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, cx->today, -1, SQLITE_STATIC);
+        /* The ids are read whole before any is recorded: feed_record stamps
+         * rows of the same table. */
+        while ((step = db_step(cx->db, st, cx->e)) > 0) {
+                if (n == cap) {
+                        void *p = realloc(ids, (cap = cap ? 2 * cap : 8) * sizeof(*ids));
+                        if (p == NULL) {
+                                step = err_set(cx->e, RB_INTERNAL, NULL, _("out of memory"));
+                                break;
+                        }
+                        ids = p;
+                }
+                snprintf(ids[n++], sizeof(ids[0]), "%s", db_col_text(st, 0));
+        }
+        sqlite3_reset(st);
+        for (size_t i = 0; step == 0 && rc == 0 && i < n; i++)
+                rc = feed_record(cx, def(f->entity), ids[i]);
+        free(ids);
+        *moved += (int)n;
+        return step < 0 ? -1 : rc;
+}
+
+/* Moves the person's rows that follow them to unit (all in this op) and
+ * says how many in detail. The op's own seq stays the ASN row's. */
+static int asn_follow(struct apply_ctx *cx, const char *nip, const char *unit)
+{
+        uint64_t seq = cx->seq;
+        size_t off = strlen(cx->detail);
+        int moved = 0;
+
+        for (size_t i = 0; i < sizeof(follows) / sizeof(follows[0]); i++)
+                if (follow_run(cx, &follows[i], nip, unit, &moved) != 0)
+                        return -1;
+        cx->seq = seq;
+        if (moved > 0 && off < sizeof(cx->detail))
+                snprintf(cx->detail + off, sizeof(cx->detail) - off,
+                         _(" (%d of their records moved with them)"), moved);
+        return 0;
+}
+
+/* A roster row by NIP: made, updated with what changed, or left unchanged.
+ * A person moved to another unit takes their open rows along (asn_follow). */
 int e_asn_put(struct apply_ctx *cx)
 {
         static const char sql[] =
@@ -181,10 +260,10 @@ int e_asn_put(struct apply_ctx *cx)
             " active = 1 RETURNING id";
         struct asn_in a;
         sqlite3_stmt *st;
-        char id[64];
+        char id[64], was[64];
         int found, changed, rc;
 
-        if (asn_read(cx, &a) != 0 || (found = asn_changes(cx, &a, &changed)) < 0)
+        if (asn_read(cx, &a) != 0 || (found = asn_changes(cx, &a, &changed, was)) < 0)
                 return -1;
         if (found && changed == 0)
                 return 0;
@@ -205,7 +284,9 @@ int e_asn_put(struct apply_ctx *cx)
                 return -1;
         if (rc == 0)
                 return err_set(cx->e, RB_INTERNAL, NULL, _("asn %s: no row written"), a.nip);
-        return feed_record(cx, def("asn"), id);
+        if (feed_record(cx, def("asn"), id) != 0)
+                return -1;
+        return found && strcmp(was, a.unit) != 0 ? asn_follow(cx, a.nip, a.unit) : 0;
 }
 
 /* Marks an ASN inactive (left the service or the district); kept for history. */
