@@ -305,8 +305,7 @@ static int backup_copy(sqlite3 *src, const char *path, struct rb_err *e)
 
         if ((rc = sqlite3_open(path, &dst)) != SQLITE_OK ||
             (b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-                db_error(dst ? sqlite3_errcode(dst) : rc, dst ? sqlite3_errmsg(dst) : "", "backup",
-                         e);
+                db_error_on(dst, dst ? sqlite3_errcode(dst) : rc, "backup", e);
                 sqlite3_close(dst);
                 return -1;
         }
@@ -316,7 +315,7 @@ static int backup_copy(sqlite3 *src, const char *path, struct rb_err *e)
                 sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE)
-                db_error(rc, sqlite3_errmsg(dst), "backup", e);
+                db_error_on(dst, rc, "backup", e);
         if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_DONE)
                 return err_set(e, RB_INTERNAL, NULL, "sqlite3_close: %s", sqlite3_errmsg(dst));
         return rc == SQLITE_DONE ? 0 : -1;
