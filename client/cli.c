@@ -36,22 +36,35 @@ sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
         return cli->db;
 }
 
-int cli_get(struct cli *cli, const char *key, char *buf, size_t len)
+int cli_setting(struct cli *cli, const char *key, char *buf, size_t len, struct rb_err *e)
 {
+        static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
         sqlite3_stmt *st;
-        int rc = -1;
+        int rc;
 
-        if (cli_db(cli, NULL) == NULL ||
-            sqlite3_prepare_v2(cli->db, "SELECT value FROM settings WHERE key = ?1", -1, &st,
-                               NULL) != SQLITE_OK)
+        if (cli_db(cli, e) == NULL || (st = db_prepare(cli->db, sql, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        if (db_step(cli->db, st, NULL) > 0) {
+        if ((rc = db_step(cli->db, st, e)) > 0)
                 snprintf(buf, len, "%s", db_col_text(st, 0));
-                rc = 0;
-        }
         sqlite3_finalize(st);
         return rc;
+}
+
+int cli_get(struct cli *cli, const char *key, char *buf, size_t len)
+{
+        return cli_setting(cli, key, buf, len, NULL) > 0 ? 0 : -1;
+}
+
+int cli_setup_needed(struct cli *cli, const char *key, char *buf, size_t len, struct rb_err *e)
+{
+        int rc = cli_setting(cli, key, buf, len, e);
+
+        if (rc == 0)
+                return err_set(e, RB_PRECONDITION, "server",
+                               _("this office is not set up: run renbin setup --server HOST:PORT "
+                                 "--bundle DIR"));
+        return rc > 0 ? 0 : -1;
 }
 
 int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *e)

@@ -42,7 +42,15 @@ struct cmd {
 
 /* Opens (creating) the home folder's replica; NULL and e on failure. */
 sqlite3 *cli_db(struct cli *cli, struct rb_err *e);
-/* A value from the replica's settings table, copied into buf; -1 if unset. */
+/* A value from the replica's settings table, copied into buf: 1, or 0 when
+ * the setting is absent (buf untouched), or -1 with e when the replica cannot
+ * be opened or read (a full disk is RESOURCE_EXHAUSTED, never "not set up"). */
+int cli_setting(struct cli *cli, const char *key, char *buf, size_t len, struct rb_err *e);
+/* cli_setting for a value setup stores: 0, or -1 with e, which says "not set
+ * up" only when the replica answered and the setting is absent. */
+int cli_setup_needed(struct cli *cli, const char *key, char *buf, size_t len, struct rb_err *e);
+/* A value from the replica's settings table, copied into buf; -1 if unset or
+ * unreadable (where the difference matters, use cli_setting). */
 int cli_get(struct cli *cli, const char *key, char *buf, size_t len);
 /* Stores a setting. */
 int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *e);

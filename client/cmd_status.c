@@ -111,12 +111,8 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         if (argc > 1)
                 return opt_fail(EXIT_USAGE, _("usage: renbin status [--dismiss]"));
         err_clear(&e);
-        if (cli_get(cli, "server", server, sizeof(server)) != 0) {
-                err_set(&e, RB_PRECONDITION, "server",
-                        _("this office is not set up: run renbin setup --server HOST:PORT "
-                          "--bundle DIR"));
+        if (cli_setup_needed(cli, "server", server, sizeof(server), &e) != 0)
                 return cli_fail(&e);
-        }
         cli_get(cli, "unit", unit, sizeof(unit));
         cli_get(cli, "role", role, sizeof(role));
         cli_get(cli, "last_sync", last, sizeof(last));

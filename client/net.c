@@ -153,67 +153,6 @@ static int net_hello(struct net *n, struct rb_err *e)
         return 0;
 }
 
-/* Turns a failed handshake into a message a person can act on. */
-static int handshake_error(struct net *n, const char *addr, struct rb_err *e)
-{
-        long v = SSL_get_verify_result(n->ssl);
-
-        if (v != X509_V_OK)
-                return err_set(e, RB_UNAUTHENTICATED, "server",
-                               _("server %s has a certificate this office does not trust: %s"),
-                               addr, X509_verify_cert_error_string(v));
-        return err_set(e, RB_UNAUTHENTICATED, "certificate",
-                       _("server %s refused the TLS handshake (certificate not accepted?): %s"),
-                       addr, tls_last_error());
-}
-
-int net_open(struct cli *cli, struct net *n, struct rb_err *e)
-{
-        char addr[512], ca[4096], cert[4096], key[4096];
-        struct principal srv;
-        int secs = timeout_secs();
-
-        memset(n, 0, sizeof(*n));
-        n->fd = -1;
-        n->next_id = 1;
-        if (cli->offline)
-                return err_set(e, RB_UNAVAILABLE, "server",
-                               _("not contacting the server (--offline)"));
-        frame_dec_init(&n->dec, FRAME_DEFAULT_MAX);
-        if (cli_get(cli, "server", addr, sizeof(addr)) != 0)
-                return err_set(e, RB_PRECONDITION, "server",
-                               _("no server configured: run renbin setup --server HOST:PORT "
-                                 "--bundle DIR"));
-        cli_path(cli, "ca.crt", ca, sizeof(ca));
-        cli_path(cli, "client.crt", cert, sizeof(cert));
-        cli_path(cli, "client.key", key, sizeof(key));
-        if ((n->ctx = tls_client_ctx(ca, cert, key, e)) == NULL)
-                return -1;
-        if ((n->fd = tcp_connect(addr, secs, e)) < 0)
-                goto fail;
-        set_io_timeouts(n->fd, secs);
-        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1) {
-                err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
-                goto fail;
-        }
-        if (SSL_connect(n->ssl) != 1) {
-                handshake_error(n, addr, e);
-                goto fail;
-        }
-        /* Only the server's own certificate may answer, not another office's. */
-        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0) {
-                err_set(e, RB_UNAUTHENTICATED, "server",
-                        _("%s presented a certificate that is not a renbin server's"), addr);
-                goto fail;
-        }
-        if (net_hello(n, e) != 0)
-                goto fail;
-        return 0;
-fail:
-        net_close(n);
-        return -1;
-}
-
 /* True for a TLS alert by which the server rejects our certificate. */
 static int cert_alert(unsigned long err)
 {
@@ -232,6 +171,92 @@ static int cert_alert(unsigned long err)
                 return 1;
         }
         return 0;
+}
+
+/* Turns a failed handshake (SSL_connect returned ret) into a message a person
+ * can act on. Only a verdict on a certificate is UNAUTHENTICATED: ours
+ * refused by an alert, or the server's not trusted here. A connection that
+ * ends mid-handshake (EOF, reset, timeout: the server stopped, or it was over
+ * its connection cap and closed before TLS) is a server out of reach. */
+static int handshake_error(struct net *n, int ret, const char *addr, struct rb_err *e)
+{
+        long v = SSL_get_verify_result(n->ssl);
+        int err = errno, kind = SSL_get_error(n->ssl, ret);
+        unsigned long last = ERR_peek_last_error();
+
+        if (v != X509_V_OK)
+                return err_set(e, RB_UNAUTHENTICATED, "server",
+                               _("server %s has a certificate this office does not trust: %s"),
+                               addr, X509_verify_cert_error_string(v));
+        if (kind == SSL_ERROR_SSL && cert_alert(last))
+                return err_set(e, RB_UNAUTHENTICATED, "certificate",
+                               _("server %s refused this office's certificate (%s): is the bundle "
+                                 "from this server's renbind?"),
+                               addr, ERR_reason_error_string(last));
+        if (kind == SSL_ERROR_SYSCALL || kind == SSL_ERROR_ZERO_RETURN ||
+            kind == SSL_ERROR_WANT_READ || kind == SSL_ERROR_WANT_WRITE ||
+            (kind == SSL_ERROR_SSL && ERR_GET_LIB(last) == ERR_LIB_SSL &&
+             ERR_GET_REASON(last) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
+                return err_set(e, RB_UNAVAILABLE, "server",
+                               _("lost the connection to server %s during the TLS handshake (%s): "
+                                 "the server may be down or busy; try again later"),
+                               addr,
+                               kind == SSL_ERROR_SYSCALL && err != 0 ? strerror(err)
+                                                                     : _("closed by the server"));
+        return err_set(e, RB_UNAUTHENTICATED, "certificate",
+                       _("server %s refused the TLS handshake (certificate not accepted?): %s"),
+                       addr, tls_last_error());
+}
+
+int net_open(struct cli *cli, struct net *n, struct rb_err *e)
+{
+        char addr[512], ca[4096], cert[4096], key[4096];
+        struct principal srv;
+        int secs = timeout_secs(), ret;
+
+        memset(n, 0, sizeof(*n));
+        n->fd = -1;
+        n->next_id = 1;
+        if (cli->offline)
+                return err_set(e, RB_UNAVAILABLE, "server",
+                               _("not contacting the server (--offline)"));
+        frame_dec_init(&n->dec, FRAME_DEFAULT_MAX);
+        if ((ret = cli_setting(cli, "server", addr, sizeof(addr), e)) < 0)
+                return -1;
+        if (ret == 0)
+                return err_set(e, RB_PRECONDITION, "server",
+                               _("no server configured: run renbin setup --server HOST:PORT "
+                                 "--bundle DIR"));
+        cli_path(cli, "ca.crt", ca, sizeof(ca));
+        cli_path(cli, "client.crt", cert, sizeof(cert));
+        cli_path(cli, "client.key", key, sizeof(key));
+        if ((n->ctx = tls_client_ctx(ca, cert, key, e)) == NULL)
+                return -1;
+        if ((n->fd = tcp_connect(addr, secs, e)) < 0)
+                goto fail;
+        set_io_timeouts(n->fd, secs);
+        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1) {
+                err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
+                goto fail;
+        }
+        ERR_clear_error();
+        errno = 0;
+        if ((ret = SSL_connect(n->ssl)) != 1) {
+                handshake_error(n, ret, addr, e);
+                goto fail;
+        }
+        /* Only the server's own certificate may answer, not another office's. */
+        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0) {
+                err_set(e, RB_UNAUTHENTICATED, "server",
+                        _("%s presented a certificate that is not a renbin server's"), addr);
+                goto fail;
+        }
+        if (net_hello(n, e) != 0)
+                goto fail;
+        return 0;
+fail:
+        net_close(n);
+        return -1;
 }
 
 /* Turns a failed SSL_read/SSL_write into e. In TLS 1.3 the server judges our

@@ -59,10 +59,8 @@ int outbox_may_write(struct cli *cli, struct rb_err *e)
 {
         char role[16] = "";
 
-        if (cli_get(cli, "role", role, sizeof(role)) != 0)
-                return err_set(e, RB_PRECONDITION, "server",
-                               _("this office is not set up: run renbin setup --server HOST:PORT "
-                                 "--bundle DIR"));
+        if (cli_setup_needed(cli, "role", role, sizeof(role), e) != 0)
+                return -1;
         if (role_bit(role) == ROLE_AUDITOR)
                 return err_set(e, RB_DENIED, NULL,
                                _("an auditor's seat is read-only: it may read and export, not "

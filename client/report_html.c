@@ -10,12 +10,12 @@
  * printed in the C locale (i18n_init keeps LC_NUMERIC at "C").
  */
 #include "db.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "report.h"
 #include "report_html.h"
 #include "validate.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +68,6 @@ static int ikm_chart(FILE *f, json_t *units);
 static void ikm_weakest(FILE *f, json_t *u);
 static void ikm_row(FILE *f, const struct col *cols, json_t *u);
 static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest);
-static int page_close(FILE *f, const char *tmp, const char *path, struct rb_err *e);
 
 /* Writes the first len bytes of s escaped for HTML text and attribute values. */
 static void escn(FILE *f, const char *s, size_t len)
@@ -846,26 +845,14 @@ static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t olde
         }
 }
 
-/* Closes f (always) and moves the finished tmp onto path: 0, or -1 with e. */
-static int page_close(FILE *f, const char *tmp, const char *path, struct rb_err *e)
-{
-        if (fclose(f) != 0)
-                return err_set(e, RB_INTERNAL, "out", _("cannot write %s: %s"), tmp,
-                               strerror(errno));
-        if (rename(tmp, path) != 0)
-                return err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), path,
-                               strerror(errno));
-        return 0;
-}
-
 /* Writes the year's page to path (see report_html.h). */
 int report_html_write(struct cli *cli, long year, const char *today, const char *path,
                       struct rb_err *e)
 {
-        char ys[8], tmp[4200];
+        char ys[8];
         json_t *plan = NULL, *jp = NULL, *comp = NULL;
         int64_t oldest = 0;
-        FILE *f = NULL;
+        struct fs_out o = {.f = NULL};
         int rc = -1;
 
         snprintf(ys, sizeof(ys), "%ld", year);
@@ -874,25 +861,19 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
             (jp = fetch(cli, "report.jp", yargs, 1, &oldest, e)) == NULL ||
             (comp = fetch(cli, "report.competency", NULL, 0, &oldest, e)) == NULL)
                 goto out;
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-        if ((f = fopen(tmp, "w")) == NULL) {
-                err_set(e, RB_INVALID, "out", _("cannot write %s: %s"), tmp, strerror(errno));
+        /* A new temporary beside path, renamed over it when whole (fsutil.h). */
+        if (fs_out_open(&o, path, 0666, FS_OUT_REPLACE, e) != 0)
                 goto out;
-        }
-        page_head(f, year, plan, jp, oldest);
-        section_plan(f, plan);
-        section_jp(f, jp);
-        if (sections_fetched(cli, f, plan, year, &oldest, e) != 0)
+        page_head(o.f, year, plan, jp, oldest);
+        section_plan(o.f, plan);
+        section_jp(o.f, jp);
+        if (sections_fetched(cli, o.f, plan, year, &oldest, e) != 0)
                 goto out;
-        section_competency(f, comp);
-        fputs("</body></html>\n", f);
-        rc = page_close(f, tmp, path, e);
-        f = NULL;
+        section_competency(o.f, comp);
+        fputs("</body></html>\n", o.f);
+        rc = fs_out_commit(&o, e);
 out:
-        if (f != NULL) {
-                fclose(f);
-                remove(tmp);
-        }
+        fs_out_abort(&o);
         json_decref(plan);
         json_decref(jp);
         json_decref(comp);

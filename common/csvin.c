@@ -30,6 +30,7 @@ struct reader {
         long line; /* line of the chunk libcsv is parsing */
         size_t rows_cap;
         int oom;
+        int wide; /* a row went over CSV_MAX_COLS cells */
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem);
@@ -103,8 +104,12 @@ static void field_cb(void *field, size_t len, void *data)
         const char *s = field != NULL ? field : "";
         char *c;
 
-        if (r->oom)
+        if (r->oom || r->wide)
                 return;
+        if (r->n >= CSV_MAX_COLS) {
+                r->wide = 1;
+                return;
+        }
         while (len > 0 && (*s == ' ' || *s == '\t')) {
                 s++;
                 len--;
@@ -197,19 +202,49 @@ static int check_text(const char *path, char *buf, size_t len, struct rb_err *e)
         return 0;
 }
 
-/* Refuses a header that names a column twice. */
+/* The header being sorted by check_header (qsort has no context pointer). */
+static char *const *sort_header;
+
+/* Orders header indices by name ignoring case, then by position. */
+static int by_name(const void *a, const void *b)
+{
+        size_t i = *(const size_t *)a, j = *(const size_t *)b;
+        int c = strcasecmp(sort_header[i], sort_header[j]);
+
+        return c != 0 ? c : (i > j) - (i < j);
+}
+
+/* Refuses a header that names a column twice, naming the first column (in
+ * the header's order) that repeats an earlier one. Sorts indices, so a wide
+ * header costs n log n comparisons, not n squared. */
 static int check_header(const char *path, const struct csv_table *t, struct rb_err *e)
 {
-        for (size_t i = 0; i < t->ncols; i++) {
-                if (t->header[i][0] == '\0')
-                        continue;
-                for (size_t j = 0; j < i; j++)
-                        if (strcasecmp(t->header[i], t->header[j]) == 0)
-                                return err_set(e, RB_INVALID, t->header[i],
-                                               _("%s: column '%s' appears twice in the header"),
-                                               path, t->header[i]);
-        }
+        size_t *ix = malloc((t->ncols ? t->ncols : 1) * sizeof(*ix)), first = SIZE_MAX;
+
+        if (ix == NULL)
+                return err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
+        for (size_t i = 0; i < t->ncols; i++)
+                ix[i] = i;
+        sort_header = t->header;
+        qsort(ix, t->ncols, sizeof(*ix), by_name);
+        for (size_t k = 1; k < t->ncols; k++)
+                if (t->header[ix[k]][0] != '\0' &&
+                    strcasecmp(t->header[ix[k]], t->header[ix[k - 1]]) == 0 && ix[k] < first)
+                        first = ix[k];
+        free(ix);
+        if (first != SIZE_MAX)
+                return err_set(e, RB_INVALID, t->header[first],
+                               _("%s: column '%s' appears twice in the header"), path,
+                               t->header[first]);
         return 0;
+}
+
+/* Fails e for a row over CSV_MAX_COLS cells that ends on line. */
+static int too_wide(const char *path, long line, struct rb_err *e)
+{
+        return err_set(e, RB_INVALID, "file",
+                       _("%s, line %ld: more than %d columns (a spreadsheet has at most %d)"), path,
+                       line, CSV_MAX_COLS, CSV_MAX_COLS);
 }
 
 /* Feeds buf to libcsv a line at a time, building r->t. */
@@ -228,6 +263,10 @@ static int parse(const char *path, const char *buf, size_t len, struct reader *r
                 done = csv_parse(&p, buf + pos, end - pos, field_cb, row_cb, r);
                 if (r->oom || csv_error(&p) == CSV_ENOMEM || csv_error(&p) == CSV_ETOOBIG) {
                         err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
+                        goto out;
+                }
+                if (r->wide) {
+                        too_wide(path, r->line, e);
                         goto out;
                 }
                 if (done != end - pos) {
@@ -253,6 +292,10 @@ static int parse(const char *path, const char *buf, size_t len, struct reader *r
         }
         if (r->oom) {
                 err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
+                goto out;
+        }
+        if (r->wide) {
+                too_wide(path, r->line, e);
                 goto out;
         }
         rc = 0;

@@ -24,8 +24,14 @@ struct csv_table {
         struct csv_row *rows; /* data rows; blank lines are skipped */
 };
 
+/* The most cells a row may have: a spreadsheet's width (Excel and
+ * LibreOffice stop at 16,384 columns). */
+#define CSV_MAX_COLS 16384
+
 /* Reads path. Fails (INVALID_ARGUMENT, naming the line) on bad quoting,
- * invalid UTF-8 or an empty file; NOT_FOUND if it cannot be opened. */
+ * invalid UTF-8, a row over CSV_MAX_COLS cells or an empty file; NOT_FOUND
+ * if it cannot be opened. Time and memory are linear in the file's size
+ * (the header's duplicate check is O(n log n)). */
 int csvin_read(const char *path, struct csv_table *t, struct rb_err *e);
 /* Index of a header column, matched case-insensitively; -1 if absent. */
 int csvin_col(const struct csv_table *t, const char *name);

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "i18n.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,13 +33,37 @@ int db_error(int rc, const char *msg, const char *what, struct rb_err *e)
                 return err_set(e, code, NULL, _("rejected by a database rule (%s): %s"), what, msg);
         if (code == RB_UNAVAILABLE)
                 return err_set(e, code, NULL, _("database busy (%s): %s; try again"), what, msg);
+        if (code == RB_EXHAUSTED)
+                return err_set(e, code, NULL,
+                               _("the disk is full: the database cannot be written (%s): %s; "
+                                 "free some space and try again"),
+                               what, msg);
         return err_set(e, code, NULL, _("database error (%s): %s"), what, msg);
+}
+
+/* rc as SQLite returned it on db, except that an I/O failure or a file that
+ * cannot be opened because the disk (or a quota, or a file-size limit) is
+ * full counts as SQLITE_FULL: on a full disk SQLite often reports the shared
+ * memory file it could not grow (IOERR_SHMSIZE), not FULL. */
+static int db_rc(sqlite3 *db, int rc)
+{
+        int sys = db != NULL ? sqlite3_system_errno(db) : 0;
+
+        if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
+            (sys == ENOSPC || sys == EDQUOT || sys == EFBIG))
+                return SQLITE_FULL;
+        return rc;
+}
+
+int db_error_on(sqlite3 *db, int rc, const char *what, struct rb_err *e)
+{
+        return db_error(db_rc(db, rc), db != NULL ? sqlite3_errmsg(db) : "out of memory", what, e);
 }
 
 /* Fills e from db's last error. */
 static int db_fail(sqlite3 *db, struct rb_err *e, const char *what)
 {
-        return db_error(sqlite3_errcode(db), sqlite3_errmsg(db), what, e);
+        return db_error(db_rc(db, sqlite3_errcode(db)), sqlite3_errmsg(db), what, e);
 }
 
 int db_step(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e)
@@ -49,7 +74,7 @@ int db_step(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e)
                 return 1;
         if (rc == SQLITE_DONE)
                 return 0;
-        return db_error(rc, sqlite3_errmsg(db), "step", e);
+        return db_error(db_rc(db, rc), sqlite3_errmsg(db), "step", e);
 }
 
 int db_run(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e)
@@ -129,10 +154,14 @@ sqlite3 *db_open(const char *path, int create, struct rb_err *e)
 {
         sqlite3 *db = NULL;
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+        int rc;
 
-        if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-                err_set(e, RB_PRECONDITION, "database", _("cannot open database %s: %s"), path,
-                        db ? sqlite3_errmsg(db) : "out of memory");
+        if ((rc = sqlite3_open_v2(path, &db, flags, NULL)) != SQLITE_OK) {
+                if (db_rc(db, rc) == SQLITE_FULL)
+                        db_fail(db, e, path);
+                else
+                        err_set(e, RB_PRECONDITION, "database", _("cannot open database %s: %s"),
+                                path, db ? sqlite3_errmsg(db) : "out of memory");
                 sqlite3_close(db);
                 return NULL;
         }
@@ -152,7 +181,7 @@ int db_exec(sqlite3 *db, const char *sql, struct rb_err *e)
         char *msg = NULL;
 
         if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-                db_error(sqlite3_errcode(db), msg ? msg : sqlite3_errmsg(db), "exec", e);
+                db_error(db_rc(db, sqlite3_errcode(db)), msg ? msg : sqlite3_errmsg(db), "exec", e);
                 sqlite3_free(msg);
                 return -1;
         }

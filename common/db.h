@@ -17,6 +17,10 @@ int db_code(int rc);
 /* Fills e with db_code(rc) and a line naming what failed and SQLite's msg
  * (sqlite3_errmsg); returns -1, so callers can `return db_error(...)`. */
 int db_error(int rc, const char *msg, const char *what, struct rb_err *e);
+/* db_error for a failure rc of a call on db, with SQLite's message for db,
+ * where an I/O error that is a full disk (ENOSPC, a quota, a file-size
+ * limit) counts as FULL. For calls outside these helpers (online backup). */
+int db_error_on(sqlite3 *db, int rc, const char *what, struct rb_err *e);
 /* Steps st once: 1 when it yields a row (read it, then step again), 0 when
  * done, -1 with e filled by db_error on failure. It does not reset st. Loop
  * over rows with `while ((rc = db_step(db, st, e)) > 0)` and check rc < 0. */

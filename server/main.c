@@ -295,40 +295,58 @@ static const char backup_help[] =
        "Copy the database to FILE while the server runs (SQLite online backup).\n"
        "Keep the data folder's ca.key and server.key safe as well: they are not in FILE.\n");
 
-static int cmd_backup(int argc, char **argv)
+/* Copies src into the (empty) database file at path with SQLite's online
+ * backup: 0, or -1 with e (a full disk is RESOURCE_EXHAUSTED). */
+static int backup_copy(sqlite3 *src, const char *path, struct rb_err *e)
 {
-        const char *data = NULL, *out = NULL;
-        struct rb_err e;
-        sqlite3 *src, *dst = NULL;
+        sqlite3 *dst = NULL;
         sqlite3_backup *b;
-        int rc = data_opts(argc, argv, backup_help, &data, &out);
+        int rc;
 
-        if (rc >= 0)
-                return rc;
-        if (fs_exists(out))
-                return opt_fail(EXIT_REFUSED, _("%s exists; choose a new file"), out);
-        if ((src = store_open(data, 0, &e)) == NULL)
-                return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        if (sqlite3_open(out, &dst) != SQLITE_OK ||
+        if ((rc = sqlite3_open(path, &dst)) != SQLITE_OK ||
             (b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-                rc = opt_fail(EXIT_FAIL, _("cannot write %s: %s"), out, sqlite3_errmsg(dst));
-                goto out;
+                db_error_on(dst, dst ? sqlite3_errcode(dst) : rc, "backup", e);
+                sqlite3_close(dst);
+                return -1;
         }
         /* Copy in steps so writers are only briefly held back. */
         while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
                rc == SQLITE_LOCKED)
                 sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
         sqlite3_backup_finish(b);
-        if (rc != SQLITE_DONE) {
-                rc = opt_fail(EXIT_FAIL, _("backup failed: %s"), sqlite3_errmsg(dst));
-                goto out;
+        if (rc != SQLITE_DONE)
+                db_error_on(dst, rc, "backup", e);
+        if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_DONE)
+                return err_set(e, RB_INTERNAL, NULL, "sqlite3_close: %s", sqlite3_errmsg(dst));
+        return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* renbind backup: into a temporary beside FILE, moved onto FILE only when
+ * whole and synced, so a failure leaves no partial or empty FILE. */
+static int cmd_backup(int argc, char **argv)
+{
+        const char *data = NULL, *out = NULL;
+        struct rb_err e;
+        struct fs_out o;
+        sqlite3 *src;
+        int rc = data_opts(argc, argv, backup_help, &data, &out);
+
+        if (rc >= 0)
+                return rc;
+        err_clear(&e);
+        if (fs_exists(out))
+                return opt_fail(EXIT_REFUSED, _("%s exists; choose a new file"), out);
+        if ((src = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        if (fs_out_open(&o, out, 0600, FS_OUT_NEW, &e) != 0 || backup_copy(src, o.tmp, &e) != 0 ||
+            fs_out_commit(&o, &e) != 0) {
+                fs_out_abort(&o);
+                db_close(src);
+                return opt_fail(err_exit_status(e.code), _("backup to %s failed: %s"), out, e.msg);
         }
-        printf(_("backed up %s to %s\n"), data, out);
-        rc = EXIT_OK;
-out:
-        sqlite3_close(dst);
         db_close(src);
-        return rc;
+        printf(_("backed up %s to %s\n"), data, out);
+        return EXIT_OK;
 }
 
 static const char audit_help[] =

@@ -82,9 +82,9 @@ static void write_addr(struct server *srv)
 {
         struct sockaddr_storage ss;
         socklen_t len = sizeof(ss);
-        char path[4096], host[64] = "?";
+        char path[4096], host[64] = "?", line[96];
         evutil_socket_t fd = evconnlistener_get_fd(srv->listener);
-        FILE *f;
+        struct rb_err e;
         unsigned port = 0;
 
         if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
@@ -100,9 +100,12 @@ static void write_addr(struct server *srv)
         }
         log_info("listening on %s:%u", host, port);
         fs_join(path, sizeof(path), srv->data, "renbind.addr");
-        if ((f = fopen(path, "w")) != NULL) {
-                fprintf(f, "%s:%u\n", host, port);
-                fclose(f);
+        len = (socklen_t)snprintf(line, sizeof(line), "%s:%u\n", host, port);
+        /* Through a temporary and rename, so a reader never sees it empty or
+         * half written; on failure no stale address is left either. */
+        if (fs_write_file(path, line, len, 0644, &e) != 0) {
+                unlink(path);
+                log_err("%s; the server listens on %s:%u all the same", e.msg, host, port);
         }
 }
 

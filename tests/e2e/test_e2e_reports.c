@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define A1 "198001012005011001" /* KEL-A, mentor */
@@ -693,6 +694,64 @@ static void test_html(void **state)
         free(out_a);
 }
 
+/* Runs report html --out out as HR: its exit status (stderr into err, if not NULL). */
+static int html_to(const char *out, char **err)
+{
+        struct h_result r = run(fx.hr, "report", "html", "--year", "2027", "--out", out, NULL);
+        int st = r.status;
+
+        if (err != NULL)
+                *err = h_strf("%s", r.err);
+        h_result_free(&r);
+        return st;
+}
+
+/* The page is written through a new temporary: a symbolic link planted at
+ * the old predictable name OUT.tmp is not followed, and an --out that names
+ * something other than a regular file (a FIFO, a link to one, a folder) is
+ * refused (exit 3) and left as it was. */
+static void test_html_out_safe(void **state)
+{
+        char *out = h_path(fx.tmp, "safe.html"), *tmp = h_strf("%s.tmp", out),
+             *victim = h_path(fx.tmp, "victim.txt"), *fifo = h_path(fx.tmp, "out.fifo"),
+             *link = h_path(fx.tmp, "fifo-link.html"), *got, *err;
+        struct stat st;
+        FILE *f;
+
+        (void)state;
+        assert_non_null(f = fopen(victim, "w"));
+        fputs("precious\n", f);
+        fclose(f);
+        assert_int_equal(symlink(victim, tmp), 0);
+        assert_int_equal(html_to(out, NULL), EXIT_OK);
+        assert_string_equal(got = h_read_file(victim), "precious\n");
+        free(got);
+        assert_int_equal(lstat(out, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        assert_non_null(got = h_read_file(out));
+        assert_non_null(strstr(got, "</html>"));
+        free(got);
+        assert_int_equal(lstat(tmp, &st), 0); /* the planted link is left alone */
+        assert_true(S_ISLNK(st.st_mode));
+        /* a FIFO, a link to it and a folder: refused, not replaced */
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        assert_int_equal(symlink(fifo, link), 0);
+        assert_int_equal(html_to(fifo, &err), EXIT_INVALID);
+        assert_non_null(strstr(err, "not a regular file"));
+        free(err);
+        assert_int_equal(html_to(link, NULL), EXIT_INVALID);
+        assert_int_equal(html_to(fx.tmp, NULL), EXIT_INVALID);
+        assert_int_equal(lstat(fifo, &st), 0);
+        assert_true(S_ISFIFO(st.st_mode));
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        free(out);
+        free(tmp);
+        free(victim);
+        free(fifo);
+        free(link);
+}
+
 /* With the server gone, reports come from the replica, marked with their time. */
 static void test_offline(void **state)
 {
@@ -733,6 +792,7 @@ int main(void)
             cmocka_unit_test(test_ikm),
             cmocka_unit_test(test_export),
             cmocka_unit_test(test_html),
+            cmocka_unit_test(test_html_out_safe),
             cmocka_unit_test(test_offline),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
