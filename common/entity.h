@@ -64,6 +64,14 @@ struct field_def {
 
 /* Action flags. */
 #define A_INSERT 1u /* the server inserts the row from its checked fields (a plain add) */
+/* The op makes a row whose id is the op's entity_id: no row of any entity
+ * may have it yet (ALREADY_EXISTS). */
+#define A_CREATES 2u
+/* The op changes the row its entity_id names, which must be a row of the
+ * op's own entity (NOT_FOUND). An action with neither flag names its row by
+ * a natural key (a code, a NIP, a year); its entity_id may name no row of
+ * another entity. */
+#define A_BY_ID 4u
 
 /* One thing a client may do to an entity ("create", "status", ...). */
 struct action_def {

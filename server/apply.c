@@ -290,6 +290,24 @@ static int op_write(struct apply_ctx *cx, const struct entity_def *d, const stru
         return 0;
 }
 
+/* The server owns row identity: a create's entity_id names no row yet, of
+ * any entity; a change by id names a row of the op's own entity; an action
+ * keyed by a code, NIP or year may not carry another entity's row id. */
+static int op_identity(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a)
+{
+        const struct entity_def *owner;
+        const char *id = cx->op->entity_id;
+
+        if (insert_id_owner(cx, id, &owner) != 0)
+                return -1;
+        if ((a->flags & A_BY_ID) && owner != d)
+                return err_set(cx->e, RB_NOT_FOUND, "entity_id", _("no %s has id %s"), d->name, id);
+        if (owner != NULL && ((a->flags & A_CREATES) || owner != d))
+                return err_set(cx->e, RB_EXISTS, "entity_id",
+                               _("id %s is already taken by a row of %s"), id, owner->name);
+        return 0;
+}
+
 /* The catalogue's checks (role, fields), then the action's rules and write;
  * a rejection leaves nothing behind. */
 static void op_run(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a,
@@ -298,7 +316,7 @@ static void op_run(struct apply_ctx *cx, const struct entity_def *d, const struc
         int (*fn)(struct apply_ctx *) = hook_find(d->name, a->name);
 
         if (entity_may(d, a, cx->role, cx->e) != 0 ||
-            entity_check(d, a, op_field, cx->op, cx->e) != 0)
+            entity_check(d, a, op_field, cx->op, cx->e) != 0 || op_identity(cx, d, a) != 0)
                 return;
         if (fn == NULL && !(a->flags & A_INSERT)) {
                 err_set(cx->e, RB_INTERNAL, "action", "no rule for %s %s", d->name, a->name);
