@@ -398,3 +398,35 @@ unsigned long entity_catalog_version(void)
         }
         return h;
 }
+
+size_t entity_field_max(const struct field_def *f)
+{
+        size_t n = 0;
+
+        switch (f->check) {
+        case C_TEXT:
+                return (size_t)f->max;
+        case C_CODE:
+                return 32;
+        case C_NIP:
+                return 18 + 3; /* spaces between its groups, as typed */
+        case C_DATE:
+                return 10;
+        case C_PERIOD:
+                return 7;
+        case C_YEAR:
+                return 4;
+        case C_INT:
+                return 20;
+        case C_ID:
+                return 36;
+        case C_ENUM:
+                for (size_t i = 0; f->allowed != NULL && f->allowed[i] != NULL; i++)
+                        if (strlen(f->allowed[i]) > n)
+                                n = strlen(f->allowed[i]);
+                return n;
+        case C_NONE:
+                break;
+        }
+        return 64;
+}

@@ -116,6 +116,10 @@ unsigned long entity_catalog_version(void);
  * *required set, or NULL past the last. */
 const struct field_def *entity_action_field(const struct entity_def *d, const struct action_def *a,
                                             size_t i, int *required);
+/* The most bytes a valid value of f can hold (its limit for text, the
+ * longest form of its kind otherwise): what the server keeps of a rejected
+ * op's value. */
+size_t entity_field_max(const struct field_def *f);
 /* The command-line option of a field ("follow-up" for follow_up), in buf. */
 const char *entity_field_opt(const struct field_def *f, char *buf, size_t len);
 /* The spreadsheet column of a field. */
