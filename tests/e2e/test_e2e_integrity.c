@@ -254,7 +254,8 @@ static int google_parses(const Renbin__Response *resp)
  * rejected op is in HR's conflicts. */
 static void test_invalid_utf8(void **state)
 {
-        static const char bad[] = "K-\xff\xfeANG\xc3";
+        static const char bad[] = "K-\xff\xfe"
+                                  "ANG\xc3";
         const char *const need[][2] = {
             {"unit", UNIT_A}, {"year", "2027"}, {"competency", bad}, {"priority", "tinggi"}};
         const char *const badname[][2] = {{"unit", UNIT_A}, {bad, "x"}};
