@@ -174,10 +174,15 @@ static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, c
 
                 if (get_varint(&p, end, &key) != 0)
                         return 0; /* malformed: the unpacker refuses it */
-                if ((key & 7) == 0   ? get_varint(&p, end, &n) != 0
-                    : (key & 7) == 1 ? (p += 8, 0)
-                    : (key & 7) == 5 ? (p += 4, 0)
-                                     : (key & 7) != 2)
+                if ((key & 7) == 0 && get_varint(&p, end, &n) != 0)
+                        return 0;
+                if ((key & 7) == 1 || (key & 7) == 5) {
+                        size_t w = (key & 7) == 1 ? 8 : 4;
+                        if ((size_t)(end - p) < w)
+                                return 0;
+                        p += w;
+                }
+                if ((key & 7) == 3 || (key & 7) == 4 || (key & 7) > 5)
                         return 0;
                 if ((key & 7) != 2)
                         continue;
