@@ -91,15 +91,16 @@ static int conflicts_show(struct cli *cli, const char *unit)
         if (cli->json)
                 return out_json(doc);
         rows = conflicts_table(json_object_get(doc, "rows"));
-        if (json_array_size(rows) == 0)
+        if (json_array_size(rows) == 0) {
                 printf(_("no rejected changes\n"));
-        else
-                table_print_json(cli, rows, headers);
+                json_decref(rows);
+        } else {
+                table_print_json(cli, rows, headers); /* takes rows */
+        }
         json_array_foreach(json_object_get(doc, "summarised"), i, row)
             printf(_("%s: %lld older rejected changes kept as a count only\n"),
                    json_string_value(json_object_get(row, "unit")),
                    (long long)json_integer_value(json_object_get(row, "n")));
-        json_decref(rows);
         json_decref(doc);
         return EXIT_OK;
 }
