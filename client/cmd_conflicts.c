@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const struct opt conflicts_opts[] = {
@@ -20,22 +21,39 @@ static const struct opt conflicts_opts[] = {
     OPT_END,
 };
 
-/* Prints the rejected ops of unit (NULL: of every office). */
-static int conflicts_show(struct cli *cli, const char *unit)
+/* Every rejected op of unit (NULL: of every office), page by page (the
+ * server pages them so no reply outgrows a frame), into one document:
+ * {"rows": [...], "summarised": [...]}. NULL with e. */
+static json_t *conflicts_fetch(struct cli *cli, const char *unit, struct rb_err *e)
 {
-        static const char *const headers[] = {N_("WHEN"),   N_("UNIT"),   N_("ROLE"),
-                                              N_("ENTITY"), N_("ACTION"), N_("CODE"),
-                                              N_("REASON"), N_("SENT"),   NULL};
-        json_t *doc, *rows, *row;
-        struct rb_err e;
+        json_t *all = json_array(), *sum = NULL, *page;
+        char *after = NULL;
+
+        do {
+                page = query_run(cli, "conflicts", e, "unit", unit, "after", after, NULL);
+                free(after);
+                after = NULL;
+                if (page == NULL) {
+                        json_decref(all);
+                        json_decref(sum);
+                        return NULL;
+                }
+                json_array_extend(all, json_object_get(page, "rows"));
+                json_decref(sum);
+                sum = json_incref(json_object_get(page, "summarised"));
+                if (json_is_string(json_object_get(page, "next")))
+                        after = strdup(json_string_value(json_object_get(page, "next")));
+                json_decref(page);
+        } while (after != NULL);
+        return json_pack("{s:o, s:o}", "rows", all, "summarised", sum ? sum : json_array());
+}
+
+/* The table's rows for the rejected ops. */
+static json_t *conflicts_table(json_t *doc)
+{
+        json_t *rows = json_array(), *row;
         size_t i;
 
-        err_clear(&e);
-        if ((doc = query_run(cli, "conflicts", &e, "unit", unit, NULL)) == NULL)
-                return cli_fail(&e);
-        if (cli->json)
-                return out_json(doc);
-        rows = json_array();
         json_array_foreach(doc, i, row)
         {
                 char when[32];
@@ -54,13 +72,36 @@ static int conflicts_show(struct cli *cli, const char *unit)
                               sent ? sent : ""));
                 free(sent);
         }
-        json_decref(doc);
+        return rows;
+}
+
+/* Prints the rejected ops of unit (NULL: of every office). */
+static int conflicts_show(struct cli *cli, const char *unit)
+{
+        static const char *const headers[] = {N_("WHEN"),   N_("UNIT"),   N_("ROLE"),
+                                              N_("ENTITY"), N_("ACTION"), N_("CODE"),
+                                              N_("REASON"), N_("SENT"),   NULL};
+        json_t *doc, *rows, *row;
+        struct rb_err e;
+        size_t i;
+
+        err_clear(&e);
+        if ((doc = conflicts_fetch(cli, unit, &e)) == NULL)
+                return cli_fail(&e);
+        if (cli->json)
+                return out_json(doc);
+        rows = conflicts_table(json_object_get(doc, "rows"));
         if (json_array_size(rows) == 0) {
-                json_decref(rows);
                 printf(_("no rejected changes\n"));
-                return EXIT_OK;
+                json_decref(rows);
+        } else {
+                table_print_json(cli, rows, headers); /* takes rows */
         }
-        table_print_json(cli, rows, headers);
+        json_array_foreach(json_object_get(doc, "summarised"), i, row)
+            printf(_("%s: %lld older rejected changes kept as a count only\n"),
+                   json_string_value(json_object_get(row, "unit")),
+                   (long long)json_integer_value(json_object_get(row, "n")));
+        json_decref(doc);
         return EXIT_OK;
 }
 

@@ -80,7 +80,7 @@ static const struct field_def unit_fields[] = {
 static const char *const unit_create[] = {"code", "name", "kind", NULL};
 static const char *const unit_update[] = {"code", "name?", "kind?", "active?", NULL};
 static const struct action_def unit_actions[] = {
-    {"create", HR, 0, unit_create, NULL},
+    {"create", HR, A_CREATES, unit_create, NULL},
     {"update", HR, 0, unit_update, NULL},
 };
 
@@ -119,7 +119,7 @@ static const struct field_def competency_fields[] = {
     ENUM("type", REQ, competency_types, N_("kind of competency")),
 };
 static const struct action_def competency_actions[] = {
-    {"create", HR, A_INSERT, NULL, R_CREATED},
+    {"create", HR, A_INSERT | A_CREATES, NULL, R_CREATED},
 };
 
 static const struct field_def plan_fields[] = {
@@ -130,7 +130,7 @@ static const struct field_def plan_fields[] = {
 static const char *const plan_create[] = {"year", "title", NULL};
 static const char *const plan_approve[] = {"year", NULL};
 static const struct action_def plan_actions[] = {
-    {"create", HR, 0, plan_create, NULL},
+    {"create", HR, A_CREATES, plan_create, NULL},
     {"approve", HR, 0, plan_approve, NULL},
 };
 
@@ -167,7 +167,7 @@ static const struct field_def program_fields[] = {
     STORED("enrolled", F_INT),
 };
 static const struct action_def program_actions[] = {
-    {"create", HR, 0, NULL, NULL},
+    {"create", HR, A_CREATES, NULL, NULL},
 };
 
 static const struct field_def enrollment_fields[] = {
@@ -181,8 +181,8 @@ static const struct field_def enrollment_fields[] = {
 static const char *const enroll_create[] = {"program", "nip", NULL};
 static const char *const enroll_status[] = {"status", NULL};
 static const struct action_def enrollment_actions[] = {
-    {"create", OFFICE, 0, enroll_create, NULL},
-    {"status", OFFICE, 0, enroll_status, NULL},
+    {"create", OFFICE, A_CREATES, enroll_create, NULL},
+    {"status", OFFICE, A_BY_ID, enroll_status, NULL},
 };
 
 static const struct field_def evaluation_fields[] = {
@@ -197,7 +197,7 @@ static const struct field_def evaluation_fields[] = {
     STORED_NOW("submitted_at"),
 };
 static const struct action_def evaluation_actions[] = {
-    {"submit", OFFICE, 0, NULL, NULL},
+    {"submit", OFFICE, A_CREATES, NULL, NULL},
 };
 
 static const struct field_def assessment_fields[] = {
@@ -211,7 +211,7 @@ static const struct field_def assessment_fields[] = {
     STORED("current", F_INT),
 };
 static const struct action_def assessment_actions[] = {
-    {"add", OFFICE, 0, NULL, NULL},
+    {"add", OFFICE, A_CREATES, NULL, NULL},
 };
 
 static const struct field_def mentor_pair_fields[] = {
@@ -247,7 +247,7 @@ static const struct field_def mentor_pair_fields[] = {
     STORED("active", F_INT),
 };
 static const struct action_def mentor_pair_actions[] = {
-    {"create", OFFICE, 0, NULL, NULL},
+    {"create", OFFICE, A_CREATES, NULL, NULL},
 };
 
 static const struct field_def mentor_log_fields[] = {
@@ -259,7 +259,7 @@ static const struct field_def mentor_log_fields[] = {
     INT("progress", 0, 1, 5, N_("the mentee's progress")),
 };
 static const struct action_def mentor_log_actions[] = {
-    {"add", OFFICE, 0, NULL, NULL},
+    {"add", OFFICE, A_CREATES, NULL, NULL},
 };
 
 static const struct field_def survey_fields[] = {
@@ -282,7 +282,7 @@ static const struct field_def survey_fields[] = {
     STORED_NOW("submitted_at"),
 };
 static const struct action_def survey_actions[] = {
-    {"add", OFFICE, A_INSERT, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
 };
 
 static const struct field_def forum_fields[] = {
@@ -298,7 +298,7 @@ static const struct field_def forum_fields[] = {
 #endif
 };
 static const struct action_def forum_actions[] = {
-    {"add", OFFICE, A_INSERT, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
 };
 
 static const struct field_def need_fields[] = {
@@ -309,7 +309,7 @@ static const struct field_def need_fields[] = {
     TEXT("reason", 0, 2000, N_("why the unit needs it")),
 };
 static const struct action_def need_actions[] = {
-    {"add", OFFICE, A_INSERT, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
 };
 
 #define ENTITY(var, n, tbl, sc, pre, noun)                                                         \
@@ -397,4 +397,36 @@ unsigned long entity_catalog_version(void)
                                 entity_defs[i]->fields[j].type == F_INT ? "i" : "t");
         }
         return h;
+}
+
+size_t entity_field_max(const struct field_def *f)
+{
+        size_t n = 0;
+
+        switch (f->check) {
+        case C_TEXT:
+                return (size_t)f->max;
+        case C_CODE:
+                return 32;
+        case C_NIP:
+                return 18 + 3; /* spaces between its groups, as typed */
+        case C_DATE:
+                return 10;
+        case C_PERIOD:
+                return 7;
+        case C_YEAR:
+                return 4;
+        case C_INT:
+                return 20;
+        case C_ID:
+                return 36;
+        case C_ENUM:
+                for (size_t i = 0; f->allowed != NULL && f->allowed[i] != NULL; i++)
+                        if (strlen(f->allowed[i]) > n)
+                                n = strlen(f->allowed[i]);
+                return n;
+        case C_NONE:
+                break;
+        }
+        return 64;
 }

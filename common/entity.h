@@ -64,6 +64,14 @@ struct field_def {
 
 /* Action flags. */
 #define A_INSERT 1u /* the server inserts the row from its checked fields (a plain add) */
+/* The op makes a row whose id is the op's entity_id: no row of any entity
+ * may have it yet (ALREADY_EXISTS). */
+#define A_CREATES 2u
+/* The op changes the row its entity_id names, which must be a row of the
+ * op's own entity (NOT_FOUND). An action with neither flag names its row by
+ * a natural key (a code, a NIP, a year); its entity_id may name no row of
+ * another entity. */
+#define A_BY_ID 4u
 
 /* One thing a client may do to an entity ("create", "status", ...). */
 struct action_def {
@@ -108,6 +116,10 @@ unsigned long entity_catalog_version(void);
  * *required set, or NULL past the last. */
 const struct field_def *entity_action_field(const struct entity_def *d, const struct action_def *a,
                                             size_t i, int *required);
+/* The most bytes a valid value of f can hold (its limit for text, the
+ * longest form of its kind otherwise): what the server keeps of a rejected
+ * op's value. */
+size_t entity_field_max(const struct field_def *f);
 /* The command-line option of a field ("follow-up" for follow_up), in buf. */
 const char *entity_field_opt(const struct field_def *f, char *buf, size_t len);
 /* The spreadsheet column of a field. */

@@ -1,5 +1,7 @@
 /*
- * err.c - status codes, their names and their exit statuses.
+ * err.c - status codes, their names and their exit statuses, and the UTF-8
+ * check every message passes: a Status is a protobuf string, which another
+ * runtime refuses to parse when it is not UTF-8.
  */
 #include "err.h"
 
@@ -27,6 +29,71 @@ static const char *const code_names[] = {
     "UNAUTHENTICATED",
 };
 
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+        unsigned c = s[0];
+        size_t k;
+        unsigned long cp;
+
+        if (c < 0x80)
+                return 1;
+        if (c < 0xC2 || c > 0xF4)
+                return 0;
+        k = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (n < k)
+                return 0;
+        cp = c & (0x3F >> (k - 1));
+        for (size_t i = 1; i < k; i++) {
+                if ((s[i] & 0xC0) != 0x80)
+                        return 0;
+                cp = cp << 6 | (s[i] & 0x3F);
+        }
+        if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+                return 0;
+        return k;
+}
+
+size_t err_utf8_bad(const char *s, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)s;
+
+        for (size_t i = 0, k; i < len; i += k)
+                if ((k = utf8_seq(p + i, len - i)) == 0)
+                        return i;
+        return ERR_UTF8_OK;
+}
+
+/* 1 if the n bytes at p are the start of a sequence that the end of the
+ * string cut short (a lead byte, then fewer continuation bytes than it needs). */
+static int cut_short(const unsigned char *p, size_t n)
+{
+        size_t need = p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
+
+        if (p[0] < 0xC2 || p[0] > 0xF4 || n >= need)
+                return 0;
+        for (size_t k = 1; k < n; k++)
+                if ((p[k] & 0xC0) != 0x80)
+                        return 0;
+        return 1;
+}
+
+void err_utf8_fix(char *s)
+{
+        unsigned char *p = (unsigned char *)s;
+        size_t len = strlen(s), i, bad;
+
+        for (i = 0; (bad = err_utf8_bad(s + i, len - i)) != ERR_UTF8_OK; i++) {
+                i += bad;
+                if (cut_short(p + i, len - i)) {
+                        p[i] = '\0';
+                        return;
+                }
+                p[i] = '?';
+        }
+}
+
 int err_set(struct rb_err *e, int code, const char *field, const char *fmt, ...)
 {
         va_list ap;
@@ -38,6 +105,8 @@ int err_set(struct rb_err *e, int code, const char *field, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
         va_end(ap);
+        err_utf8_fix(e->field);
+        err_utf8_fix(e->msg);
         return -1;
 }
 

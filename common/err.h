@@ -43,9 +43,19 @@ struct rb_err {
         char msg[512];
 };
 
-/* Fills e (which may be NULL) and returns -1, so callers can `return err_set(...)`. */
+/* Fills e (which may be NULL) and returns -1, so callers can `return err_set(...)`.
+ * The message and field are made valid UTF-8 (err_utf8_fix): every reply's
+ * Status comes from here, and protobuf strings must be UTF-8. */
 int err_set(struct rb_err *e, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The byte offset (from 0) of the first byte of s (len bytes) that does not
+ * begin a valid UTF-8 sequence (overlong forms, surrogates and code points
+ * over U+10FFFF are invalid), or ERR_UTF8_OK when s is valid UTF-8. */
+#define ERR_UTF8_OK ((size_t)-1)
+size_t err_utf8_bad(const char *s, size_t len);
+/* Makes the NUL-terminated s valid UTF-8 in place: each invalid byte becomes
+ * '?', and a sequence cut short at the end (a truncated copy) is dropped. */
+void err_utf8_fix(char *s);
 /* Clears e to RB_OK. */
 void err_clear(struct rb_err *e);
 /* "INVALID_ARGUMENT" and so on. */

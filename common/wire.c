@@ -1,15 +1,59 @@
 /*
- * wire.c - frame packing and protobuf-c helpers.
+ * wire.c - frame packing and protobuf-c helpers. Every reply the server
+ * sends is packed here, and a reply's strings are made valid UTF-8 before it
+ * goes (utf8_guard): a message that quotes bad input must not make the reply
+ * unreadable to a stricter protobuf runtime. wire_strings_check reads a
+ * request's encoded strings, which protobuf-c cuts at a NUL byte unseen.
  */
 #include "wire.h"
 #include "frame.h"
+#include "i18n.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Fixes (err_utf8_fix) every string of m and of the messages below it that is
+ * not valid UTF-8; only such strings are written to, and none of them is a
+ * constant (valid text is left alone). */
+static void utf8_guard(ProtobufCMessage *m)
+{
+        const ProtobufCMessageDescriptor *d = m->descriptor;
+
+        for (unsigned i = 0; i < d->n_fields; i++) {
+                const ProtobufCFieldDescriptor *f = &d->fields[i];
+                char *at = (char *)m + f->offset;
+                size_t n = 1;
+                void **v = (void **)at;
+
+                if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+                        continue;
+                if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+                    *(uint32_t *)((char *)m + f->quantifier_offset) != f->id)
+                        continue;
+                if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+                        n = *(size_t *)((char *)m + f->quantifier_offset);
+                        v = *(void ***)at;
+                }
+                for (size_t k = 0; k < n; k++) {
+                        if (v[k] == NULL)
+                                continue;
+                        if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+                                utf8_guard(v[k]);
+                        else if (err_utf8_bad(v[k], strlen(v[k])) != ERR_UTF8_OK)
+                                err_utf8_fix(v[k]);
+                }
+        }
+}
+
 uint8_t *wire_pack(const ProtobufCMessage *m, size_t *len)
 {
-        size_t n = protobuf_c_message_get_packed_size(m);
+        size_t n;
+
+        if (m->descriptor == &renbin__response__descriptor)
+                utf8_guard((ProtobufCMessage *)m);
+        n = protobuf_c_message_get_packed_size(m);
         uint8_t *buf = malloc(FRAME_HEADER + n);
 
         if (buf == NULL || n > UINT32_MAX) {
@@ -31,6 +75,8 @@ Renbin__Status *wire_status(struct arena *a, const struct rb_err *e)
                 s->code = (Renbin__Code)e->code;
                 s->message = arena_strdup(a, e->msg);
                 s->field = arena_strdup(a, e->field);
+                err_utf8_fix(s->message);
+                err_utf8_fix(s->field);
         }
         return s;
 }
@@ -77,4 +123,87 @@ void wire_field_add(struct arena *a, Renbin__Field ***f, size_t *n, size_t *cap,
         fld->name = arena_strdup(a, name);
         fld->value = arena_strdup(a, value);
         (*f)[(*n)++] = fld;
+}
+
+/* Reads a varint at *p (before end) into *v; 0, or -1 when cut short. */
+static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+        *v = 0;
+        for (unsigned sh = 0; *p < end && sh < 64; sh += 7) {
+                uint8_t b = *(*p)++;
+                *v |= (uint64_t)(b & 0x7F) << sh;
+                if (!(b & 0x80))
+                        return 0;
+        }
+        return -1;
+}
+
+/* The field of d numbered id, or NULL. */
+static const ProtobufCFieldDescriptor *field_of(const ProtobufCMessageDescriptor *d, uint64_t id)
+{
+        for (unsigned i = 0; i < d->n_fields; i++)
+                if (d->fields[i].id == id)
+                        return &d->fields[i];
+        return NULL;
+}
+
+/* Checks one encoded string of field path: no NUL, valid UTF-8. */
+static int string_check(const char *path, const uint8_t *s, size_t n, struct rb_err *e)
+{
+        const uint8_t *nul = memchr(s, 0, n);
+        size_t bad = err_utf8_bad((const char *)s, nul ? (size_t)(nul - s) : n);
+
+        if (bad != ERR_UTF8_OK)
+                return err_set(e, RB_INVALID, path, _("%s is not valid UTF-8 (byte %zu)"), path,
+                               bad + 1);
+        if (nul != NULL)
+                return err_set(e, RB_INVALID, path, _("%s holds a NUL byte (byte %zu)"), path,
+                               (size_t)(nul - s) + 1);
+        return 0;
+}
+
+/* Walks the encoded message of d in [p, end); path names it ("" at the top). */
+static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end,
+                        const char *path, int depth, struct rb_err *e)
+{
+        uint64_t key, n;
+
+        while (p < end && depth < 16) {
+                const ProtobufCFieldDescriptor *f;
+                char sub[64];
+
+                if (get_varint(&p, end, &key) != 0)
+                        return 0; /* malformed: the unpacker refuses it */
+                if ((key & 7) == 0 && get_varint(&p, end, &n) != 0)
+                        return 0;
+                if ((key & 7) == 1 || (key & 7) == 5) {
+                        size_t w = (key & 7) == 1 ? 8 : 4;
+                        if ((size_t)(end - p) < w)
+                                return 0;
+                        p += w;
+                }
+                if ((key & 7) == 3 || (key & 7) == 4 || (key & 7) > 5)
+                        return 0;
+                if ((key & 7) != 2)
+                        continue;
+                if (get_varint(&p, end, &n) != 0 || n > (uint64_t)(end - p))
+                        return 0;
+                f = field_of(d, key >> 3);
+                if (f != NULL &&
+                    (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)) {
+                        snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", f->name);
+                        if (f->type == PROTOBUF_C_TYPE_STRING
+                                ? string_check(sub, p, (size_t)n, e) != 0
+                                : strings_walk(f->descriptor, p, p + n, sub, depth + 1, e) != 0)
+                                return -1;
+                }
+                p += n;
+        }
+        return 0;
+}
+
+int wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len,
+                       struct rb_err *e)
+{
+        return strings_walk(d, buf, buf + len, "", 0, e);
 }

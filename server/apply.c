@@ -52,7 +52,7 @@ static const char SQL_OP_PUT[] =
     " field, seq, detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_CONFLICT_PUT[] =
     "INSERT INTO conflicts(op_id, at, unit, role, entity, entity_id, action, fields, code,"
-    " message, field) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    " message, field, dropped) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 const char *op_get(const struct apply_ctx *cx, const char *name)
 {
@@ -161,17 +161,131 @@ static int recorded(struct apply_ctx *cx, const char *op_id, struct op_result *r
         return found;
 }
 
-/* The op's fields as a JSON object, for the conflicts table. */
-static char *op_fields_json(const Renbin__Op *op)
+/* Rejected ops kept whole per unit; older ones are folded into one count per
+ * unit (conflict_summary). With every kept field cut to its catalogue limit,
+ * a unit's conflicts take a few MB at most (docs/sync.md). */
+#define CONFLICTS_KEPT 1000
+
+static const char SQL_CONFLICT_FOLD[] =
+    "INSERT INTO conflict_summary(unit, n, first_at, last_at)"
+    " SELECT unit, count(*), min(at), max(at) FROM (SELECT unit, at FROM conflicts"
+    " WHERE unit = ?1 ORDER BY at DESC, op_id DESC LIMIT -1 OFFSET ?2) WHERE true GROUP BY unit"
+    " ON CONFLICT(unit) DO UPDATE SET n = n + excluded.n,"
+    " first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)";
+static const char SQL_CONFLICT_TRIM[] =
+    "DELETE FROM conflicts WHERE op_id IN (SELECT op_id FROM conflicts WHERE unit = ?1"
+    " ORDER BY at DESC, op_id DESC LIMIT -1 OFFSET ?2)";
+
+/* A copy of s (which may be NULL) in buf, cut to fit and made valid UTF-8. */
+static const char *clean(char *buf, size_t len, const char *s)
 {
+        snprintf(buf, len, "%s", s != NULL ? s : "");
+        err_utf8_fix(buf);
+        return buf;
+}
+
+/* The catalogue's field of the action named name, or NULL. */
+static const struct field_def *taken_field(const struct entity_def *d, const struct action_def *a,
+                                           const char *name)
+{
+        const struct field_def *f;
+        int req;
+
+        for (size_t k = 0; d != NULL && a != NULL && (f = entity_action_field(d, a, k, &req)); k++)
+                if (strcmp(f->name, name) == 0)
+                        return f;
+        return NULL;
+}
+
+/* The op's fields as a JSON object, for the conflicts table: only the fields
+ * the catalogue's action takes, each once and cut to its limit (as valid
+ * UTF-8); *dropped counts the others. */
+static char *op_fields_json(const Renbin__Op *op, int *dropped)
+{
+        const struct entity_def *d = entity_find(op->entity);
+        const struct action_def *a = d != NULL ? entity_action(d, op->action) : NULL;
         json_t *j = json_object();
         char *s;
 
-        for (size_t i = 0; i < op->n_fields; i++)
-                json_object_set_new(j, op->fields[i]->name, json_string(op->fields[i]->value));
+        *dropped = 0;
+        for (size_t i = 0; i < op->n_fields; i++) {
+                const char *name = op->fields[i]->name, *v = op->fields[i]->value;
+                const struct field_def *f = name != NULL ? taken_field(d, a, name) : NULL;
+                size_t max = f != NULL ? entity_field_max(f) : 0;
+                char *cut;
+
+                if (f == NULL || v == NULL || json_object_get(j, f->name) != NULL) {
+                        (*dropped)++;
+                        continue;
+                }
+                cut = strndup(v, max);
+                if (cut == NULL)
+                        break;
+                err_utf8_fix(cut);
+                json_object_set_new(j, f->name, json_string(cut));
+                free(cut);
+        }
         s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(j);
         return s;
+}
+
+/* Keeps the unit's newest CONFLICTS_KEPT conflicts; the older are counted. */
+static int conflicts_trim(struct apply_ctx *cx, struct rb_err *e)
+{
+        const char *sql[] = {SQL_CONFLICT_FOLD, SQL_CONFLICT_TRIM};
+
+        for (int i = 0; i < 2; i++) {
+                sqlite3_stmt *st = db_stmt(cx->db, sql[i], e);
+                if (st == NULL)
+                        return -1;
+                sqlite3_bind_text(st, 1, cx->who->unit, -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 2, CONFLICTS_KEPT);
+                if (db_run(cx->db, st, e) != 0)
+                        return -1;
+        }
+        return 0;
+}
+
+/* The op's names as stored: cut and valid UTF-8 (a rejected op's may be neither). */
+struct op_names {
+        char entity[64], entity_id[64], action[64];
+};
+
+static void op_names(const Renbin__Op *op, struct op_names *n)
+{
+        clean(n->entity, sizeof(n->entity), op->entity);
+        clean(n->entity_id, sizeof(n->entity_id), op->entity_id);
+        clean(n->action, sizeof(n->action), op->action);
+}
+
+/* Records a rejection in the conflicts table, bounded (op_fields_json,
+ * conflicts_trim). */
+static int conflict_put(struct apply_ctx *cx, const Renbin__Op *op, const struct op_names *n,
+                        const struct op_result *r, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_CONFLICT_PUT, e);
+        char *fields;
+        int rc, dropped;
+
+        if (st == NULL)
+                return -1;
+        fields = op_fields_json(op, &dropped);
+        sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, cx->now);
+        sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, cx->who->role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, n->entity, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, n->entity_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, n->action, -1, SQLITE_STATIC);
+        db_bind_text(st, 8, fields ? fields : "{}");
+        sqlite3_bind_int(st, 9, r->err.code);
+        sqlite3_bind_text(st, 10, r->err.msg, -1, SQLITE_STATIC);
+        db_bind_text(st, 11, r->err.field);
+        sqlite3_bind_int(st, 12, dropped);
+        rc = db_run(cx->db, st, e);
+        free(fields);
+        return rc == 0 ? conflicts_trim(cx, e) : -1;
 }
 
 /* Records the op's outcome; rejections also go to the conflicts table.
@@ -181,17 +295,17 @@ static int record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_re
                   struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_PUT, e);
-        char *fields;
-        int rc;
+        struct op_names n;
 
         if (st == NULL)
                 return -1;
+        op_names(op, &n);
         sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, cx->who->unit, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, cx->who->role, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, op->entity, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, op->entity_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, op->action, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, n.entity, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, n.entity_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, n.action, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 7, cx->now);
         sqlite3_bind_int(st, 8, r->err.code);
         db_bind_text(st, 9, r->err.code ? r->err.msg : NULL);
@@ -200,33 +314,40 @@ static int record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_re
         db_bind_text(st, 12, r->detail);
         if (db_run(cx->db, st, e) != 0)
                 return -1;
-        if (r->err.code == RB_OK)
-                return 0;
-        if ((st = db_stmt(cx->db, SQL_CONFLICT_PUT, e)) == NULL)
-                return -1;
-        fields = op_fields_json(op);
-        sqlite3_bind_text(st, 1, op->op_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, cx->now);
-        sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, cx->who->role, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, op->entity, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, op->entity_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, op->action, -1, SQLITE_STATIC);
-        db_bind_text(st, 8, fields ? fields : "{}");
-        sqlite3_bind_int(st, 9, r->err.code);
-        sqlite3_bind_text(st, 10, r->err.msg, -1, SQLITE_STATIC);
-        db_bind_text(st, 11, r->err.field);
-        rc = db_run(cx->db, st, e);
-        free(fields);
-        return rc;
+        return r->err.code == RB_OK ? 0 : conflict_put(cx, op, &n, r, e);
+}
+
+/* Every string of the op is valid UTF-8; a bad one is named with the
+ * position of its first bad byte, never quoted. */
+static int op_text_check(const Renbin__Op *op, struct rb_err *e)
+{
+        const char *names[] = {"op_id", "entity", "entity_id", "action"};
+        const char *vals[] = {op->op_id, op->entity, op->entity_id, op->action};
+        size_t bad;
+
+        for (int i = 0; i < 4; i++)
+                if (vals[i] != NULL &&
+                    (bad = err_utf8_bad(vals[i], strlen(vals[i]))) != ERR_UTF8_OK)
+                        return err_set(e, RB_INVALID, names[i],
+                                       _("%s is not valid UTF-8 (byte %zu)"), names[i], bad + 1);
+        for (size_t i = 0; i < op->n_fields; i++) {
+                const char *k = op->fields[i]->name, *v = op->fields[i]->value;
+                if (k != NULL && (bad = err_utf8_bad(k, strlen(k))) != ERR_UTF8_OK)
+                        return err_set(e, RB_INVALID, "fields",
+                                       _("the name of field %zu is not valid UTF-8 (byte %zu)"),
+                                       i + 1, bad + 1);
+                if (v != NULL && (bad = err_utf8_bad(v, strlen(v))) != ERR_UTF8_OK)
+                        return err_set(e, RB_INVALID, k, _("%s is not valid UTF-8 (byte %zu)"), k,
+                                       bad + 1);
+        }
+        return 0;
 }
 
 /* Checks what every op must carry before any rule runs. */
 static int envelope_check(const Renbin__Op *op, struct rb_err *e)
 {
-        if (op->op_id == NULL || !uuid_valid(op->op_id))
-                return err_set(e, RB_INVALID, "op_id", _("op_id '%s' is not a UUID"),
-                               op->op_id ? op->op_id : "");
+        if (op_text_check(op, e) != 0)
+                return -1;
         if (op->entity_id == NULL || !uuid_valid(op->entity_id))
                 return err_set(e, RB_INVALID, "entity_id", _("entity_id '%s' is not a UUID"),
                                op->entity_id ? op->entity_id : "");
@@ -298,6 +419,24 @@ static int op_write(struct apply_ctx *cx, const struct entity_def *d, const stru
         return 0;
 }
 
+/* The server owns row identity: a create's entity_id names no row yet, of
+ * any entity; a change by id names a row of the op's own entity; an action
+ * keyed by a code, NIP or year may not carry another entity's row id. */
+static int op_identity(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a)
+{
+        const struct entity_def *owner;
+        const char *id = cx->op->entity_id;
+
+        if (insert_id_owner(cx, id, &owner) != 0)
+                return -1;
+        if ((a->flags & A_BY_ID) && owner != d)
+                return err_set(cx->e, RB_NOT_FOUND, "entity_id", _("no %s has id %s"), d->name, id);
+        if (owner != NULL && ((a->flags & A_CREATES) || owner != d))
+                return err_set(cx->e, RB_EXISTS, "entity_id",
+                               _("id %s is already taken by a row of %s"), id, owner->name);
+        return 0;
+}
+
 /* The catalogue's checks (role, fields), then the action's rules and write;
  * a rejection leaves nothing behind. */
 static void op_run(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a,
@@ -306,7 +445,7 @@ static void op_run(struct apply_ctx *cx, const struct entity_def *d, const struc
         int (*fn)(struct apply_ctx *) = hook_find(d->name, a->name);
 
         if (entity_may(d, a, cx->role, cx->e) != 0 ||
-            entity_check(d, a, op_field, cx->op, cx->e) != 0)
+            entity_check(d, a, op_field, cx->op, cx->e) != 0 || op_identity(cx, d, a) != 0)
                 return;
         if (fn == NULL && !(a->flags & A_INSERT)) {
                 err_set(cx->e, RB_INTERNAL, "action", "no rule for %s %s", d->name, a->name);
@@ -348,8 +487,8 @@ static void op_record(struct apply_ctx *cx, const Renbin__Op *op, const struct o
 
 void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
 {
-        const struct entity_def *d;
-        const struct action_def *a;
+        const struct entity_def *d = NULL;
+        const struct action_def *a = NULL;
         struct op_mark m;
 
         memset(r, 0, sizeof(*r));
@@ -360,8 +499,11 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
                         _("the server could not keep this batch; send it again"));
                 return;
         }
-        if (envelope_check(op, &r->err) != 0)
+        /* Without a valid op id the op cannot be recorded: answered only. */
+        if (op->op_id == NULL || !uuid_valid(op->op_id)) {
+                err_set(&r->err, RB_INVALID, "op_id", _("op_id is not a UUID"));
                 return;
+        }
         if (recorded(cx, op->op_id, r) != 0)
                 return;
         cx->op = op;
@@ -369,11 +511,12 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         cx->detail[0] = '\0';
         cx->seq = 0;
         op_begin(cx, &m);
-        d = entity_find(op->entity);
-        if ((a = entity_action(d, op->action)) == NULL)
+        /* A bad envelope is recorded too, so HR sees it in conflicts. */
+        if (envelope_check(op, &r->err) == 0 &&
+            (a = entity_action(d = entity_find(op->entity), op->action)) == NULL)
                 err_set(&r->err, RB_INVALID, "action", _("%s cannot be '%s'"), op->entity,
                         op->action);
-        else
+        else if (r->err.code == RB_OK)
                 op_run(cx, d, a, &m, r);
         if (r->err.code == RB_INTERNAL)
                 log_internal(op, &r->err);

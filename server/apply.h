@@ -70,6 +70,9 @@ int insert_scope(struct apply_ctx *cx, const struct entity_def *d);
 /* Inserts the row of a plain add from its checked fields (the catalogue's
  * INSERT) and records it in the change feed. 0, or -1 with cx->e. */
 int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct action_def *a);
+/* The entity whose table holds a row with this id, in *owner (NULL: none).
+ * 0, or -1 with cx->e. */
+int insert_id_owner(struct apply_ctx *cx, const char *id, const struct entity_def **owner);
 
 /* Rule hooks (server/e_*.c), named by entity and action in apply.c. Each returns 0 or -1 with cx->e
  * set. */

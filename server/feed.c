@@ -31,11 +31,13 @@ struct feed_sql {
 
 static struct feed_sql feed_sql[16];
 
+/* A feed row is keyed by entity, id and owning unit (store.c migration 4):
+ * two entities never share one, whatever ids a client sends. */
 static const char SQL_OTHER_SCOPES[] =
-    "SELECT scope FROM changes WHERE entity_id = ?1 AND deleted = 0"
+    "SELECT scope FROM changes WHERE entity = ?3 AND entity_id = ?1 AND deleted = 0"
     " AND ifnull(scope, '') != ifnull(?2, '')";
-static const char SQL_DROP[] =
-    "DELETE FROM changes WHERE entity_id = ?1 AND ifnull(scope, '') = ifnull(?2, '')";
+static const char SQL_DROP[] = "DELETE FROM changes WHERE entity = ?3 AND entity_id = ?1"
+                               " AND ifnull(scope, '') = ifnull(?2, '')";
 static const char SQL_PUT[] = "INSERT INTO changes(entity, entity_id, scope, deleted, at, data) "
                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
@@ -72,6 +74,7 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
                         return -1;
                 sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
                 db_bind_text(st, 2, scope);
+                sqlite3_bind_text(st, 3, def->name, -1, SQLITE_STATIC);
                 if (db_run(cx->db, st, cx->e) != 0)
                         return -1;
         }
@@ -102,6 +105,7 @@ static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *d
                 return -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         db_bind_text(st, 2, scope);
+        sqlite3_bind_text(st, 3, def->name, -1, SQLITE_STATIC);
         int step = 0;
         while (n < 8 && (step = db_step(cx->db, st, cx->e)) > 0)
                 snprintf(old[n++], sizeof(old[0]), "%s", db_col_text(st, 0));

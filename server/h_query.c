@@ -140,41 +140,103 @@ int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
         return 0;
 }
 
-/* Rejected ops kept for HR: newest first, optionally of one unit. */
+/* The bytes of conflict rows one reply may carry, well below the 4 MiB frame
+ * a client accepts; rows per page at most. */
+#define CONFLICTS_PAGE_BYTES (2u << 20)
+#define CONFLICTS_PAGE_ROWS 500
+
+/* One conflicts row as JSON. */
+static json_t *conflict_row(sqlite3_stmt *st)
+{
+        json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
+
+        return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:I}", "op_id",
+                         db_col_text(st, 0), "at", (json_int_t)sqlite3_column_int64(st, 1), "unit",
+                         db_col_text(st, 2), "role", db_col_text(st, 3), "entity",
+                         db_col_text(st, 4), "entity_id", db_col_text(st, 5), "action",
+                         db_col_text(st, 6), "fields", fields ? fields : json_object(), "code",
+                         err_code_name(sqlite3_column_int(st, 8)), "message", db_col_text(st, 9),
+                         "field", db_col_text(st, 10), "dropped",
+                         (json_int_t)sqlite3_column_int64(st, 11));
+}
+
+/* The units whose oldest conflicts were folded into a count. */
+static json_t *conflict_summary(struct query_ctx *q, const char *unit, struct rb_err *e)
+{
+        static const char sql[] = "SELECT unit, n, first_at, last_at FROM conflict_summary"
+                                  " WHERE ?1 IS NULL OR unit = ?1 ORDER BY unit";
+        sqlite3_stmt *st = db_stmt(q->db, sql, e);
+        json_t *rows = json_array();
+        int step = -1;
+
+        if (st != NULL) {
+                db_bind_text(st, 1, unit);
+                while ((step = db_step(q->db, st, e)) > 0)
+                        json_array_append_new(
+                            rows, json_pack("{s:s, s:I, s:I, s:I}", "unit", db_col_text(st, 0), "n",
+                                            (json_int_t)sqlite3_column_int64(st, 1), "first_at",
+                                            (json_int_t)sqlite3_column_int64(st, 2), "last_at",
+                                            (json_int_t)sqlite3_column_int64(st, 3)));
+                sqlite3_reset(st);
+        }
+        if (step < 0) {
+                json_decref(rows);
+                return NULL;
+        }
+        return rows;
+}
+
+/*
+ * Rejected ops kept for HR, newest first, optionally of one unit, one page
+ * at a time: {"rows": [...], "next": CURSOR or null, "summarised": [...]}.
+ * A page ends at `limit` rows or CONFLICTS_PAGE_BYTES of rows; pass `next`
+ * back as the `after` argument for the following page.
+ */
 int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
         static const char sql[] =
             "SELECT op_id, at, unit, role, entity, entity_id, action, fields, code, message,"
-            " field FROM conflicts WHERE ?1 IS NULL OR unit = ?1 ORDER BY at DESC, op_id DESC"
-            " LIMIT ?2";
-        const char *unit = query_arg(q, "unit"), *lim = query_arg(q, "limit");
+            " field, dropped FROM conflicts WHERE (?1 IS NULL OR unit = ?1)"
+            " AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND op_id < ?4))"
+            " ORDER BY at DESC, op_id DESC LIMIT ?2";
+        const char *unit = query_arg(q, "unit"), *lim = query_arg(q, "limit"),
+                   *after = query_arg(q, "after");
+        long limit = lim ? atol(lim) : CONFLICTS_PAGE_ROWS;
         sqlite3_stmt *st = db_stmt(q->db, sql, e);
-        json_t *rows = json_array();
+        json_t *rows = json_array(), *row, *sum;
+        size_t bytes = 0;
+        char next[96] = "";
+        int step = -1, full = 0;
 
-        if (st == NULL) {
+        if (limit <= 0 || limit > CONFLICTS_PAGE_ROWS)
+                limit = CONFLICTS_PAGE_ROWS;
+        if (st != NULL) {
+                db_bind_text(st, 1, unit);
+                sqlite3_bind_int(st, 2, (int)limit + 1);
+                if (after != NULL && strchr(after, '/') != NULL) {
+                        sqlite3_bind_int64(st, 3, atoll(after));
+                        sqlite3_bind_text(st, 4, strchr(after, '/') + 1, -1, SQLITE_STATIC);
+                }
+                while (!full && (step = db_step(q->db, st, e)) > 0) {
+                        if ((long)json_array_size(rows) == limit ||
+                            (row = conflict_row(st)) == NULL ||
+                            (bytes += json_dumpb(row, NULL, 0, JSON_COMPACT)) >
+                                CONFLICTS_PAGE_BYTES) {
+                                full = 1;
+                                break;
+                        }
+                        json_array_append_new(rows, row);
+                        snprintf(next, sizeof(next), "%lld/%s",
+                                 (long long)sqlite3_column_int64(st, 1), db_col_text(st, 0));
+                }
+                sqlite3_reset(st);
+                sqlite3_clear_bindings(st);
+        }
+        if (step < 0 || (sum = conflict_summary(q, unit, e)) == NULL) {
                 json_decref(rows);
                 return -1;
         }
-        db_bind_text(st, 1, unit);
-        sqlite3_bind_int(st, 2, lim ? atoi(lim) : 1000);
-        int step;
-        while ((step = db_step(q->db, st, e)) > 0) {
-                json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
-                json_array_append_new(
-                    rows,
-                    json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "op_id",
-                              db_col_text(st, 0), "at", (json_int_t)sqlite3_column_int64(st, 1),
-                              "unit", db_col_text(st, 2), "role", db_col_text(st, 3), "entity",
-                              db_col_text(st, 4), "entity_id", db_col_text(st, 5), "action",
-                              db_col_text(st, 6), "fields", fields ? fields : json_object(), "code",
-                              err_code_name(sqlite3_column_int(st, 8)), "message",
-                              db_col_text(st, 9), "field", db_col_text(st, 10)));
-        }
-        sqlite3_reset(st);
-        if (step < 0) {
-                json_decref(rows);
-                return -1;
-        }
-        *out = rows;
+        *out = json_pack("{s:o, s:o, s:o}", "rows", rows, "next",
+                         full ? json_string(next) : json_null(), "summarised", sum);
         return 0;
 }

@@ -193,6 +193,29 @@ static int remaining(struct call_ctx *cx, const char *scope, uint64_t since, siz
         return 0;
 }
 
+/*
+ * 1 if a Pull from since must rebuild its replica: since is older than the
+ * tombstones kept (purged), or beyond the last sequence this server issued
+ * (a server restored from an older backup, or a made-up cursor): its feed
+ * would otherwise come back from the start under a cursor below since. 0 if
+ * not, -1 with e.
+ */
+static int must_resync(sqlite3 *db, uint64_t since, struct rb_err *e)
+{
+        static const char sql_last[] =
+            "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)";
+        long long last = 0;
+        char v[32];
+
+        if (since == 0)
+                return 0;
+        if (store_meta(db, "purged_seq", v, sizeof(v)) && strtoull(v, NULL, 10) > since)
+                return 1;
+        if (db_value(db, sql_last, "changes", &last, e) < 0)
+                return -1;
+        return since > (uint64_t)last;
+}
+
 int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
            struct rb_err *e)
 {
@@ -204,17 +227,16 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
             p->limit == 0 || p->limit > cx->srv->lim.max_page ? cx->srv->lim.max_page : p->limit;
         ProtobufCMessageUnknownField *rows;
         sqlite3_stmt *st;
-        char v[32];
         size_t n = 0, bytes = 0, budget = page_budget(cx->srv);
+        int rc;
 
         renbin__pull_reply__init(r);
         resp->result_case = RENBIN__RESPONSE__RESULT_PULL;
         resp->pull = r;
         r->cursor = p->since;
-        if (p->since > 0 && store_meta(db, "purged_seq", v, sizeof(v)) &&
-            strtoull(v, NULL, 10) > p->since) {
-                r->resync = 1;
-                return 0;
+        if ((rc = must_resync(db, p->since, e)) != 0) {
+                r->resync = rc > 0;
+                return rc < 0 ? -1 : 0;
         }
         rows = arena_calloc(cx->arena, limit, sizeof(*rows));
         if ((st = db_stmt(db, all ? SQL_PAGE_ALL : SQL_PAGE_UNIT, e)) == NULL)

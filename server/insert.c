@@ -105,3 +105,42 @@ int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct ac
                 return -1;
         return feed_record(cx, d, cx->op->entity_id);
 }
+
+/* SELECT of the entity whose table holds a row with id ?1, built once from
+ * the catalogue: one primary-key lookup per table. */
+static char *owner_sql(void)
+{
+        static char *sql;
+        char buf[4096];
+        size_t off = 0;
+
+        if (sql != NULL)
+                return sql;
+        for (size_t i = 0; i < entity_count; i++)
+                str_appendf(buf, sizeof(buf), &off, "%sSELECT %zu FROM %s WHERE id = ?1",
+                            i ? " UNION ALL " : "", i, entity_defs[i]->table);
+        str_appendf(buf, sizeof(buf), &off, " LIMIT 1");
+        sql = sqlite3_mprintf("%s", buf);
+        return sql;
+}
+
+int insert_id_owner(struct apply_ctx *cx, const char *id, const struct entity_def **owner)
+{
+        const char *sql = owner_sql();
+        sqlite3_stmt *st;
+        int step;
+
+        *owner = NULL;
+        if (sql == NULL)
+                return err_set(cx->e, RB_INTERNAL, NULL, _("out of memory"));
+        if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        if ((step = db_step(cx->db, st, cx->e)) > 0) {
+                sqlite3_int64 i = sqlite3_column_int64(st, 0);
+                if (i >= 0 && (size_t)i < entity_count)
+                        *owner = entity_defs[i];
+        }
+        sqlite3_reset(st);
+        return step < 0 ? -1 : 0;
+}

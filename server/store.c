@@ -137,6 +137,19 @@ static const char *const migrations[] = {
     "  competency TEXT NOT NULL REFERENCES competencies(code),"
     "  priority TEXT NOT NULL, reason TEXT);"
     "CREATE UNIQUE INDEX needs_one ON needs(unit, year, competency);",
+
+    /* 4: a feed row is keyed by its entity too, so a row of one entity can
+     * never replace or tombstone another's (issue 12); conflicts keep how
+     * many fields of the op were dropped (not in the catalogue, or over its
+     * limit), and a unit's oldest conflicts beyond the cap are summarised in
+     * conflict_summary, one row per unit. */
+    "DROP INDEX changes_row;"
+    "CREATE UNIQUE INDEX changes_row ON changes(entity, entity_id, ifnull(scope, ''));"
+    "ALTER TABLE conflicts ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX conflicts_unit ON conflicts(unit, at, op_id);"
+    "CREATE TABLE conflict_summary("
+    "  unit TEXT PRIMARY KEY, n INTEGER NOT NULL, first_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL) WITHOUT ROWID;",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
