@@ -80,6 +80,7 @@ struct conn {
         int mem_wait;         /* reading paused: partial frames over their budget */
         size_t held;          /* bytes of partial frame counted in srv->partial_bytes */
         int unit_seen;        /* its unit was active once (a unit seat) */
+        int linger_ms;        /* how long a closing connection waits for the peer's close */
         struct conn_addr addr;
         char peer[64];
         char outcome[320];
@@ -358,7 +359,8 @@ static void conn_free(struct conn *c)
  * EOF frees the connection), then close anyway. */
 static void conn_linger(struct conn *c)
 {
-        static const struct timeval linger = {2, 0};
+        int ms = c->linger_ms > 0 ? c->linger_ms : 2000;
+        struct timeval linger = {ms / 1000, (ms % 1000) * 1000};
 
         evtimer_add(c->deadline, &linger);
 }
@@ -710,10 +712,14 @@ void conn_close_all(struct server *srv)
 }
 
 /* Closes c if its certificate has been revoked, or its unit (which was
- * active) has been deactivated, since it was let in. */
+ * active) has been deactivated, since it was let in. The peer is told why;
+ * the close follows at most 100 ms after the answer is written, not after
+ * the usual 2 s linger, so that the cut comes within the watch's second. */
 static void conn_recheck(struct conn *c)
 {
         char why[128];
+
+        c->linger_ms = 100;
 
         if (store_cert_revoked(c->srv->db, c->ss.who.serial)) {
                 conn_refuse(c, REFUSE_PRINCIPAL, RB_UNAUTHENTICATED, "closed: certificate revoked");
