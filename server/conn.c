@@ -69,6 +69,7 @@ struct conn {
         struct server *srv;
         struct bufferevent *bev;
         struct event *deadline;
+        struct event *closed; /* the peer's close, watched while reading waits for memory */
         enum conn_state state;
         struct frame_dec dec;
         struct session ss; /* principal, role, language, reply handle */
@@ -208,11 +209,14 @@ static int conn_verify_cb(int ok, X509_STORE_CTX *x)
                 OPENSSL_free(hex);
         }
         BN_free(bn);
-        snprintf(c->cert_note, sizeof(c->cert_note), "certificate %s (unit=%s serial=%s%s)",
-                 err == X509_V_ERR_CERT_HAS_EXPIRED     ? "expired"
-                 : err == X509_V_ERR_CERT_NOT_YET_VALID ? "not yet valid"
-                                                        : X509_verify_cert_error_string(err),
-                 unit, serial, X509_STORE_CTX_get_error_depth(x) > 0 ? ", in its chain" : "");
+        /* Truncation is fine: the note only names what it can. */
+        if (snprintf(c->cert_note, sizeof(c->cert_note), "certificate %s (unit=%s serial=%s%s)",
+                     err == X509_V_ERR_CERT_HAS_EXPIRED     ? "expired"
+                     : err == X509_V_ERR_CERT_NOT_YET_VALID ? "not yet valid"
+                                                            : X509_verify_cert_error_string(err),
+                     unit, serial,
+                     X509_STORE_CTX_get_error_depth(x) > 0 ? ", in its chain" : "") < 0)
+                c->cert_note[0] = '\0';
         return ok;
 }
 
@@ -350,6 +354,8 @@ static void conn_free(struct conn *c)
         reply_close(c->ss.reply);
         frame_dec_free(&c->dec);
         event_free(c->deadline);
+        if (c->closed != NULL)
+                event_free(c->closed);
         bufferevent_free(c->bev);
         free(c);
         conn_mem_resume(srv);
@@ -515,6 +521,19 @@ static int conn_mem_full(const struct conn *c, size_t n)
         return c->held >= srv->lim.frame_small && srv->partial_bytes + n > srv->lim.frame_memory;
 }
 
+/* The peer closed while its connection waited for memory: without this
+ * (EV_CLOSED, where the backend has it) a waiting connection would not see its
+ * peer go, and would hold its partial frame until the frame timeout. */
+static void conn_closed_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct conn *c = arg;
+
+        (void)fd;
+        (void)what;
+        conn_outcome(c, "closed by peer mid-frame (waiting for memory)");
+        conn_free(c);
+}
+
 /* Stops reading c until partial frames shrink (conn_mem_resume). */
 static void conn_mem_pause(struct conn *c)
 {
@@ -523,6 +542,11 @@ static void conn_mem_pause(struct conn *c)
                 c->srv->mem_waiting++;
         }
         bufferevent_disable(c->bev, EV_READ);
+        if (c->closed == NULL)
+                c->closed = event_new(c->srv->base, bufferevent_getfd(c->bev), EV_CLOSED,
+                                      conn_closed_cb, c);
+        if (c->closed != NULL)
+                event_add(c->closed, NULL);
 }
 
 /* Partial frames shrank: below 7/8 of the budget, every connection waiting for
@@ -536,6 +560,8 @@ static void conn_mem_resume(struct server *srv)
                         continue;
                 o->mem_wait = 0;
                 srv->mem_waiting--;
+                if (o->closed != NULL)
+                        event_del(o->closed);
                 conn_read_maybe(o);
         }
 }
@@ -704,6 +730,11 @@ static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 void conn_close_all(struct server *srv)
 {
+        /* Nothing may read again: a deferred read would keep its
+         * bufferevent alive past the loop's end. */
+        for (struct conn *c = srv->conns; c != NULL; c = c->next)
+                c->mem_wait = 0;
+        srv->mem_waiting = 0;
         while (srv->conns != NULL) {
                 conn_outcome(srv->conns, "server shutdown");
                 srv->conns->refusal = REFUSE_NONE;
