@@ -15,6 +15,9 @@ struct conn;
 
 /* Takes an accepted socket and starts the TLS handshake. */
 void conn_accept(struct server *srv, evutil_socket_t fd, struct sockaddr *sa, int salen);
+/* Starts the 1 s watch that closes the connections of a certificate revoked
+ * or a unit deactivated since they were let in (srv->watch). 0 or -1. */
+int conn_watch_start(struct server *srv);
 /* Closes every connection at once (shutdown). */
 void conn_close_all(struct server *srv);
 

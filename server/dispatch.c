@@ -44,10 +44,9 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
                 err_set(&e, RB_UNIMPLEMENTED, "call", _("unknown call %d"), (int)req->call_case);
         } else if (!cx->ss->hello_done && def->call_case != RENBIN__REQUEST__CALL_HELLO) {
                 err_set(&e, RB_PRECONDITION, "call", _("the first call must be Hello"));
-        } else if (cx->role == ROLE_UNIT && !session_unit_active(cx->srv, cx->ss)) {
-                /* Deactivating a unit locks its office out, connected or not. */
-                err_set(&e, RB_UNAUTHENTICATED, "unit",
-                        _("unit %s does not exist or has been deactivated"), cx->who->unit);
+        } else if (session_check(cx->srv, cx->ss, &e) != 0) {
+                /* A revoked certificate or a deactivated unit: refused (the
+                 * connection watch closes it within a second). */
         } else if ((def->roles & cx->role) == 0) {
                 err_set(&e, RB_DENIED, "role", _("role %s may not call %s"), cx->who->role,
                         def->name);

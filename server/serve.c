@@ -12,6 +12,7 @@
 #include "log.h"
 #include "opts.h"
 #include "apply.h"
+#include "refuse.h"
 #include "server.h"
 #include "store.h"
 #include "tls.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static const char serve_help[] =
@@ -33,7 +35,8 @@ static const char serve_help[] =
        "  --data DIR             data folder made by renbind init (required)\n"
        "  --listen HOST:PORT     address to listen on (default 127.0.0.1:7443;\n"
        "                         port 0 picks a free port, written to DIR/renbind.addr)\n"
-       "  --max-conns N          open connections at most (default 1024)\n"
+       "  --max-conns N          established connections at most (default 1024;\n"
+       "                         1/32 of them kept for hr seats)\n"
        "  --idle-timeout SEC     close a connection idle this long (default 300)\n"
        "  --handshake-timeout SEC  TLS handshake must finish within (default 10)\n"
        "  --frame-timeout SEC    a started frame must arrive within (default 30)\n"
@@ -138,6 +141,29 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *len)
         return 0;
 }
 
+/* Raises the open-files soft limit to the hard one, so that the connection
+ * budgets (plus the database, the listener and a margin) fit, and logs what
+ * it got: a limit below that is warned about, as accept would then pause. */
+static void raise_nofile(const struct server_limits *lim)
+{
+        struct rlimit rl;
+        rlim_t need = (rlim_t)lim->max_conns + lim->max_pending + 64;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+                return;
+        if (rl.rlim_cur < rl.rlim_max) {
+                rlim_t want = rl.rlim_max;
+                rl.rlim_cur = want;
+                if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+                        getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+                log_warn("open files limit %llu is below the %llu the connection limits need",
+                         (unsigned long long)rl.rlim_cur, (unsigned long long)need);
+        else
+                log_info("open files limit %llu", (unsigned long long)rl.rlim_cur);
+}
+
 /* Loads TLS material and the database, and binds the listener. */
 static int server_setup(struct server *srv, const char *listen_on, struct rb_err *e)
 {
@@ -176,8 +202,10 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
         srv->commit = commit_new(srv->base, srv->db);
         srv->pull_memo = pull_memo_new();
+        srv->refuse = refuse_log_new(srv->base, 10, 20);
         if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || !srv->commit ||
-            !srv->pull_memo || event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
+            !srv->pull_memo || !srv->refuse || conn_watch_start(srv) != 0 ||
+            event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
         /* gettext puts LANGUAGE before every locale but C: it would override
          * the Indonesian one. What the server still prints is in English. */
@@ -194,6 +222,9 @@ static void server_teardown(struct server *srv)
         if (srv->listener != NULL && fs_join(path, sizeof(path), srv->data, "renbind.addr") == 0)
                 unlink(path);
         conn_close_all(srv);
+        refuse_log_free(srv->refuse);
+        if (srv->watch)
+                event_free(srv->watch);
         commit_free(srv->commit);
         pull_memo_free(srv->pull_memo);
         if (srv->sig_int)
@@ -288,6 +319,12 @@ int serve_main(int argc, char **argv)
 {
         struct server srv = {
             .lim = {.max_conns = 1024,
+                    .max_pending = 128,
+                    .pending_per_addr = 16,
+                    .conns_per_addr = 128,
+                    .conns_per_cert = 16,
+                    .frame_memory = 64u << 20,
+                    .frame_small = 64u << 10,
                     .max_frame = 4u << 20,
                     .max_ops = 1000,
                     .max_page = 1000,
@@ -302,12 +339,14 @@ int serve_main(int argc, char **argv)
         err_clear(&e);
         if ((rc = serve_opts(argc, argv, &srv, &listen_on)) >= 0)
                 return rc;
+        srv.lim.hr_reserve = srv.lim.max_conns / 32;
         signal(SIGPIPE, SIG_IGN);
         if (server_setup(&srv, listen_on, &e) != 0) {
                 fprintf(stderr, "renbind: %s\n", e.msg);
                 server_teardown(&srv);
                 return err_exit_status(e.code);
         }
+        raise_nofile(&srv.lim);
         rc = event_base_dispatch(srv.base) < 0 ? EXIT_FAIL : EXIT_OK;
         log_info("stopped (%u open connections closed)", srv.nconns);
         server_teardown(&srv);

@@ -16,9 +16,17 @@
 struct commit;
 struct conn;
 struct pull_memo;
+struct refuse_log;
 
 struct server_limits {
-        unsigned max_conns;
+        unsigned max_conns;        /* established connections at most */
+        unsigned max_pending;      /* connections still in the TLS handshake at most */
+        unsigned pending_per_addr; /* ... from one address */
+        unsigned conns_per_addr;   /* established connections from one address */
+        unsigned conns_per_cert;   /* established connections with one certificate */
+        unsigned hr_reserve;       /* established slots only hr seats may take */
+        size_t frame_memory;       /* partial frames of all connections together */
+        size_t frame_small;        /* a partial frame this small may always grow */
         uint32_t max_frame;
         unsigned max_ops;  /* ops per Push */
         unsigned max_page; /* changes per Pull */
@@ -35,8 +43,15 @@ struct server {
         sqlite3 *db;
         const char *data; /* data folder */
         struct server_limits lim;
-        unsigned nconns;
+        unsigned nconns;             /* open connections: */
+        unsigned npending;           /* ... not (or not yet) let in */
+        unsigned nready;             /* ... with an accepted principal */
+        size_t partial_bytes;        /* held by partial frames of all connections */
+        unsigned mem_waiting;        /* connections that wait for partial_bytes to fall */
         struct conn *conns;          /* open connections, for shutdown */
+        struct refuse_log *refuse;   /* rate-limited log of refusals (refuse.h) */
+        struct event *watch;         /* re-checks open principals once a second */
+        long long watch_gen[2];      /* data_version and total changes last seen */
         uint64_t conn_seq;           /* numbers connections in logs */
         locale_t loc_id;             /* Indonesian messages, (locale_t)0 if not installed */
         locale_t loc_en;             /* English (untranslated) messages, the default */

@@ -1,8 +1,11 @@
 /*
  * session.c - a connection's session (see session.h): its language and
- * whether its unit is still active.
+ * whether its certificate and unit are still valid.
  */
 #include "session.h"
+#include "i18n.h"
+#include "log.h"
+#include "role.h"
 #include "server.h"
 #include "store.h"
 
@@ -20,16 +23,37 @@ locale_t session_locale(const struct server *srv, const struct session *ss)
         return srv->loc_en != (locale_t)0 ? srv->loc_en : LC_GLOBAL_LOCALE;
 }
 
-int session_unit_active(struct server *srv, struct session *ss)
+/* Logs, once per session, why its unit seat is refused. */
+static void session_log_unit(struct session *ss)
 {
-        /* renbind is the database's only writer, so while its change count
-         * stands still no unit can have been deactivated. */
-        int64_t now = sqlite3_total_changes64(srv->db);
+        if (ss->refusal_logged)
+                return;
+        ss->refusal_logged = 1;
+        log_warn("unit=%s serial=%s refused: unit does not exist or has been deactivated",
+                 ss->who.unit, ss->who.serial);
+}
 
-        if (ss->unit_checked == now + 1)
-                return 1;
-        if (!store_unit_active(srv->db, ss->who.unit))
+int session_check(struct server *srv, struct session *ss, struct rb_err *e)
+{
+        long long gen[2];
+
+        /* While the database stands still, neither a revocation nor a unit's
+         * deactivation can have happened since the last check. */
+        if (store_generation(srv->db, gen) != 0)
+                return err_set(e, RB_UNAVAILABLE, NULL, _("the database cannot be read"));
+        if (ss->checked && gen[0] == ss->gen[0] && gen[1] == ss->gen[1])
                 return 0;
-        ss->unit_checked = now + 1;
-        return 1;
+        if (store_cert_revoked(srv->db, ss->who.serial))
+                return err_set(e, RB_UNAUTHENTICATED, "certificate",
+                               _("certificate %s has been revoked"), ss->who.serial);
+        if (ss->role == ROLE_UNIT && !store_unit_active(srv->db, ss->who.unit)) {
+                session_log_unit(ss);
+                /* Deactivating a unit locks its office out, connected or not. */
+                return err_set(e, RB_UNAUTHENTICATED, "unit",
+                               _("unit %s does not exist or has been deactivated"), ss->who.unit);
+        }
+        ss->checked = 1;
+        ss->gen[0] = gen[0];
+        ss->gen[1] = gen[1];
+        return 0;
 }

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "tls.h"
 
 struct server;
@@ -19,19 +20,22 @@ struct reply;
  * and Hello sets its language. */
 struct session {
         struct principal who;
-        unsigned role;        /* role_bit(who.role), computed once at the handshake */
-        locale_t loc;         /* messages in the client's language; 0: English */
-        int hello_done;       /* the first call, Hello, has succeeded */
-        int64_t unit_checked; /* database change count + 1 when the unit was last found active */
-        struct reply *reply;  /* how answers reach the connection */
+        unsigned role;       /* role_bit(who.role), computed once at the handshake */
+        locale_t loc;        /* messages in the client's language; 0: English */
+        int hello_done;      /* the first call, Hello, has succeeded */
+        int checked;         /* gen holds the database generation of the last check */
+        long long gen[2];    /* store_generation when the principal was last found valid */
+        int refusal_logged;  /* the refusal of its unit has been logged */
+        struct reply *reply; /* how answers reach the connection */
 };
 
 /* Chooses the session's message language from the client's Hello. */
 void session_set_language(struct server *srv, struct session *ss, const char *language);
 /* The locale to write the session's messages in (English by default). */
 locale_t session_locale(const struct server *srv, const struct session *ss);
-/* True if the session's unit exists and is active; looked up again only
- * after the database changed. */
-int session_unit_active(struct server *srv, struct session *ss);
+/* Checks that the session's certificate is not revoked and, for a unit seat,
+ * that its unit exists and is active; looked up again only after the
+ * database changed (store_generation). 0, or -1 with e (UNAUTHENTICATED). */
+int session_check(struct server *srv, struct session *ss, struct rb_err *e);
 
 #endif

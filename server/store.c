@@ -310,6 +310,20 @@ int store_cert_revoked(sqlite3 *db, const char *serial)
         return revoked;
 }
 
+int store_generation(sqlite3 *db, long long gen[2])
+{
+        struct rb_err e;
+        long long v = 0;
+
+        if (db_value(db, "PRAGMA data_version", NULL, &v, &e) < 0) {
+                log_err("cannot read the database's data_version: %s", e.msg);
+                return -1;
+        }
+        gen[0] = v;
+        gen[1] = (long long)sqlite3_total_changes64(db);
+        return 0;
+}
+
 static const char SQL_PURGE_TOP[] =
     "SELECT ifnull(max(seq), 0) FROM changes WHERE deleted = 1 AND at < ?1";
 

@@ -35,5 +35,9 @@ int store_purge_tombstones(sqlite3 *db, struct rb_err *e);
 /* True if the certificate serial has been revoked, and also when the database
  * cannot say (logged): a certificate is refused rather than let in unchecked. */
 int store_cert_revoked(sqlite3 *db, const char *serial);
+/* What moves when anyone writes the database: gen[0] is PRAGMA data_version
+ * (commits by other processes, e.g. `renbind cert revoke`), gen[1] this
+ * connection's total change count. 0, or -1 (logged). */
+int store_generation(sqlite3 *db, long long gen[2]);
 
 #endif
