@@ -147,15 +147,12 @@ static const ProtobufCFieldDescriptor *field_of(const ProtobufCMessageDescriptor
         return NULL;
 }
 
-/* Checks one encoded string of field path: no NUL, valid UTF-8. */
+/* Checks one encoded string of field path: no NUL (bad UTF-8 is the
+ * apply step's to name, op by op, so the op is recorded for HR). */
 static int string_check(const char *path, const uint8_t *s, size_t n, struct rb_err *e)
 {
         const uint8_t *nul = memchr(s, 0, n);
-        size_t bad = err_utf8_bad((const char *)s, nul ? (size_t)(nul - s) : n);
 
-        if (bad != ERR_UTF8_OK)
-                return err_set(e, RB_INVALID, path, _("%s is not valid UTF-8 (byte %zu)"), path,
-                               bad + 1);
         if (nul != NULL)
                 return err_set(e, RB_INVALID, path, _("%s holds a NUL byte (byte %zu)"), path,
                                (size_t)(nul - s) + 1);

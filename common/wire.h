@@ -19,10 +19,11 @@ uint8_t *wire_pack(const ProtobufCMessage *m, size_t *len);
 /* A Status built in arena a from e (OK when e is NULL). */
 Renbin__Status *wire_status(struct arena *a, const struct rb_err *e);
 /* Checks every string field in the encoded message of d (buf, len bytes),
- * nested messages included: each must be valid UTF-8 and hold no NUL byte
- * (protobuf-c would cut it there unseen). 0, or -1 with e (INVALID_ARGUMENT
- * naming the field's path, e.g. "push.ops.fields.value", and the byte). A
- * malformed encoding is left to the unpacker. */
+ * nested messages included: none may hold a NUL byte (protobuf-c would cut
+ * the string there unseen). 0, or -1 with e (INVALID_ARGUMENT naming the
+ * field's path, e.g. "push.ops.fields.value", and the byte). A malformed
+ * encoding is left to the unpacker; invalid UTF-8 to the rules that read
+ * the strings (an op's is named and recorded, decisions 46). */
 int wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len,
                        struct rb_err *e);
 /* Copies a Status into e. */

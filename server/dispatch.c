@@ -79,11 +79,11 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
             .reply = ss->reply,
             .arena = &arena,
         };
+        struct rb_err e;
         locale_t old;
         int rc;
 
         if (req == NULL) {
-                struct rb_err e;
                 err_set(&e, RB_INVALID, "frame", _("frame is not a renbin Request"));
                 resp.status = wire_status(&arena, &e);
                 reply_send(ss->reply, &resp);
@@ -92,7 +92,14 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
         }
         resp.id = req->id;
         old = uselocale(cx.loc);
-        rc = dispatch_call(&cx, req, &resp);
+        /* protobuf-c cuts a string at a NUL unseen: such a request is refused
+         * whole, naming the field and the byte, before any call sees it. */
+        if (wire_strings_check(&renbin__request__descriptor, body, len, &e) != 0) {
+                resp.status = wire_status(&arena, &e);
+                rc = 0;
+        } else {
+                rc = dispatch_call(&cx, req, &resp);
+        }
         uselocale(old);
         if (rc != CALL_DEFERRED)
                 reply_send(ss->reply, &resp);

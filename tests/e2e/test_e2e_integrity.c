@@ -293,6 +293,65 @@ static void test_invalid_utf8(void **state)
         json_decref(doc);
 }
 
+/* A NUL inside a string (protobuf-c would cut the string there) refuses the
+ * request whole, naming the field and byte, and nothing is applied. */
+static void test_nul_refused(void **state)
+{
+        static const char *const kv[3][2] = {
+            {"unit", UNIT_A}, {"date", "2027-04-01"}, {"topic", "Rapat#Rahasia"}};
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Push push = RENBIN__PUSH__INIT;
+        Renbin__Op op = RENBIN__OP__INIT, *ops[1] = {&op};
+        Renbin__Field f[3], *fp[3] = {&f[0], &f[1], &f[2]};
+        char op_id[UUID_STR], id[UUID_STR];
+        Renbin__Response *resp;
+        struct h_tls t;
+        uint8_t *buf, *p;
+        size_t len;
+
+        (void)state;
+        assert_int_equal(uuid7_make(op_id), 0);
+        assert_int_equal(uuid7_make(id), 0);
+        for (int i = 0; i < 3; i++) {
+                renbin__field__init(&f[i]);
+                f[i].name = (char *)kv[i][0];
+                f[i].value = (char *)kv[i][1];
+        }
+        op.op_id = op_id;
+        op.entity = "forum";
+        op.entity_id = id;
+        op.action = "add";
+        op.n_fields = 3;
+        op.fields = fp;
+        push.n_ops = 1;
+        push.ops = ops;
+        req.id = 7;
+        req.call_case = RENBIN__REQUEST__CALL_PUSH;
+        req.push = &push;
+        assert_non_null(buf = wire_pack(&req.base, &len));
+        for (p = buf; p + 13 <= buf + len && memcmp(p, "Rapat#Rahasia", 13) != 0; p++)
+                ;
+        assert_true(p + 13 <= buf + len);
+        p[5] = '\0';
+        raw_connect(&t, fx.bundle_a);
+        assert_int_equal(h_tls_send(&t, buf, len), 0);
+        free(buf);
+        if ((resp = h_tls_recv(&t, H_RECV_TIMEOUT_MS)) == NULL)
+                fail_msg("no answer: %s", t.error);
+        assert_int_equal(resp->id, 7);
+        assert_non_null(resp->status);
+        assert_int_equal(resp->status->code, RENBIN__CODE__INVALID_ARGUMENT);
+        assert_non_null(strstr(resp->status->field, "value"));
+        assert_non_null(strstr(resp->status->message, "NUL"));
+        renbin__response__free_unpacked(resp, NULL);
+        /* The connection is still usable, and nothing was applied. */
+        assert_int_equal(h_tls_ping(&t, "after"), RENBIN__CODE__OK);
+        h_tls_close(&t);
+        json_decref(f_sync(fx.hr));
+        assert_int_equal(
+            f_replica_int(fx.hr, "SELECT count(*) FROM forums WHERE topic LIKE 'Rapat%'", NULL), 0);
+}
+
 /* A Pull from beyond the server's last sequence resyncs instead of handing
  * out the feed from the start under a cursor below since. */
 static void test_pull_beyond_last(void **state)
@@ -322,10 +381,9 @@ static void test_pull_beyond_last(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_create_reuses_id),
-            cmocka_unit_test(test_bounded_conflicts),
-            cmocka_unit_test(test_invalid_utf8),
-            cmocka_unit_test(test_pull_beyond_last),
+            cmocka_unit_test(test_create_reuses_id), cmocka_unit_test(test_bounded_conflicts),
+            cmocka_unit_test(test_invalid_utf8),     cmocka_unit_test(test_pull_beyond_last),
+            cmocka_unit_test(test_nul_refused),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
