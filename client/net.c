@@ -148,6 +148,7 @@ static int net_hello(struct net *n, struct rb_err *e)
         snprintf(n->who.role, sizeof(n->who.role), "%s", resp->hello->role);
         snprintf(n->server_version, sizeof(n->server_version), "%s", resp->hello->server_version);
         n->max_ops = resp->hello->max_ops;
+        n->max_frame = resp->hello->max_frame;
         n->max_page = resp->hello->max_page;
         renbin__response__free_unpacked(resp, NULL);
         return 0;

@@ -23,6 +23,7 @@ struct net {
         struct principal who; /* as the server read it */
         char server_version[32];
         uint32_t max_ops, max_page;
+        uint32_t max_frame;  /* the server's frame limit, from Hello (0: unknown) */
         uint8_t rbuf[16384]; /* bytes read but not yet decoded */
         size_t roff, rlen;
 };

@@ -69,6 +69,16 @@ static int record_answers(struct cli *cli, const Renbin__PushReply *r, struct sy
         return db_commit(db, e) != 0 ? -1 : kept;
 }
 
+/* Keeps a push under the server's frame limit: fewer ops go now, the rest
+ * stay pending for the next round. An op too big alone is left to the
+ * server, which refuses the frame with its reason. */
+static void push_fit(Renbin__Request *req, Renbin__Push *push, uint32_t max_frame)
+{
+        while (max_frame > 0 && push->n_ops > 1 &&
+               renbin__request__get_packed_size(req) > (size_t)max_frame)
+                push->n_ops /= 2;
+}
+
 int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         struct outbox_counts c;
@@ -99,6 +109,7 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 }
                 req.call_case = RENBIN__REQUEST__CALL_PUSH;
                 req.push = &push;
+                push_fit(&req, &push, n->max_frame);
                 if (net_call(n, &req, &resp, e) != 0) {
                         if (resp)
                                 renbin__response__free_unpacked(resp, NULL);

@@ -32,6 +32,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "frame.h"
+#include "i18n.h"
 #include "log.h"
 #include "reply.h"
 #include "server.h"
@@ -390,12 +391,41 @@ static void conn_close_after_drain(struct conn *c, const char *why)
 }
 
 /* Packs and queues a response (the reply handle's send). */
+/* The answer that stands in for one over the frame limit: the same id,
+ * RESOURCE_EXHAUSTED, and how to ask for less. Packed into *len bytes. */
+static uint8_t *pack_too_big(struct conn *c, const Renbin__Response *resp, size_t size, size_t *len)
+{
+        Renbin__Response small = RENBIN__RESPONSE__INIT;
+        struct arena a = ARENA_INIT;
+        struct rb_err e;
+        uint8_t *buf;
+
+        log_warn("conn #%llu: answer to request %llu is %zu bytes, over the %u-byte frame limit",
+                 (unsigned long long)c->id, (unsigned long long)resp->id, size,
+                 (unsigned)c->srv->lim.max_frame);
+        err_set(&e, RB_EXHAUSTED, NULL,
+                _("the answer is larger than one frame (%zu bytes); ask for less (a unit, a "
+                  "year, a period)"),
+                size);
+        small.id = resp->id;
+        small.status = wire_status(&a, &e);
+        buf = wire_pack(&small.base, len);
+        arena_free(&a);
+        return buf;
+}
+
 static void conn_send(void *arg, const Renbin__Response *resp)
 {
         struct conn *c = arg;
         size_t len;
         uint8_t *buf = wire_pack(&resp->base, &len);
 
+        /* No answer goes out over the frame limit: the peer would drop it and
+         * the connection with it. */
+        if (buf != NULL && len - FRAME_HEADER > c->srv->lim.max_frame) {
+                free(buf);
+                buf = pack_too_big(c, resp, len - FRAME_HEADER, &len);
+        }
         if (buf == NULL) {
                 log_err("conn #%llu: cannot pack a response", (unsigned long long)c->id);
                 return;

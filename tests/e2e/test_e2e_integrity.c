@@ -352,6 +352,65 @@ static void test_nul_refused(void **state)
             f_replica_int(fx.hr, "SELECT count(*) FROM forums WHERE topic LIKE 'Rapat%'", NULL), 0);
 }
 
+/* A roster of n people of unit, as an asn import file. */
+static char *roster(const char *unit, int n, int first)
+{
+        char *csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"), *next, nip[19];
+
+        for (int i = 0; i < n; i++) {
+                f_nip(nip, "19850101", "201001", 1 + i % 2, first + i);
+                next =
+                    h_strf("%s%s,Pegawai Nomor %d Dengan Nama Panjang,%s,Analis Kebijakan,III/a,\n",
+                           csv, nip, first + i, unit);
+                free(csv);
+                csv = next;
+        }
+        return csv;
+}
+
+/* Under a small frame limit, the client splits its pushes to fit, and an
+ * answer that would be over the limit is replaced by RESOURCE_EXHAUSTED
+ * saying to ask for less; the connection and a smaller report still work. */
+static void test_reply_over_frame(void **state)
+{
+        static const char *const small[] = {"--max-frame", "16384", NULL};
+        char *data = h_path(fx.tmp, "data-small"), *bundle = h_path(fx.tmp, "bundle-small"),
+             *home = h_path(fx.tmp, "home-small"), *csv, *path;
+        struct h_server s;
+        struct h_result r;
+        int st;
+
+        (void)state;
+        h_must_init(data);
+        h_must_issue(data, "BKPSDM", "hr", bundle, NULL);
+        if (h_server_start(&s, data, small, &st) != 0)
+                fail_msg("renbind serve --max-frame 16384 did not start (exit %d)", st);
+        h_must_setup(home, s.addr, bundle);
+        f_ok(home, "unit", "add", "KEL-BIG", "Kelurahan Besar", "--kind", "kelurahan", NULL);
+        f_ok(home, "unit", "add", "KEL-KCL", "Kelurahan Kecil", "--kind", "kelurahan", NULL);
+        csv = roster("KEL-BIG", 300, 100);
+        path = f_write(fx.tmp, "big-roster.csv", csv);
+        f_ok(home, "import", "asn", path, NULL); /* 300 ops: more than one frame */
+        free(path);
+        free(csv);
+        csv = roster("KEL-KCL", 3, 500);
+        path = f_write(fx.tmp, "small-roster.csv", csv);
+        f_ok(home, "import", "asn", path, NULL);
+        assert_int_equal(f_replica_int(home, "SELECT count(*) FROM asn", NULL), 303);
+        f_expect(&r, EXIT_BUSY, home, "report", "jp", "--year", "2027", NULL);
+        assert_non_null(strstr(r.err, "larger than one frame"));
+        h_result_free(&r);
+        f_ok(home, "report", "jp", "--year", "2027", "--unit", "KEL-KCL", NULL);
+        assert_int_equal(h_server_log_count(&s, "over the 16384-byte frame limit"), 1);
+        assert_int_equal(h_server_stop(&s), 0);
+        h_server_free(&s);
+        free(path);
+        free(csv);
+        free(home);
+        free(bundle);
+        free(data);
+}
+
 /* A Pull from beyond the server's last sequence resyncs instead of handing
  * out the feed from the start under a cursor below since. */
 static void test_pull_beyond_last(void **state)
@@ -383,7 +442,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_create_reuses_id), cmocka_unit_test(test_bounded_conflicts),
             cmocka_unit_test(test_invalid_utf8),     cmocka_unit_test(test_pull_beyond_last),
-            cmocka_unit_test(test_nul_refused),
+            cmocka_unit_test(test_nul_refused),      cmocka_unit_test(test_reply_over_frame),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
