@@ -37,6 +37,7 @@
 #include "reply.h"
 #include "server.h"
 #include "refuse.h"
+#include "session.h"
 #include "store.h"
 #include "wire.h"
 
@@ -353,6 +354,7 @@ static void conn_free(struct conn *c)
         srv->partial_bytes -= c->held;
         /* Its queued pushes are still applied; their answers go nowhere. */
         reply_close(c->ss.reply);
+        session_release(&c->ss);
         frame_dec_free(&c->dec);
         event_free(c->deadline);
         if (c->closed != NULL)

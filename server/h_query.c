@@ -2,12 +2,14 @@
  * h_query.c - named reads computed on the server: the table below names each
  * query, the roles that may ask and its function, which returns one JSON
  * document. Queries see the whole database, so each restricts rows to what
- * the caller's role may see.
+ * the caller's role may see. A document larger than a frame is held in the
+ * session (query_memo.h) and handed out in parts (the `part` argument).
  */
 #include "db.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "queries.h"
+#include "query_memo.h"
 #include "server.h"
 #include "validate.h"
 #include "wire.h"
@@ -100,11 +102,110 @@ const char *query_unit_name(sqlite3 *db, const char *code, char *buf, size_t len
         return buf;
 }
 
-int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
-            struct rb_err *e)
+/* Room left in a frame for what surrounds a part: the response's id and
+ * status, the QueryReply's tags, lengths, generated_at, part and parts. */
+#define QUERY_ENVELOPE 128
+
+/* The bytes of document one reply may carry (0: the frame is too small to
+ * page in; the answer goes out whole and conn_send stands in for it). */
+static size_t query_slice(const struct server *srv)
 {
-        const Renbin__Query *q = req->query;
-        const struct query_def *def = NULL;
+        return srv->lim.max_frame > 4 * QUERY_ENVELOPE ? srv->lim.max_frame - QUERY_ENVELOPE : 0;
+}
+
+/* What names a query's document: its name and its arguments but part, each
+ * with its length before it. malloc'd; NULL when out of memory. */
+static char *query_key(const Renbin__Query *q)
+{
+        size_t len = strlen(q->name) + 24, off;
+        char *k;
+
+        for (size_t i = 0; i < q->n_args; i++)
+                len += strlen(q->args[i]->name) + strlen(q->args[i]->value) + 48;
+        if ((k = malloc(len)) == NULL)
+                return NULL;
+        off = (size_t)snprintf(k, len, "%zu:%s", strlen(q->name), q->name);
+        for (size_t i = 0; i < q->n_args; i++)
+                if (strcmp(q->args[i]->name, "part") != 0)
+                        off += (size_t)snprintf(k + off, len - off, "|%zu:%s=%zu:%s",
+                                                strlen(q->args[i]->name), q->args[i]->name,
+                                                strlen(q->args[i]->value), q->args[i]->value);
+        return k;
+}
+
+/* Sets resp to the QueryReply of len bytes of json: part of parts (0, 0:
+ * the whole document). */
+static void query_reply(struct call_ctx *cx, Renbin__Response *resp, const char *json, size_t len,
+                        int64_t at, uint32_t part, uint32_t parts)
+{
+        Renbin__QueryReply *r = arena_alloc(cx->arena, sizeof(*r));
+
+        renbin__query_reply__init(r);
+        r->json = arena_alloc(cx->arena, len + 1);
+        memcpy(r->json, json, len);
+        r->json[len] = '\0';
+        r->generated_at = at;
+        r->part = part;
+        r->parts = parts;
+        resp->result_case = RENBIN__RESPONSE__RESULT_QUERY;
+        resp->query = r;
+}
+
+/* Answers with part (the argument's text) of the document the session
+ * holds for the query that key names; the last part drops the memo. */
+static int query_part(struct call_ctx *cx, const char *name, const char *key, const char *part,
+                      Renbin__Response *resp, struct rb_err *e)
+{
+        struct session *ss = cx->ss;
+        uint32_t parts = query_memo_parts(ss->memo);
+        unsigned long p = 0;
+        const char *json;
+        char *end;
+        size_t len;
+
+        if (query_memo_is(ss->memo, key)) {
+                p = strtoul(part, &end, 10);
+                if (*end != '\0' || p < 1 || p > parts)
+                        return err_set(e, RB_INVALID, "part",
+                                       _("part must be a number from 1 to %u, not '%s'"),
+                                       (unsigned)parts, part);
+        } else
+                return err_set(e, RB_PRECONDITION, "part",
+                               _("no parts of query %s are held on this connection; ask for it "
+                                 "again without part"),
+                               name);
+        json = query_memo_part(ss->memo, (uint32_t)p, &len);
+        query_reply(cx, resp, json, len, query_memo_at(ss->memo), (uint32_t)p, parts);
+        if (p == parts) {
+                query_memo_free(ss->memo);
+                ss->memo = NULL;
+        }
+        return 0;
+}
+
+/* Answers with the document s (malloc'd, taken over): whole if it fits in a
+ * frame, else its first part, the rest held in the session's memo. */
+static int query_answer(struct call_ctx *cx, const char *key, char *s, Renbin__Response *resp,
+                        struct rb_err *e)
+{
+        struct session *ss = cx->ss;
+        size_t len = strlen(s), slice = query_slice(cx->srv);
+        int64_t at = (int64_t)time(NULL);
+
+        if (slice == 0 || len <= slice) {
+                query_reply(cx, resp, s, len, at, 0, 0);
+                free(s);
+                return 0;
+        }
+        if ((ss->memo = query_memo_new(key, s, len, slice, at)) == NULL)
+                return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
+        return query_part(cx, "", key, "1", resp, e);
+}
+
+/* Computes the document of query def. */
+static int query_compute(struct call_ctx *cx, const struct query_def *def, const Renbin__Query *q,
+                         char **s, struct rb_err *e)
+{
         struct query_ctx qc = {
             .db = cx->srv->db,
             .who = cx->who,
@@ -112,9 +213,25 @@ int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
             .args = q->args,
             .nargs = q->n_args,
         };
-        Renbin__QueryReply *r;
         json_t *out = NULL;
-        char *s;
+
+        if (def->fn(&qc, &out, e) != 0)
+                return -1;
+        *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        json_decref(out);
+        if (*s == NULL)
+                return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
+        return 0;
+}
+
+int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+            struct rb_err *e)
+{
+        const Renbin__Query *q = req->query;
+        const struct query_def *def = NULL;
+        const char *part = wire_field(q->args, q->n_args, "part");
+        char *key, *s;
+        int rc;
 
         for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
                 if (strcmp(queries[i].name, q->name) == 0)
@@ -124,20 +241,18 @@ int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
         if ((def->roles & cx->role) == 0)
                 return err_set(e, RB_DENIED, "role", _("role %s may not read %s"), cx->who->role,
                                q->name);
-        if (def->fn(&qc, &out, e) != 0)
-                return -1;
-        s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        json_decref(out);
-        if (s == NULL)
+        if ((key = query_key(q)) == NULL)
                 return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
-        r = arena_alloc(cx->arena, sizeof(*r));
-        renbin__query_reply__init(r);
-        r->json = arena_strdup(cx->arena, s);
-        free(s);
-        r->generated_at = (int64_t)time(NULL);
-        resp->result_case = RENBIN__RESPONSE__RESULT_QUERY;
-        resp->query = r;
-        return 0;
+        if (part != NULL) {
+                rc = query_part(cx, q->name, key, part, resp, e);
+        } else {
+                /* A new computation drops the document held before. */
+                query_memo_free(cx->ss->memo);
+                cx->ss->memo = NULL;
+                rc = query_compute(cx, def, q, &s, e) != 0 ? -1 : query_answer(cx, key, s, resp, e);
+        }
+        free(key);
+        return rc;
 }
 
 /* The bytes of conflict rows one reply may carry, well below the 4 MiB frame

@@ -5,6 +5,7 @@
 #include "session.h"
 #include "i18n.h"
 #include "log.h"
+#include "query_memo.h"
 #include "role.h"
 #include "server.h"
 #include "store.h"
@@ -21,6 +22,12 @@ locale_t session_locale(const struct server *srv, const struct session *ss)
         if (ss->loc != (locale_t)0)
                 return ss->loc;
         return srv->loc_en != (locale_t)0 ? srv->loc_en : LC_GLOBAL_LOCALE;
+}
+
+void session_release(struct session *ss)
+{
+        query_memo_free(ss->memo);
+        ss->memo = NULL;
 }
 
 /* Logs, once per session, why its unit seat is refused. */

@@ -14,19 +14,21 @@
 
 struct server;
 struct reply;
+struct query_memo;
 
 /* What the calls of one connection share. conn.c owns it (one per
  * connection, filled at the handshake); dispatch and the handlers read it,
  * and Hello sets its language. */
 struct session {
         struct principal who;
-        unsigned role;       /* role_bit(who.role), computed once at the handshake */
-        locale_t loc;        /* messages in the client's language; 0: English */
-        int hello_done;      /* the first call, Hello, has succeeded */
-        int checked;         /* gen holds the database generation of the last check */
-        long long gen[2];    /* store_generation when the principal was last found valid */
-        int refusal_logged;  /* the refusal of its unit has been logged */
-        struct reply *reply; /* how answers reach the connection */
+        unsigned role;           /* role_bit(who.role), computed once at the handshake */
+        locale_t loc;            /* messages in the client's language; 0: English */
+        int hello_done;          /* the first call, Hello, has succeeded */
+        int checked;             /* gen holds the database generation of the last check */
+        long long gen[2];        /* store_generation when the principal was last found valid */
+        int refusal_logged;      /* the refusal of its unit has been logged */
+        struct reply *reply;     /* how answers reach the connection */
+        struct query_memo *memo; /* the last query's document while it is handed out in parts */
 };
 
 /* Chooses the session's message language from the client's Hello. */
@@ -37,5 +39,8 @@ locale_t session_locale(const struct server *srv, const struct session *ss);
  * that its unit exists and is active; looked up again only after the
  * database changed (store_generation). 0, or -1 with e (UNAUTHENTICATED). */
 int session_check(struct server *srv, struct session *ss, struct rb_err *e);
+/* Releases what the session holds (its query memo); conn.c calls it when
+ * the connection is freed. */
+void session_release(struct session *ss);
 
 #endif
