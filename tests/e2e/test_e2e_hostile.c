@@ -152,10 +152,13 @@ static void test_tls_flood_one_cert(void **state)
         assert_office_syncs();
         for (int i = 0; i < FLOOD; i++)
                 h_tls_close(&t[i]);
-        /* One line per interval counts what was not logged one by one. */
+        /* One line per interval counts what was not logged one by one: the
+         * flood was turned away during its handshakes (per address) or after
+         * them (per certificate), whichever the server's pace made it. */
         assert_true(h_server_log_wait(&fx.srv, "conn refusals in the last 10s:", 11000));
-        assert_true(h_server_log_wait(&fx.srv, "handshakes per address=", 11000));
-        assert_true(h_server_log_wait(&fx.srv, "connections per certificate=", 11000));
+        assert_true(h_server_log_count(&fx.srv, "handshakes per address=") +
+                        h_server_log_count(&fx.srv, "connections per certificate=") >
+                    0);
         free(bundle);
 }
 
@@ -271,6 +274,8 @@ static void test_partial_frame_memory(void **state)
         after = rss_kib(fx.srv.pid);
         print_message("partial frames: %zu MiB sent, server RSS %ld -> %ld KiB\n", total >> 20,
                       before, after);
+        /* More than the budget went out, or the bound proves nothing. */
+        assert_true(total > (64u << 20));
         assert_true(after - before < GROWTH_KIB);
         assert_office_syncs();
         assert_true(rss_kib(fx.srv.pid) - before < GROWTH_KIB);
