@@ -459,6 +459,50 @@ static char *bundle_valid(const char *bundle, const char *name, long from_s, lon
         return out;
 }
 
+/* With --max-conns 64, 2 slots are kept for hr seats: offices fill the
+ * other 62, the next office is refused, and an hr seat still gets in. */
+static void test_hr_reserve(void **state)
+{
+        static const char *const small[] = {"--max-conns", "64", NULL};
+        static struct h_tls t[62];
+        char *data = h_path(fx.tmp, "data-reserve"), *bundles[4], *hr_bundle, *home;
+        struct h_tls extra, hr;
+        struct h_server s;
+        int st;
+
+        (void)state;
+        h_must_init(data);
+        if (h_server_start(&s, data, small, &st) != 0)
+                fail_msg("renbind serve --max-conns 64 did not start (exit %d)", st);
+        home = h_must_units(&s, "KEL-RSV", NULL);
+        for (int b = 0; b < 4; b++) {
+                bundles[b] = h_strf("%s/bundle-rsv-%d", fx.tmp, b);
+                h_must_issue(data, "KEL-RSV", "unit", bundles[b], NULL);
+        }
+        hr_bundle = h_strf("%s/bundle-rsv-hr", fx.tmp);
+        h_must_issue(data, "BKPSDM", "hr", hr_bundle, NULL);
+        /* The hr seat h_must_units used is gone: 62 office connections now. */
+        for (int i = 0; i < 62; i++) {
+                assert_int_equal(h_tls_connect(&t[i], s.port, bundles[i / 16], 0), 0);
+                assert_int_equal(h_tls_hello(&t[i]), RENBIN__CODE__OK);
+        }
+        assert_int_equal(h_tls_connect(&extra, s.port, bundles[3], 0), 0);
+        assert_true(h_tls_hello(&extra) != RENBIN__CODE__OK);
+        h_tls_close(&extra);
+        assert_int_equal(h_tls_connect(&hr, s.port, hr_bundle, 0), 0);
+        assert_int_equal(h_tls_hello(&hr), RENBIN__CODE__OK);
+        h_tls_close(&hr);
+        for (int i = 0; i < 62; i++)
+                h_tls_close(&t[i]);
+        assert_int_equal(h_server_stop(&s), 0);
+        h_server_free(&s);
+        for (int b = 0; b < 4; b++)
+                free(bundles[b]);
+        free(hr_bundle);
+        free(home);
+        free(data);
+}
+
 /* Expired and not-yet-valid certificates are refused and logged as such, at
  * warning level, with the unit and serial they name. */
 static void test_cert_dates_logged(void **state)
@@ -490,6 +534,7 @@ int main(void)
             cmocka_unit_test(test_cert_dates_logged),  cmocka_unit_test(test_revoke_cuts),
             cmocka_unit_test(test_deactivate_cuts),    cmocka_unit_test(test_tcp_flood),
             cmocka_unit_test(test_tls_flood_one_cert), cmocka_unit_test(test_partial_frame_memory),
+            cmocka_unit_test(test_hr_reserve),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
