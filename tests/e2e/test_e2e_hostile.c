@@ -176,13 +176,16 @@ static long rss_kib(pid_t pid)
 }
 
 #define NPARTIAL 100
-/* How much the server may grow meanwhile: the 64 MiB budget and a margin;
- * more under AddressSanitizer (shadow memory, redzones), still far below
- * the 300 MiB the frames would take unbounded. */
-#ifdef __SANITIZE_ADDRESS__
-#define GROWTH_KIB (250 * 1024)
-#else
+/* How much the server may grow meanwhile: the 64 MiB budget and a margin,
+ * far below the 300 MiB the frames would take unbounded. Under
+ * AddressSanitizer the server's resident size says nothing of its budget
+ * (freed memory waits in ASan's quarantine, 256 MiB by default), so the
+ * sanitizer build checks only that the office syncs beside the frames. */
 #define GROWTH_KIB (160 * 1024)
+#ifdef __SANITIZE_ADDRESS__
+#define RSS_MEANS_BUDGET 0
+#else
+#define RSS_MEANS_BUDGET 1
 #endif
 #define PING_SIZE (3u << 20)
 #define PARTIAL_SENT PING_SIZE
@@ -274,11 +277,14 @@ static void test_partial_frame_memory(void **state)
         after = rss_kib(fx.srv.pid);
         print_message("partial frames: %zu MiB sent, server RSS %ld -> %ld KiB\n", total >> 20,
                       before, after);
-        /* More than the budget went out, or the bound proves nothing. */
-        assert_true(total > (64u << 20));
-        assert_true(after - before < GROWTH_KIB);
+        if (RSS_MEANS_BUDGET) {
+                /* More than the budget went out, or the bound proves nothing. */
+                assert_true(total > (64u << 20));
+                assert_true(after - before < GROWTH_KIB);
+        }
         assert_office_syncs();
-        assert_true(rss_kib(fx.srv.pid) - before < GROWTH_KIB);
+        if (RSS_MEANS_BUDGET)
+                assert_true(rss_kib(fx.srv.pid) - before < GROWTH_KIB);
         /* Closing them frees nothing at once: the server reads no further on
          * a waiting connection, so a close queued behind unread bytes shows
          * only at the frame timeout (30 s), which bounds the wait. */
