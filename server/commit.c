@@ -21,6 +21,7 @@
 #include "feed.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics.h"
 #include "reply.h"
 #include "store.h"
 #include "validate.h"
@@ -124,6 +125,7 @@ static struct push_job *take_group(struct commit *cm)
         if (cm->head == NULL)
                 cm->tail = &cm->head;
         *end = NULL;
+        metrics_group_begin(ops);
         return head;
 }
 
@@ -160,6 +162,7 @@ static void job_answer(struct push_job *j, const struct rb_err *e)
 {
         Renbin__Response resp = RENBIN__RESPONSE__INIT;
 
+        metrics_push(j->answer, j->req->push->n_ops, e);
         if (!reply_open(j->reply))
                 return;
         resp.id = j->req->id;
@@ -215,8 +218,10 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
                 db_rollback(db);
                 failed = 1;
         }
+        metrics_fsync_begin();
         if (!failed && db_commit(db, &e) != 0)
                 failed = 1;
+        metrics_fsync_end();
         if (failed)
                 log_err("group commit: %s", e.msg);
         /* Durable (or rolled back as a whole): now every push is answered. */
@@ -226,6 +231,7 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
                 job_answer(j, failed ? &e : NULL);
                 job_free(j);
         }
+        metrics_group_end(failed);
         if (cm->head != NULL)
                 event_active(cm->ev, EV_TIMEOUT, 0);
 }

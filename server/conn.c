@@ -34,6 +34,7 @@
 #include "frame.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics.h"
 #include "reply.h"
 #include "server.h"
 #include "refuse.h"
@@ -172,6 +173,7 @@ static void refuse_socket(struct server *srv, evutil_socket_t fd, const char *pe
 {
         if (refuse_log_allow(srv->refuse, why))
                 log_warn("conn peer=%s outcome=refused: %s", peer, msg);
+        metrics_refused(why);
         evutil_closesocket(fd);
 }
 
@@ -204,6 +206,7 @@ static int conn_verify_cb(int ok, X509_STORE_CTX *x)
 
         if (ok || c == NULL || c->cert_note[0] != '\0' || cert == NULL)
                 return ok;
+        metrics_cert_error(err);
         X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, unit, sizeof(unit));
         if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL)) != NULL &&
             (hex = BN_bn2hex(bn)) != NULL) {
@@ -338,6 +341,7 @@ static void conn_free(struct conn *c)
 
         conn_outcome(c, "closed");
         conn_log_end(c);
+        metrics_refused(c->refusal);
         if (c->prev)
                 c->prev->next = c->next;
         else

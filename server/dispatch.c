@@ -7,6 +7,7 @@
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics.h"
 #include "reply.h"
 #include "server.h"
 #include "store.h"
@@ -101,6 +102,8 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
                 rc = dispatch_call(&cx, req, &resp);
         }
         uselocale(old);
+        metrics_call(req->call_case,
+                     rc == CALL_DEFERRED ? METRICS_DEFERRED : (int)resp.status->code);
         if (rc != CALL_DEFERRED)
                 reply_send(ss->reply, &resp);
         if (!cx.keep_req)

@@ -20,6 +20,7 @@
 #include "h_sync.h"
 #include "handlers.h"
 #include "i18n.h"
+#include "metrics.h"
 #include "server.h"
 #include "store.h"
 #include "validate.h"
@@ -257,6 +258,7 @@ int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                 n++;
         }
         sqlite3_reset(st);
+        metrics_pull_rows(n);
         if (step < 0)
                 return -1;
         /* The changes, in seq order, as encoded fields (see the top). */

@@ -11,6 +11,7 @@
 #include "opts.h"
 #include "role.h"
 #include "server.h"
+#include "status.h"
 #include "store.h"
 #include "validate.h"
 
@@ -35,6 +36,7 @@ static const struct admin_cmd admin_cmds[] = {
     {"init", N_("create a data folder: database, CA and server certificate"), cmd_init},
     {"cert", N_("issue, list or revoke client certificates"), cmd_cert},
     {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
+    {"status", N_("say whether a server is serving a data folder, and how it is"), status_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
     {"audit", N_("verify the audit log's hash chain"), cmd_audit},
     {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},

@@ -10,10 +10,12 @@
 #include "h_sync.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics.h"
 #include "opts.h"
 #include "apply.h"
 #include "refuse.h"
 #include "server.h"
+#include "status.h"
 #include "store.h"
 #include "tls.h"
 
@@ -41,6 +43,8 @@ static const char serve_help[] =
        "  --handshake-timeout SEC  TLS handshake must finish within (default 10)\n"
        "  --frame-timeout SEC    a started frame must arrive within (default 30)\n"
        "  --max-frame BYTES      largest frame accepted (default 4194304)\n"
+       "  --metrics HOST:PORT    serve Prometheus metrics over plain HTTP at\n"
+       "                         http://HOST:PORT/metrics (loopback addresses only)\n"
        "  -v, --verbose          log debug lines\n");
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -210,6 +214,8 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         /* gettext puts LANGUAGE before every locale but C: it would override
          * the Indonesian one. What the server still prints is in English. */
         unsetenv("LANGUAGE");
+        if (metrics_start(srv, srv->metrics_on, e) != 0 || status_start(srv) != 0)
+                return -1;
         write_addr(srv);
         return 0;
 }
@@ -221,6 +227,8 @@ static void server_teardown(struct server *srv)
 
         if (srv->listener != NULL && fs_join(path, sizeof(path), srv->data, "renbind.addr") == 0)
                 unlink(path);
+        status_stop();
+        metrics_stop();
         conn_close_all(srv);
         refuse_log_free(srv->refuse);
         if (srv->watch)
@@ -254,6 +262,7 @@ static const struct option serve_longopts[] = {
     {"handshake-timeout", required_argument, NULL, 'H'},
     {"frame-timeout", required_argument, NULL, 'f'},
     {"max-frame", required_argument, NULL, 'm'},
+    {"metrics", required_argument, NULL, 'M'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -298,6 +307,9 @@ static int serve_opts(int argc, char **argv, struct server *srv, const char **li
                         if (opt_long(optarg, 1, ch == 'm' ? 1L << 30 : 1000000, &v) != 0)
                                 return opt_bad(serve_longopts, ch, optarg);
                         set_limit(&srv->lim, ch, v);
+                        break;
+                case 'M':
+                        srv->metrics_on = optarg;
                         break;
                 case 'v':
                         log_set_level(LOG_DEBUG);

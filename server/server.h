@@ -57,6 +57,7 @@ struct server {
         locale_t loc_en;             /* English (untranslated) messages, the default */
         struct commit *commit;       /* group commit of pushes (commit.h) */
         struct pull_memo *pull_memo; /* counts left after recent Pull pages (h_sync.h) */
+        const char *metrics_on;      /* --metrics HOST:PORT (metrics.h), or NULL */
 };
 
 /* Runs `renbind serve`: parses its options, serves until SIGINT/SIGTERM. */
