@@ -3,6 +3,7 @@
  * be reached, what waits in the outbox, what the server rejected and why, and
  * when the last sync was. Works offline: it then says so.
  */
+#include "certwarn.h"
 #include "cmds.h"
 #include "db.h"
 #include "i18n.h"
@@ -136,6 +137,7 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         } else {
                 json_object_set_new(j, "error", json_string(e.msg));
         }
+        certwarn(cli, j);
         if (cli->json)
                 return out_json(j);
         print_status(j);
@@ -149,6 +151,8 @@ const struct cmd cmd_status = {
     .summary = N_("show this office, the server connection and what waits to sync"),
     .help = N_("Shows the changes waiting to be sent and the ones the server rejected, with\n"
                "the reason. Exit status 0 whether or not the server can be reached.\n"
+               "From 30 days before this office's certificate or the server's expires, a\n"
+               "warning on stderr says when and what to ask HR for.\n"
                "  --dismiss   take the rejected changes listed now off the list (after\n"
                "              reading them); they are kept, and HR still sees them\n"),
     .exec = status_exec,

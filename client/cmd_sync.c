@@ -3,6 +3,7 @@
  * on the server, with a progress bar on a terminal and a one-line summary
  * otherwise (--quiet: nothing but errors).
  */
+#include "certwarn.h"
 #include "cmds.h"
 #include "db.h"
 #include "i18n.h"
@@ -56,6 +57,8 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
         err_clear(&e);
         rep.progress = !cli->quiet && !cli->json && isatty(STDERR_FILENO);
         rc = sync_now(cli, &rep, &e);
+        if (rc == 0)
+                certwarn(cli, NULL);
         if (cli->json) {
                 json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:b}", "ok", rc == 0, "pushed",
                                       (json_int_t)rep.pushed, "accepted", (json_int_t)rep.accepted,

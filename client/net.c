@@ -4,6 +4,7 @@
  * connect and for each read or write (default 15).
  */
 #include "net.h"
+#include "clock.h"
 #include "i18n.h"
 #include "opts.h"
 #include "wire.h"
@@ -174,12 +175,46 @@ static int cert_alert(unsigned long err)
         return 0;
 }
 
+static long long server_not_after;
+
+long long net_server_not_after(void)
+{
+        return server_not_after;
+}
+
+/* An expired office certificate: what it is, since when, what to ask for. */
+static int expired_error(const char *cert, struct rb_err *e)
+{
+        char date[16] = "?", unit[64] = "UNIT";
+        struct principal p;
+        struct rb_err ie;
+        long long t = 0;
+
+        if (tls_cert_not_after(cert, &t, &ie) == 0)
+                clock_date(t, date, sizeof(date));
+        if (tls_cert_principal(cert, &p, &ie) == 0)
+                snprintf(unit, sizeof(unit), "%s", p.unit);
+        return err_set(e, RB_UNAUTHENTICATED, "certificate",
+                       _("this office's certificate expired on %s; ask BKPSDM for a renewed "
+                         "bundle (renbind cert renew --unit %s), then run renbin setup --bundle "
+                         "DIR"),
+                       date, unit);
+}
+
+/* True for the alert by which the server says our certificate has expired. */
+static int expired_alert(unsigned long err)
+{
+        return ERR_GET_LIB(err) == ERR_LIB_SSL &&
+               ERR_GET_REASON(err) - SSL_AD_REASON_OFFSET == SSL_AD_CERTIFICATE_EXPIRED;
+}
+
 /* Turns a failed handshake (SSL_connect returned ret) into a message a person
  * can act on. Only a verdict on a certificate is UNAUTHENTICATED: ours
  * refused by an alert, or the server's not trusted here. A connection that
  * ends mid-handshake (EOF, reset, timeout: the server stopped, or it was over
  * its connection cap and closed before TLS) is a server out of reach. */
-static int handshake_error(struct net *n, int ret, const char *addr, struct rb_err *e)
+static int handshake_error(struct net *n, int ret, const char *addr, const char *cert,
+                           struct rb_err *e)
 {
         long v = SSL_get_verify_result(n->ssl);
         int err = errno, kind = SSL_get_error(n->ssl, ret);
@@ -189,6 +224,8 @@ static int handshake_error(struct net *n, int ret, const char *addr, struct rb_e
                 return err_set(e, RB_UNAUTHENTICATED, "server",
                                _("server %s has a certificate this office does not trust: %s"),
                                addr, X509_verify_cert_error_string(v));
+        if (kind == SSL_ERROR_SSL && expired_alert(last))
+                return expired_error(cert, e);
         if (kind == SSL_ERROR_SSL && cert_alert(last))
                 return err_set(e, RB_UNAUTHENTICATED, "certificate",
                                _("server %s refused this office's certificate (%s): is the bundle "
@@ -207,6 +244,25 @@ static int handshake_error(struct net *n, int ret, const char *addr, struct rb_e
         return err_set(e, RB_UNAUTHENTICATED, "certificate",
                        _("server %s refused the TLS handshake (certificate not accepted?): %s"),
                        addr, tls_last_error());
+}
+
+/* True if the certificate file has a notAfter in the past (by the expiry clock). */
+static int own_expired(const char *cert)
+{
+        struct rb_err e;
+        long long t;
+
+        return tls_cert_not_after(cert, &t, &e) == 0 && t < clock_now();
+}
+
+/* The notAfter of the server's certificate on this connection, or 0. */
+static long long peer_not_after(SSL *ssl)
+{
+        X509 *x = SSL_get1_peer_certificate(ssl);
+        long long t = tls_x509_not_after(x);
+
+        X509_free(x);
+        return t;
 }
 
 int net_open(struct cli *cli, struct net *n, struct rb_err *e)
@@ -230,7 +286,10 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
                                  "--bundle DIR"));
         cli_path(cli, "ca.crt", ca, sizeof(ca));
         cli_path(cli, "client.crt", cert, sizeof(cert));
+        snprintf(n->cert, sizeof(n->cert), "%s", cert);
         cli_path(cli, "client.key", key, sizeof(key));
+        if (own_expired(cert))
+                return expired_error(cert, e);
         if ((n->ctx = tls_client_ctx(ca, cert, key, e)) == NULL)
                 return -1;
         if ((n->fd = tcp_connect(addr, secs, e)) < 0)
@@ -243,7 +302,7 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
         ERR_clear_error();
         errno = 0;
         if ((ret = SSL_connect(n->ssl)) != 1) {
-                handshake_error(n, ret, addr, e);
+                handshake_error(n, ret, addr, cert, e);
                 goto fail;
         }
         /* Only the server's own certificate may answer, not another office's. */
@@ -252,6 +311,7 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
                         _("%s presented a certificate that is not a renbin server's"), addr);
                 goto fail;
         }
+        server_not_after = peer_not_after(n->ssl);
         if (net_hello(n, e) != 0)
                 goto fail;
         return 0;
@@ -267,6 +327,8 @@ static int io_error(struct net *n, int ret, const char *lost, struct rb_err *e)
 {
         unsigned long err = ERR_peek_last_error();
 
+        if (SSL_get_error(n->ssl, ret) == SSL_ERROR_SSL && expired_alert(err))
+                return expired_error(n->cert, e);
         if (SSL_get_error(n->ssl, ret) == SSL_ERROR_SSL && cert_alert(err))
                 return err_set(e, RB_UNAUTHENTICATED, "certificate",
                                _("the server refused this office's certificate (%s): is the "

@@ -26,6 +26,7 @@ struct net {
         uint32_t max_frame;  /* the server's frame limit, from Hello (0: unknown) */
         uint8_t rbuf[16384]; /* bytes read but not yet decoded */
         size_t roff, rlen;
+        char cert[4096]; /* this office's client.crt, for messages */
 };
 
 /* Connects to the configured server and says Hello. On failure e says why;
@@ -39,5 +40,8 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e);
  * e set from it, and *resp is still filled (caller frees). */
 int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struct rb_err *e);
 void net_close(struct net *n);
+/* The notAfter (unix seconds) of the server certificate seen in this
+ * process's last successful handshake, or 0 if none. */
+long long net_server_not_after(void);
 
 #endif

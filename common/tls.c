@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const unsigned char alpn_wire[] = "\x08renbin/1";
 
@@ -187,5 +188,30 @@ int tls_cert_principal(const char *path, struct principal *p, struct rb_err *e)
         if (rc != 0)
                 return err_set(e, RB_INVALID, "cert",
                                _("%s has no renbin principal (CN unit, OU role)"), path);
+        return 0;
+}
+
+long long tls_x509_not_after(const X509 *x)
+{
+        struct tm tm;
+
+        if (x == NULL || ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) != 1)
+                return 0;
+        return (long long)timegm(&tm);
+}
+
+int tls_cert_not_after(const char *path, long long *t, struct rb_err *e)
+{
+        FILE *f = fopen(path, "r");
+        X509 *x;
+
+        if (f == NULL)
+                return err_set(e, RB_NOT_FOUND, "cert", _("cannot open certificate %s"), path);
+        x = PEM_read_X509(f, NULL, NULL, NULL);
+        fclose(f);
+        *t = tls_x509_not_after(x);
+        X509_free(x);
+        if (*t == 0)
+                return err_set(e, RB_INVALID, "cert", _("%s is not a PEM certificate"), path);
         return 0;
 }

@@ -30,6 +30,10 @@ int tls_key_private(const char *path, struct rb_err *e);
 int tls_peer_principal(SSL *ssl, struct principal *p);
 /* Reads the principal from a certificate file. */
 int tls_cert_principal(const char *path, struct principal *p, struct rb_err *e);
+/* The notAfter of x as unix seconds, or 0 if it cannot be read. */
+long long tls_x509_not_after(const X509 *x);
+/* The notAfter of the certificate file path as unix seconds: 0, or -1 with e. */
+int tls_cert_not_after(const char *path, long long *t, struct rb_err *e);
 /* The first queued OpenSSL error as text, for messages. */
 const char *tls_last_error(void);
 

@@ -23,6 +23,18 @@
 
 #define CA_DAYS 3650
 #define SERVER_DAYS 825
+/* Issued lifetimes get 0 to CA_SPREAD_DAYS more days at random, so one week's
+ * bundles do not all expire on the same day (decision 6). */
+#define CA_SPREAD_DAYS 6
+
+int ca_spread(int days)
+{
+        unsigned char r = 0;
+
+        if (RAND_bytes(&r, 1) != 1)
+                r = 0;
+        return days + (int)(r % (CA_SPREAD_DAYS + 1));
+}
 
 static int tls_fail(struct rb_err *e, const char *what)
 {
@@ -243,6 +255,7 @@ int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, 
         struct principal p;
         int rc = -1;
 
+        days = ca_spread(days);
         if (load_ca(data, &ca, &cakey, e) != 0)
                 return -1;
         if (fs_mkdirs(out, 0700, e) != 0)
@@ -281,6 +294,100 @@ int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, 
         rc = record_cert(db, unit, role, days, p.serial, e);
 out:
         X509_free(ca);
+        X509_free(x);
+        EVP_PKEY_free(cakey);
+        EVP_PKEY_free(key);
+        return rc;
+}
+
+/* Reads the certificate file path; NULL and e if it cannot. */
+static X509 *read_cert(const char *path, struct rb_err *e)
+{
+        FILE *f = fopen(path, "r");
+        X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+
+        if (f != NULL)
+                fclose(f);
+        if (x == NULL)
+                err_set(e, RB_PRECONDITION, "data", _("cannot read %s"), path);
+        return x;
+}
+
+/* A new server certificate for key, signed by ca, with old's subjectAltName. */
+static X509 *server_cert(EVP_PKEY *key, X509 *ca, EVP_PKEY *cakey, X509 *old, int days)
+{
+        int i = X509_get_ext_by_NID(old, NID_subject_alt_name, -1);
+        X509 *x = cert_new(key, "server", "renbind", days);
+
+        if (x == NULL || X509_set_issuer_name(x, X509_get_subject_name(ca)) != 1 ||
+            add_ext(x, ca, NID_basic_constraints, "critical,CA:FALSE") ||
+            add_ext(x, ca, NID_key_usage, "critical,digitalSignature") ||
+            add_ext(x, ca, NID_ext_key_usage, "serverAuth") ||
+            (i >= 0 && X509_add_ext(x, X509_get_ext(old, i), -1) != 1) ||
+            X509_sign(x, cakey, EVP_sha256()) == 0) {
+                X509_free(x);
+                return NULL;
+        }
+        return x;
+}
+
+/* Writes the new key and certificate to temporaries, then moves both into
+ * place (the key first): a failure before the moves changes nothing. */
+static int server_write(const char *data, EVP_PKEY *key, X509 *x, struct rb_err *e)
+{
+        char kpath[4096], cpath[4096];
+        struct fs_out ko, co;
+        int ok;
+
+        fs_join(kpath, sizeof(kpath), data, SERVER_KEY);
+        fs_join(cpath, sizeof(cpath), data, SERVER_CERT);
+        if (fs_out_open(&ko, kpath, 0600, FS_OUT_REPLACE, e) != 0)
+                return -1;
+        if (fs_out_open(&co, cpath, 0644, FS_OUT_REPLACE, e) != 0) {
+                fs_out_abort(&ko);
+                return -1;
+        }
+        ok = PEM_write_PrivateKey(ko.f, key, NULL, NULL, 0, NULL, NULL) == 1 &&
+             PEM_write_X509(co.f, x) == 1;
+        if (!ok) {
+                fs_out_abort(&ko);
+                fs_out_abort(&co);
+                return err_set(e, RB_INTERNAL, "path", _("cannot write %s"), kpath);
+        }
+        if (fs_out_commit(&ko, e) != 0) {
+                fs_out_abort(&co);
+                return -1;
+        }
+        return fs_out_commit(&co, e);
+}
+
+int ca_server_reissue(const char *data, int days, char serial_out[64], long long *not_after,
+                      struct rb_err *e)
+{
+        char path[4096];
+        X509 *ca = NULL, *old = NULL, *x = NULL;
+        EVP_PKEY *cakey = NULL, *key = NULL;
+        struct principal p;
+        int rc = -1;
+
+        if (load_ca(data, &ca, &cakey, e) != 0)
+                return -1;
+        fs_join(path, sizeof(path), data, SERVER_CERT);
+        if ((old = read_cert(path, e)) == NULL)
+                goto out;
+        if ((key = EVP_EC_gen("P-256")) == NULL ||
+            (x = server_cert(key, ca, cakey, old, days)) == NULL) {
+                tls_fail(e, "server certificate");
+                goto out;
+        }
+        if (server_write(data, key, x, e) != 0 || tls_cert_principal(path, &p, e) != 0)
+                goto out;
+        snprintf(serial_out, 64, "%s", p.serial);
+        *not_after = tls_x509_not_after(x);
+        rc = 0;
+out:
+        X509_free(ca);
+        X509_free(old);
         X509_free(x);
         EVP_PKEY_free(cakey);
         EVP_PKEY_free(key);

@@ -22,8 +22,16 @@
  * comma-separated DNS names or IP addresses) in data. */
 int ca_init(const char *data, const char *hosts, struct rb_err *e);
 /* Issues a client certificate for unit/role into the folder out and records it
- * in db. The serial is written to serial_out (hex). */
+ * in db, valid for days plus 0-6 (ca_spread). The serial is written to serial_out (hex). */
 int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, int days,
              const char *out, char serial_out[64], struct rb_err *e);
+/* days plus 0 to 6 days at random: the lifetime ca_issue gives (decision 6). */
+int ca_spread(int days);
+/* Reissues the server certificate from the same CA: a new key, the same
+ * subject and subjectAltName, valid for days; server.key and server.crt are
+ * replaced (each atomically). Its serial goes to serial_out, its notAfter to
+ * *not_after. */
+int ca_server_reissue(const char *data, int days, char serial_out[64], long long *not_after,
+                      struct rb_err *e);
 
 #endif

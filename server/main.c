@@ -4,6 +4,7 @@
  */
 #include "audit.h"
 #include "ca.h"
+#include "cmd_cert.h"
 #include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -27,19 +28,20 @@ struct admin_cmd {
 };
 
 static int cmd_init(int argc, char **argv);
-static int cmd_cert(int argc, char **argv);
 static int cmd_backup(int argc, char **argv);
 static int cmd_audit(int argc, char **argv);
 static int cmd_setting(int argc, char **argv);
 
 static const struct admin_cmd admin_cmds[] = {
     {"init", N_("create a data folder: database, CA and server certificate"), cmd_init},
-    {"cert", N_("issue, list or revoke client certificates"), cmd_cert},
+    {"cert", N_("issue, renew, list or revoke certificates; reissue the server's"), cmd_cert},
     {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
     {"status", N_("say whether a server is serving a data folder, and how it is"), status_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
     {"audit", N_("verify the audit log's hash chain"), cmd_audit},
     {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},
+    {"migrate", N_("bring the database to this version's schema (--dry-run: only say what)"),
+     cmd_migrate},
 };
 
 static void usage(FILE *f)
@@ -99,170 +101,6 @@ static int cmd_init(int argc, char **argv)
         return EXIT_OK;
 }
 
-static const char cert_help[] = N_(
-    "Usage: renbind cert issue --data DIR --unit CODE --role hr|unit|auditor --out DIR [--days N]\n"
-    "       renbind cert list --data DIR\n"
-    "       renbind cert revoke --data DIR --serial HEX\n"
-    "Issue a certificate bundle (client.key, client.crt, ca.crt) for an office or a\n"
-    "seat, list the certificates issued, or revoke one. The bundle goes to the\n"
-    "office, where `renbin setup --bundle DIR` installs it.\n");
-
-/* `cert issue` */
-static int cert_issue(const char *data, const char *unit, const char *role, const char *out,
-                      int days)
-{
-        char serial[64];
-        struct rb_err e;
-        sqlite3 *db;
-        int rc;
-
-        if (unit == NULL || role == NULL || out == NULL)
-                return opt_missing("cert issue", unit == NULL   ? "--unit"
-                                                 : role == NULL ? "--role"
-                                                                : "--out");
-        if (role_bit(role) == 0)
-                return opt_fail(EXIT_USAGE, _("--role must be hr, unit or auditor, not '%s'"),
-                                role);
-        /* The certificate's CN is the unit's code: the same rule as the code. */
-        if (code_check(unit, "unit", &e) != 0)
-                return opt_fail(EXIT_INVALID, "--%s", e.msg);
-        if ((db = store_open(data, 0, &e)) == NULL)
-                return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        rc = ca_issue(data, db, unit, role, days, out, serial, &e);
-        db_close(db);
-        if (rc != 0)
-                return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        printf(_("issued %s certificate for %s (serial %s) into %s\n"), role, unit, serial, out);
-        return EXIT_OK;
-}
-
-/* The exit status for a failure of the server's own database: one another
- * process holds (UNAVAILABLE) is "busy, try later" (8), not the network's
- * "unreachable" (7); see docs/exit-codes.md. */
-static int db_exit_status(int code)
-{
-        return code == RB_UNAVAILABLE ? EXIT_BUSY : err_exit_status(code);
-}
-
-/* `cert list` */
-static int cert_list(const char *data)
-{
-        struct rb_err e;
-        sqlite3 *db = store_open(data, 0, &e);
-        sqlite3_stmt *st;
-        int rc;
-
-        if (db == NULL)
-                return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        st = db_prepare(db,
-                        "SELECT serial, unit, role, date(issued_at,'unixepoch'),"
-                        " date(expires_at,'unixepoch'), coalesce(date(revoked_at,'unixepoch'),'')"
-                        " FROM certs ORDER BY issued_at, unit",
-                        &e);
-        if (st == NULL) {
-                db_close(db);
-                return opt_fail(EXIT_FAIL, "%s", e.msg);
-        }
-        printf("%-34s %-12s %-8s %-10s %-10s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED", "EXPIRES",
-               "REVOKED");
-        while ((rc = db_step(db, st, &e)) > 0)
-                printf("%-34s %-12s %-8s %-10s %-10s %s\n", db_col_text(st, 0), db_col_text(st, 1),
-                       db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
-                       db_col_text(st, 5));
-        sqlite3_finalize(st);
-        db_close(db);
-        return rc < 0 ? opt_fail(db_exit_status(e.code), "%s", e.msg) : EXIT_OK;
-}
-
-/* `cert revoke` */
-static int cert_revoke(const char *data, const char *serial)
-{
-        struct rb_err e;
-        sqlite3 *db;
-        sqlite3_stmt *st;
-        int rc, changed;
-
-        if (serial == NULL)
-                return opt_missing("cert revoke", "--serial");
-        if ((db = store_open(data, 0, &e)) == NULL)
-                return opt_fail(db_exit_status(e.code), "%s", e.msg);
-        st = db_prepare(db,
-                        "UPDATE certs SET revoked_at = unixepoch()"
-                        " WHERE upper(serial) = upper(?1) AND revoked_at IS NULL",
-                        &e);
-        if (st == NULL) {
-                db_close(db);
-                return opt_fail(db_exit_status(e.code), "%s", e.msg);
-        }
-        db_bind_text(st, 1, serial);
-        rc = db_step(db, st, &e);
-        sqlite3_finalize(st);
-        changed = sqlite3_changes(db);
-        db_close(db);
-        if (rc < 0)
-                return opt_fail(db_exit_status(e.code), _("cannot revoke %s: %s"), serial, e.msg);
-        if (changed == 0)
-                return opt_fail(EXIT_NOT_FOUND, _("no unrevoked certificate with serial %s"),
-                                serial);
-        printf(_("revoked %s; its connections are refused from now on\n"), serial);
-        return EXIT_OK;
-}
-
-static int cmd_cert(int argc, char **argv)
-{
-        static const struct option longopts[] = {
-            {"data", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
-            {"role", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
-            {"days", required_argument, NULL, 'D'}, {"serial", required_argument, NULL, 's'},
-            {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
-        };
-        const char *data = NULL, *unit = NULL, *role = NULL, *out = NULL, *serial = NULL;
-        const char *verb = argc > 1 ? argv[1] : "";
-        long days = 730;
-        int ch;
-
-        if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0)
-                return fputs(_(cert_help), stdout), EXIT_OK;
-        optind = 2;
-        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-                switch (ch) {
-                case 'd':
-                        data = optarg;
-                        break;
-                case 'u':
-                        unit = optarg;
-                        break;
-                case 'r':
-                        role = optarg;
-                        break;
-                case 'o':
-                        out = optarg;
-                        break;
-                case 's':
-                        serial = optarg;
-                        break;
-                case 'D':
-                        if (opt_long(optarg, 1, 3650, &days) != 0)
-                                return opt_bad(longopts, ch, optarg);
-                        break;
-                case 'h':
-                        return fputs(_(cert_help), stdout), EXIT_OK;
-                default:
-                        return fputs(_(cert_help), stderr), EXIT_USAGE;
-                }
-        }
-        if (data == NULL)
-                return opt_missing("cert", "--data");
-        if (strcmp(verb, "issue") == 0)
-                return cert_issue(data, unit, role, out, (int)days);
-        if (strcmp(verb, "list") == 0)
-                return cert_list(data);
-        if (strcmp(verb, "revoke") == 0)
-                return cert_revoke(data, serial);
-        fputs(_(cert_help), stderr);
-        return EXIT_USAGE;
-}
-
 /* Parses --data DIR (and --out FILE when out is not NULL) for the small commands. */
 static int data_opts(int argc, char **argv, const char *help, const char **data, const char **out)
 {
@@ -297,32 +135,6 @@ static const char backup_help[] =
        "Copy the database to FILE while the server runs (SQLite online backup).\n"
        "Keep the data folder's ca.key and server.key safe as well: they are not in FILE.\n");
 
-/* Copies src into the (empty) database file at path with SQLite's online
- * backup: 0, or -1 with e (a full disk is RESOURCE_EXHAUSTED). */
-static int backup_copy(sqlite3 *src, const char *path, struct rb_err *e)
-{
-        sqlite3 *dst = NULL;
-        sqlite3_backup *b;
-        int rc;
-
-        if ((rc = sqlite3_open(path, &dst)) != SQLITE_OK ||
-            (b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-                db_error_on(dst, dst ? sqlite3_errcode(dst) : rc, "backup", e);
-                sqlite3_close(dst);
-                return -1;
-        }
-        /* Copy in steps so writers are only briefly held back. */
-        while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-               rc == SQLITE_LOCKED)
-                sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
-        sqlite3_backup_finish(b);
-        if (rc != SQLITE_DONE)
-                db_error_on(dst, rc, "backup", e);
-        if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_DONE)
-                return err_set(e, RB_INTERNAL, NULL, "sqlite3_close: %s", sqlite3_errmsg(dst));
-        return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* renbind backup: into a temporary beside FILE, moved onto FILE only when
  * whole and synced, so a failure leaves no partial or empty FILE. */
 static int cmd_backup(int argc, char **argv)
@@ -340,7 +152,7 @@ static int cmd_backup(int argc, char **argv)
                 return opt_fail(EXIT_REFUSED, _("%s exists; choose a new file"), out);
         if ((src = store_open(data, 0, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        if (fs_out_open(&o, out, 0600, FS_OUT_NEW, &e) != 0 || backup_copy(src, o.tmp, &e) != 0 ||
+        if (fs_out_open(&o, out, 0600, FS_OUT_NEW, &e) != 0 || store_backup(src, o.tmp, &e) != 0 ||
             fs_out_commit(&o, &e) != 0) {
                 fs_out_abort(&o);
                 db_close(src);

@@ -3,6 +3,7 @@
  * released, is never edited: changes go into a new entry at the end.
  */
 #include "store.h"
+#include "clock.h"
 #include "db.h"
 #include "entity.h"
 #include "fsutil.h"
@@ -150,14 +151,107 @@ static const char *const migrations[] = {
     "CREATE TABLE conflict_summary("
     "  unit TEXT PRIMARY KEY, n INTEGER NOT NULL, first_at INTEGER NOT NULL,"
     "  last_at INTEGER NOT NULL) WITHOUT ROWID;",
+
+    /* 5: a renewed certificate stays valid until grace_until, then is
+     * refused as revoked; renewed_by is the serial of its successor */
+    "ALTER TABLE certs ADD COLUMN grace_until INTEGER;"
+    "ALTER TABLE certs ADD COLUMN renewed_by TEXT;"
+    "CREATE INDEX certs_unit ON certs(unit);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
 #endif
 };
 
+/* The first comment line of each migration, for `renbind migrate --dry-run`. */
+static const char *const migration_notes[] = {
+    "certificates issued by the CA",
+    "the plan's first half, the change feed, ops, rejected ops, the audit chain",
+    "evaluation, mentoring and community feedback",
+    "feed rows keyed by entity; conflicts count dropped fields; conflict summary",
+    "renewed certificates: a grace period, then refused as revoked",
+#ifdef RENBIN_TEST_FIELD
+    "the test-only field of common/entity.c",
+#endif
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+                   sizeof(migration_notes) / sizeof(migration_notes[0]),
+               "every migration has a note");
+
+int store_backup(sqlite3 *src, const char *path, struct rb_err *e)
+{
+        sqlite3 *dst = NULL;
+        sqlite3_backup *b;
+        int rc;
+
+        if ((rc = sqlite3_open(path, &dst)) != SQLITE_OK ||
+            (b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+                db_error_on(dst, dst ? sqlite3_errcode(dst) : rc, "backup", e);
+                sqlite3_close(dst);
+                return -1;
+        }
+        /* Copy in steps so writers are only briefly held back. */
+        while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+               rc == SQLITE_LOCKED)
+                sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE)
+                db_error_on(dst, rc, "backup", e);
+        if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_DONE)
+                return err_set(e, RB_INTERNAL, NULL, "sqlite3_close: %s", sqlite3_errmsg(dst));
+        return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Before migrating an existing database from version have: a copy beside it,
+ * PATH.before-vN (N the target version), through fs_out, and one line saying
+ * so. 0, or -1 with e (then nothing is migrated). */
+static int backup_before(sqlite3 *db, const char *path, int have, struct rb_err *e)
+{
+        char out[4200];
+        struct fs_out o;
+
+        snprintf(out, sizeof(out), "%s.before-v%d", path, N_MIGRATIONS);
+        if (fs_out_open(&o, out, 0600, FS_OUT_REPLACE, e) != 0 || store_backup(db, o.tmp, e) != 0 ||
+            fs_out_commit(&o, e) != 0) {
+                fs_out_abort(&o);
+                return err_set(e, e->code, "data", _("cannot back up %s before migrating: %s"),
+                               path, e->msg);
+        }
+        fprintf(stderr, _("renbind: database schema %d -> %d: backed up to %s first\n"), have,
+                N_MIGRATIONS, out);
+        return 0;
+}
+
+int store_versions(const char *data, int *have, int *target, struct rb_err *e)
+{
+        char path[4096];
+        long long v = 0;
+        sqlite3 *db;
+        int rc;
+
+        *target = N_MIGRATIONS;
+        if (fs_join(path, sizeof(path), data, STORE_FILE) != 0 || !fs_exists(path))
+                return err_set(e, RB_PRECONDITION, "data",
+                               _("%s is not a renbin data folder (run renbind init --data %s)"),
+                               data, data);
+        if ((db = db_open(path, 0, e)) == NULL)
+                return -1;
+        rc = db_value(db, "PRAGMA user_version", NULL, &v, e) < 0 ? -1 : 0;
+        db_close(db);
+        *have = (int)v;
+        return rc;
+}
+
+const char *store_migration_note(int version)
+{
+        return version >= 1 && version <= N_MIGRATIONS ? migration_notes[version - 1] : "";
+}
+
 sqlite3 *store_open(const char *data, int create, struct rb_err *e)
 {
+        long long have = 0;
         char path[4096];
         sqlite3 *db;
 
@@ -173,7 +267,9 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e)
         }
         if ((db = db_open(path, create, e)) == NULL)
                 return NULL;
-        if (db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e)) {
+        if (db_value(db, "PRAGMA user_version", NULL, &have, e) < 0 ||
+            (have > 0 && have < N_MIGRATIONS && backup_before(db, path, (int)have, e) != 0) ||
+            db_migrate(db, migrations, N_MIGRATIONS, e)) {
                 db_close(db);
                 return NULL;
         }
@@ -291,8 +387,10 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
 int store_cert_revoked(sqlite3 *db, const char *serial)
 {
         struct rb_err e;
-        sqlite3_stmt *st =
-            db_stmt(db, "SELECT revoked_at IS NOT NULL FROM certs WHERE serial = ?1", &e);
+        sqlite3_stmt *st = db_stmt(db,
+                                   "SELECT revoked_at IS NOT NULL OR ifnull(grace_until <= ?2, 0)"
+                                   " FROM certs WHERE serial = ?1",
+                                   &e);
         int revoked;
 
         if (st == NULL) {
@@ -300,6 +398,7 @@ int store_cert_revoked(sqlite3 *db, const char *serial)
                 return 1;
         }
         sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, clock_now());
         if ((revoked = db_step(db, st, &e)) > 0)
                 revoked = sqlite3_column_int(st, 0) != 0;
         sqlite3_reset(st);

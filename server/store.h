@@ -14,7 +14,9 @@
 
 #define STORE_FILE "renbin.db"
 
-/* Opens DATA/renbin.db (creating it if create is set) and migrates it. */
+/* Opens DATA/renbin.db (creating it if create is set) and migrates it; an
+ * existing database is first backed up to renbin.db.before-vN (N the target
+ * version), said in one line on stderr. */
 sqlite3 *store_open(const char *data, int create, struct rb_err *e);
 /* Checks that every column the catalogue (common/entity.h) names, and each
  * synced table's id and seq, exists in the database. 0, or -1 with e: a
@@ -32,7 +34,16 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value, struct rb_er
  * records the newest dropped sequence as purged_seq: a client whose cursor is
  * older is told to resync from scratch. */
 int store_purge_tombstones(sqlite3 *db, struct rb_err *e);
-/* True if the certificate serial has been revoked, and also when the database
+/* Copies src into the (new, empty) database file at path with SQLite's online
+ * backup: 0, or -1 with e (a full disk is RESOURCE_EXHAUSTED). */
+int store_backup(sqlite3 *src, const char *path, struct rb_err *e);
+/* The schema version of DATA/renbin.db (have) and this program's (target),
+ * without migrating anything: 0, or -1 with e. */
+int store_versions(const char *data, int *have, int *target, struct rb_err *e);
+/* The first comment line of migration version (1-based), or "". */
+const char *store_migration_note(int version);
+/* True if the certificate serial has been revoked (or renewed and its grace
+ * period is over, by the expiry clock of common/clock.h), and also when the database
  * cannot say (logged): a certificate is refused rather than let in unchecked. */
 int store_cert_revoked(sqlite3 *db, const char *serial);
 /* What moves when anyone writes the database: gen[0] is PRAGMA data_version
