@@ -1,9 +1,10 @@
 /*
  * main.c - renbind, the central server of renbin: the command table of its
- * administrative commands (init, cert, serve) and their option parsing.
+ * administrative commands (init, cert, serve, config) and their option parsing.
  */
 #include "audit.h"
 #include "ca.h"
+#include "config.h"
 #include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -35,6 +36,7 @@ static const struct admin_cmd admin_cmds[] = {
     {"init", N_("create a data folder: database, CA and server certificate"), cmd_init},
     {"cert", N_("issue, list or revoke client certificates"), cmd_cert},
     {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
+    {"config", N_("print serve's settings and where each comes from"), config_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
     {"audit", N_("verify the audit log's hash chain"), cmd_audit},
     {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},
