@@ -257,7 +257,7 @@ static const char config_help[] =
     N_("Usage: renbind config [--config PATH] [serve's options]\n"
        "Print the settings renbind serve would use, as the config file's [serve]\n"
        "section, each with where it came from: the default, the config file\n"
-       "(default " CONFIG_DEFAULT_PATH ", or RENBIND_CONFIG), an environment\n"
+       "(default /etc/renbin/renbind.conf, or RENBIND_CONFIG), an environment\n"
        "variable (RENBIND_DATA, RENBIND_LISTEN, RENBIND_MAX_CONNS, ...) or a flag.\n"
        "Flags override variables, which override the file.\n");
 
