@@ -1,10 +1,11 @@
 /*
  * main.c - renbind, the central server of renbin: the command table of its
- * administrative commands (init, cert, serve) and their option parsing.
+ * administrative commands (init, cert, serve, config) and their option parsing.
  */
 #include "audit.h"
 #include "ca.h"
 #include "cmd_cert.h"
+#include "config.h"
 #include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -37,6 +38,7 @@ static const struct admin_cmd admin_cmds[] = {
     {"cert", N_("issue, renew, list or revoke certificates; reissue the server's"), cmd_cert},
     {"serve", N_("serve the renbin protocol over mutual TLS"), serve_main},
     {"status", N_("say whether a server is serving a data folder, and how it is"), status_main},
+    {"config", N_("print serve's settings and where each comes from"), config_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
     {"audit", N_("verify the audit log's hash chain"), cmd_audit},
     {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},

@@ -1,9 +1,12 @@
 /*
  * serve.c - `renbind serve`: loads the data folder, listens, and runs the event
  * loop until SIGINT or SIGTERM, then closes every connection and the database.
- * The bound address is written to DATA/renbind.addr (useful with port 0).
+ * The bound address is written to DATA/renbind.addr (useful with port 0), and
+ * systemd is told (sd_notify) when it is ready and when it stops. SIGHUP
+ * reloads the config file's limits and log level and reopens the log file.
  */
 #include "commit.h"
+#include "config.h"
 #include "conn.h"
 #include "db.h"
 #include "fsutil.h"
@@ -28,15 +31,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 static const char serve_help[] =
-    N_("Usage: renbind serve --data DIR [--listen HOST:PORT] [options]\n"
+    N_("Usage: renbind serve [--data DIR] [--listen HOST:PORT] [options]\n"
        "Serve the renbin protocol over mutual TLS until SIGINT or SIGTERM.\n"
+       "SIGHUP reloads the config file (limits, log level) and reopens the log file.\n"
        "\n"
-       "  --data DIR             data folder made by renbind init (required)\n"
-       "  --listen HOST:PORT     address to listen on (default 127.0.0.1:7443;\n"
-       "                         port 0 picks a free port, written to DIR/renbind.addr)\n"
+       "  --config PATH          config file (default /etc/renbin/renbind.conf, or\n"
+       "                         RENBIND_CONFIG); see renbind config\n"
+       "  --data DIR             data folder made by renbind init (default /var/lib/renbin)\n"
+       "  --listen HOST:PORT     address to listen on (default 127.0.0.1:7443; a host\n"
+       "                         name is resolved; port 0 picks a free port, written\n"
+       "                         to DIR/renbind.addr)\n"
        "  --max-conns N          established connections at most (default 1024;\n"
        "                         1/32 of them kept for hr seats)\n"
        "  --idle-timeout SEC     close a connection idle this long (default 300)\n"
@@ -45,7 +53,11 @@ static const char serve_help[] =
        "  --max-frame BYTES      largest frame accepted (default 4194304)\n"
        "  --metrics HOST:PORT    serve Prometheus metrics over plain HTTP at\n"
        "                         http://HOST:PORT/metrics (loopback addresses only)\n"
-       "  -v, --verbose          log debug lines\n");
+       "  --log-level LEVEL      error, warning, info (default) or debug\n"
+       "  --log-file PATH        append the log to PATH instead of stderr\n"
+       "  -v, --verbose          log debug lines (--log-level debug)\n"
+       "Each setting can also be set in the config file's [serve] section or by a\n"
+       "RENBIND_* variable (RENBIND_DATA, RENBIND_MAX_CONNS, ...); flags win.\n");
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -53,7 +65,56 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
         (void)what;
         log_info("signal %d: shutting down", (int)sig);
+        sd_notify(0, "STOPPING=1\nSTATUS=shutting down");
         event_base_loopbreak(srv->base);
+}
+
+/* Applies the settings a reload may change; data and listen need a restart. */
+static void reload_apply(struct server *srv, struct config *c)
+{
+        char what[512];
+        int restart = strcmp(config_get(c, CFG_DATA), config_get(srv->cfg, CFG_DATA)) != 0 ||
+                      strcmp(config_get(c, CFG_LISTEN), config_get(srv->cfg, CFG_LISTEN)) != 0;
+
+        config_limits(c, &srv->lim);
+        log_set_level((enum log_level)c->num[CFG_LOG_LEVEL]);
+        memcpy(srv->cfg->val[CFG_LOG_FILE], c->val[CFG_LOG_FILE], sizeof(c->val[0]));
+        for (int k = CFG_MAX_CONNS; k <= CFG_LOG_LEVEL; k++) {
+                memcpy(srv->cfg->val[k], c->val[k], sizeof(c->val[0]));
+                srv->cfg->num[k] = c->num[k];
+                srv->cfg->src[k] = c->src[k];
+        }
+        config_describe(srv->cfg, what, sizeof(what));
+        log_info("SIGHUP: reloaded %s%s: %s; log reopened%s", c->path,
+                 c->file_found ? "" : " (absent)", what,
+                 restart ? "; data and listen take effect at the next start" : "");
+}
+
+/* SIGHUP: reopens the log file, then reloads the config file; a bad file is
+ * logged and the settings in force are kept. Never stops the server. */
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+        struct server *srv = arg;
+        struct config c;
+        int rc;
+
+        (void)sig;
+        (void)what;
+        sd_notify(0, "RELOADING=1\nSTATUS=reloading");
+        config_init(&c);
+        c.path = srv->cfg->path;
+        c.path_given = srv->cfg->path_given;
+        memcpy(c.flag, srv->cfg->flag, sizeof(c.flag));
+        rc = config_merge(&c);
+        if (log_open(rc == 0 ? config_get(&c, CFG_LOG_FILE) : config_get(srv->cfg, CFG_LOG_FILE)) !=
+            0)
+                log_err("SIGHUP: cannot open log file %s: %s; logging where it did",
+                        config_get(&c, CFG_LOG_FILE), strerror(errno));
+        if (rc != 0)
+                log_err("SIGHUP: %s; the settings in force are kept", c.err);
+        else
+                reload_apply(srv, &c);
+        sd_notify(0, "READY=1\nSTATUS=serving");
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
@@ -84,7 +145,8 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
         evtimer_add(srv->accept_retry, &pause);
 }
 
-/* Writes the bound address for tools and tests that asked for port 0. */
+/* Writes the bound address for tools and tests that asked for port 0, and
+ * tells systemd the server is ready. */
 static void write_addr(struct server *srv)
 {
         struct sockaddr_storage ss;
@@ -114,17 +176,21 @@ static void write_addr(struct server *srv)
                 unlink(path);
                 log_err("%s; the server listens on %s:%u all the same", e.msg, host, port);
         }
+        sd_notifyf(0, "READY=1\nSTATUS=serving on %s:%u", host, port);
 }
 
-/* Parses a numeric HOST:PORT (or [V6]:PORT); port 0 is allowed. */
+/* Parses HOST:PORT (or [V6]:PORT), HOST an address or a name resolved to
+ * its first address; port 0 is allowed. 0, or a getaddrinfo error (-1 for
+ * one without a colon or host). */
 static int parse_listen(const char *s, struct sockaddr_storage *ss, int *len)
 {
-        struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+        struct addrinfo hints = {.ai_flags = AI_NUMERICSERV | AI_PASSIVE,
                                  .ai_socktype = SOCK_STREAM};
         struct addrinfo *res;
         const char *colon = strrchr(s, ':');
-        char host[128];
+        char host[256];
         size_t n;
+        int rc;
 
         if (colon == NULL || colon[1] == '\0')
                 return -1;
@@ -137,8 +203,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *len)
                 return -1;
         memcpy(host, s, n);
         host[n] = '\0';
-        if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
-                return -1;
+        if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
+                return rc;
         memcpy(ss, res->ai_addr, res->ai_addrlen);
         *len = (int)res->ai_addrlen;
         freeaddrinfo(res);
@@ -173,7 +239,7 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
 {
         char ca[4096], cert[4096], key[4096];
         struct sockaddr_storage ss;
-        int sslen = sizeof(ss);
+        int sslen = sizeof(ss), rc;
 
         fs_join(ca, sizeof(ca), srv->data, "ca.crt");
         fs_join(cert, sizeof(cert), srv->data, "server.crt");
@@ -189,9 +255,10 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
                 return -1;
         if ((srv->ssl_ctx = tls_server_ctx(ca, cert, key, e)) == NULL)
                 return -1;
-        if (parse_listen(listen_on, &ss, &sslen) != 0)
+        if ((rc = parse_listen(listen_on, &ss, &sslen)) != 0)
                 return err_set(e, RB_INVALID, "listen",
-                               _("bad --listen address '%s' (HOST:PORT, numeric host)"), listen_on);
+                               _("bad --listen address '%s' (HOST:PORT): %s"), listen_on,
+                               rc == -1 ? _("no port") : gai_strerror(rc));
         if ((srv->base = event_base_new()) == NULL)
                 return err_set(e, RB_INTERNAL, NULL, "event_base_new failed");
         srv->listener = evconnlistener_new_bind(srv->base, on_accept, srv,
@@ -204,12 +271,14 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         srv->accept_retry = evtimer_new(srv->base, on_accept_retry, srv);
         srv->sig_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
         srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
+        srv->sig_hup = evsignal_new(srv->base, SIGHUP, on_hup, srv);
         srv->commit = commit_new(srv->base, srv->db);
         srv->pull_memo = pull_memo_new();
         srv->refuse = refuse_log_new(srv->base, 10, 20);
-        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || !srv->commit ||
-            !srv->pull_memo || !srv->refuse || conn_watch_start(srv) != 0 ||
-            event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL))
+        if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || !srv->sig_hup ||
+            !srv->commit || !srv->pull_memo || !srv->refuse || conn_watch_start(srv) != 0 ||
+            event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL) ||
+            event_add(srv->sig_hup, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
         /* gettext puts LANGUAGE before every locale but C: it would override
          * the Indonesian one. What the server still prints is in English. */
@@ -239,6 +308,8 @@ static void server_teardown(struct server *srv)
                 event_free(srv->sig_int);
         if (srv->sig_term)
                 event_free(srv->sig_term);
+        if (srv->sig_hup)
+                event_free(srv->sig_hup);
         if (srv->accept_retry)
                 event_free(srv->accept_retry);
         if (srv->listener)
@@ -254,76 +325,21 @@ static void server_teardown(struct server *srv)
                 db_close(srv->db);
 }
 
-static const struct option serve_longopts[] = {
-    {"data", required_argument, NULL, 'd'},
-    {"listen", required_argument, NULL, 'l'},
-    {"max-conns", required_argument, NULL, 'c'},
-    {"idle-timeout", required_argument, NULL, 'i'},
-    {"handshake-timeout", required_argument, NULL, 'H'},
-    {"frame-timeout", required_argument, NULL, 'f'},
-    {"max-frame", required_argument, NULL, 'm'},
-    {"metrics", required_argument, NULL, 'M'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-/* Sets the limit that numeric option ch names to v (already range-checked). */
-static void set_limit(struct server_limits *lim, int ch, long v)
+/* Merges the settings and sets up the log: -1 to go on, or an exit status. */
+static int serve_config(struct config *c, int argc, char **argv)
 {
-        if (ch == 'c')
-                lim->max_conns = (unsigned)v;
-        else if (ch == 'i')
-                lim->idle.tv_sec = v;
-        else if (ch == 'H')
-                lim->handshake.tv_sec = v;
-        else if (ch == 'f')
-                lim->frame.tv_sec = v;
-        else
-                lim->max_frame = (uint32_t)v;
-}
+        int rc;
 
-/* Parses serve's options into srv and *listen_on. Returns -1 to go on and
- * serve, or the exit status to end with (--help, a bad option). */
-static int serve_opts(int argc, char **argv, struct server *srv, const char **listen_on)
-{
-        long v;
-        int ch;
-
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "vh", serve_longopts, NULL)) != -1) {
-                switch (ch) {
-                case 'd':
-                        srv->data = optarg;
-                        break;
-                case 'l':
-                        *listen_on = optarg;
-                        break;
-                case 'c':
-                case 'i':
-                case 'H':
-                case 'f':
-                case 'm':
-                        if (opt_long(optarg, 1, ch == 'm' ? 1L << 30 : 1000000, &v) != 0)
-                                return opt_bad(serve_longopts, ch, optarg);
-                        set_limit(&srv->lim, ch, v);
-                        break;
-                case 'M':
-                        srv->metrics_on = optarg;
-                        break;
-                case 'v':
-                        log_set_level(LOG_DEBUG);
-                        break;
-                case 'h':
-                        fputs(_(serve_help), stdout);
-                        return EXIT_OK;
-                default:
-                        fputs(_(serve_help), stderr);
-                        return EXIT_USAGE;
-                }
-        }
-        if (srv->data == NULL)
-                return opt_missing("serve", "--data");
+        config_init(c);
+        if ((rc = config_args(c, argc, argv, serve_help)) >= 0)
+                return rc;
+        if ((rc = config_merge(c)) != 0)
+                return opt_fail(rc, "%s", c->err);
+        log_set_level((enum log_level)c->num[CFG_LOG_LEVEL]);
+        log_detect_journal();
+        if (log_open(config_get(c, CFG_LOG_FILE)) != 0)
+                return opt_fail(EXIT_FAIL, _("cannot open log file %s: %s"),
+                                config_get(c, CFG_LOG_FILE), strerror(errno));
         return -1;
 }
 
@@ -344,16 +360,19 @@ int serve_main(int argc, char **argv)
                     .idle = {300, 0},
                     .frame = {30, 0}},
         };
-        const char *listen_on = "127.0.0.1:7443";
+        static struct config cfg;
         struct rb_err e;
         int rc;
 
         err_clear(&e);
-        if ((rc = serve_opts(argc, argv, &srv, &listen_on)) >= 0)
+        if ((rc = serve_config(&cfg, argc, argv)) >= 0)
                 return rc;
-        srv.lim.hr_reserve = srv.lim.max_conns / 32;
+        srv.cfg = &cfg;
+        srv.data = config_get(&cfg, CFG_DATA);
+        srv.metrics_on = config_get(&cfg, CFG_METRICS)[0] ? config_get(&cfg, CFG_METRICS) : NULL;
+        config_limits(&cfg, &srv.lim);
         signal(SIGPIPE, SIG_IGN);
-        if (server_setup(&srv, listen_on, &e) != 0) {
+        if (server_setup(&srv, config_get(&cfg, CFG_LISTEN), &e) != 0) {
                 fprintf(stderr, "renbind: %s\n", e.msg);
                 server_teardown(&srv);
                 return err_exit_status(e.code);
@@ -362,5 +381,6 @@ int serve_main(int argc, char **argv)
         rc = event_base_dispatch(srv.base) < 0 ? EXIT_FAIL : EXIT_OK;
         log_info("stopped (%u open connections closed)", srv.nconns);
         server_teardown(&srv);
+        log_open(NULL);
         return rc;
 }

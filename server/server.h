@@ -14,6 +14,7 @@
 #include <sys/time.h>
 
 struct commit;
+struct config;
 struct conn;
 struct pull_memo;
 struct refuse_log;
@@ -58,9 +59,12 @@ struct server {
         struct commit *commit;       /* group commit of pushes (commit.h) */
         struct pull_memo *pull_memo; /* counts left after recent Pull pages (h_sync.h) */
         const char *metrics_on;      /* --metrics HOST:PORT (metrics.h), or NULL */
+        struct event *sig_hup;       /* SIGHUP: reload the config, reopen the log */
+        struct config *cfg;          /* the settings it runs with (config.h) */
 };
 
-/* Runs `renbind serve`: parses its options, serves until SIGINT/SIGTERM. */
+/* Runs `renbind serve`: merges its settings, serves until SIGINT/SIGTERM;
+ * SIGHUP reloads the config file and reopens the log file. */
 int serve_main(int argc, char **argv);
 
 #endif

@@ -192,6 +192,9 @@ static void child_env(const char *const *env)
         setenv("RENBIN_TIMEOUT", "10", 1);
         /* The build tree's catalogs, also when a test is run outside ctest. */
         setenv("RENBIN_LOCALEDIR", RENBIN_TEST_LOCALEDIR, 0);
+        /* No installed /etc/renbin/renbind.conf, no systemd of the machine. */
+        setenv("RENBIND_CONFIG", "/dev/null", 1);
+        unsetenv("NOTIFY_SOCKET");
         for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
                 const char *eq = strchr(env[i], '=');
                 if (eq == NULL) {

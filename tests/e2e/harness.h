@@ -57,8 +57,9 @@ struct h_result {
 
 /* Runs argv (argv[0] a path, the list NULL-terminated) with stdin from
  * /dev/null, capturing stdout and stderr into r. env holds extra "NAME=VALUE"
- * entries, or "NAME" to unset one (may be NULL). Children get LC_ALL=C and
- * RENBIN_TIMEOUT=10 unless env says otherwise. Returns r->status. */
+ * entries, or "NAME" to unset one (may be NULL). Children get LC_ALL=C,
+ * RENBIN_TIMEOUT=10 and RENBIND_CONFIG=/dev/null (no installed config file),
+ * and no NOTIFY_SOCKET, unless env says otherwise. Returns r->status. */
 int h_run_env(struct h_result *r, const char *const *env, const char *const *argv);
 /* h_run_env without extra environment. */
 int h_run(struct h_result *r, const char *const *argv);

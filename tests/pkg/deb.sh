@@ -65,6 +65,14 @@ dpkg-deb -x "$deb" "$root"
 grep -q 'Usage: renbind' "$tmp/out" || fail "renbind --help: $(cat "$tmp/out")"
 "$root/usr/bin/renbin" --help >"$tmp/out" 2>&1 || fail "renbin --help"
 grep -q 'Usage: renbin' "$tmp/out" || fail "renbin --help: $(cat "$tmp/out")"
+# The shipped config file is one the server accepts as it is, and with
+# every setting uncommented (its keys are the server's own).
+"$root/usr/bin/renbind" config --config "$root/etc/renbin/renbind.conf" >"$tmp/out" 2>&1 ||
+        fail "renbind config --config /etc/renbin/renbind.conf: $(cat "$tmp/out")"
+sed 's/^#\([a-z-]* =\)/\1/' "$root/etc/renbin/renbind.conf" >"$tmp/all.conf"
+grep -q '^data =' "$tmp/all.conf" || fail "renbind.conf: no setting to uncomment"
+"$root/usr/bin/renbind" config --config "$tmp/all.conf" >"$tmp/out" 2>&1 ||
+        fail "renbind.conf with every setting uncommented: $(cat "$tmp/out")"
 # Relocated: the catalogs are found beside the program, not at /usr/share.
 env -u RENBIN_LOCALEDIR LANG=id_ID.UTF-8 LANGUAGE= LC_ALL= \
         "$root/usr/bin/renbin" --help >"$tmp/out" 2>&1 || fail "LANG=id renbin --help"
