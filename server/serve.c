@@ -90,8 +90,32 @@ static void reload_apply(struct server *srv, struct config *c)
                  restart ? "; data and listen take effect at the next start" : "");
 }
 
-/* SIGHUP: reopens the log file, then reloads the config file; a bad file is
- * logged and the settings in force are kept. Never stops the server. */
+/* Reads the server certificate and key again (`renbind cert server` made new
+ * ones): new connections are served with them, open ones keep theirs (each
+ * SSL holds its context). A failure is logged and the one in force kept. */
+static void reload_tls(struct server *srv)
+{
+        char ca[4096], cert[4096], key[4096];
+        struct rb_err e;
+        SSL_CTX *ctx;
+
+        fs_join(ca, sizeof(ca), srv->data, "ca.crt");
+        fs_join(cert, sizeof(cert), srv->data, "server.crt");
+        fs_join(key, sizeof(key), srv->data, "server.key");
+        if ((ctx = tls_server_ctx(ca, cert, key, &e)) == NULL) {
+                log_err("SIGHUP: the server certificate was not reloaded: %s; the one in force "
+                        "is kept",
+                        e.msg);
+                return;
+        }
+        SSL_CTX_free(srv->ssl_ctx);
+        srv->ssl_ctx = ctx;
+        log_info("SIGHUP: server certificate reloaded from %s", cert);
+}
+
+/* SIGHUP: reopens the log file, reloads the config file (a bad file is
+ * logged and the settings in force are kept) and the server certificate.
+ * Never stops the server. */
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
         struct server *srv = arg;
@@ -114,6 +138,7 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
                 log_err("SIGHUP: %s; the settings in force are kept", c.err);
         else
                 reload_apply(srv, &c);
+        reload_tls(srv);
         sd_notify(0, "READY=1\nSTATUS=serving");
 }
 

@@ -23,6 +23,10 @@
 #include "harness.h"
 #include "tls.h"
 
+#include <openssl/bn.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,13 +194,34 @@ static void serial_of(const char *path, char serial[64])
         snprintf(serial, 64, "%s", p.serial);
 }
 
+/* The serial of the certificate the server presents to a new connection
+ * made with home's bundle (a renbin home holds client.crt, client.key). */
+static void served_serial(const char *home, char serial[64])
+{
+        struct h_tls t;
+        X509 *x;
+        BIGNUM *bn;
+        char *hex;
+
+        if (h_tls_connect(&t, fx.srv.port, home, 0) != 0)
+                fail_msg("connect: %s", t.error);
+        assert_non_null(x = SSL_get1_peer_certificate(t.ssl));
+        assert_non_null(bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL));
+        assert_non_null(hex = BN_bn2hex(bn));
+        snprintf(serial, 64, "%s", hex);
+        OPENSSL_free(hex);
+        BN_free(bn);
+        X509_free(x);
+        h_tls_close(&t);
+}
+
 /* cert server: a new key and certificate from the same CA; after a restart
  * the office that had synced before syncs again with nothing new. And the
  * server's clock past a grace: the renewed bundle is refused. */
 static void test_server_reissue(void **state)
 {
         char *home = office("K04", "srv", "730"), *crt = h_path(fx.data, "server.crt");
-        char before[64], after[64], *key = h_path(fx.data, "server.key"), *k1, *k2;
+        char before[64], after[64], served[64], *key = h_path(fx.data, "server.key"), *k1, *k2;
         struct h_result r;
 
         (void)state;
@@ -212,6 +237,13 @@ static void test_server_reissue(void **state)
         k2 = h_read_file(key);
         assert_string_not_equal(before, after);
         assert_string_not_equal(k1, k2);
+        /* A reload serves new connections with it, no restart needed. */
+        assert_int_equal(h_server_kill(&fx.srv, SIGHUP), 0);
+        assert_true(h_server_log_wait(&fx.srv, "SIGHUP: server certificate reloaded", 5000));
+        served_serial(home, served);
+        assert_string_equal(served, after);
+        assert_int_equal(h_renbin(&r, home, "sync", NULL), 0);
+        h_result_free(&r);
         restart(0);
         assert_int_equal(h_renbin(&r, home, "sync", NULL), 0);
         h_result_free(&r);
