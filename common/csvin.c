@@ -1,10 +1,12 @@
 /*
  * csvin.c - CSV import and export (renbin import / export, --csv output)
- * through libcsv. A file is read whole, checked to be UTF-8 text, and fed to
- * libcsv one line at a time so that each row knows the line it started on:
- * a row ends on the line being fed, and the line breaks inside its quoted
- * cells say how many lines back it began. A line break is "\n", "\r\n" or a
- * lone "\r", the same in the file and inside cells.
+ * through libcsv. A file is read whole (the path "-" is standard input),
+ * checked to be UTF-8 text (converted with iconv from Windows-1252, what
+ * Excel saves under Windows, when it is not), its separator (',' ';' or tab)
+ * taken from the header line, and fed to libcsv one line at a time so that each row knows the line
+ * it started on: a row ends on the line being fed, and the line breaks inside its quoted cells say
+ * how many lines back it began. A line break is "\n", "\r\n" or a lone "\r", the same in the file
+ * and inside cells.
  *
  * Rows whose cells are all empty (",,,", Excel's padding) count as blank and
  * are skipped like empty lines. Every cell is trimmed of surrounding spaces
@@ -17,6 +19,9 @@
 #include "validate.h"
 
 #include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +45,11 @@ static void free_cells(char **cells, size_t n);
 static void field_cb(void *field, size_t len, void *data);
 static void row_cb(int c, void *data);
 static int keep_row(struct reader *r);
-static int check_text(const char *path, char *buf, size_t len, struct rb_err *e);
+static int check_nul(const char *path, const char *buf, size_t len, struct rb_err *e);
+static long bad_utf8_line(char *buf, size_t len);
 static int check_header(const char *path, const struct csv_table *t, struct rb_err *e);
-static int parse(const char *path, const char *buf, size_t len, struct reader *r, struct rb_err *e);
+static int parse(const char *path, const char *buf, size_t len, char delim, struct reader *r,
+                 struct rb_err *e);
 static int needs_quotes(const char *s);
 
 /* Makes room for need elements in *arr, doubling; -1 on overflow or no memory. */
@@ -172,19 +179,26 @@ static int keep_row(struct reader *r)
         return 0;
 }
 
-/* Refuses NUL bytes and invalid UTF-8, naming the first bad line. buf must
- * have a NUL at buf[len]; it is changed and restored line by line. */
-static int check_text(const char *path, char *buf, size_t len, struct rb_err *e)
+/* Refuses NUL bytes (a binary file, or UTF-16), naming the line of the first. */
+static int check_nul(const char *path, const char *buf, size_t len, struct rb_err *e)
 {
         const char *nul = memchr(buf, '\0', len);
+
+        if (nul != NULL)
+                return err_set(e, RB_INVALID, "file", _("%s, line %ld: holds a NUL byte, not text"),
+                               path, 1 + count_breaks(buf, (size_t)(nul - buf)));
+        return 0;
+}
+
+/* The first line of buf that is not valid UTF-8, or 0. buf must have a NUL
+ * at buf[len]; it is changed and restored line by line. */
+static long bad_utf8_line(char *buf, size_t len)
+{
         size_t pos = 0, end;
         long line = 1;
         char save;
         int ok;
 
-        if (nul != NULL)
-                return err_set(e, RB_INVALID, "file", _("%s, line %ld: holds a NUL byte, not text"),
-                               path, 1 + count_breaks(buf, (size_t)(nul - buf)));
         while (pos < len) {
                 end = line_end(buf, len, pos);
                 /* No UTF-8 sequence spans a line break: CR and LF are never continuation bytes. */
@@ -193,13 +207,43 @@ static int check_text(const char *path, char *buf, size_t len, struct rb_err *e)
                 ok = utf8_valid(buf + pos);
                 buf[end] = save;
                 if (!ok)
-                        return err_set(e, RB_INVALID, "file",
-                                       _("%s, line %ld: not valid UTF-8 (save the file as UTF-8)"),
-                                       path, line);
+                        return line;
                 pos = end;
                 line++;
         }
         return 0;
+}
+
+/* buf[0..len) read as Windows-1252, as a new UTF-8 string (at most 3 bytes a
+ * byte); NULL with e naming the line of a byte Windows-1252 leaves undefined. */
+static char *from_cp1252(const char *path, const char *buf, size_t len, struct rb_err *e)
+{
+        iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+        size_t inleft = len, outleft = len * 3, rc;
+        char *in = (char *)buf, *out, *o;
+
+        if (cd == (iconv_t)-1) {
+                err_set(e, RB_INTERNAL, "file", _("%s: cannot read Windows-1252 here: %s"), path,
+                        strerror(errno));
+                return NULL;
+        }
+        if (len > (SIZE_MAX - 1) / 3 || (out = o = malloc(len * 3 + 1)) == NULL) {
+                iconv_close(cd);
+                err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
+                return NULL;
+        }
+        rc = iconv(cd, &in, &inleft, &o, &outleft);
+        iconv_close(cd);
+        if (rc == (size_t)-1) {
+                free(out);
+                err_set(e, RB_INVALID, "file",
+                        _("%s, line %ld: neither UTF-8 nor Windows-1252 text (save the file as "
+                          "UTF-8)"),
+                        path, 1 + count_breaks(buf, (size_t)(in - buf)));
+                return NULL;
+        }
+        *o = '\0';
+        return out;
 }
 
 /* The header being sorted by check_header (qsort has no context pointer). */
@@ -248,7 +292,14 @@ static int too_wide(const char *path, long line, struct rb_err *e)
 }
 
 /* Feeds buf to libcsv a line at a time, building r->t. */
-static int parse(const char *path, const char *buf, size_t len, struct reader *r, struct rb_err *e)
+/* libcsv's space test for a tab-separated file: only ' ' (a tab separates). */
+static int space_only(unsigned char c)
+{
+        return c == ' ';
+}
+
+static int parse(const char *path, const char *buf, size_t len, char delim, struct reader *r,
+                 struct rb_err *e)
 {
         struct csv_parser p;
         size_t pos = 0, end, done;
@@ -257,6 +308,9 @@ static int parse(const char *path, const char *buf, size_t len, struct reader *r
 
         if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
                 return err_set(e, RB_EXHAUSTED, "file", _("out of memory"));
+        csv_set_delim(&p, (unsigned char)delim);
+        if (delim == '\t')
+                csv_set_space_func(&p, space_only);
         r->line = 1;
         while (pos < len) {
                 end = line_end(buf, len, pos);
@@ -304,28 +358,88 @@ out:
         return rc;
 }
 
-/* Reads a whole CSV file into t; on failure t is left empty. */
-int csvin_read(const char *path, struct csv_table *t, struct rb_err *e)
+/* Reads all of standard input; NULL with e. buf[*len] is a NUL. */
+static char *read_stdin(size_t *len, struct rb_err *e)
 {
+        size_t cap = 8192, n = 0, k;
+        char *buf = malloc(cap), *nb;
+
+        while (buf != NULL && (k = fread(buf + n, 1, cap - n - 1, stdin)) > 0) {
+                n += k;
+                if (n + 1 < cap)
+                        continue;
+                nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+                if (nb == NULL)
+                        free(buf);
+                buf = nb;
+                cap *= 2;
+        }
+        if (buf == NULL) {
+                err_set(e, RB_EXHAUSTED, "file", _("out of memory"));
+                return NULL;
+        }
+        if (ferror(stdin)) {
+                free(buf);
+                err_set(e, RB_NOT_FOUND, "file", _("cannot read standard input: %s"),
+                        strerror(errno));
+                return NULL;
+        }
+        buf[n] = '\0';
+        *len = n;
+        return buf;
+}
+
+/* The text of the file as UTF-8 without its BOM at *start: buf itself (0),
+ * or a new string (1) converted from Windows-1252 when forced, or (auto)
+ * when buf is not valid UTF-8; -1 with e. */
+static int decode(const char *path, char *buf, size_t len, enum csv_encoding enc, char **start,
+                  struct rb_err *e)
+{
+        size_t skip = 0;
+        long bad;
+
+        if (check_nul(path, buf, len, e) != 0)
+                return -1;
+        if (enc != CSV_ENC_CP1252 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+                skip = 3;
+        bad = enc == CSV_ENC_CP1252 ? 1 : bad_utf8_line(buf + skip, len - skip);
+        if (bad == 0) {
+                *start = buf + skip;
+                return 0;
+        }
+        if (enc == CSV_ENC_UTF8)
+                return err_set(e, RB_INVALID, "file",
+                               _("%s, line %ld: not valid UTF-8 (save the file as UTF-8)"), path,
+                               bad);
+        return (*start = from_cp1252(path, buf, len, e)) != NULL ? 1 : -1;
+}
+
+/* Reads a whole CSV file into t; on failure t is left empty. */
+int csvin_read_opts(const char *path, const struct csv_opts *o, struct csv_table *t,
+                    struct rb_err *e)
+{
+        static const struct csv_opts detect = {0, CSV_ENC_AUTO};
         struct reader r = {.t = t};
-        size_t len, skip = 0;
-        char *buf;
-        int rc = -1;
+        int in = strcmp(path, "-") == 0, rc = -1, conv;
+        const char *name = in ? _("standard input") : path;
+        char *buf, *text = NULL;
+        size_t len;
 
         memset(t, 0, sizeof(*t));
-        if ((buf = fs_read(path, &len, e)) == NULL)
+        o = o != NULL ? o : &detect;
+        if ((buf = in ? read_stdin(&len, e) : fs_read(path, &len, e)) == NULL)
                 return -1;
-        if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-                skip = 3;
-        if (check_text(path, buf + skip, len - skip, e) != 0)
+        if ((conv = decode(name, buf, len, o->enc, &text, e)) < 0)
                 goto out;
-        if (parse(path, buf + skip, len - skip, &r, e) != 0)
+        t->cp1252 = conv;
+        t->delim = o->delim ? o->delim : csvin_detect_delim(text, strlen(text));
+        if (parse(name, text, strlen(text), t->delim, &r, e) != 0)
                 goto out;
         if (t->header == NULL) {
-                err_set(e, RB_INVALID, "file", _("%s: the file is empty (no header row)"), path);
+                err_set(e, RB_INVALID, "file", _("%s: the file is empty (no header row)"), name);
                 goto out;
         }
-        if (check_header(path, t, e) != 0)
+        if (check_header(name, t, e) != 0)
                 goto out;
         rc = 0;
 out:
@@ -333,8 +447,80 @@ out:
                 free_cells(r.cells, r.n);
         if (rc != 0)
                 csvin_free(t);
+        if (conv > 0)
+                free(text);
         free(buf);
         return rc;
+}
+
+int csvin_read(const char *path, struct csv_table *t, struct rb_err *e)
+{
+        return csvin_read_opts(path, NULL, t, e);
+}
+
+/* True for a line that holds nothing but spaces and separators (blank, or
+ * Excel's ",,," padding), from pos to end. */
+static int blank_line(const char *buf, size_t pos, size_t end)
+{
+        for (; pos < end; pos++)
+                if (strchr(" \t,;\r\n", buf[pos]) == NULL)
+                        return 0;
+        return 1;
+}
+
+char csvin_detect_delim(const char *buf, size_t len)
+{
+        size_t pos = 0, end = 0, n[3] = {0, 0, 0};
+        int quoted = 0;
+
+        while (pos < len && blank_line(buf, pos, end = line_end(buf, len, pos)))
+                pos = end;
+        /* The header record: to its first line break outside quotes. */
+        for (; pos < len && (quoted || (buf[pos] != '\n' && buf[pos] != '\r')); pos++)
+                if (buf[pos] == '"')
+                        quoted = !quoted;
+                else if (!quoted && buf[pos] == ',')
+                        n[0]++;
+                else if (!quoted && buf[pos] == ';')
+                        n[1]++;
+                else if (!quoted && buf[pos] == '\t')
+                        n[2]++;
+        if (n[1] > n[0] && n[1] >= n[2])
+                return ';';
+        if (n[2] > n[0] && n[2] > n[1])
+                return '\t';
+        return ',';
+}
+
+/* Reads 1-2 digits at *s into *v, moving *s; 0 if there were none. */
+static int two_digits(const char **s, int *v)
+{
+        int k = 0;
+
+        *v = 0;
+        while (k < 2 && isdigit((unsigned char)**s)) {
+                *v = *v * 10 + (**s - '0');
+                (*s)++;
+                k++;
+        }
+        return k;
+}
+
+int csvin_date(const char *in, char out[11])
+{
+        const char *s = in;
+        int d, m;
+        char sep;
+
+        if (!two_digits(&s, &d) || (*s != '/' && *s != '-'))
+                return 0;
+        sep = *s++;
+        if (!two_digits(&s, &m) || *s++ != sep)
+                return 0;
+        if (strlen(s) != 4 || strspn(s, "0123456789") != 4)
+                return 0;
+        snprintf(out, 11, "%.4s-%02d-%02d", s, m, d);
+        return 1;
 }
 
 /* Index of the header column called name, ignoring case; -1 if none. */
@@ -400,7 +586,7 @@ static int needs_quotes(const char *s)
 
         if (n == 0)
                 return 0;
-        if (strpbrk(s, ",\"\r\n") != NULL || strncmp(s, "\xef\xbb\xbf", 3) == 0)
+        if (strpbrk(s, ",;\t\"\r\n") != NULL || strncmp(s, "\xef\xbb\xbf", 3) == 0)
                 return 1;
         return s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
 }

@@ -41,14 +41,15 @@ static const char *put(void **state, const char *data, size_t len)
 /* put() for a string literal, which may hold NUL bytes. */
 #define PUT(lit) put(state, (lit), sizeof(lit) - 1)
 
-/* Reads path expecting failure with code and needle in the message. */
-static void read_fails(const char *path, int code, const char *needle)
+/* Reads path (with o, or detecting) expecting failure with code and needle in the message. */
+static void read_fails_opts(const char *path, const struct csv_opts *o, int code,
+                            const char *needle)
 {
         struct csv_table t;
         struct rb_err e;
 
         err_clear(&e);
-        assert_int_equal(csvin_read(path, &t, &e), -1);
+        assert_int_equal(csvin_read_opts(path, o, &t, &e), -1);
         assert_int_equal(e.code, code);
         if (strstr(e.msg, needle) == NULL) {
                 print_error("message \"%s\" lacks \"%s\"\n", e.msg, needle);
@@ -58,6 +59,11 @@ static void read_fails(const char *path, int code, const char *needle)
         assert_null(t.header);
         assert_null(t.rows);
         assert_int_equal(t.nrows, 0);
+}
+
+static void read_fails(const char *path, int code, const char *needle)
+{
+        read_fails_opts(path, NULL, code, needle);
 }
 
 /* Makes the temp folder. */
@@ -258,14 +264,96 @@ static void test_bad_quoting(void **state)
         read_fails(PUT("a,b\n1,2\n\n3,\"x\ny\"\n4,\"open"), RB_INVALID, "line 6: bad quoting");
 }
 
-/* Invalid UTF-8 and NUL bytes name their line. */
+/* Invalid UTF-8 (when UTF-8 is forced) and NUL bytes name their line. */
 static void test_bad_text(void **state)
 {
-        read_fails(PUT("a,b\n1,2\n3,\xc3\x28\n"), RB_INVALID, "line 3: not valid UTF-8");
-        read_fails(PUT("nama\nJos\xe9\n"), RB_INVALID, "line 2: not valid UTF-8");
-        read_fails(PUT("\xef\xbb\xbfnama\nA\n\"B\nC\xed\xa0\x80\"\n"), RB_INVALID,
-                   "line 4: not valid UTF-8");
+        static const struct csv_opts utf8 = {0, CSV_ENC_UTF8};
+
+        read_fails_opts(PUT("a,b\n1,2\n3,\xc3\x28\n"), &utf8, RB_INVALID,
+                        "line 3: not valid UTF-8");
+        read_fails_opts(PUT("nama\nJos\xe9\n"), &utf8, RB_INVALID, "line 2: not valid UTF-8");
+        read_fails_opts(PUT("\xef\xbb\xbfnama\nA\n\"B\nC\xed\xa0\x80\"\n"), &utf8, RB_INVALID,
+                        "line 4: not valid UTF-8");
+        /* 0x81 is not a Windows-1252 character either. */
+        read_fails(PUT("nama\nA\nB\x81\n"), RB_INVALID, "line 3: neither UTF-8 nor Windows-1252");
         read_fails(PUT("a,b\n1,2\n3,x\0y\n"), RB_INVALID, "line 3: holds a NUL byte");
+}
+
+/* A file that is not UTF-8 is read as Windows-1252; a forced encoding wins. */
+static void test_cp1252(void **state)
+{
+        static const struct csv_opts cp = {0, CSV_ENC_CP1252};
+        struct csv_table t;
+        struct rb_err e;
+
+        err_clear(&e);
+        assert_int_equal(csvin_read(PUT("nama;kota\nAndr\xe9\x61s;Bogor\n"), &t, &e), 0);
+        assert_int_equal(t.cp1252, 1);
+        assert_int_equal(t.delim, ';');
+        assert_string_equal(t.rows[0].cells[0], "Andr\xc3\xa9\x61s");
+        csvin_free(&t);
+        /* Valid UTF-8 stays UTF-8 ... */
+        assert_int_equal(csvin_read(PUT("nama\nAndr\xc3\xa9\x61s\n"), &t, &e), 0);
+        assert_int_equal(t.cp1252, 0);
+        assert_string_equal(t.rows[0].cells[0], "Andr\xc3\xa9\x61s");
+        csvin_free(&t);
+        /* ... unless Windows-1252 is forced. */
+        assert_int_equal(csvin_read_opts(PUT("nama\nAndr\xc3\xa9\x61s\n"), &cp, &t, &e), 0);
+        assert_string_equal(t.rows[0].cells[0], "Andr\xc3\x83\xc2\xa9\x61s");
+        csvin_free(&t);
+}
+
+/* The separator is the header line's most frequent of , ; tab (outside quotes). */
+static void test_delimiter(void **state)
+{
+        static const struct csv_opts comma = {',', CSV_ENC_AUTO};
+        struct csv_table t;
+        struct rb_err e;
+
+        (void)state;
+        assert_int_equal(csvin_detect_delim("a,b,c\n", 6), ',');
+        assert_int_equal(csvin_detect_delim("a;b;c\n1,5;2\n", 13), ';');
+        assert_int_equal(csvin_detect_delim("a\tb\n", 4), '\t');
+        assert_int_equal(csvin_detect_delim("\"a,b,c\";d\n", 10), ';');
+        assert_int_equal(csvin_detect_delim(";;\n\n  \na;b\n", 12), ';');
+        assert_int_equal(csvin_detect_delim("nama\n", 5), ',');
+        assert_int_equal(csvin_detect_delim("", 0), ',');
+        err_clear(&e);
+        assert_int_equal(
+            csvin_read(PUT("\xef\xbb\xbfNIP;nama;tmt\r\n1;\"Siti; S.Pd\";01/12/2020\r\n"), &t, &e),
+            0);
+        assert_int_equal(t.ncols, 3);
+        assert_string_equal(t.header[0], "NIP");
+        assert_string_equal(t.rows[0].cells[1], "Siti; S.Pd");
+        assert_int_equal(t.rows[0].line, 2);
+        csvin_free(&t);
+        assert_int_equal(csvin_read(PUT("a\tb c\n1\t 2 \n"), &t, &e), 0);
+        assert_string_equal(t.header[1], "b c");
+        assert_string_equal(t.rows[0].cells[1], "2");
+        csvin_free(&t);
+        assert_int_equal(csvin_read_opts(PUT("a;b\n1;2\n"), &comma, &t, &e), 0);
+        assert_int_equal(t.ncols, 1);
+        csvin_free(&t);
+}
+
+/* Spreadsheet dates: DD/MM/YYYY and DD-MM-YYYY become YYYY-MM-DD. */
+static void test_dates(void **state)
+{
+        char out[11] = "unchanged";
+
+        (void)state;
+        assert_int_equal(csvin_date("01/12/2020", out), 1);
+        assert_string_equal(out, "2020-12-01");
+        assert_int_equal(csvin_date("5-3-1999", out), 1);
+        assert_string_equal(out, "1999-03-05");
+        strcpy(out, "unchanged");
+        assert_int_equal(csvin_date("2020-12-01", out), 0);
+        assert_int_equal(csvin_date("01/12-2020", out), 0);
+        assert_int_equal(csvin_date("01/12/20", out), 0);
+        assert_int_equal(csvin_date("001/12/2020", out), 0);
+        assert_int_equal(csvin_date("01/12/2020x", out), 0);
+        assert_int_equal(csvin_date("", out), 0);
+        assert_string_equal(out, "unchanged");
 }
 
 /* Empty files, missing files, duplicate header names. */
@@ -428,6 +516,9 @@ int main(void)
             cmocka_unit_test(test_blank_lines),
             cmocka_unit_test(test_bad_quoting),
             cmocka_unit_test(test_bad_text),
+            cmocka_unit_test(test_cp1252),
+            cmocka_unit_test(test_delimiter),
+            cmocka_unit_test(test_dates),
             cmocka_unit_test(test_empty_and_header),
             cmocka_unit_test(test_csvout_text),
             cmocka_unit_test(test_csvout_roundtrip),
