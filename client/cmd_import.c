@@ -1,8 +1,9 @@
 /*
- * cmd_import.c - `renbin import KIND FILE`: spreadsheets (CSV, UTF-8, read with
- * libcsv) turned into ops. Every line is checked first and every bad line is
- * reported ("line 5, column NIP: ..."); nothing is imported while any line is
- * bad, unless --skip-bad. Each kind is one entry of the table below.
+ * cmd_import.c - `renbin import KIND FILE`: spreadsheets (CSV read with
+ * libcsv: ',' ';' or tab, UTF-8 or Windows-1252; FILE "-" is standard
+ * input) turned into ops, with a progress bar on a terminal. Every line is checked first and every
+ * bad line is reported ("line 5, column NIP: ..."); nothing is imported while any line is bad,
+ * unless --skip-bad. Each kind is one entry of the table below.
  */
 #include "cmds.h"
 #include "csvin.h"
@@ -12,12 +13,22 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "progress.h"
 #include "submit.h"
 #include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* What the command line asks of one import. */
+struct import_args {
+        int skip_bad;
+        const char *year;     /* --plan */
+        struct csv_opts csv;  /* --delimiter, --encoding */
+        struct progress *bar; /* drawn on a terminal */
+};
 
 static const struct import_kind *const kinds[] = {
     &import_units,          &import_asn,         &import_competencies, &import_needs,
@@ -62,6 +73,7 @@ static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_
                 struct rb_err e;
                 char key[128] = "";
 
+                progress_step(ic->bar, _("import: checked"), (long)i + 1);
                 err_clear(&e);
                 fields[i] = NULL;
                 if (ic->kind->row(ic, &t->rows[i], &fields[i], labels[i], key, &e) == 0 &&
@@ -73,6 +85,7 @@ static size_t check_rows(struct import_ctx *ic, const struct csv_table *t, json_
                                 (long long)json_integer_value(json_object_get(seen, key)));
                 }
                 if (fields[i] == NULL) {
+                        progress_end(ic->bar);
                         fprintf(stderr, _("line %ld, column %s: %s\n"), t->rows[i].line,
                                 import_column_of(ic->kind, e.field), without_field(&e));
                         bad++;
@@ -91,19 +104,23 @@ static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t *
         *n = 0;
         if (db_begin(ic->cli->db, e) != 0)
                 return -1;
+        progress_start(ic->bar, ic->bar->on, (long)t->nrows);
         for (size_t i = 0; i < t->nrows; i++) {
+                progress_step(ic->bar, _("import: queued"), (long)i + 1);
                 if (fields[i] == NULL)
                         continue;
                 if (ic->kind->queue != NULL
                         ? ic->kind->queue(ic, fields[i], labels[i], op_ids, n, e)
                         : outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action, fields[i],
                                      labels[i], op_ids[*n], NULL, e)) {
+                        progress_end(ic->bar);
                         db_rollback(ic->cli->db);
                         return -1;
                 }
                 if (ic->kind->queue == NULL)
                         (*n)++;
         }
+        progress_end(ic->bar);
         return db_commit(ic->cli->db, e);
 }
 
@@ -230,11 +247,25 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
         return status;
 }
 
+/* Reads the file, saying on stderr when it was read as Windows-1252. */
+static int read_table(struct cli *cli, const char *path, const struct import_args *a,
+                      struct csv_table *t, struct rb_err *e)
+{
+        if (csvin_read_opts(path, &a->csv, t, e) != 0)
+                return -1;
+        if (t->cp1252 && !cli->quiet)
+                fprintf(stderr,
+                        _("renbin: %s: read as Windows-1252 (it is not UTF-8); use --encoding "
+                          "utf-8 to refuse it\n"),
+                        strcmp(path, "-") == 0 ? _("standard input") : path);
+        return 0;
+}
+
 /* Imports one file of one kind. */
 static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
-                       int skip_bad, const char *year)
+                       const struct import_args *a)
 {
-        struct import_ctx ic = {.cli = cli, .kind = kind, .year = year};
+        struct import_ctx ic = {.cli = cli, .kind = kind, .year = a->year, .bar = a->bar};
         struct csv_table t = {0};
         const char *cols[32];
         json_t **fields = NULL;
@@ -245,7 +276,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
 
         err_clear(&e);
         if (outbox_may_do(cli, kind->entity, kind->action, &e) != 0 || cli_db(cli, &e) == NULL ||
-            csvin_read(path, &t, &e) != 0 ||
+            read_table(cli, path, a, &t, &e) != 0 ||
             csvin_require(&t, import_required_columns(kind, cols, 32), &e) != 0) {
                 status = cli_fail(&e);
                 goto out;
@@ -259,8 +290,10 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
                 goto out;
         }
         ic.table = &t;
+        progress_start(a->bar, a->bar->on, (long)t.nrows);
         bad = check_rows(&ic, &t, fields, labels);
-        if (bad > 0 && !skip_bad) {
+        progress_end(a->bar);
+        if (bad > 0 && !a->skip_bad) {
                 status = opt_fail(EXIT_INVALID,
                                   _("%s: %zu of %zu lines are bad; nothing was imported (fix "
                                     "them, or use --skip-bad to import the rest)"),
@@ -269,11 +302,8 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         }
         if (kind->after_check != NULL)
                 kind->after_check(&ic);
-        if (queue_rows(&ic, &t, fields, labels, op_ids, &n, &e) != 0) {
-                status = cli_fail(&e);
-                goto out;
-        }
-        if ((online = submit_now(cli, &e)) < 0) {
+        if (queue_rows(&ic, &t, fields, labels, op_ids, &n, &e) != 0 ||
+            (online = submit_now_shown(cli, a->bar->on, &e)) < 0) {
                 status = cli_fail(&e);
                 goto out;
         }
@@ -292,19 +322,46 @@ out:
 
 static const struct opt import_opts[] = {
     {"KIND", "kind", OPT_ARG, 0, N_("what the file holds, one of the kinds above"), NULL, NULL},
-    {"FILE", "file", OPT_ARG, 0, N_("the spreadsheet saved as CSV (UTF-8)"), NULL, NULL},
+    {"FILE", "file", OPT_ARG, 0,
+     N_("the spreadsheet saved as CSV (UTF-8 or Windows-1252; - for standard input)"), NULL, NULL},
     {"skip-bad", NULL, OPT_FLAG, 0, N_("import the good lines; report the bad ones"), NULL, NULL},
     {"plan", NULL, OPT_VALUE, 0, N_("the plan year programs go into"), NULL, NULL},
+    {"delimiter", NULL, OPT_VALUE, 0,
+     N_("the separator: , or ; or tab (default: the header line's)"), NULL, NULL},
+    {"encoding", NULL, OPT_VALUE, 0,
+     N_("utf-8 or windows-1252 (default: UTF-8, else Windows-1252)"), NULL, NULL},
     OPT_END,
 };
 
+/* Reads --delimiter and --encoding into a->csv; 0, or EXIT_USAGE (said). */
+static int csv_args(const char *delim, const char *enc, struct import_args *a)
+{
+        if (delim == NULL)
+                a->csv.delim = 0;
+        else if (strcmp(delim, ",") == 0 || strcmp(delim, ";") == 0 || strcmp(delim, "\t") == 0)
+                a->csv.delim = delim[0];
+        else if (strcasecmp(delim, "tab") == 0 || strcmp(delim, "\\t") == 0)
+                a->csv.delim = '\t';
+        else
+                return opt_bad_value("delimiter", delim);
+        if (enc == NULL)
+                a->csv.enc = CSV_ENC_AUTO;
+        else if (strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
+                a->csv.enc = CSV_ENC_UTF8;
+        else if (strcasecmp(enc, "windows-1252") == 0 || strcasecmp(enc, "cp1252") == 0)
+                a->csv.enc = CSV_ENC_CP1252;
+        else
+                return opt_bad_value("encoding", enc);
+        return 0;
+}
+
 /* Imports file as the kind named kind. */
-static int import_named(struct cli *cli, const char *kind, const char *file, int skip_bad,
-                        const char *year)
+static int import_named(struct cli *cli, const char *kind, const char *file,
+                        const struct import_args *a)
 {
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
                 if (strcmp(kinds[i]->name, kind) == 0)
-                        return import_file(cli, kinds[i], file, skip_bad, year);
+                        return import_file(cli, kinds[i], file, a);
         return opt_fail(EXIT_USAGE, _("import: unknown kind '%s' (see renbin import --help)"),
                         kind);
 }
@@ -312,7 +369,9 @@ static int import_named(struct cli *cli, const char *kind, const char *file, int
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
         json_t *o = json_object();
-        const char *kind, *file, *year;
+        struct progress bar;
+        struct import_args a = {.bar = &bar};
+        const char *kind, *file;
         struct rb_err e;
         int rest, rc;
         long y;
@@ -321,13 +380,18 @@ static int import_exec(struct cli *cli, int argc, char **argv)
                 goto out;
         kind = opts_value(o, &import_opts[0]);
         file = opts_value(o, &import_opts[1]);
-        year = opts_value(o, &import_opts[3]);
-        if (year != NULL && year_check(year, "plan", &y, &e) != 0)
+        a.year = opts_value(o, &import_opts[3]);
+        a.skip_bad = opts_value(o, &import_opts[2]) != NULL;
+        progress_start(&bar, progress_wanted(cli), 0);
+        if (a.year != NULL && year_check(a.year, "plan", &y, &e) != 0)
                 rc = cli_fail(&e);
+        else if ((rc = csv_args(opts_value(o, &import_opts[4]), opts_value(o, &import_opts[5]),
+                                &a)) != 0)
+                ;
         else if (kind == NULL || file == NULL || rest != argc)
                 rc = opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
         else
-                rc = import_named(cli, kind, file, opts_value(o, &import_opts[2]) != NULL, year);
+                rc = import_named(cli, kind, file, &a);
 out:
         json_decref(o);
         return rc;
@@ -335,8 +399,8 @@ out:
 
 const struct cmd cmd_import = {
     .name = "import",
-    .usage = "import KIND FILE [--skip-bad] [--plan YEAR]",
-    .summary = N_("import a spreadsheet (CSV, UTF-8): the roster, survey responses and more"),
+    .usage = "import KIND FILE|- [--skip-bad] [--plan YEAR] [--delimiter C] [--encoding ENC]",
+    .summary = N_("import a spreadsheet (CSV): the roster, survey responses and more"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
                "        are listed, not deleted.\n"
@@ -353,7 +417,9 @@ const struct cmd cmd_import = {
                "  mentoring-logs mentor_nip,mentee_nip,date,minutes,notes,progress\n"
                "  forums         unit,date,topic,input,follow_up\n"
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
-               "--skip-bad.\n"),
+               "--skip-bad. The separator (, ; or tab) is the header line's; a file that is\n"
+               "not UTF-8 is read as Windows-1252; dates may be YYYY-MM-DD, DD/MM/YYYY or\n"
+               "DD-MM-YYYY.\n"),
     .exec = import_exec,
     .opts = import_opts,
 };

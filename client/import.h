@@ -12,14 +12,16 @@
 #include "uuid.h"
 
 struct import_kind;
+struct progress;
 
 struct import_ctx {
         struct cli *cli;
         const struct import_kind *kind;
         const struct csv_table *table;
-        json_t *missing;  /* after_check may list rows the file leaves out */
-        json_t *updates;  /* "op_id: fields" of rows that changed something */
-        const char *year; /* --plan YEAR, for programs */
+        json_t *missing;      /* after_check may list rows the file leaves out */
+        json_t *updates;      /* "op_id: fields" of rows that changed something */
+        const char *year;     /* --plan YEAR, for programs */
+        struct progress *bar; /* the import's progress (progress.h) */
 };
 
 struct import_kind {
@@ -62,6 +64,11 @@ const char *import_column_of(const struct import_kind *k, const char *field);
  * buf[len] (NULL-terminated). */
 const char *const *import_required_columns(const struct import_kind *k, const char *buf[],
                                            size_t len);
+
+/* Fails e (naming field, exit 3) when a NIP cell is what Excel makes of an
+ * 18-digit number (1.98001E+17, or digits lost to its 15 significant ones),
+ * saying to format the column as Text; 0 for any other cell. */
+int import_nip_excel(const char *cell, const char *field, struct rb_err *e);
 
 /* Reads the cell of a column by header name ("" when absent). */
 const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, const char *col);

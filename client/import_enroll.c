@@ -52,6 +52,8 @@ static int enr_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
 
         cell_norm(CELL("program"), 1, program, sizeof(program));
         cell_norm(CELL("nip"), 0, nip, sizeof(nip));
+        if (import_nip_excel(nip, "nip", e) != 0)
+                return -1;
         *out = json_pack("{s:s, s:s}", "program", program, "nip", nip);
         if (CELL("status")[0] != '\0')
                 json_object_set_new(*out, "status", json_string(CELL("status")));

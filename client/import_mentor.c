@@ -17,6 +17,8 @@
 /* A NIP cell, normalized into out; the error names field. */
 static int nip_cell(const char *v, const char *field, char out[19], struct rb_err *e)
 {
+        if (import_nip_excel(v, field, e) != 0)
+                return -1;
         if (nip_normalize(v, out) != 0 || strlen(out) != 18 || strspn(out, "0123456789") != 18)
                 return err_set(e, RB_INVALID, field, _("'%s' is not an 18-digit NIP"), v);
         return 0;

@@ -3,9 +3,12 @@
  * the columns an action's fields name (common/entity.c: a field's column is
  * its name unless the catalogue says otherwise), normalized as the command
  * line normalizes them (codes upper-case, NIP without spaces), the row's
- * unit defaulted to and checked against the office, then checked by
- * entity_check: the same limits as the CLI and the server.
+ * unit defaulted to and checked against the office, dates a spreadsheet
+ * wrote DD/MM/YYYY made YYYY-MM-DD, then checked by entity_check: the same
+ * limits as the CLI and the server. A NIP Excel turned into a number is
+ * named as such (import_nip_excel).
  */
+#include "csvin.h"
 #include "entity.h"
 #include "i18n.h"
 #include "import.h"
@@ -106,11 +109,51 @@ int import_unit(struct import_ctx *ic, const char *unit, char out[64], struct rb
         return 0;
 }
 
-/* A cell as the command line would have it: codes upper-case, NIP without spaces. */
+/* True for what Excel writes of a long number: 1.98001E+17 or 1,98001E+17. */
+static int scientific(const char *v)
+{
+        size_t n = strspn(v, "0123456789");
+
+        if (n == 0)
+                return 0;
+        v += n;
+        if (*v == '.' || *v == ',')
+                v += 1 + strspn(v + 1, "0123456789");
+        if (*v != 'E' && *v != 'e')
+                return 0;
+        v += v[1] == '+' ? 2 : 1;
+        return *v != '\0' && strspn(v, "0123456789") == strlen(v);
+}
+
+int import_nip_excel(const char *cell, const char *field, struct rb_err *e)
+{
+        char nip[64];
+        size_t n = 0;
+
+        for (; *cell != '\0' && n + 1 < sizeof(nip); cell++)
+                if (*cell != ' ')
+                        nip[n++] = *cell;
+        nip[n] = '\0';
+        /* Excel keeps 15 significant digits: an 18-digit NIP ends in 000 (no
+         * NIP's sequence is 000), or the number lost digits (15 to 17 left). */
+        if (scientific(nip) ||
+            (strspn(nip, "0123456789") == n && ((n >= 15 && n <= 17 && nip[n - 1] == '0') ||
+                                                (n == 18 && strcmp(nip + 15, "000") == 0))))
+                return err_set(e, RB_INVALID, field,
+                               _("%s: '%s' is a number Excel made of the NIP, which lost its "
+                                 "digits; format the NIP column as Text and type the NIPs again"),
+                               field, nip);
+        return 0;
+}
+
+/* A cell as the command line would have it: codes upper-case, NIP without
+ * spaces, dates YYYY-MM-DD. */
 static void cell_value(const struct field_def *f, const char *v, char *buf, size_t len)
 {
         size_t o = 0;
 
+        if (f->check == C_DATE && len >= 11 && csvin_date(v, buf))
+                return;
         for (; *v != '\0' && o + 1 < len; v++)
                 if (f->check == C_CODE)
                         buf[o++] = (char)toupper((unsigned char)*v);
@@ -136,6 +179,8 @@ int import_entity_row(struct import_ctx *ic, const struct csv_row *r, json_t **o
                 if (json_object_get(*out, f->name) != NULL)
                         continue;
                 cell_value(f, import_cell(ic, r, entity_field_column(f)), v, sizeof(v));
+                if (f->check == C_NIP && import_nip_excel(v, f->name, e) != 0)
+                        goto fail;
                 if (d->scope != NULL && strcmp(f->name, d->scope) == 0) {
                         if (import_unit(ic, v, unit, e) != 0)
                                 goto fail;

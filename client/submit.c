@@ -15,7 +15,12 @@
 
 int submit_now(struct cli *cli, struct rb_err *e)
 {
-        struct sync_report rep = {0};
+        return submit_now_shown(cli, 0, e);
+}
+
+int submit_now_shown(struct cli *cli, int progress, struct rb_err *e)
+{
+        struct sync_report rep = {.progress = progress};
 
         if (cli->offline)
                 return 0;

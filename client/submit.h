@@ -14,6 +14,8 @@
 /* Pushes and pulls now. Returns 1 if the server answered, 0 if it could not
  * be reached (ops stay queued), -1 with e when the server refused us. */
 int submit_now(struct cli *cli, struct rb_err *e);
+/* submit_now drawing sync's progress bar on stderr when progress is set. */
+int submit_now_shown(struct cli *cli, int progress, struct rb_err *e);
 /* Pushes now and reports the answers to the n ops in op_ids (one line each, or
  * a JSON array). Returns the exit status: 0 when all were accepted or stay
  * queued offline, else the status of the first rejection. */

@@ -212,6 +212,95 @@ static void test_import_office_kinds(void **state)
         assert_int_equal(replica_count(fx.hr2, "surveys"), 3);
 }
 
+/* Imports path (the bytes a spreadsheet saved) as kind from HR's seat, expecting status;
+ * returns what it printed on stderr (to free). */
+static char *import_file(const char *kind, const char *path, int status)
+{
+        struct h_result r;
+        char *err;
+
+        f_expect(&r, status, fx.hr, "import", kind, path, NULL);
+        err = strdup(r.err);
+        h_result_free(&r);
+        return err;
+}
+
+/* The files offices have: ';' with a BOM and CRLF (Indonesian Excel),
+ * Windows-1252, dates written DD/MM/YYYY, and standard input; another seat
+ * sees the rows as UTF-8 and YYYY-MM-DD. */
+static void test_office_formats(void **state)
+{
+        char nip1[19], nip2[19], *csv, *path, *err, *cmd;
+        struct h_result r;
+
+        (void)state;
+        f_nip(nip1, "19900515", "201503", 1, 7);
+        f_nip(nip2, "19910620", "201604", 2, 8);
+        path = f_write(fx.tmp, "excel-id.csv",
+                       "\xef\xbb\xbf"
+                       "code;name;kind\r\nKEL-BLW3;Kelurahan Belawan III;kelurahan\r\n");
+        free(import_file("units", path, 0));
+        free(path);
+        csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n%s,Andr\xe9"
+                     "as Sitepu,%s,Staf,III/a,2015-03-01\n",
+                     nip1, UNIT_A);
+        path = f_write(fx.tmp, "cp1252.csv", csv);
+        err = import_file("asn", path, 0);
+        assert_non_null(strstr(err, "read as Windows-1252"));
+        free(err);
+        free(path);
+        free(csv);
+        csv = h_strf("NIP\tnama\tunit\tjabatan\tgolongan\ttmt\n%s\tDewi Lestari\t%s\tStaf\tIII/"
+                     "a\t01/04/2016\n",
+                     nip2, UNIT_A);
+        path = f_write(fx.tmp, "ddmm.csv", csv);
+        free(import_file("asn", path, 0));
+        free(path);
+        free(csv);
+        json_decref(f_sync(fx.hr2));
+        assert_int_equal(replica_count(fx.hr2, "units WHERE code = 'KEL-BLW3'"), 1);
+        assert_int_equal(f_replica_int(fx.hr2, "SELECT count(*) FROM asn WHERE name = ?1",
+                                       "Andr\xc3\xa9"
+                                       "as Sitepu"),
+                         1);
+        err = f_replica_text(fx.hr2, "SELECT tmt FROM asn WHERE nip = ?1", nip2);
+        assert_string_equal(err, "2016-04-01");
+        free(err);
+        /* Standard input. */
+        path = f_write(fx.tmp, "stdin.csv", "code,name,type\nK-STD,Dari stdin,teknis\n");
+        cmd = h_strf("exec '%s' --home '%s' import competencies - < '%s'", h_renbin_bin(), fx.hr,
+                     path);
+        h_runl(&r, "/bin/sh", "-c", cmd, NULL);
+        if (r.status != 0)
+                fail_msg("import from stdin exited %d: %s", r.status, r.err);
+        h_result_free(&r);
+        free(cmd);
+        free(path);
+        json_decref(f_sync(fx.hr2));
+        assert_int_equal(replica_count(fx.hr2, "competencies WHERE code = 'K-STD'"), 1);
+}
+
+/* An NIP Excel made a number: exit 3, the line and the column, and what to do. */
+static void test_excel_nip(void **state)
+{
+        static const char *const cells[] = {"1.98001E+17", "1,98001E+17", "198001012020121000"};
+        char *csv, *path, *err;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+                csv = h_strf("NIP;nama;unit;jabatan;golongan;tmt\n\"%s\";Excel;%s;Staf;III/a;\n",
+                             cells[i], UNIT_A);
+                path = f_write(fx.tmp, "excel-nip.csv", csv);
+                err = import_file("asn", path, 3);
+                if (strstr(err, "line 2, column NIP:") == NULL || strstr(err, "Excel") == NULL ||
+                    strstr(err, "Text") == NULL)
+                        fail_msg("%s: no Excel hint in: %s", cells[i], err);
+                free(err);
+                free(path);
+                free(csv);
+        }
+}
+
 /* A file of one kind: its header, a good line (line 2), a bad one (line 3),
  * the column the report must name, and the seat that imports it. */
 struct bad_case {
@@ -296,8 +385,8 @@ static void test_bad_line_per_kind(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_import_hr_kinds),
-            cmocka_unit_test(test_import_office_kinds),
+            cmocka_unit_test(test_import_hr_kinds),   cmocka_unit_test(test_office_formats),
+            cmocka_unit_test(test_excel_nip),         cmocka_unit_test(test_import_office_kinds),
             cmocka_unit_test(test_bad_line_per_kind),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
