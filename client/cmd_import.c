@@ -14,6 +14,7 @@
 #include "outbox.h"
 #include "submit.h"
 #include "validate.h"
+#include "xlsxin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,7 +246,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
 
         err_clear(&e);
         if (outbox_may_do(cli, kind->entity, kind->action, &e) != 0 || cli_db(cli, &e) == NULL ||
-            csvin_read(path, &t, &e) != 0 ||
+            xlsxin_read_any(path, &t, &e) != 0 ||
             csvin_require(&t, import_required_columns(kind, cols, 32), &e) != 0) {
                 status = cli_fail(&e);
                 goto out;
