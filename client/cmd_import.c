@@ -16,6 +16,7 @@
 #include "progress.h"
 #include "submit.h"
 #include "validate.h"
+#include "xlsxin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,9 @@ static int summarize(struct import_ctx *ic, char (*op_ids)[UUID_STR], size_t n, 
 static int read_table(struct cli *cli, const char *path, const struct import_args *a,
                       struct csv_table *t, struct rb_err *e)
 {
+        /* A workbook is read as a workbook (its cells are already text). */
+        if (strcmp(path, "-") != 0 && xlsxin_is_xlsx(path))
+                return xlsxin_read(path, t, e);
         if (csvin_read_opts(path, &a->csv, t, e) != 0)
                 return -1;
         if (t->cp1252 && !cli->quiet)

@@ -156,6 +156,41 @@ static void test_import_hr_kinds(void **state)
         assert_int_equal(replica_count(fx.hr2, "enrollments WHERE status = 'terdaftar'"), 1);
 }
 
+/* The roster as an .xlsx LibreOffice wrote (tests/data/asn.xlsx: a text NIP,
+ * a date column, a number column the import ignores): its rows reach
+ * another HR seat's replica, dates as YYYY-MM-DD. An NIP that Excel made a
+ * number (nipnum.xlsx) is refused at its spreadsheet row, nothing queued. */
+static void test_import_xlsx(void **state)
+{
+        json_t *j;
+        char *name, *tmt;
+        long long before;
+        struct h_result r;
+
+        (void)state;
+        j = f_json(0, fx.hr, "import", "asn", RENBIN_TEST_DATA "/asn.xlsx", NULL);
+        assert_non_null(j);
+        assert_int_equal(json_array_size(json_object_get(j, "rejected")), 0);
+        json_decref(j);
+        json_decref(f_sync(fx.hr2));
+        assert_int_equal(replica_count(fx.hr2, "asn WHERE nip IN ('197604122001031101', "
+                                               "'198209152006042102', '199001202015031103')"),
+                         3);
+        name = f_replica_text(fx.hr2, "SELECT name FROM asn WHERE nip = ?1", "197604122001031101");
+        tmt = f_replica_text(fx.hr2, "SELECT tmt FROM asn WHERE nip = ?1", "198209152006042102");
+        assert_string_equal(name, "Andr\xc3\xa9"
+                                  "as Siregar");
+        assert_string_equal(tmt, "2006-04-01");
+        free(name);
+        free(tmt);
+        before = replica_count(fx.hr, "outbox");
+        f_expect(&r, 3, fx.hr, "import", "asn", RENBIN_TEST_DATA "/nipnum.xlsx", NULL);
+        if (strstr(r.err, "line 2, column NIP:") == NULL)
+                fail_msg("wanted line 2, column NIP in: %s", r.err);
+        assert_int_equal(replica_count(fx.hr, "outbox"), before);
+        h_result_free(&r);
+}
+
 /* The office's kinds, imported by office A: needs, questionnaires,
  * assessments, mentoring pairs and their sessions, forum notes, survey
  * answers; HR's other seat sees every row after its sync. */
@@ -385,9 +420,9 @@ static void test_bad_line_per_kind(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_import_hr_kinds),   cmocka_unit_test(test_office_formats),
-            cmocka_unit_test(test_excel_nip),         cmocka_unit_test(test_import_office_kinds),
-            cmocka_unit_test(test_bad_line_per_kind),
+            cmocka_unit_test(test_import_hr_kinds),     cmocka_unit_test(test_import_xlsx),
+            cmocka_unit_test(test_office_formats),      cmocka_unit_test(test_excel_nip),
+            cmocka_unit_test(test_import_office_kinds), cmocka_unit_test(test_bad_line_per_kind),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }
