@@ -192,11 +192,15 @@ out:
 const struct cmd cmd_export = {
     .name = "export",
     .usage = "export TABLE [--csv | --json | --excel | --xlsx] [--out FILE]",
-    .summary = N_("export a table of the replica as CSV (UTF-8) for a spreadsheet"),
+    .summary = N_("export a table of the replica as CSV (UTF-8) or .xlsx for a spreadsheet"),
     .help = N_("Tables: units asn competencies plans programs enrollments assessments\n"
                "mentor_pairs mentor_logs surveys forums needs, and evaluations (per program,\n"
                "aggregated; nothing for groups under 3 answers, never single answers).\n"
-               "Exports hold what this seat may see; run renbin sync first for fresh data.\n"),
+               "Exports hold what this seat may see; run renbin sync first for fresh data.\n"
+               "Headers are the import's column names, so a file can be edited and imported\n"
+               "back; times are ISO 8601 (UTC). A text cell starting with = + - or @ gets a\n"
+               "leading ' so a spreadsheet never runs it as a formula (numbers are kept).\n"
+               "--xlsx writes NIP and codes as text, dates as dates, a bold frozen header.\n"),
     .exec = export_exec,
     .opts = export_opts,
 };
