@@ -3,9 +3,10 @@
  * has an import kind is exported from one server's HR seat and imported, as
  * the file is, into a fresh server, whose export then holds the same rows
  * (ids and server times aside); an .xlsx export keeps all 18 digits of an NIP
- * as a text cell, with a bold frozen header (read back with unzip -p); a cell
- * a spreadsheet would take for a formula is guarded with '; --excel writes a
- * UTF-8 BOM, ';' and CRLF; --out - is standard output.
+ * as a text cell, with a bold frozen header (read back with unzip -p, and
+ * opened by LibreOffice when it is installed); a cell a spreadsheet would
+ * take for a formula is guarded with '; --excel writes a UTF-8 BOM, ';' and
+ * CRLF; --out - is standard output.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -380,13 +381,45 @@ static void test_xlsx(void **state)
         free(path);
 }
 
+/* The .xlsx opened by LibreOffice (converted back to CSV headless): every
+ * NIP with its 18 digits, dates as written. Skipped without soffice. */
+static void test_xlsx_libreoffice(void **state)
+{
+        char *path = h_path(fx.tmp, "lo.xlsx"), *dir = h_path(fx.tmp, "lo"), *csv, *text;
+        char *profile = h_strf("-env:UserInstallation=file://%s/lo-profile", fx.tmp);
+        struct h_result r;
+
+        (void)state;
+        if (access("/usr/bin/soffice", X_OK) != 0) {
+                fprintf(stderr, "soffice is not installed: the .xlsx is not opened\n");
+                skip();
+        }
+        f_ok(fx.hr, "export", "asn", "--xlsx", "--out", path, NULL);
+        h_runl(&r, "/usr/bin/soffice", profile, "--headless", "--convert-to", "csv", "--outdir",
+               dir, path, NULL);
+        assert_int_equal(r.status, 0);
+        h_result_free(&r);
+        csv = h_path(dir, "lo.csv");
+        text = h_read_file(csv);
+        assert_non_null(text);
+        assert_non_null(strstr(text, "id,NIP,nama,unit,jabatan,golongan,tmt,"));
+        assert_non_null(strstr(text, fx.senior));
+        assert_non_null(strstr(text, fx.junior));
+        assert_non_null(strstr(text, ",2000-03-01,"));
+        assert_null(strstr(text, "E+17"));
+        free(text);
+        free(csv);
+        free(profile);
+        free(dir);
+        free(path);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_round_trip),
-            cmocka_unit_test(test_formula_guard),
-            cmocka_unit_test(test_excel_csv),
-            cmocka_unit_test(test_xlsx),
+            cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_formula_guard),
+            cmocka_unit_test(test_excel_csv),        cmocka_unit_test(test_xlsx),
+            cmocka_unit_test(test_xlsx_libreoffice),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }
