@@ -435,7 +435,10 @@ static void plan_chart(FILE *f, json_t *t)
         /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
         snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
         bar(&rows[0], _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
-        snprintf(txt, sizeof(txt), _("%lld of %lld seats"), lng(t, "enrolled"), lng(t, "seats"));
+        snprintf(
+            txt, sizeof(txt),
+            ngettext("%lld of %lld seat", "%lld of %lld seats", (unsigned long)lng(t, "seats")),
+            lng(t, "enrolled"), lng(t, "seats"));
         bar(&rows[1], _("Enrolled"), dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
         snprintf(txt, sizeof(txt), _("%lld of %lld enrolled"), lng(t, "completed"),
                  lng(t, "enrolled"));
