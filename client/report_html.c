@@ -506,8 +506,11 @@ static void section_jp(FILE *f, json_t *doc)
 
         tagged(f, "<section><h2>", _("JP compliance per unit"), "</h2><p class=\"meta\">");
         escf(f,
-             _("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
-               "%lld minutes)."),
+             ngettext("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
+                      "%lld minute).",
+                      "Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
+                      "%lld minutes).",
+                      (unsigned long)lng(doc, "jp_minutes")),
              lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
         fputs("</p>", f);
         if (rows == NULL)

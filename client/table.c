@@ -154,18 +154,22 @@ static void print_text(const struct cli *cli, json_t *head, json_t *rows)
                 printf(_("(none)\n"));
 }
 
-/* The words the replica keeps for a plan's state, shown translated. */
-static const char *const states[] = {N_("draft"), N_("approved")};
+/* The English words of the data (a plan's state, the questionnaire's
+ * "overall"), shown translated. */
+static const char *const data_words[] = {N_("draft"), N_("approved"), N_("overall")};
 
-/* A state (key "status") in the reader's language when human (not in CSV);
- * other values as they are. */
-static const char *value_text(int human, const char *key, const char *v)
+const char *table_word(const char *v)
 {
-        if (human && v != NULL && strcmp(key, "status") == 0)
-                for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-                        if (strcmp(v, states[i]) == 0)
-                                return _(states[i]);
+        for (size_t i = 0; v != NULL && i < sizeof(data_words) / sizeof(data_words[0]); i++)
+                if (strcmp(v, data_words[i]) == 0)
+                        return _(data_words[i]);
         return v;
+}
+
+/* A cell in the reader's language when human (not in CSV). */
+static const char *human_text(int human, const char *v)
+{
+        return human ? table_word(v) : v;
 }
 
 /* A JSON scalar as text; booleans in the reader's language when human. */
@@ -208,9 +212,8 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
                 json_t *r = json_array();
                 for (size_t c = 0; c < nk; c++)
                         json_array_append_new(
-                            r, json_string(
-                                   value_text(!cli->csv, keys[c],
-                                              scalar_text(!cli->csv, json_object_get(obj, keys[c]),
+                            r, json_string(human_text(
+                                   !cli->csv, scalar_text(!cli->csv, json_object_get(obj, keys[c]),
                                                           buf, sizeof(buf)))));
                 json_array_append_new(text, r);
         }
