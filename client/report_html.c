@@ -558,7 +558,11 @@ static void program_card(FILE *f, json_t *doc)
         fputs(" ", f);
         esc(f, report_str(p, "title"));
         fputs("</h3><p class=\"meta\">", f);
-        escf(f, _("%lld answers from %lld attendees (%.2f%%)"), lng(doc, "responses"),
+        escf(f, ngettext("%lld answer", "%lld answers", (unsigned long)lng(doc, "responses")),
+             lng(doc, "responses"));
+        escf(f,
+             ngettext(" from %lld attendee (%.2f%%)", " from %lld attendees (%.2f%%)",
+                      (unsigned long)lng(doc, "attendees")),
              lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
         if (lng(doc, "responses") == 0) {
                 tagged(f, "</p><p class=\"note\">", _("No answers yet."), "</p></div>");
