@@ -17,6 +17,8 @@ struct cli {
         int csv;     /* --csv where offered */
         int quiet;   /* --quiet: nothing but errors */
         int offline; /* --offline: queue writes, do not contact the server */
+        int wide;    /* --wide: table cells whole, whatever the terminal's width */
+        int nopager; /* --no-pager: never page long output on a terminal */
         sqlite3 *db; /* the replica; opened by cli_db() */
 };
 

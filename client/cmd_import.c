@@ -188,7 +188,8 @@ static void summary_line(struct import_ctx *ic, json_t *by, json_t *rejected, si
         const char *k;
         json_t *v;
 
-        out_say(ic->cli, _("%s: %zu rows read"), ic->kind->name, ic->table->nrows);
+        out_say(ic->cli, ngettext("%s: %zu row read", "%s: %zu rows read", ic->table->nrows),
+                ic->kind->name, ic->table->nrows);
         json_object_foreach(by, k, v)
         {
                 char said[300];
@@ -203,7 +204,9 @@ static void summary_line(struct import_ctx *ic, json_t *by, json_t *rejected, si
                                : _(", %zu saved offline (sent at the next sync)"),
                         pending);
         if (skipped > 0)
-                out_say(ic->cli, _(", %zu bad lines skipped"), skipped);
+                out_say(ic->cli,
+                        ngettext(", %zu bad line skipped", ", %zu bad lines skipped", skipped),
+                        skipped);
         out_say(ic->cli, "\n");
 }
 
@@ -218,8 +221,12 @@ static void summary_details(struct import_ctx *ic, json_t *rejected)
                         label_of(ic, json_string_value(json_array_get(ic->updates, i))));
         if (ic->missing != NULL && json_array_size(ic->missing) > 0)
                 out_say(ic->cli,
-                        _("note: %zu active people of the units in this file are not in it; they "
-                          "are kept (renbin asn deactivate NIP if they left):\n"),
+                        ngettext(
+                            "note: %zu active person of the units in this file is not in it; "
+                            "kept (renbin asn deactivate NIP if they left):\n",
+                            "note: %zu active people of the units in this file are not in it; they "
+                            "are kept (renbin asn deactivate NIP if they left):\n",
+                            json_array_size(ic->missing)),
                         json_array_size(ic->missing));
         for (size_t i = 0; ic->missing && i < json_array_size(ic->missing) && i < 20; i++)
                 out_say(ic->cli, "  %s\n", json_string_value(json_array_get(ic->missing, i)));

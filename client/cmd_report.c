@@ -197,7 +197,10 @@ static void jp_text(struct cli *cli, json_t *doc)
         char a[32], b[32], c[32];
 
         printf(
-            _("JP in %lld against the %lld JP minimum (mentoring counts 1 JP per %lld minutes)\n"),
+            ngettext(
+                "JP in %lld against the %lld JP minimum (mentoring counts 1 JP per %lld minute)\n",
+                "JP in %lld against the %lld JP minimum (mentoring counts 1 JP per %lld minutes)\n",
+                (unsigned long)json_integer_value(json_object_get(doc, "jp_minutes"))),
             (long long)json_integer_value(json_object_get(doc, "year")),
             (long long)json_integer_value(json_object_get(doc, "minimum_jp")),
             (long long)json_integer_value(json_object_get(doc, "jp_minutes")));
@@ -242,7 +245,7 @@ static void plan_text(struct cli *cli, json_t *doc)
 
         printf(_("Plan %lld: %s (%s), as of %s\n"),
                (long long)json_integer_value(json_object_get(p, "year")), report_str(p, "title"),
-               report_str(p, "status"), report_str(doc, "today"));
+               table_word(report_str(p, "status")), report_str(doc, "today"));
         printf(_("Programs held %s of %s planned; seats %s, enrolled %s, completed %s; JP "
                  "delivered %s\n\n"),
                num(json_object_get(t, "held"), a), num(json_object_get(t, "planned"), b),
@@ -375,13 +378,18 @@ static void mentoring_text(struct cli *cli, json_t *doc)
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32], d[32];
 
-        printf(_("Mentoring in %lld (as of %s): active pairs %s, sessions %s, hours %s; pairs with "
-                 "no session in the last %lld days: %s\n\n"),
-               (long long)json_integer_value(json_object_get(doc, "year")),
-               report_str(doc, "today"), num(json_object_get(t, "pairs"), a),
-               num(json_object_get(t, "sessions"), b), num(json_object_get(t, "hours"), c),
-               (long long)json_integer_value(json_object_get(doc, "stale_days")),
-               num(json_object_get(t, "stale_pairs"), d));
+        printf(
+            ngettext(
+                "Mentoring in %lld (as of %s): active pairs %s, sessions %s, hours %s; pairs with "
+                "no session in the last %lld day: %s\n\n",
+                "Mentoring in %lld (as of %s): active pairs %s, sessions %s, hours %s; pairs with "
+                "no session in the last %lld days: %s\n\n",
+                (unsigned long)json_integer_value(json_object_get(doc, "stale_days"))),
+            (long long)json_integer_value(json_object_get(doc, "year")), report_str(doc, "today"),
+            num(json_object_get(t, "pairs"), a), num(json_object_get(t, "sessions"), b),
+            num(json_object_get(t, "hours"), c),
+            (long long)json_integer_value(json_object_get(doc, "stale_days")),
+            num(json_object_get(t, "stale_pairs"), d));
         print_pick(cli, json_object_get(doc, "pairs"), MENTOR_KEYS, NK(MENTOR_KEYS), heads);
 }
 

@@ -93,8 +93,11 @@ static int status_dismiss(struct cli *cli)
         if (outbox_dismiss(cli, &n, &e) != 0)
                 return cli_fail(&e);
         out_say(cli,
-                _("%d rejected changes taken off this list; they are kept, and HR sees them "
-                  "with renbin conflicts\n"),
+                ngettext("%d rejected change taken off this list; it is kept, and HR sees it "
+                         "with renbin conflicts\n",
+                         "%d rejected changes taken off this list; they are kept, and HR sees them "
+                         "with renbin conflicts\n",
+                         (unsigned long)n),
                 n);
         return EXIT_OK;
 }

@@ -69,7 +69,10 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                 out_json(j);
         } else if (rc == 0) {
                 out_say(cli,
-                        _("sync: sent %ld (accepted %ld, rejected %ld), received %ld changes%s\n"),
+                        ngettext(
+                            "sync: sent %ld (accepted %ld, rejected %ld), received %ld change%s\n",
+                            "sync: sent %ld (accepted %ld, rejected %ld), received %ld changes%s\n",
+                            (unsigned long)rep.pulled),
                         rep.pushed, rep.accepted, rep.rejected, rep.pulled,
                         rep.resynced ? _(" (replica rebuilt from scratch)") : "");
                 if (rep.rejected > 0)
@@ -85,10 +88,14 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                         return err_exit_status(e.code);
                 rc = cli_fail(&e);
                 if (e.code == RB_UNAVAILABLE && cli->db != NULL && outbox_count(cli, &c, &ce) == 0)
-                        fprintf(stderr,
-                                _("renbin: nothing is lost: %lld changes wait here; run renbin "
-                                  "sync again when the link is back\n"),
-                                c.pending);
+                        fprintf(
+                            stderr,
+                            ngettext("renbin: nothing is lost: %lld change waits here; run renbin "
+                                     "sync again when the link is back\n",
+                                     "renbin: nothing is lost: %lld changes wait here; run renbin "
+                                     "sync again when the link is back\n",
+                                     (unsigned long)c.pending),
+                            c.pending);
                 return rc;
         }
         return EXIT_OK;

@@ -35,6 +35,8 @@ static void usage(FILE *f)
                 "  --home DIR   client folder (default $RENBIN_HOME, else $XDG_DATA_HOME/renbin)\n"
                 "  --json       print data as JSON\n"
                 "  --csv        print data as CSV (lists, reports, export)\n"
+                "  --wide       show table cells whole, however wide the terminal\n"
+                "  --no-pager   do not page long output on a terminal ($PAGER, less -FRX)\n"
                 "  --quiet      print nothing but errors\n"
                 "  --offline    save writes for the next sync without contacting the server\n"
                 "\nExit status: 0 ok, 1 failure, 2 usage, 3 bad input, 4 not found,\n"
@@ -82,6 +84,10 @@ static int take_globals(struct cli *cli, int *argc, char **argv, const char **ho
                         cli->json = 1;
                 } else if (strcmp(argv[i], "--csv") == 0) {
                         cli->csv = 1;
+                } else if (strcmp(argv[i], "--wide") == 0) {
+                        cli->wide = 1;
+                } else if (strcmp(argv[i], "--no-pager") == 0) {
+                        cli->nopager = 1;
                 } else if (strcmp(argv[i], "--offline") == 0) {
                         cli->offline = 1;
                 } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {

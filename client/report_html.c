@@ -435,7 +435,10 @@ static void plan_chart(FILE *f, json_t *t)
         /* TRANSLATORS: programs held of programs planned, e.g. "2 of 3" */
         snprintf(txt, sizeof(txt), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
         bar(&rows[0], _("Programs held"), dbl(t, "held"), dbl(t, "planned"), "#2c5d8a", txt);
-        snprintf(txt, sizeof(txt), _("%lld of %lld seats"), lng(t, "enrolled"), lng(t, "seats"));
+        snprintf(
+            txt, sizeof(txt),
+            ngettext("%lld of %lld seat", "%lld of %lld seats", (unsigned long)lng(t, "seats")),
+            lng(t, "enrolled"), lng(t, "seats"));
         bar(&rows[1], _("Enrolled"), dbl(t, "enrolled"), dbl(t, "seats"), "#5b8fbf", txt);
         snprintf(txt, sizeof(txt), _("%lld of %lld enrolled"), lng(t, "completed"),
                  lng(t, "enrolled"));
@@ -503,8 +506,11 @@ static void section_jp(FILE *f, json_t *doc)
 
         tagged(f, "<section><h2>", _("JP compliance per unit"), "</h2><p class=\"meta\">");
         escf(f,
-             _("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
-               "%lld minutes)."),
+             ngettext("Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
+                      "%lld minute).",
+                      "Share of ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
+                      "%lld minutes).",
+                      (unsigned long)lng(doc, "jp_minutes")),
              lng(doc, "minimum_jp"), lng(doc, "year"), lng(doc, "jp_minutes"));
         fputs("</p>", f);
         if (rows == NULL)
@@ -552,7 +558,11 @@ static void program_card(FILE *f, json_t *doc)
         fputs(" ", f);
         esc(f, report_str(p, "title"));
         fputs("</h3><p class=\"meta\">", f);
-        escf(f, _("%lld answers from %lld attendees (%.2f%%)"), lng(doc, "responses"),
+        escf(f, ngettext("%lld answer", "%lld answers", (unsigned long)lng(doc, "responses")),
+             lng(doc, "responses"));
+        escf(f,
+             ngettext(" from %lld attendee (%.2f%%)", " from %lld attendees (%.2f%%)",
+                      (unsigned long)lng(doc, "attendees")),
              lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
         if (lng(doc, "responses") == 0) {
                 tagged(f, "</p><p class=\"note\">", _("No answers yet."), "</p></div>");

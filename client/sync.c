@@ -129,9 +129,12 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                         return -1;
                 progress(rep, total);
                 if (kept > 0)
-                        return err_set(e, RB_UNAVAILABLE, NULL,
-                                       _("the server could not take %d ops now; they stay queued"),
-                                       kept);
+                        return err_set(
+                            e, RB_UNAVAILABLE, NULL,
+                            ngettext("the server could not take %d op now; it stays queued",
+                                     "the server could not take %d ops now; they stay queued",
+                                     (unsigned long)kept),
+                            kept);
         }
         return 0;
 }

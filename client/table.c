@@ -1,56 +1,134 @@
 /*
  * table.c - tabular output in three forms. Text columns are aligned by
- * display width, counted in UTF-8 code points (names and places here are
- * Latin script).
+ * display width (wcwidth: a combining accent takes no column, a wide
+ * character two), and fit the terminal.
  */
+#define _XOPEN_SOURCE 700 /* wcwidth */
 #include "table.h"
 #include "csvin.h"
 #include "db.h"
 #include "i18n.h"
 #include "out.h"
+#include "pager.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wchar.h>
 
-/* Code points in a UTF-8 string. */
+/* The next character of s: its length in bytes into *len, its display
+ * columns as the return (a combining accent 0, a wide character 2). Bytes the
+ * locale cannot decode count as one column per UTF-8 code point. */
+static int next_char(const char *s, size_t *len)
+{
+        mbstate_t ps;
+        wchar_t wc;
+        size_t n;
+        int w;
+
+        memset(&ps, 0, sizeof(ps));
+        n = mbrtowc(&wc, s, MB_CUR_MAX, &ps);
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+                n = 1;
+                while (s[n] != '\0' && ((unsigned char)s[n] & 0xc0) == 0x80)
+                        n++;
+                *len = n;
+                return 1;
+        }
+        *len = n;
+        w = wcwidth(wc);
+        return w < 0 ? 1 : w;
+}
+
+/* Display columns of a string. */
 static size_t width(const char *s)
 {
-        size_t n = 0;
+        size_t n = 0, len;
 
-        for (; *s; s++)
-                if (((unsigned char)*s & 0xc0) != 0x80)
-                        n++;
+        while (*s) {
+                n += (size_t)next_char(s, &len);
+                s += len;
+        }
         return n;
 }
 
-/* Prints s cut to at most max code points (with "..." when cut), padded to pad. */
+/* Prints s cut to at most max columns (ending in "…" when cut), padded to pad. */
 static void cell(const char *s, size_t max, size_t pad)
 {
-        size_t n = 0, i = 0;
+        size_t n = 0, i = 0, len;
 
         if (width(s) <= max) {
                 fputs(s, stdout);
                 n = width(s);
-        } else {
-                for (; s[i] && n < max - 3; i++) {
-                        if (((unsigned char)s[i] & 0xc0) != 0x80)
-                                n++;
+        } else if (max > 0) {
+                while (s[i]) {
+                        size_t w = (size_t)next_char(s + i, &len);
+                        if (n + w > max - 1)
+                                break;
+                        n += w;
+                        i += len;
                 }
-                while (((unsigned char)s[i] & 0xc0) == 0x80)
-                        i++;
                 fwrite(s, 1, i, stdout);
-                fputs("...", stdout);
-                n += 3;
+                fputs("\xe2\x80\xa6", stdout);
+                n++;
         }
         for (; n < pad; n++)
                 putchar(' ');
 }
 
-/* Prints rows (arrays of strings) as an aligned table. */
-static void print_text(json_t *head, json_t *rows)
+/* The columns a table may take: the terminal's when stdout is one, else
+ * $COLUMNS, else 0 (no limit). */
+static size_t term_columns(void)
 {
-        size_t nc = json_array_size(head), w[64] = {0}, i, c;
+        struct winsize ws;
+        const char *env = getenv("COLUMNS");
+        long n;
+
+        if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+                return ws.ws_col;
+        if (env != NULL && (n = strtol(env, NULL, 10)) > 0)
+                return (size_t)n;
+        return 0;
+}
+
+/* Shrinks the widest columns of w[0..nc) one column at a time until the row
+ * (with two spaces between columns) fits in limit, or every column is 1. */
+static void fit(size_t *w, size_t nc, size_t limit)
+{
+        size_t total = 2 * (nc - 1), c;
+
+        for (c = 0; c < nc; c++)
+                total += w[c];
+        while (total > limit) {
+                size_t widest = 0;
+                for (c = 1; c < nc; c++)
+                        if (w[c] > w[widest])
+                                widest = c;
+                if (w[widest] <= 1)
+                        break;
+                w[widest]--;
+                total--;
+        }
+}
+
+/* Prints one row of cells cut to the widths w. */
+static void print_row(json_t *row, const size_t *w, size_t nc)
+{
+        for (size_t c = 0; c < nc; c++) {
+                fputs(c ? "  " : "", stdout);
+                cell(json_string_value(json_array_get(row, c)), w[c], c + 1 < nc ? w[c] : 0);
+        }
+        putchar('\n');
+}
+
+/* Prints rows (arrays of strings) as an aligned table: cells longer than 48
+ * columns are cut, and the widest columns shrink until the table fits the
+ * terminal; --wide shows every cell whole. */
+static void print_text(const struct cli *cli, json_t *head, json_t *rows)
+{
+        size_t nc = json_array_size(head), w[64] = {0}, i, c, cap = cli->wide ? (size_t)-1 : 48;
         json_t *row;
 
         if (nc > 64)
@@ -61,27 +139,41 @@ static void print_text(json_t *head, json_t *rows)
         {
                 size_t k = width(json_string_value(json_array_get(row, c)));
                 if (k > w[c])
-                        w[c] = k > 48 ? 48 : k;
+                        w[c] = k;
         }
-        for (c = 0; c < nc; c++) {
-                fputs(c ? "  " : "", stdout);
-                cell(json_string_value(json_array_get(head, c)), 48, c + 1 < nc ? w[c] : 0);
-        }
-        putchar('\n');
-        json_array_foreach(rows, i, row)
-        {
-                for (c = 0; c < nc; c++) {
-                        fputs(c ? "  " : "", stdout);
-                        cell(json_string_value(json_array_get(row, c)), 48, c + 1 < nc ? w[c] : 0);
-                }
-                putchar('\n');
-        }
+        for (c = 0; c < nc; c++)
+                if (w[c] > cap)
+                        w[c] = cap;
+        if (!cli->wide && nc > 0 && term_columns() > 0)
+                fit(w, nc, term_columns());
+        if (json_array_size(rows) + 2 > pager_rows())
+                pager_start(cli);
+        print_row(head, w, nc);
+        json_array_foreach(rows, i, row) print_row(row, w, nc);
         if (json_array_size(rows) == 0)
                 printf(_("(none)\n"));
 }
 
-/* A JSON scalar as text. */
-static const char *scalar_text(json_t *v, char *buf, size_t len)
+/* The English words of the data (a plan's state, the questionnaire's
+ * "overall"), shown translated. */
+static const char *const data_words[] = {N_("draft"), N_("approved"), N_("overall")};
+
+const char *table_word(const char *v)
+{
+        for (size_t i = 0; v != NULL && i < sizeof(data_words) / sizeof(data_words[0]); i++)
+                if (strcmp(v, data_words[i]) == 0)
+                        return _(data_words[i]);
+        return v;
+}
+
+/* A cell in the reader's language when human (not in CSV). */
+static const char *human_text(int human, const char *v)
+{
+        return human ? table_word(v) : v;
+}
+
+/* A JSON scalar as text; booleans in the reader's language when human. */
+static const char *scalar_text(int human, json_t *v, char *buf, size_t len)
 {
         if (json_is_string(v))
                 return json_string_value(v);
@@ -90,9 +182,9 @@ static const char *scalar_text(json_t *v, char *buf, size_t len)
         else if (json_is_real(v))
                 snprintf(buf, len, "%.2f", json_real_value(v));
         else if (json_is_true(v))
-                snprintf(buf, len, "%s", "yes");
+                snprintf(buf, len, "%s", human ? _("yes") : "yes");
         else if (json_is_false(v))
-                snprintf(buf, len, "%s", "no");
+                snprintf(buf, len, "%s", human ? _("no") : "no");
         else
                 buf[0] = '\0';
         return buf;
@@ -119,9 +211,10 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
         {
                 json_t *r = json_array();
                 for (size_t c = 0; c < nk; c++)
-                        json_array_append_new(r,
-                                              json_string(scalar_text(json_object_get(obj, keys[c]),
-                                                                      buf, sizeof(buf))));
+                        json_array_append_new(
+                            r, json_string(human_text(
+                                   !cli->csv, scalar_text(!cli->csv, json_object_get(obj, keys[c]),
+                                                          buf, sizeof(buf)))));
                 json_array_append_new(text, r);
         }
         if (cli->csv) {
@@ -133,7 +226,7 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
                         csvout_row(stdout, cells, nk);
                 }
         } else {
-                print_text(head, text);
+                print_text(cli, head, text);
         }
         json_decref(head);
         json_decref(text);

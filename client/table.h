@@ -20,5 +20,8 @@ int table_print_json(struct cli *cli, json_t *rows, const char *const *headers);
  * chosen form, a header even when there are no rows. */
 int table_print_rows(struct cli *cli, json_t *rows, const char *const *keys, size_t nk,
                      const char *const *headers);
+/* A word of the data that is English (draft, approved, overall) in the
+ * reader's language; any other value as it is. */
+const char *table_word(const char *v);
 
 #endif

@@ -213,9 +213,13 @@ static int cert_revoke(const struct cert_args *a)
         if (a->serial != NULL)
                 printf(_("revoked %s; its connections are refused from now on\n"), serial);
         else
-                printf(_("revoked %d certificates of %s; their connections are refused from now "
-                         "on\n"),
-                       n, a->unit);
+                printf(
+                    ngettext(
+                        "revoked %d certificate of %s; its connections are refused from now on\n",
+                        "revoked %d certificates of %s; their connections are refused from now "
+                        "on\n",
+                        (unsigned long)n),
+                    n, a->unit);
         return EXIT_OK;
 }
 
@@ -254,7 +258,9 @@ static int renew_target(sqlite3 *db, const struct cert_args *a, char serial[64],
         else if (n > 1) {
                 rc = opt_fail(
                     EXIT_INVALID,
-                    _("unit %s has %d certificates in use (seats); renew one by --serial:"),
+                    ngettext("unit %s has %d certificate in use (seats); renew one by --serial:",
+                             "unit %s has %d certificates in use (seats); renew one by --serial:",
+                             (unsigned long)n),
                     a->unit, n);
                 list_matches(db, st);
         }

@@ -74,7 +74,10 @@ static int program_open(struct apply_ctx *cx, const char *code)
                                _("program %s belongs to a plan that is not approved yet"), code);
         if (taken >= cap)
                 return err_set(cx->e, RB_PRECONDITION, "capacity",
-                               _("program %s is full: all %ld seats are taken"), code, cap);
+                               ngettext("program %s is full: its %ld seat is taken",
+                                        "program %s is full: all %ld seats are taken",
+                                        (unsigned long)cap),
+                               code, cap);
         return 0;
 }
 

@@ -194,7 +194,9 @@ static int cmd_audit(int argc, char **argv)
         if (bad > 0)
                 return opt_fail(EXIT_FAIL, _("audit log broken: %ld of %ld records fail the check"),
                                 bad, n);
-        printf(_("audit log intact: %ld records\n"), n);
+        printf(ngettext("audit log intact: %ld record\n", "audit log intact: %ld records\n",
+                        (unsigned long)n),
+               n);
         return EXIT_OK;
 }
 

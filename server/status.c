@@ -239,8 +239,10 @@ static void print_text(const char *data, const char *addr, json_t *doc)
                 char when[32];
                 time_t t = (time_t)last;
                 strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-                printf(_("last group commit: %s (%lld ops)\n"), when,
-                       doc_int(doc, "last_commit", "ops"));
+                printf(ngettext("last group commit: %s (%lld op)\n",
+                                "last group commit: %s (%lld ops)\n",
+                                (unsigned long)doc_int(doc, "last_commit", "ops")),
+                       when, doc_int(doc, "last_commit", "ops"));
         } else {
                 fputs(_("last group commit: none since the start\n"), stdout);
         }
