@@ -6,6 +6,7 @@
  * CRLF, and decimals written with a comma. Text that a spreadsheet would take
  * for a formula is guarded with a leading ' (docs/decisions.md).
  */
+#include "csvin.h"
 #include "db.h"
 #include "export.h"
 #include "i18n.h"
@@ -14,11 +15,6 @@
 #include <string.h>
 
 /* Whether a text cell would start a formula in a spreadsheet. */
-static int formula_like(const char *v)
-{
-        return v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
-}
-
 /* One cell, quoted when it holds the delimiter, a quote or a line break. */
 static void csv_cell(FILE *f, const char *v, int guard, char delim)
 {
@@ -26,7 +22,7 @@ static void csv_cell(FILE *f, const char *v, int guard, char delim)
 
         if (quote)
                 fputc('"', f);
-        if (guard && formula_like(v))
+        if (guard && csvin_formula_like(v))
                 fputc('\'', f);
         for (; *v != '\0'; v++) {
                 if (*v == '"')

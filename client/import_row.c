@@ -154,6 +154,9 @@ static void cell_value(const struct field_def *f, const char *v, char *buf, size
 
         if (f->check == C_DATE && len >= 11 && csvin_date(v, buf))
                 return;
+        /* An export guarded a formula-like text with a '; it is not data. */
+        if (v[0] == '\'' && csvin_formula_like(v + 1))
+                v++;
         for (; *v != '\0' && o + 1 < len; v++)
                 if (f->check == C_CODE)
                         buf[o++] = (char)toupper((unsigned char)*v);

@@ -617,3 +617,8 @@ int csvout_row(FILE *f, const char *const *cells, size_t n)
                 return -1;
         return 0;
 }
+
+int csvin_formula_like(const char *v)
+{
+        return v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
+}

@@ -73,4 +73,9 @@ void csvin_free(struct csv_table *t);
 /* Writes one CSV row of n cells (NULL is an empty cell), quoting as needed, CRLF-free. */
 int csvout_row(FILE *f, const char *const *cells, size_t n);
 
+/* True for a cell a spreadsheet would run as a formula (it begins with
+ * =, +, -, @, a tab or a CR). An export writes such a text cell with a
+ * leading ' (the guard); an import takes a guarding ' off again. */
+int csvin_formula_like(const char *v);
+
 #endif

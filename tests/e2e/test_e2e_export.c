@@ -304,7 +304,19 @@ static void test_formula_guard(void **state)
         assert_non_null(strstr(r.out, ",'=1+2,'-kurang,'@sum\n"));
         assert_non_null(strstr(r.out, ",'+62 812,\"'=HYPERLINK(\"\"x\"\")\",ok\n"));
         assert_null(strstr(r.out, ",=1+2"));
+        /* Imported back, the guard is not data: the text is as typed. */
+        import_ok(fx.hr2, "forums", r.out, NULL);
         h_result_free(&r);
+        json_decref(f_sync(fx.hr2));
+        assert_true(
+            f_replica_int(fx.hr2, "SELECT count(*) FROM forums WHERE topic = '=1+2'", NULL) >= 1);
+        assert_true(f_replica_int(fx.hr2, "SELECT count(*) FROM forums WHERE input = '-kurang'",
+                                  NULL) >= 1);
+        assert_int_equal(f_replica_int(fx.hr2,
+                                       "SELECT count(*) FROM forums WHERE substr(topic, 1, 1) = "
+                                       "char(39) OR substr(input, 1, 1) = char(39)",
+                                       NULL),
+                         0);
         f_expect(&r, 0, fx.hr, "export", "surveys", "--out", "-", NULL);
         assert_non_null(strstr(r.out, ",3,4,2,4,3,3,3,4,4,73,P,"));
         h_result_free(&r);
