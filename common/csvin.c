@@ -38,7 +38,6 @@ struct reader {
         int wide; /* a row went over CSV_MAX_COLS cells */
 };
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem);
 static size_t line_end(const char *buf, size_t len, size_t pos);
 static long count_breaks(const char *s, size_t n);
 static void free_cells(char **cells, size_t n);
@@ -47,13 +46,12 @@ static void row_cb(int c, void *data);
 static int keep_row(struct reader *r);
 static int check_nul(const char *path, const char *buf, size_t len, struct rb_err *e);
 static long bad_utf8_line(char *buf, size_t len);
-static int check_header(const char *path, const struct csv_table *t, struct rb_err *e);
 static int parse(const char *path, const char *buf, size_t len, char delim, struct reader *r,
                  struct rb_err *e);
 static int needs_quotes(const char *s);
 
-/* Makes room for need elements in *arr, doubling; -1 on overflow or no memory. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+/* Grows an array by doubling (see csvin.h). */
+int csvin_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
         size_t ncap = *cap ? *cap : 8;
         void *p;
@@ -123,7 +121,7 @@ static void field_cb(void *field, size_t len, void *data)
         }
         while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
                 len--;
-        if (grow((void **)&r->cells, &r->cap, r->n + 1, sizeof(char *)) != 0 ||
+        if (csvin_grow((void **)&r->cells, &r->cap, r->n + 1, sizeof(char *)) != 0 ||
             (c = malloc(len + 1)) == NULL) {
                 r->oom = 1;
                 return;
@@ -167,7 +165,7 @@ static int keep_row(struct reader *r)
                 r->cells = NULL;
                 return 0;
         }
-        if (grow((void **)&t->rows, &r->rows_cap, t->nrows + 1, sizeof(*t->rows)) != 0)
+        if (csvin_grow((void **)&t->rows, &r->rows_cap, t->nrows + 1, sizeof(*t->rows)) != 0)
                 return -1;
         for (i = 0; i < r->n; i++)
                 breaks += count_breaks(r->cells[i], strlen(r->cells[i]));
@@ -246,7 +244,7 @@ static char *from_cp1252(const char *path, const char *buf, size_t len, struct r
         return out;
 }
 
-/* The header being sorted by check_header (qsort has no context pointer). */
+/* The header being sorted by csvin_check_header (qsort has no context pointer). */
 static char *const *sort_header;
 
 /* Orders header indices by name ignoring case, then by position. */
@@ -258,10 +256,8 @@ static int by_name(const void *a, const void *b)
         return c != 0 ? c : (i > j) - (i < j);
 }
 
-/* Refuses a header that names a column twice, naming the first column (in
- * the header's order) that repeats an earlier one. Sorts indices, so a wide
- * header costs n log n comparisons, not n squared. */
-static int check_header(const char *path, const struct csv_table *t, struct rb_err *e)
+/* Refuses a header naming a column twice (see csvin.h). */
+int csvin_check_header(const char *path, const struct csv_table *t, struct rb_err *e)
 {
         size_t *ix = malloc((t->ncols ? t->ncols : 1) * sizeof(*ix)), first = SIZE_MAX;
 
@@ -439,7 +435,7 @@ int csvin_read_opts(const char *path, const struct csv_opts *o, struct csv_table
                 err_set(e, RB_INVALID, "file", _("%s: the file is empty (no header row)"), name);
                 goto out;
         }
-        if (check_header(name, t, e) != 0)
+        if (csvin_check_header(name, t, e) != 0)
                 goto out;
         rc = 0;
 out:

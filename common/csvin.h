@@ -78,4 +78,13 @@ int csvout_row(FILE *f, const char *const *cells, size_t n);
  * leading ' (the guard); an import takes a guarding ' off again. */
 int csvin_formula_like(const char *v);
 
+/* Refuses a header that names a column twice, naming the first column (in
+ * the header's order) that repeats an earlier one: 0, or -1 with e. Sorts
+ * indices, so a wide header costs n log n comparisons, not n squared. Every
+ * reader of a table (CSV, .xlsx) checks its header with it. */
+int csvin_check_header(const char *path, const struct csv_table *t, struct rb_err *e);
+/* Makes room for need elements of elem bytes in *arr (capacity *cap),
+ * doubling; -1 on overflow or no memory. */
+int csvin_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
 #endif

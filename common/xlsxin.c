@@ -117,26 +117,6 @@ static void oom(struct job *j)
         stop(j);
 }
 
-/* Makes room for need elements in *arr, doubling; -1 on overflow or no memory. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-        size_t ncap = *cap ? *cap : 8;
-        void *p;
-
-        if (need <= *cap)
-                return 0;
-        while (ncap < need) {
-                if (ncap > SIZE_MAX / 2)
-                        return -1;
-                ncap *= 2;
-        }
-        if (ncap > SIZE_MAX / elem || (p = realloc(*arr, ncap * elem)) == NULL)
-                return -1;
-        *arr = p;
-        *cap = ncap;
-        return 0;
-}
-
 /* Appends len bytes of UTF-8 to x; 1 when x would pass XLSX_MAX_CELL
  * characters, -1 when out of memory. */
 static int text_add(struct text *x, const char *s, size_t len)
@@ -146,7 +126,7 @@ static int text_add(struct text *x, const char *s, size_t len)
                         x->chars++;
         if (x->chars > XLSX_MAX_CELL)
                 return 1;
-        if (grow((void **)&x->s, &x->cap, x->n + len + 1, 1) != 0)
+        if (csvin_grow((void **)&x->s, &x->cap, x->n + len + 1, 1) != 0)
                 return -1;
         memcpy(x->s + x->n, s, len);
         x->n += len;
@@ -354,15 +334,15 @@ static void styles_start(void *data, const XML_Char *name, const XML_Char **atts
                 st->in_xfs = 1;
         if (strcmp(n, "numFmt") == 0 && id != NULL && (code = attr(atts, "formatCode")) != NULL &&
             format_is_date(code)) {
-                if (grow((void **)&st->custom, &st->custom_cap, st->ncustom + 1, sizeof(int)) !=
-                    0) {
+                if (csvin_grow((void **)&st->custom, &st->custom_cap, st->ncustom + 1,
+                               sizeof(int)) != 0) {
                         oom(&st->j);
                         return;
                 }
                 st->custom[st->ncustom++] = atoi(id);
         }
         if (strcmp(n, "xf") == 0 && st->in_xfs) {
-                if (grow((void **)&st->xf_date, &st->xf_cap, st->nxf + 1, 1) != 0) {
+                if (csvin_grow((void **)&st->xf_date, &st->xf_cap, st->nxf + 1, 1) != 0) {
                         oom(&st->j);
                         return;
                 }
@@ -407,7 +387,7 @@ static void ss_end(void *data, const XML_Char *name)
                 ss->in_t = 0;
         else if (strcmp(n, "si") == 0) {
                 ss->in_si = 0;
-                if (grow((void **)&ss->s, &ss->cap, ss->n + 1, sizeof(char *)) != 0 ||
+                if (csvin_grow((void **)&ss->s, &ss->cap, ss->n + 1, sizeof(char *)) != 0 ||
                     (ss->s[ss->n] = trimmed(ss->cur.s ? ss->cur.s : "", ss->cur.n)) == NULL) {
                         oom(&ss->j);
                         return;
@@ -546,7 +526,7 @@ static void end_cell(struct sheet *sh)
 
         if (v == NULL)
                 return;
-        if (grow((void **)&sh->cells, &sh->cap, at + 1, sizeof(char *)) != 0) {
+        if (csvin_grow((void **)&sh->cells, &sh->cap, at + 1, sizeof(char *)) != 0) {
                 oom(&sh->j);
                 return;
         }
@@ -589,7 +569,8 @@ static void end_row(struct sheet *sh)
                 t->ncols = sh->n;
                 sh->cells = NULL;
         } else if (full > 0) {
-                if (grow((void **)&t->rows, &sh->rows_cap, t->nrows + 1, sizeof(*t->rows)) != 0) {
+                if (csvin_grow((void **)&t->rows, &sh->rows_cap, t->nrows + 1, sizeof(*t->rows)) !=
+                    0) {
                         oom(&sh->j);
                         return;
                 }
@@ -691,41 +672,6 @@ static void sheet_chars(void *data, const XML_Char *s, int len)
 
 /* ---- the workbook ---- */
 
-/* The header being sorted by check_header (qsort has no context pointer). */
-static char *const *sort_header;
-
-/* Orders header indices by name ignoring case, then by position. */
-static int by_name(const void *a, const void *b)
-{
-        size_t i = *(const size_t *)a, j = *(const size_t *)b;
-        int c = strcasecmp(sort_header[i], sort_header[j]);
-
-        return c != 0 ? c : (i > j) - (i < j);
-}
-
-/* Refuses a header that names a column twice (as csvin_read does). */
-static int check_header(const char *path, const struct csv_table *t, struct rb_err *e)
-{
-        size_t *ix = malloc((t->ncols ? t->ncols : 1) * sizeof(*ix)), first = SIZE_MAX;
-
-        if (ix == NULL)
-                return err_set(e, RB_EXHAUSTED, "file", _("%s: out of memory"), path);
-        for (size_t i = 0; i < t->ncols; i++)
-                ix[i] = i;
-        sort_header = t->header;
-        qsort(ix, t->ncols, sizeof(*ix), by_name);
-        for (size_t k = 1; k < t->ncols; k++)
-                if (t->header[ix[k]][0] != '\0' &&
-                    strcasecmp(t->header[ix[k]], t->header[ix[k - 1]]) == 0 && ix[k] < first)
-                        first = ix[k];
-        free(ix);
-        if (first != SIZE_MAX)
-                return err_set(e, RB_INVALID, t->header[first],
-                               _("%s: column '%s' appears twice in the header"), path,
-                               t->header[first]);
-        return 0;
-}
-
 /* Opens path as a zip archive; NULL with e set if it is not one. */
 static zip_t *open_zip(const char *path, struct rb_err *e)
 {
@@ -765,7 +711,7 @@ static int read_parts(zip_t *z, const char *path, struct sheet *sh, struct rb_er
         if (sh->t->header == NULL)
                 return err_set(e, RB_INVALID, "file", _("%s: the file is empty (no header row)"),
                                path);
-        return check_header(path, sh->t, e);
+        return csvin_check_header(path, sh->t, e);
 }
 
 int xlsxin_read(const char *path, struct csv_table *t, struct rb_err *e)
