@@ -120,22 +120,12 @@ static void assert_replica_is_server(const char *home, const char *unit)
 /* One number from the server's database (read beside the running server). */
 static long long server_int(const char *sql, const char *arg)
 {
-        char *path = h_path(fx.data, "renbin.db");
-        sqlite3_stmt *st = NULL;
-        sqlite3 *db = NULL;
-        long long v = -1;
+        char *path = h_path(fx.data, "renbin.db"), *v = f_db_text(path, sql, arg);
+        long long n = v != NULL ? strtoll(v, NULL, 10) : -1;
 
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                fail_msg("cannot read %s: %s", path, sqlite3_errmsg(db));
-        if (arg != NULL)
-                sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-                v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        sqlite3_close(db);
+        free(v);
         free(path);
-        return v;
+        return n;
 }
 
 static const char SQL_ENROLLED[] =
