@@ -9,8 +9,11 @@
  * backup lacked are on the server (read through HR's seat), and the office's
  * and HR's replicas equal the server's rows in their scope, table by table.
  * HR's later enrollments reach the office. Restore is refused while the
- * server serves (5) and from a file that is not a database (3); a backup
- * copied in by hand (same generation, a lower last sequence) is found too.
+ * server serves (5), from a file that is not a database or not renbin's
+ * (3), from one newer than the program (5) or missing (4); it keeps the old
+ * database aside, and a certificate revoked after the backup stays revoked.
+ * A backup copied in by hand (same generation, a lower last sequence) is
+ * found too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +37,8 @@
 struct fixture {
         char *tmp, *data, *backup;
         char *bundle_hr, *bundle_a;
+        char *bundle_a2; /* a second seat of A, revoked after the backup */
+        char serial_a2[64];
         char *hr, *a; /* homes */
         char addr[64];
         char nip[4][19]; /* office A's staff */
@@ -183,11 +188,13 @@ static int group_setup(void **state)
         fx.backup = h_path(fx.tmp, "backup.db");
         fx.bundle_hr = h_path(fx.tmp, "bundle-hr");
         fx.bundle_a = h_path(fx.tmp, "bundle-a");
+        fx.bundle_a2 = h_path(fx.tmp, "bundle-a2");
         fx.hr = h_path(fx.tmp, "home-hr");
         fx.a = h_path(fx.tmp, "home-a");
         h_must_init(fx.data);
         h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr, NULL);
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
+        h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a2, fx.serial_a2);
         h_must_start(&fx.srv, fx.data);
         snprintf(fx.addr, sizeof(fx.addr), "%s", fx.srv.addr);
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
@@ -211,6 +218,7 @@ static int group_teardown(void **state)
         free(fx.backup);
         free(fx.bundle_hr);
         free(fx.bundle_a);
+        free(fx.bundle_a2);
         free(fx.hr);
         free(fx.a);
         return rc;
@@ -233,32 +241,87 @@ static void office_writes_after_backup(void)
         json_decref(f_sync(fx.hr));
 }
 
+/* A copy of the backup made at path with its schema version set to v (0: a
+ * SQLite database that is no renbin database). */
+static void schema_copy(const char *path, int v)
+{
+        char *sql = h_strf("PRAGMA user_version = %d", v);
+        struct h_result r;
+        sqlite3 *db = NULL;
+
+        assert_int_equal(h_runl(&r, "/bin/cp", fx.backup, path, NULL), 0);
+        h_result_free(&r);
+        if (sqlite3_open(path, &db) != SQLITE_OK ||
+            sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                fail_msg("cannot set the schema of %s", path);
+        sqlite3_close(db);
+        free(sql);
+}
+
+/* Restore from each file is refused with want, naming why. */
+static void restore_refused(const char *from, int want, const char *why)
+{
+        struct h_result r;
+
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", from, NULL), want);
+        assert_non_null(strstr(r.err, why));
+        h_result_free(&r);
+}
+
+/* The database restore kept aside (named on its output) holds what the
+ * backup lacked. */
+static void assert_kept_aside(const char *out)
+{
+        const char *p = strstr(out, "kept as ");
+        char *path, *n;
+
+        assert_non_null(p);
+        path = h_strf("%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+        assert_non_null(strstr(path, "renbin.db.before-restore-"));
+        assert_non_null(n = f_db_text(path, SQL_FORUM, "Musrenbang"));
+        assert_string_equal(n, "1");
+        free(n);
+        free(path);
+}
+
 /* Stops the server and restores the backup: refused while it serves (5),
  * from a file that is not a database (3); then done, and the server has
  * lost the office's writes. */
 static void restore_backup(void)
 {
         char *junk = f_write(fx.tmp, "junk.db", "this is not a database\n");
+        char *plain = h_path(fx.tmp, "plain.db"), *newer = h_path(fx.tmp, "newer.db");
         struct h_result r;
 
-        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
-                         EXIT_REFUSED);
-        assert_non_null(strstr(r.err, "serving"));
-        h_result_free(&r);
+        schema_copy(plain, 0);
+        schema_copy(newer, 999);
+        restore_refused(fx.backup, EXIT_REFUSED, "serving");
         stop();
-        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", junk, NULL),
-                         EXIT_INVALID);
-        assert_non_null(strstr(r.err, "not a renbin database"));
-        h_result_free(&r);
+        restore_refused(junk, EXIT_INVALID, "not a renbin database");
+        restore_refused(plain, EXIT_INVALID, "no renbin schema");
+        restore_refused(newer, EXIT_REFUSED, "newer than this program");
+        restore_refused("no-such-backup.db", EXIT_NOT_FOUND, "no-such-backup.db");
         assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
                          EXIT_OK);
         assert_non_null(strstr(r.out, "restored"));
-        assert_non_null(strstr(r.out, "before-restore-"));
+        assert_kept_aside(r.out);
         h_result_free(&r);
         restart();
         assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 0);
         assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 0);
         free(junk);
+        free(plain);
+        free(newer);
+}
+
+/* The seat revoked after the backup is still refused after the restore. */
+static void assert_still_revoked(void)
+{
+        struct h_tls t;
+
+        assert_int_equal(h_tls_connect(&t, fx.srv.port, fx.bundle_a2, 0), 0);
+        assert_int_not_equal(h_tls_hello(&t), RENBIN__CODE__OK);
+        h_tls_close(&t);
 }
 
 static void test_restore_and_resync(void **state)
@@ -269,8 +332,10 @@ static void test_restore_and_resync(void **state)
         (void)state;
         assert_int_equal(h_renbind(&r, "backup", "--data", fx.data, "--out", fx.backup, NULL), 0);
         h_result_free(&r);
+        h_must_revoke(fx.data, fx.serial_a2);
         office_writes_after_backup();
         restore_backup();
+        assert_still_revoked();
 
         /* The office meets the new generation: its three acknowledged ops go
          * again, the replica is rebuilt, and it says so in one line. */
