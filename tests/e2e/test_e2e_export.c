@@ -301,8 +301,8 @@ static void test_formula_guard(void **state)
                   NULL);
         json_decref(f_sync(fx.hr));
         f_expect(&r, 0, fx.hr, "export", "forums", NULL);
-        assert_non_null(strstr(r.out, ",'=1+2,'-kurang,'@sum\n"));
-        assert_non_null(strstr(r.out, ",'+62 812,\"'=HYPERLINK(\"\"x\"\")\",ok\n"));
+        assert_non_null(strstr(r.out, ",'=1+2,'-kurang,'@sum,terbuka,,\n"));
+        assert_non_null(strstr(r.out, ",'+62 812,\"'=HYPERLINK(\"\"x\"\")\",ok,terbuka,,\n"));
         assert_null(strstr(r.out, ",=1+2"));
         /* Imported back, the guard is not data: the text is as typed. */
         import_ok(fx.hr2, "forums", r.out, NULL);

@@ -1,0 +1,21 @@
+/*
+ * rowid.h - a row named on the command line by its id as a list shows it
+ * (its last characters; UUIDv7 ids begin with the time, so their ends tell
+ * rows apart) or whole.
+ */
+#ifndef RENBIN_ROWID_H
+#define RENBIN_ROWID_H
+
+#include "cli.h"
+
+/* The characters of an id a list shows (its end). */
+#define ROWID_SHOWN 8
+
+/* Resolves key to the id of one row of table in the replica: the whole id,
+ * or its last 4 or more characters. A whole UUID the replica lacks is kept
+ * (the server decides: another unit's row, or none). 0 with id, or -1 with
+ * e (NOT_FOUND naming what, INVALID when key names several). */
+int rowid_find(struct cli *cli, const char *table, const char *key, const char *what,
+               char id[64], struct rb_err *e);
+
+#endif
