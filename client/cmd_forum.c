@@ -85,7 +85,7 @@ static int forum_print(struct cli *cli, const json_t *o)
             N_("ID"),     N_("UNIT"),   N_("DATE"),  N_("TOPIC"), N_("INPUT"),
             N_("FOLLOW-UP"), N_("STATUS"), N_("OWNER"), N_("DUE"),   NULL};
         /* TRANSLATORS: a forum follow-up's states: terbuka, proses, selesai. */
-        const char *words[] = {N_("open"), N_("in progress"), N_("done")};
+        const char *words[] = {N_("to do"), N_("in progress"), N_("done")};
         const char *raw[] = {"terbuka", "proses", "selesai"};
         int human = !cli->json && !cli->csv;
         struct rb_err e;

@@ -4,9 +4,10 @@
  * keys sorted), recorded with the import's kind, the seat's unit, the file's
  * name and the row count as an "import" op queued with the rows; the server
  * keeps it (the imports table) and the change feed brings it to the seat's
- * replicas. Before any row is queued, the replica (synced first when
- * online) is asked whether the same rows were imported already: if so the
- * import is refused, naming when and which file, unless --again. A kind
+ * replicas. Before any row is queued, the outbox (an import made offline,
+ * not yet sent) and the replica (synced first when online) are asked
+ * whether the same rows were imported already: if so the import is
+ * refused, naming when and which file, unless --again. A kind
  * whose rows are upserts (the roster) is not checked.
  */
 #include "db.h"
@@ -97,13 +98,29 @@ int import_ledger_check(struct import_ctx *ic, const char *path, json_t **fields
         /* What other seats of the unit imported reaches this replica first. */
         if (!again && submit_now(ic->cli, &e) < 0)
                 return cli_fail(&e);
-        if (again || (found = earlier(ic, when, file, &e)) == 0)
+        if (again)
+                return EXIT_OK;
+        /* Imported offline and not yet sent: waiting in the outbox. */
+        if ((found = outbox_import_queued(ic->cli, ic->kind->name, ic->ledger.digest, file, &e)) > 0)
+                return opt_fail(EXIT_REFUSED,
+                                ngettext("%s: its %zu row was imported already from %s and waits "
+                                         "for the next sync; nothing was imported (use --again "
+                                         "to import it again)",
+                                         "%s: these %zu rows were imported already from %s and "
+                                         "wait for the next sync; nothing was imported (use "
+                                         "--again to import them again)",
+                                         ic->ledger.rows),
+                                path, ic->ledger.rows, file[0] ? file : _("standard input"));
+        if (found == 0 && (found = earlier(ic, when, file, &e)) == 0)
                 return EXIT_OK;
         if (found < 0)
                 return cli_fail(&e);
         return opt_fail(EXIT_REFUSED,
-                        _("%s: these %zu rows were imported already, on %s from %s; nothing was "
-                          "imported (use --again to import them again)"),
+                        ngettext("%s: its %zu row was imported already, on %s from %s; nothing "
+                                 "was imported (use --again to import it again)",
+                                 "%s: these %zu rows were imported already, on %s from %s; "
+                                 "nothing was imported (use --again to import them again)",
+                                 ic->ledger.rows),
                         path, ic->ledger.rows, when, file[0] ? file : _("standard input"));
 }
 

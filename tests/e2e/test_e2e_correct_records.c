@@ -285,6 +285,33 @@ static void test_import_twice(void **state)
         free(copy);
 }
 
+/* Imported twice offline, before any sync: the second is refused from the
+ * outbox (5); after the sync the notes are there once. */
+static void test_import_twice_offline(void **state)
+{
+        struct h_result r;
+        char *path = f_write(fx.tmp, "forum-rw.csv",
+                             "date,topic,input\n2027-02-01,Forum RW 1,Drainase\n"
+                             "2027-02-02,Forum RW 2,Penerangan jalan\n");
+
+        (void)state;
+        f_ok(fx.a, "--offline", "import", "forums", path, NULL);
+        f_expect(&r, EXIT_REFUSED, fx.a, "--offline", "import", "forums", path, NULL);
+        assert_non_null(strstr(r.err, "next sync"));
+        h_result_free(&r);
+        json_decref(f_sync(fx.a));
+        f_expect(&r, EXIT_REFUSED, fx.a, "import", "forums", path, NULL);
+        assert_non_null(strstr(r.err, "forum-rw.csv"));
+        h_result_free(&r);
+        json_decref(f_sync(fx.hr));
+        assert_int_equal(f_replica_int(fx.hr,
+                                       "SELECT count(*) FROM forums WHERE unit = ?1"
+                                       " AND topic LIKE 'Forum RW _'",
+                                       UNIT_A),
+                         2);
+        free(path);
+}
+
 /* survey delete takes a response out of the list and the IKM, kept with
  * its reason; deleting it again is 5, another office 6. */
 static void test_survey_delete(void **state)
@@ -318,6 +345,7 @@ static void test_survey_delete(void **state)
                          1);
         free(id);
         /* Office B names one of A's responses by its whole id. */
+        json_decref(f_sync(fx.hr));
         id = f_replica_text(fx.hr, "SELECT id FROM surveys WHERE unit = ?1 AND deleted_at IS NULL",
                             UNIT_A);
         f_expect(&r, EXIT_DENIED, fx.b, "survey", "delete", id, "--reason", "salah", NULL);
@@ -376,7 +404,8 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_need_corrections), cmocka_unit_test(test_forum_follow_up),
-            cmocka_unit_test(test_import_twice),     cmocka_unit_test(test_survey_delete),
+            cmocka_unit_test(test_import_twice),     cmocka_unit_test(test_import_twice_offline),
+            cmocka_unit_test(test_survey_delete),
             cmocka_unit_test(test_asn_activate),     cmocka_unit_test(test_unit_activate),
         };
 
