@@ -13,7 +13,6 @@
 #include "write.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static const struct opt forum_add_opts[] = {
     {"unit", NULL, OPT_CODE, 0, NULL, NULL, NULL},
@@ -41,25 +40,17 @@ static const struct opt forum_update_opts[] = {
     OPT_END,
 };
 
+/* "forum note 1a2b3c4d: proses" */
+static void forum_label(char *buf, size_t len, const char *shown, const json_t *f)
+{
+        snprintf(buf, len, _("forum note %s: %s"), shown, write_get(f, "status"));
+}
+
 /* forum update ID --status S [--follow-up TEXT] [--owner NAME] [--due DATE] */
 static int forum_update(struct cli *cli, int argc, char **argv)
 {
-        char id[64], label[160];
-        struct rb_err e;
-        json_t *f;
-        int rc;
-
-        if ((rc = write_parse(cli, "forum update", "forum", "update", forum_update_opts, argc, argv,
-                              &f, NULL)) != 0)
-                return rc;
-        if (rowid_find(cli, "forums", write_get(f, "id"), _("forum note"), id, &e) != 0) {
-                json_decref(f);
-                return cli_fail(&e);
-        }
-        json_object_del(f, "id");
-        snprintf(label, sizeof(label), _("forum note %s: %s"), id + strlen(id) - ROWID_SHOWN,
-                 write_get(f, "status"));
-        return write_submit_id(cli, "forum", id, "update", f, label);
+        return rowid_write(cli, "forum update", "forum", "update", "forums", _("forum note"),
+                           forum_update_opts, argc, argv, forum_label);
 }
 
 /* The filters of forum list. */
@@ -82,7 +73,7 @@ static int forum_print(struct cli *cli, const json_t *o)
             " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR date LIKE ?2 || '%')"
             " AND (?3 IS NULL OR status != 'selesai') ORDER BY date, unit";
         static const char *const headers[] = {
-            N_("ID"),     N_("UNIT"),   N_("DATE"),  N_("TOPIC"), N_("INPUT"),
+            N_("ID"),        N_("UNIT"),   N_("DATE"),  N_("TOPIC"), N_("INPUT"),
             N_("FOLLOW-UP"), N_("STATUS"), N_("OWNER"), N_("DUE"),   NULL};
         /* TRANSLATORS: a forum follow-up's states: terbuka, proses, selesai. */
         const char *words[] = {N_("to do"), N_("in progress"), N_("done")};

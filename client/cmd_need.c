@@ -92,16 +92,17 @@ static const struct opt need_list_opts[] = {
 
 static int need_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("UNIT"),   N_("YEAR"),   N_("COMPETENCY"),
-                                              N_("PRIORITY"), N_("REASON"), N_("STATUS"),
-                                              NULL};
+        static const char *const headers[] = {
+            N_("UNIT"),   N_("YEAR"), N_("COMPETENCY"), N_("PRIORITY"), N_("REASON"),
+            N_("STATUS"), NULL};
 
         return verb_list(cli, argc, argv, need_list_opts,
                          "SELECT unit, year, competency, priority, ifnull(reason, '') AS reason,"
                          " CASE WHEN withdrawn_at IS NULL THEN '' ELSE 'withdrawn' END AS status"
                          " FROM needs WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR year = ?2)"
-                         " AND (?3 IS NOT NULL OR withdrawn_at IS NULL) ORDER BY unit, CASE priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1"
-                         " ELSE 2 END, competency",
+                         " AND (?3 IS NOT NULL OR withdrawn_at IS NULL) ORDER BY unit,"
+                         " CASE priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1 ELSE 2 END,"
+                         " competency",
                          headers);
 }
 

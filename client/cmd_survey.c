@@ -13,7 +13,6 @@
 #include "write.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static const struct opt survey_add_opts[] = {
     {"unit", NULL, OPT_CODE, 0, NULL, NULL, NULL},
@@ -41,25 +40,18 @@ static const struct opt survey_delete_opts[] = {
     OPT_END,
 };
 
+/* "delete survey response 1a2b3c4d" */
+static void delete_label(char *buf, size_t len, const char *shown, const json_t *f)
+{
+        (void)f;
+        snprintf(buf, len, _("delete survey response %s"), shown);
+}
+
 /* survey delete ID --reason TEXT */
 static int survey_delete(struct cli *cli, int argc, char **argv)
 {
-        char id[64], label[160];
-        struct rb_err e;
-        json_t *f;
-        int rc;
-
-        if ((rc = write_parse(cli, "survey delete", "survey", "delete", survey_delete_opts, argc,
-                              argv, &f, NULL)) != 0)
-                return rc;
-        if (rowid_find(cli, "surveys", write_get(f, "id"), _("survey response"), id, &e) != 0) {
-                json_decref(f);
-                return cli_fail(&e);
-        }
-        json_object_del(f, "id");
-        snprintf(label, sizeof(label), _("delete survey response %s"),
-                 id + strlen(id) - ROWID_SHOWN);
-        return write_submit_id(cli, "survey", id, "delete", f, label);
+        return rowid_write(cli, "survey delete", "survey", "delete", "surveys",
+                           _("survey response"), survey_delete_opts, argc, argv, delete_label);
 }
 
 /* The filters of survey list and survey responses: ?1 and ?2 of their
@@ -86,8 +78,8 @@ static int survey_list(struct cli *cli, int argc, char **argv)
 /* survey responses: one line per response, with the id survey delete takes. */
 static int survey_responses(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("ID"), N_("UNIT"), N_("PERIOD"), N_("SERVICE"),
-                                              N_("SCORES"), NULL};
+        static const char *const headers[] = {N_("ID"),      N_("UNIT"),   N_("PERIOD"),
+                                              N_("SERVICE"), N_("SCORES"), NULL};
 
         return verb_list(cli, argc, argv, survey_list_opts,
                          "SELECT substr(id, -8) AS id, unit, period, service,"

@@ -16,10 +16,10 @@ struct progress;
 
 /* The import's record in the ledger (import_ledger.c). */
 struct import_ledger {
-        int on;            /* checked: record it with the rows */
-        char digest[65];   /* hex SHA-256 of the rows read */
-        char unit[64];     /* the seat's unit */
-        char file[256];    /* the file's name, without its folder */
+        int on;          /* checked: record it with the rows */
+        char digest[65]; /* hex SHA-256 of the rows read */
+        char unit[64];   /* the seat's unit */
+        char file[256];  /* the file's name, without its folder */
         size_t rows;
 };
 

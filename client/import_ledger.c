@@ -101,7 +101,8 @@ int import_ledger_check(struct import_ctx *ic, const char *path, json_t **fields
         if (again)
                 return EXIT_OK;
         /* Imported offline and not yet sent: waiting in the outbox. */
-        if ((found = outbox_import_queued(ic->cli, ic->kind->name, ic->ledger.digest, file, &e)) > 0)
+        if ((found = outbox_import_queued(ic->cli, ic->kind->name, ic->ledger.digest, file, &e)) >
+            0)
                 return opt_fail(EXIT_REFUSED,
                                 ngettext("%s: its %zu row was imported already from %s and waits "
                                          "for the next sync; nothing was imported (use --again "

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "uuid.h"
+#include "write.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,8 +30,8 @@ static const char *lookup_sql(const char *table)
         return NULL;
 }
 
-int rowid_find(struct cli *cli, const char *table, const char *key, const char *what,
-               char id[64], struct rb_err *e)
+int rowid_find(struct cli *cli, const char *table, const char *key, const char *what, char id[64],
+               struct rb_err *e)
 {
         const char *sql = lookup_sql(table);
         sqlite3_stmt *st;
@@ -40,8 +41,8 @@ int rowid_find(struct cli *cli, const char *table, const char *key, const char *
                 return err_set(e, RB_INTERNAL, NULL, "no id lookup for %s", table);
         if (cli_db(cli, e) == NULL)
                 return -1;
-        if (strlen(key) < 4 || strlen(key) > 36 || strspn(key, "0123456789abcdefABCDEF-") !=
-                                                            strlen(key))
+        if (strlen(key) < 4 || strlen(key) > 36 ||
+            strspn(key, "0123456789abcdefABCDEF-") != strlen(key))
                 return err_set(e, RB_INVALID, "id", _("'%s' is not the id of %s"), key, what);
         if ((st = db_stmt(cli->db, sql, e)) == NULL)
                 return -1;
@@ -63,4 +64,24 @@ int rowid_find(struct cli *cli, const char *table, const char *key, const char *
                 return err_set(e, RB_INVALID, "id", _("'%s' names %d rows; give more of the id"),
                                key, n);
         return 0;
+}
+
+int rowid_write(struct cli *cli, const char *cmd, const char *entity, const char *action,
+                const char *table, const char *what, const struct opt *opts, int argc, char **argv,
+                rowid_label_fn label)
+{
+        char id[64], text[160];
+        struct rb_err e;
+        json_t *f;
+        int rc;
+
+        if ((rc = write_parse(cli, cmd, entity, action, opts, argc, argv, &f, NULL)) != 0)
+                return rc;
+        if (rowid_find(cli, table, write_get(f, "id"), what, id, &e) != 0) {
+                json_decref(f);
+                return cli_fail(&e);
+        }
+        json_object_del(f, "id");
+        label(text, sizeof(text), id + strlen(id) - ROWID_SHOWN, f);
+        return write_submit_id(cli, entity, id, action, f, text);
 }

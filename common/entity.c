@@ -291,10 +291,9 @@ static const struct field_def survey_fields[] = {
      .help = N_("why the response is deleted")},
     STORED("deleted_at", F_INT),
 };
-static const char *const survey_add[] = {"unit", "service", "period", "u1",  "u2",
-                                         "u3",   "u4",      "u5",     "u6",  "u7",
-                                         "u8",   "u9",      "age",    "sex", "education",
-                                         "job",  NULL};
+static const char *const survey_add[] = {"unit", "service", "period",    "u1",  "u2", "u3",
+                                         "u4",   "u5",      "u6",        "u7",  "u8", "u9",
+                                         "age",  "sex",     "education", "job", NULL};
 static const char *const survey_delete[] = {"deleted_reason!", NULL};
 static const struct action_def survey_actions[] = {
     {"add", OFFICE, A_INSERT | A_CREATES, survey_add, R_RECORDED},
@@ -317,7 +316,8 @@ static const struct field_def forum_fields[] = {
 #endif
 };
 /* A note is added terbuka (the column's default). */
-static const char *const forum_add[] = {"unit", "date", "topic", "input", "follow_up", "owner", "due",
+static const char *const forum_add[] = {"unit",      "date",  "topic", "input",
+                                        "follow_up", "owner", "due",
 #ifdef RENBIN_TEST_FIELD
                                         "place",
 #endif
@@ -391,7 +391,7 @@ ENTITY(import_def, "import", "imports", "unit", import, N_("an import"));
 const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
-    &survey_def,     &forum_def,      &need_def,        &import_def,
+    &survey_def,     &forum_def,      &need_def,       &import_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 

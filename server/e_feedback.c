@@ -47,6 +47,17 @@ static int row_owned(struct apply_ctx *cx, const struct entity_def *d, const cha
         return 0;
 }
 
+/* Steps st, a bound write of the op's row of d, says result and records the
+ * row in the change feed. */
+static int row_write(struct apply_ctx *cx, const struct entity_def *d, sqlite3_stmt *st,
+                     const char *result)
+{
+        if (apply_step(cx, st) != 0)
+                return -1;
+        snprintf(cx->detail, sizeof(cx->detail), "%s", result);
+        return feed_record(cx, d, cx->op->entity_id);
+}
+
 /* A forum note's follow-up: its state (required), and the follow-up text,
  * owner and due date when given. */
 int e_forum_update(struct apply_ctx *cx)
@@ -58,17 +69,15 @@ int e_forum_update(struct apply_ctx *cx)
         sqlite3_stmt *st;
         int set = 0;
 
-        if (row_owned(cx, d, SQL_FORUM_UNIT, &set) != 0 || (st = db_stmt(cx->db, sql, cx->e)) == NULL)
+        if (row_owned(cx, d, SQL_FORUM_UNIT, &set) != 0 ||
+            (st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         db_bind_text(st, 2, op_get(cx, "status"));
         db_bind_text(st, 3, op_get(cx, "follow_up"));
         db_bind_text(st, 4, op_get(cx, "owner"));
         db_bind_text(st, 5, op_get(cx, "due"));
-        if (apply_step(cx, st) != 0)
-                return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "%s", R_UPDATED);
-        return feed_record(cx, d, cx->op->entity_id);
+        return row_write(cx, d, st, R_UPDATED);
 }
 
 /* Deletes a survey response: kept with the reason and the time, left out of
@@ -91,10 +100,7 @@ int e_survey_delete(struct apply_ctx *cx)
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         db_bind_text(st, 2, op_get(cx, "deleted_reason"));
         sqlite3_bind_int64(st, 3, cx->now);
-        if (apply_step(cx, st) != 0)
-                return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "%s", R_DELETED);
-        return feed_record(cx, d, cx->op->entity_id);
+        return row_write(cx, d, st, R_DELETED);
 }
 
 /* Records one import in the ledger, under the importing seat's own unit
@@ -118,8 +124,5 @@ int e_import_record(struct apply_ctx *cx)
         db_bind_text(st, 5, op_get(cx, "file"));
         sqlite3_bind_int64(st, 6, strtoll(op_get(cx, "rows"), NULL, 10));
         sqlite3_bind_int64(st, 7, cx->now);
-        if (apply_step(cx, st) != 0)
-                return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "%s", R_RECORDED);
-        return feed_record(cx, entity_find("import"), cx->op->entity_id);
+        return row_write(cx, entity_find("import"), st, R_RECORDED);
 }

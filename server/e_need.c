@@ -14,26 +14,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The need the op names by unit, year and competency: 1 with its id and
+ * whether it is withdrawn, 0 when there is none, -1 with cx->e. */
+static int need_lookup(struct apply_ctx *cx, char id[64], int *withdrawn)
+{
+        static const char sql[] = "SELECT id, withdrawn_at IS NOT NULL FROM needs"
+                                  " WHERE unit = ?1 AND year = ?2 AND competency = ?3";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        int found;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, op_get(cx, "unit"), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, strtol(op_get(cx, "year"), NULL, 10));
+        sqlite3_bind_text(st, 3, op_get(cx, "competency"), -1, SQLITE_STATIC);
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
+                snprintf(id, 64, "%s", db_col_text(st, 0));
+                *withdrawn = sqlite3_column_int(st, 1);
+        }
+        sqlite3_reset(st);
+        return found;
+}
+
 int e_need_add(struct apply_ctx *cx)
 {
-        static const char sql[] = "SELECT count(*) FROM needs WHERE unit = ?1 AND year = ?2"
-                                  " AND competency = ?3";
         const char *unit = op_get(cx, "unit"), *comp = op_get(cx, "competency");
-        long y = strtol(op_get(cx, "year"), NULL, 10);
-        sqlite3_stmt *st;
-        int dup;
+        char id[64];
+        int dup, withdrawn = 0;
 
         if (competency_known(cx, comp, "competency") != 0 ||
-            (st = db_stmt(cx->db, sql, cx->e)) == NULL)
+            (dup = need_lookup(cx, id, &withdrawn)) < 0)
                 return -1;
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, y);
-        sqlite3_bind_text(st, 3, comp, -1, SQLITE_STATIC);
-        if ((dup = apply_any(cx, st)) < 0)
-                return -1;
+        if (dup && withdrawn)
+                return err_set(cx->e, RB_EXISTS, "competency",
+                               _("%s already has a %s need for %s, withdrawn (need update brings "
+                                 "it back)"),
+                               unit, op_get(cx, "year"), comp);
         if (dup)
                 return err_set(cx->e, RB_EXISTS, "competency",
-                               _("%s already has a %ld need for %s"), unit, y, comp);
+                               _("%s already has a %ld need for %s"), unit,
+                               strtol(op_get(cx, "year"), NULL, 10), comp);
         return 0;
 }
 
@@ -43,33 +63,20 @@ int e_need_add(struct apply_ctx *cx)
  * 0, or -1 with cx->e (NOT_FOUND, PERMISSION_DENIED). */
 static int need_find(struct apply_ctx *cx, char id[64], int *withdrawn)
 {
-        static const char sql[] = "SELECT id, withdrawn_at IS NOT NULL FROM needs"
-                                  " WHERE unit = ?1 AND year = ?2 AND competency = ?3";
-        const char *unit = op_get(cx, "unit"), *comp = op_get(cx, "competency");
-        long y = strtol(op_get(cx, "year"), NULL, 10);
-        sqlite3_stmt *st;
+        const char *unit = op_get(cx, "unit");
         int found;
 
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, _("the need"), unit);
-        if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, y);
-        sqlite3_bind_text(st, 3, comp, -1, SQLITE_STATIC);
-        if ((found = db_step(cx->db, st, cx->e)) > 0) {
-                snprintf(id, 64, "%s", db_col_text(st, 0));
-                *withdrawn = sqlite3_column_int(st, 1);
-        }
-        sqlite3_reset(st);
-        if (found == 0)
-                return err_set(cx->e, RB_NOT_FOUND, "competency", _("%s has no %ld need for %s"),
-                               unit, y, comp);
+        if ((found = need_lookup(cx, id, withdrawn)) == 0)
+                return err_set(cx->e, RB_NOT_FOUND, "competency", _("%s has no %s need for %s"),
+                               unit, op_get(cx, "year"), op_get(cx, "competency"));
         return found < 0 ? -1 : 0;
 }
 
 /* Runs a one-row write bound with ?1 the row's id, ?2 a text (NULL when
- * absent) and ?3 the batch's time (when the statement has it), and records the row in the change feed. */
+ * absent) and ?3 the batch's time (when the statement has it), and records the row in the change
+ * feed. */
 static int need_write(struct apply_ctx *cx, const char *sql, const char *id, const char *text,
                       const char *result)
 {

@@ -113,8 +113,8 @@ static void test_need_corrections(void **state)
         json_t *rows;
 
         (void)state;
-        f_ok(fx.a, "need", "add", "--year", "2027", "--competency", "K-ANG", "--priority",
-             "tinggi", "--reason", "Bendahara baru", NULL);
+        f_ok(fx.a, "need", "add", "--year", "2027", "--competency", "K-ANG", "--priority", "tinggi",
+             "--reason", "Bendahara baru", NULL);
         assert_int_equal(needs_total(fx.hr), 1);
         f_ok(fx.a, "need", "update", "--year", "2027", "--competency", "K-ANG", "--priority",
              "rendah", NULL);
@@ -148,6 +148,10 @@ static void test_need_corrections(void **state)
                  "K-ANG", "--reason", "lagi", NULL);
         h_result_free(&r);
         assert_int_equal(needs_total(fx.hr), 0);
+        f_expect(&r, EXIT_REFUSED, fx.a, "need", "add", "--year", "2027", "--competency", "K-ANG",
+                 "--priority", "tinggi", NULL);
+        assert_non_null(strstr(r.err, "need update"));
+        h_result_free(&r);
         rows = f_json(0, fx.a, "need", "list", NULL);
         assert_int_equal(json_array_size(rows), 0);
         json_decref(rows);
@@ -266,9 +270,8 @@ static void test_import_twice(void **state)
         h_result_free(&r);
         /* Another seat's replica: the same three. */
         json_decref(f_sync(fx.aud));
-        assert_int_equal(f_replica_int(fx.aud, "SELECT count(*) FROM surveys WHERE unit = ?1",
-                                       UNIT_A),
-                         3);
+        assert_int_equal(
+            f_replica_int(fx.aud, "SELECT count(*) FROM surveys WHERE unit = ?1", UNIT_A), 3);
         assert_int_equal(respondents(UNIT_A), 3);
         /* Another unit's ledger is its own: B may import the same rows. */
         f_ok(fx.b, "import", "survey", path, NULL);
@@ -405,8 +408,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_need_corrections), cmocka_unit_test(test_forum_follow_up),
             cmocka_unit_test(test_import_twice),     cmocka_unit_test(test_import_twice_offline),
-            cmocka_unit_test(test_survey_delete),
-            cmocka_unit_test(test_asn_activate),     cmocka_unit_test(test_unit_activate),
+            cmocka_unit_test(test_survey_delete),    cmocka_unit_test(test_asn_activate),
+            cmocka_unit_test(test_unit_activate),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
