@@ -94,7 +94,9 @@ int import_ledger_check(struct import_ctx *ic, const char *path, json_t **fields
             rows_digest(fields, n, ic->ledger.digest, &ic->ledger.rows, &e) != 0)
                 return e.code ? cli_fail(&e)
                               : opt_fail(EXIT_REFUSED, _("this seat is not set up (renbin setup)"));
-        ic->ledger.on = 1;
+        /* Nothing to import is never "imported already". */
+        if ((ic->ledger.on = ic->ledger.rows > 0) == 0)
+                return EXIT_OK;
         /* What other seats of the unit imported reaches this replica first. */
         if (!again && submit_now(ic->cli, &e) < 0)
                 return cli_fail(&e);
