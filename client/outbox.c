@@ -432,3 +432,14 @@ int outbox_pair_queued(struct cli *cli, const char *mentor, const char *mentee, 
 {
         return lookup(cli, SQL_PAIR_QUEUED, mentor, mentee, id, 64, e);
 }
+
+static const char SQL_IMPORT_QUEUED[] =
+    "SELECT ifnull(json_extract(fields, '$.file'), '') FROM outbox WHERE entity = 'import'"
+    " AND action = 'record' AND state = 'pending' AND json_extract(fields, '$.kind') = ?1"
+    " AND json_extract(fields, '$.digest') = ?2 ORDER BY n DESC LIMIT 1";
+
+int outbox_import_queued(struct cli *cli, const char *kind, const char *digest, char file[256],
+                         struct rb_err *e)
+{
+        return lookup(cli, SQL_IMPORT_QUEUED, kind, digest, file, 256, e);
+}

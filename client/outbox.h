@@ -100,4 +100,9 @@ sqlite3_stmt *outbox_pairs_queued(struct cli *cli, struct rb_err *e);
 int outbox_pair_queued(struct cli *cli, const char *mentor, const char *mentee, char id[64],
                        struct rb_err *e);
 
+/* An import of kind with this digest of its rows queued and not yet sent
+ * (import_ledger.c): 1 with the file's name, 0 if none, -1 with e. */
+int outbox_import_queued(struct cli *cli, const char *kind, const char *digest, char file[256],
+                         struct rb_err *e);
+
 #endif

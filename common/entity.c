@@ -70,6 +70,8 @@
 
 static const char *const sexes[] = {"L", "P", NULL};
 static const char *const plan_states[] = {"draft", "approved", NULL};
+/* A forum note's follow-up: open, being worked on, done (forum list --open). */
+static const char *const forum_states[] = {"terbuka", "proses", "selesai", NULL};
 
 static const struct field_def unit_fields[] = {
     CODE("code", REQ, N_("unit code, e.g. KEL-BLW1")),
@@ -111,6 +113,7 @@ static const char *const asn_deactivate[] = {"nip", NULL};
 static const struct action_def asn_actions[] = {
     {"put", HR, 0, asn_put, NULL},
     {"deactivate", HR, 0, asn_deactivate, NULL},
+    {"activate", HR, 0, asn_deactivate, NULL},
 };
 
 static const struct field_def competency_fields[] = {
@@ -280,9 +283,21 @@ static const struct field_def survey_fields[] = {
     TEXT("education", 0, 60, N_("the respondent's education")),
     TEXT("job", 0, 100, N_("the respondent's job")),
     STORED_NOW("submitted_at"),
+    {.name = "deleted_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the response is deleted")},
+    STORED("deleted_at", F_INT),
 };
+static const char *const survey_add[] = {"unit", "service", "period",    "u1",  "u2", "u3",
+                                         "u4",   "u5",      "u6",        "u7",  "u8", "u9",
+                                         "age",  "sex",     "education", "job", NULL};
+static const char *const survey_delete[] = {"deleted_reason!", NULL};
 static const struct action_def survey_actions[] = {
-    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, survey_add, R_RECORDED},
+    {"delete", OFFICE, A_BY_ID, survey_delete, NULL},
 };
 
 static const struct field_def forum_fields[] = {
@@ -291,14 +306,26 @@ static const struct field_def forum_fields[] = {
     TEXT("topic", REQ, 300, N_("what was discussed")),
     TEXT("input", 0, 4000, N_("what the community said")),
     TEXT("follow_up", 0, 4000, N_("what the unit will do")),
+    ENUM("status", 0, forum_states, N_("the follow-up's state")),
+    TEXT("owner", 0, 200, N_("who sees to the follow-up")),
+    DATE("due", 0, N_("when the follow-up is due, YYYY-MM-DD")),
 #ifdef RENBIN_TEST_FIELD
     /* A field only the test build has (tests/e2e/test_e2e_catalog.c): it
      * proves that a field is its line here and one migration line. */
     TEXT("place", 0, 120, N_("where the forum was held")),
 #endif
 };
+/* A note is added terbuka (the column's default). */
+static const char *const forum_add[] = {"unit",      "date",  "topic", "input",
+                                        "follow_up", "owner", "due",
+#ifdef RENBIN_TEST_FIELD
+                                        "place",
+#endif
+                                        NULL};
+static const char *const forum_update[] = {"status!", "follow_up", "owner", "due", NULL};
 static const struct action_def forum_actions[] = {
-    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, forum_add, R_RECORDED},
+    {"update", OFFICE, A_BY_ID, forum_update, NULL},
 };
 
 static const struct field_def need_fields[] = {
@@ -307,9 +334,37 @@ static const struct field_def need_fields[] = {
     CODE("competency", REQ, N_("the competency to develop")),
     ENUM("priority", REQ, need_priorities, N_("how urgent")),
     TEXT("reason", 0, 2000, N_("why the unit needs it")),
+    {.name = "withdrawn_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the need is withdrawn")},
+    STORED("withdrawn_at", F_INT),
 };
+static const char *const need_add[] = {"unit", "year", "competency", "priority", "reason", NULL};
+static const char *const need_update[] = {"unit", "year", "competency", "priority", NULL};
+static const char *const need_withdraw[] = {"unit", "year", "competency", "withdrawn_reason!",
+                                            NULL};
 static const struct action_def need_actions[] = {
-    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, need_add, R_RECORDED},
+    {"update", OFFICE, 0, need_update, NULL},
+    {"withdraw", OFFICE, 0, need_withdraw, NULL},
+};
+
+/* The ledger of imported files: a digest of a file's rows per import kind
+ * and the importing seat's unit, so the same rows are not imported twice
+ * unless asked (renbin import --again). */
+static const struct field_def import_fields[] = {
+    TEXT("kind", REQ, 40, N_("the import kind")),
+    CODE("unit", REQ, N_("the importing seat's unit")),
+    TEXT("digest", REQ, 64, N_("SHA-256 of the file's rows as read")),
+    TEXT("file", 0, 255, N_("the file's name")),
+    INT("rows", REQ, 0, 1000000000, N_("rows imported")),
+    STORED_NOW("imported_at"),
+};
+static const struct action_def import_actions[] = {
+    {"record", OFFICE, A_CREATES, NULL, NULL},
 };
 
 #define ENTITY(var, n, tbl, sc, pre, noun)                                                         \
@@ -329,13 +384,14 @@ ENTITY(mentor_log_def, "mentor_log", "mentor_logs", "unit", mentor_log, N_("a me
 ENTITY(survey_def, "survey", "surveys", "unit", survey, N_("a survey response"));
 ENTITY(forum_def, "forum", "forums", "unit", forum, N_("a forum note"));
 ENTITY(need_def, "need", "needs", "unit", need, N_("a training need"));
+ENTITY(import_def, "import", "imports", "unit", import, N_("an import"));
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
 const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
-    &survey_def,     &forum_def,      &need_def,
+    &survey_def,     &forum_def,      &need_def,       &import_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 
@@ -349,6 +405,7 @@ const struct result_word entity_results[] = {
     {R_UNCHANGED, N_("unchanged")},     {R_ACTIVATED, N_("activated")},
     {R_DEACTIVATED, N_("deactivated")}, {R_APPROVED, N_("approved")},
     {R_PAIRED, N_("paired")},           {R_LOGGED, N_("logged")},
+    {R_WITHDRAWN, N_("withdrawn")},     {R_DELETED, N_("deleted")},
 };
 const size_t entity_result_count = sizeof(entity_results) / sizeof(entity_results[0]);
 

@@ -32,6 +32,7 @@ static const struct rule_hook hooks[] = {
     {"unit", "update", e_unit_update},
     {"asn", "put", e_asn_put},
     {"asn", "deactivate", e_asn_deactivate},
+    {"asn", "activate", e_asn_activate},
     {"competency", "create", e_competency_create},
     {"plan", "create", e_plan_create},
     {"plan", "approve", e_plan_approve},
@@ -43,6 +44,11 @@ static const struct rule_hook hooks[] = {
     {"mentor_pair", "create", e_mentor_pair},
     {"mentor_log", "add", e_mentor_log},
     {"need", "add", e_need_add},
+    {"need", "update", e_need_update},
+    {"need", "withdraw", e_need_withdraw},
+    {"forum", "update", e_forum_update},
+    {"survey", "delete", e_survey_delete},
+    {"import", "record", e_import_record},
 };
 
 static const char SQL_OP_GET[] =

@@ -91,5 +91,11 @@ int e_assess_add(struct apply_ctx *cx);
 int e_mentor_pair(struct apply_ctx *cx);
 int e_mentor_log(struct apply_ctx *cx);
 int e_need_add(struct apply_ctx *cx);
+int e_need_update(struct apply_ctx *cx);
+int e_need_withdraw(struct apply_ctx *cx);
+int e_asn_activate(struct apply_ctx *cx);
+int e_forum_update(struct apply_ctx *cx);
+int e_survey_delete(struct apply_ctx *cx);
+int e_import_record(struct apply_ctx *cx);
 
 #endif

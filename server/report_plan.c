@@ -38,7 +38,8 @@ static const char SQL_NEEDS[] =
     "   WHERE plan_year = n.year AND competency = n.competency ORDER BY code))"
     " FROM needs n LEFT JOIN units u ON u.code = n.unit"
     " LEFT JOIN competencies c ON c.code = n.competency"
-    " WHERE n.year = ?1 AND (?2 IS NULL OR n.unit = ?2) ORDER BY n.unit,"
+    " WHERE n.year = ?1 AND (?2 IS NULL OR n.unit = ?2) AND n.withdrawn_at IS NULL"
+    " ORDER BY n.unit,"
     " CASE n.priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1 ELSE 2 END, n.competency";
 
 /* The plan of a year as an object, or NULL (NOT_FOUND). */

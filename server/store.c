@@ -158,6 +158,23 @@ static const char *const migrations[] = {
     "ALTER TABLE certs ADD COLUMN grace_until INTEGER;"
     "ALTER TABLE certs ADD COLUMN renewed_by TEXT;"
     "CREATE INDEX certs_unit ON certs(unit);",
+
+    /* 6: records can be corrected (issue 10): a need withdrawn with its
+     * reason, a forum note's follow-up state, owner and due date, a survey
+     * response deleted with its reason (kept, left out of reports), and the
+     * ledger of imported files (one row per import: kind, unit, digest) */
+    "ALTER TABLE needs ADD COLUMN withdrawn_reason TEXT;"
+    "ALTER TABLE needs ADD COLUMN withdrawn_at INTEGER;"
+    "ALTER TABLE forums ADD COLUMN status TEXT NOT NULL DEFAULT 'terbuka';"
+    "ALTER TABLE forums ADD COLUMN owner TEXT;"
+    "ALTER TABLE forums ADD COLUMN due TEXT;"
+    "ALTER TABLE surveys ADD COLUMN deleted_reason TEXT;"
+    "ALTER TABLE surveys ADD COLUMN deleted_at INTEGER;"
+    "CREATE TABLE imports("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  kind TEXT NOT NULL, unit TEXT NOT NULL, digest TEXT NOT NULL, file TEXT,"
+    "  rows INTEGER NOT NULL, imported_at INTEGER NOT NULL);"
+    "CREATE INDEX imports_digest ON imports(kind, unit, digest);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -171,6 +188,7 @@ static const char *const migration_notes[] = {
     "evaluation, mentoring and community feedback",
     "feed rows keyed by entity; conflicts count dropped fields; conflict summary",
     "renewed certificates: a grace period, then refused as revoked",
+    "records can be corrected: withdrawn needs, forum follow-up, deleted surveys, import ledger",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
