@@ -38,6 +38,9 @@ static const struct opt enroll_opts[] = {
 static const struct opt attend_opts[] = {
     {"PROGRAM", "program", OPT_ARG_CODE, 1, N_("program code"), NULL, NULL},
     {"NIP", "nip", OPT_ARG_NIP, 1, N_("the participant's NIP"), NULL, NULL},
+    {"reason", NULL, OPT_VALUE, 0,
+     N_("HR's correction: any state to any other, kept with why in the enrollment's history"),
+     NULL, NULL},
     OPT_ENTITY_FIELDS("enrollment", "status"),
     OPT_END,
 };
@@ -50,6 +53,7 @@ static int enrollment_current(struct cli *cli, const char *program, const char *
         sqlite3_stmt *st = db_stmt(cli->db, SQL_CURRENT, e);
         int found;
 
+        status[0] = '\0';
         if (st == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
@@ -61,6 +65,16 @@ static int enrollment_current(struct cli *cli, const char *program, const char *
         }
         sqlite3_reset(st);
         return found;
+}
+
+/* The newest enrollment of nip in program in the replica, cancelled or not:
+ * 1 with its id and status, 0 when none, -1 with e. */
+static int enrollment_any(struct cli *cli, const char *program, const char *nip, char id[64],
+                          char status[16], struct rb_err *e)
+{
+        int found = enrollment_current(cli, program, nip, id, status, e);
+
+        return found == 0 && strcmp(status, "batal") == 0 ? 1 : found;
 }
 
 /* Finds the enrollment of nip in program (replica or outbox): 1 with its id
@@ -209,14 +223,43 @@ out:
         return rc;
 }
 
+/* enroll history PROGRAM NIP: every move of the enrollment's state, with
+ * who made it and, for HR's corrections, why. */
+static int enroll_history(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {N_("WHEN"),   N_("FROM"), N_("TO"), N_("REASON"),
+                                              N_("SEAT"),   N_("SERIAL"), NULL};
+        static const char sql[] =
+            "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', changed_at, 'unixepoch') AS changed_at,"
+            " from_status, to_status, reason, ifnull(by_name || ' (' || by_unit || ' ' || by_role"
+            " || ')', by_unit || ' ' || by_role) AS seat, by_serial AS serial"
+            " FROM enrollment_changes WHERE program = ?1 AND nip = ?2 ORDER BY changed_at, seq";
+        char nip[64];
+        struct rb_err e;
+        sqlite3_stmt *st;
+
+        if (argc != 3)
+                return opt_fail(EXIT_USAGE, _("usage: renbin enroll history PROGRAM NIP"));
+        nip_arg(argv[2], nip);
+        if (cli_db(cli, &e) == NULL || program_known(cli, cli_code(argv[1]), &e) != 0 ||
+            (st = db_stmt(cli->db, sql, &e)) == NULL)
+                return cli_fail(&e);
+        db_bind_text(st, 1, argv[1]);
+        db_bind_text(st, 2, nip);
+        if (table_print(cli, st, headers, &e) != 0)
+                return cli_fail(&e);
+        return EXIT_OK;
+}
+
 static const struct verb enroll_verbs[] = {
     {"list", enroll_list, NULL},
+    {"history", enroll_history, NULL},
     {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_enroll = {
     .name = "enroll",
-    .usage = "enroll PROGRAM NIP [NIP...] | enroll list [PROGRAM]",
+    .usage = "enroll PROGRAM NIP [NIP...] | enroll list [PROGRAM] | enroll history PROGRAM NIP",
     .summary = N_("enrol ASN in a program (queued until the server takes it); list enrollments"),
     .help = N_("Offline, enrollments wait in the outbox and show as pending in the list;\n"
                "renbin sync sends them. The server owns the seats: the last one goes to the\n"
@@ -226,45 +269,89 @@ const struct cmd cmd_enroll = {
     .opts = enroll_opts,
 };
 
-/* attend PROGRAM NIP --status STATUS: the op carries the status alone. */
-static int attend_exec(struct cli *cli, int argc, char **argv)
+/* attend PROGRAM NIP --status S --reason TEXT: HR's correction, any state
+ * to any other (the server keeps the seats and the JP). 0 with the op's
+ * enrollment id, or the exit status. */
+static int attend_correct(struct cli *cli, const char *program, const char *nip, json_t *f,
+                          char id[64])
 {
         const struct entity_def *d = entity_find("enrollment");
-        char program[64], nip[64], id[64], from[16], label[160];
+        char from[16];
+        struct rb_err e;
+        int found;
+
+        err_clear(&e);
+        if (outbox_may_do(cli, "enrollment", "correct", &e) != 0 ||
+            entity_check(d, entity_action(d, "correct"), entity_json_get, f, &e) != 0 ||
+            (found = enrollment_any(cli, program, nip, id, from, &e)) < 0)
+                return cli_fail(&e);
+        if (!found)
+                return opt_fail(EXIT_NOT_FOUND, _("%s was never enrolled in %s"), nip, program);
+        if (strcmp(from, write_get(f, "status")) == 0)
+                return opt_fail(EXIT_REFUSED, _("status: already '%s'"), from);
+        return 0;
+}
+
+/* attend PROGRAM NIP --status S: the office's move along the state machine. */
+static int attend_move(struct cli *cli, const char *program, const char *nip, json_t *f,
+                       char id[64])
+{
+        const struct entity_def *d = entity_find("enrollment");
+        char from[16];
+        struct rb_err e;
+        int found;
+
+        err_clear(&e);
+        if (entity_check(d, entity_action(d, "status"), entity_json_get, f, &e) != 0 ||
+            (found = find_enrollment(cli, program, nip, id, from, &e)) < 0)
+                return cli_fail(&e);
+        if (!found)
+                return opt_fail(EXIT_NOT_FOUND, _("%s is not enrolled in %s"), nip, program);
+        if (enroll_transition(from, write_get(f, "status"), &e) != 0)
+                return cli_fail(&e);
+        return 0;
+}
+
+/* attend PROGRAM NIP --status STATUS [--reason TEXT]: the op carries the
+ * status (and HR's reason) alone. */
+static int attend_exec(struct cli *cli, int argc, char **argv)
+{
+        char program[64], nip[64], id[64], label[160];
+        const char *action;
         struct rb_err e;
         json_t *f;
-        int rc, found;
+        int rc;
 
         if ((rc = write_parse(cli, "attend", "enrollment", "status", attend_opts, argc, argv, &f,
                               NULL)) != 0)
                 return rc;
-        err_clear(&e);
         snprintf(program, sizeof(program), "%s", write_get(f, "program"));
         snprintf(nip, sizeof(nip), "%s", write_get(f, "nip"));
         json_object_del(f, "program");
         json_object_del(f, "nip");
-        if (entity_check(d, entity_action(d, "status"), entity_json_get, f, &e) != 0 ||
-            cli_db(cli, &e) == NULL ||
-            (found = find_enrollment(cli, program, nip, id, from, &e)) < 0)
+        action = json_object_get(f, "reason") != NULL ? "correct" : "status";
+        if (cli_db(cli, &e) == NULL)
                 rc = cli_fail(&e);
-        else if (!found)
-                rc = opt_fail(EXIT_NOT_FOUND, _("%s is not enrolled in %s"), nip, program);
-        else if (enroll_transition(from, write_get(f, "status"), &e) != 0)
-                rc = cli_fail(&e);
+        else if (strcmp(action, "correct") == 0)
+                rc = attend_correct(cli, program, nip, f, id);
+        else
+                rc = attend_move(cli, program, nip, f, id);
         if (rc != 0) {
                 json_decref(f);
                 return rc;
         }
         snprintf(label, sizeof(label), _("%s in %s: %s"), nip, program, write_get(f, "status"));
-        return submit_one(cli, "enrollment", id, "status", f, label);
+        return submit_one(cli, "enrollment", id, action, f, label);
 }
 
 const struct cmd cmd_attend = {
     .name = "attend",
-    .usage = "attend PROGRAM NIP --status hadir|selesai|tidak-hadir|batal",
+    .usage = "attend PROGRAM NIP --status hadir|selesai|tidak-hadir|batal [--reason TEXT]",
     .summary = N_("record attendance and completion (JP are credited on selesai)"),
     .help = N_("States: terdaftar -> hadir -> selesai; terdaftar -> tidak-hadir;\n"
-               "terdaftar or hadir -> batal.\n"),
+               "terdaftar or hadir -> batal. Not hadir or selesai before the program's first\n"
+               "day. HR corrects any state with --reason (selesai -> batal takes the JP\n"
+               "back); renbin enroll history PROGRAM NIP shows every move.\n"),
     .exec = attend_exec,
     .opts = attend_opts,
 };

@@ -154,6 +154,7 @@ int entity_may(const struct entity_def *d, const struct action_def *a, unsigned 
 #define R_APPROVED "approved"
 #define R_PAIRED "paired"
 #define R_LOGGED "logged"
+#define R_CANCELLED "cancelled"
 
 struct result_word {
         const char *wire;  /* as sent */

@@ -157,6 +157,31 @@ static const char *const migrations[] = {
     "ALTER TABLE certs ADD COLUMN grace_until INTEGER;"
     "ALTER TABLE certs ADD COLUMN renewed_by TEXT;"
     "CREATE INDEX certs_unit ON certs(unit);",
+
+    /* 6: programs can be corrected and cancelled, plans keep their
+     * revision, approval and history, enrollments their corrections
+     * (issue 10, decisions 65-67) */
+    "ALTER TABLE programs ADD COLUMN location TEXT;"
+    "ALTER TABLE programs ADD COLUMN status TEXT NOT NULL DEFAULT 'aktif'"
+    "  CHECK(status IN ('aktif', 'batal'));"
+    "ALTER TABLE programs ADD COLUMN cancel_reason TEXT;"
+    "ALTER TABLE plans ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE plans ADD COLUMN approved_at INTEGER;"
+    "ALTER TABLE plans ADD COLUMN approved_by TEXT;"
+    "ALTER TABLE enrollments ADD COLUMN reason TEXT;"
+    "CREATE TABLE plan_changes("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  year INTEGER NOT NULL, revision INTEGER NOT NULL, changed_at INTEGER NOT NULL,"
+    "  by_unit TEXT NOT NULL, by_role TEXT NOT NULL, by_serial TEXT NOT NULL, by_name TEXT,"
+    "  action TEXT NOT NULL, program TEXT, detail TEXT);"
+    "CREATE INDEX plan_changes_year ON plan_changes(year, changed_at);"
+    "CREATE TABLE enrollment_changes("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  enrollment TEXT NOT NULL REFERENCES enrollments(id), program TEXT NOT NULL,"
+    "  nip TEXT NOT NULL, unit TEXT NOT NULL, changed_at INTEGER NOT NULL,"
+    "  from_status TEXT, to_status TEXT NOT NULL, reason TEXT,"
+    "  by_unit TEXT NOT NULL, by_role TEXT NOT NULL, by_serial TEXT NOT NULL, by_name TEXT);"
+    "CREATE INDEX enrollment_changes_enrollment ON enrollment_changes(enrollment, changed_at);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -170,6 +195,7 @@ static const char *const migration_notes[] = {
     "evaluation, mentoring and community feedback",
     "feed rows keyed by entity; conflicts count dropped fields; conflict summary",
     "renewed certificates: a grace period, then refused as revoked",
+    "program corrections and cancellation, plan revisions and history, enrollment corrections",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
