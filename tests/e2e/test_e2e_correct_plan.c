@@ -124,7 +124,7 @@ static void test_update_round_trips(void **state)
         (void)state;
         f_ok(fx.hr, "program", "update", "CP-02", "--title", "Manajemen Risiko", "--capacity",
              "12", "--location", "Aula Kantor Camat", "--end", "2027-06-03", NULL);
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         char *title = f_replica_text(fx.a, "SELECT title FROM programs WHERE code = ?1", "CP-02");
         char *loc = f_replica_text(fx.a, "SELECT location FROM programs WHERE code = ?1", "CP-02");
         assert_string_equal(title, "Manajemen Risiko");
@@ -148,7 +148,7 @@ static void test_capacity_below_seats(void **state)
         refused(EXIT_REFUSED, "capacity 1 is below the 2 seats taken", fx.hr, "program",
                 "update", "CP-01", "--capacity", "1");
         f_ok(fx.hr, "program", "update", "CP-01", "--capacity", "2", NULL);
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         assert_int_equal(f_replica_int(fx.a, "SELECT capacity FROM programs WHERE code = ?1",
                                        "CP-01"),
                          2);
@@ -162,7 +162,7 @@ static void test_jp_fixed_after_completion(void **state)
         f_ok(fx.a, "attend", "CP-01", fx.p[0], "--status", "hadir", NULL);
         f_ok(fx.a, "attend", "CP-01", fx.p[0], "--status", "selesai", NULL);
         refused(EXIT_REFUSED, "completed", fx.hr, "program", "update", "CP-01", "--jp", "30");
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         assert_int_equal(
             f_replica_int(fx.a, "SELECT jp FROM programs WHERE code = ?1", "CP-01"), 20);
         assert_int_equal(f_replica_int(fx.a, "SELECT jp FROM enrollments WHERE nip = ?1"
@@ -185,7 +185,7 @@ static void test_office_refused(void **state)
                  "--reason", "salah", NULL);
         assert_non_null(strstr(r.err, "central HR"));
         h_result_free(&r);
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         char *title = f_replica_text(fx.a, "SELECT title FROM programs WHERE code = ?1", "CP-02");
         assert_string_equal(title, "Manajemen Risiko");
         free(title);
@@ -197,7 +197,7 @@ static void test_hadir_before_start(void **state)
         (void)state;
         f_ok(fx.a, "enroll", "CP-02", fx.p[2], NULL);
         refused(EXIT_REFUSED, "2027-06-01", fx.a, "attend", "CP-02", fx.p[2], "--status", "hadir");
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         char *s = f_replica_text(fx.a, "SELECT status FROM enrollments WHERE nip = ?1"
                                        " AND program = 'CP-02'",
                                  fx.p[2]);
@@ -213,7 +213,7 @@ static void test_cancel(void **state)
         f_ok(fx.a, "enroll", "CP-03", fx.p[1], fx.p[2], NULL);
         f_ok(fx.a, "attend", "CP-03", fx.p[1], "--status", "hadir", NULL);
         f_ok(fx.hr, "program", "cancel", "CP-03", "--reason", "Narasumber berhalangan", NULL);
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         char *st = f_replica_text(fx.a, "SELECT status FROM programs WHERE code = ?1", "CP-03");
         assert_string_equal(st, "batal");
         free(st);
@@ -260,7 +260,7 @@ static void test_correct_selesai_batal(void **state)
         f_ok(fx.hr, "attend", "CP-01", fx.p[0], "--status", "batal", "--reason",
              "salah input: tidak hadir", NULL);
         assert_int_equal(report_jp(fx.p[0]), 0);
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         assert_int_equal(f_replica_int(fx.a, "SELECT jp FROM enrollments WHERE nip = ?1"
                                              " AND program = 'CP-01'",
                                        fx.p[0]),
@@ -292,14 +292,14 @@ static void test_plan_revision_history(void **state)
         before = f_replica_int(fx.hr, "SELECT revision FROM plans WHERE year = ?1", "2027");
         f_ok(fx.hr, "program", "update", "CP-02", "--speaker", "Dr. Siregar", NULL);
         program("CP-04", "2027-08-01", "2027-08-01", "4", "20");
-        f_sync(fx.hr);
+        json_decref(f_sync(fx.hr));
         after = f_replica_int(fx.hr, "SELECT revision FROM plans WHERE year = ?1", "2027");
         assert_int_equal(after, before + 2);
         f_expect(&r, 0, fx.hr, "plan", "show", "2027", NULL);
         assert_non_null(strstr(r.out, "approved"));
         assert_non_null(strstr(r.out, "BKPSDM hr"));
         h_result_free(&r);
-        f_sync(fx.a);
+        json_decref(f_sync(fx.a));
         assert_int_equal(f_replica_int(fx.a, "SELECT revision FROM plans WHERE year = ?1", "2027"),
                          after);
         f_expect(&r, 0, fx.a, "plan", "history", "2027", NULL);
