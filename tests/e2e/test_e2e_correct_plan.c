@@ -191,6 +191,42 @@ static void test_office_refused(void **state)
         free(title);
 }
 
+/* The status code of the one result of an office's push straight to the
+ * server (past the client's own check). */
+static int office_push(const char *action, const char *const (*kv)[2], size_t n)
+{
+        Renbin__Response *resp;
+        struct h_tls t;
+        int code;
+
+        if (h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0) != 0)
+                fail_msg("connect: %s", t.error);
+        assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
+        resp = h_tls_push(&t, "program", NULL, action, kv, n, NULL);
+        assert_int_equal(resp->push->n_results, 1);
+        code = resp->push->results[0]->status ? (int)resp->push->results[0]->status->code : 0;
+        renbin__response__free_unpacked(resp, NULL);
+        h_tls_close(&t);
+        return code;
+}
+
+/* The server refuses an office's update or cancel as well. */
+static void test_server_refuses_office(void **state)
+{
+        const char *const upd[][2] = {{"code", "CP-02"}, {"title", "Lain"}};
+        const char *const cancel[][2] = {{"code", "CP-02"}, {"cancel_reason", "tidak jadi"}};
+
+        (void)state;
+        assert_int_equal(office_push("update", upd, 2), RENBIN__CODE__PERMISSION_DENIED);
+        assert_int_equal(office_push("cancel", cancel, 2), RENBIN__CODE__PERMISSION_DENIED);
+        json_decref(f_sync(fx.hr));
+        char *st = f_replica_text(fx.hr, "SELECT status || ' ' || title FROM programs"
+                                         " WHERE code = ?1",
+                                  "CP-02");
+        assert_string_equal(st, "aktif Manajemen Risiko");
+        free(st);
+}
+
 /* No hadir or selesai before the program's first day, named in the refusal. */
 static void test_hadir_before_start(void **state)
 {
@@ -332,6 +368,7 @@ int main(void)
             cmocka_unit_test(test_capacity_below_seats),
             cmocka_unit_test(test_jp_fixed_after_completion),
             cmocka_unit_test(test_office_refused),
+            cmocka_unit_test(test_server_refuses_office),
             cmocka_unit_test(test_hadir_before_start),
             cmocka_unit_test(test_cancel),
             cmocka_unit_test(test_correct_selesai_batal),
