@@ -26,6 +26,8 @@ static const char SQL_CURRENT[] =
     "SELECT id, status FROM enrollments WHERE program = ?1 AND nip = ?2"
     " ORDER BY status = 'batal', seq DESC LIMIT 1";
 static const char SQL_PROGRAM[] = "SELECT count(*) FROM programs WHERE code = ?1";
+static const char SQL_CANCELLED[] =
+    "SELECT count(*) FROM programs WHERE code = ?1 AND status = 'batal'";
 
 /* enroll PROGRAM NIP [NIP...]: the first NIP is the table's, the rest follow. */
 static const struct opt enroll_opts[] = {
@@ -109,6 +111,21 @@ static int program_known(struct cli *cli, const char *program, struct rb_err *e)
                                _("no program %s in this office's replica (check the code, or "
                                  "run renbin sync)"),
                                program);
+        return 0;
+}
+
+/* Checks that program is in the replica and not cancelled: the server
+ * refuses it anyway, this says so offline. */
+static int program_takes(struct cli *cli, const char *program, struct rb_err *e)
+{
+        long long n = 0;
+
+        if (program_known(cli, program, e) != 0 ||
+            db_value(cli->db, SQL_CANCELLED, program, &n, e) < 0)
+                return -1;
+        if (n > 0)
+                return err_set(e, RB_PRECONDITION, "program",
+                               _("program %s is cancelled; it takes no enrollments"), program);
         return 0;
 }
 
@@ -205,7 +222,7 @@ static int enroll_add(struct cli *cli, int argc, char **argv)
         nips[n++] = first;
         for (int i = rest; i < argc; i++)
                 nips[n++] = argv[i];
-        if (cli_db(cli, &e) == NULL || program_known(cli, write_get(f, "program"), &e) != 0) {
+        if (cli_db(cli, &e) == NULL || program_takes(cli, write_get(f, "program"), &e) != 0) {
                 rc = cli_fail(&e);
                 goto out;
         }
@@ -269,45 +286,34 @@ const struct cmd cmd_enroll = {
     .opts = enroll_opts,
 };
 
-/* attend PROGRAM NIP --status S --reason TEXT: HR's correction, any state
- * to any other (the server keeps the seats and the JP). 0 with the op's
- * enrollment id, or the exit status. */
-static int attend_correct(struct cli *cli, const char *program, const char *nip, json_t *f,
-                          char id[64])
+/* Checks an attendance op before it is queued: the fields of its action,
+ * the enrollment (for HR's correction, a cancelled one too) and the move.
+ * HR's correction ("correct") goes from any state to any other (the server
+ * keeps the seats and the JP); an office's move ("status") follows the state
+ * machine. 0 with the enrollment's id, or the exit status (printed). */
+static int attend_check(struct cli *cli, const char *action, const char *program,
+                        const char *nip, json_t *f, char id[64])
 {
         const struct entity_def *d = entity_find("enrollment");
+        int correct = strcmp(action, "correct") == 0, found;
+        const char *to = write_get(f, "status");
         char from[16];
         struct rb_err e;
-        int found;
 
         err_clear(&e);
-        if (outbox_may_do(cli, "enrollment", "correct", &e) != 0 ||
-            entity_check(d, entity_action(d, "correct"), entity_json_get, f, &e) != 0 ||
-            (found = enrollment_any(cli, program, nip, id, from, &e)) < 0)
+        if ((correct && outbox_may_do(cli, "enrollment", action, &e) != 0) ||
+            entity_check(d, entity_action(d, action), entity_json_get, f, &e) != 0 ||
+            (found = (correct ? enrollment_any : find_enrollment)(cli, program, nip, id, from,
+                                                                 &e)) < 0)
                 return cli_fail(&e);
         if (!found)
-                return opt_fail(EXIT_NOT_FOUND, _("%s was never enrolled in %s"), nip, program);
-        if (strcmp(from, write_get(f, "status")) == 0)
+                return opt_fail(EXIT_NOT_FOUND,
+                                correct ? _("%s was never enrolled in %s")
+                                        : _("%s is not enrolled in %s"),
+                                nip, program);
+        if (correct && strcmp(from, to) == 0)
                 return opt_fail(EXIT_REFUSED, _("status: already '%s'"), from);
-        return 0;
-}
-
-/* attend PROGRAM NIP --status S: the office's move along the state machine. */
-static int attend_move(struct cli *cli, const char *program, const char *nip, json_t *f,
-                       char id[64])
-{
-        const struct entity_def *d = entity_find("enrollment");
-        char from[16];
-        struct rb_err e;
-        int found;
-
-        err_clear(&e);
-        if (entity_check(d, entity_action(d, "status"), entity_json_get, f, &e) != 0 ||
-            (found = find_enrollment(cli, program, nip, id, from, &e)) < 0)
-                return cli_fail(&e);
-        if (!found)
-                return opt_fail(EXIT_NOT_FOUND, _("%s is not enrolled in %s"), nip, program);
-        if (enroll_transition(from, write_get(f, "status"), &e) != 0)
+        if (!correct && enroll_transition(from, to, &e) != 0)
                 return cli_fail(&e);
         return 0;
 }
@@ -332,10 +338,8 @@ static int attend_exec(struct cli *cli, int argc, char **argv)
         action = json_object_get(f, "reason") != NULL ? "correct" : "status";
         if (cli_db(cli, &e) == NULL)
                 rc = cli_fail(&e);
-        else if (strcmp(action, "correct") == 0)
-                rc = attend_correct(cli, program, nip, f, id);
         else
-                rc = attend_move(cli, program, nip, f, id);
+                rc = attend_check(cli, action, program, nip, f, id);
         if (rc != 0) {
                 json_decref(f);
                 return rc;

@@ -55,25 +55,6 @@ int e_plan_create(struct apply_ctx *cx)
         return history_plan(cx, y, "create", NULL, op_get(cx, "title"));
 }
 
-/* The plan of year y: 1 with its id and whether it is approved, 0 when there
- * is none, -1 with cx->e. */
-static int plan_find(struct apply_ctx *cx, long y, char id[64], int *approved)
-{
-        static const char sql[] = "SELECT id, status = 'approved' FROM plans WHERE year = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int found;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_int64(st, 1, y);
-        if ((found = db_step(cx->db, st, cx->e)) > 0) {
-                snprintf(id, 64, "%s", db_col_text(st, 0));
-                *approved = sqlite3_column_int(st, 1);
-        }
-        sqlite3_reset(st);
-        return found;
-}
-
 /* A draft plan with at least one program is approved, once. */
 int e_plan_approve(struct apply_ctx *cx)
 {
@@ -83,9 +64,10 @@ int e_plan_approve(struct apply_ctx *cx)
         char id[64], year[16], seat[256];
         sqlite3_stmt *st;
         int found, approved = 0, any;
+        long revision;
 
         snprintf(year, sizeof(year), "%ld", y);
-        if ((found = plan_find(cx, y, id, &approved)) < 0)
+        if ((found = plan_state(cx, y, id, &approved, &revision)) < 0)
                 return -1;
         if (!found)
                 return err_set(cx->e, RB_NOT_FOUND, "year", _("there is no %ld plan"), y);

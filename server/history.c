@@ -40,9 +40,7 @@ static void bind_seat(const struct apply_ctx *cx, sqlite3_stmt *st, int i)
         sqlite3_bind_text(st, i + 2, cx->who->serial, -1, SQLITE_STATIC);
 }
 
-/* The plan of year: its id, whether it is approved and its revision. 1, 0
- * when there is none, -1 with cx->e. */
-static int plan_state(struct apply_ctx *cx, long year, char id[64], int *approved, long *revision)
+int plan_state(struct apply_ctx *cx, long year, char id[64], int *approved, long *revision)
 {
         sqlite3_stmt *st = db_stmt(cx->db, SQL_PLAN_GET, cx->e);
         int found;

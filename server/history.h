@@ -19,6 +19,9 @@ struct enroll_change {
 
 /* The seat as people read it: "BKPSDM hr (serial 1A2B...)", in buf. */
 const char *history_seat(const struct principal *who, char *buf, size_t len);
+/* The plan of year: its id, whether it is approved and its revision. 1, 0
+ * when there is none, -1 with cx->e. */
+int plan_state(struct apply_ctx *cx, long year, char id[64], int *approved, long *revision);
 /* Records a change to the plan of year: action ("approve", "program
  * update", ...), the program it touched (NULL: the plan itself) and what
  * changed. A program change to an approved plan raises its revision first.

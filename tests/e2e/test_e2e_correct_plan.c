@@ -193,7 +193,8 @@ static void test_office_refused(void **state)
 
 /* The status code of the one result of an office's push straight to the
  * server (past the client's own check). */
-static int office_push(const char *action, const char *const (*kv)[2], size_t n)
+static int office_push(const char *entity, const char *action, const char *const (*kv)[2],
+                       size_t n)
 {
         Renbin__Response *resp;
         struct h_tls t;
@@ -202,7 +203,7 @@ static int office_push(const char *action, const char *const (*kv)[2], size_t n)
         if (h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0) != 0)
                 fail_msg("connect: %s", t.error);
         assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
-        resp = h_tls_push(&t, "program", NULL, action, kv, n, NULL);
+        resp = h_tls_push(&t, entity, NULL, action, kv, n, NULL);
         assert_int_equal(resp->push->n_results, 1);
         code = resp->push->results[0]->status ? (int)resp->push->results[0]->status->code : 0;
         renbin__response__free_unpacked(resp, NULL);
@@ -217,8 +218,10 @@ static void test_server_refuses_office(void **state)
         const char *const cancel[][2] = {{"code", "CP-02"}, {"cancel_reason", "tidak jadi"}};
 
         (void)state;
-        assert_int_equal(office_push("update", upd, 2), RENBIN__CODE__PERMISSION_DENIED);
-        assert_int_equal(office_push("cancel", cancel, 2), RENBIN__CODE__PERMISSION_DENIED);
+        assert_int_equal(office_push("program", "update", upd, 2),
+                         RENBIN__CODE__PERMISSION_DENIED);
+        assert_int_equal(office_push("program", "cancel", cancel, 2),
+                         RENBIN__CODE__PERMISSION_DENIED);
         json_decref(f_sync(fx.hr));
         char *st = f_replica_text(fx.hr, "SELECT status || ' ' || title FROM programs"
                                          " WHERE code = ?1",
@@ -261,6 +264,10 @@ static void test_cancel(void **state)
                                        "CP-03"),
                          2);
         refused(EXIT_REFUSED, "cancelled", fx.a, "enroll", "CP-03", fx.p[0], NULL, NULL);
+        /* The server refuses it too, past the office's own check. */
+        const char *const enr[][2] = {{"program", "CP-03"}, {"nip", fx.p[0]}};
+        assert_int_equal(office_push("enrollment", "create", enr, 2),
+                         RENBIN__CODE__FAILED_PRECONDITION);
         refused(EXIT_REFUSED, "cancelled", fx.hr, "program", "update", "CP-03", "--title", "X");
         /* The moves are in each enrollment's history, with the reason. */
         char *why = f_replica_text(fx.a,
