@@ -269,6 +269,11 @@ static void test_cancel(void **state)
         assert_int_equal(office_push("enrollment", "create", enr, 2),
                          RENBIN__CODE__FAILED_PRECONDITION);
         refused(EXIT_REFUSED, "cancelled", fx.hr, "program", "update", "CP-03", "--title", "X");
+        /* Neither planned nor held any more: the plan's report leaves it out. */
+        json_t *rep = f_json(0, fx.hr, "report", "plan", "--year", "2027", NULL);
+        assert_int_equal(f_rows_with(json_object_get(rep, "programs"), "code", "CP-03"), 0);
+        assert_int_equal(f_rows_with(json_object_get(rep, "programs"), "code", "CP-02"), 1);
+        json_decref(rep);
         /* The moves are in each enrollment's history, with the reason. */
         char *why = f_replica_text(fx.a,
                                    "SELECT reason FROM enrollment_changes WHERE nip = ?1"
