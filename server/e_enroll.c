@@ -227,12 +227,29 @@ int e_enroll_status(struct apply_ctx *cx)
         return enroll_move(cx, &n, to, NULL);
 }
 
+/* Whether nip has another enrollment in the program that is not batal (a
+ * batal one brought back would be a second): 1, 0, or -1 with cx->e. */
+static int enrolled_again(struct apply_ctx *cx, const struct enroll_now *n)
+{
+        static const char sql[] = "SELECT count(*) FROM enrollments WHERE program = ?1"
+                                  " AND nip = ?2 AND status != 'batal' AND id != ?3";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, n->program, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, n->nip, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, cx->op->entity_id, -1, SQLITE_STATIC);
+        return apply_any(cx, st);
+}
+
 /* HR's correction: any state to any other, with a reason. A state that
  * takes a seat again needs the program open and a seat free. */
 int e_enroll_correct(struct apply_ctx *cx)
 {
         const char *to = op_get(cx, "status");
         struct enroll_now n;
+        int again;
 
         if (enroll_get(cx, &n) != 0)
                 return -1;
@@ -240,6 +257,10 @@ int e_enroll_correct(struct apply_ctx *cx)
                 return err_set(cx->e, RB_PRECONDITION, "status", _("status: already '%s'"), to);
         if (started(cx, &n, to) != 0)
                 return -1;
+        if (strcmp(n.from, "batal") == 0 && (again = enrolled_again(cx, &n)) != 0)
+                return again < 0 ? -1
+                                 : err_set(cx->e, RB_EXISTS, "status",
+                                           _("%s is already enrolled in %s"), n.nip, n.program);
         if (!holds_seat(n.from) && holds_seat(to) && program_open(cx, n.program) != 0)
                 return -1;
         return enroll_move(cx, &n, to, op_get(cx, "reason"));

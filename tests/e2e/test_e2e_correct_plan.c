@@ -269,6 +269,12 @@ static void test_cancel(void **state)
         assert_int_equal(office_push("enrollment", "create", enr, 2),
                          RENBIN__CODE__FAILED_PRECONDITION);
         refused(EXIT_REFUSED, "cancelled", fx.hr, "program", "update", "CP-03", "--title", "X");
+        /* Nor does HR's correction bring an enrollment back into it. */
+        struct h_result r;
+        f_expect(&r, EXIT_REFUSED, fx.hr, "attend", "CP-03", fx.p[1], "--status", "terdaftar",
+                 "--reason", "kembali", NULL);
+        assert_non_null(strstr(r.err, "cancelled"));
+        h_result_free(&r);
         /* Neither planned nor held any more: the plan's report leaves it out. */
         json_t *rep = f_json(0, fx.hr, "report", "plan", "--year", "2027", NULL);
         assert_int_equal(f_rows_with(json_object_get(rep, "programs"), "code", "CP-03"), 0);
