@@ -41,8 +41,8 @@ static const struct opt attend_opts[] = {
     {"PROGRAM", "program", OPT_ARG_CODE, 1, N_("program code"), NULL, NULL},
     {"NIP", "nip", OPT_ARG_NIP, 1, N_("the participant's NIP"), NULL, NULL},
     {"reason", NULL, OPT_VALUE, 0,
-     N_("HR's correction: any state to any other, kept with why in the enrollment's history"),
-     NULL, NULL},
+     N_("HR's correction: any state to any other, kept with why in the enrollment's history"), NULL,
+     NULL},
     OPT_ENTITY_FIELDS("enrollment", "status"),
     OPT_END,
 };
@@ -244,8 +244,8 @@ out:
  * who made it and, for HR's corrections, why. */
 static int enroll_history(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("WHEN"),   N_("FROM"), N_("TO"), N_("REASON"),
-                                              N_("SEAT"),   N_("SERIAL"), NULL};
+        static const char *const headers[] = {N_("WHEN"), N_("FROM"),   N_("TO"), N_("REASON"),
+                                              N_("SEAT"), N_("SERIAL"), NULL};
         static const char sql[] =
             "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', changed_at, 'unixepoch') AS changed_at,"
             " from_status, to_status, reason, ifnull(by_name || ' (' || by_unit || ' ' || by_role"
@@ -291,8 +291,8 @@ const struct cmd cmd_enroll = {
  * HR's correction ("correct") goes from any state to any other (the server
  * keeps the seats and the JP); an office's move ("status") follows the state
  * machine. 0 with the enrollment's id, or the exit status (printed). */
-static int attend_check(struct cli *cli, const char *action, const char *program,
-                        const char *nip, json_t *f, char id[64])
+static int attend_check(struct cli *cli, const char *action, const char *program, const char *nip,
+                        json_t *f, char id[64])
 {
         const struct entity_def *d = entity_find("enrollment");
         int correct = strcmp(action, "correct") == 0, found;
@@ -303,8 +303,8 @@ static int attend_check(struct cli *cli, const char *action, const char *program
         err_clear(&e);
         if ((correct && outbox_may_do(cli, "enrollment", action, &e) != 0) ||
             entity_check(d, entity_action(d, action), entity_json_get, f, &e) != 0 ||
-            (found = (correct ? enrollment_any : find_enrollment)(cli, program, nip, id, from,
-                                                                 &e)) < 0)
+            (found =
+                 (correct ? enrollment_any : find_enrollment)(cli, program, nip, id, from, &e)) < 0)
                 return cli_fail(&e);
         if (!found)
                 return opt_fail(EXIT_NOT_FOUND,

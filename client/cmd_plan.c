@@ -143,16 +143,26 @@ static int plan_known(struct cli *cli, const char *year)
             (found = db_value(cli->db, "SELECT 1 FROM plans WHERE year = ?1", year, &one, &e)) < 0)
                 return cli_fail(&e);
         if (!found)
-                return opt_fail(EXIT_NOT_FOUND, _("no %s plan in the replica (renbin sync?)"), year);
+                return opt_fail(EXIT_NOT_FOUND, _("no %s plan in the replica (renbin sync?)"),
+                                year);
         return EXIT_OK;
 }
 
-/* A server time (unix seconds) as an ISO 8601 UTC time, in SQL. */
-#define ISO_TIME(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
-/* The seat that made a change: its name (once certificates carry one),
- * unit and role. */
-#define SEAT_TEXT                                                                                  \
-        "ifnull(by_name || ' (' || by_unit || ' ' || by_role || ')', by_unit || ' ' || by_role)"
+/* A plan's status, revision and approval; server times (unix seconds) as
+ * ISO 8601 UTC. */
+static const char SQL_PLAN_SHOW[] =
+    "SELECT p.year AS year, p.title AS title, p.status AS status, p.revision AS revision,"
+    " p.approved_by AS approved_by,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', p.approved_at, 'unixepoch') AS approved_at,"
+    " (SELECT count(*) FROM programs g WHERE g.plan_year = p.year"
+    " AND ifnull(g.status, 'aktif') != 'batal') AS programs FROM plans p WHERE p.year = ?1";
+/* A plan's changes, oldest first; the seat by its name (once certificates
+ * carry one), unit and role. */
+static const char SQL_PLAN_HISTORY[] =
+    "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', changed_at, 'unixepoch') AS changed_at, revision,"
+    " ifnull(by_name || ' (' || by_unit || ' ' || by_role || ')', by_unit || ' ' || by_role)"
+    " AS seat, by_serial AS serial, action, program, detail"
+    " FROM plan_changes WHERE year = ?1 ORDER BY changed_at, seq";
 
 /* plan show YEAR: status, revision and approval (who, when). */
 static int plan_show(struct cli *cli, int argc, char **argv)
@@ -166,32 +176,22 @@ static int plan_show(struct cli *cli, int argc, char **argv)
                 return opt_fail(EXIT_USAGE, _("usage: renbin plan show YEAR"));
         if ((rc = plan_known(cli, argv[1])) != EXIT_OK)
                 return rc;
-        return list_query(cli,
-                          "SELECT p.year, p.title, p.status, p.revision, p.approved_by, "
-                          ISO_TIME("p.approved_at") " AS approved_at,"
-                          " (SELECT count(*) FROM programs g WHERE g.plan_year = p.year"
-                          " AND ifnull(g.status, 'aktif') != 'batal') AS programs"
-                          " FROM plans p WHERE p.year = ?1",
-                          argv[1], headers);
+        return list_query(cli, SQL_PLAN_SHOW, argv[1], headers);
 }
 
 /* plan history YEAR: every change, oldest first (when, who, what). */
 static int plan_history(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("WHEN"),    N_("REVISION"), N_("SEAT"),
-                                              N_("SERIAL"),  N_("ACTION"),   N_("PROGRAM"),
-                                              N_("DETAIL"), NULL};
+        static const char *const headers[] = {
+            N_("WHEN"),   N_("REVISION"), N_("SEAT"),   N_("SERIAL"),
+            N_("ACTION"), N_("PROGRAM"),  N_("DETAIL"), NULL};
         int rc;
 
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin plan history YEAR"));
         if ((rc = plan_known(cli, argv[1])) != EXIT_OK)
                 return rc;
-        return list_query(cli,
-                          "SELECT " ISO_TIME("changed_at") " AS changed_at, revision, " SEAT_TEXT
-                          " AS seat, by_serial AS serial, action, program, detail"
-                          " FROM plan_changes WHERE year = ?1 ORDER BY changed_at, seq",
-                          argv[1], headers);
+        return list_query(cli, SQL_PLAN_HISTORY, argv[1], headers);
 }
 
 static const struct verb plan_verbs[] = {
@@ -245,22 +245,24 @@ static const struct opt program_list_opts[] = {
 static int program_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {
-            N_("CODE"), N_("TITLE"), N_("METHOD"), N_("COMPETENCY"), N_("START"),
-            N_("END"),  N_("JP"),    N_("SEATS"),  N_("ENROLLED"),   N_("STATUS"), NULL};
+            N_("CODE"), N_("TITLE"), N_("METHOD"),   N_("COMPETENCY"), N_("START"), N_("END"),
+            N_("JP"),   N_("SEATS"), N_("ENROLLED"), N_("STATUS"),     NULL};
 
-        return verb_list(cli, argc, argv, program_list_opts,
-                         "SELECT code, title, method, competency, start_date, end_date, jp,"
-                         " capacity, enrolled, status FROM programs WHERE ?1 IS NULL OR plan_year = ?1"
-                         " ORDER BY start_date, code",
-                         headers);
+        return verb_list(
+            cli, argc, argv, program_list_opts,
+            "SELECT code, title, method, competency, start_date, end_date, jp,"
+            " capacity, enrolled, status FROM programs WHERE ?1 IS NULL OR plan_year = ?1"
+            " ORDER BY start_date, code",
+            headers);
 }
 
 static int program_show(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {
-            N_("CODE"),    N_("YEAR"),     N_("TITLE"), N_("METHOD"), N_("COMPETENCY"),
-            N_("PARTNER"), N_("SPEAKER"),  N_("START"), N_("END"),    N_("JP"),
-            N_("SEATS"),   N_("ENROLLED"), N_("LOCATION"), N_("STATUS"), N_("REASON"), NULL};
+            N_("CODE"),       N_("YEAR"),    N_("TITLE"),   N_("METHOD"),
+            N_("COMPETENCY"), N_("PARTNER"), N_("SPEAKER"), N_("START"),
+            N_("END"),        N_("JP"),      N_("SEATS"),   N_("ENROLLED"),
+            N_("LOCATION"),   N_("STATUS"),  N_("REASON"),  NULL};
 
         struct rb_err e;
         long long one;

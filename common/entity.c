@@ -181,13 +181,13 @@ static const struct field_def program_fields[] = {
      .help = N_("why the program is cancelled")},
 };
 static const char *const program_create[] = {
-    "code",  "plan_year", "title", "method", "competency", "partner", "speaker", "start_date",
-    "end_date", "jp",        "capacity", "location?", NULL};
+    "code",       "plan_year", "title", "method",   "competency", "partner", "speaker",
+    "start_date", "end_date",  "jp",    "capacity", "location?",  NULL};
 /* What a correction may change: the code names the program, the rest is
  * optional; the server keeps the seats, the JP and the dates in order. */
-static const char *const program_update[] = {
-    "code",  "title?", "start_date?", "end_date?", "capacity?", "speaker?", "partner?",
-    "location?", "jp?",    NULL};
+static const char *const program_update[] = {"code",      "title?",   "start_date?", "end_date?",
+                                             "capacity?", "speaker?", "partner?",    "location?",
+                                             "jp?",       NULL};
 static const char *const program_cancel[] = {"code", "cancel_reason", NULL};
 static const struct action_def program_actions[] = {
     {"create", HR, A_CREATES, program_create, NULL},
@@ -347,16 +347,16 @@ static const struct action_def need_actions[] = {
  * seat reads them offline. The seat is the certificate's unit, role and
  * serial, and its name once certificates carry one. */
 static const struct field_def plan_change_fields[] = {
-    STORED("year", F_INT),        STORED("revision", F_INT),  STORED("changed_at", F_INT),
-    STORED("by_unit", F_TEXT),    STORED("by_role", F_TEXT),  STORED("by_serial", F_TEXT),
-    STORED("by_name", F_TEXT),    STORED("action", F_TEXT),   STORED("program", F_TEXT),
+    STORED("year", F_INT),     STORED("revision", F_INT), STORED("changed_at", F_INT),
+    STORED("by_unit", F_TEXT), STORED("by_role", F_TEXT), STORED("by_serial", F_TEXT),
+    STORED("by_name", F_TEXT), STORED("action", F_TEXT),  STORED("program", F_TEXT),
     STORED("detail", F_TEXT),
 };
 
 static const struct field_def enrollment_change_fields[] = {
-    STORED("enrollment", F_TEXT), STORED("program", F_TEXT), STORED("nip", F_TEXT),
-    STORED("unit", F_TEXT),       STORED("changed_at", F_INT),       STORED("from_status", F_TEXT),
-    STORED("to_status", F_TEXT),  STORED("reason", F_TEXT),  STORED("by_unit", F_TEXT),
+    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),   STORED("nip", F_TEXT),
+    STORED("unit", F_TEXT),       STORED("changed_at", F_INT), STORED("from_status", F_TEXT),
+    STORED("to_status", F_TEXT),  STORED("reason", F_TEXT),    STORED("by_unit", F_TEXT),
     STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
 };
 
@@ -379,11 +379,20 @@ ENTITY(forum_def, "forum", "forums", "unit", forum, N_("a forum note"));
 ENTITY(need_def, "need", "needs", "unit", need, N_("a training need"));
 /* Written by the server only: no action a client may send. */
 static const struct entity_def plan_change_def = {
-    "plan_change", "plan_changes", NULL, FIELDS(plan_change_fields), NULL, 0,
-    N_("a change to a plan")};
+    .name = "plan_change",
+    .table = "plan_changes",
+    .fields = plan_change_fields,
+    .nfields = sizeof(plan_change_fields) / sizeof(plan_change_fields[0]),
+    .noun = N_("a change to a plan"),
+};
 static const struct entity_def enrollment_change_def = {
-    "enrollment_change", "enrollment_changes", "unit", FIELDS(enrollment_change_fields), NULL, 0,
-    N_("a change to an enrollment")};
+    .name = "enrollment_change",
+    .table = "enrollment_changes",
+    .scope = "unit",
+    .fields = enrollment_change_fields,
+    .nfields = sizeof(enrollment_change_fields) / sizeof(enrollment_change_fields[0]),
+    .noun = N_("a change to an enrollment"),
+};
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */

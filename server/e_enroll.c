@@ -55,8 +55,9 @@ static int seats_move(struct apply_ctx *cx, const char *program, int delta)
 /* What enrolling needs to know of the program: 0, or -1 with e set. */
 static int program_open(struct apply_ctx *cx, const char *code)
 {
-        static const char sql[] = "SELECT p.capacity, p.enrolled, pl.status, p.status FROM programs p"
-                                  " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
+        static const char sql[] =
+            "SELECT p.capacity, p.enrolled, pl.status, p.status FROM programs p"
+            " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
         sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
         long cap, taken;
         char status[16], program_status[16];
@@ -178,8 +179,8 @@ static int started(struct apply_ctx *cx, const struct enroll_now *n, const char 
         clock_date(clock_now() + WIB_SECONDS, today, sizeof(today));
         if (strcmp(today, n->start) < 0)
                 return err_set(cx->e, RB_PRECONDITION, "status",
-                               _("%s in %s cannot be '%s' before the program starts on %s"),
-                               n->nip, n->program, to, n->start);
+                               _("%s in %s cannot be '%s' before the program starts on %s"), n->nip,
+                               n->program, to, n->start);
         return 0;
 }
 
@@ -188,8 +189,9 @@ static int started(struct apply_ctx *cx, const struct enroll_now *n, const char 
 static int enroll_move(struct apply_ctx *cx, const struct enroll_now *n, const char *to,
                        const char *reason)
 {
-        static const char sql_set[] = "UPDATE enrollments SET status = ?2, jp = ?3, updated_at = ?4,"
-                                      " reason = ?5 WHERE id = ?1";
+        static const char sql_set[] =
+            "UPDATE enrollments SET status = ?2, jp = ?3, updated_at = ?4,"
+            " reason = ?5 WHERE id = ?1";
         struct enroll_change c = {cx->op->entity_id, n->program, n->nip, n->unit,
                                   n->from,           to,         reason};
         sqlite3_stmt *st;

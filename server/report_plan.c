@@ -16,8 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char SQL_PLAN[] =
-    "SELECT year, title, status, revision FROM plans WHERE year = ?1";
+static const char SQL_PLAN[] = "SELECT year, title, status, revision FROM plans WHERE year = ?1";
 
 static const char SQL_PROGRAMS[] =
     "SELECT p.code, p.title, p.method, ifnull(p.competency, ''), ifnull(c.name, ''),"

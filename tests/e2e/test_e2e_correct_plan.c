@@ -46,8 +46,8 @@ static void program(const char *code, const char *start, const char *end, const 
                     const char *cap)
 {
         f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", code, "--title", "Kegiatan",
-             "--method", "pelatihan", "--start", start, "--end", end, "--jp", jp, "--capacity",
-             cap, NULL);
+             "--method", "pelatihan", "--start", start, "--end", end, "--jp", jp, "--capacity", cap,
+             NULL);
 }
 
 static int group_setup(void **state)
@@ -107,8 +107,8 @@ static int group_teardown(void **state)
 }
 
 /* f_expect that also requires needle on stderr. */
-static void refused(int want, const char *needle, const char *home, const char *a1,
-                    const char *a2, const char *a3, const char *a4, const char *a5)
+static void refused(int want, const char *needle, const char *home, const char *a1, const char *a2,
+                    const char *a3, const char *a4, const char *a5)
 {
         struct h_result r;
 
@@ -122,16 +122,15 @@ static void refused(int want, const char *needle, const char *home, const char *
 static void test_update_round_trips(void **state)
 {
         (void)state;
-        f_ok(fx.hr, "program", "update", "CP-02", "--title", "Manajemen Risiko", "--capacity",
-             "12", "--location", "Aula Kantor Camat", "--end", "2027-06-03", NULL);
+        f_ok(fx.hr, "program", "update", "CP-02", "--title", "Manajemen Risiko", "--capacity", "12",
+             "--location", "Aula Kantor Camat", "--end", "2027-06-03", NULL);
         json_decref(f_sync(fx.a));
         char *title = f_replica_text(fx.a, "SELECT title FROM programs WHERE code = ?1", "CP-02");
         char *loc = f_replica_text(fx.a, "SELECT location FROM programs WHERE code = ?1", "CP-02");
         assert_string_equal(title, "Manajemen Risiko");
         assert_string_equal(loc, "Aula Kantor Camat");
-        assert_int_equal(f_replica_int(fx.a, "SELECT capacity FROM programs WHERE code = ?1",
-                                       "CP-02"),
-                         12);
+        assert_int_equal(
+            f_replica_int(fx.a, "SELECT capacity FROM programs WHERE code = ?1", "CP-02"), 12);
         free(title);
         free(loc);
         /* The dates stay in order: an end before the start is bad input. */
@@ -145,13 +144,12 @@ static void test_capacity_below_seats(void **state)
 {
         (void)state;
         f_ok(fx.a, "enroll", "CP-01", fx.p[0], fx.p[1], NULL);
-        refused(EXIT_REFUSED, "capacity 1 is below the 2 seats taken", fx.hr, "program",
-                "update", "CP-01", "--capacity", "1");
+        refused(EXIT_REFUSED, "capacity 1 is below the 2 seats taken", fx.hr, "program", "update",
+                "CP-01", "--capacity", "1");
         f_ok(fx.hr, "program", "update", "CP-01", "--capacity", "2", NULL);
         json_decref(f_sync(fx.a));
-        assert_int_equal(f_replica_int(fx.a, "SELECT capacity FROM programs WHERE code = ?1",
-                                       "CP-01"),
-                         2);
+        assert_int_equal(
+            f_replica_int(fx.a, "SELECT capacity FROM programs WHERE code = ?1", "CP-01"), 2);
 }
 
 /* Once anyone completed a program its JP are fixed. */
@@ -163,10 +161,11 @@ static void test_jp_fixed_after_completion(void **state)
         f_ok(fx.a, "attend", "CP-01", fx.p[0], "--status", "selesai", NULL);
         refused(EXIT_REFUSED, "completed", fx.hr, "program", "update", "CP-01", "--jp", "30");
         json_decref(f_sync(fx.a));
-        assert_int_equal(
-            f_replica_int(fx.a, "SELECT jp FROM programs WHERE code = ?1", "CP-01"), 20);
-        assert_int_equal(f_replica_int(fx.a, "SELECT jp FROM enrollments WHERE nip = ?1"
-                                             " AND program = 'CP-01'",
+        assert_int_equal(f_replica_int(fx.a, "SELECT jp FROM programs WHERE code = ?1", "CP-01"),
+                         20);
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT jp FROM enrollments WHERE nip = ?1"
+                                       " AND program = 'CP-01'",
                                        fx.p[0]),
                          20);
 }
@@ -181,8 +180,8 @@ static void test_office_refused(void **state)
         /* The state machine keeps selesai for the office; only HR corrects it. */
         refused(EXIT_REFUSED, "selesai", fx.a, "attend", "CP-01", fx.p[0], "--status", "batal");
         struct h_result r;
-        f_expect(&r, EXIT_DENIED, fx.a, "attend", "CP-01", fx.p[0], "--status", "batal",
-                 "--reason", "salah", NULL);
+        f_expect(&r, EXIT_DENIED, fx.a, "attend", "CP-01", fx.p[0], "--status", "batal", "--reason",
+                 "salah", NULL);
         assert_non_null(strstr(r.err, "central HR"));
         h_result_free(&r);
         json_decref(f_sync(fx.a));
@@ -193,8 +192,7 @@ static void test_office_refused(void **state)
 
 /* The status code of the one result of an office's push straight to the
  * server (past the client's own check). */
-static int office_push(const char *entity, const char *action, const char *const (*kv)[2],
-                       size_t n)
+static int office_push(const char *entity, const char *action, const char *const (*kv)[2], size_t n)
 {
         Renbin__Response *resp;
         struct h_tls t;
@@ -218,13 +216,13 @@ static void test_server_refuses_office(void **state)
         const char *const cancel[][2] = {{"code", "CP-02"}, {"cancel_reason", "tidak jadi"}};
 
         (void)state;
-        assert_int_equal(office_push("program", "update", upd, 2),
-                         RENBIN__CODE__PERMISSION_DENIED);
+        assert_int_equal(office_push("program", "update", upd, 2), RENBIN__CODE__PERMISSION_DENIED);
         assert_int_equal(office_push("program", "cancel", cancel, 2),
                          RENBIN__CODE__PERMISSION_DENIED);
         json_decref(f_sync(fx.hr));
-        char *st = f_replica_text(fx.hr, "SELECT status || ' ' || title FROM programs"
-                                         " WHERE code = ?1",
+        char *st = f_replica_text(fx.hr,
+                                  "SELECT status || ' ' || title FROM programs"
+                                  " WHERE code = ?1",
                                   "CP-02");
         assert_string_equal(st, "aktif Manajemen Risiko");
         free(st);
@@ -237,8 +235,9 @@ static void test_hadir_before_start(void **state)
         f_ok(fx.a, "enroll", "CP-02", fx.p[2], NULL);
         refused(EXIT_REFUSED, "2027-06-01", fx.a, "attend", "CP-02", fx.p[2], "--status", "hadir");
         json_decref(f_sync(fx.a));
-        char *s = f_replica_text(fx.a, "SELECT status FROM enrollments WHERE nip = ?1"
-                                       " AND program = 'CP-02'",
+        char *s = f_replica_text(fx.a,
+                                 "SELECT status FROM enrollments WHERE nip = ?1"
+                                 " AND program = 'CP-02'",
                                  fx.p[2]);
         assert_string_equal(s, "terdaftar");
         free(s);
@@ -315,8 +314,9 @@ static void test_correct_selesai_batal(void **state)
              "salah input: tidak hadir", NULL);
         assert_int_equal(report_jp(fx.p[0]), 0);
         json_decref(f_sync(fx.a));
-        assert_int_equal(f_replica_int(fx.a, "SELECT jp FROM enrollments WHERE nip = ?1"
-                                             " AND program = 'CP-01'",
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT jp FROM enrollments WHERE nip = ?1"
+                                       " AND program = 'CP-01'",
                                        fx.p[0]),
                          0);
         f_expect(&r, 0, fx.a, "enroll", "history", "CP-01", fx.p[0], NULL);
@@ -325,8 +325,7 @@ static void test_correct_selesai_batal(void **state)
         assert_non_null(strstr(r.out, "selesai"));
         h_result_free(&r);
         /* HR may put it back: selesai again, the JP with it. */
-        f_ok(fx.hr, "attend", "CP-01", fx.p[0], "--status", "selesai", "--reason", "koreksi",
-             NULL);
+        f_ok(fx.hr, "attend", "CP-01", fx.p[0], "--status", "selesai", "--reason", "koreksi", NULL);
         assert_int_equal(report_jp(fx.p[0]), 20);
 }
 
@@ -353,6 +352,19 @@ static void test_plan_revision_history(void **state)
         assert_non_null(strstr(r.out, "approved"));
         assert_non_null(strstr(r.out, "BKPSDM hr"));
         h_result_free(&r);
+        json_t *show = f_json(0, fx.hr, "plan", "show", "2027", NULL);
+        json_t *plan = json_array_get(show, 0);
+        assert_int_equal(f_int(plan, "revision"), after);
+        assert_string_equal(f_text(plan, "status"), "approved");
+        assert_non_null(strstr(f_text(plan, "approved_by"), fx.hr_serial));
+        assert_int_equal(strlen(f_text(plan, "approved_at")), 20); /* 2026-12-02T04:50:00Z */
+        assert_int_equal(f_int(plan, "programs"), 3);              /* CP-03 is cancelled */
+        json_decref(show);
+        json_t *hist = f_json(0, fx.hr, "plan", "history", "2027", NULL);
+        assert_int_equal(f_rows_with(hist, "action", "program update"), 4);
+        assert_int_equal(f_rows_with(hist, "action", "approve"), 1);
+        assert_int_equal(f_rows_with(hist, "seat", "BKPSDM hr"), json_array_size(hist));
+        json_decref(hist);
         json_decref(f_sync(fx.a));
         assert_int_equal(f_replica_int(fx.a, "SELECT revision FROM plans WHERE year = ?1", "2027"),
                          after);
