@@ -129,6 +129,11 @@ static const struct field_def plan_fields[] = {
     YEAR("year", REQ, N_("the plan's year")),
     TEXT("title", REQ, 300, N_("the plan's title")),
     {.name = "status", .type = F_TEXT, .check = C_NONE, .allowed = plan_states},
+    /* Raised by every change to the programs of an approved plan; who
+     * approved it and when (decisions 65). */
+    STORED("revision", F_INT),
+    STORED("approved_at", F_INT),
+    STORED("approved_by", F_TEXT),
 };
 static const char *const plan_create[] = {"year", "title", NULL};
 static const char *const plan_approve[] = {"year", NULL};
@@ -168,9 +173,29 @@ static const struct field_def program_fields[] = {
     INT("jp", REQ, 1, 1000, N_("lesson hours (1 JP = 45 minutes)")),
     INT("capacity", REQ, 1, 10000, N_("seats")),
     STORED("enrolled", F_INT),
+    TEXT("location", 0, 300, N_("where it is held")),
+    STORED("status", F_TEXT),
+    {.name = "cancel_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .flags = REQ,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the program is cancelled")},
 };
+static const char *const program_create[] = {
+    "code",       "plan_year", "title", "method",   "competency", "partner", "speaker",
+    "start_date", "end_date",  "jp",    "capacity", "location?",  NULL};
+/* What a correction may change: the code names the program, the rest is
+ * optional; the server keeps the seats, the JP and the dates in order. */
+static const char *const program_update[] = {"code",      "title?",   "start_date?", "end_date?",
+                                             "capacity?", "speaker?", "partner?",    "location?",
+                                             "jp?",       NULL};
+static const char *const program_cancel[] = {"code", "cancel_reason", NULL};
 static const struct action_def program_actions[] = {
-    {"create", HR, A_CREATES, NULL, NULL},
+    {"create", HR, A_CREATES, program_create, NULL},
+    {"update", HR, 0, program_update, NULL},
+    {"cancel", HR, 0, program_cancel, NULL},
 };
 
 static const struct field_def enrollment_fields[] = {
@@ -180,12 +205,17 @@ static const struct field_def enrollment_fields[] = {
     ENUM("status", REQ, enroll_states, N_("the state reached")),
     STORED("jp", F_INT),
     STORED("updated_at", F_INT),
+    TEXT("reason", REQ, 2000, N_("why HR corrects the state")),
 };
 static const char *const enroll_create[] = {"program", "nip", NULL};
 static const char *const enroll_status[] = {"status", NULL};
+/* HR's correction: any state to any other, with the reason kept in the
+ * enrollment's history (decisions 67). */
+static const char *const enroll_correct[] = {"status", "reason", NULL};
 static const struct action_def enrollment_actions[] = {
     {"create", OFFICE, A_CREATES, enroll_create, NULL},
     {"status", OFFICE, A_BY_ID, enroll_status, NULL},
+    {"correct", HR, A_BY_ID, enroll_correct, NULL},
 };
 
 static const struct field_def evaluation_fields[] = {
@@ -367,6 +397,24 @@ static const struct action_def import_actions[] = {
     {"record", OFFICE, A_CREATES, NULL, NULL},
 };
 
+/* The history of plans and enrollments (decisions 65, 67): rows the server
+ * writes with each change, never typed, synced like any row so that every
+ * seat reads them offline. The seat is the certificate's unit, role and
+ * serial, and its name once certificates carry one. */
+static const struct field_def plan_change_fields[] = {
+    STORED("year", F_INT),     STORED("revision", F_INT), STORED("changed_at", F_INT),
+    STORED("by_unit", F_TEXT), STORED("by_role", F_TEXT), STORED("by_serial", F_TEXT),
+    STORED("by_name", F_TEXT), STORED("action", F_TEXT),  STORED("program", F_TEXT),
+    STORED("detail", F_TEXT),
+};
+
+static const struct field_def enrollment_change_fields[] = {
+    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),   STORED("nip", F_TEXT),
+    STORED("unit", F_TEXT),       STORED("changed_at", F_INT), STORED("from_status", F_TEXT),
+    STORED("to_status", F_TEXT),  STORED("reason", F_TEXT),    STORED("by_unit", F_TEXT),
+    STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
+};
+
 #define ENTITY(var, n, tbl, sc, pre, noun)                                                         \
         static const struct entity_def var = {                                                     \
             n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun}
@@ -385,13 +433,30 @@ ENTITY(survey_def, "survey", "surveys", "unit", survey, N_("a survey response"))
 ENTITY(forum_def, "forum", "forums", "unit", forum, N_("a forum note"));
 ENTITY(need_def, "need", "needs", "unit", need, N_("a training need"));
 ENTITY(import_def, "import", "imports", "unit", import, N_("an import"));
+/* Written by the server only: no action a client may send. */
+static const struct entity_def plan_change_def = {
+    .name = "plan_change",
+    .table = "plan_changes",
+    .fields = plan_change_fields,
+    .nfields = sizeof(plan_change_fields) / sizeof(plan_change_fields[0]),
+    .noun = N_("a change to a plan"),
+};
+static const struct entity_def enrollment_change_def = {
+    .name = "enrollment_change",
+    .table = "enrollment_changes",
+    .scope = "unit",
+    .fields = enrollment_change_fields,
+    .nfields = sizeof(enrollment_change_fields) / sizeof(enrollment_change_fields[0]),
+    .noun = N_("a change to an enrollment"),
+};
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
 const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
-    &survey_def,     &forum_def,      &need_def,       &import_def,
+    &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
+    &enrollment_change_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 
@@ -406,6 +471,7 @@ const struct result_word entity_results[] = {
     {R_DEACTIVATED, N_("deactivated")}, {R_APPROVED, N_("approved")},
     {R_PAIRED, N_("paired")},           {R_LOGGED, N_("logged")},
     {R_WITHDRAWN, N_("withdrawn")},     {R_DELETED, N_("deleted")},
+    {R_CANCELLED, N_("cancelled")},
 };
 const size_t entity_result_count = sizeof(entity_results) / sizeof(entity_results[0]);
 

@@ -157,6 +157,7 @@ int entity_may(const struct entity_def *d, const struct action_def *a, unsigned 
 #define R_LOGGED "logged"
 #define R_WITHDRAWN "withdrawn"
 #define R_DELETED "deleted"
+#define R_CANCELLED "cancelled"
 
 struct result_word {
         const char *wire;  /* as sent */

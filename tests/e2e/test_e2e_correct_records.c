@@ -59,6 +59,7 @@ static int group_setup(void **state)
         fx.tmp = h_tmpdir("correct");
         fx.data = h_path(fx.tmp, "data");
         h_must_init(fx.data);
+        h_server_env = h_env_after_plans; /* attendance after the programs start */
         h_must_start(&fx.srv, fx.data);
         fx.hr = seat("BKPSDM", "hr", "hr");
         f_ok(fx.hr, "unit", "add", UNIT_A, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);
