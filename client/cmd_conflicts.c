@@ -110,7 +110,9 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
         json_t *o = json_object();
         int rest, rc;
 
-        if ((rc = opts_parse("conflicts", conflicts_opts, argc, argv, o, &rest)) == 0)
+        if ((rc = opts_parse("conflicts", conflicts_opts, argc, argv, o, &rest)) == 0 && rest != argc)
+                rc = opts_extra("conflicts", argc, argv, rest);
+        else if (rc == 0)
                 rc = conflicts_show(cli, opts_value(o, &conflicts_opts[0]));
         json_decref(o);
         return rc;

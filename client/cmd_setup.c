@@ -88,7 +88,9 @@ static int setup_exec(struct cli *cli, int argc, char **argv)
         json_t *o = json_object();
         int rest, rc;
 
-        if ((rc = opts_parse("setup", setup_opts, argc, argv, o, &rest)) == 0)
+        if ((rc = opts_parse("setup", setup_opts, argc, argv, o, &rest)) == 0 && rest != argc)
+                rc = opts_extra("setup", argc, argv, rest);
+        else if (rc == 0)
                 rc = setup_run(cli, opts_value(o, &setup_opts[0]), opts_value(o, &setup_opts[1]));
         json_decref(o);
         return rc;
