@@ -78,6 +78,9 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                 if (rep.rejected > 0)
                         out_say(cli, _("see renbin status for the reasons of rejected changes\n"));
         }
+        /* The server refused some of what was sent: a script must know. */
+        if (rc == 0 && rep.rejected > 0)
+                return EXIT_REFUSED;
         if (rc != 0) {
                 if (!cli->json && (rep.pushed > 0 || rep.pulled > 0))
                         fprintf(stderr,

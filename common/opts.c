@@ -291,8 +291,7 @@ int opts_extra(const char *cmd, int argc, char **argv, int rest)
                 k = v + 2;
         }
         for (; k < i; k++)
-                snprintf(before + strlen(before), sizeof(before) - strlen(before), " %s",
-                         typed[k]);
+                snprintf(before + strlen(before), sizeof(before) - strlen(before), " %s", typed[k]);
         snprintf(all, sizeof(all), "%s", before);
         for (k = i; k < ntyped && typed[k][0] != '-' && left_over(typed[k], argc, argv, rest); k++)
                 snprintf(all + strlen(all), sizeof(all) - strlen(all), " %s", typed[k]);
