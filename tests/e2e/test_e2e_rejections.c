@@ -323,12 +323,82 @@ static void test_strict_words(void **state)
         h_result_free(&r);
 }
 
+/* A setup that fails (a server with another CA) leaves the home as it was:
+ * its server address, its certificate, its replica. */
+static void test_setup_failed_changes_nothing(void **state)
+{
+        char *data2 = h_path(fx.tmp, "data2"), *crt = h_path(fx.a, "client.crt"), *before, *after,
+             *addr;
+        struct h_server other = {0};
+        struct h_result r;
+
+        (void)state;
+        h_must_init(data2);
+        h_must_start(&other, data2);
+        before = h_read_file(crt);
+        f_expect(&r, EXIT_DENIED, fx.a, "setup", "--server", other.addr, "--bundle", fx.bundle_a,
+                 NULL);
+        h_result_free(&r);
+        addr = f_replica_text(fx.a, "SELECT value FROM settings WHERE key = ?1", "server");
+        assert_string_equal(addr, fx.srv.addr);
+        after = h_read_file(crt);
+        assert_string_equal(before, after);
+        json_decref(f_sync(fx.a));
+        assert_int_equal(h_server_stop(&other), 0);
+        h_server_free(&other);
+        free(addr);
+        free(before);
+        free(after);
+        free(crt);
+        free(data2);
+}
+
+/* A bundle of another unit in a used home is refused, naming the unit the
+ * folder holds; --replace refuses while a change waits, then starts a
+ * fresh replica. */
+static void test_setup_other_unit(void **state)
+{
+        char *bundle_b = h_path(fx.tmp, "bundle-b");
+        struct h_result r;
+        json_t *st;
+
+        (void)state;
+        f_ok(fx.hr, "unit", "add", "KEL-BLW2", "Kelurahan Belawan II", "--kind", "kelurahan",
+             NULL);
+        h_must_issue(fx.data, "KEL-BLW2", "unit", bundle_b, NULL);
+        f_expect(&r, EXIT_REFUSED, fx.a, "setup", "--server", fx.srv.addr, "--bundle", bundle_b,
+                 NULL);
+        assert_non_null(strstr(r.err, UNIT_A));
+        assert_int_equal(h_count(r.err, "\n"), 1);
+        h_result_free(&r);
+        f_ok(fx.a, "--offline", "enroll", "RJ-03", fx.p[2], NULL);
+        f_expect(&r, EXIT_REFUSED, fx.a, "setup", "--server", fx.srv.addr, "--bundle", bundle_b,
+                 "--replace", NULL);
+        assert_non_null(strstr(r.err, "sync"));
+        h_result_free(&r);
+        st = f_status(fx.a);
+        assert_string_equal(f_text(st, "unit"), UNIT_A);
+        assert_int_equal(f_pending(st), 1);
+        json_decref(st);
+        json_decref(f_sync(fx.a));
+        f_ok(fx.a, "setup", "--server", fx.srv.addr, "--bundle", bundle_b, "--replace", NULL);
+        st = f_status(fx.a);
+        assert_string_equal(f_text(st, "unit"), "KEL-BLW2");
+        assert_int_equal(f_pending(st), 0);
+        json_decref(st);
+        assert_int_equal(f_replica_int(fx.a, "SELECT count(*) FROM asn WHERE unit = ?1", UNIT_A),
+                         0);
+        free(bundle_b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_retry_corrected), cmocka_unit_test(test_dependents_wait),
             cmocka_unit_test(test_dismiss),         cmocka_unit_test(test_conflicts_about),
             cmocka_unit_test(test_unknown_verbs),   cmocka_unit_test(test_strict_words),
+            cmocka_unit_test(test_setup_failed_changes_nothing),
+            cmocka_unit_test(test_setup_other_unit),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
