@@ -32,33 +32,34 @@ const char outbox_schema[] =
 const char outbox_schema_dismissed[] =
     "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;";
 
-const char outbox_schema_retried[] = "ALTER TABLE outbox ADD COLUMN retried TEXT;"
-                                     "CREATE INDEX outbox_entity ON outbox(entity_id);";
+const char outbox_schema_retried[] =
+    "ALTER TABLE outbox ADD COLUMN retried TEXT;"
+    "CREATE INDEX outbox_entity ON outbox(entity_id);"
+    "CREATE INDEX outbox_enroll_nip ON outbox(json_extract(fields, '$.nip'))"
+    " WHERE entity = 'enrollment' AND action = 'create';";
 
 /* An op a (the create of a row) that op b must wait for: a is unanswered,
  * or rejected and neither dismissed nor retried (its retry is a new pending
  * create of the same row). */
-#define BLOCKS(a)                                                                                  \
-        a ".action = 'create' AND (" a ".state = 'pending' OR (" a ".state = 'rejected'"           \
-          " AND " a ".dismissed = 0 AND " a ".retried IS NULL))"
-/* The op that b waits on, in three indexed lookups: the create of b's row,
- * of its mentoring pair, or (a questionnaire) of the enrollment it is for. */
-#define WAITS_ON(b)                                                                                \
-        "coalesce((SELECT a.op_id FROM outbox a WHERE a.entity_id = " b ".entity_id"               \
-        " AND a.n != " b ".n AND " BLOCKS(                                                         \
-            "a") " ORDER BY a.n LIMIT 1),"                                                         \
-                 " (SELECT a.op_id FROM outbox a WHERE a.entity_id = json_extract(" b              \
-                 ".fields, '$.pair')"                                                              \
-                 " AND " BLOCKS(                                                                   \
-                     "a") " ORDER BY a.n LIMIT 1),"                                                \
-                          " (SELECT a.op_id FROM outbox a WHERE " b ".entity = 'evaluation'"       \
-                          " AND a.state IN ('pending', 'rejected') AND a.entity = 'enrollment' "   \
-                          "AND " BLOCKS(                                                           \
-                              "a") " AND json_extract(a.fields, '$.program') = json_extract(" b    \
-                                   ".fields, '$.program')"                                         \
-                                   " AND json_extract(a.fields, '$.nip') = json_extract(" b        \
-                                   ".fields, '$.nip')"                                             \
-                                   " ORDER BY a.n LIMIT 1))"
+/* clang-format off */
+#define BLOCKS(a)                                                                          \
+        a ".action = 'create' AND (" a ".state = 'pending' OR (" a ".state = 'rejected'"  \
+        " AND " a ".dismissed = 0 AND " a ".retried IS NULL))"
+/* The op that b waits on, in three indexed lookups (an outbox of thousands
+ * of ops is read in milliseconds): the create of b's row, of its mentoring
+ * pair, or (a questionnaire) of the enrollment it is for. */
+#define WAITS_ON(b)                                                                        \
+        "coalesce((SELECT a.op_id FROM outbox a WHERE a.entity_id = " b ".entity_id"      \
+        " AND a.n != " b ".n AND " BLOCKS("a") " ORDER BY a.n LIMIT 1),"                  \
+        " (SELECT a.op_id FROM outbox a"                                                   \
+        " WHERE a.entity_id = json_extract(" b ".fields, '$.pair')"                       \
+        " AND " BLOCKS("a") " ORDER BY a.n LIMIT 1),"                                     \
+        " CASE " b ".entity WHEN 'evaluation' THEN (SELECT a.op_id FROM outbox a"         \
+        " WHERE json_extract(a.fields, '$.nip') = json_extract(" b ".fields, '$.nip')"    \
+        " AND a.entity = 'enrollment' AND " BLOCKS("a")                                   \
+        " AND json_extract(a.fields, '$.program') = json_extract(" b ".fields, '$.program')" \
+        " ORDER BY a.n LIMIT 1) END)"
+/* clang-format on */
 
 static const char SQL_ADD[] =
     "INSERT INTO outbox(op_id, entity, entity_id, action, base_seq, fields, label, created_at)"

@@ -187,6 +187,12 @@ static void test_dependents_wait(void **state)
         assert_string_equal(f_text(json_array_get(ops, 1), "waits_on"), id);
         assert_string_equal(f_text(json_array_get(ops, 2), "waits_on"), id);
         json_decref(st);
+        /* The answers typed are kept while the questionnaire waits. */
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT count(*) FROM outbox WHERE entity = 'evaluation'"
+                                       " AND state = 'pending' AND fields LIKE ?1",
+                                       "%\"materi\":\"4\"%"),
+                         1);
         /* Syncing again sends nothing of them. */
         json_decref(f_sync(fx.a));
         ops = open_ops(fx.a, &st);
