@@ -502,10 +502,14 @@ static void short_ids(json_t *arr)
         json_array_foreach(arr, i, o)
         {
                 const char *w = json_string_value(json_object_get(o, "waits_on"));
-                json_array_foreach(
-                    arr, j, p) if (w != NULL &&
-                                   strcmp(w, json_string_value(json_object_get(p, "op_id"))) == 0)
-                    json_object_set(o, "waits_on", json_object_get(p, "id"));
+                for (j = 0; w != NULL && j < n; j++) {
+                        p = json_array_get(arr, j);
+                        if (strcmp(w, json_string_value(json_object_get(p, "op_id"))) == 0) {
+                                /* Replacing waits_on frees w: stop here. */
+                                json_object_set(o, "waits_on", json_object_get(p, "id"));
+                                break;
+                        }
+                }
         }
 }
 
