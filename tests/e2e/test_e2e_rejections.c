@@ -107,6 +107,24 @@ static void sync_rejects(const char *home, long long n)
         json_decref(j);
 }
 
+/* Office A has nothing open or waiting, and the server (read through HR's
+ * replica) has nip enrolled in program and present (hadir). */
+static void all_applied(const char *program, const char *nip)
+{
+        json_t *st, *ops = open_ops(fx.a, &st);
+        char *sql = h_strf("SELECT count(*) FROM enrollments WHERE program = '%s'"
+                           " AND nip = ?1 AND status = 'hadir'",
+                           program);
+
+        assert_int_equal(json_array_size(ops), 0);
+        assert_int_equal(f_pending(st), 0);
+        assert_int_equal(f_rejected(st), 0);
+        json_decref(st);
+        json_decref(f_sync(fx.hr));
+        assert_int_equal(f_replica_int(fx.hr, sql, nip), 1);
+        free(sql);
+}
+
 /* An enrollment of a mistyped NIP, and the attendance typed after it, both
  * offline: the enrollment is rejected, the attendance waits on it; retry
  * with the right NIP applies both, once. */
@@ -145,16 +163,7 @@ static void test_retry_corrected(void **state)
         f_expect(&r, EXIT_NOT_FOUND, fx.a, "retry", "ffffffff", NULL);
         h_result_free(&r);
         f_ok(fx.a, "retry", id, "--nip", fx.p[0], NULL);
-        ops = open_ops(fx.a, &st);
-        assert_int_equal(json_array_size(ops), 0);
-        assert_int_equal(f_pending(st), 0);
-        json_decref(st);
-        json_decref(f_sync(fx.hr));
-        assert_int_equal(f_replica_int(fx.hr,
-                                       "SELECT count(*) FROM enrollments WHERE program = 'RJ-01'"
-                                       " AND nip = ?1 AND status = 'hadir'",
-                                       fx.p[0]),
-                         1);
+        all_applied("RJ-01", fx.p[0]);
         assert_int_equal(
             f_replica_int(fx.hr, "SELECT count(*) FROM enrollments WHERE program = ?1", "RJ-01"),
             1);
@@ -200,17 +209,7 @@ static void test_dependents_wait(void **state)
         json_decref(st);
         f_ok(fx.hr, "attend", "RJ-02", fx.p[2], "--status", "batal", NULL);
         f_ok(fx.a, "retry", id, NULL);
-        ops = open_ops(fx.a, &st);
-        assert_int_equal(json_array_size(ops), 0);
-        assert_int_equal(f_pending(st), 0);
-        assert_int_equal(f_rejected(st), 0);
-        json_decref(st);
-        json_decref(f_sync(fx.hr));
-        assert_int_equal(f_replica_int(fx.hr,
-                                       "SELECT count(*) FROM enrollments WHERE program = 'RJ-02'"
-                                       " AND nip = ?1 AND status = 'hadir'",
-                                       fx.p[1]),
-                         1);
+        all_applied("RJ-02", fx.p[1]);
         free(id);
 }
 
@@ -276,7 +275,8 @@ static void test_unknown_verbs(void **state)
 
         (void)state;
         assert_int_equal(h_renbin(&r, fx.a, "--help", NULL), 0);
-        for (line = strtok_r(r.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        for (line = strtok_r(r.out, "\n", &save); line != NULL;
+             line = strtok_r(NULL, "\n", &save)) {
                 char name[32];
                 if (strncmp(line, "  ", 2) != 0 || line[2] == '-' ||
                     sscanf(line, " %31s", name) != 1)
@@ -369,8 +369,7 @@ static void test_setup_other_unit(void **state)
         json_t *st;
 
         (void)state;
-        f_ok(fx.hr, "unit", "add", "KEL-BLW2", "Kelurahan Belawan II", "--kind", "kelurahan",
-             NULL);
+        f_ok(fx.hr, "unit", "add", "KEL-BLW2", "Kelurahan Belawan II", "--kind", "kelurahan", NULL);
         h_must_issue(fx.data, "KEL-BLW2", "unit", bundle_b, NULL);
         f_expect(&r, EXIT_REFUSED, fx.a, "setup", "--server", fx.srv.addr, "--bundle", bundle_b,
                  NULL);
@@ -400,9 +399,12 @@ static void test_setup_other_unit(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_retry_corrected), cmocka_unit_test(test_dependents_wait),
-            cmocka_unit_test(test_dismiss),         cmocka_unit_test(test_conflicts_about),
-            cmocka_unit_test(test_unknown_verbs),   cmocka_unit_test(test_strict_words),
+            cmocka_unit_test(test_retry_corrected),
+            cmocka_unit_test(test_dependents_wait),
+            cmocka_unit_test(test_dismiss),
+            cmocka_unit_test(test_conflicts_about),
+            cmocka_unit_test(test_unknown_verbs),
+            cmocka_unit_test(test_strict_words),
             cmocka_unit_test(test_setup_failed_changes_nothing),
             cmocka_unit_test(test_setup_other_unit),
         };
