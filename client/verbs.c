@@ -9,6 +9,7 @@
 #include "db.h"
 #include "table.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* True if a group's exec takes a positional argument first (enroll
@@ -21,9 +22,13 @@ static int exec_takes_words(const struct cmd *c)
         return 0;
 }
 
+/* The group verb_run runs, for verb_list's messages ("program list"). */
+static const char *group = "";
+
 int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv)
 {
         optind = 1;
+        group = c->name;
         for (const struct verb *v = c->verbs; argc >= 2 && v->name != NULL; v++) {
                 if (strcmp(argv[1], v->name) == 0)
                         return v->fn(cli, argc - 1, argv + 1);
@@ -48,7 +53,9 @@ int verb_list(struct cli *cli, int argc, char **argv, const struct opt *opts, co
         if ((rc = opts_parse(argv[0], opts, argc, argv, args, &rest)) != 0)
                 goto out;
         if (rest != argc) {
-                rc = opts_extra(argv[0], argc, argv, rest);
+                char cmd[64];
+                snprintf(cmd, sizeof(cmd), "%s list", group);
+                rc = opts_extra(cmd, argc, argv, rest);
                 goto out;
         }
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL) {
