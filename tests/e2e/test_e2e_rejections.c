@@ -216,6 +216,9 @@ static void test_dependents_wait(void **state)
 /* dismiss drops a rejected op off the list. */
 static void test_dismiss(void **state)
 {
+        static const char answers[] = "SELECT count(*) FROM outbox WHERE entity = 'evaluation'"
+                                      " AND json_extract(fields, '$.nip') = ?1"
+                                      " AND json_extract(fields, '$.materi') IS NOT NULL";
         json_t *st, *ops;
         struct h_result r;
         char *id;
@@ -234,6 +237,25 @@ static void test_dismiss(void **state)
         json_decref(st);
         f_expect(&r, EXIT_NOT_FOUND, fx.a, "status", "--dismiss", id, NULL);
         h_result_free(&r);
+        free(id);
+
+        /* A rejected questionnaire keeps its answers until it is dismissed;
+         * then the op is kept without them. */
+        f_ok(fx.a, "--offline", "eval", "submit", "RJ-03", fx.ghost, "--materi", "2",
+             "--penyampaian", "3", "--aplikasi", "4", NULL);
+        sync_rejects(fx.a, 1);
+        assert_int_equal(f_replica_int(fx.a, answers, fx.ghost), 1);
+        ops = open_ops(fx.a, &st);
+        assert_int_equal(json_array_size(ops), 1);
+        id = strdup(f_text(json_array_get(ops, 0), "id"));
+        json_decref(st);
+        f_ok(fx.a, "status", "--dismiss", id, NULL);
+        assert_int_equal(f_replica_int(fx.a, answers, fx.ghost), 0);
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT count(*) FROM outbox WHERE entity = 'evaluation'"
+                                       " AND json_extract(fields, '$.nip') = ?1",
+                                       fx.ghost),
+                         1);
         free(id);
 }
 
