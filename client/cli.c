@@ -119,3 +119,18 @@ int cli_wants_help(int argc, char **argv)
         }
         return 0;
 }
+
+int cli_program_known(struct cli *cli, const char *program, struct rb_err *e)
+{
+        long long n = 0;
+
+        if (cli_db(cli, e) == NULL ||
+            db_value(cli->db, "SELECT count(*) FROM programs WHERE code = ?1", program, &n, e) < 0)
+                return -1;
+        if (n == 0)
+                return err_set(e, RB_NOT_FOUND, "program",
+                               _("no program %s in this office's replica (check the code, or "
+                                 "run renbin sync)"),
+                               program);
+        return 0;
+}

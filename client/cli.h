@@ -61,6 +61,9 @@ void cli_path(const struct cli *cli, const char *name, char *buf, size_t len);
 /* Upper-cases a code typed on the command line in place (codes are
  * upper-case: mw-01 means MW-01) and returns it. */
 char *cli_code(char *s);
+/* Checks that program is in the replica, so typos are caught offline: 0, or
+ * -1 with e (NOT_FOUND naming it, or the replica's error). */
+int cli_program_known(struct cli *cli, const char *program, struct rb_err *e);
 /* Prints the one-line error for e and returns its exit status. */
 int cli_fail(const struct rb_err *e);
 /* Prints a command's --help. */

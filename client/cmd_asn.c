@@ -50,7 +50,7 @@ static int asn_list(struct cli *cli, int argc, char **argv)
 
         if ((rc = opts_parse("asn list", asn_list_opts, argc, argv, o, &rest)) == 0)
                 rc = rest != argc
-                         ? opt_fail(EXIT_USAGE, _("usage: renbin asn list [--unit CODE] [--all]"))
+                         ? opts_extra("asn list", argc, argv, rest)
                          : asn_print(cli, opts_value(o, &asn_list_opts[0]),
                                      opts_value(o, &asn_list_opts[1]) != NULL);
         json_decref(o);
@@ -76,6 +76,8 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         long long one;
         int found;
 
+        if (argc > 2)
+                return opt_word("asn show", argv[2]);
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin asn show NIP"));
         if (nip_normalize(argv[1], nip) != 0)

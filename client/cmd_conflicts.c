@@ -3,6 +3,7 @@
  * every office, with the op as sent and the reason (HR and auditors).
  * Nothing a person typed disappears: it is here, or pending in an outbox.
  */
+#include "about.h"
 #include "cmds.h"
 #include "i18n.h"
 #include "net.h"
@@ -48,6 +49,23 @@ static json_t *conflicts_fetch(struct cli *cli, const char *unit, struct rb_err 
         return json_pack("{s:o, s:o}", "rows", all, "summarised", sum ? sum : json_array());
 }
 
+/* Gives each rejected op "about": the person and program it is about, in
+ * names, read from this seat's replica (an attendance op carries only its
+ * status). */
+static void conflicts_about(struct cli *cli, json_t *doc)
+{
+        char about[512];
+        json_t *row;
+        size_t i;
+
+        json_array_foreach(doc, i, row)
+        {
+                about_op(cli, json_string_value(json_object_get(row, "entity_id")),
+                         json_object_get(row, "fields"), about, sizeof(about));
+                json_object_set_new(row, "about", json_string(about));
+        }
+}
+
 /* The table's rows for the rejected ops. */
 static json_t *conflicts_table(json_t *doc)
 {
@@ -64,10 +82,11 @@ static json_t *conflicts_table(json_t *doc)
                 strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
                 json_array_append_new(
                     rows,
-                    json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "when", when, "unit",
+                    json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "when", when, "unit",
                               json_object_get(row, "unit"), "role", json_object_get(row, "role"),
                               "entity", json_object_get(row, "entity"), "action",
-                              json_object_get(row, "action"), "code", json_object_get(row, "code"),
+                              json_object_get(row, "action"), "about",
+                              json_object_get(row, "about"), "code", json_object_get(row, "code"),
                               "message", json_object_get(row, "message"), "sent",
                               sent ? sent : ""));
                 free(sent);
@@ -78,9 +97,9 @@ static json_t *conflicts_table(json_t *doc)
 /* Prints the rejected ops of unit (NULL: of every office). */
 static int conflicts_show(struct cli *cli, const char *unit)
 {
-        static const char *const headers[] = {N_("WHEN"),   N_("UNIT"),   N_("ROLE"),
-                                              N_("ENTITY"), N_("ACTION"), N_("CODE"),
-                                              N_("REASON"), N_("SENT"),   NULL};
+        static const char *const headers[] = {N_("WHEN"),   N_("UNIT"),  N_("ROLE"), N_("ENTITY"),
+                                              N_("ACTION"), N_("ABOUT"), N_("CODE"), N_("REASON"),
+                                              N_("SENT"),   NULL};
         json_t *doc, *rows, *row;
         struct rb_err e;
         size_t i;
@@ -88,6 +107,7 @@ static int conflicts_show(struct cli *cli, const char *unit)
         err_clear(&e);
         if ((doc = conflicts_fetch(cli, unit, &e)) == NULL)
                 return cli_fail(&e);
+        conflicts_about(cli, json_object_get(doc, "rows"));
         if (cli->json)
                 return out_json(doc);
         rows = conflicts_table(json_object_get(doc, "rows"));
@@ -110,7 +130,10 @@ static int conflicts_exec(struct cli *cli, int argc, char **argv)
         json_t *o = json_object();
         int rest, rc;
 
-        if ((rc = opts_parse("conflicts", conflicts_opts, argc, argv, o, &rest)) == 0)
+        if ((rc = opts_parse("conflicts", conflicts_opts, argc, argv, o, &rest)) == 0 &&
+            rest != argc)
+                rc = opts_extra("conflicts", argc, argv, rest);
+        else if (rc == 0)
                 rc = conflicts_show(cli, opts_value(o, &conflicts_opts[0]));
         json_decref(o);
         return rc;

@@ -25,7 +25,6 @@
 static const char SQL_CURRENT[] =
     "SELECT id, status FROM enrollments WHERE program = ?1 AND nip = ?2"
     " ORDER BY status = 'batal', seq DESC LIMIT 1";
-static const char SQL_PROGRAM[] = "SELECT count(*) FROM programs WHERE code = ?1";
 static const char SQL_CANCELLED[] =
     "SELECT count(*) FROM programs WHERE code = ?1 AND status = 'batal'";
 
@@ -99,28 +98,13 @@ static int find_enrollment(struct cli *cli, const char *program, const char *nip
         return 1;
 }
 
-/* Checks that program is in the replica, so typos are caught offline. */
-static int program_known(struct cli *cli, const char *program, struct rb_err *e)
-{
-        long long n = 0;
-
-        if (db_value(cli->db, SQL_PROGRAM, program, &n, e) < 0)
-                return -1;
-        if (n == 0)
-                return err_set(e, RB_NOT_FOUND, "program",
-                               _("no program %s in this office's replica (check the code, or "
-                                 "run renbin sync)"),
-                               program);
-        return 0;
-}
-
 /* Checks that program is in the replica and not cancelled: the server
  * refuses it anyway, this says so offline. */
 static int program_takes(struct cli *cli, const char *program, struct rb_err *e)
 {
         long long n = 0;
 
-        if (program_known(cli, program, e) != 0 ||
+        if (cli_program_known(cli, program, e) != 0 ||
             db_value(cli->db, SQL_CANCELLED, program, &n, e) < 0)
                 return -1;
         if (n > 0)
@@ -137,8 +121,9 @@ static int enroll_list(struct cli *cli, int argc, char **argv)
         sqlite3_stmt *st;
 
         if (argc > 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin enroll list [PROGRAM]"));
-        if ((st = outbox_enroll_list(cli, argc == 2 ? cli_code(argv[1]) : NULL, &e)) == NULL ||
+                return opt_word("enroll list", argv[2]);
+        if ((argc == 2 && cli_program_known(cli, cli_code(argv[1]), &e) != 0) ||
+            (st = outbox_enroll_list(cli, argc == 2 ? argv[1] : NULL, &e)) == NULL ||
             table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;
@@ -258,7 +243,7 @@ static int enroll_history(struct cli *cli, int argc, char **argv)
         if (argc != 3)
                 return opt_fail(EXIT_USAGE, _("usage: renbin enroll history PROGRAM NIP"));
         nip_arg(argv[2], nip);
-        if (cli_db(cli, &e) == NULL || program_known(cli, cli_code(argv[1]), &e) != 0 ||
+        if (cli_db(cli, &e) == NULL || cli_program_known(cli, cli_code(argv[1]), &e) != 0 ||
             (st = db_stmt(cli->db, sql, &e)) == NULL)
                 return cli_fail(&e);
         db_bind_text(st, 1, argv[1]);

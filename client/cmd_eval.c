@@ -54,8 +54,9 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
         sqlite3_stmt *st;
 
         if (argc > 2)
-                return opt_fail(EXIT_USAGE, _("usage: renbin eval pending [PROGRAM]"));
-        if ((st = outbox_eval_pending(cli, argc == 2 ? cli_code(argv[1]) : NULL, &e)) == NULL ||
+                return opt_word("eval pending", argv[2]);
+        if ((argc == 2 && cli_program_known(cli, cli_code(argv[1]), &e) != 0) ||
+            (st = outbox_eval_pending(cli, argc == 2 ? argv[1] : NULL, &e)) == NULL ||
             table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);
         return EXIT_OK;

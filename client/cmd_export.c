@@ -167,7 +167,11 @@ static int export_exec(struct cli *cli, int argc, char **argv)
         if ((rc = opts_parse("export", export_opts, argc, argv, o, &rest)) != 0 ||
             (rc = export_usage(cli, o)) != 0)
                 goto out;
-        if ((t = opts_value(o, &export_opts[0])) == NULL || rest != argc) {
+        if ((t = opts_value(o, &export_opts[0])) != NULL && rest != argc) {
+                rc = opts_extra("export", argc, argv, rest);
+                goto out;
+        }
+        if (t == NULL) {
                 rc = opt_fail(EXIT_USAGE, _("usage: renbin export TABLE [--csv | --json | "
                                             "--excel | --xlsx] [--out FILE]"));
                 goto out;

@@ -408,7 +408,9 @@ static int import_exec(struct cli *cli, int argc, char **argv)
         else if ((rc = csv_args(opts_value(o, &import_opts[4]), opts_value(o, &import_opts[5]),
                                 &a)) != 0)
                 ;
-        else if (kind == NULL || file == NULL || rest != argc)
+        else if (kind != NULL && file != NULL && rest != argc)
+                rc = opts_extra("import", argc, argv, rest);
+        else if (kind == NULL || file == NULL)
                 rc = opt_fail(EXIT_USAGE, _("usage: renbin import KIND FILE [--skip-bad]"));
         else
                 rc = import_named(cli, kind, file, &a);

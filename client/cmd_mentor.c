@@ -145,8 +145,8 @@ static int mentor_list(struct cli *cli, int argc, char **argv)
         struct rb_err e;
         sqlite3_stmt *st;
 
-        (void)argc;
-        (void)argv;
+        if (argc > 1)
+                return opt_word("mentor list", argv[1]);
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL ||
             table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);

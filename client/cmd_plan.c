@@ -53,8 +53,8 @@ static int competency_add(struct cli *cli, int argc, char **argv)
 static int competency_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("CODE"), N_("NAME"), N_("TYPE"), NULL};
-        (void)argc;
-        (void)argv;
+        if (argc > 1)
+                return opt_word("competency list", argv[1]);
         return list_query(cli, "SELECT code, name, type FROM competencies ORDER BY code", NULL,
                           headers);
 }
@@ -121,8 +121,8 @@ static int plan_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("YEAR"),     N_("TITLE"), N_("STATUS"),
                                               N_("PROGRAMS"), N_("JP"),    NULL};
-        (void)argc;
-        (void)argv;
+        if (argc > 1)
+                return opt_word("plan list", argv[1]);
         return list_query(
             cli,
             "SELECT p.year, p.title, p.status,"
@@ -268,6 +268,8 @@ static int program_show(struct cli *cli, int argc, char **argv)
         long long one;
         int found;
 
+        if (argc > 2)
+                return opt_word("program show", argv[2]);
         if (argc != 2)
                 return opt_fail(EXIT_USAGE, _("usage: renbin program show CODE"));
         cli_code(argv[1]);

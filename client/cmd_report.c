@@ -548,8 +548,7 @@ static int report_run(struct cli *cli, const char *name, const struct ropts *o, 
                                                               "PROGRAM [--unit U]"));
                         program = cli_code(ops[0]);
                 } else if (nops != 0) {
-                        return opt_fail(EXIT_USAGE, _("report %s: unexpected '%s'"), k->name,
-                                        ops[0]);
+                        return opt_word("report", ops[0]);
                 }
                 if (strchr(k->needs, 'y') && o->year == NULL)
                         return opt_missing("report", "--year");

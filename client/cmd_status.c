@@ -11,6 +11,7 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "rejections.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,10 +78,7 @@ static void print_status(json_t *j)
             printf("  %s\n", json_string_value(v));
         printf(_("rejected by the server: %lld\n"),
                (long long)json_integer_value(json_object_get(ob, "rejected")));
-        json_array_foreach(json_object_get(ob, "rejected_ops"), i, v)
-            printf("  %s: %s (%s)\n", json_string_value(json_object_get(v, "what")),
-                   json_string_value(json_object_get(v, "reason")),
-                   json_string_value(json_object_get(v, "code")));
+        rejections_print(json_object_get(ob, "open_ops"));
 }
 
 /* Takes the rejected ops a person has read off the status list; they stay in
@@ -112,8 +110,12 @@ static int status_exec(struct cli *cli, int argc, char **argv)
 
         if (argc == 2 && strcmp(argv[1], "--dismiss") == 0)
                 return status_dismiss(cli);
+        if (argc == 3 && strcmp(argv[1], "--dismiss") == 0)
+                return rejections_dismiss(cli, argv[2]);
         if (argc > 1)
-                return opt_fail(EXIT_USAGE, _("usage: renbin status [--dismiss]"));
+                return argv[1][0] == '-' || argc > 3
+                           ? opt_fail(EXIT_USAGE, _("usage: renbin status [--dismiss [ID]]"))
+                           : opt_word("status", argv[1]);
         err_clear(&e);
         if (cli_setup_needed(cli, "server", server, sizeof(server), &e) != 0)
                 return cli_fail(&e);
@@ -122,6 +124,11 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         cli_get(cli, "last_sync", last, sizeof(last));
         if ((ob = outbox_status(cli, &e)) == NULL)
                 return cli_fail(&e);
+        if ((j = rejections_list(cli, &e)) == NULL) {
+                json_decref(ob);
+                return cli_fail(&e);
+        }
+        json_object_set_new(ob, "open_ops", j);
         online = net_open(cli, &n, &e) == 0;
         if (!online && e.code != RB_UNAVAILABLE) {
                 json_decref(ob);
@@ -150,13 +157,15 @@ static int status_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_status = {
     .name = "status",
-    .usage = "status [--json] [--dismiss]",
+    .usage = "status [--json] [--dismiss [ID]]",
     .summary = N_("show this office, the server connection and what waits to sync"),
     .help = N_("Shows the changes waiting to be sent and the ones the server rejected, with\n"
                "the reason. Exit status 0 whether or not the server can be reached.\n"
                "From 30 days before this office's certificate or the server's expires, a\n"
                "warning on stderr says when and what to ask HR for.\n"
                "  --dismiss   take the rejected changes listed now off the list (after\n"
-               "              reading them); they are kept, and HR still sees them\n"),
+               "              reading them); they are kept, and HR still sees them\n"
+               "  --dismiss ID   take one off the list (ID as listed); renbin retry ID\n"
+               "              sends a corrected copy instead\n"),
     .exec = status_exec,
 };

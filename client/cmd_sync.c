@@ -37,7 +37,7 @@ static int sync_parse(int argc, char **argv, struct sync_report *rep)
                 if ((v = opts_value(o, &sync_opts[i])) != NULL && opt_long(v, 1, 100000, &n[i]))
                         rc = opt_bad_value(sync_opts[i].name, v);
         if (rc == 0 && rest != argc)
-                rc = opt_fail(EXIT_USAGE, _("usage: renbin sync [--page-size N] [--max-pages N]"));
+                rc = opts_extra("sync", argc, argv, rest);
         rep->page_size = (unsigned)n[0];
         rep->max_pages = n[1];
 out:
@@ -79,6 +79,9 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                 if (rep.rejected > 0)
                         out_say(cli, _("see renbin status for the reasons of rejected changes\n"));
         }
+        /* The server refused some of what was sent: a script must know. */
+        if (rc == 0 && rep.rejected > 0)
+                return EXIT_REFUSED;
         if (rc != 0) {
                 if (!cli->json && (rep.pushed > 0 || rep.pulled > 0))
                         fprintf(stderr,

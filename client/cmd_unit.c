@@ -76,9 +76,8 @@ static int unit_list(struct cli *cli, int argc, char **argv)
         struct rb_err e;
         sqlite3_stmt *st;
 
-        (void)argv;
         if (argc > 1)
-                return opt_fail(EXIT_USAGE, _("usage: renbin unit list"));
+                return opt_word("unit list", argv[1]);
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL ||
             table_print(cli, st, headers, &e) != 0)
                 return cli_fail(&e);

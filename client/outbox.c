@@ -32,6 +32,35 @@ const char outbox_schema[] =
 const char outbox_schema_dismissed[] =
     "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;";
 
+const char outbox_schema_retried[] =
+    "ALTER TABLE outbox ADD COLUMN retried TEXT;"
+    "CREATE INDEX outbox_entity ON outbox(entity_id);"
+    "CREATE INDEX outbox_enroll_nip ON outbox(json_extract(fields, '$.nip'))"
+    " WHERE entity = 'enrollment' AND action = 'create';";
+
+/* An op a (the create of a row) that op b must wait for: a is unanswered,
+ * or rejected and neither dismissed nor retried (its retry is a new pending
+ * create of the same row). */
+/* clang-format off */
+#define BLOCKS(a)                                                                          \
+        a ".action = 'create' AND (" a ".state = 'pending' OR (" a ".state = 'rejected'"  \
+        " AND " a ".dismissed = 0 AND " a ".retried IS NULL))"
+/* The op that b waits on, in three indexed lookups (an outbox of thousands
+ * of ops is read in milliseconds): the create of b's row, of its mentoring
+ * pair, or (a questionnaire) of the enrollment it is for. */
+#define WAITS_ON(b)                                                                        \
+        "coalesce((SELECT a.op_id FROM outbox a WHERE a.entity_id = " b ".entity_id"      \
+        " AND a.n != " b ".n AND " BLOCKS("a") " ORDER BY a.n LIMIT 1),"                  \
+        " (SELECT a.op_id FROM outbox a"                                                   \
+        " WHERE a.entity_id = json_extract(" b ".fields, '$.pair')"                       \
+        " AND " BLOCKS("a") " ORDER BY a.n LIMIT 1),"                                     \
+        " CASE " b ".entity WHEN 'evaluation' THEN (SELECT a.op_id FROM outbox a"         \
+        " WHERE json_extract(a.fields, '$.nip') = json_extract(" b ".fields, '$.nip')"    \
+        " AND a.entity = 'enrollment' AND " BLOCKS("a")                                   \
+        " AND json_extract(a.fields, '$.program') = json_extract(" b ".fields, '$.program')" \
+        " ORDER BY a.n LIMIT 1) END)"
+/* clang-format on */
+
 static const char SQL_ADD[] =
     "INSERT INTO outbox(op_id, entity, entity_id, action, base_seq, fields, label, created_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -178,21 +207,23 @@ int outbox_label(struct cli *cli, const char *op_id, char *buf, size_t len, stru
 
 /* --- What waits and what was answered (outbox.h) --- */
 
-static const char SQL_COUNT[] = "SELECT count(*) FILTER (WHERE state = 'pending'),"
-                                " count(*) FILTER (WHERE state = 'rejected' AND dismissed = 0),"
-                                " count(*) FILTER (WHERE state = 'done') FROM outbox";
+static const char SQL_COUNT[] =
+    "SELECT count(*) FILTER (WHERE state = 'pending'),"
+    " count(*) FILTER (WHERE state = 'rejected' AND dismissed = 0 AND retried IS NULL),"
+    " count(*) FILTER (WHERE state = 'done') FROM outbox";
 static const char SQL_PENDING_LABELS[] =
     "SELECT label FROM outbox WHERE state = 'pending' ORDER BY n LIMIT 50";
 static const char SQL_REJECTED[] =
     "SELECT label, code, message, field, answered_at FROM outbox WHERE state = 'rejected'"
-    " AND dismissed = 0 ORDER BY n DESC LIMIT 50";
+    " AND dismissed = 0 AND retried IS NULL ORDER BY n DESC LIMIT 50";
 /* Only the ones status lists (the newest 50): the others have not been read. */
 static const char SQL_DISMISS[] =
     "UPDATE outbox SET dismissed = 1 WHERE n IN (SELECT n FROM outbox WHERE state = 'rejected'"
-    " AND dismissed = 0 ORDER BY n DESC LIMIT 50)";
+    " AND dismissed = 0 AND retried IS NULL ORDER BY n DESC LIMIT 50)";
+/* An op whose row is not created yet waits (outbox.h). */
 static const char SQL_PENDING_OPS[] =
-    "SELECT op_id, entity, entity_id, action, base_seq, fields, created_at FROM outbox"
-    " WHERE state = 'pending' ORDER BY n LIMIT ?1";
+    "SELECT op_id, entity, entity_id, action, base_seq, fields, created_at FROM outbox b"
+    " WHERE state = 'pending' AND " WAITS_ON("b") " IS NULL ORDER BY n LIMIT ?1";
 static const char SQL_ANSWER[] =
     "UPDATE outbox SET state = ?2, code = ?3, message = ?4, field = ?5, result_seq = ?6,"
     " detail = ?7, answered_at = ?8 WHERE op_id = ?1";
@@ -442,4 +473,200 @@ int outbox_import_queued(struct cli *cli, const char *kind, const char *digest, 
                          struct rb_err *e)
 {
         return lookup(cli, SQL_IMPORT_QUEUED, kind, digest, file, 256, e);
+}
+
+/* --- Rejected ops a person acts on, and the ops waiting on them --- */
+
+/* Rejected ops still open, and pending ops waiting on one, in order. */
+static const char SQL_OPEN[] =
+    "SELECT op_id, entity, entity_id, action, label, state, ifnull(code, 0), ifnull(message, ''),"
+    " ifnull(field, ''), ifnull(answered_at, 0), fields, waits FROM (SELECT *, " WAITS_ON(
+        "b") " AS waits FROM outbox b WHERE state IN ('pending', 'rejected')) WHERE (state = "
+             "'rejected'"
+             " AND dismissed = 0 AND retried IS NULL) OR (state = 'pending' AND waits IN (SELECT "
+             "op_id"
+             " FROM outbox WHERE state = 'rejected')) ORDER BY n";
+static const char SQL_CREATE_FIELDS[] =
+    "SELECT fields FROM outbox WHERE entity_id = ?1 AND action = 'create' ORDER BY n DESC LIMIT 1";
+static const char SQL_RETRY_COPY[] =
+    "INSERT INTO outbox(op_id, entity, entity_id, action, base_seq, fields, label, created_at)"
+    " SELECT ?2, entity, entity_id, action, base_seq, ?3, label, ?4 FROM outbox WHERE op_id = ?1";
+/* A questionnaire's answers leave the outbox with the op they were typed in
+ * (retried: the copy has them; dismissed: gone), the enrollment stays. */
+static const char SQL_CLOSE[] =
+    "UPDATE outbox SET retried = ?2, dismissed = ?2 IS NULL,"
+    " fields = CASE entity WHEN 'evaluation' THEN json_object('program',"
+    " json_extract(fields, '$.program'), 'nip', json_extract(fields, '$.nip')) ELSE fields END"
+    " WHERE op_id = ?1 AND state = 'rejected'";
+
+/* Length of the common prefix of a and b. */
+static size_t common_prefix(const char *a, const char *b)
+{
+        size_t i = 0;
+
+        while (a[i] != '\0' && a[i] == b[i])
+                i++;
+        return i;
+}
+
+/* Gives each op of arr (objects with "op_id") its short id: the shortest
+ * prefix, of at least 8 characters, that no other op of arr shares; and
+ * "waits_on" the short id of the op it waits on. */
+static void short_ids(json_t *arr)
+{
+        size_t n = json_array_size(arr), i, j;
+        json_t *o, *p;
+
+        json_array_foreach(arr, i, o)
+        {
+                const char *id = json_string_value(json_object_get(o, "op_id"));
+                size_t len = 8;
+                for (j = 0; j < n; j++) {
+                        size_t c = common_prefix(id, json_string_value(json_object_get(
+                                                         json_array_get(arr, j), "op_id")));
+                        if (j != i && c + 1 > len)
+                                len = c + 1;
+                }
+                json_object_set_new(o, "id", json_stringn(id, len < strlen(id) ? len : strlen(id)));
+        }
+        json_array_foreach(arr, i, o)
+        {
+                const char *w = json_string_value(json_object_get(o, "waits_on"));
+                for (j = 0; w != NULL && j < n; j++) {
+                        p = json_array_get(arr, j);
+                        if (strcmp(w, json_string_value(json_object_get(p, "op_id"))) == 0) {
+                                /* Replacing waits_on frees w: stop here. */
+                                json_object_set(o, "waits_on", json_object_get(p, "id"));
+                                break;
+                        }
+                }
+        }
+}
+
+/* One row of SQL_OPEN as an object. */
+static json_t *open_row(sqlite3_stmt *st)
+{
+        json_t *f = json_loads(db_col_text(st, 10), 0, NULL);
+        int waits = strcmp(db_col_text(st, 5), "pending") == 0;
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "op_id", db_col_text(st, 0),
+                              "entity", db_col_text(st, 1), "entity_id", db_col_text(st, 2),
+                              "action", db_col_text(st, 3), "what", db_col_text(st, 4), "state",
+                              waits ? "waiting" : "rejected", "fields", f ? f : json_object());
+
+        if (waits) {
+                json_object_set_new(o, "waits_on", json_string(db_col_text(st, 11)));
+                return o;
+        }
+        json_object_set_new(o, "code", json_string(err_code_name(sqlite3_column_int(st, 6))));
+        json_object_set_new(o, "reason", json_string(db_col_text(st, 7)));
+        json_object_set_new(o, "field", json_string(db_col_text(st, 8)));
+        json_object_set_new(o, "at", json_integer((json_int_t)sqlite3_column_int64(st, 9)));
+        return o;
+}
+
+json_t *outbox_open_ops(struct cli *cli, struct rb_err *e)
+{
+        json_t *arr = json_array();
+        sqlite3_stmt *st;
+        int rc = -1;
+
+        if (cli_db(cli, e) != NULL && (st = db_stmt(cli->db, SQL_OPEN, e)) != NULL) {
+                while ((rc = db_step(cli->db, st, e)) > 0)
+                        json_array_append_new(arr, open_row(st));
+                sqlite3_reset(st);
+        }
+        if (rc == 0) {
+                short_ids(arr);
+                return arr;
+        }
+        json_decref(arr);
+        return NULL;
+}
+
+json_t *outbox_open_find(struct cli *cli, const char *id, struct rb_err *e)
+{
+        json_t *arr = outbox_open_ops(cli, e), *o, *found = NULL;
+        size_t i, n = 0, len = strlen(id);
+
+        if (arr == NULL)
+                return NULL;
+        json_array_foreach(arr, i, o)
+        {
+                if (strcmp(json_string_value(json_object_get(o, "state")), "rejected") != 0 ||
+                    strncmp(json_string_value(json_object_get(o, "op_id")), id, len) != 0)
+                        continue;
+                n++;
+                found = o;
+        }
+        if (n == 1 && len > 0)
+                json_incref(found);
+        else if (n == 0 || len == 0)
+                err_set(e, RB_NOT_FOUND, "id",
+                        _("no rejected change %s in this office's outbox (renbin status lists "
+                          "them)"),
+                        id);
+        else
+                err_set(e, RB_INVALID, "id",
+                        _("%s names several rejected changes; give more of its id"), id);
+        json_decref(arr);
+        return n == 1 && len > 0 ? found : NULL;
+}
+
+json_t *outbox_create_fields(struct cli *cli, const char *entity_id, struct rb_err *e)
+{
+        char js[4096];
+
+        if (lookup(cli, SQL_CREATE_FIELDS, entity_id, NULL, js, sizeof(js), e) <= 0)
+                return NULL;
+        return json_loads(js, 0, NULL);
+}
+
+/* Closes rejected op op_id: retried by copy (not NULL) or dismissed. */
+static int close_op(struct cli *cli, const char *op_id, const char *copy, struct rb_err *e)
+{
+        sqlite3_stmt *st;
+
+        if ((st = db_stmt(cli->db, SQL_CLOSE, e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, copy);
+        return db_run(cli->db, st, e);
+}
+
+int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_id[UUID_STR],
+                 struct rb_err *e)
+{
+        sqlite3_stmt *st;
+        char *js;
+        int rc;
+
+        if (cli_db(cli, e) == NULL)
+                return -1;
+        if (uuid7_make(copy_id) != 0)
+                return err_set(e, RB_INTERNAL, NULL, _("no randomness for an id"));
+        if (db_begin(cli->db, e) != 0)
+                return -1;
+        if ((st = db_stmt(cli->db, SQL_RETRY_COPY, e)) == NULL) {
+                db_rollback(cli->db);
+                return -1;
+        }
+        js = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, copy_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, js ? js : "{}", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+        rc = db_run(cli->db, st, e) == 0 && close_op(cli, op_id, copy_id, e) == 0;
+        free(js);
+        if (!rc) {
+                db_rollback(cli->db);
+                return -1;
+        }
+        return db_commit(cli->db, e);
+}
+
+int outbox_dismiss_one(struct cli *cli, const char *op_id, struct rb_err *e)
+{
+        if (cli_db(cli, e) == NULL)
+                return -1;
+        return close_op(cli, op_id, NULL, e);
 }

@@ -69,6 +69,29 @@ json_t *outbox_rejected_ops(struct cli *cli, struct rb_err *e);
  * their number goes to *n. 0, or -1 with e. */
 int outbox_dismiss(struct cli *cli, int *n, struct rb_err *e);
 
+/* The rejected ops still open (neither dismissed nor retried) and the
+ * pending ops waiting on one, in order, as a JSON array of objects {id (the
+ * shortest unique prefix of op_id, 8 characters or more), op_id, entity,
+ * entity_id, action, what (the label), state "rejected" (with code, reason,
+ * field, at) or "waiting" (with waits_on: the short id), fields}; NULL with
+ * e. An op waits while the create of its row (of its mentoring pair, of the
+ * enrollment a questionnaire is for) is unanswered or rejected and open:
+ * outbox_pending_ops leaves it out, and it is sent once that create is done. */
+json_t *outbox_open_ops(struct cli *cli, struct rb_err *e);
+/* The open rejected op whose op id starts with id (an object as above, a
+ * new reference), or NULL with e: NOT_FOUND for none, INVALID for several. */
+json_t *outbox_open_find(struct cli *cli, const char *id, struct rb_err *e);
+/* The fields of the newest create queued for row entity_id (a new
+ * reference), or NULL (none, or e). */
+json_t *outbox_create_fields(struct cli *cli, const char *entity_id, struct rb_err *e);
+/* Queues a corrected copy of rejected op op_id (same row, entity and action,
+ * these fields; new op id into copy_id) and marks op_id retried, in one
+ * transaction. 0, or -1 with e. */
+int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_id[UUID_STR],
+                 struct rb_err *e);
+/* Dismisses one rejected op (kept; a questionnaire's answers are dropped). */
+int outbox_dismiss_one(struct cli *cli, const char *op_id, struct rb_err *e);
+
 /* The next pending ops in order, at most max, built in arena memory into
  * ops (room for max): their number, or -1 with e. */
 int outbox_pending_ops(struct cli *cli, struct arena *a, size_t max, Renbin__Op **ops,

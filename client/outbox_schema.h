@@ -10,5 +10,6 @@
 
 extern const char outbox_schema[];
 extern const char outbox_schema_dismissed[];
+extern const char outbox_schema_retried[];
 
 #endif

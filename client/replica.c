@@ -27,6 +27,9 @@ static const char *const migrations[] = {
      "  generated_at INTEGER NOT NULL);"),
     /* 4: rejected ops a person has read can be dismissed from status (kept) */
     outbox_schema_dismissed,
+    /* 5: a rejected op retried names its corrected copy; ops wait on the
+     * create of their row (outbox_open_ops) */
+    outbox_schema_retried,
 };
 
 /* Per-entity SQL, built once from the catalogue. */

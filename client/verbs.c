@@ -9,16 +9,31 @@
 #include "db.h"
 #include "table.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* True if a group's exec takes a positional argument first (enroll
+ * PROGRAM NIP): a word that is no verb is then its argument. */
+static int exec_takes_words(const struct cmd *c)
+{
+        for (const struct opt *o = c->opts; o != NULL && o->kind != OPT_END_; o++)
+                if (o->kind == OPT_ARG || o->kind == OPT_ARG_CODE || o->kind == OPT_ARG_NIP)
+                        return 1;
+        return 0;
+}
+
+/* The group verb_run runs, for verb_list's messages ("program list"). */
+static const char *group = "";
 
 int verb_run(struct cli *cli, const struct cmd *c, int argc, char **argv)
 {
         optind = 1;
+        group = c->name;
         for (const struct verb *v = c->verbs; argc >= 2 && v->name != NULL; v++) {
                 if (strcmp(argv[1], v->name) == 0)
                         return v->fn(cli, argc - 1, argv + 1);
         }
-        if (c->exec != NULL)
+        if (c->exec != NULL && (argc < 2 || argv[1][0] == '-' || exec_takes_words(c)))
                 return c->exec(cli, argc, argv);
         if (argc < 2 || argv[1][0] == '-')
                 return opt_fail(EXIT_USAGE, _("%s: say what to do (see renbin %s --help)"), c->name,
@@ -38,7 +53,9 @@ int verb_list(struct cli *cli, int argc, char **argv, const struct opt *opts, co
         if ((rc = opts_parse(argv[0], opts, argc, argv, args, &rest)) != 0)
                 goto out;
         if (rest != argc) {
-                rc = opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"), argv[rest]);
+                char cmd[64];
+                snprintf(cmd, sizeof(cmd), "%s list", group);
+                rc = opts_extra(cmd, argc, argv, rest);
                 goto out;
         }
         if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL) {

@@ -77,7 +77,7 @@ int write_parse(struct cli *cli, const char *cmd, const char *entity, const char
         *fields = json_object();
         if ((rc = opts_parse(cmd, opts, argc, argv, *fields, &first)) == 0 && rest == NULL &&
             first < argc)
-                rc = opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"), argv[first]);
+                rc = opts_extra(cmd, argc, argv, first);
         if (rest != NULL)
                 *rest = first;
         if (rc == 0 && write_scope(cli, d, entity_action(d, action), *fields, &e) != 0)

@@ -185,6 +185,23 @@ static void row_store(const struct opt_row *r, const char *v, json_t *out)
         json_object_set_new(out, r->field, json_string(v));
 }
 
+/* The command line as typed, before getopt moved the words it did not take
+ * to the end: opts_extra looks there for the option a stray word followed. */
+static char **typed;
+static int ntyped;
+
+/* Keeps the order argv was typed in (the pointers, not the strings). */
+static void keep_typed(int argc, char **argv)
+{
+        char **copy = realloc(typed, (size_t)(argc > 0 ? argc : 1) * sizeof(*copy));
+
+        if (copy == NULL)
+                return;
+        memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+        typed = copy;
+        ntyped = argc;
+}
+
 int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, json_t *out,
                int *rest)
 {
@@ -199,6 +216,7 @@ int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, j
                     rows[i].name, rows[i].kind == OPT_FLAG ? no_argument : required_argument, NULL,
                     1000 + (int)i};
         longopts[n] = (struct option){NULL, 0, NULL, 0};
+        keep_typed(argc, argv);
         optind = 1;
         while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
                 if (ch < 1000 || ch >= 1000 + (int)n)
@@ -216,6 +234,71 @@ int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, j
                 }
         *rest = optind;
         return 0;
+}
+
+/* True if word is one of the words opts_parse left over (argv[rest..argc)). */
+static int left_over(const char *word, int argc, char **argv, int rest)
+{
+        for (int i = rest; i < argc; i++)
+                if (argv[i] == word)
+                        return 1;
+        return 0;
+}
+
+/* Where a value that lost words began: the index in typed of the option
+ * ("--reason" or "--reason=Bendahara") that the left-over word at i follows
+ * with only left-over words between its value and i; -1 if none. */
+static int lost_from(int i, int argc, char **argv, int rest)
+{
+        int v = i - 1;
+
+        while (v > 0 && typed[v][0] != '-')
+                v--;
+        if (v <= 0 || strncmp(typed[v], "--", 2) != 0)
+                return -1;
+        if (strchr(typed[v], '=') == NULL && v + 1 >= i)
+                return -1;
+        for (int k = v + (strchr(typed[v], '=') == NULL ? 2 : 1); k < i; k++)
+                if (!left_over(typed[k], argc, argv, rest))
+                        return -1;
+        return v;
+}
+
+int opt_word(const char *cmd, const char *word)
+{
+        return opt_fail(EXIT_USAGE, _("%s: unexpected word '%s' (see renbin %s --help)"), cmd, word,
+                        cmd);
+}
+
+int opts_extra(const char *cmd, int argc, char **argv, int rest)
+{
+        const char *word = argv[rest];
+        char opt[48], before[256] = "", all[512];
+        int i = 0, v, k;
+
+        while (i < ntyped && typed[i] != word)
+                i++;
+        if (i >= ntyped || (v = lost_from(i, argc, argv, rest)) < 0)
+                return opt_word(cmd, word);
+        if (strchr(typed[v], '=') != NULL) {
+                snprintf(opt, sizeof(opt), "%.*s", (int)(strchr(typed[v], '=') - typed[v]),
+                         typed[v]);
+                snprintf(before, sizeof(before), "%s", strchr(typed[v], '=') + 1);
+                k = v + 1;
+        } else {
+                snprintf(opt, sizeof(opt), "%s", typed[v]);
+                snprintf(before, sizeof(before), "%s", typed[v + 1]);
+                k = v + 2;
+        }
+        for (; k < i; k++)
+                snprintf(before + strlen(before), sizeof(before) - strlen(before), " %s", typed[k]);
+        snprintf(all, sizeof(all), "%s", before);
+        for (k = i; k < ntyped && typed[k][0] != '-' && left_over(typed[k], argc, argv, rest); k++)
+                snprintf(all + strlen(all), sizeof(all) - strlen(all), " %s", typed[k]);
+        return opt_fail(EXIT_USAGE,
+                        _("unexpected word '%s' after %s %s (quote a value with spaces: %s "
+                          "\"%s\")"),
+                        word, opt, before, opt, all);
 }
 
 const char *opts_value(const json_t *out, const struct opt *o)

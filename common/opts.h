@@ -74,6 +74,15 @@ struct opt {
  * naming cmd and returned as EXIT_USAGE. */
 int opts_parse(const char *cmd, const struct opt *opts, int argc, char **argv, json_t *out,
                int *rest);
+/* Prints "CMD: unexpected word 'W' (see renbin CMD --help)" and returns
+ * EXIT_USAGE: a word too many on a command line. */
+int opt_word(const char *cmd, const char *word);
+/* After opts_parse left words over (rest < argc): prints one line naming the
+ * first, "CMD: unexpected word 'W'", or, when it followed an option's value
+ * (an unquoted value that lost words), "unexpected word 'baru' after
+ * --reason Bendahara (quote a value with spaces: --reason "Bendahara
+ * baru")", and returns EXIT_USAGE. */
+int opts_extra(const char *cmd, int argc, char **argv, int rest);
 /* The value row o of a table stored in out, or NULL if not given. */
 const char *opts_value(const json_t *out, const struct opt *o);
 /* Prints the options of a table, one per line, for --help. */
