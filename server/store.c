@@ -157,6 +157,17 @@ static const char *const migrations[] = {
     "ALTER TABLE certs ADD COLUMN grace_until INTEGER;"
     "ALTER TABLE certs ADD COLUMN renewed_by TEXT;"
     "CREATE INDEX certs_unit ON certs(unit);",
+
+    /* 6: seats have names: a certificate keeps the name of the person its
+     * seat is issued to; audit records and rejected ops name the seat (its
+     * certificate's serial and name) beside its unit and role; the audit
+     * log is looked up by row (audit list, audit verify) */
+    "ALTER TABLE certs ADD COLUMN name TEXT;"
+    "ALTER TABLE audit ADD COLUMN serial TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE audit ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conflicts ADD COLUMN serial TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conflicts ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX audit_row ON audit(entity, entity_id, n);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -170,6 +181,7 @@ static const char *const migration_notes[] = {
     "evaluation, mentoring and community feedback",
     "feed rows keyed by entity; conflicts count dropped fields; conflict summary",
     "renewed certificates: a grace period, then refused as revoked",
+    "seats have names: certificates, audit records and rejected ops name the seat",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif

@@ -357,8 +357,13 @@ static void downgrade(const char *data)
         sqlite3 *db = db_open(path, 0, &e);
 
         assert_non_null(db);
+        /* Migration 6 (seats have names) undone first, then 5. */
         if (db_exec(db,
-                    "DROP INDEX certs_unit; ALTER TABLE certs DROP COLUMN renewed_by;"
+                    "DROP INDEX audit_row; ALTER TABLE certs DROP COLUMN name;"
+                    " ALTER TABLE audit DROP COLUMN serial; ALTER TABLE audit DROP COLUMN name;"
+                    " ALTER TABLE conflicts DROP COLUMN serial;"
+                    " ALTER TABLE conflicts DROP COLUMN name;"
+                    " DROP INDEX certs_unit; ALTER TABLE certs DROP COLUMN renewed_by;"
                     " ALTER TABLE certs DROP COLUMN grace_until; PRAGMA user_version = 4;",
                     &e) != 0)
                 fail_msg("downgrade: %s", e.msg);
@@ -369,16 +374,24 @@ static void downgrade(const char *data)
 /* migrate --dry-run changes nothing; the next command backs up first. */
 static void test_migrate_backup(void **state)
 {
-        char *data = h_path(fx.tmp, "old"), *bak = h_path(data, "renbin.db.before-v5");
+        static const char says[] = "database schema 4, this program's ";
+        char *data = h_path(fx.tmp, "old"), *bak, *name;
         struct h_result r;
+        const char *at;
+        int latest;
 
         (void)state;
         h_must_init(data);
         downgrade(data);
         h_renbind(&r, "migrate", "--data", data, "--dry-run", NULL);
         assert_int_equal(r.status, 0);
-        assert_non_null(strstr(r.out, "database schema 4, this program's 5"));
+        /* The program's schema is the newest migration, whichever it is. */
+        assert_non_null(at = strstr(r.out, says));
+        latest = atoi(at + strlen(says));
+        assert_true(latest >= 5);
         assert_non_null(strstr(r.out, "5: renewed certificates"));
+        name = h_strf("renbin.db.before-v%d", latest);
+        bak = h_path(data, name);
         h_result_free(&r);
         assert_false(access(bak, F_OK) == 0);
         h_renbind(&r, "migrate", "--data", data, "--dry-run", NULL);
@@ -387,7 +400,7 @@ static void test_migrate_backup(void **state)
         h_renbind(&r, "cert", "list", "--data", data, NULL);
         assert_int_equal(r.status, 0);
         assert_int_equal(h_count(r.err, "backed up to"), 1);
-        assert_non_null(strstr(r.err, "renbin.db.before-v5"));
+        assert_non_null(strstr(r.err, name));
         h_result_free(&r);
         assert_true(access(bak, F_OK) == 0);
         h_renbind(&r, "migrate", "--data", data, NULL);
@@ -395,6 +408,7 @@ static void test_migrate_backup(void **state)
         assert_int_equal(h_count(r.err, "backed up"), 0);
         h_result_free(&r);
         free(bak);
+        free(name);
         free(data);
 }
 
