@@ -18,6 +18,7 @@
 
 #include "err.h"
 #include "flow.h"
+#include "tls.h"
 
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -252,6 +253,35 @@ static void test_list_refused(void **state)
         h_result_free(&r);
 }
 
+/* A renewed seat keeps its name; a name with a control character is refused. */
+static void test_seat_name_kept(void **state)
+{
+        char *out = h_path(fx.tmp, "hr1-renewed"), *crt = h_path(out, "client.crt");
+        struct principal p;
+        struct h_result r;
+        struct rb_err e;
+
+        (void)state;
+        h_renbind(&r, "cert", "renew", "--data", fx.data, "--serial", fx.serial1, "--out", out,
+                  NULL);
+        assert_int_equal(r.status, EXIT_OK);
+        h_result_free(&r);
+        assert_int_equal(tls_cert_principal(crt, &p, &e), 0);
+        assert_string_equal(p.name, "Siti Rahma");
+        assert_string_equal(p.role, "hr");
+        h_renbind(&r, "cert", "list", "--data", fx.data, NULL);
+        assert_int_equal(h_count(r.out, "Siti Rahma"), 2);
+        assert_int_equal(h_count(r.out, "Budi Santoso"), 1);
+        h_result_free(&r);
+        h_renbind(&r, "cert", "issue", "--data", fx.data, "--unit", "BKPSDM", "--role", "hr",
+                  "--out", out, "--name", "Siti\tRahma", NULL);
+        assert_int_equal(r.status, EXIT_INVALID);
+        assert_non_null(strstr(r.err, "--name"));
+        h_result_free(&r);
+        free(crt);
+        free(out);
+}
+
 /* A rejected op names the seat that sent it. */
 static void test_conflict_names_seat(void **state)
 {
@@ -466,6 +496,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_list_names_seats),  cmocka_unit_test(test_list_refused),
+            cmocka_unit_test(test_seat_name_kept),
             cmocka_unit_test(test_conflict_names_seat), cmocka_unit_test(test_verify_data),
             cmocka_unit_test(test_verify_head),       cmocka_unit_test(test_record_fails),
         };
