@@ -9,12 +9,12 @@
 #include "opts.h"
 #include "out.h"
 #include "query.h"
+#include "report.h"
 #include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const struct opt audit_list_opts[] = {
     {"entity", NULL, OPT_VALUE, 0, N_("only changes of this entity (program, enrollment, ...)"),
@@ -59,10 +59,7 @@ static json_t *audit_table(json_t *doc)
         json_array_foreach(doc, i, row)
         {
                 char when[32];
-                time_t t = (time_t)json_integer_value(json_object_get(row, "at"));
-                struct tm tm;
-                localtime_r(&t, &tm);
-                strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+                report_time(json_integer_value(json_object_get(row, "at")), when);
                 json_array_append_new(
                     rows, json_pack("{s:O, s:s, s:O, s:O, s:O, s:O}", "n", json_object_get(row, "n"),
                                     "when", when, "seat", json_object_get(row, "seat"), "entity",
