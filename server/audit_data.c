@@ -3,8 +3,9 @@
  * write of a catalogue row leaves its snapshot in the log (feed.c), so a
  * live row that differs from its last snapshot, a row the log holds that
  * is gone, a row the log never saw, and a log shorter than the change feed
- * (its newest records cut, or the whole table wiped) are each named here:
- * entity, id and field.
+ * (its newest records cut, or the whole table wiped), and a change of the
+ * feed that is not its audit record's are each named here: entity, id and
+ * field.
  */
 #include "audit.h"
 #include "db.h"
@@ -151,6 +152,33 @@ static long feed_check(sqlite3 *db, struct rb_err *e)
         return 1;
 }
 
+/* Every change of the feed (what offices pull) is the one its audit record
+ * holds: the same row and the same snapshot under its sequence. */
+static long feed_rows_check(sqlite3 *db, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_prepare(
+            db,
+            "SELECT c.seq, c.entity, c.entity_id FROM changes c LEFT JOIN audit a ON a.n = c.seq"
+            " WHERE a.n IS NULL OR a.entity != c.entity OR a.entity_id != c.entity_id"
+            " OR (a.data IS NULL) != (c.data IS NULL) OR a.data != c.data ORDER BY c.seq",
+            e);
+        long bad = 0;
+        int step;
+
+        if (st == NULL)
+                return -1;
+        while ((step = db_step(db, st, e)) > 0) {
+                fprintf(stderr,
+                        _("feed: change %lld (%s %s) is not the one its audit record holds (the "
+                          "change feed was edited)\n"),
+                        (long long)sqlite3_column_int64(st, 0), db_col_text(st, 1),
+                        db_col_text(st, 2));
+                bad++;
+        }
+        sqlite3_finalize(st);
+        return step < 0 ? -1 : bad;
+}
+
 long audit_data_verify(sqlite3 *db, struct rb_err *e)
 {
         sqlite3_stmt *snap = db_prepare(db, SQL_SNAPSHOT, e);
@@ -164,6 +192,9 @@ long audit_data_verify(sqlite3 *db, struct rb_err *e)
                         bad += n;
         sqlite3_finalize(snap);
         if (n < 0 || (n = feed_check(db, e)) < 0)
+                return -1;
+        bad += n;
+        if ((n = feed_rows_check(db, e)) < 0)
                 return -1;
         return bad + n;
 }

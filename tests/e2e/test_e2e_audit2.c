@@ -339,6 +339,8 @@ static void test_verify_data(void **state)
              "shorter than the change feed"},
             {"DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head'",
              "shorter than the change feed"},
+            {"UPDATE changes SET data = zeroblob(8) WHERE entity = 'enrollment'",
+             "is not the one its audit record holds"},
         };
 
         (void)state;
