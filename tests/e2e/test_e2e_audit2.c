@@ -446,7 +446,7 @@ static void test_verify_head(void **state)
         char *hash = strstr(text, "\"hash\": \"");
         assert_non_null(hash);
         hash[9] = hash[9] == 'a' ? 'b' : 'a';
-        f_write(fx.tmp, "forged.json", text);
+        free(f_write(fx.tmp, "forged.json", text));
         verify_says(forged, EXIT_INVALID, "signature does not verify");
         verify_says("/nonexistent/head.json", EXIT_NOT_FOUND, "no head file");
         db_save("grown.db", 1);
