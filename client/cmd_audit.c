@@ -50,6 +50,25 @@ static json_t *audit_fetch(struct cli *cli, const char *const *f, struct rb_err 
         }
 }
 
+/* What a person knows the row by, from its recorded fields: its code,
+ * program, NIP or year, those it has ("EV-01 198505052010041001"); its id
+ * when it has none of them (a tombstone). */
+static void audit_label(json_t *row, char *buf, size_t len)
+{
+        static const char *const keys[] = {"code", "program", "nip", "year"};
+        json_t *f = json_object_get(row, "fields");
+        size_t off = 0;
+
+        buf[0] = '\0';
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && off < len; k++) {
+                const char *v = json_string_value(json_object_get(f, keys[k]));
+                if (v != NULL)
+                        off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? " " : "", v);
+        }
+        if (buf[0] == '\0')
+                snprintf(buf, len, "%s", json_string_value(json_object_get(row, "entity_id")));
+}
+
 /* The table's rows for the records. */
 static json_t *audit_table(json_t *doc)
 {
@@ -58,14 +77,14 @@ static json_t *audit_table(json_t *doc)
 
         json_array_foreach(doc, i, row)
         {
-                char when[32];
+                char when[32], label[160];
                 report_time(json_integer_value(json_object_get(row, "at")), when);
+                audit_label(row, label, sizeof(label));
                 json_array_append_new(
-                    rows, json_pack("{s:O, s:s, s:O, s:O, s:O, s:O}", "n", json_object_get(row, "n"),
+                    rows, json_pack("{s:O, s:s, s:O, s:O, s:O, s:s}", "n", json_object_get(row, "n"),
                                     "when", when, "seat", json_object_get(row, "seat"), "entity",
                                     json_object_get(row, "entity"), "action",
-                                    json_object_get(row, "action"), "id",
-                                    json_object_get(row, "entity_id")));
+                                    json_object_get(row, "action"), "row", label));
         }
         return rows;
 }
@@ -73,7 +92,7 @@ static json_t *audit_table(json_t *doc)
 static int audit_list(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("#"),      N_("WHEN"),   N_("SEAT"),
-                                              N_("ENTITY"), N_("ACTION"), N_("ID"),
+                                              N_("ENTITY"), N_("ACTION"), N_("ROW"),
                                               NULL};
         json_t *o = json_object(), *doc;
         struct rb_err e;

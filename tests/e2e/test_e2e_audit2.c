@@ -234,6 +234,11 @@ static void test_list_names_seats(void **state)
         f_expect(&r, EXIT_OK, fx.hr2, "audit", "list", "--entity", "program", NULL);
         assert_non_null(strstr(r.out, "Siti Rahma"));
         assert_non_null(strstr(r.out, "enrollment create"));
+        assert_non_null(strstr(r.out, "EV-01"));
+        h_result_free(&r);
+        f_expect(&r, EXIT_OK, fx.aud, "audit", "list", "--entity", "enrollment", NULL);
+        assert_int_equal(h_count(r.out, "Budi Santoso"), 2);
+        assert_non_null(strstr(r.out, fx.p0));
         h_result_free(&r);
         free(seat1);
 }
