@@ -64,6 +64,7 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
                                       (json_int_t)rep.pushed, "accepted", (json_int_t)rep.accepted,
                                       "rejected", (json_int_t)rep.rejected, "pulled",
                                       (json_int_t)rep.pulled, "resynced", rep.resynced);
+                json_object_set_new(j, "resent", json_integer(rep.resent));
                 if (rc != 0)
                         json_object_set_new(j, "error", json_string(e.msg));
                 out_json(j);

@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "log.h"
+#include "uuid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,34 @@ const char *store_migration_note(int version)
         return version >= 1 && version <= N_MIGRATIONS ? migration_notes[version - 1] : "";
 }
 
+int store_new_generation(sqlite3 *db, struct rb_err *e)
+{
+        char id[UUID_STR];
+
+        if (uuid7_make(id) != 0)
+                return err_set(e, RB_INTERNAL, NULL, _("no randomness for an id"));
+        return store_meta_set(db, "generation", id, e);
+}
+
+/* A database made before generations gets its first one when opened. */
+static int generation_ensure(sqlite3 *db, struct rb_err *e)
+{
+        long long n = 0;
+
+        if (db_value(db, "SELECT count(*) FROM meta WHERE key = 'generation'", NULL, &n, e) < 0)
+                return -1;
+        return n > 0 ? 0 : store_new_generation(db, e);
+}
+
+int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e)
+{
+        *seq = 0;
+        return db_value(db, "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)",
+                        "changes", seq, e) < 0
+                   ? -1
+                   : 0;
+}
+
 sqlite3 *store_open(const char *data, int create, struct rb_err *e)
 {
         long long have = 0;
@@ -281,7 +310,7 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e)
                 return NULL;
         if (db_value(db, "PRAGMA user_version", NULL, &have, e) < 0 ||
             (have > 0 && have < N_MIGRATIONS && backup_before(db, path, (int)have, e) != 0) ||
-            db_migrate(db, migrations, N_MIGRATIONS, e)) {
+            db_migrate(db, migrations, N_MIGRATIONS, e) || generation_ensure(db, e) != 0) {
                 db_close(db);
                 return NULL;
         }
