@@ -51,19 +51,14 @@ static void tamper(const char *sql)
 /* One integer from the server's database (stopped). */
 static long long db_int(const char *sql)
 {
-        char *path = h_path(fx.data, "renbin.db");
-        sqlite3 *db = NULL;
-        sqlite3_stmt *st;
-        long long v;
+        char *path = h_path(fx.data, "renbin.db"), *v = f_db_text(path, sql, NULL);
+        long long n;
 
-        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-        v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        sqlite3_close(db);
+        assert_non_null(v);
+        n = atoll(v);
+        free(v);
         free(path);
-        return v;
+        return n;
 }
 
 /* Starts renbind again on the address it had (the seats keep their setting). */
