@@ -19,6 +19,7 @@ extern const struct cmd cmd_attend;
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_conflicts;
 extern const struct cmd cmd_retry;
+extern const struct cmd cmd_audit;
 extern const struct cmd cmd_eval;
 extern const struct cmd cmd_assess;
 extern const struct cmd cmd_mentor;

@@ -3,6 +3,7 @@
  */
 #include "role.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -28,4 +29,16 @@ const char *role_name(unsigned bit)
                 if (roles[i].bit == bit)
                         return roles[i].name;
         return "";
+}
+
+const char *seat_format(char *buf, size_t len, const char *unit, const char *role,
+                        const char *name, const char *serial)
+{
+        int n = snprintf(buf, len, "%s %s", unit ? unit : "", role ? role : "");
+
+        if (n >= 0 && (size_t)n < len && name != NULL && name[0] != '\0')
+                n += snprintf(buf + n, len - (size_t)n, " %s", name);
+        if (n >= 0 && (size_t)n < len && serial != NULL && serial[0] != '\0')
+                snprintf(buf + n, len - (size_t)n, " #%s", serial);
+        return buf;
 }

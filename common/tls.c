@@ -154,6 +154,10 @@ static int cert_principal(X509 *x, struct principal *p)
                 return -1;
         snprintf(p->serial, sizeof(p->serial), "%s", hex);
         OPENSSL_free(hex);
+        /* A seat issued before seats had names has none. */
+        if (X509_NAME_get_index_by_NID(name, NID_name, -1) >= 0 &&
+            subject_entry(name, NID_name, p->name, sizeof(p->name)) != 0)
+                return -1;
         return 0;
 }
 

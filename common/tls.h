@@ -2,7 +2,8 @@
  * tls.h - OpenSSL contexts for both ends of the renbin protocol: TLS 1.3 only,
  * mutual authentication against the district CA, ALPN "renbin/1". The
  * principal (unit code and role) is read from the peer certificate's subject:
- * CN is the unit code, OU the role.
+ * CN is the unit code, OU the role, and an optional name entry the person
+ * the seat is issued to.
  */
 #ifndef RENBIN_TLS_H
 #define RENBIN_TLS_H
@@ -18,6 +19,7 @@ struct principal {
         char unit[64];
         char role[16];   /* hr | unit | auditor | server */
         char serial[64]; /* certificate serial, hex */
+        char name[128];  /* the seat's person (subject "name"); "" when none */
 };
 
 /* Server context: requires and verifies a client certificate. NULL and e on failure. */

@@ -61,7 +61,8 @@ static const char SQL_OP_PUT[] =
     " field, seq, detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_CONFLICT_PUT[] =
     "INSERT INTO conflicts(op_id, at, unit, role, entity, entity_id, action, fields, code,"
-    " message, field, dropped) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    " message, field, dropped, serial, name)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 const char *op_get(const struct apply_ctx *cx, const char *name)
 {
@@ -292,6 +293,8 @@ static int conflict_put(struct apply_ctx *cx, const Renbin__Op *op, const struct
         sqlite3_bind_text(st, 10, r->err.msg, -1, SQLITE_STATIC);
         db_bind_text(st, 11, r->err.field);
         sqlite3_bind_int(st, 12, dropped);
+        sqlite3_bind_text(st, 13, cx->who->serial, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 14, cx->who->name, -1, SQLITE_STATIC);
         rc = db_run(cx->db, st, e);
         free(fields);
         return rc == 0 ? conflicts_trim(cx, e) : -1;

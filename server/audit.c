@@ -19,8 +19,8 @@
 
 static const char SQL_LAST[] = "SELECT hash FROM audit ORDER BY n DESC LIMIT 1";
 static const char SQL_APPEND[] =
-    "INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id, action, seq, data, prev, hash)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    "INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id, action, seq, data, prev, hash,"
+    " serial, name) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 /* SHA-256, fetched once: EVP_sha256() makes EVP_Digest fetch it on every call. */
 static const EVP_MD *sha256_md(void)
@@ -48,62 +48,89 @@ static void sha256_hex(const void *p, size_t len, char out[65])
         out[64] = '\0';
 }
 
-/* The hash of one record from its columns. */
-static void record_hash(const char *prev, long long n, long long at, const char *unit,
-                        const char *role, const char *op_id, const char *entity, const char *id,
-                        const char *action, long long seq, const void *data, size_t len,
-                        char out[65])
+void audit_hash(const struct audit_rec *r, char out[65])
 {
-        char dh[65] = "-", buf[1024];
+        char dh[65] = "-", buf[1280];
         int k;
 
-        if (data != NULL)
-                sha256_hex(data, len, dh);
-        k = snprintf(buf, sizeof(buf), "%s|%lld|%lld|%s|%s|%s|%s|%s|%s|%lld|%s", prev, n, at, unit,
-                     role, op_id, entity, id, action, seq, dh);
+        if (r->data != NULL)
+                sha256_hex(r->data, r->len, dh);
+        k = snprintf(buf, sizeof(buf), "%s|%lld|%lld|%s|%s|%s|%s|%s|%s|%lld|%s", r->prev, r->n,
+                     r->at, r->unit, r->role, r->op_id, r->entity, r->id, r->action, r->seq, dh);
+        /* A record of a named seat covers the seat too; one written before
+         * seats had names (or by a seat without one) hashes as it always did. */
+        if (k > 0 && (size_t)k < sizeof(buf) && (r->serial[0] != '\0' || r->name[0] != '\0'))
+                k += snprintf(buf + k, sizeof(buf) - (size_t)k, "|%s|%s", r->serial, r->name);
         sha256_hex(buf, k < (int)sizeof(buf) ? (size_t)k : sizeof(buf) - 1, out);
+}
+
+/* What the record says happened to the row: the op's action on a row of its
+ * own entity; on another entity's row (a program's seat count moved by an
+ * enrollment) the op's entity and action, "enrollment create". */
+static const char *audit_action(const struct apply_ctx *cx, const char *entity, int tomb,
+                                char *buf, size_t len)
+{
+        if (tomb)
+                return "tombstone";
+        if (cx->op == NULL || cx->op->action == NULL)
+                return "";
+        if (cx->op->entity == NULL || strcmp(cx->op->entity, entity) == 0)
+                return cx->op->action;
+        snprintf(buf, len, "%s %s", cx->op->entity, cx->op->action);
+        return buf;
+}
+
+/* The head the next record follows: read once per transaction, then
+ * followed in memory. 0, or -1 with cx->e. */
+static int audit_prev(struct apply_ctx *cx)
+{
+        char *prev = cx->audit_head;
+        sqlite3_stmt *st;
+
+        if (prev[0] != '\0')
+                return 0;
+        if ((st = db_stmt(cx->db, SQL_LAST, cx->e)) == NULL)
+                return -1;
+        int step = db_step(cx->db, st, cx->e);
+        snprintf(prev, sizeof(cx->audit_head), "%s", step > 0 ? db_col_text(st, 0) : GENESIS);
+        sqlite3_reset(st);
+        if (step < 0) {
+                prev[0] = '\0'; /* read it again next time */
+                return -1;
+        }
+        return 0;
 }
 
 int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const uint8_t *data,
                  size_t len)
 {
+        char hash[65], what[160];
+        struct audit_rec r = {
+            .n = (long long)cx->seq, .at = cx->now, .unit = cx->who->unit,
+            .role = cx->who->role, .serial = cx->who->serial, .name = cx->who->name,
+            .op_id = cx->op ? cx->op->op_id : "", .entity = entity, .id = id,
+            .seq = (long long)cx->seq, .data = data, .len = len, .prev = cx->audit_head,
+        };
         sqlite3_stmt *st;
-        char *prev = cx->audit_head, hash[65];
-        const char *op_id = cx->op ? cx->op->op_id : "";
-        const char *action = data == NULL ? "tombstone" : cx->op ? cx->op->action : "";
-        long long n;
 
-        /* The head is read once per transaction, then followed in memory. */
-        if (prev[0] == '\0') {
-                if ((st = db_stmt(cx->db, SQL_LAST, cx->e)) == NULL)
-                        return -1;
-                int step = db_step(cx->db, st, cx->e);
-                snprintf(prev, sizeof(cx->audit_head), "%s",
-                         step > 0 ? db_col_text(st, 0) : GENESIS);
-                sqlite3_reset(st);
-                if (step < 0) {
-                        prev[0] = '\0'; /* read it again next time */
-                        return -1;
-                }
-        }
-        n = (long long)cx->seq;
-        record_hash(prev, n, cx->now, cx->who->unit, cx->who->role, op_id, entity, id, action,
-                    (long long)cx->seq, data, len, hash);
+        if (audit_prev(cx) != 0)
+                return -1;
+        r.action = audit_action(cx, entity, data == NULL, what, sizeof(what));
+        audit_hash(&r, hash);
         if ((st = db_stmt(cx->db, SQL_APPEND, cx->e)) == NULL)
                 return -1;
-        sqlite3_bind_int64(st, 1, n);
-        sqlite3_bind_int64(st, 2, cx->now);
-        sqlite3_bind_text(st, 3, cx->who->unit, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, cx->who->role, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, op_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, entity, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, action, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 9, (sqlite3_int64)cx->seq);
+        sqlite3_bind_int64(st, 1, r.n);
+        sqlite3_bind_int64(st, 2, r.at);
+        const char *text[] = {r.unit, r.role, r.op_id, r.entity, r.id, r.action};
+        for (int i = 0; i < 6; i++)
+                sqlite3_bind_text(st, 3 + i, text[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 9, r.seq);
         if (data != NULL)
                 sqlite3_bind_blob(st, 10, data, (int)len, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, prev, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, r.prev, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 12, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 13, r.serial, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 14, r.name, -1, SQLITE_STATIC);
         if (db_run(cx->db, st, cx->e) != 0)
                 return -1;
         memcpy(cx->audit_head, hash, sizeof(hash));
@@ -121,37 +148,85 @@ int audit_store(struct apply_ctx *cx, struct rb_err *e)
         return 0;
 }
 
-long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)
+/* The record the statement's row holds (the columns of SQL_WALK). */
+static void walk_rec(sqlite3_stmt *st, struct audit_rec *r)
+{
+        r->n = sqlite3_column_int64(st, 0);
+        r->at = sqlite3_column_int64(st, 1);
+        r->unit = db_col_text(st, 2);
+        r->role = db_col_text(st, 3);
+        r->op_id = db_col_text(st, 4);
+        r->entity = db_col_text(st, 5);
+        r->id = db_col_text(st, 6);
+        r->action = db_col_text(st, 7);
+        r->seq = sqlite3_column_int64(st, 8);
+        r->data = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : sqlite3_column_blob(st, 9);
+        r->len = (size_t)sqlite3_column_bytes(st, 9);
+        r->serial = db_col_text(st, 12);
+        r->name = db_col_text(st, 13);
+}
+
+/* Checks one record against the one before it (whose hash is prev). */
+static long walk_one(sqlite3_stmt *st, const char *prev, const struct audit_head *want,
+                     int *met)
+{
+        struct audit_rec r;
+        char hash[65];
+
+        walk_rec(st, &r);
+        r.prev = prev;
+        audit_hash(&r, hash);
+        if (want != NULL && r.n == want->n)
+                *met = strcmp(db_col_text(st, 11), want->hash) == 0 ? 1 : -1;
+        if (strcmp(prev, db_col_text(st, 10)) != 0) {
+                fprintf(stderr,
+                        _("audit record %lld: does not follow the record before "
+                          "it (a record was removed or altered)\n"),
+                        r.n);
+                return 1;
+        }
+        if (strcmp(hash, db_col_text(st, 11)) != 0) {
+                fprintf(stderr, _("audit record %lld: altered (hash mismatch)\n"), r.n);
+                return 1;
+        }
+        return 0;
+}
+
+/* Whether the log still holds the head an auditor saved (want): its record
+ * is there with its hash (met 1); 1 if not, printed. */
+static long head_met(const struct audit_head *want, int met)
+{
+        if (want == NULL || met == 1 || want->n == 0)
+                return 0;
+        if (met == 0)
+                fprintf(stderr,
+                        _("audit log: record %lld of the saved head is gone (the log was cut or "
+                          "rewritten)\n"),
+                        want->n);
+        else
+                fprintf(stderr,
+                        _("audit log: record %lld differs from the saved head (the chain was "
+                          "rewritten)\n"),
+                        want->n);
+        return 1;
+}
+
+long audit_verify(sqlite3 *db, const struct audit_head *want, long *checked, struct rb_err *e)
 {
         sqlite3_stmt *st = db_prepare(db,
                                       "SELECT n, at, unit, role, op_id, entity, entity_id, action,"
-                                      " seq, data, prev, hash FROM audit ORDER BY n",
+                                      " seq, data, prev, hash, serial, name FROM audit ORDER BY n",
                                       e);
-        char prev[65] = GENESIS, hash[65], head[65] = GENESIS;
+        char prev[65] = GENESIS, head[65] = GENESIS;
         long bad = 0;
+        int met = 0;
 
         *checked = 0;
         if (st == NULL)
                 return -1;
         int step;
         while ((step = db_step(db, st, e)) > 0) {
-                long long n = sqlite3_column_int64(st, 0);
-                record_hash(prev, n, sqlite3_column_int64(st, 1), db_col_text(st, 2),
-                            db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5),
-                            db_col_text(st, 6), db_col_text(st, 7), sqlite3_column_int64(st, 8),
-                            sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL
-                                                                      : sqlite3_column_blob(st, 9),
-                            (size_t)sqlite3_column_bytes(st, 9), hash);
-                if (strcmp(prev, db_col_text(st, 10)) != 0) {
-                        fprintf(stderr,
-                                _("audit record %lld: does not follow the record before "
-                                  "it (a record was removed or altered)\n"),
-                                n);
-                        bad++;
-                } else if (strcmp(hash, db_col_text(st, 11)) != 0) {
-                        fprintf(stderr, _("audit record %lld: altered (hash mismatch)\n"), n);
-                        bad++;
-                }
+                bad += walk_one(st, prev, want, &met);
                 snprintf(prev, sizeof(prev), "%s", db_col_text(st, 11));
                 (*checked)++;
         }
@@ -166,5 +241,5 @@ long audit_verify(sqlite3 *db, long *checked, struct rb_err *e)
                         head);
                 bad++;
         }
-        return bad;
+        return bad + head_met(want, met);
 }

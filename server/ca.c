@@ -225,29 +225,42 @@ out:
         return rc;
 }
 
-/* Records an issued certificate so it can be listed and revoked. */
-static int record_cert(sqlite3 *db, const char *unit, const char *role, int days,
-                       const char *serial, struct rb_err *e)
+/* Records an issued certificate (as its subject names it: unit, role,
+ * serial, the seat's name) so it can be listed and revoked. */
+static int record_cert(sqlite3 *db, const struct principal *p, int days, struct rb_err *e)
 {
-        sqlite3_stmt *st = db_prepare(db,
-                                      "INSERT INTO certs(serial, unit, role, issued_at, expires_at)"
-                                      " VALUES(?1, ?2, ?3, unixepoch(), unixepoch() + ?4 * 86400)",
-                                      e);
+        sqlite3_stmt *st =
+            db_prepare(db,
+                       "INSERT INTO certs(serial, unit, role, issued_at, expires_at, name)"
+                       " VALUES(?1, ?2, ?3, unixepoch(), unixepoch() + ?4 * 86400, ?5)",
+                       e);
         int rc;
 
         if (st == NULL)
                 return -1;
-        db_bind_text(st, 1, serial);
-        db_bind_text(st, 2, unit);
-        db_bind_text(st, 3, role);
+        db_bind_text(st, 1, p->serial);
+        db_bind_text(st, 2, p->unit);
+        db_bind_text(st, 3, p->role);
         sqlite3_bind_int(st, 4, days);
+        db_bind_text(st, 5, p->name[0] ? p->name : NULL);
         rc = db_run(db, st, e);
         sqlite3_finalize(st);
         return rc;
 }
 
-int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, int days,
-             const char *out, char serial_out[64], struct rb_err *e)
+/* Adds the seat's name (if any) to the subject of x: 0, or -1. */
+static int seat_name_add(X509 *x, const char *name)
+{
+        if (name == NULL || name[0] == '\0')
+                return 0;
+        return X509_NAME_add_entry_by_NID(X509_get_subject_name(x), NID_name, MBSTRING_UTF8,
+                                          (const unsigned char *)name, -1, -1, 0) == 1
+                   ? 0
+                   : -1;
+}
+
+int ca_issue(const char *data, sqlite3 *db, const struct ca_seat *seat, int days, const char *out,
+             char serial_out[64], struct rb_err *e)
 {
         char path[4096];
         X509 *ca = NULL, *x = NULL;
@@ -270,7 +283,8 @@ int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, 
                 tls_fail(e, "EC key generation");
                 goto out;
         }
-        if ((x = cert_new(key, role, unit, days)) == NULL ||
+        if ((x = cert_new(key, seat->role, seat->unit, days)) == NULL ||
+            seat_name_add(x, seat->name) != 0 ||
             X509_set_issuer_name(x, X509_get_subject_name(ca)) != 1 ||
             add_ext(x, ca, NID_basic_constraints, "critical,CA:FALSE") ||
             add_ext(x, ca, NID_key_usage, "critical,digitalSignature") ||
@@ -291,7 +305,7 @@ int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, 
         if (tls_cert_principal(path, &p, e) != 0)
                 goto out;
         snprintf(serial_out, 64, "%s", p.serial);
-        rc = record_cert(db, unit, role, days, p.serial, e);
+        rc = record_cert(db, &p, days, e);
 out:
         X509_free(ca);
         X509_free(x);

@@ -21,10 +21,16 @@
 /* Creates the CA and the server certificate (for the names in hosts,
  * comma-separated DNS names or IP addresses) in data. */
 int ca_init(const char *data, const char *hosts, struct rb_err *e);
-/* Issues a client certificate for unit/role into the folder out and records it
+/* Whom a client certificate is for: its unit (CN), role (OU) and the name of
+ * the person at the seat (subject "name"; NULL or "": none). */
+struct ca_seat {
+        const char *unit, *role, *name;
+};
+
+/* Issues a client certificate for seat into the folder out and records it
  * in db, valid for days plus 0-6 (ca_spread). The serial is written to serial_out (hex). */
-int ca_issue(const char *data, sqlite3 *db, const char *unit, const char *role, int days,
-             const char *out, char serial_out[64], struct rb_err *e);
+int ca_issue(const char *data, sqlite3 *db, const struct ca_seat *seat, int days, const char *out,
+             char serial_out[64], struct rb_err *e);
 /* days plus 0 to 6 days at random: the lifetime ca_issue gives (decision 6). */
 int ca_spread(int days);
 /* Reissues the server certificate from the same CA: a new key, the same

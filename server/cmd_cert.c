@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "role.h"
 #include "store.h"
+#include "tls.h"
 #include "validate.h"
 
 #include <getopt.h>
@@ -19,7 +20,8 @@
 #include <string.h>
 
 static const char cert_help[] = N_(
-    "Usage: renbind cert issue --data DIR --unit CODE --role hr|unit|auditor --out DIR [--days N]\n"
+    "Usage: renbind cert issue --data DIR --unit CODE --role hr|unit|auditor --out DIR\n"
+    "                          [--name NAME] [--days N]\n"
     "       renbind cert renew --data DIR --serial HEX | --unit CODE --out DIR [--grace DAYS]\n"
     "                          [--days N]\n"
     "       renbind cert list --data DIR [--expiring DAYS]\n"
@@ -28,6 +30,8 @@ static const char cert_help[] = N_(
     "Issue a certificate bundle (client.key, client.crt, ca.crt) for an office or a\n"
     "seat, list the certificates issued, or revoke one. The bundle goes to the\n"
     "office, where `renbin setup --bundle DIR` installs it.\n"
+    "  issue     --name: the person the seat is for (\"Siti Rahma\"); the audit log\n"
+    "            and the rejected changes name the seat by it\n"
     "  renew     a new bundle for the same unit and role; the old certificate\n"
     "            stays valid for --grace days (default 14), then is refused\n"
     "  list      --expiring DAYS: only certificates in use that expire within DAYS\n"
@@ -39,7 +43,7 @@ static const char cert_help[] = N_(
     "do not all expire on one day.\n");
 
 struct cert_args {
-        const char *data, *unit, *role, *out, *serial;
+        const char *data, *unit, *role, *out, *serial, *name;
         long days, grace, expiring;
         int days_set;
 };
@@ -52,9 +56,31 @@ static int db_exit_status(int code)
         return code == RB_UNAVAILABLE ? EXIT_BUSY : err_exit_status(code);
 }
 
+/* The seat's name: valid UTF-8 without control characters, short enough for
+ * a principal. 0, or an exit status. */
+static int seat_name_check(const char *name)
+{
+        size_t len = name != NULL ? strlen(name) : 0;
+
+        if (name == NULL)
+                return 0;
+        if (len == 0 || len >= sizeof(((struct principal *)0)->name))
+                return opt_fail(EXIT_INVALID, _("--name must be 1 to %zu bytes, not %zu"),
+                                sizeof(((struct principal *)0)->name) - 1, len);
+        for (size_t i = 0; i < len; i++)
+                if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+                        return opt_fail(EXIT_INVALID,
+                                        _("--name may not hold control characters (byte %zu)"),
+                                        i + 1);
+        if (err_utf8_bad(name, len) != ERR_UTF8_OK)
+                return opt_fail(EXIT_INVALID, _("--name is not valid UTF-8"));
+        return 0;
+}
+
 /* `cert issue` */
 static int cert_issue(const struct cert_args *a)
 {
+        struct ca_seat seat = {a->unit, a->role, a->name};
         char serial[64];
         struct rb_err e;
         sqlite3 *db;
@@ -70,20 +96,27 @@ static int cert_issue(const struct cert_args *a)
         /* The certificate's CN is the unit's code: the same rule as the code. */
         if (code_check(a->unit, "unit", &e) != 0)
                 return opt_fail(EXIT_INVALID, "--%s", e.msg);
+        if ((rc = seat_name_check(a->name)) != 0)
+                return rc;
         if ((db = store_open(a->data, 0, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        rc = ca_issue(a->data, db, a->unit, a->role, (int)a->days, a->out, serial, &e);
+        rc = ca_issue(a->data, db, &seat, (int)a->days, a->out, serial, &e);
         db_close(db);
         if (rc != 0)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        printf(_("issued %s certificate for %s (serial %s) into %s\n"), a->role, a->unit, serial,
-               a->out);
+        if (a->name != NULL)
+                printf(_("issued %s certificate for %s, %s (serial %s) into %s\n"), a->role,
+                       a->unit, a->name, serial, a->out);
+        else
+                printf(_("issued %s certificate for %s (serial %s) into %s\n"), a->role, a->unit,
+                       serial, a->out);
         return EXIT_OK;
 }
 
 static const char SQL_LIST[] =
     "SELECT serial, unit, role, date(issued_at,'unixepoch'), date(expires_at,'unixepoch'),"
-    " coalesce(date(revoked_at,'unixepoch'), 'grace ' || date(grace_until,'unixepoch'), '')"
+    " coalesce(date(revoked_at,'unixepoch'), 'grace ' || date(grace_until,'unixepoch'), ''),"
+    " coalesce(name, '')"
     " FROM certs WHERE ?1 < 0 OR (revoked_at IS NULL AND renewed_by IS NULL"
     "  AND expires_at <= ?2 + ?1 * 86400)"
     " ORDER BY issued_at, unit";
@@ -104,12 +137,12 @@ static int cert_list(const char *data, long expiring)
         }
         sqlite3_bind_int64(st, 1, expiring);
         sqlite3_bind_int64(st, 2, clock_now());
-        printf("%-34s %-12s %-8s %-10s %-10s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED", "EXPIRES",
-               "REVOKED");
+        printf("%-34s %-12s %-8s %-10s %-10s %-16s %s\n", "SERIAL", "UNIT", "ROLE", "ISSUED",
+               "EXPIRES", "REVOKED", "NAME");
         while ((rc = db_step(db, st, &e)) > 0)
-                printf("%-34s %-12s %-8s %-10s %-10s %s\n", db_col_text(st, 0), db_col_text(st, 1),
-                       db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
-                       db_col_text(st, 5));
+                printf("%-34s %-12s %-8s %-10s %-10s %-16s %s\n", db_col_text(st, 0),
+                       db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+                       db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6));
         sqlite3_finalize(st);
         db_close(db);
         return rc < 0 ? opt_fail(db_exit_status(e.code), "%s", e.msg) : EXIT_OK;
@@ -223,14 +256,15 @@ static int cert_revoke(const struct cert_args *a)
         return EXIT_OK;
 }
 
-static const char SQL_CURRENT[] = "SELECT serial, unit, role FROM certs"
+static const char SQL_CURRENT[] = "SELECT serial, unit, role, name FROM certs"
                                   " WHERE unit = ?1 AND revoked_at IS NULL AND renewed_by IS NULL"
                                   " ORDER BY serial";
 
 /* The certificate to renew: the serial (a unique prefix), or the unit's one
- * certificate in use. 0 with serial, unit and role, or an exit status. */
+ * certificate in use. 0 with serial, unit, role and the seat's name (""
+ * for none), or an exit status. */
 static int renew_target(sqlite3 *db, const struct cert_args *a, char serial[64], char unit[64],
-                        char role[16])
+                        char role[16], char name[128])
 {
         struct rb_err e;
         sqlite3_stmt *st;
@@ -239,7 +273,8 @@ static int renew_target(sqlite3 *db, const struct cert_args *a, char serial[64],
         if (a->serial != NULL && (rc = resolve_serial(db, a->serial, serial)) != 0)
                 return rc;
         st = db_prepare(
-            db, a->serial ? "SELECT serial, unit, role FROM certs WHERE serial = ?1" : SQL_CURRENT,
+            db,
+            a->serial ? "SELECT serial, unit, role, name FROM certs WHERE serial = ?1" : SQL_CURRENT,
             &e);
         if (st == NULL)
                 return opt_fail(db_exit_status(e.code), "%s", e.msg);
@@ -249,6 +284,7 @@ static int renew_target(sqlite3 *db, const struct cert_args *a, char serial[64],
                         snprintf(serial, 64, "%s", db_col_text(st, 0));
                         snprintf(unit, 64, "%s", db_col_text(st, 1));
                         snprintf(role, 16, "%s", db_col_text(st, 2));
+                        snprintf(name, 128, "%s", db_col_text(st, 3));
                 }
         if (rc < 0)
                 rc = opt_fail(db_exit_status(e.code), "%s", e.msg);
@@ -293,7 +329,8 @@ static int mark_renewed(sqlite3 *db, const char *old, const char *new, long grac
 /* `cert renew --serial HEX | --unit CODE --out DIR [--grace DAYS]` */
 static int cert_renew(const struct cert_args *a)
 {
-        char old[64], unit[64], role[16], serial[64], date[16];
+        char old[64], unit[64], role[16], serial[64], date[16], name[128];
+        struct ca_seat seat = {unit, role, name};
         struct rb_err e;
         sqlite3 *db;
         int rc;
@@ -304,8 +341,8 @@ static int cert_renew(const struct cert_args *a)
                 return opt_missing("cert renew", "--out");
         if ((db = store_open(a->data, 0, &e)) == NULL)
                 return opt_fail(db_exit_status(e.code), "%s", e.msg);
-        if ((rc = renew_target(db, a, old, unit, role)) == 0 &&
-            (ca_issue(a->data, db, unit, role, (int)a->days, a->out, serial, &e) != 0 ||
+        if ((rc = renew_target(db, a, old, unit, role, name)) == 0 &&
+            (ca_issue(a->data, db, &seat, (int)a->days, a->out, serial, &e) != 0 ||
              mark_renewed(db, old, serial, a->grace, &e) != 0))
                 rc = opt_fail(db_exit_status(e.code), "%s", e.msg);
         db_close(db);
@@ -339,7 +376,8 @@ static const struct option cert_longopts[] = {
     {"role", required_argument, NULL, 'r'},  {"out", required_argument, NULL, 'o'},
     {"days", required_argument, NULL, 'D'},  {"serial", required_argument, NULL, 's'},
     {"grace", required_argument, NULL, 'g'}, {"expiring", required_argument, NULL, 'x'},
-    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    {"name", required_argument, NULL, 'n'},  {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 /* Reads one option into a: -1 to go on, or an exit status. */
@@ -350,6 +388,7 @@ static int cert_opt(int ch, struct cert_args *a)
                          : ch == 'r' ? &a->role
                          : ch == 'o' ? &a->out
                          : ch == 's' ? &a->serial
+                         : ch == 'n' ? &a->name
                                      : NULL;
 
         if (s != NULL)

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "queries.h"
 #include "query_memo.h"
+#include "role.h"
 #include "server.h"
 #include "validate.h"
 #include "wire.h"
@@ -27,6 +28,7 @@ struct query_def {
 
 static const struct query_def queries[] = {
     {"conflicts", ROLE_HR | ROLE_AUDITOR, q_conflicts},
+    {"audit", ROLE_HR | ROLE_AUDITOR, q_audit},
     {"report.program", ROLE_ANY, q_report_program},
     {"report.jp", ROLE_ANY, q_report_jp},
     {"report.plan", ROLE_ANY, q_report_plan},
@@ -260,11 +262,9 @@ int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
 #define CONFLICTS_PAGE_BYTES (2u << 20)
 #define CONFLICTS_PAGE_ROWS 500
 
-/* One conflicts row as JSON. */
-static json_t *conflict_row(sqlite3_stmt *st)
+/* The conflicts row's own columns as JSON. */
+static json_t *conflict_fields(sqlite3_stmt *st, json_t *fields)
 {
-        json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
-
         return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:I}", "op_id",
                          db_col_text(st, 0), "at", (json_int_t)sqlite3_column_int64(st, 1), "unit",
                          db_col_text(st, 2), "role", db_col_text(st, 3), "entity",
@@ -273,6 +273,22 @@ static json_t *conflict_row(sqlite3_stmt *st)
                          err_code_name(sqlite3_column_int(st, 8)), "message", db_col_text(st, 9),
                          "field", db_col_text(st, 10), "dropped",
                          (json_int_t)sqlite3_column_int64(st, 11));
+}
+
+/* One conflicts row as JSON, with the seat that sent the op. */
+static json_t *conflict_row(sqlite3_stmt *st)
+{
+        json_t *fields = json_loads(db_col_text(st, 7), 0, NULL);
+        json_t *row = conflict_fields(st, fields);
+        char seat[256];
+
+        json_object_set_new(row, "name", json_string(db_col_text(st, 13)));
+        json_object_set_new(row, "serial", json_string(db_col_text(st, 12)));
+        json_object_set_new(row, "seat",
+                            json_string(seat_format(seat, sizeof(seat), db_col_text(st, 2),
+                                                    db_col_text(st, 3), db_col_text(st, 13),
+                                                    db_col_text(st, 12))));
+        return row;
 }
 
 /* The units whose oldest conflicts were folded into a count. */
@@ -311,7 +327,7 @@ int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
         static const char sql[] =
             "SELECT op_id, at, unit, role, entity, entity_id, action, fields, code, message,"
-            " field, dropped FROM conflicts WHERE (?1 IS NULL OR unit = ?1)"
+            " field, dropped, serial, name FROM conflicts WHERE (?1 IS NULL OR unit = ?1)"
             " AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND op_id < ?4))"
             " ORDER BY at DESC, op_id DESC LIMIT ?2";
         const char *unit = query_arg(q, "unit"), *lim = query_arg(q, "limit"),

@@ -42,7 +42,7 @@ static const struct admin_cmd admin_cmds[] = {
     {"config", N_("print serve's settings and where each comes from"), config_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
     {"restore", N_("put a backup in place of a stopped server's database"), cmd_restore},
-    {"audit", N_("verify the audit log's hash chain"), cmd_audit},
+    {"audit", N_("verify the audit log and the data against it; sign its head"), cmd_audit},
     {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},
     {"migrate", N_("bring the database to this version's schema (--dry-run: only say what)"),
      cmd_migrate},
@@ -168,38 +168,92 @@ static int cmd_backup(int argc, char **argv)
 }
 
 static const char audit_help[] =
-    N_("Usage: renbind audit verify --data DIR\n"
-       "Walk the audit log and report every record that was altered or removed.\n"
-       "Exit status 0 when the chain is intact, 1 when it is broken.\n");
+    N_("Usage: renbind audit verify --data DIR [--head FILE]\n"
+       "       renbind audit head --data DIR [--out FILE]\n"
+       "verify: walk the audit log and report every record that was altered or\n"
+       "removed, every row of the data that differs from its last audited snapshot\n"
+       "(entity, id, field), every audited row that is gone, and a log shorter than\n"
+       "the change feed. --head FILE: also prove that the log still extends a head\n"
+       "saved earlier by `audit head`.\n"
+       "head: print the chain's last sequence and hash signed with the server's key\n"
+       "(JSON; to FILE with --out). Keep it away from the server.\n"
+       "Exit status 0 when the log and the data are intact, 1 when either is broken,\n"
+       "3 when the head file is not one this server signed, 4 when it does not exist.\n");
 
-static int cmd_audit(int argc, char **argv)
+/* Reads audit's options (--data, --head, --out): -1 to go on, or an exit status. */
+static int audit_opts(int argc, char **argv, const char **data, const char **file)
 {
-        const char *data = NULL;
-        struct rb_err e;
-        sqlite3 *db;
-        long bad, n;
-        int rc;
+        static const struct option longopts[] = {
+            {"data", required_argument, NULL, 'd'},
+            {"head", required_argument, NULL, 'H'},
+            {"out", required_argument, NULL, 'o'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        int ch, verify = strcmp(argv[0], "verify") == 0;
 
-        if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-                if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                if (ch == 'd')
+                        *data = optarg;
+                else if ((ch == 'H' && verify) || (ch == 'o' && !verify))
+                        *file = optarg;
+                else if (ch == 'h')
                         return fputs(_(audit_help), stdout), EXIT_OK;
-                return fputs(_(audit_help), stderr), EXIT_USAGE;
+                else
+                        return fputs(_(audit_help), stderr), EXIT_USAGE;
         }
-        if ((rc = data_opts(argc - 1, argv + 1, audit_help, &data, NULL)) >= 0)
-                return rc;
-        if ((db = store_open(data, 0, &e)) == NULL)
+        if (optind < argc)
+                return opt_fail(EXIT_USAGE, _("audit %s: unexpected argument '%s'"), argv[0],
+                                argv[optind]);
+        return *data == NULL ? opt_missing(argv[0], "--data") : -1;
+}
+
+/* `audit verify [--head FILE]`: the chain, the saved head, the data. */
+static int audit_verify_cmd(sqlite3 *db, const char *data, const char *head)
+{
+        struct audit_head h;
+        struct rb_err e;
+        long bad, rows, n;
+
+        if (head != NULL && audit_head_read(data, head, &h, &e) != 0)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        bad = audit_verify(db, &n, &e);
-        db_close(db);
-        if (bad < 0)
+        if ((bad = audit_verify(db, head != NULL ? &h : NULL, &n, &e)) < 0 ||
+            (rows = audit_data_verify(db, &e)) < 0)
                 return opt_fail(EXIT_FAIL, "%s", e.msg);
-        if (bad > 0)
-                return opt_fail(EXIT_FAIL, _("audit log broken: %ld of %ld records fail the check"),
-                                bad, n);
+        if (bad > 0 || rows > 0)
+                return opt_fail(EXIT_FAIL,
+                                _("audit log broken: %ld of %ld records fail the check, %ld "
+                                  "differences in the data"),
+                                bad, n, rows);
         printf(ngettext("audit log intact: %ld record\n", "audit log intact: %ld records\n",
                         (unsigned long)n),
                n);
         return EXIT_OK;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+        const char *data = NULL, *file = NULL;
+        struct rb_err e;
+        sqlite3 *db;
+        int rc;
+
+        if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "head") != 0)) {
+                if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+                        return fputs(_(audit_help), stdout), EXIT_OK;
+                return fputs(_(audit_help), stderr), EXIT_USAGE;
+        }
+        if ((rc = audit_opts(argc - 1, argv + 1, &data, &file)) >= 0)
+                return rc;
+        if ((db = store_open(data, 0, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        if (strcmp(argv[1], "verify") == 0)
+                rc = audit_verify_cmd(db, data, file);
+        else if ((rc = audit_head_write(db, data, file, &e)) != 0)
+                rc = opt_fail(err_exit_status(e.code), "%s", e.msg);
+        db_close(db);
+        return rc;
 }
 
 static const char setting_help[] =

@@ -42,6 +42,8 @@ const char *query_unit_name(sqlite3 *db, const char *code, char *buf, size_t len
 
 /* h_query.c */
 int q_conflicts(struct query_ctx *q, json_t **out, struct rb_err *e);
+/* q_audit.c: the audit log, who did what when (hr, auditor), a page at a time */
+int q_audit(struct query_ctx *q, json_t **out, struct rb_err *e);
 
 /* report_program.c: questionnaire results of one program (n < 3: suppressed) */
 int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e);

@@ -24,6 +24,11 @@ locale_t session_locale(const struct server *srv, const struct session *ss)
         return srv->loc_en != (locale_t)0 ? srv->loc_en : LC_GLOBAL_LOCALE;
 }
 
+const char *session_seat(const struct session *ss, char *buf, size_t len)
+{
+        return seat_format(buf, len, ss->who.unit, ss->who.role, ss->who.name, ss->who.serial);
+}
+
 void session_release(struct session *ss)
 {
         query_memo_free(ss->memo);

@@ -1,12 +1,14 @@
 /*
  * session.h - one connection's calls as dispatch and the handlers see them:
- * who it is (from the certificate), its role bit, its message language and
+ * who it is (from the certificate: unit, role, serial and the seat's name),
+ * its role bit, its message language and
  * its reply handle. conn.c owns one per connection.
  */
 #ifndef RENBIN_SESSION_H
 #define RENBIN_SESSION_H
 
 #include <locale.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -39,6 +41,9 @@ locale_t session_locale(const struct server *srv, const struct session *ss);
  * that its unit exists and is active; looked up again only after the
  * database changed (store_generation). 0, or -1 with e (UNAUTHENTICATED). */
 int session_check(struct server *srv, struct session *ss, struct rb_err *e);
+/* The session's seat as people read it (seat_format, common/role.h): its
+ * unit, role, the person's name and its certificate's serial, in buf. */
+const char *session_seat(const struct session *ss, char *buf, size_t len);
 /* Releases what the session holds (its query memo); conn.c calls it when
  * the connection is freed. */
 void session_release(struct session *ss);

@@ -199,6 +199,16 @@ static const char *const migrations[] = {
     "  from_status TEXT, to_status TEXT NOT NULL, reason TEXT,"
     "  by_unit TEXT NOT NULL, by_role TEXT NOT NULL, by_serial TEXT NOT NULL, by_name TEXT);"
     "CREATE INDEX enrollment_changes_enrollment ON enrollment_changes(enrollment, changed_at);",
+    /* 8: seats have names: a certificate keeps the name of the person its
+     * seat is issued to; audit records and rejected ops name the seat (its
+     * certificate's serial and name) beside its unit and role; the audit
+     * log is looked up by row (audit list, audit verify) */
+    "ALTER TABLE certs ADD COLUMN name TEXT;"
+    "ALTER TABLE audit ADD COLUMN serial TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE audit ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conflicts ADD COLUMN serial TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE conflicts ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX audit_row ON audit(entity, entity_id, n);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -214,6 +224,7 @@ static const char *const migration_notes[] = {
     "renewed certificates: a grace period, then refused as revoked",
     "records can be corrected: withdrawn needs, forum follow-up, deleted surveys, import ledger",
     "program corrections and cancellation, plan revisions and history, enrollment corrections",
+    "seats have names: certificates, audit records and rejected ops name the seat",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
