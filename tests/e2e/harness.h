@@ -196,4 +196,16 @@ int h_tcp_connect(int port);
  * data: 1 if it closed, 0 on timeout. */
 int h_fd_wait_closed(int fd, int timeout_ms);
 
+/* SQL that undoes server migration 6 (anonymous answers) on a server
+ * database: the answers' old table, linked to the enrollment and the NIP,
+ * and no enrollments.answered. A test that sets user_version below 6 runs it
+ * first, so migrating again finds what migration 6 expects. */
+#define H_UNDO_ANSWERS                                                                             \
+        " DROP TABLE evaluations; ALTER TABLE enrollments DROP COLUMN answered;"                   \
+        " CREATE TABLE evaluations(id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"           \
+        " enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id), program TEXT NOT NULL,"      \
+        " nip TEXT NOT NULL, unit TEXT NOT NULL, materi INTEGER NOT NULL,"                         \
+        " penyampaian INTEGER NOT NULL, aplikasi INTEGER NOT NULL, comment TEXT,"                  \
+        " submitted_at INTEGER NOT NULL);"
+
 #endif

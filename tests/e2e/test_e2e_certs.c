@@ -359,7 +359,8 @@ static void downgrade(const char *data)
         assert_non_null(db);
         if (db_exec(db,
                     "DROP INDEX certs_unit; ALTER TABLE certs DROP COLUMN renewed_by;"
-                    " ALTER TABLE certs DROP COLUMN grace_until; PRAGMA user_version = 4;",
+                    " ALTER TABLE certs DROP COLUMN grace_until;" H_UNDO_ANSWERS
+                    " PRAGMA user_version = 4;",
                     &e) != 0)
                 fail_msg("downgrade: %s", e.msg);
         db_close(db);
@@ -369,7 +370,7 @@ static void downgrade(const char *data)
 /* migrate --dry-run changes nothing; the next command backs up first. */
 static void test_migrate_backup(void **state)
 {
-        char *data = h_path(fx.tmp, "old"), *bak = h_path(data, "renbin.db.before-v5");
+        char *data = h_path(fx.tmp, "old"), *bak = h_path(data, "renbin.db.before-v6");
         struct h_result r;
 
         (void)state;
@@ -377,7 +378,7 @@ static void test_migrate_backup(void **state)
         downgrade(data);
         h_renbind(&r, "migrate", "--data", data, "--dry-run", NULL);
         assert_int_equal(r.status, 0);
-        assert_non_null(strstr(r.out, "database schema 4, this program's 5"));
+        assert_non_null(strstr(r.out, "database schema 4, this program's 6"));
         assert_non_null(strstr(r.out, "5: renewed certificates"));
         h_result_free(&r);
         assert_false(access(bak, F_OK) == 0);
@@ -387,7 +388,7 @@ static void test_migrate_backup(void **state)
         h_renbind(&r, "cert", "list", "--data", data, NULL);
         assert_int_equal(r.status, 0);
         assert_int_equal(h_count(r.err, "backed up to"), 1);
-        assert_non_null(strstr(r.err, "renbin.db.before-v5"));
+        assert_non_null(strstr(r.err, "renbin.db.before-v6"));
         h_result_free(&r);
         assert_true(access(bak, F_OK) == 0);
         h_renbind(&r, "migrate", "--data", data, NULL);
