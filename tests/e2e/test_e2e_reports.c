@@ -691,11 +691,17 @@ static void test_html(void **state)
         assert_non_null(html_a = h_read_file(out_a));
         assert_null(strstr(html_a, "KEL-B"));
         assert_non_null(strstr(html_a, "KEL-A"));
-        chromium_check(out);
+        /* freed first: chromium_check skips the test (a longjmp) without chromium */
         free(html);
         free(html_a);
-        free(out);
         free(out_a);
+        {
+                char page[PATH_MAX];
+
+                snprintf(page, sizeof(page), "%s", out);
+                free(out);
+                chromium_check(page);
+        }
 }
 
 /* Runs report html --out out as HR: its exit status (stderr into err, if not NULL). */
