@@ -31,6 +31,12 @@ const char outbox_schema[] =
     "CREATE INDEX outbox_state ON outbox(state, n);";
 const char outbox_schema_dismissed[] =
     "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;";
+/* Done questionnaires of an older outbox keep no answer either (the
+ * evaluation's FD_PRIVATE fields as the catalogue names them; blank_private
+ * does it for every op answered since). */
+const char outbox_schema_blank_answers[] =
+    "UPDATE outbox SET fields = json_remove(fields, '$.materi', '$.penyampaian', '$.aplikasi',"
+    " '$.comment') WHERE entity = 'evaluation' AND state = 'done';";
 
 static const char SQL_ADD[] =
     "INSERT INTO outbox(op_id, entity, entity_id, action, base_seq, fields, label, created_at)"

@@ -27,6 +27,8 @@ static const char *const migrations[] = {
      "  generated_at INTEGER NOT NULL);"),
     /* 4: rejected ops a person has read can be dismissed from status (kept) */
     outbox_schema_dismissed,
+    /* 5: done questionnaires keep no answer (docs/privacy.md) */
+    outbox_schema_blank_answers,
 };
 
 /* Per-entity SQL, built once from the catalogue. */

@@ -513,6 +513,28 @@ static void test_migration_drops_link(void **state)
         free(data);
 }
 
+/* An office's outbox from before answers were blanked: its done
+ * questionnaires lose their answers when the replica is next opened. */
+static void test_old_outbox_blanked(void **state)
+{
+        char *path = h_path(fx.a, "replica.db");
+        sqlite3 *db = NULL;
+
+        (void)state;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+            sqlite3_exec(db,
+                         "UPDATE outbox SET fields = json_set(fields, '$.materi', '5', '$.comment',"
+                         " 'Lama-rahasia') WHERE entity = 'evaluation' AND state = 'done';"
+                         " PRAGMA user_version = 4;",
+                         NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_changes(db) != 5)
+                fail_msg("old outbox: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        json_decref(f_status(fx.a));
+        db_clean(path, "Lama-rahasia", NULL);
+        free(path);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -523,6 +545,7 @@ int main(void)
             cmocka_unit_test(test_no_difference_reveals_small_unit),
             cmocka_unit_test(test_export_follows_reports),
             cmocka_unit_test(test_migration_drops_link),
+            cmocka_unit_test(test_old_outbox_blanked),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }
