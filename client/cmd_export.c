@@ -4,8 +4,9 @@
  * the spreadsheets HR works in. Headers are the import's column names, so an
  * exported file can be edited and imported back; times are ISO 8601 (UTC).
  * The replica holds exactly what the seat may see, so the export does too.
- * Questionnaire answers are never exported one by one: `export evaluations`
- * gives the per-program aggregate of the reports, empty for groups under 3.
+ * Questionnaire answers are never exported one by one (no replica holds
+ * them): `export evaluations` gives the server's per-program aggregate
+ * (report.evaluations), empty where the reports hide a group.
  */
 #include "cmds.h"
 #include "db.h"
@@ -14,26 +15,32 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "opts.h"
+#include "report.h"
 #include "table.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Per-program aggregate of the questionnaires (n < 3: counts only). */
-static const char SQL_EVAL[] =
-    "SELECT program, count(*) AS responses, count(*) < 3 AS suppressed,"
-    " CASE WHEN count(*) >= 3 THEN round(avg(materi), 2) END AS materi_mean,"
-    " CASE WHEN count(*) >= 3 THEN round(avg(penyampaian), 2) END AS penyampaian_mean,"
-    " CASE WHEN count(*) >= 3 THEN round(avg(aplikasi), 2) END AS aplikasi_mean,"
-    " CASE WHEN count(*) >= 3 THEN round((avg(materi) + avg(penyampaian) + avg(aplikasi)) / 3,"
-    "  2) END AS overall_mean"
-    " FROM evaluations GROUP BY program ORDER BY program";
+/* The server's per-program aggregate of the questionnaires (report.evaluations)
+ * in a temporary table: the replica holds no answers. */
+static const char *const eval_cols[] = {"program",          "responses",     "suppressed",
+                                        "materi_mean",      "penyampaian_mean",
+                                        "aplikasi_mean",    "overall_mean"};
+#define EVAL_COLS (sizeof(eval_cols) / sizeof(eval_cols[0]))
+static const char SQL_EVAL_TABLE[] =
+    "DROP TABLE IF EXISTS temp.eval_export; CREATE TEMP TABLE eval_export(program TEXT,"
+    " responses INTEGER, suppressed INTEGER, materi_mean REAL, penyampaian_mean REAL,"
+    " aplikasi_mean REAL, overall_mean REAL);";
+static const char SQL_EVAL_PUT[] = "INSERT INTO temp.eval_export VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_EVAL[] = "SELECT * FROM temp.eval_export ORDER BY program";
 
-/* The entity whose table (or name) is t, never the raw evaluations. */
+/* The entity whose table (or name) is t, among those the replica holds. */
 static const struct entity_def *export_def(const char *t)
 {
         for (size_t i = 0; i < entity_count; i++)
-                if (strcmp(entity_defs[i]->table, t) == 0 || strcmp(entity_defs[i]->name, t) == 0)
+                if (entity_synced(entity_defs[i]) &&
+                    (strcmp(entity_defs[i]->table, t) == 0 || strcmp(entity_defs[i]->name, t) == 0))
                         return entity_defs[i];
         return NULL;
 }
@@ -87,11 +94,51 @@ static int entity_sheet(struct cli *cli, const struct entity_def *d, struct expo
         return s->st == NULL ? -1 : 0;
 }
 
-/* The sheet of the questionnaires' aggregate: program, then numbers. */
+/* One program's row of report.evaluations into the temporary table. */
+static int eval_put(struct cli *cli, json_t *row, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(cli->db, SQL_EVAL_PUT, e);
+
+        if (st == NULL)
+                return -1;
+        for (size_t c = 0; c < EVAL_COLS; c++) {
+                json_t *v = json_object_get(row, eval_cols[c]);
+
+                if (json_is_string(v))
+                        sqlite3_bind_text(st, (int)c + 1, json_string_value(v), -1,
+                                          SQLITE_TRANSIENT);
+                else if (json_is_boolean(v))
+                        sqlite3_bind_int(st, (int)c + 1, json_is_true(v));
+                else if (json_is_number(v))
+                        sqlite3_bind_double(st, (int)c + 1, json_number_value(v));
+                else
+                        sqlite3_bind_null(st, (int)c + 1);
+        }
+        return db_run(cli->db, st, e);
+}
+
+/* The sheet of the questionnaires' aggregate: program, then numbers, as the
+ * server computed them (the offline copy of a report is the report). */
 static int eval_sheet(struct cli *cli, struct export_sheet *s, struct rb_err *e)
 {
+        static const char *const args[] = {"unit", NULL};
+        struct report_doc r;
+        json_t *row;
+        size_t i;
+        int rc = 0;
+
         *s = (struct export_sheet){.name = "evaluations", .db = cli->db};
-        if ((s->st = db_prepare(cli->db, SQL_EVAL, e)) == NULL)
+        if (report_get(cli, "report.evaluations", args, 1, &r, e) != 0)
+                return -1;
+        if (db_exec(cli->db, SQL_EVAL_TABLE, e) != 0)
+                rc = -1;
+        json_array_foreach(json_object_get(r.doc, "programs"), i, row)
+        {
+                if (rc == 0)
+                        rc = eval_put(cli, row, e);
+        }
+        json_decref(r.doc);
+        if (rc != 0 || (s->st = db_prepare(cli->db, SQL_EVAL, e)) == NULL)
                 return -1;
         s->ncols = sqlite3_column_count(s->st);
         for (int c = 0; c < s->ncols; c++) {
@@ -199,7 +246,7 @@ const struct cmd cmd_export = {
     .summary = N_("export a table of the replica as CSV (UTF-8) or .xlsx for a spreadsheet"),
     .help = N_("Tables: units asn competencies plans programs enrollments assessments\n"
                "mentor_pairs mentor_logs surveys forums needs, and evaluations (per program,\n"
-               "aggregated; nothing for groups under 3 answers, never single answers).\n"
+               "from the server, empty where the reports hide a group; never an answer).\n"
                "Exports hold what this seat may see; run renbin sync first for fresh data.\n"
                "Headers are the import's column names, so a file can be edited and imported\n"
                "back; times are ISO 8601 (UTC). A text cell starting with = + - or @ gets a\n"

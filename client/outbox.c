@@ -31,6 +31,12 @@ const char outbox_schema[] =
     "CREATE INDEX outbox_state ON outbox(state, n);";
 const char outbox_schema_dismissed[] =
     "ALTER TABLE outbox ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;";
+/* Done questionnaires of an older outbox keep no answer either (the
+ * evaluation's FD_PRIVATE fields as the catalogue names them; blank_private
+ * does it for every op answered since). */
+const char outbox_schema_blank_answers[] =
+    "UPDATE outbox SET fields = json_remove(fields, '$.materi', '$.penyampaian', '$.aplikasi',"
+    " '$.comment') WHERE entity = 'evaluation' AND state = 'done';";
 
 const char outbox_schema_retried[] =
     "ALTER TABLE outbox ADD COLUMN retried TEXT;"
@@ -224,6 +230,9 @@ static const char SQL_DISMISS[] =
 static const char SQL_PENDING_OPS[] =
     "SELECT op_id, entity, entity_id, action, base_seq, fields, created_at FROM outbox b"
     " WHERE state = 'pending' AND " WAITS_ON("b") " IS NULL ORDER BY n LIMIT ?1";
+static const char SQL_BLANK[] =
+    "UPDATE outbox SET fields = json_remove(fields, '$.' || ?3) WHERE op_id = ?1 AND entity = ?2"
+    " AND json_type(fields, '$.' || ?3) IS NOT NULL";
 static const char SQL_ANSWER[] =
     "UPDATE outbox SET state = ?2, code = ?3, message = ?4, field = ?5, result_seq = ?6,"
     " detail = ?7, answered_at = ?8 WHERE op_id = ?1";
@@ -336,12 +345,38 @@ int outbox_pending_ops(struct cli *cli, struct arena *a, size_t max, Renbin__Op 
         return rc < 0 ? -1 : n;
 }
 
+/* Blanks the answer (FD_PRIVATE fields) of op_id if it is a done op: once
+ * the server holds the answer, the office keeps no copy next to the person's
+ * NIP (docs/privacy.md). A rejected op keeps it, for a retry. */
+static int blank_private(struct cli *cli, const char *op_id, struct rb_err *e)
+{
+        for (size_t i = 0; i < entity_count; i++) {
+                const struct entity_def *d = entity_defs[i];
+
+                for (size_t f = 0; f < d->nfields; f++) {
+                        sqlite3_stmt *st;
+
+                        if ((d->fields[f].flags & FD_PRIVATE) == 0)
+                                continue;
+                        if ((st = db_stmt(cli->db, SQL_BLANK, e)) == NULL)
+                                return -1;
+                        sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
+                        sqlite3_bind_text(st, 2, d->name, -1, SQLITE_STATIC);
+                        sqlite3_bind_text(st, 3, d->fields[f].name, -1, SQLITE_STATIC);
+                        if (db_run(cli->db, st, e) != 0)
+                                return -1;
+                }
+        }
+        return 0;
+}
+
 int outbox_answer(struct cli *cli, const Renbin__OpResult *o, struct rb_err *e)
 {
         int code = o->status ? (int)o->status->code : 0;
         sqlite3_stmt *st;
 
-        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_ANSWER, e)) == NULL)
+        if (cli_db(cli, e) == NULL || (code == RB_OK && blank_private(cli, o->op_id, e) != 0) ||
+            (st = db_stmt(cli->db, SQL_ANSWER, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, o->op_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, code == RB_OK ? "done" : "rejected", -1, SQLITE_STATIC);
@@ -405,7 +440,7 @@ static const char SQL_EVAL_PENDING[] =
     "SELECT e.program, e.nip, ifnull(a.name, '') AS name, e.status FROM enrollments e"
     " LEFT JOIN asn a ON a.nip = e.nip"
     " WHERE e.status IN ('hadir', 'selesai') AND (?1 IS NULL OR e.program = ?1)"
-    " AND NOT EXISTS (SELECT 1 FROM evaluations v WHERE v.enrollment = e.id)"
+    " AND e.answered = 0"
     " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'evaluation'"
     "   AND o.state != 'rejected' AND json_extract(o.fields, '$.program') = e.program"
     "   AND json_extract(o.fields, '$.nip') = e.nip)"

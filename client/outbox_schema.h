@@ -1,7 +1,8 @@
 /*
  * outbox_schema.h - the outbox's table as the replica's migrations make it
  * (client/replica.c lists them in order): the table and its index, then the
- * dismissed column. The SQL is the outbox's own (client/outbox.c defines
+ * dismissed column, then the blanking of answers done before they were
+ * blanked as they are answered. The SQL is the outbox's own (client/outbox.c defines
  * it); this header has no dependencies, so the replica, which every command
  * opens, does not depend on the outbox.
  */
@@ -11,5 +12,6 @@
 extern const char outbox_schema[];
 extern const char outbox_schema_dismissed[];
 extern const char outbox_schema_retried[];
+extern const char outbox_schema_blank_answers[];
 
 #endif

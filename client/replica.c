@@ -30,6 +30,8 @@ static const char *const migrations[] = {
     /* 5: a rejected op retried names its corrected copy; ops wait on the
      * create of their row (outbox_open_ops) */
     outbox_schema_retried,
+    /* 6: done questionnaires keep no answer (docs/privacy.md) */
+    outbox_schema_blank_answers,
 };
 
 /* Per-entity SQL, built once from the catalogue. */
@@ -57,7 +59,9 @@ static void build_sql(size_t i)
         sql[i].drop = sqlite3_mprintf("DELETE FROM %s WHERE id = ?1", d->table);
 }
 
-/* Creates the entity tables from the catalogue (dropping old ones first). */
+/* Creates the entity tables from the catalogue (dropping old ones first).
+ * A server-only entity has no table here: an older replica's is dropped, so
+ * no answer stays on an office's disk (docs/privacy.md). */
 static int build_tables(sqlite3 *db, struct rb_err *e)
 {
         for (size_t i = 0; i < entity_count; i++) {
@@ -66,10 +70,15 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
                 size_t off = 0;
                 int rc;
 
+                str_appendf(ddl, sizeof(ddl), &off, "DROP TABLE IF EXISTS %s;", d->table);
+                if (!entity_synced(d)) {
+                        if ((rc = db_exec(db, ddl, e)) != 0)
+                                return rc;
+                        continue;
+                }
                 str_appendf(ddl, sizeof(ddl), &off,
-                            "DROP TABLE IF EXISTS %s; CREATE TABLE %s("
-                            "id TEXT PRIMARY KEY, seq INTEGER NOT NULL",
-                            d->table, d->table);
+                            " CREATE TABLE %s(id TEXT PRIMARY KEY, seq INTEGER NOT NULL",
+                            d->table);
                 for (size_t f = 0; f < d->nfields; f++)
                         str_appendf(ddl, sizeof(ddl), &off, ", %s %s", d->fields[f].name,
                                     d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
@@ -123,6 +132,8 @@ int replica_reset(sqlite3 *db, struct rb_err *e)
         char q[256];
 
         for (size_t i = 0; i < entity_count; i++) {
+                if (!entity_synced(entity_defs[i]))
+                        continue;
                 snprintf(q, sizeof(q), "DELETE FROM %s;", entity_defs[i]->table);
                 if (db_exec(db, q, e) != 0)
                         return -1;
@@ -138,8 +149,8 @@ int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
 
         for (i = 0; i < entity_count && strcmp(entity_defs[i]->name, c->entity) != 0; i++)
                 ;
-        if (i == entity_count)
-                return 0; /* an entity this client does not know yet: skip it */
+        if (i == entity_count || !entity_synced(entity_defs[i]))
+                return 0; /* an entity this client does not know yet, or keeps no rows of */
         if ((st = db_stmt(db, c->deleted ? sql[i].drop : sql[i].upsert, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, c->entity_id, -1, SQLITE_STATIC);

@@ -546,6 +546,18 @@ static void section_jp(FILE *f, json_t *doc)
         fputs("</section>", f);
 }
 
+/* Why a program's results are hidden: too few answers, or (the server's
+ * reason) hidden to protect another group. */
+static void hidden_note(FILE *f, json_t *doc)
+{
+        tagged(f, "</p><p class=\"hidden\">",
+               lng(doc, "responses") < lng(doc, "min_group")
+                   ? _("Fewer than 3 answers: results are not shown, so no answer can be "
+                       "traced to a person.")
+                   : report_str(doc, "reason"),
+               "</p></div>");
+}
+
 /* One program's questionnaire: stacked bars of the 1-5 distribution. */
 static void program_card(FILE *f, json_t *doc)
 {
@@ -569,10 +581,7 @@ static void program_card(FILE *f, json_t *doc)
                 return;
         }
         if (json_is_true(json_object_get(doc, "suppressed"))) {
-                tagged(f, "</p><p class=\"hidden\">",
-                       _("Fewer than 3 answers: results are not shown, so no answer can be "
-                         "traced to a person."),
-                       "</p></div>");
+                hidden_note(f, doc);
                 return;
         }
         fputs(" &middot; ", f);

@@ -166,9 +166,11 @@ sqlite3 *db_open(const char *path, int create, struct rb_err *e)
                 return NULL;
         }
         sqlite3_busy_timeout(db, 5000);
+        /* secure_delete: what is deleted or blanked (an old answer's link, a
+         * done op's ratings) is overwritten, not left in free pages. */
         if (db_exec(db,
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+                    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON;",
                     e) != 0) {
                 sqlite3_close(db);
                 return NULL;

@@ -206,6 +206,9 @@ static const struct field_def enrollment_fields[] = {
     STORED("jp", F_INT),
     STORED("updated_at", F_INT),
     TEXT("reason", REQ, 2000, N_("why HR corrects the state")),
+    /* 1 once the questionnaire was answered: the only trace of the answer
+     * the person keeps (docs/privacy.md) */
+    STORED("answered", F_INT),
 };
 static const char *const enroll_create[] = {"program", "nip", NULL};
 static const char *const enroll_status[] = {"status", NULL};
@@ -218,16 +221,18 @@ static const struct action_def enrollment_actions[] = {
     {"correct", HR, A_BY_ID, enroll_correct, NULL},
 };
 
+/* The op names the person (program, nip) so the server can find the
+ * enrollment; the answer row it writes keeps program, unit and the answer
+ * only (server/e_eval.c). */
+#define ANSWER (REQ | FD_PRIVATE)
 static const struct field_def evaluation_fields[] = {
-    STORED("enrollment", F_TEXT),
     CODE("program", REQ, N_("program code")),
     NIP("nip", REQ, N_("the participant's NIP")),
     STORED("unit", F_TEXT),
-    INT("materi", REQ, 1, 5, N_("the material")),
-    INT("penyampaian", REQ, 1, 5, N_("the delivery")),
-    INT("aplikasi", REQ, 1, 5, N_("practical application")),
-    TEXT("comment", 0, 2000, N_("a comment")),
-    STORED_NOW("submitted_at"),
+    INT("materi", ANSWER, 1, 5, N_("the material")),
+    INT("penyampaian", ANSWER, 1, 5, N_("the delivery")),
+    INT("aplikasi", ANSWER, 1, 5, N_("practical application")),
+    TEXT("comment", FD_PRIVATE, 2000, N_("a comment")),
 };
 static const struct action_def evaluation_actions[] = {
     {"submit", OFFICE, A_CREATES, NULL, NULL},
@@ -415,9 +420,10 @@ static const struct field_def enrollment_change_fields[] = {
     STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
 };
 
-#define ENTITY(var, n, tbl, sc, pre, noun)                                                         \
+#define ENTITY_F(var, n, tbl, sc, pre, noun, fl)                                                   \
         static const struct entity_def var = {                                                     \
-            n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun}
+            n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun, fl}
+#define ENTITY(var, n, tbl, sc, pre, noun) ENTITY_F(var, n, tbl, sc, pre, noun, 0)
 
 ENTITY(unit_def, "unit", "units", "code", unit, N_("a unit"));
 ENTITY(asn_def, "asn", "asn", "unit", asn, N_("an ASN"));
@@ -425,7 +431,8 @@ ENTITY(competency_def, "competency", "competencies", NULL, competency, N_("a com
 ENTITY(plan_def, "plan", "plans", NULL, plan, N_("a plan"));
 ENTITY(program_def, "program", "programs", NULL, program, N_("a program"));
 ENTITY(enrollment_def, "enrollment", "enrollments", "unit", enrollment, N_("an enrollment"));
-ENTITY(evaluation_def, "evaluation", "evaluations", "unit", evaluation, N_("a questionnaire"));
+ENTITY_F(evaluation_def, "evaluation", "evaluations", "unit", evaluation, N_("a questionnaire"),
+         E_SERVER_ONLY);
 ENTITY(assessment_def, "assessment", "assessments", "unit", assessment, N_("an assessment"));
 ENTITY(mentor_pair_def, "mentor_pair", "mentor_pairs", "unit", mentor_pair, N_("a mentoring pair"));
 ENTITY(mentor_log_def, "mentor_log", "mentor_logs", "unit", mentor_log, N_("a mentoring session"));
@@ -497,6 +504,11 @@ const struct action_def *entity_action(const struct entity_def *d, const char *n
                 if (strcmp(d->actions[i].name, name) == 0)
                         return &d->actions[i];
         return NULL;
+}
+
+int entity_synced(const struct entity_def *d)
+{
+        return d != NULL && (d->flags & E_SERVER_ONLY) == 0;
 }
 
 /* FNV-1a over a string and its terminator. */

@@ -48,6 +48,10 @@ enum fcheck {
 /* Field flags. */
 #define FD_REQUIRED 1u /* an action that takes the field must be given it */
 #define FD_NOW 2u      /* set by the server to the batch's time when the row is made */
+/* A questionnaire's content (a rating, a comment): kept only in the
+ * anonymous answer row, never in conflicts, the audit log, a log line or a
+ * done op of the outbox (docs/privacy.md). */
+#define FD_PRIVATE 4u
 
 struct field_def {
         const char *name; /* column and wire name */
@@ -95,7 +99,14 @@ struct entity_def {
         const struct action_def *actions;
         size_t nactions;
         const char *noun; /* N_(): one row as people say it ("a forum note") */
+        unsigned flags;   /* E_* */
 };
+
+/* Entity flags. */
+/* Its rows never leave the server: no change feed, no audit snapshot, no
+ * replica table; its op is checked by the catalogue and written by its rule
+ * hook only (questionnaire answers, docs/privacy.md). */
+#define E_SERVER_ONLY 1u
 
 /* Most fields one entity has. */
 #define ENTITY_MAX_FIELDS 32
@@ -109,6 +120,8 @@ const struct entity_def *entity_find(const char *name);
 const struct field_def *entity_field(const struct entity_def *d, const char *name);
 /* The action named name of d, or NULL. */
 const struct action_def *entity_action(const struct entity_def *d, const char *name);
+/* Whether rows of d travel to replicas (change feed, replica table, export). */
+int entity_synced(const struct entity_def *d);
 /* A number that changes whenever an entity, table or field is added, renamed
  * or retyped: a replica built for another catalogue rebuilds its tables. */
 unsigned long entity_catalog_version(void);

@@ -61,6 +61,46 @@ int rm_weakest(const long long *v, int n)
         return w;
 }
 
+/* Answers of the hidden groups pooled. */
+static long hidden_answers(const struct rm_group *g, size_t n)
+{
+        long h = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (!g[i].shown)
+                        h += g[i].n;
+        return h;
+}
+
+/* The shown group with the fewest answers (at least one), or n if none. */
+static size_t smallest_shown(const struct rm_group *g, size_t n)
+{
+        size_t best = n;
+
+        for (size_t i = 0; i < n; i++)
+                if (g[i].shown && g[i].n > 0 && (best == n || g[i].n < g[best].n))
+                        best = i;
+        return best;
+}
+
+int rm_suppress(struct rm_group *g, size_t n)
+{
+        long total = 0, h;
+
+        for (size_t i = 0; i < n; i++) {
+                g[i].shown = g[i].n <= 0 || g[i].n >= RM_MIN_GROUP;
+                total += g[i].n > 0 ? g[i].n : 0;
+        }
+        while ((h = hidden_answers(g, n)) > 0 && h < RM_MIN_GROUP) {
+                size_t k = smallest_shown(g, n);
+
+                if (k == n)
+                        return 0;
+                g[k].shown = 0;
+        }
+        return total >= RM_MIN_GROUP;
+}
+
 long long rm_pct100(long long part, long long whole)
 {
         return rm_ratio100(100 * part, whole);

@@ -1,7 +1,8 @@
 /*
  * report_math.h - the arithmetic of renbin's reports, kept apart from SQL so
  * every figure can be checked against hand-computed values: rounding to two
- * decimals, rating distributions and means, JP from minutes, shares, and the
+ * decimals, rating distributions and means, the suppression of small groups
+ * (primary and complementary), JP from minutes, shares, and the
  * community satisfaction index (IKM, PermenPAN-RB 14/2017) with its grade.
  *
  * Figures that are shown with two decimals are also carried as integer
@@ -10,6 +11,8 @@
  */
 #ifndef RENBIN_REPORT_MATH_H
 #define RENBIN_REPORT_MATH_H
+
+#include <stddef.h>
 
 /* Questionnaire groups smaller than this are never shown per dimension. */
 #define RM_MIN_GROUP 3
@@ -41,6 +44,23 @@ void rm_dist_merge(struct rm_dist *dst, const struct rm_dist *src);
 long long rm_dist_mean100(const struct rm_dist *d);
 /* Index of the smallest of v[0..n) (the first on ties), -1 if n is 0. */
 int rm_weakest(const long long *v, int n);
+
+/* One group of a table whose total is shown too (a unit's answers to one
+ * program): its answers, and whether its figures may be shown. */
+struct rm_group {
+        long n;
+        int shown;
+};
+
+/* Suppression for groups g[0..n) that add up to a total (every answer is in
+ * exactly one group). Primary: a group of 1 to RM_MIN_GROUP - 1 answers is
+ * hidden. Complementary: the total less the shown groups gives the hidden
+ * groups pooled, so while they pool 1 to RM_MIN_GROUP - 1 answers the
+ * smallest shown group with answers is hidden as well (the first of equals);
+ * with none left, the total is hidden. A total under RM_MIN_GROUP answers is
+ * hidden. Groups of 0 answers stay shown (they show nothing). Sets every
+ * g[i].shown; returns 1 if the total may be shown, 0 if not. */
+int rm_suppress(struct rm_group *g, size_t n);
 
 /* Share part/whole as a percentage in hundredths (75.00% -> 7500); 0 when whole is 0. */
 long long rm_pct100(long long part, long long whole);

@@ -1,5 +1,5 @@
 /*
- * uuid.c - UUIDv7 generation. Within one millisecond a 12-bit counter in rand_a
+ * uuid.c - UUIDv7 generation (and random v4 ids for anonymous rows). Within one millisecond a 12-bit counter in rand_a
  * keeps ids of one process increasing.
  */
 #include "uuid.h"
@@ -13,6 +13,15 @@
 
 static uint64_t last_ms;
 static uint16_t counter;
+
+/* The 16 bytes b in the canonical 8-4-4-4-12 lowercase form. */
+static void uuid_format(const uint8_t b[16], char out[UUID_STR])
+{
+        snprintf(out, UUID_STR,
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                 b[15]);
+}
 
 int uuid7_make(char out[UUID_STR])
 {
@@ -39,10 +48,19 @@ int uuid7_make(char out[UUID_STR])
         b[6] = (uint8_t)(0x70 | (counter >> 8));
         b[7] = (uint8_t)counter;
         b[8] = (uint8_t)(0x80 | (b[8] & 0x3f));
-        snprintf(out, UUID_STR,
-                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                 b[15]);
+        uuid_format(b, out);
+        return 0;
+}
+
+int uuid4_make(char out[UUID_STR])
+{
+        uint8_t b[16];
+
+        if (RAND_bytes(b, sizeof(b)) != 1)
+                return -1;
+        b[6] = (uint8_t)(0x40 | (b[6] & 0x0f));
+        b[8] = (uint8_t)(0x80 | (b[8] & 0x3f));
+        uuid_format(b, out);
         return 0;
 }
 

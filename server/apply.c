@@ -209,7 +209,7 @@ static const struct field_def *taken_field(const struct entity_def *d, const str
 
 /* The op's fields as a JSON object, for the conflicts table: only the fields
  * the catalogue's action takes, each once and cut to its limit (as valid
- * UTF-8); *dropped counts the others. */
+ * UTF-8), never an answer's (FD_PRIVATE); *dropped counts the others. */
 static char *op_fields_json(const Renbin__Op *op, int *dropped)
 {
         const struct entity_def *d = entity_find(op->entity);
@@ -224,6 +224,8 @@ static char *op_fields_json(const Renbin__Op *op, int *dropped)
                 size_t max = f != NULL ? entity_field_max(f) : 0;
                 char *cut;
 
+                if (f != NULL && (f->flags & FD_PRIVATE))
+                        continue; /* an answer is never kept with its person */
                 if (f == NULL || v == NULL || json_object_get(j, f->name) != NULL) {
                         (*dropped)++;
                         continue;

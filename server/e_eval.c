@@ -1,7 +1,8 @@
 /*
  * e_eval.c - evaluation of development: the post-training questionnaire
  * (Kirkpatrick level 1: materi, penyampaian, aplikasi praktis), one per
- * enrollment of someone who attended, immutable once accepted; and periodic
+ * enrollment of someone who attended, immutable once accepted and kept apart
+ * from the person (docs/privacy.md); and periodic
  * competency assessments (a level per ASN x competency x period), where a
  * later value replaces the earlier one and the history is kept. The
  * catalogue has checked the fields (ratings, period, text limits) and the
@@ -11,6 +12,7 @@
 #include "db.h"
 #include "feed.h"
 #include "i18n.h"
+#include "uuid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,22 +21,23 @@
 /* The enrollment a questionnaire answers. */
 struct eval_enr {
         char id[64], unit[64], status[16];
+        int answered;
 };
 
 static int eval_enrollment(struct apply_ctx *cx, const char *program, const char *nip,
                            struct eval_enr *en);
-static int eval_answered(struct apply_ctx *cx, const char *program, const char *nip,
-                         const char *enr);
+static int eval_store(struct apply_ctx *cx, const char *program, const struct eval_enr *en);
 static int assess_retire(struct apply_ctx *cx, const char *nip, const char *comp,
                          const char *period, char old[64]);
 
 /* The enrollment of nip in program that the questionnaire is for: its id,
- * unit and status; NOT_FOUND when there is none. 0, or -1 with cx->e. */
+ * unit, status and whether it was answered; NOT_FOUND when there is none.
+ * 0, or -1 with cx->e. */
 static int eval_enrollment(struct apply_ctx *cx, const char *program, const char *nip,
                            struct eval_enr *en)
 {
         static const char sql[] =
-            "SELECT id, unit, status FROM enrollments WHERE program = ?1 AND nip = ?2"
+            "SELECT id, unit, status, answered FROM enrollments WHERE program = ?1 AND nip = ?2"
             " ORDER BY status = 'batal', seq DESC LIMIT 1";
         sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
         int found;
@@ -47,6 +50,7 @@ static int eval_enrollment(struct apply_ctx *cx, const char *program, const char
                 snprintf(en->id, sizeof(en->id), "%s", db_col_text(st, 0));
                 snprintf(en->unit, sizeof(en->unit), "%s", db_col_text(st, 1));
                 snprintf(en->status, sizeof(en->status), "%s", db_col_text(st, 2));
+                en->answered = sqlite3_column_int(st, 3) != 0;
         }
         sqlite3_reset(st);
         if (found < 0)
@@ -57,32 +61,42 @@ static int eval_enrollment(struct apply_ctx *cx, const char *program, const char
         return 0;
 }
 
-/* One questionnaire per enrollment: ALREADY_EXISTS when it was answered. */
-static int eval_answered(struct apply_ctx *cx, const char *program, const char *nip,
-                         const char *enr)
+/* Writes the anonymous answer (a random id; program, unit and the answer,
+ * nothing that names the person or the time) and marks the enrollment
+ * answered. The answer is never fed or audited: the audit records the
+ * enrollment's change (docs/privacy.md). 0, or -1 with cx->e. */
+static int eval_store(struct apply_ctx *cx, const char *program, const struct eval_enr *en)
 {
-        static const char sql[] = "SELECT count(*) FROM evaluations WHERE enrollment = ?1";
-        long long n = 0;
+        static const char ins[] =
+            "INSERT INTO evaluations(id, program, unit, materi, penyampaian, aplikasi, comment)"
+            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+        static const char mark[] = "UPDATE enrollments SET answered = 1 WHERE id = ?1";
+        static const char *const names[] = {"materi", "penyampaian", "aplikasi"};
+        char id[UUID_STR];
+        sqlite3_stmt *st;
 
-        if (db_value(cx->db, sql, enr, &n, cx->e) < 0)
+        if (uuid4_make(id) != 0)
+                return err_set(cx->e, RB_INTERNAL, NULL, _("no random bytes for an id"));
+        if ((st = db_stmt(cx->db, ins, cx->e)) == NULL)
                 return -1;
-        if (n > 0)
-                return err_set(cx->e, RB_EXISTS, "enrollment",
-                               _("%s already answered the questionnaire of %s; answers cannot "
-                                 "be changed"),
-                               nip, program);
-        return 0;
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, program, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, en->unit, -1, SQLITE_STATIC);
+        for (int i = 0; i < 3; i++)
+                sqlite3_bind_int64(st, 4 + i, strtol(op_get(cx, names[i]), NULL, 10));
+        db_bind_text(st, 7, op_get(cx, "comment"));
+        if (apply_step(cx, st) != 0 || (st = db_stmt(cx->db, mark, cx->e)) == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, en->id, -1, SQLITE_STATIC);
+        if (apply_step(cx, st) != 0)
+                return -1;
+        return feed_record(cx, entity_find("enrollment"), en->id);
 }
 
 int e_eval_submit(struct apply_ctx *cx)
 {
-        static const char sql[] =
-            "INSERT INTO evaluations(id, enrollment, program, nip, unit, materi, penyampaian,"
-            " aplikasi, comment, submitted_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-        static const char *const names[] = {"materi", "penyampaian", "aplikasi"};
         const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
         struct eval_enr en;
-        sqlite3_stmt *st;
 
         if (eval_enrollment(cx, program, nip, &en) != 0)
                 return -1;
@@ -93,22 +107,16 @@ int e_eval_submit(struct apply_ctx *cx)
                                _("%s did not attend %s (status %s): a questionnaire needs hadir "
                                  "or selesai"),
                                nip, program, en.status);
-        if (eval_answered(cx, program, nip, en.id) != 0 ||
-            (st = db_stmt(cx->db, sql, cx->e)) == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, en.id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, program, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, nip, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, en.unit, -1, SQLITE_STATIC);
-        for (int i = 0; i < 3; i++)
-                sqlite3_bind_int64(st, 6 + i, strtol(op_get(cx, names[i]), NULL, 10));
-        db_bind_text(st, 9, op_get(cx, "comment"));
-        sqlite3_bind_int64(st, 10, cx->now);
-        if (apply_step(cx, st) != 0)
+        /* One questionnaire per enrollment. */
+        if (en.answered)
+                return err_set(cx->e, RB_EXISTS, "enrollment",
+                               _("%s already answered the questionnaire of %s; answers cannot "
+                                 "be changed"),
+                               nip, program);
+        if (eval_store(cx, program, &en) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_RECORDED);
-        return feed_record(cx, entity_find("evaluation"), cx->op->entity_id);
+        return 0;
 }
 
 /* Takes the current assessment of (nip, competency, period), if any, off

@@ -30,6 +30,7 @@ static const struct query_def queries[] = {
     {"conflicts", ROLE_HR | ROLE_AUDITOR, q_conflicts},
     {"audit", ROLE_HR | ROLE_AUDITOR, q_audit},
     {"report.program", ROLE_ANY, q_report_program},
+    {"report.evaluations", ROLE_ANY, q_report_evaluations},
     {"report.jp", ROLE_ANY, q_report_jp},
     {"report.plan", ROLE_ANY, q_report_plan},
     {"report.needs", ROLE_ANY, q_report_needs},

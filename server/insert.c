@@ -116,9 +116,11 @@ static char *owner_sql(void)
 
         if (sql != NULL)
                 return sql;
+        /* An anonymous answer's id is the server's own random one: no op names it. */
         for (size_t i = 0; i < entity_count; i++)
-                str_appendf(buf, sizeof(buf), &off, "%sSELECT %zu FROM %s WHERE id = ?1",
-                            i ? " UNION ALL " : "", i, entity_defs[i]->table);
+                if (entity_synced(entity_defs[i]))
+                        str_appendf(buf, sizeof(buf), &off, "%sSELECT %zu FROM %s WHERE id = ?1",
+                                    off ? " UNION ALL " : "", i, entity_defs[i]->table);
         str_appendf(buf, sizeof(buf), &off, " LIMIT 1");
         sql = sqlite3_mprintf("%s", buf);
         return sql;

@@ -47,6 +47,8 @@ int q_audit(struct query_ctx *q, json_t **out, struct rb_err *e);
 
 /* report_program.c: questionnaire results of one program (n < 3: suppressed) */
 int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e);
+/* ... and the same figures for every program answered, one row each */
+int q_report_evaluations(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* report_jp.c: JP per ASN in a year against the 20 JP minimum */
 int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* report_plan.c: plan progress, and unit needs against programs */

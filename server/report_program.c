@@ -5,7 +5,11 @@
  * aplikasi praktis, and all three pooled as overall) the mean and the 1-5
  * distribution, the weakest dimension and the comments. A group of fewer than
  * three answers shows nothing per dimension and no comments, so no answer can
- * be traced to a person; the document then says suppressed and why.
+ * be traced to a person, and enough other groups (or the program's total) are
+ * hidden with it that no difference of shown figures reveals it
+ * (complementary suppression, common/report_math.c:rm_suppress); the
+ * document then says suppressed and why. `report.evaluations` gives the same
+ * figures per program in one table (renbin export evaluations).
  */
 #include "db.h"
 #include "i18n.h"
@@ -13,6 +17,8 @@
 #include "report_math.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const dims[] = {"materi", "penyampaian", "aplikasi", "overall"};
 
@@ -62,15 +68,81 @@ static long attendees(sqlite3 *db, const char *program, const char *unit)
         return n;
 }
 
+/* The units that answered one program with their answers, and which of
+ * them (and the total) may be shown (rm_suppress). */
+struct pgroups {
+        size_t n;
+        char (*unit)[64];
+        struct rm_group *g;
+        int total_shown;
+};
+
+/* Appends one unit's group to pg. 0, or -1 with e. */
+static int group_add(struct pgroups *pg, const char *unit, long n, struct rb_err *e)
+{
+        char(*u)[64] = realloc(pg->unit, (pg->n + 1) * sizeof(*u));
+        struct rm_group *g;
+
+        if (u != NULL)
+                pg->unit = u;
+        if (u == NULL || (g = realloc(pg->g, (pg->n + 1) * sizeof(*g))) == NULL)
+                return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
+        pg->g = g;
+        snprintf(pg->unit[pg->n], sizeof(pg->unit[0]), "%s", unit);
+        pg->g[pg->n++].n = n;
+        return 0;
+}
+
+/* Reads the program's groups (every unit, whoever asks: what is hidden must
+ * not depend on the reader) and decides what may be shown. 0, or -1 with e
+ * (pg freed). */
+static int program_groups(sqlite3 *db, const char *program, struct pgroups *pg, struct rb_err *e)
+{
+        static const char sql[] = "SELECT unit, count(*) FROM evaluations WHERE program = ?1"
+                                  " GROUP BY unit ORDER BY unit";
+        sqlite3_stmt *st = db_stmt(db, sql, e);
+        int step = -1;
+
+        *pg = (struct pgroups){0};
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+        while ((step = db_step(db, st, e)) > 0)
+                if (group_add(pg, db_col_text(st, 0), sqlite3_column_int(st, 1), e) != 0) {
+                        step = -1;
+                        break;
+                }
+        sqlite3_reset(st);
+        if (step < 0) {
+                free(pg->unit);
+                free(pg->g);
+                return -1;
+        }
+        pg->total_shown = rm_suppress(pg->g, pg->n);
+        return 0;
+}
+
+/* Whether the figures of unit (NULL: the program's total) may be shown;
+ * then frees pg. */
+static int group_shown(struct pgroups *pg, const char *unit)
+{
+        int shown = unit == NULL ? pg->total_shown : 1;
+
+        for (size_t i = 0; unit != NULL && i < pg->n; i++)
+                if (strcmp(pg->unit[i], unit) == 0)
+                        shown = pg->g[i].shown;
+        free(pg->unit);
+        free(pg->g);
+        return shown;
+}
+
 /* Reads the answers into d[0..2] and the comments (sorted, never in answer order). */
 static int answers(sqlite3 *db, const char *program, const char *unit, struct rm_dist d[4],
                    json_t *comments, struct rb_err *e)
 {
         static const char sql[] =
-            "SELECT v.materi, v.penyampaian, v.aplikasi, ifnull(v.comment, '')"
-            " FROM evaluations v JOIN enrollments n ON n.id = v.enrollment"
-            " WHERE v.program = ?1 AND n.status IN ('hadir', 'selesai')"
-            " AND (?2 IS NULL OR v.unit = ?2) ORDER BY v.comment";
+            "SELECT materi, penyampaian, aplikasi, ifnull(comment, '') FROM evaluations"
+            " WHERE program = ?1 AND (?2 IS NULL OR unit = ?2) ORDER BY comment";
         sqlite3_stmt *st = db_stmt(db, sql, e);
 
         if (st == NULL)
@@ -83,14 +155,24 @@ static int answers(sqlite3 *db, const char *program, const char *unit, struct rm
                         rm_dist_add(&d[i], sqlite3_column_int(st, i));
                         rm_dist_add(&d[3], sqlite3_column_int(st, i));
                 }
-                if (db_col_text(st, 3)[0] != '\0')
+                if (comments != NULL && db_col_text(st, 3)[0] != '\0')
                         json_array_append_new(comments, json_string(db_col_text(st, 3)));
         }
         sqlite3_reset(st);
-        if (step < 0) {
+        return step < 0 ? -1 : 0;
+}
+
+/* Reads the answers of program in the unit scope into d (and comments) and
+ * says whether they may be shown. 1 shown, 0 hidden, -1 with e. */
+static int scope_answers(sqlite3 *db, const char *program, const char *unit, struct rm_dist d[4],
+                         json_t *comments, struct rb_err *e)
+{
+        struct pgroups pg;
+
+        if (answers(db, program, unit, d, comments, e) != 0 ||
+            program_groups(db, program, &pg, e) != 0)
                 return -1;
-        }
-        return 0;
+        return group_shown(&pg, unit);
 }
 
 /* One dimension's figures. */
@@ -104,12 +186,32 @@ static json_t *dimension(const char *name, const struct rm_dist *d)
                          json_h100(rm_dist_mean100(d)), "distribution", dist);
 }
 
+/* Why a group's figures are hidden: too few answers, or hidden with others
+ * so that no difference of shown figures reveals a small group. */
+static json_t *hidden_reason(long n)
+{
+        char why[240];
+
+        if (n < RM_MIN_GROUP)
+                snprintf(why, sizeof(why),
+                         _("fewer than %d answers (%ld), so that no answer can be traced to a "
+                           "person"),
+                         RM_MIN_GROUP, n);
+        else
+                snprintf(why, sizeof(why),
+                         _("hidden with other figures of this program, so that no difference "
+                           "of the figures shown reveals a group of fewer than %d answers"),
+                         RM_MIN_GROUP);
+        return json_string(why);
+}
+
 int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
         const char *code = query_arg(q, "program"), *unit;
         struct rm_dist d[4] = {{0}};
         json_t *doc, *prog, *comments = NULL;
         long att;
+        int shown;
 
         if (code == NULL)
                 return err_set(e, RB_INVALID, "program", _("program is required"));
@@ -117,7 +219,7 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
             (prog = program_info(q->db, code, e)) == NULL)
                 return -1;
         comments = json_array();
-        if (answers(q->db, code, unit, d, comments, e) != 0) {
+        if ((shown = scope_answers(q->db, code, unit, d, comments, e)) < 0) {
                 json_decref(prog);
                 json_decref(comments);
                 return -1;
@@ -127,14 +229,9 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
                         "unit", unit ? json_string(unit) : json_null(), "attendees",
                         (json_int_t)att, "responses", (json_int_t)d[0].n, "response_rate_pct",
                         json_h100(rm_pct100(d[0].n, att)), "min_group", RM_MIN_GROUP);
-        if (d[0].n < RM_MIN_GROUP) {
-                char why[160];
-                snprintf(why, sizeof(why),
-                         _("fewer than %d answers (%ld), so that no answer can be traced to a "
-                           "person"),
-                         RM_MIN_GROUP, d[0].n);
+        if (!shown) {
                 json_object_set_new(doc, "suppressed", json_true());
-                json_object_set_new(doc, "reason", json_string(why));
+                json_object_set_new(doc, "reason", hidden_reason(d[0].n));
                 json_decref(comments);
                 *out = doc;
                 return 0;
@@ -151,5 +248,64 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
         json_object_set_new(doc, "weakest", json_string(dims[rm_weakest(means, 3)]));
         json_object_set_new(doc, "comments", comments);
         *out = doc;
+        return 0;
+}
+
+/* One program's row of report.evaluations: its answers in the unit scope
+ * and, when they may be shown, the mean of each dimension. NULL with e. */
+static json_t *eval_row(sqlite3 *db, const char *program, const char *unit, struct rb_err *e)
+{
+        struct rm_dist d[4] = {{0}};
+        int shown = scope_answers(db, program, unit, d, NULL, e);
+        json_t *row;
+
+        if (shown < 0)
+                return NULL;
+        row = json_pack("{s:s, s:I, s:b}", "program", program, "responses", (json_int_t)d[0].n,
+                        "suppressed", !shown);
+        for (int i = 0; i < 4; i++) {
+                char key[32];
+
+                snprintf(key, sizeof(key), "%s_mean", dims[i]);
+                json_object_set_new(row, key, shown ? json_h100(rm_dist_mean100(&d[i])) : json_null());
+        }
+        return row;
+}
+
+int q_report_evaluations(struct query_ctx *q, json_t **out, struct rb_err *e)
+{
+        static const char sql[] = "SELECT DISTINCT program FROM evaluations"
+                                  " WHERE ?1 IS NULL OR unit = ?1 ORDER BY program";
+        json_t *codes = json_array(), *rows = json_array(), *v;
+        const char *unit;
+        sqlite3_stmt *st;
+        int step = -1;
+        size_t i;
+
+        if (query_unit_scope(q, query_arg(q, "unit"), &unit, e) == 0 &&
+            (st = db_stmt(q->db, sql, e)) != NULL) {
+                db_bind_text(st, 1, unit);
+                while ((step = db_step(q->db, st, e)) > 0)
+                        json_array_append_new(codes, json_string(db_col_text(st, 0)));
+                sqlite3_reset(st);
+        }
+        json_array_foreach(codes, i, v)
+        {
+                json_t *row = step == 0 ? eval_row(q->db, json_string_value(v), unit, e) : NULL;
+
+                if (row == NULL) {
+                        step = -1;
+                        break;
+                }
+                json_array_append_new(rows, row);
+        }
+        json_decref(codes);
+        if (step != 0) {
+                json_decref(rows);
+                return -1;
+        }
+        *out = json_pack("{s:s, s:o, s:o, s:i}", "report", "evaluations", "unit",
+                         unit ? json_string(unit) : json_null(), "programs", rows, "min_group",
+                         RM_MIN_GROUP);
         return 0;
 }

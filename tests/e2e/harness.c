@@ -385,6 +385,19 @@ void h_must_init(const char *data)
         must_succeed(&r, "renbind init");
 }
 
+void h_must_init_schema(const char *data, int schema)
+{
+        char *var = h_strf("RENBIN_TEST_SCHEMA=%d", schema);
+        const char *const env[] = {var, NULL};
+        const char *argv[] = {h_renbind_bin(), "init", "--data", data, NULL};
+        struct h_result r;
+
+        if (h_run_env(&r, env, argv) != 0)
+                fail_msg("renbind init: cannot run");
+        free(var);
+        must_succeed(&r, "renbind init at an older schema");
+}
+
 void h_must_issue(const char *data, const char *unit, const char *role, const char *out,
                   char serial[64])
 {

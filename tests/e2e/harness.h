@@ -80,6 +80,10 @@ const char *h_renbin_bin(void);
 
 /* renbind init --data data. */
 void h_must_init(const char *data);
+/* renbind init --data data, stopped at server schema `schema` (the
+ * test-only RENBIN_TEST_SCHEMA of server/store.c): a database as an older
+ * release left it, which the next open migrates. */
+void h_must_init_schema(const char *data, int schema);
 /* renbind cert issue into out; the serial (hex) goes to serial if not NULL. */
 void h_must_issue(const char *data, const char *unit, const char *role, const char *out,
                   char serial[64]);

@@ -349,21 +349,6 @@ static void test_expired_message(void **state)
         free(home);
 }
 
-/* A database as the release before renewals left it: schema 4, made by
- * renbind init itself with the test-only RENBIN_TEST_SCHEMA (server/store.c),
- * so no test undoes the later migrations by hand. */
-static void init_at_schema_4(const char *data)
-{
-        static const char *const env[] = {"RENBIN_TEST_SCHEMA=4", NULL};
-        const char *argv[] = {h_renbind_bin(), "init", "--data", data, NULL};
-        struct h_result r;
-
-        assert_int_equal(h_run_env(&r, env, argv), 0);
-        if (r.status != 0)
-                fail_msg("renbind init at schema 4: %s", r.err);
-        h_result_free(&r);
-}
-
 /* migrate --dry-run changes nothing; the next command backs up first. */
 static void test_migrate_backup(void **state)
 {
@@ -374,7 +359,7 @@ static void test_migrate_backup(void **state)
         int latest;
 
         (void)state;
-        init_at_schema_4(data);
+        h_must_init_schema(data, 4); /* as the release before renewals left it */
         h_renbind(&r, "migrate", "--data", data, "--dry-run", NULL);
         assert_int_equal(r.status, 0);
         /* The program's schema is the newest migration, whichever it is. */

@@ -129,31 +129,62 @@ static int group_teardown(void **state)
         return rc;
 }
 
-/* The evaluations of nip in home's replica as "materi/penyampaian/aplikasi"
- * lines (malloc'd, "" if none). */
-static char *replica_evals(const char *home, const char *nip)
+/* The rows sql (one text argument) reads from the database at path as
+ * lines of its columns joined by '/' (malloc'd, "" if none). */
+static char *db_lines(const char *path, const char *sql, const char *arg)
 {
-        char *path = h_path(home, "replica.db"), *all = h_strf("%s", ""), *next;
+        char *all = h_strf("%s", ""), *next;
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
 
         if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(db,
-                               "SELECT materi, penyampaian, aplikasi FROM evaluations"
-                               " WHERE nip = ?1 ORDER BY submitted_at",
-                               -1, &st, NULL) != SQLITE_OK)
+            sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
                 fail_msg("cannot read %s: %s", path, sqlite3_errmsg(db));
-        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW) {
-                next = h_strf("%s%d/%d/%d\n", all, sqlite3_column_int(st, 0),
-                              sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
+                for (int c = 0; c < sqlite3_column_count(st); c++) {
+                        next = h_strf("%s%s%s", all, c ? "/" : "",
+                                      (const char *)sqlite3_column_text(st, c));
+                        free(all);
+                        all = next;
+                }
+                next = h_strf("%s\n", all);
                 free(all);
                 all = next;
         }
         sqlite3_finalize(st);
         sqlite3_close(db);
+        return all;
+}
+
+/* The server's answers of unit to EV-01 as sorted "materi/penyampaian/aplikasi"
+ * lines: the answers keep no NIP, so only the unit's can be named. */
+static char *server_answers(const char *unit)
+{
+        char *path = h_path(fx.data, "renbin.db"),
+             *all = db_lines(path,
+                             "SELECT materi, penyampaian, aplikasi FROM evaluations"
+                             " WHERE program = 'EV-01' AND unit = ?1 ORDER BY 1, 2, 3",
+                             unit);
+
         free(path);
         return all;
+}
+
+/* Whether home's replica knows nip's questionnaire of EV-01 was answered: 1
+ * or 0 (its enrollment's answered flag; 0 when it cannot see the enrollment). */
+static int replica_answered(const char *home, const char *nip)
+{
+        char *path = h_path(home, "replica.db"),
+             *all = db_lines(path,
+                             "SELECT count(*) FROM enrollments WHERE program = 'EV-01'"
+                             " AND nip = ?1 AND answered = 1",
+                             nip);
+        int n = atoi(all);
+
+        free(all);
+        free(path);
+        return n;
 }
 
 /* Checks that a write printed "saved offline". */
@@ -317,9 +348,10 @@ static void test_offline_records(void **state)
         assert_int_equal(f_rows_with(rows, "nip", fx.b1), 1);
         json_decref(rows);
         {
-                char *ev = replica_evals(fx.hr, fx.p[0]);
-                assert_string_equal(ev, "4/5/3\n");
+                char *ev = server_answers(UNIT_A); /* p[0]'s and p[1]'s */
+                assert_string_equal(ev, "4/5/3\n5/4/4\n");
                 free(ev);
+                assert_int_equal(replica_answered(fx.hr, fx.p[0]), 1);
         }
         json_decref(f_sync(fx.aud));
         assert_office_records(fx.aud);
@@ -353,9 +385,10 @@ static void test_other_office_cannot_read(void **state)
         assert_int_equal(json_array_size(rows), 1);
         assert_string_equal(f_text(json_array_get(rows, 0), "nip"), fx.b1);
         json_decref(rows);
-        ev = replica_evals(fx.b, fx.p[0]);
+        ev = server_answers(UNIT_B);
         assert_string_equal(ev, "");
         free(ev);
+        assert_int_equal(replica_answered(fx.b, fx.p[0]), 0);
 }
 
 /* A second client of the same office answers a questionnaire already
@@ -397,8 +430,9 @@ static void test_duplicate_questionnaire(void **state)
         json_decref(rows);
 
         json_decref(f_sync(fx.hr));
-        ev = replica_evals(fx.hr, fx.p[2]);
-        assert_string_equal(ev, "5/5/4\n");
+        ev = server_answers(UNIT_A);
+        assert_string_equal(ev, "4/5/3\n5/4/4\n5/5/4\n");
+        assert_int_equal(replica_answered(fx.hr, fx.p[2]), 1);
         free(ev);
         free(a2);
 }
@@ -609,8 +643,9 @@ static void test_other_office_cannot_write(void **state)
         assert_int_equal(f_rows_with(rows, "unit", UNIT_B), 0);
         json_decref(rows);
         {
-                char *ev = replica_evals(fx.hr, fx.b1);
+                char *ev = server_answers(UNIT_B);
                 assert_string_equal(ev, "");
+                assert_int_equal(replica_answered(fx.hr, fx.b1), 0);
                 free(ev);
         }
 }

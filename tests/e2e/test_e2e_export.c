@@ -337,7 +337,8 @@ static void test_excel_csv(void **state)
         assert_null(strstr(r.out, ","));
         h_result_free(&r);
         f_expect(&r, 0, fx.hr, "export", "enrollments", NULL);
-        assert_non_null(strstr(r.out, "id,program,nip,unit,status,jp,updated_at,reason\n"));
+        assert_non_null(
+            strstr(r.out, "id,program,nip,unit,status,jp,updated_at,reason,answered\n"));
         /* times are ISO 8601, never Unix seconds */
         assert_non_null(strstr(r.out, "T"));
         assert_non_null(strstr(r.out, "Z,"));

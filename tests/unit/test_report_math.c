@@ -209,6 +209,128 @@ static void test_ikm_grades(void **state)
         assert_int_equal(r.grade.grade, 'D');
 }
 
+/* Runs rm_suppress on n groups of the given sizes; shown[] gets each group's
+ * flag, and the total's flag is returned. */
+static int suppress(const long *sizes, size_t n, int *shown)
+{
+        struct rm_group g[8];
+        int total;
+
+        for (size_t i = 0; i < n; i++)
+                g[i] = (struct rm_group){.n = sizes[i], .shown = -1};
+        total = rm_suppress(g, n);
+        for (size_t i = 0; i < n; i++)
+                shown[i] = g[i].shown;
+        return total;
+}
+
+/* Units of 5 and 2 answers: the 2 is hidden (primary); the total less the 5
+ * would give it, so the 5 is hidden too; the total (7) stays. */
+static void test_suppress_five_two(void **state)
+{
+        const long sizes[] = {5, 2};
+        int shown[2];
+
+        (void)state;
+        assert_int_equal(suppress(sizes, 2, shown), 1);
+        assert_int_equal(shown[0], 0);
+        assert_int_equal(shown[1], 0);
+}
+
+/* 5, 4, 1: the 1 is hidden; the smallest other with answers (the 4) joins
+ * it, so the total less the 5 gives 5 answers pooled, never the 1. */
+static void test_suppress_smallest_joins(void **state)
+{
+        const long sizes[] = {5, 4, 1};
+        int shown[3];
+
+        (void)state;
+        assert_int_equal(suppress(sizes, 3, shown), 1);
+        assert_int_equal(shown[0], 1);
+        assert_int_equal(shown[1], 0);
+        assert_int_equal(shown[2], 0);
+}
+
+/* Groups of 3 or more and empty groups are all shown; the empty one is never
+ * taken as a complement (hiding it would protect nothing). */
+static void test_suppress_none_needed(void **state)
+{
+        const long big[] = {3, 3, 3}, empty[] = {6, 0, 2};
+        int shown[3];
+
+        (void)state;
+        assert_int_equal(suppress(big, 3, shown), 1);
+        assert_true(shown[0] && shown[1] && shown[2]);
+        assert_int_equal(suppress(empty, 3, shown), 1);
+        assert_int_equal(shown[0], 0); /* 6 joins the 2: 8 pooled */
+        assert_int_equal(shown[1], 1);
+        assert_int_equal(shown[2], 0);
+}
+
+/* Small groups that pool to 3 protect each other: 1 and 2 are hidden, the 10
+ * and the total shown (total - 10 = 3 answers pooled). Ties take the first. */
+static void test_suppress_pooled_and_ties(void **state)
+{
+        const long pooled[] = {1, 2, 10}, ties[] = {4, 4, 2};
+        int shown[3];
+
+        (void)state;
+        assert_int_equal(suppress(pooled, 3, shown), 1);
+        assert_int_equal(shown[0], 0);
+        assert_int_equal(shown[1], 0);
+        assert_int_equal(shown[2], 1);
+        assert_int_equal(suppress(ties, 3, shown), 1);
+        assert_int_equal(shown[0], 0);
+        assert_int_equal(shown[1], 1);
+        assert_int_equal(shown[2], 0);
+}
+
+/* With nothing left to hide the total goes: 1 and 1 (2 pooled); one group of
+ * 2; no groups at all. */
+static void test_suppress_total(void **state)
+{
+        const long two_ones[] = {1, 1}, one_two[] = {2};
+        int shown[2];
+
+        (void)state;
+        assert_int_equal(suppress(two_ones, 2, shown), 0);
+        assert_int_equal(shown[0], 0);
+        assert_int_equal(shown[1], 0);
+        assert_int_equal(suppress(one_two, 1, shown), 0);
+        assert_int_equal(shown[0], 0);
+        assert_int_equal(suppress(NULL, 0, shown), 0);
+}
+
+/* Every table of up to 4 groups of 0..6 answers: a shown group has 0 or at
+ * least 3; a shown total has at least 3 and leaves the hidden groups 0 or at
+ * least 3 answers pooled (the only difference the shown figures give). */
+static void test_suppress_exhaustive(void **state)
+{
+        long sizes[4];
+        int shown[4];
+
+        (void)state;
+        for (int code = 0; code < 7 * 7 * 7 * 7; code++) {
+                long hidden = 0, total = 0;
+                int c = code, t;
+
+                for (int i = 0; i < 4; i++, c /= 7)
+                        sizes[i] = c % 7;
+                t = suppress(sizes, 4, shown);
+                for (int i = 0; i < 4; i++) {
+                        total += sizes[i];
+                        if (shown[i])
+                                assert_true(sizes[i] == 0 || sizes[i] >= RM_MIN_GROUP);
+                        else
+                                hidden += sizes[i];
+                }
+                if (t) {
+                        assert_true(total >= RM_MIN_GROUP);
+                        assert_true(hidden == 0 || hidden >= RM_MIN_GROUP);
+                }
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -222,6 +344,12 @@ int main(void)
             cmocka_unit_test(test_ikm_all_ones),
             cmocka_unit_test(test_ikm_mixed),
             cmocka_unit_test(test_ikm_grades),
+            cmocka_unit_test(test_suppress_five_two),
+            cmocka_unit_test(test_suppress_smallest_joins),
+            cmocka_unit_test(test_suppress_none_needed),
+            cmocka_unit_test(test_suppress_pooled_and_ties),
+            cmocka_unit_test(test_suppress_total),
+            cmocka_unit_test(test_suppress_exhaustive),
         };
         return renbin_run_group_tests(tests, NULL, NULL);
 }
