@@ -391,18 +391,45 @@ int outbox_answer(struct cli *cli, const Renbin__OpResult *o, struct rb_err *e)
 
 /* --- The journal of acknowledged ops (outbox.h) --- */
 
+/* Ops of an entity with private fields are not resent: their answer was
+ * blanked once done (blank_private), so the office has nothing to resend;
+ * the restored server asks that person again (docs/privacy.md). */
 static const char SQL_REQUEUE[] =
-    "UPDATE outbox SET state = 'pending' WHERE state = 'done' AND (?1 = 0 OR answered_at >= ?2)";
+    "UPDATE outbox SET state = 'pending' WHERE state = 'done' AND (?1 = 0 OR answered_at >= ?2)"
+    " AND entity NOT IN (SELECT value FROM json_each(?3))";
+
+/* The names of the entities with a private field, as a JSON array. */
+static char *private_entities(void)
+{
+        json_t *arr = json_array();
+        char *js;
+
+        for (size_t i = 0; i < entity_count; i++)
+                for (size_t f = 0; f < entity_defs[i]->nfields; f++)
+                        if (entity_defs[i]->fields[f].flags & FD_PRIVATE) {
+                                json_array_append_new(arr, json_string(entity_defs[i]->name));
+                                break;
+                        }
+        js = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+        return js;
+}
 
 int outbox_journal_requeue(struct cli *cli, unsigned days, long long *n, struct rb_err *e)
 {
         sqlite3_stmt *st;
+        char *priv;
+        int rc;
 
         if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_REQUEUE, e)) == NULL)
                 return -1;
+        priv = private_entities();
         sqlite3_bind_int(st, 1, (int)days);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL) - (sqlite3_int64)days * 86400);
-        if (db_run(cli->db, st, e) != 0)
+        sqlite3_bind_text(st, 3, priv ? priv : "[]", -1, SQLITE_TRANSIENT);
+        free(priv);
+        rc = db_run(cli->db, st, e);
+        if (rc != 0)
                 return -1;
         *n = sqlite3_changes(cli->db);
         return 0;
