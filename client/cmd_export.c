@@ -69,7 +69,13 @@ static int entity_sheet(struct cli *cli, const struct entity_def *d, struct expo
                 const struct field_def *f = &d->fields[i];
                 s->heads[s->ncols] = entity_field_column(f);
                 s->kinds[s->ncols] = field_kind(f);
-                if (s->kinds[s->ncols] == EX_TIME)
+                if (f->type == F_INT && strcmp(f->name, "sex") == 0) {
+                        /* the roster keeps the NIP's digit (1, 2); every output says L or P */
+                        s->kinds[s->ncols] = EX_TEXT;
+                        off += (size_t)snprintf(cols + off, sizeof(cols) - off,
+                                                ", CASE sex WHEN 1 THEN 'L' WHEN 2 THEN 'P' END"
+                                                " AS sex");
+                } else if (s->kinds[s->ncols] == EX_TIME)
                         off += (size_t)snprintf(cols + off, sizeof(cols) - off,
                                                 ", strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s,"
                                                 " 'unixepoch') AS %s",

@@ -11,6 +11,7 @@
 /* Short names for the status codes. */
 enum {
         RB_OK = RENBIN__CODE__OK,
+        RB_CANCELLED = RENBIN__CODE__CANCELLED,
         RB_INVALID = RENBIN__CODE__INVALID_ARGUMENT,
         RB_NOT_FOUND = RENBIN__CODE__NOT_FOUND,
         RB_EXISTS = RENBIN__CODE__ALREADY_EXISTS,
@@ -27,14 +28,15 @@ enum {
 /* Exit statuses of both programs (docs/exit-codes.md). */
 enum {
         EXIT_OK = 0,
-        EXIT_FAIL = 1,      /* internal or unexpected failure */
-        EXIT_USAGE = 2,     /* bad command line */
-        EXIT_INVALID = 3,   /* bad input: a field, a file, a line */
-        EXIT_NOT_FOUND = 4, /* the named thing does not exist */
-        EXIT_REFUSED = 5,   /* refused by a rule: exists, wrong state, conflict */
-        EXIT_DENIED = 6,    /* not allowed for this certificate / role */
-        EXIT_OFFLINE = 7,   /* server unreachable or timed out */
-        EXIT_BUSY = 8,      /* server over a limit, try later */
+        EXIT_FAIL = 1,          /* internal or unexpected failure */
+        EXIT_USAGE = 2,         /* bad command line */
+        EXIT_INVALID = 3,       /* bad input: a field, a file, a line */
+        EXIT_NOT_FOUND = 4,     /* the named thing does not exist */
+        EXIT_REFUSED = 5,       /* refused by a rule: exists, wrong state, conflict */
+        EXIT_DENIED = 6,        /* not allowed for this certificate / role */
+        EXIT_OFFLINE = 7,       /* server unreachable or timed out */
+        EXIT_BUSY = 8,          /* server over a limit, try later */
+        EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C (128 + SIGINT), what was done is saved */
 };
 
 struct rb_err {
