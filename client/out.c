@@ -12,7 +12,7 @@
 #include <time.h>
 
 /* Keys that hold a yes/no, whatever integer the database keeps for it. */
-static const char *const out_json_flags[] = {"active", "suppressed", NULL};
+static const char *const out_json_flags[] = {"active", "suppressed", "current", NULL};
 
 /* Whether key names a time. */
 static int is_time_key(const char *key)
