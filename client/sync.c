@@ -92,14 +92,12 @@ static void push_fit(Renbin__Request *req, Renbin__Push *push, uint32_t max_fram
 int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         struct outbox_counts c;
-        unsigned batch = n->max_ops ? n->max_ops : 500;
+        unsigned batch = n->max_ops && n->max_ops < 500 ? n->max_ops : 500;
         long total;
 
         if (outbox_count(cli, &c, e) != 0)
                 return -1;
         total = (long)c.pending;
-        if (batch > 500)
-                batch = 500;
         while (total > 0) {
                 Renbin__Request req = RENBIN__REQUEST__INIT;
                 Renbin__Push push = RENBIN__PUSH__INIT;

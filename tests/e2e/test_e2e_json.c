@@ -7,6 +7,7 @@
  * ISO 8601 UTC string, a "date" YYYY-MM-DD), and every key printed is
  * documented. So the page and the program cannot drift apart.
  *
+ * Numbers in Indonesian text take the decimal comma, never in CSV or JSON.
  * Also here, the other half of a sync's story: `status --json` of a sync
  * stopped before the end says so with the changes still to come, and Ctrl-C
  * during a sync exits 130 with what was saved, losing nothing.
@@ -380,6 +381,51 @@ static void test_documented_shapes(void **state)
         free(doc);
 }
 
+/* ---- numbers as a person reads them ---- */
+
+/* report program under env (exit 0): what it printed on stdout. */
+static char *report_in(const char *const *env, const char *form)
+{
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, form, "report",
+                              "program",      "ANG-01", NULL,  NULL};
+        struct h_result r;
+        char *out;
+
+        if (form == NULL)
+                memmove(&argv[3], &argv[4], 5 * sizeof(argv[0]));
+        h_run_env(&r, env, argv);
+        if (r.status != EXIT_OK)
+                fail_msg("report program exited %d: %s", r.status, r.err);
+        out = strdup(r.out);
+        h_result_free(&r);
+        return out;
+}
+
+/* Indonesian text writes the response rate (1 of 2: 50%) with a decimal
+ * comma; English text, CSV and JSON with a point, in either language. */
+static void test_decimal_comma(void **state)
+{
+        static const char *const id[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+        char *text = report_in(id, NULL), *csv = report_in(id, "--csv"),
+             *json = report_in(id, "--json"), *en = report_in(NULL, NULL);
+
+        (void)state;
+        if (strstr(text, "Jawaban") == NULL) {
+                free(text), free(csv), free(json), free(en);
+                skip(); /* scripts/deps generates id_ID.UTF-8 */
+        }
+        assert_non_null(strstr(text, "(50,00%)"));
+        assert_null(strstr(text, "50.00"));
+        assert_non_null(strstr(en, "(50.00%)"));
+        assert_non_null(strstr(csv, ",50.00,"));
+        assert_null(strstr(csv, "50,00"));
+        assert_non_null(strstr(json, "\"response_rate_pct\": 50.0"));
+        free(text);
+        free(csv);
+        free(json);
+        free(en);
+}
+
 /* ---- a sync that stops before the end ---- */
 
 /* A new HR seat of the same server (nothing pulled yet). */
@@ -488,6 +534,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_documented_shapes),
+            cmocka_unit_test(test_decimal_comma),
             cmocka_unit_test(test_status_of_a_cut_sync),
             cmocka_unit_test(test_sync_interrupted),
         };
