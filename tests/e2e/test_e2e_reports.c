@@ -626,9 +626,10 @@ static void chromium_check(const char *html)
 }
 
 /* The page in Indonesian: lang="id", its words translated and escaped, the
- * figures unchanged (numbers stay in the C locale even under id_ID, where the
- * decimal separator is a comma; without that locale C.UTF-8 and LANGUAGE=id
- * still pick the catalog). */
+ * figures a person reads with the decimal comma (i18n_number, decisions 61),
+ * while the drawing's coordinates stay in the C locale (LC_NUMERIC "C" even
+ * under id_ID; without that locale C.UTF-8 and LANGUAGE=id still pick the
+ * catalog). */
 static void test_html_id(void)
 {
         char *out = h_path(fx.tmp, "belawan-2027-id.html");
@@ -649,9 +650,11 @@ static void test_html_id(void)
         assert_int_equal(h_count(html, "Belum ada jawaban."), 1);    /* P3 */
         assert_null(strstr(html, "Fewer than 3 answers"));
         assert_non_null(strstr(html, "Materi &lt;b&gt;padat&lt;/b&gt; &amp; jelas"));
-        assert_non_null(strstr(html, "78.47 B Baik"));
+        assert_non_null(strstr(html, "78,47 B Baik"));
         assert_non_null(strstr(html, "2 dari 3</text>"));
-        assert_null(strstr(html, "78,47"));
+        assert_null(strstr(html, "78.47"));
+        assert_null(strstr(html, "width=\"0,"));
+        assert_null(strstr(html, "x=\"0,"));
         free(html);
         free(out);
 }
