@@ -22,7 +22,9 @@ void interrupt_catch(void)
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_sigint;
         sigemptyset(&sa.sa_mask);
-        sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns */
+        /* no SA_RESTART: a blocked read returns; a second Ctrl-C ends the
+         * program at once (what is committed is safe either way) */
+        sa.sa_flags = SA_RESETHAND;
         sigaction(SIGINT, &sa, NULL);
 }
 

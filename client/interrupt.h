@@ -7,8 +7,9 @@
 #ifndef RENBIN_INTERRUPT_H
 #define RENBIN_INTERRUPT_H
 
-/* Notes SIGINT from now on (without restarting a blocked read: a pending
- * network call fails, and the caller sees interrupt_seen()). */
+/* Notes the first SIGINT from now on (without restarting a blocked read: a
+ * pending network call fails, and the caller sees interrupt_seen()); a
+ * second one ends the program as usual. */
 void interrupt_catch(void);
 /* Whether SIGINT came since interrupt_catch. */
 int interrupt_seen(void);
