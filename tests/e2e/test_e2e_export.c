@@ -411,6 +411,9 @@ static void test_xlsx_libreoffice(void **state)
         (void)state;
         if (access("/usr/bin/soffice", X_OK) != 0) {
                 fprintf(stderr, "soffice is not installed: the .xlsx is not opened\n");
+                free(path);
+                free(dir);
+                free(profile);
                 skip();
         }
         f_ok(fx.hr, "export", "asn", "--xlsx", "--out", path, NULL);

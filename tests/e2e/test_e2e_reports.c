@@ -662,7 +662,7 @@ static void test_html_id(void)
 /* The page: self-contained, escaped, n < 3 hidden, and it opens in Chromium. */
 static void test_html(void **state)
 {
-        char *out = h_path(fx.tmp, "belawan-2027.html"), *html, *out_a, *html_a;
+        char *out = h_path(fx.tmp, "belawan-2027.html"), *html, *out_a, *html_a, page[4096];
 
         (void)state;
         OK(fx.hr, "report", "html", "--year", "2027", "--out", out, "--today", "2027-06-30");
@@ -690,11 +690,13 @@ static void test_html(void **state)
         assert_non_null(html_a = h_read_file(out_a));
         assert_null(strstr(html_a, "KEL-B"));
         assert_non_null(strstr(html_a, "KEL-A"));
-        chromium_check(out);
         free(html);
         free(html_a);
-        free(out);
         free(out_a);
+        /* chromium_check may skip: nothing of ours is left to leak then */
+        snprintf(page, sizeof(page), "%s", out);
+        free(out);
+        chromium_check(page);
 }
 
 /* Runs report html --out out as HR: its exit status (stderr into err, if not NULL). */
