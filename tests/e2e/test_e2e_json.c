@@ -10,7 +10,7 @@
  * Numbers in Indonesian text take the decimal comma, never in CSV or JSON.
  * Also here, the other half of a sync's story: `status --json` of a sync
  * stopped before the end says so with the changes still to come, and Ctrl-C
- * during a sync exits 130 with what was saved, losing nothing.
+ * during a sync or an import exits 130 with what was saved, losing nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -482,44 +482,49 @@ static void test_status_of_a_cut_sync(void **state)
         free(home);
 }
 
-/* Starts renbin --home home sync --page-size 1 with stderr to errpath. */
-static pid_t sync_child(const char *home, const char *errpath)
+/* Runs renbin --home home ARGS (NULL-terminated), sends it SIGINT after ms
+ * milliseconds and returns its exit status; *err gets its stderr. */
+static int interrupted(const char *home, int ms, char **err, const char *const *args)
 {
-        pid_t pid = fork();
+        char *errpath = h_path(fx.tmp, "interrupted.err");
+        struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+        const char *argv[16] = {h_renbin_bin(), "--home", home};
+        int status;
+        pid_t pid;
 
-        assert_true(pid >= 0);
+        for (size_t i = 0; args[i] != NULL && i + 4 < 16; i++)
+                argv[i + 3] = args[i];
+        assert_true((pid = fork()) >= 0);
         if (pid == 0) {
-                FILE *f = freopen(errpath, "w", stderr);
-                if (f == NULL || freopen("/dev/null", "w", stdout) == NULL)
+                if (freopen(errpath, "w", stderr) == NULL ||
+                    freopen("/dev/null", "w", stdout) == NULL)
                         _exit(127);
                 setenv("LC_ALL", "C", 1);
                 setenv("RENBIND_CONFIG", "/dev/null", 1);
-                execl(h_renbin_bin(), h_renbin_bin(), "--home", home, "sync", "--page-size", "1",
-                      (char *)NULL);
+                execv(argv[0], (char *const *)argv);
                 _exit(127);
         }
-        return pid;
+        nanosleep(&ts, NULL);
+        kill(pid, SIGINT);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        *err = h_read_file(errpath);
+        free(errpath);
+        assert_true(WIFEXITED(status));
+        return WEXITSTATUS(status);
 }
 
 /* Ctrl-C in the middle of a sync: exit 130, what was saved and how to go
  * on; the next sync brings the rest, nothing lost. */
 static void test_sync_interrupted(void **state)
 {
-        char *home = new_seat("int"), *errpath = h_path(fx.tmp, "int.err"), *err;
-        struct timespec ts = {0, 300 * 1000000L};
+        static const char *const args[] = {"sync", "--page-size", "1", NULL};
+        char *home = new_seat("int"), *err;
         json_t *st;
-        pid_t pid;
-        int status;
+        int rc;
 
         (void)state;
-        pid = sync_child(home, errpath);
-        nanosleep(&ts, NULL);
-        kill(pid, SIGINT);
-        assert_int_equal(waitpid(pid, &status, 0), pid);
-        err = h_read_file(errpath);
-        assert_true(WIFEXITED(status));
-        if (WEXITSTATUS(status) != EXIT_INTERRUPTED)
-                fail_msg("sync exited %d after Ctrl-C: %s", WEXITSTATUS(status), err);
+        if ((rc = interrupted(home, 300, &err, args)) != EXIT_INTERRUPTED)
+                fail_msg("sync exited %d after Ctrl-C: %s", rc, err);
         assert_non_null(strstr(err, "renbin: sync stopped: "));
         assert_non_null(strstr(err, "run renbin sync again"));
         st = f_status(home);
@@ -528,17 +533,69 @@ static void test_sync_interrupted(void **state)
         json_decref(f_sync(home));
         roster_whole(home);
         free(err);
-        free(errpath);
+        free(home);
+}
+
+#define BIG 6000 /* roster rows of one import, so that it takes a while */
+
+/* A roster of BIG people of unit into dir/big.csv: its path. */
+static char *big_roster(const char *unit)
+{
+        size_t cap = (size_t)BIG * 64 + 64, off;
+        char *csv = malloc(cap), nip[19], birth[9], *path;
+
+        assert_non_null(csv);
+        off = (size_t)snprintf(csv, cap, "NIP,nama,unit,jabatan,golongan,tmt\n");
+        for (int i = 0; i < BIG; i++) {
+                snprintf(birth, sizeof(birth), "1980%02d%02d", 1 + i / 999 % 12, 1 + i / 999 / 12);
+                f_nip(nip, birth, "201001", 1 + i % 2, 1 + i % 999);
+                off += (size_t)snprintf(csv + off, cap - off, "%s,Orang %d,%s,Staf,II/b,\n", nip, i,
+                                        unit);
+        }
+        path = f_write(fx.tmp, "big.csv", csv);
+        free(csv);
+        return path;
+}
+
+/* Ctrl-C in the middle of an import: exit 130 and a message that says what
+ * was saved; after the next sync the unit has every row or none, never a
+ * part, and nothing waits in the outbox. */
+static void test_import_interrupted(void **state)
+{
+        char *home = new_seat("imp"), *path, *err;
+        const char *args[] = {"import", "asn", NULL, NULL};
+        json_t *rows, *st;
+        int rc;
+
+        (void)state;
+        json_decref(f_sync(home));
+        f_ok(home, "unit", "add", "KEL-IMP", "Kelurahan Impor", "--kind", "kelurahan", NULL);
+        args[2] = path = big_roster("KEL-IMP");
+        if ((rc = interrupted(home, 400, &err, args)) != EXIT_INTERRUPTED)
+                fail_msg("import exited %d after Ctrl-C: %s", rc, err);
+        assert_non_null(strstr(err, "renbin: import stopped: "));
+        fprintf(stderr, "after Ctrl-C: %s", strstr(err, "renbin: import stopped: "));
+        json_decref(f_sync(home));
+        rows = f_json(EXIT_OK, home, "asn", "list", "--unit", "KEL-IMP", NULL);
+        if (strstr(err, "nothing was saved") != NULL)
+                assert_int_equal(json_array_size(rows), 0);
+        else
+                assert_int_equal(json_array_size(rows), BIG);
+        st = f_status(home);
+        assert_int_equal(f_pending(st), 0);
+        json_decref(st);
+        json_decref(rows);
+        free(err);
+        free(path);
         free(home);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_documented_shapes),
-            cmocka_unit_test(test_decimal_comma),
-            cmocka_unit_test(test_status_of_a_cut_sync),
-            cmocka_unit_test(test_sync_interrupted),
+            cmocka_unit_test(test_documented_shapes),    cmocka_unit_test(test_decimal_comma),
+            cmocka_unit_test(test_status_of_a_cut_sync), cmocka_unit_test(test_sync_interrupted),
+            cmocka_unit_test(test_import_interrupted),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }
