@@ -542,7 +542,7 @@ static void test_sync_interrupted(void **state)
 static char *big_roster(const char *unit)
 {
         size_t cap = (size_t)BIG * 64 + 64, off;
-        char *csv = malloc(cap), nip[19], birth[9], *path;
+        char *csv = malloc(cap), nip[19], birth[32], *path;
 
         assert_non_null(csv);
         off = (size_t)snprintf(csv, cap, "NIP,nama,unit,jabatan,golongan,tmt\n");
