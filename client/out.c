@@ -54,8 +54,7 @@ static json_t *norm_value(const char *key, json_t *v)
         return NULL;
 }
 
-/* Applies the conventions to j and everything inside it. */
-static void out_json_norm(json_t *j)
+void out_json_norm(json_t *j)
 {
         const char *k;
         json_t *v, *nv;

@@ -206,6 +206,8 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
                 json_decref(text);
                 return out_json(rows);
         }
+        if (!cli->csv)
+                out_json_norm(rows); /* a flag reads yes/no, a time ISO 8601 */
         for (i = 0; i < nk; i++)
                 json_array_append_new(head,
                                       json_string(headers && headers[i] ? _(headers[i]) : keys[i]));

@@ -428,6 +428,31 @@ static void test_decimal_comma(void **state)
         free(en);
 }
 
+/* A flag JSON prints as true reads yes (ya) in a text table; CSV keeps the
+ * database's 1 for scripts. */
+static void test_flags_in_text(void **state)
+{
+        static const char *const id[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, "unit", "list", NULL};
+        const char *csv[] = {h_renbin_bin(), "--home", fx.hr, "--csv", "unit", "list", NULL};
+        struct h_result r;
+
+        (void)state;
+        h_run_env(&r, NULL, argv);
+        assert_int_equal(r.status, EXIT_OK);
+        assert_non_null(strstr(r.out, "kelurahan  yes"));
+        h_result_free(&r);
+        h_run_env(&r, NULL, csv);
+        assert_int_equal(r.status, EXIT_OK);
+        assert_non_null(strstr(r.out, ",kelurahan,1,"));
+        h_result_free(&r);
+        h_run_env(&r, id, argv);
+        assert_int_equal(r.status, EXIT_OK);
+        if (strstr(r.out, "AKTIF") != NULL)
+                assert_non_null(strstr(r.out, "kelurahan  ya "));
+        h_result_free(&r);
+}
+
 /* ---- a sync that stops before the end ---- */
 
 /* A new HR seat of the same server (nothing pulled yet). */
@@ -595,7 +620,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_documented_shapes),    cmocka_unit_test(test_decimal_comma),
             cmocka_unit_test(test_status_of_a_cut_sync), cmocka_unit_test(test_sync_interrupted),
-            cmocka_unit_test(test_import_interrupted),
+            cmocka_unit_test(test_import_interrupted),   cmocka_unit_test(test_flags_in_text),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }
