@@ -28,16 +28,18 @@ enum {
 /* Exit statuses of both programs (docs/exit-codes.md). */
 enum {
         EXIT_OK = 0,
-        EXIT_FAIL = 1,          /* internal or unexpected failure */
-        EXIT_USAGE = 2,         /* bad command line */
-        EXIT_INVALID = 3,       /* bad input: a field, a file, a line */
-        EXIT_NOT_FOUND = 4,     /* the named thing does not exist */
-        EXIT_REFUSED = 5,       /* refused by a rule: exists, wrong state, conflict */
-        EXIT_DENIED = 6,        /* not allowed for this certificate / role */
-        EXIT_OFFLINE = 7,       /* server unreachable or timed out */
-        EXIT_BUSY = 8,          /* server over a limit, try later */
-        EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C (128 + SIGINT), what was done is saved */
+        EXIT_FAIL = 1,      /* internal or unexpected failure */
+        EXIT_USAGE = 2,     /* bad command line */
+        EXIT_INVALID = 3,   /* bad input: a field, a file, a line */
+        EXIT_NOT_FOUND = 4, /* the named thing does not exist */
+        EXIT_REFUSED = 5,   /* refused by a rule: exists, wrong state, conflict */
+        EXIT_DENIED = 6,    /* not allowed for this certificate / role */
+        EXIT_OFFLINE = 7,   /* server unreachable or timed out */
+        EXIT_BUSY = 8,      /* server over a limit, try later */
 };
+/* Stopped by Ctrl-C (128 + SIGINT) during a sync or an import; what was
+ * done is saved (docs/exit-codes.md). */
+enum { EXIT_INTERRUPTED = 130 };
 
 struct rb_err {
         int code;
