@@ -129,31 +129,46 @@ static const struct opt asn_deactivate_opts[] = {
     OPT_END,
 };
 
-/* asn deactivate NIP (HR): someone who left; the row is kept for history. */
-static int asn_deactivate(struct cli *cli, int argc, char **argv)
+/* asn deactivate|activate NIP (HR): someone who left (the row is kept for
+ * history), or the way back. */
+static int asn_set_active(struct cli *cli, int argc, char **argv, int active)
 {
-        char label[128];
+        const char *action = active ? "activate" : "deactivate";
+        char cmd[32], label[128];
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "asn deactivate", "asn", "deactivate", asn_deactivate_opts, argc,
-                              argv, &f, NULL)) != 0)
+        snprintf(cmd, sizeof(cmd), "asn %s", action);
+        if ((rc = write_parse(cli, cmd, "asn", action, asn_deactivate_opts, argc, argv, &f,
+                              NULL)) != 0)
                 return rc;
-        snprintf(label, sizeof(label), _("deactivate ASN %s"), write_get(f, "nip"));
-        return write_submit(cli, "asn", "deactivate", f, label);
+        snprintf(label, sizeof(label), active ? _("activate ASN %s") : _("deactivate ASN %s"),
+                 write_get(f, "nip"));
+        return write_submit(cli, "asn", action, f, label);
+}
+
+static int asn_deactivate(struct cli *cli, int argc, char **argv)
+{
+        return asn_set_active(cli, argc, argv, 0);
+}
+
+static int asn_activate(struct cli *cli, int argc, char **argv)
+{
+        return asn_set_active(cli, argc, argv, 1);
 }
 
 static const struct verb asn_verbs[] = {
     {"list", asn_list, asn_list_opts},
     {"show", asn_show, NULL},
     {"deactivate", asn_deactivate, asn_deactivate_opts},
+    {"activate", asn_activate, asn_deactivate_opts},
     {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_asn = {
     .name = "asn",
-    .usage = "asn [list [--unit CODE] [--all]] | asn show NIP | asn deactivate NIP",
-    .summary = N_("the ASN roster: list, show one person, deactivate (HR)"),
+    .usage = "asn [list [--unit CODE] [--all]] | asn show NIP | asn deactivate|activate NIP",
+    .summary = N_("the ASN roster: list, show one person, deactivate and activate (HR)"),
     .help = N_("The roster is loaded by HR with: renbin import asn roster.csv\n"),
     .exec = asn_list,
     .verbs = asn_verbs,

@@ -27,6 +27,7 @@
 /* What the command line asks of one import. */
 struct import_args {
         int skip_bad;
+        int again;            /* --again: import rows imported already */
         const char *year;     /* --plan */
         struct csv_opts csv;  /* --delimiter, --encoding */
         struct progress *bar; /* drawn on a terminal */
@@ -129,6 +130,10 @@ static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t *
                         (*n)++;
         }
         progress_end(ic->bar);
+        if (import_ledger_queue(ic, e) != 0) {
+                db_rollback(ic->cli->db);
+                return -1;
+        }
         return db_commit(ic->cli->db, e);
 }
 
@@ -306,6 +311,12 @@ static int import_interrupted(struct cli *cli, size_t n)
         return EXIT_INTERRUPTED;
 }
 
+/* Room for the op ids of nrows rows of kind (NULL when out of memory). */
+static char (*op_ids_for(const struct import_kind *kind, size_t nrows))[UUID_STR]
+{
+        return calloc((nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1), UUID_STR);
+}
+
 /* Imports one file of one kind. */
 static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
                        const struct import_args *a)
@@ -328,9 +339,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         }
         fields = calloc(t.nrows + 1, sizeof(*fields));
         labels = calloc(t.nrows + 1, sizeof(*labels));
-        op_ids =
-            calloc((t.nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1), sizeof(*op_ids));
-        if (fields == NULL || labels == NULL || op_ids == NULL) {
+        if (fields == NULL || labels == NULL || (op_ids = op_ids_for(kind, t.nrows)) == NULL) {
                 status = opt_fail(EXIT_FAIL, _("out of memory"));
                 goto out;
         }
@@ -348,6 +357,8 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
                                   path, bad, t.nrows);
                 goto out;
         }
+        if ((status = import_ledger_check(&ic, path, fields, t.nrows, a->again)) != EXIT_OK)
+                goto out;
         if (kind->after_check != NULL)
                 kind->after_check(&ic);
         if (interrupt_seen() || queue_rows(&ic, &t, fields, labels, op_ids, &n, &e) != 0 ||
@@ -378,6 +389,7 @@ static const struct opt import_opts[] = {
      N_("the separator: , or ; or tab (default: the header line's)"), NULL, NULL},
     {"encoding", NULL, OPT_VALUE, 0,
      N_("utf-8 or windows-1252 (default: UTF-8, else Windows-1252)"), NULL, NULL},
+    {"again", NULL, OPT_FLAG, 0, N_("import rows that were imported already"), NULL, NULL},
     OPT_END,
 };
 
@@ -430,6 +442,7 @@ static int import_exec(struct cli *cli, int argc, char **argv)
         file = opts_value(o, &import_opts[1]);
         a.year = opts_value(o, &import_opts[3]);
         a.skip_bad = opts_value(o, &import_opts[2]) != NULL;
+        a.again = opts_value(o, &import_opts[6]) != NULL;
         progress_start(&bar, progress_wanted(cli), 0);
         interrupt_catch();
         if (a.year != NULL && year_check(a.year, "plan", &y, &e) != 0)
@@ -448,7 +461,8 @@ out:
 
 const struct cmd cmd_import = {
     .name = "import",
-    .usage = "import KIND FILE|- [--skip-bad] [--plan YEAR] [--delimiter C] [--encoding ENC]",
+    .usage = "import KIND FILE|- [--skip-bad] [--again] [--plan YEAR] [--delimiter C]"
+             " [--encoding ENC]",
     .summary = N_("import a spreadsheet (CSV): the roster, survey responses and more"),
     .help = N_("  asn   columns NIP,nama,unit,jabatan,golongan,tmt (HR). Re-importing updates\n"
                "        people by NIP and reports what changed; people missing from the file\n"
@@ -468,7 +482,9 @@ const struct cmd cmd_import = {
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
                "--skip-bad. The separator (, ; or tab) is the header line's; a file that is\n"
                "not UTF-8 is read as Windows-1252; dates may be YYYY-MM-DD, DD/MM/YYYY or\n"
-               "DD-MM-YYYY.\n"),
+               "DD-MM-YYYY.\n"
+               "A file whose rows this unit imported already (as the same kind) is refused,\n"
+               "naming when and from which file; --again imports it once more.\n"),
     .exec = import_exec,
     .opts = import_opts,
 };

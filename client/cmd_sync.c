@@ -55,6 +55,7 @@ static void sync_json(const struct sync_report *rep, int rc, const struct rb_err
                       (json_int_t)rep->rejected, "pulled", (json_int_t)rep->pulled, "resynced",
                       rep->resynced, "interrupted", rc != 0 && e->code == RB_CANCELLED);
 
+        json_object_set_new(j, "resent", json_integer(rep->resent));
         if (rc != 0)
                 json_object_set_new(j, "error", json_string(e->msg));
         out_json(j);

@@ -14,6 +14,15 @@
 struct import_kind;
 struct progress;
 
+/* The import's record in the ledger (import_ledger.c). */
+struct import_ledger {
+        int on;          /* checked: record it with the rows */
+        char digest[65]; /* hex SHA-256 of the rows read */
+        char unit[64];   /* the seat's unit */
+        char file[256];  /* the file's name, without its folder */
+        size_t rows;
+};
+
 struct import_ctx {
         struct cli *cli;
         const struct import_kind *kind;
@@ -22,6 +31,7 @@ struct import_ctx {
         json_t *updates;      /* "op_id: fields" of rows that changed something */
         const char *year;     /* --plan YEAR, for programs */
         struct progress *bar; /* the import's progress (progress.h) */
+        struct import_ledger ledger;
 };
 
 struct import_kind {
@@ -45,6 +55,9 @@ struct import_kind {
         int (*queue)(struct import_ctx *ic, json_t *fields, const char *label,
                      char (*op_ids)[UUID_STR], size_t *n, struct rb_err *e);
         size_t ops_per_row; /* most ops one row can become (0: 1) */
+        /* Its rows are upserts a second import leaves unchanged: the same
+         * file twice is not refused (import_ledger.c). */
+        int repeatable;
 };
 
 /* A row of the kind's entity and action read through the catalogue
@@ -69,6 +82,16 @@ const char *const *import_required_columns(const struct import_kind *k, const ch
  * 18-digit number (1.98001E+17, or digits lost to its 15 significant ones),
  * saying to format the column as Text; 0 for any other cell. */
 int import_nip_excel(const char *cell, const char *field, struct rb_err *e);
+
+/* Refuses rows (fields[0..n), NULL for a bad line) that were imported
+ * already by this seat's unit as this kind, naming when and the file,
+ * unless again; fills ic->ledger. Syncs first when online. Returns the exit
+ * status (EXIT_REFUSED, said, when refused). */
+int import_ledger_check(struct import_ctx *ic, const char *path, json_t **fields, size_t n,
+                        int again);
+/* Queues the ledger's "import" op (in the caller's transaction). 0, or -1
+ * with e. */
+int import_ledger_queue(struct import_ctx *ic, struct rb_err *e);
 
 /* Reads the cell of a column by header name ("" when absent). */
 const char *import_cell(const struct import_ctx *ic, const struct csv_row *r, const char *col);

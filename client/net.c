@@ -151,6 +151,9 @@ static int net_hello(struct net *n, struct rb_err *e)
         n->max_ops = resp->hello->max_ops;
         n->max_frame = resp->hello->max_frame;
         n->max_page = resp->hello->max_page;
+        snprintf(n->generation, sizeof(n->generation), "%s", resp->hello->generation);
+        n->last_seq = resp->hello->last_seq;
+        n->journal_days = resp->hello->journal_days;
         renbin__response__free_unpacked(resp, NULL);
         return 0;
 }

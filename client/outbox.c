@@ -323,6 +323,25 @@ int outbox_answer(struct cli *cli, const Renbin__OpResult *o, struct rb_err *e)
         return db_run(cli->db, st, e);
 }
 
+/* --- The journal of acknowledged ops (outbox.h) --- */
+
+static const char SQL_REQUEUE[] =
+    "UPDATE outbox SET state = 'pending' WHERE state = 'done' AND (?1 = 0 OR answered_at >= ?2)";
+
+int outbox_journal_requeue(struct cli *cli, unsigned days, long long *n, struct rb_err *e)
+{
+        sqlite3_stmt *st;
+
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, SQL_REQUEUE, e)) == NULL)
+                return -1;
+        sqlite3_bind_int(st, 1, (int)days);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL) - (sqlite3_int64)days * 86400);
+        if (db_run(cli->db, st, e) != 0)
+                return -1;
+        *n = sqlite3_changes(cli->db);
+        return 0;
+}
+
 /* The newest status change still pending for each enrollment. */
 #define PENDING_STATUS                                                                             \
         "SELECT entity_id, json_extract(fields, '$.status') AS status, max(n)"                     \
@@ -412,4 +431,15 @@ int outbox_pair_queued(struct cli *cli, const char *mentor, const char *mentee, 
                        struct rb_err *e)
 {
         return lookup(cli, SQL_PAIR_QUEUED, mentor, mentee, id, 64, e);
+}
+
+static const char SQL_IMPORT_QUEUED[] =
+    "SELECT ifnull(json_extract(fields, '$.file'), '') FROM outbox WHERE entity = 'import'"
+    " AND action = 'record' AND state = 'pending' AND json_extract(fields, '$.kind') = ?1"
+    " AND json_extract(fields, '$.digest') = ?2 ORDER BY n DESC LIMIT 1";
+
+int outbox_import_queued(struct cli *cli, const char *kind, const char *digest, char file[256],
+                         struct rb_err *e)
+{
+        return lookup(cli, SQL_IMPORT_QUEUED, kind, digest, file, 256, e);
 }

@@ -76,6 +76,12 @@ int outbox_pending_ops(struct cli *cli, struct arena *a, size_t max, Renbin__Op 
 /* Records the server's final answer to an op (done or rejected). 0, or -1 with e. */
 int outbox_answer(struct cli *cli, const Renbin__OpResult *o, struct rb_err *e);
 
+/* The journal: done ops are kept. After a server restore (docs/sync.md)
+ * the ops it had acknowledged within the last days (0: all) go back to
+ * pending, in their order, to be sent again; the server's at-most-once
+ * record answers those it still has. Their number goes to *n. 0, or -1. */
+int outbox_journal_requeue(struct cli *cli, unsigned days, long long *n, struct rb_err *e);
+
 /* The enrollment of nip in program still queued (not yet answered): its id. */
 int outbox_enroll_queued(struct cli *cli, const char *program, const char *nip, char id[64],
                          struct rb_err *e);
@@ -93,5 +99,10 @@ sqlite3_stmt *outbox_pairs_queued(struct cli *cli, struct rb_err *e);
 /* The pair (mentor, mentee) queued and not rejected: its id. */
 int outbox_pair_queued(struct cli *cli, const char *mentor, const char *mentee, char id[64],
                        struct rb_err *e);
+
+/* An import of kind with this digest of its rows queued and not yet sent
+ * (import_ledger.c): 1 with the file's name, 0 if none, -1 with e. */
+int outbox_import_queued(struct cli *cli, const char *kind, const char *digest, char file[256],
+                         struct rb_err *e);
 
 #endif

@@ -33,7 +33,7 @@ static const char *const migrations[] = {
 static struct {
         char *upsert;
         char *drop;
-} sql[16];
+} sql[32];
 
 /* Builds the entity's upsert and delete statements. */
 static void build_sql(size_t i)

@@ -775,7 +775,8 @@ static json_t *fetch(struct cli *cli, const char *name, const char *const *args,
 static json_t *survey_periods(struct cli *cli, long year)
 {
         static const char sql[] =
-            "SELECT DISTINCT period FROM surveys WHERE substr(period, 1, 4) = ?1 ORDER BY period";
+            "SELECT DISTINCT period FROM surveys WHERE substr(period, 1, 4) = ?1"
+            " AND deleted_at IS NULL ORDER BY period";
         sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
         json_t *arr = json_array();
         char y[8];

@@ -242,16 +242,63 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
         }
 }
 
+/*
+ * A server restored from a backup (docs/sync.md): its generation is not the
+ * one this replica last saw, or its last sequence is below our cursor. In
+ * one transaction the journal's acknowledged ops go back to the outbox, the
+ * replica is emptied for a pull from zero and the new generation is kept;
+ * the push and pull that follow do the rest. Said in one line. 0, or -1.
+ */
+static int sync_restored(struct cli *cli, const struct net *n, struct sync_report *rep,
+                         struct rb_err *e)
+{
+        char have[64] = "";
+        long long cursor = 0, resent = 0;
+
+        if (n->generation[0] == '\0')
+                return 0; /* a server that predates generations */
+        if (cli_setting(cli, "generation", have, sizeof(have), e) < 0 ||
+            db_value(cli->db, SQL_CURSOR, NULL, &cursor, e) < 0)
+                return -1;
+        if ((have[0] == '\0' || strcmp(have, n->generation) == 0) &&
+            (uint64_t)cursor <= n->last_seq)
+                return have[0] == '\0' ? cli_set(cli, "generation", n->generation, e) : 0;
+        if (db_begin(cli->db, e) != 0)
+                return -1;
+        if (outbox_journal_requeue(cli, n->journal_days, &resent, e) != 0 ||
+            replica_reset(cli->db, e) != 0 || cli_set(cli, "generation", n->generation, e) != 0) {
+                db_rollback(cli->db);
+                return -1;
+        }
+        if (db_commit(cli->db, e) != 0)
+                return -1;
+        rep->resent = (long)resent;
+        rep->resynced = 1;
+        fprintf(stderr,
+                ngettext("renbin: the server was restored from a backup: sending again the %lld "
+                         "change it had acknowledged, and rebuilding this copy from scratch\n",
+                         "renbin: the server was restored from a backup: sending again the %lld "
+                         "changes it had acknowledged, and rebuilding this copy from scratch\n",
+                         (unsigned long)resent),
+                resent);
+        return 0;
+}
+
 int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
 {
         struct net n;
         char now[32];
         int rc;
 
-        if (cli_db(cli, e) == NULL || net_open(cli, &n, e) != 0)
+        if (cli_db(cli, e) == NULL)
                 return -1;
+        if (net_open(cli, &n, e) != 0)
+                return interrupt_seen() ? sync_stopped(e) : -1;
         /* "1" until this sync reaches the end (renbin status says so) */
-        if ((rc = cli_set(cli, "sync_cut", "1", e)) == 0)
+        rc = cli_set(cli, "sync_cut", "1", e);
+        if (rc == 0)
+                rc = sync_restored(cli, &n, rep, e);
+        if (rc == 0)
                 rc = sync_push(cli, &n, rep, e);
         if (rc == 0)
                 rc = sync_pull(cli, &n, rep, e);

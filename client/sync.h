@@ -15,6 +15,7 @@ struct sync_report {
         long pulled;        /* changes applied */
         long total;         /* changes this pull had to apply */
         int resynced;       /* the replica was rebuilt from scratch */
+        long resent;        /* acknowledged ops sent again to a restored server */
         int progress;       /* draw a progress bar on stderr */
         unsigned page_size; /* changes per pull page, 0: the server's */
         long max_pages;     /* stop pulling after this many pages, 0: no limit */

@@ -156,7 +156,8 @@ static void print_text(const struct cli *cli, json_t *head, json_t *rows)
 
 /* The English words of the data (a plan's state, the questionnaire's
  * "overall"), shown translated. */
-static const char *const data_words[] = {N_("draft"), N_("approved"), N_("overall")};
+static const char *const data_words[] = {N_("draft"), N_("approved"), N_("overall"),
+                                         N_("withdrawn")};
 
 const char *table_word(const char *v)
 {

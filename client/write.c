@@ -122,6 +122,12 @@ static void name_by_options(const struct entity_def *d, struct rb_err *e)
 int write_submit(struct cli *cli, const char *entity, const char *action, json_t *fields,
                  const char *label)
 {
+        return write_submit_id(cli, entity, NULL, action, fields, label);
+}
+
+int write_submit_id(struct cli *cli, const char *entity, const char *entity_id, const char *action,
+                    json_t *fields, const char *label)
+{
         const struct entity_def *d = entity_find(entity);
         struct rb_err e;
 
@@ -131,5 +137,5 @@ int write_submit(struct cli *cli, const char *entity, const char *action, json_t
                 name_by_options(d, &e);
                 return cli_fail(&e);
         }
-        return submit_one(cli, entity, NULL, action, fields, label);
+        return submit_one(cli, entity, entity_id, action, fields, label);
 }

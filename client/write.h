@@ -26,6 +26,9 @@ const char *write_get(const json_t *fields, const char *name);
  * one op of entity and action. Returns the exit status. */
 int write_submit(struct cli *cli, const char *entity, const char *action, json_t *fields,
                  const char *label);
+/* write_submit of an op on the row entity_id names (an A_BY_ID action). */
+int write_submit_id(struct cli *cli, const char *entity, const char *entity_id, const char *action,
+                    json_t *fields, const char *label);
 /* The unit a row is for: unit when given, else this office's own unit (an
  * HR seat must say which). 0, or -1 with e. Refuses an auditor's seat first. */
 int write_unit(struct cli *cli, const char *unit, char out[64], struct rb_err *e);

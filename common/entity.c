@@ -70,6 +70,8 @@
 
 static const char *const sexes[] = {"L", "P", NULL};
 static const char *const plan_states[] = {"draft", "approved", NULL};
+/* A forum note's follow-up: open, being worked on, done (forum list --open). */
+static const char *const forum_states[] = {"terbuka", "proses", "selesai", NULL};
 
 static const struct field_def unit_fields[] = {
     CODE("code", REQ, N_("unit code, e.g. KEL-BLW1")),
@@ -111,6 +113,7 @@ static const char *const asn_deactivate[] = {"nip", NULL};
 static const struct action_def asn_actions[] = {
     {"put", HR, 0, asn_put, NULL},
     {"deactivate", HR, 0, asn_deactivate, NULL},
+    {"activate", HR, 0, asn_deactivate, NULL},
 };
 
 static const struct field_def competency_fields[] = {
@@ -126,6 +129,11 @@ static const struct field_def plan_fields[] = {
     YEAR("year", REQ, N_("the plan's year")),
     TEXT("title", REQ, 300, N_("the plan's title")),
     {.name = "status", .type = F_TEXT, .check = C_NONE, .allowed = plan_states},
+    /* Raised by every change to the programs of an approved plan; who
+     * approved it and when (decisions 65). */
+    STORED("revision", F_INT),
+    STORED("approved_at", F_INT),
+    STORED("approved_by", F_TEXT),
 };
 static const char *const plan_create[] = {"year", "title", NULL};
 static const char *const plan_approve[] = {"year", NULL};
@@ -165,9 +173,29 @@ static const struct field_def program_fields[] = {
     INT("jp", REQ, 1, 1000, N_("lesson hours (1 JP = 45 minutes)")),
     INT("capacity", REQ, 1, 10000, N_("seats")),
     STORED("enrolled", F_INT),
+    TEXT("location", 0, 300, N_("where it is held")),
+    STORED("status", F_TEXT),
+    {.name = "cancel_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .flags = REQ,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the program is cancelled")},
 };
+static const char *const program_create[] = {
+    "code",       "plan_year", "title", "method",   "competency", "partner", "speaker",
+    "start_date", "end_date",  "jp",    "capacity", "location?",  NULL};
+/* What a correction may change: the code names the program, the rest is
+ * optional; the server keeps the seats, the JP and the dates in order. */
+static const char *const program_update[] = {"code",      "title?",   "start_date?", "end_date?",
+                                             "capacity?", "speaker?", "partner?",    "location?",
+                                             "jp?",       NULL};
+static const char *const program_cancel[] = {"code", "cancel_reason", NULL};
 static const struct action_def program_actions[] = {
-    {"create", HR, A_CREATES, NULL, NULL},
+    {"create", HR, A_CREATES, program_create, NULL},
+    {"update", HR, 0, program_update, NULL},
+    {"cancel", HR, 0, program_cancel, NULL},
 };
 
 static const struct field_def enrollment_fields[] = {
@@ -177,12 +205,17 @@ static const struct field_def enrollment_fields[] = {
     ENUM("status", REQ, enroll_states, N_("the state reached")),
     STORED("jp", F_INT),
     STORED("updated_at", F_INT),
+    TEXT("reason", REQ, 2000, N_("why HR corrects the state")),
 };
 static const char *const enroll_create[] = {"program", "nip", NULL};
 static const char *const enroll_status[] = {"status", NULL};
+/* HR's correction: any state to any other, with the reason kept in the
+ * enrollment's history (decisions 67). */
+static const char *const enroll_correct[] = {"status", "reason", NULL};
 static const struct action_def enrollment_actions[] = {
     {"create", OFFICE, A_CREATES, enroll_create, NULL},
     {"status", OFFICE, A_BY_ID, enroll_status, NULL},
+    {"correct", HR, A_BY_ID, enroll_correct, NULL},
 };
 
 static const struct field_def evaluation_fields[] = {
@@ -280,9 +313,21 @@ static const struct field_def survey_fields[] = {
     TEXT("education", 0, 60, N_("the respondent's education")),
     TEXT("job", 0, 100, N_("the respondent's job")),
     STORED_NOW("submitted_at"),
+    {.name = "deleted_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the response is deleted")},
+    STORED("deleted_at", F_INT),
 };
+static const char *const survey_add[] = {"unit", "service", "period",    "u1",  "u2", "u3",
+                                         "u4",   "u5",      "u6",        "u7",  "u8", "u9",
+                                         "age",  "sex",     "education", "job", NULL};
+static const char *const survey_delete[] = {"deleted_reason!", NULL};
 static const struct action_def survey_actions[] = {
-    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, survey_add, R_RECORDED},
+    {"delete", OFFICE, A_BY_ID, survey_delete, NULL},
 };
 
 static const struct field_def forum_fields[] = {
@@ -291,14 +336,26 @@ static const struct field_def forum_fields[] = {
     TEXT("topic", REQ, 300, N_("what was discussed")),
     TEXT("input", 0, 4000, N_("what the community said")),
     TEXT("follow_up", 0, 4000, N_("what the unit will do")),
+    ENUM("status", 0, forum_states, N_("the follow-up's state")),
+    TEXT("owner", 0, 200, N_("who sees to the follow-up")),
+    DATE("due", 0, N_("when the follow-up is due, YYYY-MM-DD")),
 #ifdef RENBIN_TEST_FIELD
     /* A field only the test build has (tests/e2e/test_e2e_catalog.c): it
      * proves that a field is its line here and one migration line. */
     TEXT("place", 0, 120, N_("where the forum was held")),
 #endif
 };
+/* A note is added terbuka (the column's default). */
+static const char *const forum_add[] = {"unit",      "date",  "topic", "input",
+                                        "follow_up", "owner", "due",
+#ifdef RENBIN_TEST_FIELD
+                                        "place",
+#endif
+                                        NULL};
+static const char *const forum_update[] = {"status!", "follow_up", "owner", "due", NULL};
 static const struct action_def forum_actions[] = {
-    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, forum_add, R_RECORDED},
+    {"update", OFFICE, A_BY_ID, forum_update, NULL},
 };
 
 static const struct field_def need_fields[] = {
@@ -307,9 +364,55 @@ static const struct field_def need_fields[] = {
     CODE("competency", REQ, N_("the competency to develop")),
     ENUM("priority", REQ, need_priorities, N_("how urgent")),
     TEXT("reason", 0, 2000, N_("why the unit needs it")),
+    {.name = "withdrawn_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the need is withdrawn")},
+    STORED("withdrawn_at", F_INT),
 };
+static const char *const need_add[] = {"unit", "year", "competency", "priority", "reason", NULL};
+static const char *const need_update[] = {"unit", "year", "competency", "priority", NULL};
+static const char *const need_withdraw[] = {"unit", "year", "competency", "withdrawn_reason!",
+                                            NULL};
 static const struct action_def need_actions[] = {
-    {"add", OFFICE, A_INSERT | A_CREATES, NULL, R_RECORDED},
+    {"add", OFFICE, A_INSERT | A_CREATES, need_add, R_RECORDED},
+    {"update", OFFICE, 0, need_update, NULL},
+    {"withdraw", OFFICE, 0, need_withdraw, NULL},
+};
+
+/* The ledger of imported files: a digest of a file's rows per import kind
+ * and the importing seat's unit, so the same rows are not imported twice
+ * unless asked (renbin import --again). */
+static const struct field_def import_fields[] = {
+    TEXT("kind", REQ, 40, N_("the import kind")),
+    CODE("unit", REQ, N_("the importing seat's unit")),
+    TEXT("digest", REQ, 64, N_("SHA-256 of the file's rows as read")),
+    TEXT("file", 0, 255, N_("the file's name")),
+    INT("rows", REQ, 0, 1000000000, N_("rows imported")),
+    STORED_NOW("imported_at"),
+};
+static const struct action_def import_actions[] = {
+    {"record", OFFICE, A_CREATES, NULL, NULL},
+};
+
+/* The history of plans and enrollments (decisions 65, 67): rows the server
+ * writes with each change, never typed, synced like any row so that every
+ * seat reads them offline. The seat is the certificate's unit, role and
+ * serial, and its name once certificates carry one. */
+static const struct field_def plan_change_fields[] = {
+    STORED("year", F_INT),     STORED("revision", F_INT), STORED("changed_at", F_INT),
+    STORED("by_unit", F_TEXT), STORED("by_role", F_TEXT), STORED("by_serial", F_TEXT),
+    STORED("by_name", F_TEXT), STORED("action", F_TEXT),  STORED("program", F_TEXT),
+    STORED("detail", F_TEXT),
+};
+
+static const struct field_def enrollment_change_fields[] = {
+    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),   STORED("nip", F_TEXT),
+    STORED("unit", F_TEXT),       STORED("changed_at", F_INT), STORED("from_status", F_TEXT),
+    STORED("to_status", F_TEXT),  STORED("reason", F_TEXT),    STORED("by_unit", F_TEXT),
+    STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
 };
 
 #define ENTITY(var, n, tbl, sc, pre, noun)                                                         \
@@ -329,13 +432,31 @@ ENTITY(mentor_log_def, "mentor_log", "mentor_logs", "unit", mentor_log, N_("a me
 ENTITY(survey_def, "survey", "surveys", "unit", survey, N_("a survey response"));
 ENTITY(forum_def, "forum", "forums", "unit", forum, N_("a forum note"));
 ENTITY(need_def, "need", "needs", "unit", need, N_("a training need"));
+ENTITY(import_def, "import", "imports", "unit", import, N_("an import"));
+/* Written by the server only: no action a client may send. */
+static const struct entity_def plan_change_def = {
+    .name = "plan_change",
+    .table = "plan_changes",
+    .fields = plan_change_fields,
+    .nfields = sizeof(plan_change_fields) / sizeof(plan_change_fields[0]),
+    .noun = N_("a change to a plan"),
+};
+static const struct entity_def enrollment_change_def = {
+    .name = "enrollment_change",
+    .table = "enrollment_changes",
+    .scope = "unit",
+    .fields = enrollment_change_fields,
+    .nfields = sizeof(enrollment_change_fields) / sizeof(enrollment_change_fields[0]),
+    .noun = N_("a change to an enrollment"),
+};
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
 const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
-    &survey_def,     &forum_def,      &need_def,
+    &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
+    &enrollment_change_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 
@@ -349,6 +470,8 @@ const struct result_word entity_results[] = {
     {R_UNCHANGED, N_("unchanged")},     {R_ACTIVATED, N_("activated")},
     {R_DEACTIVATED, N_("deactivated")}, {R_APPROVED, N_("approved")},
     {R_PAIRED, N_("paired")},           {R_LOGGED, N_("logged")},
+    {R_WITHDRAWN, N_("withdrawn")},     {R_DELETED, N_("deleted")},
+    {R_CANCELLED, N_("cancelled")},
 };
 const size_t entity_result_count = sizeof(entity_results) / sizeof(entity_results[0]);
 

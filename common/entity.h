@@ -79,7 +79,8 @@ struct action_def {
         unsigned roles; /* role_bits that may perform it */
         unsigned flags;
         /* The fields it takes, NULL-terminated; a name ending in '?' is
-         * optional even if the field is FD_REQUIRED. NULL: every field a
+         * optional even if the field is FD_REQUIRED, one ending in '!' is
+         * required by this action even if the field is not. NULL: every field a
          * person gives (check != C_NONE), required as the field says. */
         const char *const *fields;
         const char *result; /* the result word of an A_INSERT (entity_results) */
@@ -154,6 +155,9 @@ int entity_may(const struct entity_def *d, const struct action_def *a, unsigned 
 #define R_APPROVED "approved"
 #define R_PAIRED "paired"
 #define R_LOGGED "logged"
+#define R_WITHDRAWN "withdrawn"
+#define R_DELETED "deleted"
+#define R_CANCELLED "cancelled"
 
 struct result_word {
         const char *wire;  /* as sent */

@@ -25,10 +25,11 @@ const struct field_def *entity_action_field(const struct entity_def *d, const st
         if (a->fields != NULL) {
                 if (a->fields[i] == NULL)
                         return NULL;
-                n = strcspn(a->fields[i], "?");
+                n = strcspn(a->fields[i], "?!");
                 snprintf(name, sizeof(name), "%.*s", (int)n, a->fields[i]);
                 f = entity_field(d, name);
-                *required = f != NULL && a->fields[i][n] != '?' && (f->flags & FD_REQUIRED);
+                *required = f != NULL && (a->fields[i][n] == '!' ||
+                                          (a->fields[i][n] != '?' && (f->flags & FD_REQUIRED)));
                 return f;
         }
         for (size_t j = 0; j < d->nfields; j++) {

@@ -84,12 +84,21 @@ int e_competency_create(struct apply_ctx *cx);
 int e_plan_create(struct apply_ctx *cx);
 int e_plan_approve(struct apply_ctx *cx);
 int e_program_create(struct apply_ctx *cx);
+int e_program_update(struct apply_ctx *cx);
+int e_program_cancel(struct apply_ctx *cx);
 int e_enroll_create(struct apply_ctx *cx);
 int e_enroll_status(struct apply_ctx *cx);
+int e_enroll_correct(struct apply_ctx *cx);
 int e_eval_submit(struct apply_ctx *cx);
 int e_assess_add(struct apply_ctx *cx);
 int e_mentor_pair(struct apply_ctx *cx);
 int e_mentor_log(struct apply_ctx *cx);
 int e_need_add(struct apply_ctx *cx);
+int e_need_update(struct apply_ctx *cx);
+int e_need_withdraw(struct apply_ctx *cx);
+int e_asn_activate(struct apply_ctx *cx);
+int e_forum_update(struct apply_ctx *cx);
+int e_survey_delete(struct apply_ctx *cx);
+int e_import_record(struct apply_ctx *cx);
 
 #endif

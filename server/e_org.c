@@ -289,10 +289,10 @@ int e_asn_put(struct apply_ctx *cx)
         return found && strcmp(was, a.unit) != 0 ? asn_follow(cx, a.nip, a.unit) : 0;
 }
 
-/* Marks an ASN inactive (left the service or the district); kept for history. */
-int e_asn_deactivate(struct apply_ctx *cx)
+/* Sets an ASN's active flag by NIP, with the result word. */
+static int asn_set_active(struct apply_ctx *cx, int active, const char *result)
 {
-        static const char sql[] = "UPDATE asn SET active = 0 WHERE nip = ?1 RETURNING id";
+        static const char sql[] = "UPDATE asn SET active = ?2 WHERE nip = ?1 RETURNING id";
         const char *nip = op_get(cx, "nip");
         sqlite3_stmt *st;
         char id[64];
@@ -301,12 +301,25 @@ int e_asn_deactivate(struct apply_ctx *cx)
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, active);
         if ((rc = step_id(cx, st, id)) < 0)
                 return -1;
         if (rc == 0)
                 return err_set(cx->e, RB_NOT_FOUND, "nip", _("no ASN with NIP %s"), nip);
-        snprintf(cx->detail, sizeof(cx->detail), "%s", R_DEACTIVATED);
+        snprintf(cx->detail, sizeof(cx->detail), "%s", result);
         return feed_record(cx, def("asn"), id);
+}
+
+/* Marks an ASN inactive (left the service or the district); kept for history. */
+int e_asn_deactivate(struct apply_ctx *cx)
+{
+        return asn_set_active(cx, 0, R_DEACTIVATED);
+}
+
+/* The way back from deactivate: the person is on the roster again. */
+int e_asn_activate(struct apply_ctx *cx)
+{
+        return asn_set_active(cx, 1, R_ACTIVATED);
 }
 
 /* A competency's code is its name in every plan: made once (the row itself

@@ -1,14 +1,17 @@
 /*
  * e_plan.c - rules for the yearly plan and its programs, owned by central HR.
- * A plan starts as a draft and is approved once; programs can still be added
- * to an approved plan (each addition is in the audit log like every change),
- * but offices can only enrol in programs of an approved plan. The catalogue
+ * A plan starts as a draft and is approved once, recording who approved it
+ * and when; programs can still be added to an approved plan, and every
+ * change to its programs raises its revision and is kept in its history
+ * (history.c, e_program.c), but offices can only enrol in programs of an
+ * approved plan. The catalogue
  * (common/entity.c) has checked the role and every field's presence, kind
  * and limits (a program's end not before its start) before a hook here runs.
  */
 #include "apply.h"
 #include "db.h"
 #include "feed.h"
+#include "history.h"
 #include "i18n.h"
 
 #include <stdio.h>
@@ -47,39 +50,24 @@ int e_plan_create(struct apply_ctx *cx)
         if (apply_step(cx, st) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_CREATED_DRAFT);
-        return feed_record(cx, entity_find("plan"), cx->op->entity_id);
-}
-
-/* The plan of year y: 1 with its id and whether it is approved, 0 when there
- * is none, -1 with cx->e. */
-static int plan_find(struct apply_ctx *cx, long y, char id[64], int *approved)
-{
-        static const char sql[] = "SELECT id, status = 'approved' FROM plans WHERE year = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int found;
-
-        if (st == NULL)
+        if (feed_record(cx, entity_find("plan"), cx->op->entity_id) != 0)
                 return -1;
-        sqlite3_bind_int64(st, 1, y);
-        if ((found = db_step(cx->db, st, cx->e)) > 0) {
-                snprintf(id, 64, "%s", db_col_text(st, 0));
-                *approved = sqlite3_column_int(st, 1);
-        }
-        sqlite3_reset(st);
-        return found;
+        return history_plan(cx, y, "create", NULL, op_get(cx, "title"));
 }
 
 /* A draft plan with at least one program is approved, once. */
 int e_plan_approve(struct apply_ctx *cx)
 {
-        static const char sql[] = "UPDATE plans SET status = 'approved' WHERE year = ?1";
+        static const char sql[] = "UPDATE plans SET status = 'approved', approved_at = ?2,"
+                                  " approved_by = ?3 WHERE year = ?1";
         long y = strtol(op_get(cx, "year"), NULL, 10);
-        char id[64], year[16];
+        char id[64], year[16], seat[256];
         sqlite3_stmt *st;
         int found, approved = 0, any;
+        long revision;
 
         snprintf(year, sizeof(year), "%ld", y);
-        if ((found = plan_find(cx, y, id, &approved)) < 0)
+        if ((found = plan_state(cx, y, id, &approved, &revision)) < 0)
                 return -1;
         if (!found)
                 return err_set(cx->e, RB_NOT_FOUND, "year", _("there is no %ld plan"), y);
@@ -94,15 +82,19 @@ int e_plan_approve(struct apply_ctx *cx)
         if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_int64(st, 1, y);
+        sqlite3_bind_int64(st, 2, cx->now);
+        sqlite3_bind_text(st, 3, history_seat(cx->who, seat, sizeof(seat)), -1, SQLITE_STATIC);
         if (apply_step(cx, st) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_APPROVED);
-        return feed_record(cx, entity_find("plan"), id);
+        if (feed_record(cx, entity_find("plan"), id) != 0)
+                return -1;
+        return history_plan(cx, y, "approve", NULL, NULL);
 }
 
 /* The program fields of an op, as the catalogue checked them. */
 struct program_in {
-        const char *code, *title, *method, *competency, *partner, *speaker, *start, *end;
+        const char *code, *title, *method, *competency, *partner, *speaker, *start, *end, *location;
         long year, jp, capacity;
         char year_text[16];
 };
@@ -120,6 +112,7 @@ static void program_read(struct apply_ctx *cx, struct program_in *p)
         p->speaker = op_get(cx, "speaker");
         p->start = op_get(cx, "start_date");
         p->end = op_get(cx, "end_date");
+        p->location = op_get(cx, "location");
         p->jp = strtol(op_get(cx, "jp"), NULL, 10);
         p->capacity = strtol(op_get(cx, "capacity"), NULL, 10);
 }
@@ -152,8 +145,8 @@ int e_program_create(struct apply_ctx *cx)
 {
         static const char sql[] =
             "INSERT INTO programs(id, code, plan_year, title, method, competency, partner, speaker,"
-            " start_date, end_date, jp, capacity) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-            " ?11, ?12)";
+            " start_date, end_date, jp, capacity, location) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+            " ?9, ?10, ?11, ?12, ?13)";
         struct program_in p;
         sqlite3_stmt *st;
 
@@ -172,8 +165,11 @@ int e_program_create(struct apply_ctx *cx)
         sqlite3_bind_text(st, 10, p.end, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 11, p.jp);
         sqlite3_bind_int64(st, 12, p.capacity);
+        db_bind_text(st, 13, p.location);
         if (apply_step(cx, st) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_CREATED);
-        return feed_record(cx, entity_find("program"), cx->op->entity_id);
+        if (feed_record(cx, entity_find("program"), cx->op->entity_id) != 0)
+                return -1;
+        return history_plan(cx, p.year, "program create", p.code, p.title);
 }

@@ -29,7 +29,7 @@ struct feed_sql {
         char *stamp;  /* UPDATE table SET seq = ?1 WHERE id = ?2 */
 };
 
-static struct feed_sql feed_sql[16];
+static struct feed_sql feed_sql[32];
 
 /* A feed row is keyed by entity, id and owning unit (store.c migration 4):
  * two entities never share one, whatever ids a client sends. */

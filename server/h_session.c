@@ -4,10 +4,33 @@
  */
 #include "handlers.h"
 #include "i18n.h"
+#include "log.h"
 #include "server.h"
+#include "store.h"
 #include "wire.h"
 
+#include <stdlib.h>
 #include <time.h>
+
+/* The database's generation, its last sequence and the journal window
+ * (tombstone_days), by which an office tells a restored server. When the
+ * database cannot say, the generation is left "": the office then checks
+ * nothing this time, rather than take a made-up 0 for a restore. */
+static void hello_generation(struct call_ctx *cx, Renbin__HelloReply *r)
+{
+        char *gen = arena_alloc(cx->arena, 64), days[16];
+        long long last = 0;
+        struct rb_err e;
+
+        if (store_last_seq(cx->srv->db, &last, &e) != 0) {
+                log_warn("hello: no generation said: %s", e.msg);
+                return;
+        }
+        r->generation = store_meta(cx->srv->db, "generation", gen, 64) ? gen : "";
+        r->last_seq = (uint64_t)last;
+        r->journal_days =
+            store_meta(cx->srv->db, "tombstone_days", days, sizeof(days)) ? (uint32_t)atoi(days) : 0;
+}
 
 int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
             struct rb_err *e)
@@ -30,6 +53,7 @@ int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
         r->max_ops = cx->srv->lim.max_ops;
         r->max_page = cx->srv->lim.max_page;
         r->server_time = (int64_t)time(NULL);
+        hello_generation(cx, r);
         resp->result_case = RENBIN__RESPONSE__RESULT_HELLO;
         resp->hello = r;
         return 0;

@@ -203,8 +203,6 @@ static int remaining(struct call_ctx *cx, const char *scope, uint64_t since, siz
  */
 static int must_resync(sqlite3 *db, uint64_t since, struct rb_err *e)
 {
-        static const char sql_last[] =
-            "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)";
         long long last = 0;
         char v[32];
 
@@ -212,7 +210,7 @@ static int must_resync(sqlite3 *db, uint64_t since, struct rb_err *e)
                 return 0;
         if (store_meta(db, "purged_seq", v, sizeof(v)) && strtoull(v, NULL, 10) > since)
                 return 1;
-        if (db_value(db, sql_last, "changes", &last, e) < 0)
+        if (store_last_seq(db, &last, e) != 0)
                 return -1;
         return since > (uint64_t)last;
 }

@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "ca.h"
 #include "cmd_cert.h"
+#include "cmd_restore.h"
 #include "config.h"
 #include "db.h"
 #include "fsutil.h"
@@ -40,6 +41,7 @@ static const struct admin_cmd admin_cmds[] = {
     {"status", N_("say whether a server is serving a data folder, and how it is"), status_main},
     {"config", N_("print serve's settings and where each comes from"), config_main},
     {"backup", N_("copy the database while it is in use (SQLite online backup)"), cmd_backup},
+    {"restore", N_("put a backup in place of a stopped server's database"), cmd_restore},
     {"audit", N_("verify the audit log's hash chain"), cmd_audit},
     {"setting", N_("show or change a server setting (jp_minutes, tombstone_days)"), cmd_setting},
     {"migrate", N_("bring the database to this version's schema (--dry-run: only say what)"),

@@ -17,6 +17,7 @@
 static const char SQL_SUMS[] =
     "SELECT unit, count(*), sum(u1), sum(u2), sum(u3), sum(u4), sum(u5), sum(u6), sum(u7),"
     " sum(u8), sum(u9) FROM surveys WHERE period = ?1 AND (?2 IS NULL OR unit = ?2)"
+    " AND deleted_at IS NULL"
     " GROUP BY unit ORDER BY unit";
 
 static const char *const element_names[RM_IKM_ELEMENTS] = {

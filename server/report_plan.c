@@ -5,7 +5,8 @@
  * per competency. `report.needs`: each unit's training needs of the year, the
  * programs of that year with the needed competency (which cover it), and the
  * needs no program covers. A unit office sees its own enrollments and needs;
- * programs and seats are everyone's.
+ * programs and seats are everyone's. A cancelled program is neither planned
+ * nor covers a need (decisions 66).
  */
 #include "db.h"
 #include "i18n.h"
@@ -15,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char SQL_PLAN[] = "SELECT year, title, status FROM plans WHERE year = ?1";
+static const char SQL_PLAN[] = "SELECT year, title, status, revision FROM plans WHERE year = ?1";
 
 static const char SQL_PROGRAMS[] =
     "SELECT p.code, p.title, p.method, ifnull(p.competency, ''), ifnull(c.name, ''),"
@@ -29,16 +30,18 @@ static const char SQL_PROGRAMS[] =
     " (SELECT ifnull(sum(e.jp), 0) FROM enrollments e WHERE e.program = p.code"
     "   AND e.status = 'selesai' AND (?2 IS NULL OR e.unit = ?2))"
     " FROM programs p LEFT JOIN competencies c ON c.code = p.competency"
-    " WHERE p.plan_year = ?1 ORDER BY p.start_date, p.code";
+    " WHERE p.plan_year = ?1 AND p.status = 'aktif' ORDER BY p.start_date, p.code";
 
 static const char SQL_NEEDS[] =
     "SELECT n.unit, ifnull(u.name, ''), n.competency, ifnull(c.name, ''), n.priority,"
     " ifnull(n.reason, ''),"
     " (SELECT json_group_array(code) FROM (SELECT code FROM programs"
-    "   WHERE plan_year = n.year AND competency = n.competency ORDER BY code))"
+    "   WHERE plan_year = n.year AND competency = n.competency AND status = 'aktif'"
+    "   ORDER BY code))"
     " FROM needs n LEFT JOIN units u ON u.code = n.unit"
     " LEFT JOIN competencies c ON c.code = n.competency"
-    " WHERE n.year = ?1 AND (?2 IS NULL OR n.unit = ?2) ORDER BY n.unit,"
+    " WHERE n.year = ?1 AND (?2 IS NULL OR n.unit = ?2) AND n.withdrawn_at IS NULL"
+    " ORDER BY n.unit,"
     " CASE n.priority WHEN 'tinggi' THEN 0 WHEN 'sedang' THEN 1 ELSE 2 END, n.competency";
 
 /* The plan of a year as an object, or NULL (NOT_FOUND). */
@@ -52,8 +55,10 @@ static json_t *plan_info(sqlite3 *db, long year, struct rb_err *e)
         sqlite3_bind_int64(st, 1, year);
         int step = db_step(db, st, e);
         if (step > 0)
-                p = json_pack("{s:I, s:s, s:s}", "year", (json_int_t)sqlite3_column_int64(st, 0),
-                              "title", db_col_text(st, 1), "status", db_col_text(st, 2));
+                p = json_pack("{s:I, s:s, s:s, s:I}", "year",
+                              (json_int_t)sqlite3_column_int64(st, 0), "title", db_col_text(st, 1),
+                              "status", db_col_text(st, 2), "revision",
+                              (json_int_t)sqlite3_column_int64(st, 3));
         sqlite3_reset(st);
         if (p == NULL && step == 0)
                 err_set(e, RB_NOT_FOUND, "year", _("no plan for %ld"), year);

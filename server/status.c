@@ -184,6 +184,16 @@ static int probe(const char *data, char *addr, size_t alen, json_t **doc, char *
         return 0;
 }
 
+int status_serving(const char *data, char *why, size_t wlen)
+{
+        char addr[128];
+        json_t *doc;
+        int rc = probe(data, addr, sizeof(addr), &doc, why, wlen);
+
+        json_decref(doc);
+        return rc == 0;
+}
+
 /* An integer of doc at a path of keys (-1 when absent). */
 static long long doc_int(json_t *doc, const char *key, const char *sub)
 {

@@ -8,6 +8,8 @@
 #ifndef RENBIN_STATUS_H
 #define RENBIN_STATUS_H
 
+#include <stddef.h>
+
 struct server;
 
 /* How often the status file is rewritten, in seconds. */
@@ -18,6 +20,9 @@ struct server;
 int status_start(struct server *srv);
 /* Stops the rewrites and removes the file. */
 void status_stop(void);
+/* 1 if a renbind is serving data (as `renbind status` decides), else 0
+ * with the reason in why. */
+int status_serving(const char *data, char *why, size_t wlen);
 /* Runs `renbind status`. */
 int status_main(int argc, char **argv);
 

@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "log.h"
+#include "uuid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,47 @@ static const char *const migrations[] = {
     "ALTER TABLE certs ADD COLUMN grace_until INTEGER;"
     "ALTER TABLE certs ADD COLUMN renewed_by TEXT;"
     "CREATE INDEX certs_unit ON certs(unit);",
+
+    /* 6: records can be corrected (issue 10): a need withdrawn with its
+     * reason, a forum note's follow-up state, owner and due date, a survey
+     * response deleted with its reason (kept, left out of reports), and the
+     * ledger of imported files (one row per import: kind, unit, digest) */
+    "ALTER TABLE needs ADD COLUMN withdrawn_reason TEXT;"
+    "ALTER TABLE needs ADD COLUMN withdrawn_at INTEGER;"
+    "ALTER TABLE forums ADD COLUMN status TEXT NOT NULL DEFAULT 'terbuka';"
+    "ALTER TABLE forums ADD COLUMN owner TEXT;"
+    "ALTER TABLE forums ADD COLUMN due TEXT;"
+    "ALTER TABLE surveys ADD COLUMN deleted_reason TEXT;"
+    "ALTER TABLE surveys ADD COLUMN deleted_at INTEGER;"
+    "CREATE TABLE imports("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  kind TEXT NOT NULL, unit TEXT NOT NULL, digest TEXT NOT NULL, file TEXT,"
+    "  rows INTEGER NOT NULL, imported_at INTEGER NOT NULL);"
+    "CREATE INDEX imports_digest ON imports(kind, unit, digest);",
+    /* 7: programs can be corrected and cancelled, plans keep their
+     * revision, approval and history, enrollments their corrections
+     * (issue 10, decisions 65-67) */
+    "ALTER TABLE programs ADD COLUMN location TEXT;"
+    "ALTER TABLE programs ADD COLUMN status TEXT NOT NULL DEFAULT 'aktif'"
+    "  CHECK(status IN ('aktif', 'batal'));"
+    "ALTER TABLE programs ADD COLUMN cancel_reason TEXT;"
+    "ALTER TABLE plans ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE plans ADD COLUMN approved_at INTEGER;"
+    "ALTER TABLE plans ADD COLUMN approved_by TEXT;"
+    "ALTER TABLE enrollments ADD COLUMN reason TEXT;"
+    "CREATE TABLE plan_changes("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  year INTEGER NOT NULL, revision INTEGER NOT NULL, changed_at INTEGER NOT NULL,"
+    "  by_unit TEXT NOT NULL, by_role TEXT NOT NULL, by_serial TEXT NOT NULL, by_name TEXT,"
+    "  action TEXT NOT NULL, program TEXT, detail TEXT);"
+    "CREATE INDEX plan_changes_year ON plan_changes(year, changed_at);"
+    "CREATE TABLE enrollment_changes("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  enrollment TEXT NOT NULL REFERENCES enrollments(id), program TEXT NOT NULL,"
+    "  nip TEXT NOT NULL, unit TEXT NOT NULL, changed_at INTEGER NOT NULL,"
+    "  from_status TEXT, to_status TEXT NOT NULL, reason TEXT,"
+    "  by_unit TEXT NOT NULL, by_role TEXT NOT NULL, by_serial TEXT NOT NULL, by_name TEXT);"
+    "CREATE INDEX enrollment_changes_enrollment ON enrollment_changes(enrollment, changed_at);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -170,6 +212,8 @@ static const char *const migration_notes[] = {
     "evaluation, mentoring and community feedback",
     "feed rows keyed by entity; conflicts count dropped fields; conflict summary",
     "renewed certificates: a grace period, then refused as revoked",
+    "records can be corrected: withdrawn needs, forum follow-up, deleted surveys, import ledger",
+    "program corrections and cancellation, plan revisions and history, enrollment corrections",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
@@ -249,6 +293,45 @@ const char *store_migration_note(int version)
         return version >= 1 && version <= N_MIGRATIONS ? migration_notes[version - 1] : "";
 }
 
+int store_new_generation(sqlite3 *db, struct rb_err *e)
+{
+        char id[UUID_STR];
+
+        if (uuid7_make(id) != 0)
+                return err_set(e, RB_INTERNAL, NULL, _("no randomness for an id"));
+        return store_meta_set(db, "generation", id, e);
+}
+
+/* A database made before generations gets its first one when opened. */
+static int generation_ensure(sqlite3 *db, struct rb_err *e)
+{
+        long long n = 0;
+
+        if (db_value(db, "SELECT count(*) FROM meta WHERE key = 'generation'", NULL, &n, e) < 0)
+                return -1;
+        return n > 0 ? 0 : store_new_generation(db, e);
+}
+
+int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e)
+{
+        *seq = 0;
+        return db_value(db, "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)",
+                        "changes", seq, e) < 0
+                   ? -1
+                   : 0;
+}
+
+/* How many migrations a new database gets: all of them, or, for the upgrade
+ * tests only, the first RENBIN_TEST_SCHEMA (a database as an older release
+ * left it, which the next open migrates like any other). */
+static int migrations_at_create(void)
+{
+        const char *s = getenv("RENBIN_TEST_SCHEMA");
+        int n = s != NULL ? atoi(s) : 0;
+
+        return n > 0 && n < N_MIGRATIONS ? n : N_MIGRATIONS;
+}
+
 sqlite3 *store_open(const char *data, int create, struct rb_err *e)
 {
         long long have = 0;
@@ -269,7 +352,9 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e)
                 return NULL;
         if (db_value(db, "PRAGMA user_version", NULL, &have, e) < 0 ||
             (have > 0 && have < N_MIGRATIONS && backup_before(db, path, (int)have, e) != 0) ||
-            db_migrate(db, migrations, N_MIGRATIONS, e)) {
+            db_migrate(db, migrations, have == 0 && create ? migrations_at_create() : N_MIGRATIONS,
+                       e) ||
+            generation_ensure(db, e) != 0) {
                 db_close(db);
                 return NULL;
         }

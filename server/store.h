@@ -50,5 +50,13 @@ int store_cert_revoked(sqlite3 *db, const char *serial);
  * (commits by other processes, e.g. `renbind cert revoke`), gen[1] this
  * connection's total change count. 0, or -1 (logged). */
 int store_generation(sqlite3 *db, long long gen[2]);
+/* Gives the database a new generation id (meta generation, a UUIDv7): at
+ * init, at every restore, and once for a database made before generations.
+ * Offices that meet a new one send their acknowledged ops again and resync
+ * (docs/sync.md). 0, or -1 with e. */
+int store_new_generation(sqlite3 *db, struct rb_err *e);
+/* The last change sequence this database issued (0 for none) into *seq:
+ * 0, or -1 with e. */
+int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e);
 
 #endif

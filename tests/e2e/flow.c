@@ -199,7 +199,15 @@ void f_nip(char out[19], const char *birth, const char *tmt, int sex, int seq)
 
 char *f_replica_text(const char *home, const char *sql, const char *arg)
 {
-        char *path = h_path(home, "replica.db"), *v = NULL;
+        char *path = h_path(home, "replica.db"), *v = f_db_text(path, sql, arg);
+
+        free(path);
+        return v;
+}
+
+char *f_db_text(const char *path, const char *sql, const char *arg)
+{
+        char *v = NULL;
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
 
@@ -214,7 +222,6 @@ char *f_replica_text(const char *home, const char *sql, const char *arg)
                                      : "");
         sqlite3_finalize(st);
         sqlite3_close(db);
-        free(path);
         return v;
 }
 

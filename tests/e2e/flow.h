@@ -51,6 +51,9 @@ json_t *f_sync(const char *home);
  * NULL) in home's replica, as malloc'd text; NULL when there is no row. A
  * replica that cannot be read fails the test. */
 char *f_replica_text(const char *home, const char *sql, const char *arg);
+/* f_replica_text of the database file at path (read-only, beside a running
+ * server too). */
+char *f_db_text(const char *path, const char *sql, const char *arg);
 /* f_replica_text as an integer (-1 when there is no row). */
 long long f_replica_int(const char *home, const char *sql, const char *arg);
 

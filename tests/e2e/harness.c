@@ -536,6 +536,8 @@ out:
 }
 
 const char *const *h_server_env;
+/* 2028-01-01 00:00 UTC. */
+const char *const h_env_after_plans[] = {"RENBIN_TEST_NOW=1830297600", NULL};
 
 /* In the child: stderr and stdout to the log, then exec renbind serve. */
 static void exec_server(const struct h_server *s, const char *const *extra)

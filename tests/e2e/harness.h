@@ -111,6 +111,10 @@ char *h_must_units(const struct h_server *s, ...) __attribute__((sentinel));
 /* Extra "NAME=VALUE" entries (or "NAME" to unset) for the environment of
  * the servers started next, as h_run_env takes them; NULL for none. */
 extern const char *const *h_server_env;
+/* A server environment whose clock (RENBIN_TEST_NOW) is past every program
+ * date the tests use, for groups that mark attendance: the server refuses
+ * hadir and selesai before a program's first day. */
+extern const char *const h_env_after_plans[];
 
 /* Starts renbind serve --data data --listen 127.0.0.1:0 (plus extra, a
  * NULL-terminated list, may be NULL) and waits for it to write renbind.addr.

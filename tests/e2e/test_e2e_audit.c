@@ -111,8 +111,8 @@ static void test_intact(void **state)
         (void)state;
         verify(&r);
         assert_int_equal(r.status, EXIT_OK);
-        /* two units, one competency, one plan, one unit update */
-        assert_non_null(strstr(r.out, "audit log intact: 5 records"));
+        /* two units, one competency, one plan and its history row, one unit update */
+        assert_non_null(strstr(r.out, "audit log intact: 6 records"));
         h_result_free(&r);
 }
 
@@ -168,7 +168,7 @@ static void test_backup(void **state)
         assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &st, NULL),
                          SQLITE_OK);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-        assert_int_equal(sqlite3_column_int(st, 0), 5);
+        assert_int_equal(sqlite3_column_int(st, 0), 6);
         sqlite3_finalize(st);
         sqlite3_close(db);
         h_renbind(&r, "backup", "--data", fx.data, "--out", out, NULL);

@@ -71,6 +71,7 @@ static int group_setup(void **state)
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
         h_must_issue(fx.data, UNIT_B, "unit", fx.bundle_b, NULL);
         h_must_issue(fx.data, "INSPEKTORAT", "auditor", fx.bundle_aud, NULL);
+        h_server_env = h_env_after_plans; /* attendance after the programs start */
         h_must_start(&fx.srv, fx.data);
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
         f_ok(fx.hr, "unit", "add", UNIT_A, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);

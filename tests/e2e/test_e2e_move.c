@@ -78,6 +78,7 @@ static void make_homes(void)
         h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr, NULL);
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
         h_must_issue(fx.data, UNIT_B, "unit", fx.bundle_b, NULL);
+        h_server_env = h_env_after_plans; /* attendance after the programs start */
         h_must_start(&fx.srv, fx.data);
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
 }

@@ -266,6 +266,7 @@ static int group_setup(void **state)
         h_must_issue(fx.data, "BKPSDM", "hr", fx.hr_bundle, NULL);
         h_must_issue(fx.data, "KEL-A", "unit", fx.a_bundle, NULL);
         h_must_issue(fx.data, "KEL-B", "unit", fx.b_bundle, NULL);
+        h_server_env = h_env_after_plans; /* attendance after the programs start */
         h_must_start(&fx.srv, fx.data);
         h_must_setup(fx.hr, fx.srv.addr, fx.hr_bundle);
         build_dataset();

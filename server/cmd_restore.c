@@ -1,0 +1,233 @@
+/*
+ * cmd_restore.c - `renbind restore --data DIR --from FILE`: put a backup made
+ * by `renbind backup` in place of the database of a stopped server. The
+ * database it replaces is kept aside first (renbin.db.before-restore-TIME);
+ * the backup is read without being changed, checked to be a renbin database
+ * of a schema this program knows, copied into the database with SQLite's
+ * backup (so the WAL of the old one cannot outlive it) and migrated if it is
+ * older. Certificates revoked or renewed since the backup stay so. The
+ * database then gets a new generation id, by which every office knows at its
+ * next sync to send again what it had acknowledged and to resync
+ * (docs/sync.md, "A restored server").
+ */
+#include "cmd_restore.h"
+#include "db.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "opts.h"
+#include "status.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char restore_help[] =
+    N_("Usage: renbind restore --data DIR --from FILE\n"
+       "Put FILE, a backup made by renbind backup, in place of DIR's database. The\n"
+       "server must be stopped. The database it replaces is kept beside it as\n"
+       "renbin.db.before-restore-TIME. Offices send again at their next sync what\n"
+       "the server had acknowledged since FILE was made, and resync.\n"
+       "\n"
+       "  --data DIR    the server's data folder\n"
+       "  --from FILE   the backup to restore\n");
+
+/* FILE as a read-only, immutable SQLite URI (the backup is never written,
+ * nor a -wal or -shm made beside it). */
+static void backup_uri(char *buf, size_t len, const char *path)
+{
+        size_t o = (size_t)snprintf(buf, len, "file:");
+
+        for (const char *p = path; *p != '\0' && o + 4 < len; p++)
+                o += (size_t)(strchr("%?#", *p) ? snprintf(buf + o, len - o, "%%%02X", *p)
+                                                : snprintf(buf + o, len - o, "%c", *p));
+        snprintf(buf + o, len - o, "?immutable=1");
+}
+
+/* Opens the backup and checks it: a renbin database (its meta table read)
+ * of a schema from 1 to target. NULL with e: INVALID for a file that is not
+ * one, PRECONDITION for one newer than this program. */
+static sqlite3 *backup_open(const char *from, int target, int *version, struct rb_err *e)
+{
+        char uri[8300];
+        long long v = 0, n = 0;
+        sqlite3 *db = NULL;
+
+        backup_uri(uri, sizeof(uri), from);
+        if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+            db_value(db, "PRAGMA user_version", NULL, &v, e) < 0 ||
+            (v >= 1 && db_value(db, "SELECT count(*) FROM meta", NULL, &n, e) < 0) || v < 1) {
+                err_set(e, RB_INVALID, "from", _("%s is not a renbin database: %s"), from,
+                        v < 1 && db != NULL && sqlite3_errcode(db) == SQLITE_OK
+                            ? _("no renbin schema in it")
+                            : sqlite3_errmsg(db));
+                sqlite3_close(db);
+                return NULL;
+        }
+        if (v > target) {
+                err_set(e, RB_PRECONDITION, "from",
+                        _("%s has database schema %lld, newer than this program (%d)"), from, v,
+                        target);
+                sqlite3_close(db);
+                return NULL;
+        }
+        *version = (int)v;
+        return db;
+}
+
+/* Copies src over the whole of dst in one step (dst's own transaction). */
+static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
+{
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+        int rc;
+
+        if (b == NULL)
+                return db_error_on(dst, sqlite3_errcode(dst), "restore", e), -1;
+        rc = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE)
+                return db_error_on(dst, rc, "restore", e), -1;
+        return 0;
+}
+
+/* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
+ * (written to aside), then copies the backup over it. */
+static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, struct rb_err *e)
+{
+        char path[4096], stamp[32];
+        time_t now = time(NULL);
+        struct fs_out o;
+        sqlite3 *dst;
+        int rc = -1;
+
+        strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+        fs_join(path, sizeof(path), data, STORE_FILE);
+        snprintf(aside, alen, "%s.before-restore-%s", path, stamp);
+        if ((dst = db_open(path, 0, e)) == NULL)
+                return -1;
+        if (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
+            fs_out_commit(&o, e) != 0) {
+                fs_out_abort(&o);
+                err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
+        } else {
+                rc = copy_over(src, dst, e);
+        }
+        db_close(dst);
+        return rc;
+}
+
+/* Certificates revoked or renewed after the backup was made stay so: the
+ * certificate table of the database kept aside is carried over. */
+static int carry_certs(sqlite3 *db, const char *aside, struct rb_err *e)
+{
+        static const char attach[] = "ATTACH DATABASE ?1 AS old";
+        sqlite3_stmt *st = db_stmt(db, attach, e);
+        struct rb_err de;
+        int rc;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, aside, -1, SQLITE_STATIC);
+        if (db_run(db, st, e) != 0)
+                return -1;
+        rc = db_exec(db,
+                     "INSERT INTO certs(serial, unit, role, issued_at, expires_at, revoked_at,"
+                     " grace_until, renewed_by) SELECT serial, unit, role, issued_at, expires_at,"
+                     " revoked_at, grace_until, renewed_by FROM old.certs WHERE true"
+                     " ON CONFLICT(serial) DO UPDATE SET revoked_at = excluded.revoked_at,"
+                     " grace_until = excluded.grace_until, renewed_by = excluded.renewed_by;",
+                     e);
+        if (db_exec(db, "DETACH DATABASE old;", &de) != 0 && rc == 0) {
+                *e = de;
+                rc = -1;
+        }
+        return rc;
+}
+
+/* After the copy: migrated (store_open), the certificates carried over when
+ * the kept database has this program's schema, a new generation. */
+static int finish(const char *data, const char *aside, int carry, struct rb_err *e)
+{
+        char gen[64] = "";
+        long long last = 0;
+        sqlite3 *db;
+        int rc;
+
+        if ((db = store_open(data, 0, e)) == NULL)
+                return -1;
+        rc = (carry && carry_certs(db, aside, e) != 0) || store_new_generation(db, e) != 0 ||
+                     store_last_seq(db, &last, e) != 0
+                 ? -1
+                 : 0;
+        store_meta(db, "generation", gen, sizeof(gen));
+        db_close(db);
+        if (rc == 0)
+                printf(_("last change %lld; new generation %s: every office sends again at its "
+                         "next sync what this server had acknowledged since, and resyncs\n"),
+                       last, gen);
+        return rc;
+}
+
+/* Reads --data and --from; -1 to go on, else an exit status. */
+static int restore_opts(int argc, char **argv, const char **data, const char **from)
+{
+        static const struct option longopts[] = {
+            {"data", required_argument, NULL, 'd'},
+            {"from", required_argument, NULL, 'f'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        int ch;
+
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                if (ch == 'd')
+                        *data = optarg;
+                else if (ch == 'f')
+                        *from = optarg;
+                else if (ch == 'h')
+                        return fputs(_(restore_help), stdout), EXIT_OK;
+                else
+                        return fputs(_(restore_help), stderr), EXIT_USAGE;
+        }
+        if (*data == NULL)
+                return opt_missing("restore", "--data");
+        if (*from == NULL)
+                return opt_missing("restore", "--from");
+        return -1;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+        const char *data = NULL, *from = NULL;
+        char why[512], aside[4200];
+        int rc = restore_opts(argc, argv, &data, &from), have, target, version;
+        struct rb_err e;
+        sqlite3 *src;
+
+        if (rc >= 0)
+                return rc;
+        err_clear(&e);
+        if (store_versions(data, &have, &target, &e) != 0)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        if (status_serving(data, why, sizeof(why)))
+                return opt_fail(EXIT_REFUSED,
+                                _("a server is serving %s: stop it first, then restore"), data);
+        if (!fs_exists(from))
+                return opt_fail(EXIT_NOT_FOUND, _("no such file: %s"), from);
+        if ((src = backup_open(from, target, &version, &e)) == NULL)
+                return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        rc = swap_in(data, src, aside, sizeof(aside), &e);
+        sqlite3_close(src);
+        if (rc != 0)
+                return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
+                                e.msg);
+        printf(_("restored %s from %s (database schema %d); the database it replaced is kept "
+                 "as %s\n"),
+               data, from, version, aside);
+        if (finish(data, aside, have == target, &e) != 0)
+                return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
+                                e.msg);
+        return EXIT_OK;
+}

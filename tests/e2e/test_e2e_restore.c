@@ -1,0 +1,432 @@
+/*
+ * test_e2e_restore.c - a restored server never silently splits from its
+ * offices (issue 11 part 2, docs/sync.md "A restored server"). HR takes
+ * `renbind backup`; office KEL-BLW1 then enrolls a person and adds a forum
+ * note, both acknowledged; the server is stopped and `renbind restore` puts
+ * the backup back (a new generation). At its next sync the office sends its
+ * acknowledged ops again, the server's at-most-once record skips what the
+ * backup already had, and the office's replica is rebuilt: the writes the
+ * backup lacked are on the server (read through HR's seat), and the office's
+ * and HR's replicas equal the server's rows in their scope, table by table.
+ * HR's later enrollments reach the office. Restore is refused while the
+ * server serves (5), from a file that is not a database or not renbin's
+ * (3), from one newer than the program (5) or missing (4); it keeps the old
+ * database aside, and a certificate revoked after the backup stays revoked.
+ * A backup copied in by hand (same generation, a lower last sequence) is
+ * found too.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "run.h"
+
+#include "entity.h"
+#include "err.h"
+#include "flow.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNIT_A "KEL-BLW1"
+
+struct fixture {
+        char *tmp, *data, *backup;
+        char *bundle_hr, *bundle_a;
+        char *bundle_a2; /* a second seat of A, revoked after the backup */
+        char serial_a2[64];
+        char *hr, *a; /* homes */
+        char addr[64];
+        char nip[4][19]; /* office A's staff */
+        struct h_server srv;
+};
+
+static struct fixture fx;
+
+/* Appends the rows of sql (every column, NULL as \N) to *out, one line each. */
+static void dump_rows(sqlite3 *db, const char *sql, const char *unit, char **out)
+{
+        sqlite3_stmt *st = NULL;
+
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+                fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+        if (unit != NULL)
+                sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                for (int c = 0; c < sqlite3_column_count(st); c++) {
+                        const char *v = (const char *)sqlite3_column_text(st, c);
+                        char *next = h_strf("%s%s%s", *out, c ? "|" : "", v ? v : "\\N");
+                        free(*out);
+                        *out = next;
+                }
+                char *next = h_strf("%s\n", *out);
+                free(*out);
+                *out = next;
+        }
+        sqlite3_finalize(st);
+}
+
+/*
+ * The synced tables of the database at path in a canonical order: for each
+ * catalogue entity, its table's rows (id, seq, every catalogue field) by id.
+ * unit not NULL keeps the rows a unit office may see: those of entities
+ * without scope and those whose scope field is unit (on the server). Only
+ * the tables the replica at rpath has (an entity kept on the server alone
+ * has none there). A malloc'd text.
+ */
+static char *dump_synced(const char *path, const char *unit, const char *rpath)
+{
+        char *out = h_strf("%s", "");
+        sqlite3 *db = NULL;
+
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+                fail_msg("cannot open %s", path);
+        for (size_t i = 0; i < entity_count; i++) {
+                const struct entity_def *d = entity_defs[i];
+                char *cols, *sql, *head,
+                    *has = f_db_text(rpath, "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+                                     d->table);
+                int skip = strcmp(has, "0") == 0;
+
+                free(has);
+                if (skip)
+                        continue;
+                cols = h_strf("id, seq");
+
+                for (size_t f = 0; f < d->nfields; f++) {
+                        char *next = h_strf("%s, %s", cols, d->fields[f].name);
+                        free(cols);
+                        cols = next;
+                }
+                if (unit != NULL && d->scope != NULL)
+                        sql = h_strf("SELECT %s FROM %s WHERE %s = ?1 ORDER BY id", cols, d->table,
+                                     d->scope);
+                else
+                        sql = h_strf("SELECT %s FROM %s ORDER BY id", cols, d->table);
+                head = h_strf("%s[%s]\n", out, d->table);
+                free(out);
+                out = head;
+                dump_rows(db, sql, unit != NULL && d->scope != NULL ? unit : NULL, &out);
+                free(sql);
+                free(cols);
+        }
+        sqlite3_close(db);
+        return out;
+}
+
+/* A seat's replica equals the server's rows in its scope (unit NULL: all). */
+static void assert_replica_is_server(const char *home, const char *unit)
+{
+        char *rpath = h_path(home, "replica.db"), *spath = h_path(fx.data, "renbin.db");
+        char *mine = dump_synced(rpath, NULL, rpath), *server = dump_synced(spath, unit, rpath);
+
+        assert_string_equal(mine, server);
+        free(mine);
+        free(server);
+        free(rpath);
+        free(spath);
+}
+
+/* One number from the server's database (read beside the running server). */
+static long long server_int(const char *sql, const char *arg)
+{
+        char *path = h_path(fx.data, "renbin.db"), *v = f_db_text(path, sql, arg);
+        long long n = v != NULL ? strtoll(v, NULL, 10) : -1;
+
+        free(v);
+        free(path);
+        return n;
+}
+
+static const char SQL_ENROLLED[] =
+    "SELECT count(*) FROM enrollments WHERE program = 'RS-01' AND nip = ?1";
+static const char SQL_FORUM[] = "SELECT count(*) FROM forums WHERE topic = ?1";
+
+/* Restarts the server on the address the seats know. */
+static void restart(void)
+{
+        const char *listen[] = {"--listen", fx.addr, NULL};
+        int code = 0;
+
+        if (h_server_start(&fx.srv, fx.data, listen, &code) != 0)
+                fail_msg("renbind did not restart on %s (exit %d)", fx.addr, code);
+}
+
+static void stop(void)
+{
+        assert_int_equal(h_server_stop(&fx.srv), 0);
+        h_server_free(&fx.srv);
+}
+
+static void load_hr(void)
+{
+        char *csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"
+                           "%s,Rahmat Siregar,%s,Lurah,IV/a,\n"
+                           "%s,Sri Wahyuni,%s,Sekretaris,III/c,\n"
+                           "%s,Dedi Purba,%s,Staf,III/a,\n"
+                           "%s,Nur Aini,%s,Staf,II/c,\n",
+                           fx.nip[0], UNIT_A, fx.nip[1], UNIT_A, fx.nip[2], UNIT_A, fx.nip[3],
+                           UNIT_A);
+        char *path = f_write(fx.tmp, "roster.csv", csv);
+
+        f_ok(fx.hr, "unit", "add", UNIT_A, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);
+        f_ok(fx.hr, "import", "asn", path, NULL);
+        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis", NULL);
+        f_ok(fx.hr, "plan", "create", "2027", "Rencana Pembinaan ASN Belawan 2027", NULL);
+        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "RS-01", "--title",
+             "Pengelolaan anggaran", "--method", "pelatihan", "--competency", "K-ANG", "--start",
+             "2027-02-10", "--end", "2027-02-12", "--jp", "24", "--capacity", "30", NULL);
+        f_ok(fx.hr, "plan", "approve", "2027", NULL);
+        free(path);
+        free(csv);
+}
+
+static int group_setup(void **state)
+{
+        (void)state;
+        f_nip(fx.nip[0], "19750310", "200003", 1, 1);
+        f_nip(fx.nip[1], "19800412", "200504", 2, 2);
+        f_nip(fx.nip[2], "19850601", "201004", 1, 3);
+        f_nip(fx.nip[3], "19900715", "201503", 2, 4);
+        fx.tmp = h_tmpdir("restore");
+        fx.data = h_path(fx.tmp, "data");
+        fx.backup = h_path(fx.tmp, "backup.db");
+        fx.bundle_hr = h_path(fx.tmp, "bundle-hr");
+        fx.bundle_a = h_path(fx.tmp, "bundle-a");
+        fx.bundle_a2 = h_path(fx.tmp, "bundle-a2");
+        fx.hr = h_path(fx.tmp, "home-hr");
+        fx.a = h_path(fx.tmp, "home-a");
+        h_must_init(fx.data);
+        h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr, NULL);
+        h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
+        h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a2, fx.serial_a2);
+        h_must_start(&fx.srv, fx.data);
+        snprintf(fx.addr, sizeof(fx.addr), "%s", fx.srv.addr);
+        h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
+        load_hr();
+        h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
+        json_decref(f_sync(fx.a));
+        /* One enrollment the backup will hold: sent again, it must not count twice. */
+        f_ok(fx.a, "enroll", "RS-01", fx.nip[0], NULL);
+        json_decref(f_sync(fx.a));
+        return 0;
+}
+
+static int group_teardown(void **state)
+{
+        int rc;
+
+        (void)state;
+        rc = h_group_end(&fx.srv, fx.tmp);
+        free(fx.tmp);
+        free(fx.data);
+        free(fx.backup);
+        free(fx.bundle_hr);
+        free(fx.bundle_a);
+        free(fx.bundle_a2);
+        free(fx.hr);
+        free(fx.a);
+        return rc;
+}
+
+/* Office A's work after the backup: acknowledged, so on the server. */
+static void office_writes_after_backup(void)
+{
+        json_t *st;
+
+        f_ok(fx.a, "enroll", "RS-01", fx.nip[1], NULL);
+        f_ok(fx.a, "forum", "add", "--date", "2027-03-05", "--topic", "Musrenbang", "--input",
+             "Jalan lingkungan", NULL);
+        st = f_status(fx.a);
+        assert_int_equal(f_pending(st), 0);
+        assert_int_equal(f_rejected(st), 0);
+        json_decref(st);
+        assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 1);
+        assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 1);
+        json_decref(f_sync(fx.hr));
+}
+
+/* A copy of the backup made at path with its schema version set to v (0: a
+ * SQLite database that is no renbin database). */
+static void schema_copy(const char *path, int v)
+{
+        char *sql = h_strf("PRAGMA user_version = %d", v);
+        struct h_result r;
+        sqlite3 *db = NULL;
+
+        assert_int_equal(h_runl(&r, "/bin/cp", fx.backup, path, NULL), 0);
+        h_result_free(&r);
+        if (sqlite3_open(path, &db) != SQLITE_OK ||
+            sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                fail_msg("cannot set the schema of %s", path);
+        sqlite3_close(db);
+        free(sql);
+}
+
+/* Restore from each file is refused with want, naming why. */
+static void restore_refused(const char *from, int want, const char *why)
+{
+        struct h_result r;
+
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", from, NULL), want);
+        assert_non_null(strstr(r.err, why));
+        h_result_free(&r);
+}
+
+/* The database restore kept aside (named on its output) holds what the
+ * backup lacked. */
+static void assert_kept_aside(const char *out)
+{
+        const char *p = strstr(out, "kept as ");
+        char *path, *n;
+
+        assert_non_null(p);
+        path = h_strf("%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+        assert_non_null(strstr(path, "renbin.db.before-restore-"));
+        assert_non_null(n = f_db_text(path, SQL_FORUM, "Musrenbang"));
+        assert_string_equal(n, "1");
+        free(n);
+        free(path);
+}
+
+/* Stops the server and restores the backup: refused while it serves (5),
+ * from a file that is not a database (3); then done, and the server has
+ * lost the office's writes. */
+static void restore_backup(void)
+{
+        char *junk = f_write(fx.tmp, "junk.db", "this is not a database\n");
+        char *plain = h_path(fx.tmp, "plain.db"), *newer = h_path(fx.tmp, "newer.db");
+        struct h_result r;
+
+        schema_copy(plain, 0);
+        schema_copy(newer, 999);
+        restore_refused(fx.backup, EXIT_REFUSED, "serving");
+        stop();
+        restore_refused(junk, EXIT_INVALID, "not a renbin database");
+        restore_refused(plain, EXIT_INVALID, "no renbin schema");
+        restore_refused(newer, EXIT_REFUSED, "newer than this program");
+        restore_refused("no-such-backup.db", EXIT_NOT_FOUND, "no-such-backup.db");
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                         EXIT_OK);
+        assert_non_null(strstr(r.out, "restored"));
+        assert_kept_aside(r.out);
+        h_result_free(&r);
+        restart();
+        assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 0);
+        assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 0);
+        free(junk);
+        free(plain);
+        free(newer);
+}
+
+/* The seat revoked after the backup is still refused after the restore. */
+static void assert_still_revoked(void)
+{
+        struct h_tls t;
+
+        assert_int_equal(h_tls_connect(&t, fx.srv.port, fx.bundle_a2, 0), 0);
+        assert_int_not_equal(h_tls_hello(&t), RENBIN__CODE__OK);
+        h_tls_close(&t);
+}
+
+static void test_restore_and_resync(void **state)
+{
+        struct h_result r;
+        json_t *sync, *rows;
+
+        (void)state;
+        assert_int_equal(h_renbind(&r, "backup", "--data", fx.data, "--out", fx.backup, NULL), 0);
+        h_result_free(&r);
+        h_must_revoke(fx.data, fx.serial_a2);
+        office_writes_after_backup();
+        restore_backup();
+        assert_still_revoked();
+
+        /* The office meets the new generation: its three acknowledged ops go
+         * again, the replica is rebuilt, and it says so in one line. */
+        f_expect(&r, 0, fx.a, "--json", "sync", NULL);
+        assert_int_equal(h_count(r.err, "restored from a backup"), 1);
+        sync = json_loads(r.out, 0, NULL);
+        assert_non_null(sync);
+        assert_true(json_is_true(json_object_get(sync, "resynced")));
+        assert_int_equal(f_int(sync, "resent"), 3);
+        assert_int_equal(f_int(sync, "accepted"), 3);
+        assert_int_equal(f_int(sync, "rejected"), 0);
+        json_decref(sync);
+        h_result_free(&r);
+        assert_int_equal(server_int(SQL_ENROLLED, fx.nip[0]), 1);
+        assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 1);
+        assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 1);
+        assert_int_equal(server_int("SELECT enrolled FROM programs WHERE code = ?1", "RS-01"), 2);
+
+        /* HR's seat sees the office's work again, and both replicas equal
+         * the server in their scope. */
+        json_decref(f_sync(fx.hr));
+        rows = f_json(0, fx.hr, "enroll", "list", "RS-01", NULL);
+        assert_int_equal(f_rows_with(rows, "nip", fx.nip[1]), 1);
+        assert_int_equal(f_rows_with(rows, "nip", fx.nip[0]), 1);
+        json_decref(rows);
+        rows = f_json(0, fx.hr, "forum", "list", NULL);
+        assert_int_equal(f_rows_with(rows, "topic", "Musrenbang"), 1);
+        json_decref(rows);
+        assert_replica_is_server(fx.a, UNIT_A);
+        assert_replica_is_server(fx.hr, NULL);
+
+        /* HR enrolls two of the office's staff: the office receives them. */
+        f_ok(fx.hr, "enroll", "RS-01", fx.nip[2], fx.nip[3], NULL);
+        json_decref(f_sync(fx.a));
+        for (int i = 2; i < 4; i++)
+                assert_int_equal(f_replica_int(fx.a,
+                                               "SELECT count(*) FROM enrollments"
+                                               " WHERE program = 'RS-01' AND nip = ?1",
+                                               fx.nip[i]),
+                                 1);
+        assert_replica_is_server(fx.a, UNIT_A);
+        json_decref(f_sync(fx.hr));
+        assert_replica_is_server(fx.hr, NULL);
+}
+
+/* A backup copied over the database by hand keeps the generation, but the
+ * server's last sequence is then below the office's cursor: found as well. */
+static void test_copied_by_hand(void **state)
+{
+        char *db = h_path(fx.data, "renbin.db"), *copy = h_path(fx.tmp, "copy.db");
+        struct h_result r;
+        json_t *sync;
+
+        (void)state;
+        stop();
+        assert_int_equal(h_renbind(&r, "backup", "--data", fx.data, "--out", copy, NULL), 0);
+        h_result_free(&r);
+        restart();
+        f_ok(fx.a, "forum", "add", "--date", "2027-04-02", "--topic", "Posyandu", NULL);
+        stop();
+        assert_int_equal(h_runl(&r, "/bin/cp", copy, db, NULL), 0);
+        h_result_free(&r);
+        restart();
+        assert_int_equal(server_int(SQL_FORUM, "Posyandu"), 0);
+        f_expect(&r, 0, fx.a, "--json", "sync", NULL);
+        assert_int_equal(h_count(r.err, "restored from a backup"), 1);
+        sync = json_loads(r.out, 0, NULL);
+        assert_true(json_is_true(json_object_get(sync, "resynced")));
+        json_decref(sync);
+        h_result_free(&r);
+        assert_int_equal(server_int(SQL_FORUM, "Posyandu"), 1);
+        assert_replica_is_server(fx.a, UNIT_A);
+        free(db);
+        free(copy);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_restore_and_resync),
+            cmocka_unit_test(test_copied_by_hand),
+        };
+
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
+}
