@@ -194,7 +194,10 @@ static int cmd_audit(int argc, char **argv)
         if (bad < 0)
                 return opt_fail(EXIT_FAIL, "%s", e.msg);
         if (bad > 0)
-                return opt_fail(EXIT_FAIL, _("audit log broken: %ld of %ld records fail the check"),
+                return opt_fail(EXIT_FAIL,
+                                ngettext("audit log broken: %ld of %ld record fails the check",
+                                         "audit log broken: %ld of %ld records fail the check",
+                                         (unsigned long)n),
                                 bad, n);
         printf(ngettext("audit log intact: %ld record\n", "audit log intact: %ld records\n",
                         (unsigned long)n),

@@ -130,8 +130,11 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
         if (d[0].n < RM_MIN_GROUP) {
                 char why[160];
                 snprintf(why, sizeof(why),
-                         _("fewer than %d answers (%ld), so that no answer can be traced to a "
-                           "person"),
+                         ngettext("fewer than %d answer (%ld), so that no answer can be traced "
+                                  "to a person",
+                                  "fewer than %d answers (%ld), so that no answer can be traced "
+                                  "to a person",
+                                  (unsigned long)RM_MIN_GROUP),
                          RM_MIN_GROUP, d[0].n);
                 json_object_set_new(doc, "suppressed", json_true());
                 json_object_set_new(doc, "reason", json_string(why));
