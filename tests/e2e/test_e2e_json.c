@@ -496,6 +496,16 @@ static void test_status_of_a_cut_sync(void **state)
         assert_non_null(strstr(r.out, "the last sync stopped before the end"));
         assert_non_null(strstr(r.out, "changes still to receive"));
         h_result_free(&r);
+        {
+                static const char *const id[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+                const char *argv[] = {h_renbin_bin(), "--home", home, "status", NULL};
+                h_run_env(&r, id, argv);
+                assert_int_equal(r.status, EXIT_OK);
+                if (strstr(r.out, "sinkronisasi") != NULL)
+                        assert_non_null(
+                            strstr(r.out, "sinkronisasi terakhir berhenti sebelum selesai: "));
+                h_result_free(&r);
+        }
         json_decref(f_sync(home));
         st = f_status(home);
         sy = json_object_get(st, "sync");
