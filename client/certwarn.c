@@ -52,12 +52,20 @@ void certwarn(struct cli *cli, json_t *j)
         }
         if (own != 0 && days_left(own) <= CERTWARN_DAYS)
                 fprintf(stderr,
-                        _("renbin: warning: this office's certificate expires on %s (in %lld "
-                          "days); ask BKPSDM for a renewed bundle: renbind cert renew --unit %s\n"),
+                        ngettext("renbin: warning: this office's certificate expires on %s (in "
+                                 "%lld day); ask BKPSDM for a renewed bundle: renbind cert renew "
+                                 "--unit %s\n",
+                                 "renbin: warning: this office's certificate expires on %s (in "
+                                 "%lld days); ask BKPSDM for a renewed bundle: renbind cert renew "
+                                 "--unit %s\n",
+                                 (unsigned long)days_left(own)),
                         clock_date(own, date, sizeof(date)), days_left(own), unit);
         if (srv != 0 && days_left(srv) <= CERTWARN_DAYS)
                 fprintf(stderr,
-                        _("renbin: warning: the server's certificate expires on %s (in %lld "
-                          "days); ask BKPSDM to reissue it: renbind cert server\n"),
+                        ngettext("renbin: warning: the server's certificate expires on %s (in "
+                                 "%lld day); ask BKPSDM to reissue it: renbind cert server\n",
+                                 "renbin: warning: the server's certificate expires on %s (in "
+                                 "%lld days); ask BKPSDM to reissue it: renbind cert server\n",
+                                 (unsigned long)days_left(srv)),
                         clock_date(srv, date, sizeof(date)), days_left(srv));
 }

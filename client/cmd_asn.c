@@ -8,6 +8,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "opts.h"
+#include "out.h"
 #include "table.h"
 #include "validate.h"
 #include "verbs.h"
@@ -57,14 +58,36 @@ static int asn_list(struct cli *cli, int argc, char **argv)
         return rc;
 }
 
+/* One person's enrollments, as the text view lists them. */
+static const char SQL_ASN_ENROLLMENTS[] =
+    "SELECT e.program, p.title, e.status, e.jp FROM enrollments e"
+    " LEFT JOIN programs p ON p.code = e.program WHERE e.nip = ?1 ORDER BY p.start_date";
+
+/* asn show --json: the person's row (st, bound) with its "enrollments". */
+static int asn_show_json(struct cli *cli, sqlite3_stmt *st, const char *nip)
+{
+        json_t *rows, *enr;
+        struct rb_err e;
+
+        if ((rows = table_rows(st, &e)) == NULL ||
+            (st = db_stmt(cli->db, SQL_ASN_ENROLLMENTS, &e)) == NULL)
+                goto fail;
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        if ((enr = table_rows(st, &e)) == NULL)
+                goto fail;
+        json_object_set_new(json_array_get(rows, 0), "enrollments", enr);
+        return out_json(rows);
+fail:
+        json_decref(rows);
+        return cli_fail(&e);
+}
+
 static int asn_show(struct cli *cli, int argc, char **argv)
 {
         static const char sql[] =
             "SELECT nip, name, unit, jabatan, golongan, tmt, birth_date,"
-            " CASE sex WHEN 1 THEN 'L' ELSE 'P' END AS sex, active FROM asn WHERE nip = ?1";
-        static const char sql_enr[] =
-            "SELECT e.program, p.title, e.status, e.jp FROM enrollments e"
-            " LEFT JOIN programs p ON p.code = e.program WHERE e.nip = ?1 ORDER BY p.start_date";
+            " CASE sex WHEN 1 THEN 'L' WHEN 2 THEN 'P' END AS sex, active FROM asn WHERE nip = ?1";
+        const char *sql_enr = SQL_ASN_ENROLLMENTS;
         static const char *const heads[] = {N_("NIP"),      N_("NAME"), N_("UNIT"), N_("JABATAN"),
                                             N_("GOLONGAN"), N_("TMT"),  N_("BORN"), N_("SEX"),
                                             N_("ACTIVE"),   NULL};
@@ -91,10 +114,10 @@ static int asn_show(struct cli *cli, int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND,
                                 _("no ASN with NIP %s in this office's replica (renbin sync?)"),
                                 nip);
+        if (cli->json)
+                return asn_show_json(cli, st, nip);
         if (table_print(cli, st, heads, &e) != 0 || (st = db_stmt(cli->db, sql_enr, &e)) == NULL)
                 return cli_fail(&e);
-        if (cli->json)
-                return EXIT_OK;
         printf("\n");
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
         if (table_print(cli, st, enr_heads, &e) != 0)

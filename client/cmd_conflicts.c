@@ -117,7 +117,9 @@ static int conflicts_show(struct cli *cli, const char *unit)
                 table_print_json(cli, rows, headers); /* takes rows */
         }
         json_array_foreach(json_object_get(doc, "summarised"), i, row)
-            printf(_("%s: %lld older rejected changes kept as a count only\n"),
+            printf(ngettext("%s: %lld older rejected change kept as a count only\n",
+                            "%s: %lld older rejected changes kept as a count only\n",
+                            (unsigned long)json_integer_value(json_object_get(row, "n"))),
                    json_string_value(json_object_get(row, "unit")),
                    (long long)json_integer_value(json_object_get(row, "n")));
         json_decref(doc);

@@ -60,6 +60,40 @@ static enum export_kind field_kind(const struct field_def *f)
         return EX_TEXT;
 }
 
+/* Appends to cols the SQL of field f's column(s) and their headers to s. A
+ * session log's pair is written as the pair's two NIPs, the columns its
+ * import reads (an id means nothing on another server). */
+static size_t sheet_field(struct export_sheet *s, const struct field_def *f, char *cols, size_t off,
+                          size_t len)
+{
+        enum export_kind k = field_kind(f);
+
+        s->heads[s->ncols] = entity_field_column(f);
+        s->kinds[s->ncols] = k;
+        if (f->check == C_ID && strcmp(f->name, "pair") == 0 && s->ncols + 1 < ENTITY_MAX_FIELDS) {
+                s->heads[s->ncols] = "mentor_nip";
+                s->kinds[s->ncols++] = EX_TEXT;
+                s->heads[s->ncols] = "mentee_nip";
+                s->kinds[s->ncols] = EX_TEXT;
+                return (size_t)snprintf(cols + off, len - off,
+                                        ", (SELECT mentor FROM mentor_pairs p WHERE p.id = pair)"
+                                        " AS mentor_nip, (SELECT mentee FROM mentor_pairs p"
+                                        " WHERE p.id = pair) AS mentee_nip");
+        }
+        if (f->type == F_INT && strcmp(f->name, "sex") == 0) {
+                /* the roster keeps the NIP's digit (1, 2); every output says L or P */
+                s->kinds[s->ncols] = EX_TEXT;
+                return (size_t)snprintf(cols + off, len - off,
+                                        ", CASE sex WHEN 1 THEN 'L' WHEN 2 THEN 'P' END AS sex");
+        }
+        if (k == EX_TIME)
+                return (size_t)snprintf(cols + off, len - off,
+                                        ", strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s, 'unixepoch')"
+                                        " AS %s",
+                                        f->name, f->name);
+        return (size_t)snprintf(cols + off, len - off, ", %s", f->name);
+}
+
 /* The sheet of an entity: id, then every field under the import's column
  * name (export -> edit -> import works), in the order of its first field. */
 static int entity_sheet(struct cli *cli, const struct entity_def *d, struct export_sheet *s,
@@ -72,18 +106,8 @@ static int entity_sheet(struct cli *cli, const struct entity_def *d, struct expo
         *s = (struct export_sheet){.name = d->table, .db = cli->db, .ncols = 1};
         s->heads[0] = "id";
         s->kinds[0] = EX_TEXT;
-        for (size_t i = 0; i < d->nfields && s->ncols < ENTITY_MAX_FIELDS; i++, s->ncols++) {
-                const struct field_def *f = &d->fields[i];
-                s->heads[s->ncols] = entity_field_column(f);
-                s->kinds[s->ncols] = field_kind(f);
-                if (s->kinds[s->ncols] == EX_TIME)
-                        off += (size_t)snprintf(cols + off, sizeof(cols) - off,
-                                                ", strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s,"
-                                                " 'unixepoch') AS %s",
-                                                f->name, f->name);
-                else
-                        off += (size_t)snprintf(cols + off, sizeof(cols) - off, ", %s", f->name);
-        }
+        for (size_t i = 0; i < d->nfields && s->ncols < ENTITY_MAX_FIELDS; i++, s->ncols++)
+                off += sheet_field(s, &d->fields[i], cols, off, sizeof(cols));
         /* table and column names come from the catalogue, never from the command line */
         sql =
             sqlite3_mprintf("SELECT %s FROM %s ORDER BY %s, id", cols, d->table, d->fields[0].name);

@@ -13,6 +13,7 @@
 #include "opts.h"
 #include "out.h"
 #include "outbox.h"
+#include "interrupt.h"
 #include "progress.h"
 #include "submit.h"
 #include "validate.h"
@@ -111,6 +112,12 @@ static int queue_rows(struct import_ctx *ic, const struct csv_table *t, json_t *
                 progress_step(ic->bar, _("import: queued"), (long)i + 1);
                 if (fields[i] == NULL)
                         continue;
+                if (interrupt_seen()) {
+                        progress_end(ic->bar);
+                        db_rollback(ic->cli->db);
+                        *n = 0;
+                        return err_set(e, RB_CANCELLED, NULL, _("import stopped (Ctrl-C)"));
+                }
                 if (ic->kind->queue != NULL
                         ? ic->kind->queue(ic, fields[i], labels[i], op_ids, n, e)
                         : outbox_add(ic->cli, ic->kind->entity, NULL, ic->kind->action, fields[i],
@@ -202,11 +209,14 @@ static void summary_line(struct import_ctx *ic, json_t *by, json_t *rejected, si
                         (long long)json_integer_value(v));
         }
         if (json_array_size(rejected) > 0)
-                out_say(ic->cli, _(", rejected %zu"), json_array_size(rejected));
+                out_say(ic->cli,
+                        ngettext(", rejected %zu", ", rejected %zu", json_array_size(rejected)),
+                        json_array_size(rejected));
         if (pending > 0)
                 out_say(ic->cli,
-                        online ? _(", %zu queued")
-                               : _(", %zu saved offline (sent at the next sync)"),
+                        online ? ngettext(", %zu queued", ", %zu queued", pending)
+                               : ngettext(", %zu saved offline (sent at the next sync)",
+                                          ", %zu saved offline (sent at the next sync)", pending),
                         pending);
         if (skipped > 0)
                 out_say(ic->cli,
@@ -277,6 +287,36 @@ static int read_table(struct cli *cli, const char *path, const struct import_arg
         return 0;
 }
 
+/* Ctrl-C during an import: what was saved (n ops queued, or nothing) and
+ * how to go on; the exit status. */
+static int import_interrupted(struct cli *cli, size_t n)
+{
+        struct outbox_counts c = {0};
+        struct rb_err ce;
+
+        if (n == 0) {
+                fprintf(stderr, _("renbin: import stopped: nothing was saved; run the import "
+                                  "again\n"));
+                return EXIT_INTERRUPTED;
+        }
+        outbox_count(cli, &c, &ce);
+        fprintf(stderr,
+                ngettext("renbin: import stopped: %zu change saved here",
+                         "renbin: import stopped: %zu changes saved here", n),
+                n);
+        fprintf(stderr,
+                ngettext(", %lld op still to send; run renbin sync\n",
+                         ", %lld ops still to send; run renbin sync\n", (unsigned long)c.pending),
+                (long long)c.pending);
+        return EXIT_INTERRUPTED;
+}
+
+/* Room for the op ids of nrows rows of kind (NULL when out of memory). */
+static char (*op_ids_for(const struct import_kind *kind, size_t nrows))[UUID_STR]
+{
+        return calloc((nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1), UUID_STR);
+}
+
 /* Imports one file of one kind. */
 static int import_file(struct cli *cli, const struct import_kind *kind, const char *path,
                        const struct import_args *a)
@@ -299,9 +339,7 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         }
         fields = calloc(t.nrows + 1, sizeof(*fields));
         labels = calloc(t.nrows + 1, sizeof(*labels));
-        op_ids =
-            calloc((t.nrows + 1) * (kind->ops_per_row ? kind->ops_per_row : 1), sizeof(*op_ids));
-        if (fields == NULL || labels == NULL || op_ids == NULL) {
+        if (fields == NULL || labels == NULL || (op_ids = op_ids_for(kind, t.nrows)) == NULL) {
                 status = opt_fail(EXIT_FAIL, _("out of memory"));
                 goto out;
         }
@@ -311,8 +349,11 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
         progress_end(a->bar);
         if (bad > 0 && !a->skip_bad) {
                 status = opt_fail(EXIT_INVALID,
-                                  _("%s: %zu of %zu lines are bad; nothing was imported (fix "
-                                    "them, or use --skip-bad to import the rest)"),
+                                  ngettext("%s: %zu of %zu line is bad; nothing was imported "
+                                           "(fix it, or use --skip-bad to import the rest)",
+                                           "%s: %zu of %zu lines are bad; nothing was imported "
+                                           "(fix them, or use --skip-bad to import the rest)",
+                                           t.nrows),
                                   path, bad, t.nrows);
                 goto out;
         }
@@ -320,9 +361,9 @@ static int import_file(struct cli *cli, const struct import_kind *kind, const ch
                 goto out;
         if (kind->after_check != NULL)
                 kind->after_check(&ic);
-        if (queue_rows(&ic, &t, fields, labels, op_ids, &n, &e) != 0 ||
+        if (interrupt_seen() || queue_rows(&ic, &t, fields, labels, op_ids, &n, &e) != 0 ||
             (online = submit_now_shown(cli, a->bar->on, &e)) < 0) {
-                status = cli_fail(&e);
+                status = interrupt_seen() ? import_interrupted(cli, n) : cli_fail(&e);
                 goto out;
         }
         status = summarize(&ic, op_ids, n, online, bad);
@@ -403,6 +444,7 @@ static int import_exec(struct cli *cli, int argc, char **argv)
         a.skip_bad = opts_value(o, &import_opts[2]) != NULL;
         a.again = opts_value(o, &import_opts[6]) != NULL;
         progress_start(&bar, progress_wanted(cli), 0);
+        interrupt_catch();
         if (a.year != NULL && year_check(a.year, "plan", &y, &e) != 0)
                 rc = cli_fail(&e);
         else if ((rc = csv_args(opts_value(o, &import_opts[4]), opts_value(o, &import_opts[5]),

@@ -76,7 +76,10 @@ static int pair_find(struct cli *cli, const char *key, char id[64], struct rb_er
                                _("no mentoring pair '%s' (see renbin mentor list)"), key);
         if (n > 1)
                 return err_set(e, RB_INVALID, "pair",
-                               _("'%s' names %d pairs; give more of the pair's id"), key, n);
+                               ngettext("'%s' names %d pair; give more of the pair's id",
+                                        "'%s' names %d pairs; give more of the pair's id",
+                                        (unsigned long)n),
+                               key, n);
         return 0;
 }
 

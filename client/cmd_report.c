@@ -58,16 +58,25 @@ static const struct report_kind kinds[] = {
     {"ikm", "report.ikm", "p", ikm_text, ikm_csv},
 };
 
-/* A number of a document as text (two decimals for reals). */
+/* A number of a document as a person reads it (two decimals for reals,
+ * the decimal comma in Indonesian). */
 static const char *num(json_t *v, char buf[32])
 {
         if (json_is_integer(v))
                 snprintf(buf, 32, "%lld", (long long)json_integer_value(v));
         else if (json_is_real(v))
-                snprintf(buf, 32, "%.2f", json_real_value(v));
+                i18n_number(json_real_value(v), buf, 32);
         else
                 snprintf(buf, 32, "-");
         return buf;
+}
+
+/* A count of a document, for ngettext. */
+static unsigned long count_of(json_t *v)
+{
+        return json_is_integer(v) && json_integer_value(v) > 0
+                   ? (unsigned long)json_integer_value(v)
+                   : 0;
 }
 
 /* Copies the listed members of each object of arr into new flat rows. */
@@ -111,7 +120,9 @@ static void program_text(struct cli *cli, json_t *doc)
                report_str(p, "method"), report_str(p, "start_date"), report_str(p, "end_date"));
         if (!json_is_null(json_object_get(doc, "unit")))
                 printf(_("Unit: %s\n"), report_str(doc, "unit"));
-        printf(_("Responses: %s of %s attendees (%s%%)\n"),
+        printf(ngettext("Responses: %s of %s attendee (%s%%)\n",
+                        "Responses: %s of %s attendees (%s%%)\n",
+                        count_of(json_object_get(doc, "attendees"))),
                num(json_object_get(doc, "responses"), a), num(json_object_get(doc, "attendees"), b),
                num(json_object_get(doc, "response_rate_pct"), c));
         if (json_is_true(json_object_get(doc, "suppressed"))) {
@@ -246,8 +257,11 @@ static void plan_text(struct cli *cli, json_t *doc)
         printf(_("Plan %lld: %s (%s), as of %s\n"),
                (long long)json_integer_value(json_object_get(p, "year")), report_str(p, "title"),
                table_word(report_str(p, "status")), report_str(doc, "today"));
-        printf(_("Programs held %s of %s planned; seats %s, enrolled %s, completed %s; JP "
-                 "delivered %s\n\n"),
+        printf(ngettext("Programs held %s of %s planned; seats %s, enrolled %s, completed %s; JP "
+                        "delivered %s\n\n",
+                        "Programs held %s of %s planned; seats %s, enrolled %s, completed %s; JP "
+                        "delivered %s\n\n",
+                        count_of(json_object_get(t, "planned"))),
                num(json_object_get(t, "held"), a), num(json_object_get(t, "planned"), b),
                num(json_object_get(t, "seats"), c), num(json_object_get(t, "enrolled"), d),
                num(json_object_get(t, "completed"), f), num(json_object_get(t, "jp_delivered"), g));
@@ -431,7 +445,9 @@ static void ikm_text(struct cli *cli, json_t *doc)
                 printf(_("(no survey responses)\n"));
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
-                printf(_("\n%s %s: %s respondents, IKM %s, grade %s (%s); weakest:"),
+                printf(ngettext("\n%s %s: %s respondent, IKM %s, grade %s (%s); weakest:",
+                                "\n%s %s: %s respondents, IKM %s, grade %s (%s); weakest:",
+                                count_of(json_object_get(u, "respondents"))),
                        report_str(u, "unit"), report_str(u, "name"),
                        num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
                        report_str(u, "grade"), report_str(u, "label"));
@@ -442,7 +458,9 @@ static void ikm_text(struct cli *cli, json_t *doc)
         }
         if (json_is_object(json_object_get(doc, "all"))) {
                 u = json_object_get(doc, "all");
-                printf(_("\nAll units: %s respondents, IKM %s, grade %s (%s)\n"),
+                printf(ngettext("\nAll units: %s respondent, IKM %s, grade %s (%s)\n",
+                                "\nAll units: %s respondents, IKM %s, grade %s (%s)\n",
+                                count_of(json_object_get(u, "respondents"))),
                        num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
                        report_str(u, "grade"), report_str(u, "label"));
         }

@@ -36,9 +36,7 @@ static const char *when(long long t, char *buf, size_t len)
 static json_t *outbox_status(struct cli *cli, struct rb_err *e)
 {
         struct outbox_counts c;
-        json_t *rej, *pend = NULL, *v;
-        char buf[32];
-        size_t i;
+        json_t *rej, *pend = NULL;
 
         if (outbox_count(cli, &c, e) != 0 || (rej = outbox_rejected_ops(cli, e)) == NULL)
                 return NULL;
@@ -46,20 +44,47 @@ static json_t *outbox_status(struct cli *cli, struct rb_err *e)
                 json_decref(rej);
                 return NULL;
         }
-        json_array_foreach(rej, i, v)
-        {
-                json_int_t at = json_integer_value(json_object_get(v, "at"));
-                json_object_del(v, "at");
-                json_object_set_new(v, "when", json_string(when(at, buf, sizeof(buf))));
-        }
         return json_pack("{s:I, s:I, s:I, s:o, s:o}", "pending", (json_int_t)c.pending, "rejected",
                          (json_int_t)c.rejected, "accepted", (json_int_t)c.done, "pending_ops",
                          pend, "rejected_ops", rej);
 }
 
-/* Prints the status document for a person. */
-static void print_status(json_t *j)
+/* Whether the last sync reached the end, and how many changes the server
+ * still had for this office when it stopped (the replica's settings, which
+ * sync.c keeps). */
+static json_t *sync_state(struct cli *cli)
 {
+        char cut[32] = "", left[32] = "";
+
+        cli_get(cli, "sync_cut", cut, sizeof(cut));
+        cli_get(cli, "pull_remaining", left, sizeof(left));
+        return json_pack("{s:b, s:I}", "complete", atoll(cut) == 0 && atoll(left) == 0,
+                         "changes_remaining", (json_int_t)atoll(left));
+}
+
+/* Says so when the last sync stopped before the end. */
+static void print_sync_state(json_t *s)
+{
+        long long left = json_integer_value(json_object_get(s, "changes_remaining"));
+
+        if (json_is_true(json_object_get(s, "complete")))
+                return;
+        if (left > 0)
+                printf(ngettext("the last sync stopped before the end: %lld change still to "
+                                "receive; run renbin sync\n",
+                                "the last sync stopped before the end: %lld changes still to "
+                                "receive; run renbin sync\n",
+                                (unsigned long)left),
+                       left);
+        else
+                printf(_("the last sync stopped before the end; run renbin sync\n"));
+}
+
+/* Prints the status document for a person; last is the last sync's time. */
+static void print_status(json_t *j, long long last)
+{
+        char buf[32];
+
         json_t *ob = json_object_get(j, "outbox"), *v;
         size_t i;
 
@@ -71,7 +96,8 @@ static void print_status(json_t *j)
                 printf(_("offline: %s\n"), json_string_value(json_object_get(j, "error")));
         printf(_("principal: unit %s, role %s\n"), json_string_value(json_object_get(j, "unit")),
                json_string_value(json_object_get(j, "role")));
-        printf(_("last sync: %s\n"), json_string_value(json_object_get(j, "last_sync")));
+        printf(_("last sync: %s\n"), when(last, buf, sizeof(buf)));
+        print_sync_state(json_object_get(j, "sync"));
         printf(_("waiting to be sent: %lld\n"),
                (long long)json_integer_value(json_object_get(ob, "pending")));
         json_array_foreach(json_object_get(ob, "pending_ops"), i, v)
@@ -102,7 +128,7 @@ static int status_dismiss(struct cli *cli)
 
 static int status_exec(struct cli *cli, int argc, char **argv)
 {
-        char server[512] = "", unit[64] = "", role[16] = "", last[32] = "", buf[32];
+        char server[512] = "", unit[64] = "", role[16] = "", last[32] = "";
         struct net n;
         struct rb_err e;
         int online;
@@ -138,9 +164,9 @@ static int status_exec(struct cli *cli, int argc, char **argv)
                 snprintf(unit, sizeof(unit), "%s", n.who.unit);
                 snprintf(role, sizeof(role), "%s", n.who.role);
         }
-        j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "unit", unit, "role", role, "server",
-                      server, "reachable", online, "last_sync", when(atoll(last), buf, sizeof(buf)),
-                      "outbox", ob);
+        j = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "unit", unit, "role", role, "server",
+                      server, "reachable", online, "last_sync", out_json_time(atoll(last)), "sync",
+                      sync_state(cli), "outbox", ob);
         if (online) {
                 json_object_set_new(j, "server_version", json_string(n.server_version));
                 net_close(&n);
@@ -150,7 +176,7 @@ static int status_exec(struct cli *cli, int argc, char **argv)
         certwarn(cli, j);
         if (cli->json)
                 return out_json(j);
-        print_status(j);
+        print_status(j, atoll(last));
         json_decref(j);
         return EXIT_OK;
 }

@@ -41,7 +41,8 @@ static void usage(FILE *f)
                 "  --quiet      print nothing but errors\n"
                 "  --offline    save writes for the next sync without contacting the server\n"
                 "\nExit status: 0 ok, 1 failure, 2 usage, 3 bad input, 4 not found,\n"
-                "5 refused by a rule, 6 not allowed, 7 server unreachable, 8 server busy.\n"),
+                "5 refused by a rule, 6 not allowed, 7 server unreachable, 8 server busy,\n"
+                "130 stopped by Ctrl-C (what was done is saved).\n"),
               f);
 }
 

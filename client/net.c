@@ -368,7 +368,10 @@ int net_send(struct net *n, Renbin__Request *req, struct rb_err *e)
                 return err_set(e, RB_INTERNAL, NULL, _("out of memory"));
         if (len - FRAME_HEADER > FRAME_DEFAULT_MAX) {
                 free(buf);
-                return err_set(e, RB_INVALID, NULL, _("request too large (%zu bytes)"), len);
+                return err_set(
+                    e, RB_INVALID, NULL,
+                    ngettext("request too large (%zu byte)", "request too large (%zu bytes)", len),
+                    len);
         }
         rc = ssl_write_all(n, buf, len, e);
         free(buf);

@@ -615,14 +615,14 @@ static json_t *open_row(sqlite3_stmt *st)
                               "action", db_col_text(st, 3), "what", db_col_text(st, 4), "state",
                               waits ? "waiting" : "rejected", "fields", f ? f : json_object());
 
-        if (waits) {
-                json_object_set_new(o, "waits_on", json_string(db_col_text(st, 11)));
-                return o;
-        }
-        json_object_set_new(o, "code", json_string(err_code_name(sqlite3_column_int(st, 6))));
-        json_object_set_new(o, "reason", json_string(db_col_text(st, 7)));
-        json_object_set_new(o, "field", json_string(db_col_text(st, 8)));
-        json_object_set_new(o, "at", json_integer((json_int_t)sqlite3_column_int64(st, 9)));
+        /* Every op has every key (null where it does not apply): one shape. */
+        json_object_set_new(o, "waits_on", waits ? json_string(db_col_text(st, 11)) : json_null());
+        json_object_set_new(o, "code", waits ? json_null()
+                                             : json_string(err_code_name(sqlite3_column_int(st, 6))));
+        json_object_set_new(o, "reason", waits ? json_null() : json_string(db_col_text(st, 7)));
+        json_object_set_new(o, "field", waits ? json_null() : json_string(db_col_text(st, 8)));
+        json_object_set_new(o, "at", waits ? json_null()
+                                           : json_integer((json_int_t)sqlite3_column_int64(st, 9)));
         return o;
 }
 

@@ -6,8 +6,9 @@
  * holds what the caller's role may see (HR: every unit; an office: its own),
  * because every figure comes from the server's reports (or their saved copies).
  * Every word on the page goes through gettext and is escaped like the data;
- * the page's lang attribute names the catalog actually used. Numbers are
- * printed in the C locale (i18n_init keeps LC_NUMERIC at "C").
+ * the page's lang attribute names the catalog actually used. Decimals are
+ * written as the catalog's language writes them (i18n_number: a decimal
+ * comma in Indonesian); LC_NUMERIC stays "C".
  */
 #include "db.h"
 #include "fsutil.h"
@@ -28,6 +29,15 @@ struct col {
 };
 
 /* Fill colours of ratings 1..5, from poor to good. */
+/* x as the page's language writes a decimal (one use per printed line: the
+ * text lives in one buffer). */
+static const char *dec(double x)
+{
+        static char buf[32];
+
+        return i18n_number(x, buf, sizeof(buf));
+}
+
 static const char *const rating_fill[5] = {"#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#2e7d32"};
 
 /* The page's style. Every chart is drawn twice: .wide (label beside its bar;
@@ -520,8 +530,8 @@ static void section_jp(FILE *f, json_t *doc)
                 char label[160];
                 snprintf(label, sizeof(label), "%s %s", report_str(u, "unit"),
                          report_str(u, "name"));
-                snprintf(txt, sizeof(txt), "%lld/%lld (%.2f%%)", lng(u, "compliant"), lng(u, "asn"),
-                         dbl(u, "share_compliant_pct"));
+                snprintf(txt, sizeof(txt), "%lld/%lld (%s%%)", lng(u, "compliant"), lng(u, "asn"),
+                         dec(dbl(u, "share_compliant_pct")));
                 bar(&rows[i], label, dbl(u, "share_compliant_pct"), 100,
                     dbl(u, "share_compliant_pct") >= 100 ? "#2e7d32" : "#e67e22", txt);
         }
@@ -537,9 +547,9 @@ static void section_jp(FILE *f, json_t *doc)
                         td_text(f, &cols[1], report_str(b, "name"));
                         td_text(f, &cols[2], report_str(b, "unit"));
                         td(f, &cols[3]);
-                        fprintf(f, "%.2f</td>", dbl(b, "total_jp"));
+                        fprintf(f, "%s</td>", dec(dbl(b, "total_jp")));
                         td(f, &cols[4]);
-                        fprintf(f, "%.2f</td></tr>", dbl(b, "shortfall_jp"));
+                        fprintf(f, "%s</td></tr>", dec(dbl(b, "shortfall_jp")));
                 }
                 fputs("</tbody></table></div>", f);
         }
@@ -573,9 +583,9 @@ static void program_card(FILE *f, json_t *doc)
         escf(f, ngettext("%lld answer", "%lld answers", (unsigned long)lng(doc, "responses")),
              lng(doc, "responses"));
         escf(f,
-             ngettext(" from %lld attendee (%.2f%%)", " from %lld attendees (%.2f%%)",
+             ngettext(" from %lld attendee (%s%%)", " from %lld attendees (%s%%)",
                       (unsigned long)lng(doc, "attendees")),
-             lng(doc, "attendees"), dbl(doc, "response_rate_pct"));
+             lng(doc, "attendees"), dec(dbl(doc, "response_rate_pct")));
         if (lng(doc, "responses") == 0) {
                 tagged(f, "</p><p class=\"note\">", _("No answers yet."), "</p></div>");
                 return;
@@ -596,7 +606,7 @@ static void program_card(FILE *f, json_t *doc)
                 memset(r, 0, sizeof(*r));
                 r->kind = ROW_STACK;
                 snprintf(r->label, sizeof(r->label), "%s", shown(report_str(d, "name")));
-                snprintf(r->text, sizeof(r->text), _("mean %.2f"), dbl(d, "mean"));
+                snprintf(r->text, sizeof(r->text), _("mean %s"), dec(dbl(d, "mean")));
                 r->n = dbl(d, "answers");
                 for (int k = 0; k < 5; k++)
                         r->dist[k] = (long long)json_integer_value(json_array_get(dist, (size_t)k));
@@ -634,7 +644,8 @@ static int ikm_chart(FILE *f, json_t *units)
                 int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
                 snprintf(label, sizeof(label), "%s %s", report_str(u, "unit"),
                          report_str(u, "name"));
-                snprintf(txt, sizeof(txt), "%.2f %s %s", dbl(u, "ikm"), g, report_str(u, "label"));
+                snprintf(txt, sizeof(txt), "%s %s %s", dec(dbl(u, "ikm")), g,
+                         report_str(u, "label"));
                 bar(&rows[i], label, dbl(u, "ikm") - 25, 75, grade_fill[gi], txt);
         }
         chart(f, _("IKM"), rows, n, 0);
@@ -667,7 +678,7 @@ static void ikm_row(FILE *f, const struct col *cols, json_t *u)
         td(f, &cols[1]);
         fprintf(f, "%lld</td>", lng(u, "respondents"));
         td(f, &cols[2]);
-        fprintf(f, "%.2f</td><td class=\"grade-", dbl(u, "ikm"));
+        fprintf(f, "%s</td><td class=\"grade-", dec(dbl(u, "ikm")));
         esc(f, report_str(u, "grade"));
         fputs("\" data-label=\"", f);
         esc(f, _(cols[3].label));
@@ -741,8 +752,10 @@ static void section_competency(FILE *f, json_t *doc)
                         json_array_foreach(json_object_get(c, "periods"), k, p)
                         {
                                 char txt[96];
-                                snprintf(txt, sizeof(txt), _("%.2f (%lld assessed)"),
-                                         dbl(p, "mean"), lng(p, "assessed"));
+                                snprintf(txt, sizeof(txt),
+                                         ngettext("%s (%lld assessed)", "%s (%lld assessed)",
+                                                  (unsigned long)lng(p, "assessed")),
+                                         dec(dbl(p, "mean")), lng(p, "assessed"));
                                 bar(&rows[n++], report_str(p, "period"), dbl(p, "mean"), 5,
                                     dbl(p, "mean") < 3 ? "#e67e22" : "#2e7d32", txt);
                         }

@@ -61,7 +61,10 @@ int rowid_find(struct cli *cli, const char *table, const char *key, const char *
                 return err_set(e, RB_NOT_FOUND, "id", _("no %s with id '%s' (renbin sync?)"), what,
                                key);
         if (n > 1)
-                return err_set(e, RB_INVALID, "id", _("'%s' names %d rows; give more of the id"),
+                return err_set(e, RB_INVALID, "id",
+                               ngettext("'%s' names %d row; give more of the id",
+                                        "'%s' names %d rows; give more of the id",
+                                        (unsigned long)n),
                                key, n);
         return 0;
 }

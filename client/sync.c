@@ -9,6 +9,7 @@
 #include "sync.h"
 #include "db.h"
 #include "i18n.h"
+#include "interrupt.h"
 #include "outbox.h"
 #include "replica.h"
 #include "uuid.h"
@@ -21,14 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Draws "push 3/10  pull 400/1000 [#####.....]" on stderr. */
+/* Draws "push 3/10  pull 400/1000 [#####.....]" on stderr: the bar fills
+ * with the ops sent while pushing, then with the changes received. */
 static void progress(const struct sync_report *r, long push_total)
 {
-        long done = r->pulled, total = r->total > 0 ? r->total : 1;
-        int width = 30, fill = (int)(done * width / total);
+        long done = r->total > 0 ? r->pulled : r->pushed,
+             total = r->total > 0 ? r->total : push_total;
+        int width = 30, fill;
 
         if (!r->progress)
                 return;
+        fill = (int)(done * width / (total > 0 ? total : 1));
         if (fill > width)
                 fill = width;
         fprintf(stderr, _("\rsync: sent %ld/%ld  received %ld/%ld ["), r->pushed, push_total,
@@ -37,6 +41,12 @@ static void progress(const struct sync_report *r, long push_total)
                 fputc(i < fill ? '#' : '.', stderr);
         fputs("]", stderr);
         fflush(stderr);
+}
+
+/* A sync stopped by Ctrl-C where everything so far is saved. */
+static int sync_stopped(struct rb_err *e)
+{
+        return err_set(e, RB_CANCELLED, NULL, _("sync stopped (Ctrl-C)"));
 }
 
 /* Records the answers to one batch; returns how many stayed pending. */
@@ -82,14 +92,12 @@ static void push_fit(Renbin__Request *req, Renbin__Push *push, uint32_t max_fram
 int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         struct outbox_counts c;
-        unsigned batch = n->max_ops ? n->max_ops : 500;
+        unsigned batch = n->max_ops && n->max_ops < 500 ? n->max_ops : 500;
         long total;
 
         if (outbox_count(cli, &c, e) != 0)
                 return -1;
         total = (long)c.pending;
-        if (batch > 500)
-                batch = 500;
         while (total > 0) {
                 Renbin__Request req = RENBIN__REQUEST__INIT;
                 Renbin__Push push = RENBIN__PUSH__INIT;
@@ -114,7 +122,7 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                         if (resp)
                                 renbin__response__free_unpacked(resp, NULL);
                         arena_free(&a);
-                        return -1;
+                        return interrupt_seen() ? sync_stopped(e) : -1;
                 }
                 if (resp->push == NULL || resp->push->n_results != push.n_ops) {
                         renbin__response__free_unpacked(resp, NULL);
@@ -128,6 +136,8 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 if (kept < 0)
                         return -1;
                 progress(rep, total);
+                if (interrupt_seen())
+                        return sync_stopped(e);
                 if (kept > 0)
                         return err_set(
                             e, RB_UNAVAILABLE, NULL,
@@ -139,11 +149,28 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
         return 0;
 }
 
-/* Applies one page and its cursor in one local transaction. */
+/* Sets a replica setting inside the caller's transaction. */
+static int put_setting(sqlite3 *db, const char *key, unsigned long long v, struct rb_err *e)
+{
+        char buf[32];
+        sqlite3_stmt *st = db_stmt(db,
+                                   "INSERT INTO settings(key, value) VALUES(?1, ?2)"
+                                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   e);
+
+        if (st == NULL)
+                return -1;
+        snprintf(buf, sizeof(buf), "%llu", v);
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, buf, -1, SQLITE_TRANSIENT);
+        return db_run(db, st, e);
+}
+
+/* Applies one page, its cursor and what the server says remains after it
+ * (renbin status tells of a sync that stopped before the end) in one local
+ * transaction. */
 static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
 {
-        char cur[32];
-
         if (db_begin(db, e) != 0)
                 return -1;
         for (size_t i = 0; i < p->n_changes; i++) {
@@ -152,17 +179,8 @@ static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
                         return -1;
                 }
         }
-        snprintf(cur, sizeof(cur), "%llu", (unsigned long long)p->cursor);
-        sqlite3_stmt *st = db_stmt(db,
-                                   "INSERT INTO settings(key, value) VALUES('cursor', ?1)"
-                                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   e);
-        if (st == NULL) {
-                db_rollback(db);
-                return -1;
-        }
-        sqlite3_bind_text(st, 1, cur, -1, SQLITE_STATIC);
-        if (db_run(db, st, e) != 0) {
+        if (put_setting(db, "cursor", (unsigned long long)p->cursor, e) != 0 ||
+            put_setting(db, "pull_remaining", (unsigned long long)p->remaining, e) != 0) {
                 db_rollback(db);
                 return -1;
         }
@@ -192,7 +210,7 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 if (net_call(n, &req, &resp, e) != 0) {
                         if (resp)
                                 renbin__response__free_unpacked(resp, NULL);
-                        return -1;
+                        return interrupt_seen() ? sync_stopped(e) : -1;
                 }
                 if (resp->pull == NULL) {
                         renbin__response__free_unpacked(resp, NULL);
@@ -219,6 +237,8 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 renbin__response__free_unpacked(resp, NULL);
                 if (done || (rep->max_pages > 0 && ++pages >= rep->max_pages))
                         return 0;
+                if (interrupt_seen())
+                        return sync_stopped(e);
         }
 }
 
@@ -270,9 +290,14 @@ int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
         char now[32];
         int rc;
 
-        if (cli_db(cli, e) == NULL || net_open(cli, &n, e) != 0)
+        if (cli_db(cli, e) == NULL)
                 return -1;
-        rc = sync_restored(cli, &n, rep, e);
+        if (net_open(cli, &n, e) != 0)
+                return interrupt_seen() ? sync_stopped(e) : -1;
+        /* "1" until this sync reaches the end (renbin status says so) */
+        rc = cli_set(cli, "sync_cut", "1", e);
+        if (rc == 0)
+                rc = sync_restored(cli, &n, rep, e);
         if (rc == 0)
                 rc = sync_push(cli, &n, rep, e);
         if (rc == 0)
@@ -283,6 +308,7 @@ int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
         if (rc == 0) {
                 snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
                 cli_set(cli, "last_sync", now, NULL);
+                cli_set(cli, "sync_cut", "0", NULL);
         }
         return rc;
 }

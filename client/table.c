@@ -180,6 +180,8 @@ static const char *scalar_text(int human, json_t *v, char *buf, size_t len)
                 return json_string_value(v);
         if (json_is_integer(v))
                 snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+        else if (json_is_real(v) && human)
+                i18n_number(json_real_value(v), buf, len);
         else if (json_is_real(v))
                 snprintf(buf, len, "%.2f", json_real_value(v));
         else if (json_is_true(v))
@@ -205,6 +207,8 @@ static int emit(struct cli *cli, json_t *rows, const char *const *keys, size_t n
                 json_decref(text);
                 return out_json(rows);
         }
+        if (!cli->csv)
+                out_json_norm(rows); /* a flag reads yes/no, a time ISO 8601 */
         for (i = 0; i < nk; i++)
                 json_array_append_new(head,
                                       json_string(headers && headers[i] ? _(headers[i]) : keys[i]));
@@ -255,12 +259,45 @@ int table_print_json(struct cli *cli, json_t *rows, const char *const *headers)
         return emit(cli, rows, keys, nk, headers);
 }
 
-int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, struct rb_err *e)
+/* The value of column c of st's row as JSON. */
+static json_t *column_json(sqlite3_stmt *st, int c)
+{
+        switch (sqlite3_column_type(st, c)) {
+        case SQLITE_INTEGER:
+                return json_integer(sqlite3_column_int64(st, c));
+        case SQLITE_FLOAT:
+                return json_real(sqlite3_column_double(st, c));
+        case SQLITE_NULL:
+                return json_null();
+        default:
+                return json_string((const char *)sqlite3_column_text(st, c));
+        }
+}
+
+json_t *table_rows(sqlite3_stmt *st, struct rb_err *e)
 {
         json_t *rows = json_array();
+        int nc = sqlite3_column_count(st), rc;
+
+        while ((rc = db_step(sqlite3_db_handle(st), st, e)) > 0) {
+                json_t *o = json_object();
+                for (int c = 0; c < nc; c++)
+                        json_object_set_new(o, sqlite3_column_name(st, c), column_json(st, c));
+                json_array_append_new(rows, o);
+        }
+        if (rc < 0) {
+                json_decref(rows);
+                return NULL;
+        }
+        return rows;
+}
+
+int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, struct rb_err *e)
+{
         char names[64][48];
         const char *keys[64];
-        int nc = sqlite3_column_count(st), rc;
+        int nc = sqlite3_column_count(st);
+        json_t *rows;
 
         if (nc > 64)
                 nc = 64;
@@ -268,32 +305,7 @@ int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, s
                 snprintf(names[c], sizeof(names[c]), "%s", sqlite3_column_name(st, c));
                 keys[c] = names[c];
         }
-        while ((rc = db_step(sqlite3_db_handle(st), st, e)) > 0) {
-                json_t *o = json_object();
-                for (int c = 0; c < nc; c++) {
-                        switch (sqlite3_column_type(st, c)) {
-                        case SQLITE_INTEGER:
-                                json_object_set_new(o, keys[c],
-                                                    json_integer(sqlite3_column_int64(st, c)));
-                                break;
-                        case SQLITE_FLOAT:
-                                json_object_set_new(o, keys[c],
-                                                    json_real(sqlite3_column_double(st, c)));
-                                break;
-                        case SQLITE_NULL:
-                                json_object_set_new(o, keys[c], json_null());
-                                break;
-                        default:
-                                json_object_set_new(
-                                    o, keys[c],
-                                    json_string((const char *)sqlite3_column_text(st, c)));
-                        }
-                }
-                json_array_append_new(rows, o);
-        }
-        if (rc < 0) {
-                json_decref(rows);
+        if ((rows = table_rows(st, e)) == NULL)
                 return -1;
-        }
         return emit(cli, rows, keys, (size_t)nc, headers);
 }

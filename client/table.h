@@ -14,6 +14,9 @@
  * NULL) label the text columns; JSON keys and CSV headers are the SQL column
  * names. Returns 0, or -1 with e. */
 int table_print(struct cli *cli, sqlite3_stmt *st, const char *const *headers, struct rb_err *e);
+/* Steps st to the end: its rows as a JSON array of objects keyed by the SQL
+ * column names, or NULL with e. */
+json_t *table_rows(sqlite3_stmt *st, struct rb_err *e);
 /* Prints a JSON array of flat objects the same three ways (keys in order of the first). */
 int table_print_json(struct cli *cli, json_t *rows, const char *const *headers);
 /* Prints rows (flat objects; released) with columns keys[0..nk) in the

@@ -283,8 +283,10 @@ int csvin_check_header(const char *path, const struct csv_table *t, struct rb_er
 static int too_wide(const char *path, long line, struct rb_err *e)
 {
         return err_set(e, RB_INVALID, "file",
-                       _("%s, line %ld: more than %d columns (a spreadsheet has at most %d)"), path,
-                       line, CSV_MAX_COLS, CSV_MAX_COLS);
+                       ngettext("%s, line %ld: more than %d column (a spreadsheet has at most %d)",
+                                "%s, line %ld: more than %d columns (a spreadsheet has at most %d)",
+                                (unsigned long)CSV_MAX_COLS),
+                       path, line, CSV_MAX_COLS, CSV_MAX_COLS);
 }
 
 /* Feeds buf to libcsv a line at a time, building r->t. */

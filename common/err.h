@@ -11,6 +11,7 @@
 /* Short names for the status codes. */
 enum {
         RB_OK = RENBIN__CODE__OK,
+        RB_CANCELLED = RENBIN__CODE__CANCELLED,
         RB_INVALID = RENBIN__CODE__INVALID_ARGUMENT,
         RB_NOT_FOUND = RENBIN__CODE__NOT_FOUND,
         RB_EXISTS = RENBIN__CODE__ALREADY_EXISTS,
@@ -36,6 +37,9 @@ enum {
         EXIT_OFFLINE = 7,   /* server unreachable or timed out */
         EXIT_BUSY = 8,      /* server over a limit, try later */
 };
+/* Stopped by Ctrl-C (128 + SIGINT) during a sync or an import; what was
+ * done is saved (docs/exit-codes.md). */
+enum { EXIT_INTERRUPTED = 130 };
 
 struct rb_err {
         int code;

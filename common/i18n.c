@@ -70,3 +70,16 @@ void i18n_init(void)
         bind_textdomain_codeset("renbin", "UTF-8");
         textdomain("renbin");
 }
+
+const char *i18n_number(double x, char *buf, size_t len)
+{
+        /* TRANSLATORS: the decimal mark of numbers people read in tables
+         * and reports (a mean of 3.25); "," in Indonesian. */
+        const char *mark = _(".");
+        char *dot;
+
+        snprintf(buf, len, "%.2f", x);
+        if (strcmp(mark, ".") != 0 && strlen(mark) == 1 && (dot = strchr(buf, '.')) != NULL)
+                *dot = mark[0];
+        return buf;
+}

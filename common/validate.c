@@ -258,7 +258,9 @@ static int nip_shape(const char *nip, struct rb_err *e)
         quote_value(nip, q, sizeof(q));
         if (len != 18)
                 return err_set(e, RB_INVALID, "nip",
-                               _("NIP '%s' has %zu characters, not 18 digits"), q, len);
+                               ngettext("NIP '%s' has %zu character, not 18 digits",
+                                        "NIP '%s' has %zu characters, not 18 digits", len),
+                               q, len);
         for (size_t i = 0; i < 18; i++)
                 if (nip[i] < '0' || nip[i] > '9')
                         return err_set(e, RB_INVALID, "nip",
@@ -468,8 +470,10 @@ int text_check(const char *s, size_t max, const char *field, struct rb_err *e)
                         return err_set(e, RB_INVALID, field,
                                        _("%s: '%s' holds a control character"), field, q);
         if (n > max)
-                return err_set(e, RB_INVALID, field, _("%s: '%s' is longer than %zu bytes"), field,
-                               q, max);
+                return err_set(e, RB_INVALID, field,
+                               ngettext("%s: '%s' is longer than %zu byte",
+                                        "%s: '%s' is longer than %zu bytes", max),
+                               field, q, max);
         return 0;
 }
 

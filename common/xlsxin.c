@@ -409,8 +409,10 @@ static void ss_chars(void *data, const XML_Char *s, int len)
         }
         if (rc > 0) {
                 err_set(ss->j.e, RB_INVALID, "file",
-                        _("%s: shared string %zu holds more than %d characters"), ss->j.path, ss->n,
-                        XLSX_MAX_CELL);
+                        ngettext("%s: shared string %zu holds more than %d character",
+                                 "%s: shared string %zu holds more than %d characters",
+                                 (unsigned long)XLSX_MAX_CELL),
+                        ss->j.path, ss->n, XLSX_MAX_CELL);
                 stop(&ss->j);
         }
 }
@@ -512,8 +514,10 @@ static const char *cell_text(struct sheet *sh, char *buf, size_t len)
 static void too_wide(struct sheet *sh)
 {
         err_set(sh->j.e, RB_INVALID, "file",
-                _("%s, line %ld: more than %d columns (a spreadsheet has at most %d)"), sh->j.path,
-                sh->row, CSV_MAX_COLS, CSV_MAX_COLS);
+                ngettext("%s, line %ld: more than %d column (a spreadsheet has at most %d)",
+                         "%s, line %ld: more than %d columns (a spreadsheet has at most %d)",
+                         (unsigned long)CSV_MAX_COLS),
+                sh->j.path, sh->row, CSV_MAX_COLS, CSV_MAX_COLS);
         stop(&sh->j);
 }
 
@@ -664,8 +668,10 @@ static void sheet_chars(void *data, const XML_Char *s, int len)
         }
         if (rc > 0) {
                 err_set(sh->j.e, RB_INVALID, "file",
-                        _("%s, line %ld: cell %s holds more than %d characters"), sh->j.path,
-                        sh->row, sh->ref, XLSX_MAX_CELL);
+                        ngettext("%s, line %ld: cell %s holds more than %d character",
+                                 "%s, line %ld: cell %s holds more than %d characters",
+                                 (unsigned long)XLSX_MAX_CELL),
+                        sh->j.path, sh->row, sh->ref, XLSX_MAX_CELL);
                 stop(&sh->j);
         }
 }

@@ -186,8 +186,11 @@ static int resolve_serial(sqlite3 *db, const char *prefix, char out[64])
                 rc = opt_fail(EXIT_NOT_FOUND, _("no certificate with serial %s"), prefix);
         else if (n > 1) {
                 rc = opt_fail(EXIT_INVALID,
-                              _("serial prefix %s matches %d certificates; give more "
-                                "digits:"),
+                              ngettext("serial prefix %s matches %d certificate; give more "
+                                       "digits:",
+                                       "serial prefix %s matches %d certificates; give more "
+                                       "digits:",
+                                       (unsigned long)n),
                               prefix, n);
                 list_matches(db, st);
         }

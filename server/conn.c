@@ -410,8 +410,11 @@ static uint8_t *pack_too_big(struct conn *c, const Renbin__Response *resp, size_
                  (unsigned long long)c->id, (unsigned long long)resp->id, size,
                  (unsigned)c->srv->lim.max_frame);
         err_set(&e, RB_EXHAUSTED, NULL,
-                _("the answer is larger than one frame (%zu bytes); ask for less (a unit, a "
-                  "year, a period)"),
+                ngettext("the answer is larger than one frame (%zu byte); ask for less (a unit, "
+                         "a year, a period)",
+                         "the answer is larger than one frame (%zu bytes); ask for less (a unit, "
+                         "a year, a period)",
+                         size),
                 size);
         small.id = resp->id;
         small.status = wire_status(&a, &e);

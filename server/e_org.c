@@ -243,7 +243,9 @@ static int asn_follow(struct apply_ctx *cx, const char *nip, const char *unit)
         cx->seq = seq;
         if (moved > 0 && off < sizeof(cx->detail))
                 snprintf(cx->detail + off, sizeof(cx->detail) - off,
-                         _(" (%d of their records moved with them)"), moved);
+                         ngettext(" (%d of their records moved with them)",
+                                  " (%d of their records moved with them)", (unsigned long)moved),
+                         moved);
         return 0;
 }
 

@@ -64,7 +64,10 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
 
         (void)resp;
         if (p->n_ops > cx->srv->lim.max_ops)
-                return err_set(e, RB_INVALID, "ops", _("a push may carry at most %u ops, not %zu"),
+                return err_set(e, RB_INVALID, "ops",
+                               ngettext("a push may carry at most %u op, not %zu",
+                                        "a push may carry at most %u ops, not %zu",
+                                        (unsigned long)cx->srv->lim.max_ops),
                                cx->srv->lim.max_ops, p->n_ops);
         if (commit_enqueue(cx->srv->commit, (Renbin__Request *)req, cx->who, cx->role, cx->loc,
                            cx->reply) != 0)

@@ -223,8 +223,11 @@ static int audit_verify_cmd(sqlite3 *db, const char *data, const char *head)
                 return opt_fail(EXIT_FAIL, "%s", e.msg);
         if (bad > 0 || rows > 0)
                 return opt_fail(EXIT_FAIL,
-                                _("audit log broken: %ld of %ld records fail the check, %ld "
-                                  "differences in the data"),
+                                ngettext("audit log broken: %ld of %ld record fails the check, "
+                                         "%ld differences in the data",
+                                         "audit log broken: %ld of %ld records fail the check, "
+                                         "%ld differences in the data",
+                                         (unsigned long)n),
                                 bad, n, rows);
         printf(ngettext("audit log intact: %ld record\n", "audit log intact: %ld records\n",
                         (unsigned long)n),

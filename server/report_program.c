@@ -194,8 +194,11 @@ static json_t *hidden_reason(long n)
 
         if (n < RM_MIN_GROUP)
                 snprintf(why, sizeof(why),
-                         _("fewer than %d answers (%ld), so that no answer can be traced to a "
-                           "person"),
+                         ngettext("fewer than %d answer (%ld), so that no answer can be traced "
+                                  "to a person",
+                                  "fewer than %d answers (%ld), so that no answer can be traced "
+                                  "to a person",
+                                  (unsigned long)RM_MIN_GROUP),
                          RM_MIN_GROUP, n);
         else
                 snprintf(why, sizeof(why),

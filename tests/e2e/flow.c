@@ -122,6 +122,8 @@ long long f_int(json_t *obj, const char *key)
 {
         json_t *v = json_object_get(obj, key);
 
+        if (json_is_boolean(v))
+                return json_is_true(v);
         return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
 

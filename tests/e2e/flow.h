@@ -31,7 +31,8 @@ size_t f_rows_with(json_t *rows, const char *key, const char *value);
 json_t *f_row_with(json_t *rows, const char *key, const char *value);
 /* A key of a JSON object as text ("" when absent; integers in decimal). */
 const char *f_text(json_t *obj, const char *key);
-/* An integer key of a JSON object (-1 when absent or not an integer). */
+/* An integer key of a JSON object (a boolean is 1 or 0; -1 when absent or
+ * not an integer). */
 long long f_int(json_t *obj, const char *key);
 
 /* `renbin status --json` of home (exit 0 required). */

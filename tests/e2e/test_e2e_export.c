@@ -106,6 +106,11 @@ static void fill_office(void)
                      fx.senior, fx.junior);
         import_ok(fx.hr, "mentoring", csv, NULL);
         free(csv);
+        csv = h_strf("mentor_nip,mentee_nip,date,minutes,notes,progress\n"
+                     "%s,%s,2027-01-20,90,\"Anggaran, DPA\",3\n%s,%s,2027-02-03,45,,\n",
+                     fx.senior, fx.junior, fx.senior, fx.junior);
+        import_ok(fx.hr, "mentoring-logs", csv, NULL);
+        free(csv);
         import_ok(fx.hr, "forums",
                   "unit,date,topic,input,follow_up\n" UNIT_A
                   ",2027-01-19,Musrenbang Kelurahan,\"Parit, lampu jalan\",Diusulkan\n",
@@ -240,8 +245,9 @@ static char *comparable(const char *csv)
 }
 
 /* Each table, the import kind that reads it back, in the order a fresh
- * server needs them. mentor_logs name their pair by id (no kind reads that)
- * and evaluations export only their aggregate. */
+ * server needs them: every exportable table (mentor_logs name their pair by
+ * its two NIPs, as their import reads it) but evaluations, which export only
+ * their aggregate. */
 static const char *const round_trip[][2] = {
     {"units", "units"},
     {"asn", "asn"},
@@ -251,6 +257,7 @@ static const char *const round_trip[][2] = {
     {"needs", "needs"},
     {"assessments", "assessments"},
     {"mentor_pairs", "mentoring"},
+    {"mentor_logs", "mentoring-logs"},
     {"forums", "forums"},
     {"surveys", "survey"},
 };

@@ -1,0 +1,646 @@
+/*
+ * test_e2e_json.c - the JSON the commands print is the JSON docs/json.md
+ * documents. Each ```json-shape block of that page names a command and
+ * lists every key of its output with its JSON types; this test runs each
+ * command against a real server with data in every table and checks both
+ * ways: every documented key is there with one of its types (a "time" is an
+ * ISO 8601 UTC string, a "date" YYYY-MM-DD), and every key printed is
+ * documented. So the page and the program cannot drift apart.
+ *
+ * Numbers in Indonesian text take the decimal comma, never in CSV or JSON.
+ * Also here, the other half of a sync's story: `status --json` of a sync
+ * stopped before the end says so with the changes still to come, and Ctrl-C
+ * during a sync or an import exits 130 with what was saved, losing nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "run.h"
+
+#include "err.h"
+#include "flow.h"
+
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UNIT_A "KEL-BLW1"
+#define MANY 1500 /* roster rows, so a page-by-page pull takes a while */
+
+static struct {
+        char *tmp, *data, *bundle, *hr, *units_csv;
+        char senior[19], junior[19], part[19];
+        struct h_server srv;
+} fx;
+
+/* Imports text as kind from the HR seat (exit 0). */
+static void import_text(const char *kind, const char *text, const char *extra)
+{
+        char *name = h_strf("in-%s.csv", kind), *p = f_write(fx.tmp, name, text);
+
+        if (extra != NULL)
+                f_ok(fx.hr, "import", kind, p, "--plan", extra, NULL);
+        else
+                f_ok(fx.hr, "import", kind, p, NULL);
+        free(p);
+        free(name);
+}
+
+/* A roster of MANY people of UNIT_A, and the three the data names. */
+static char *roster(void)
+{
+        size_t cap = (MANY + 4) * 96, off;
+        char *csv = malloc(cap), nip[19], birth[32];
+
+        assert_non_null(csv);
+        off = (size_t)snprintf(csv, cap,
+                               "NIP,nama,unit,jabatan,golongan,tmt\n"
+                               "%s,Zulfahmi Hasibuan,%s,Lurah,IV/a,2000-03-01\n"
+                               "%s,Teguh Santoso,%s,Staf,III/a,2024-03-01\n%s,Peserta Satu,%s,Staf,"
+                               "III/b,\n",
+                               fx.senior, UNIT_A, fx.junior, UNIT_A, fx.part, UNIT_A);
+        for (int i = 0; i < MANY; i++) {
+                snprintf(birth, sizeof(birth), "1990%02d%02d", 1 + i / 900 % 12, 1 + i / 900 / 12);
+                f_nip(nip, birth, "201501", 1 + i % 2, 100 + i % 900);
+                off += (size_t)snprintf(csv + off, cap - off, "%s,Pegawai %d,%s,Staf,II/a,\n", nip,
+                                        i, UNIT_A);
+        }
+        return csv;
+}
+
+/* Data in every table the commands print. */
+static void fill(void)
+{
+        char *csv;
+        struct h_result r;
+
+        import_text("units", "code,name,kind\n" UNIT_A ",Kelurahan Belawan I,kelurahan\n", NULL);
+        csv = roster();
+        import_text("asn", csv, NULL);
+        free(csv);
+        import_text("competencies", "code,name,type\nK-ANG,Pengelolaan anggaran,teknis\n", NULL);
+        f_ok(fx.hr, "plan", "create", "2027", "Rencana 2027", NULL);
+        import_text("programs",
+                    "code,title,method,competency,partner,speaker,start,end,jp,capacity\n"
+                    "ANG-01,Pengelolaan Anggaran,bimtek,K-ANG,BPSDM,Drs. S,2027-01-25,2027-01-27,"
+                    "24,30\n",
+                    "2027");
+        f_ok(fx.hr, "plan", "approve", "2027", NULL);
+        csv =
+            h_strf("program,nip,status\nANG-01,%s,selesai\nANG-01,%s,hadir\n", fx.part, fx.junior);
+        import_text("enrollments", csv, NULL);
+        free(csv);
+        import_text("needs",
+                    "unit,year,competency,priority,reason\n" UNIT_A ",2027,K-ANG,tinggi,DPA\n",
+                    NULL);
+        csv = h_strf("nip,competency,period,level,note\n%s,K-ANG,2027-S1,3,Membaik\n", fx.part);
+        import_text("assessments", csv, NULL);
+        free(csv);
+        csv = h_strf("mentor_nip,mentee_nip,topic,competency,from,to\n"
+                     "%s,%s,Pengelolaan anggaran,K-ANG,2027-01-11,2027-06-30\n",
+                     fx.senior, fx.junior);
+        import_text("mentoring", csv, NULL);
+        free(csv);
+        csv = h_strf("mentor_nip,mentee_nip,date,minutes,notes,progress\n"
+                     "%s,%s,2027-01-20,90,Anggaran,3\n",
+                     fx.senior, fx.junior);
+        import_text("mentoring-logs", csv, NULL);
+        free(csv);
+        import_text("forums",
+                    "unit,date,topic,input,follow_up\n" UNIT_A
+                    ",2027-01-19,Musrenbang,Parit,Diusulkan\n",
+                    NULL);
+        import_text("survey",
+                    "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9,age,sex,education,job\n" UNIT_A
+                    ",Surat,2027-Q1,3,4,2,4,3,3,3,4,4,73,P,SMA,ibu\n" UNIT_A
+                    ",Surat,2027-Q1,4,4,4,4,4,4,4,4,4,,,,\n",
+                    NULL);
+        f_ok(fx.hr, "eval", "submit", "ANG-01", fx.part, "--materi", "4", "--penyampaian", "5",
+             "--aplikasi", "4", NULL);
+        /* One op the server rejects, for status and conflicts. */
+        f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
+                 NULL);
+        h_result_free(&r);
+        fx.units_csv =
+            f_write(fx.tmp, "units-new.csv", "code,name,kind\nKEL-BLW2,Belawan II,kelurahan\n");
+}
+
+static int group_setup(void **state)
+{
+        (void)state;
+        f_nip(fx.senior, "19750310", "200003", 1, 1);
+        f_nip(fx.junior, "19980101", "202403", 2, 2);
+        f_nip(fx.part, "19850601", "201004", 1, 3);
+        fx.tmp = h_tmpdir("json");
+        fx.data = h_path(fx.tmp, "data");
+        fx.bundle = h_path(fx.tmp, "bundle-hr");
+        fx.hr = h_path(fx.tmp, "home-hr");
+        h_must_init(fx.data);
+        h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle, NULL);
+        h_server_env = h_env_after_plans; /* attendance after the programs start */
+        h_must_start(&fx.srv, fx.data);
+        h_must_setup(fx.hr, fx.srv.addr, fx.bundle);
+        fill();
+        json_decref(f_sync(fx.hr));
+        return 0;
+}
+
+static int group_teardown(void **state)
+{
+        int rc;
+
+        (void)state;
+        rc = h_group_end(&fx.srv, fx.tmp);
+        free(fx.tmp);
+        free(fx.data);
+        free(fx.bundle);
+        free(fx.hr);
+        free(fx.units_csv);
+        return rc;
+}
+
+/* ---- the shapes of docs/json.md ---- */
+
+#define MAX_KEYS 160
+
+/* One ```json-shape block: the command, the document's type, its paths. */
+struct shape {
+        char cmd[256];
+        char root[16];
+        size_t n;
+        char path[MAX_KEYS][96];
+        char types[MAX_KEYS][64];
+};
+
+/* Whether v matches the type name t (one of those docs/json.md lists). */
+static int type_is(json_t *v, const char *t, size_t len)
+{
+        const char *s = json_string_value(v);
+        regex_t re;
+        int ok;
+
+#define T(name) (len == strlen(name) && strncmp(t, name, len) == 0)
+        if (T("string"))
+                return json_is_string(v);
+        if (T("integer"))
+                return json_is_integer(v);
+        if (T("number"))
+                return json_is_number(v);
+        if (T("boolean"))
+                return json_is_boolean(v);
+        if (T("null"))
+                return json_is_null(v);
+        if (T("array"))
+                return json_is_array(v);
+        if (T("object"))
+                return json_is_object(v);
+        if (!T("time") && !T("date"))
+                fail_msg("docs/json.md names an unknown type '%.*s'", (int)len, t);
+        if (s == NULL)
+                return 0;
+        assert_int_equal(regcomp(&re,
+                                 T("time")
+                                     ? "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+                                     : "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                                 REG_EXTENDED | REG_NOSUB),
+                         0);
+        ok = regexec(&re, s, 0, NULL, 0) == 0;
+        regfree(&re);
+        return ok;
+#undef T
+}
+
+/* Whether v matches one of types ("string|null"). */
+static int types_match(json_t *v, const char *types)
+{
+        for (const char *t = types; *t != '\0';) {
+                size_t len = strcspn(t, "|");
+                if (type_is(v, t, len))
+                        return 1;
+                t += len + (t[len] == '|');
+        }
+        return 0;
+}
+
+/* The documented index of path in s, or -1. */
+static int shape_find(const struct shape *s, const char *path)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (strcmp(s->path[i], path) == 0)
+                        return (int)i;
+        return -1;
+}
+
+/* Whether something is documented below path (else its contents are free). */
+static int has_children(const struct shape *s, const char *path)
+{
+        size_t n = strlen(path);
+
+        for (size_t i = 0; i < s->n; i++)
+                if (strncmp(s->path[i], path, n) == 0 &&
+                    (s->path[i][n] == '.' || s->path[i][n] == '['))
+                        return 1;
+        return 0;
+}
+
+/* Checks v found at path (and all below it) against s; seen[i] counts the
+ * values found for path i. */
+static void check_value(const struct shape *s, const char *path, json_t *v, int *seen)
+{
+        char sub[160];
+        const char *k;
+        json_t *x;
+        size_t i;
+        int at = path[0] ? shape_find(s, path) : -1;
+
+        if (path[0] != '\0') {
+                if (at < 0)
+                        fail_msg("renbin %s: key %s is printed but not in docs/json.md", s->cmd,
+                                 path);
+                if (!types_match(v, s->types[at]))
+                        fail_msg("renbin %s: %s is %s, not %s as docs/json.md says", s->cmd, path,
+                                 json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT), s->types[at]);
+                seen[at]++;
+                if (!has_children(s, path))
+                        return;
+        }
+        if (json_is_array(v))
+                json_array_foreach(v, i, x)
+                {
+                        snprintf(sub, sizeof(sub), "%s[]", path);
+                        check_value(s, sub, x, seen);
+                }
+        else if (json_is_object(v))
+                json_object_foreach(v, k, x)
+                {
+                        snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", k);
+                        check_value(s, sub, x, seen);
+                }
+}
+
+/* Runs the command of s on the HR seat, then checks its document. */
+static void check_shape(const struct shape *s)
+{
+        const char *args[F_MAXARGS] = {"--json"};
+        char cmd[256], *save = NULL, *tok;
+        int seen[MAX_KEYS] = {0}, n = 1;
+        struct h_result r;
+        json_error_t je;
+        json_t *doc;
+
+        snprintf(cmd, sizeof(cmd), "%s", s->cmd);
+        for (tok = strtok_r(cmd, " ", &save); tok != NULL && n < F_MAXARGS - 1;
+             tok = strtok_r(NULL, " ", &save))
+                args[n++] = strcmp(tok, "{NIP}") == 0         ? fx.part
+                            : strcmp(tok, "{UNITS_CSV}") == 0 ? fx.units_csv
+                            : strcmp(tok, "{ADDR}") == 0      ? fx.srv.addr
+                            : strcmp(tok, "{BUNDLE}") == 0    ? fx.bundle
+                                                              : tok;
+        args[n] = NULL;
+        f_run(&r, fx.hr, args);
+        if (r.status != EXIT_OK)
+                fail_msg("renbin %s exited %d: %s", s->cmd, r.status, r.err);
+        if ((doc = json_loads(r.out, 0, &je)) == NULL)
+                fail_msg("renbin %s --json printed no JSON: %s", s->cmd, je.text);
+        if (!types_match(doc, s->root))
+                fail_msg("renbin %s: the document is not an %s", s->cmd, s->root);
+        check_value(s, "", doc, seen);
+        for (size_t i = 0; i < s->n; i++)
+                if (seen[i] == 0 && strstr(s->types[i], "null") == NULL)
+                        fail_msg("renbin %s: %s (docs/json.md) is not printed", s->cmd, s->path[i]);
+        json_decref(doc);
+        h_result_free(&r);
+}
+
+/* Copies src into dst of n bytes; a longer src fails the test. */
+static void copy(char *dst, size_t n, const char *src)
+{
+        size_t len = strlen(src);
+
+        if (len >= n)
+                fail_msg("docs/json.md: '%s' is too long for this test", src);
+        memcpy(dst, src, len + 1);
+}
+
+/* Reads the block that starts after line p into s; returns the text after it. */
+static const char *parse_block(const char *p, struct shape *s)
+{
+        const char *end = strstr(p, "\n```");
+        int line = 0;
+
+        assert_non_null(end);
+        memset(s, 0, sizeof(*s));
+        while (p < end) {
+                const char *nl = strchr(p, '\n');
+                size_t len = (size_t)((nl && nl < end ? nl : end) - p);
+                char buf[256];
+                snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
+                if (line == 0) {
+                        assert_true(strncmp(buf, "renbin ", 7) == 0);
+                        copy(s->cmd, sizeof(s->cmd), buf + 7);
+                } else if (line == 1) {
+                        copy(s->root, sizeof(s->root), buf);
+                } else {
+                        char *colon = strstr(buf, ": ");
+                        assert_non_null(colon);
+                        assert_true(s->n < MAX_KEYS);
+                        *colon = '\0';
+                        copy(s->path[s->n], sizeof(s->path[0]), buf);
+                        copy(s->types[s->n++], sizeof(s->types[0]), colon + 2);
+                }
+                line++;
+                p += len + 1;
+        }
+        return end + 4;
+}
+
+/* Every block of docs/json.md against what its command prints. */
+static void test_documented_shapes(void **state)
+{
+        char *doc = h_read_file(RENBIN_DOCS "/json.md");
+        const char *p = doc;
+        struct shape *s = malloc(sizeof(*s));
+        int blocks = 0;
+
+        (void)state;
+        assert_non_null(doc);
+        assert_non_null(s);
+        while ((p = strstr(p, "```json-shape\n")) != NULL) {
+                p = parse_block(p + strlen("```json-shape\n"), s);
+                check_shape(s);
+                blocks++;
+        }
+        /* setup, status, sync, a write, import, 17 lists, shows and
+         * histories, conflicts, 13 exports, 7 reports */
+        assert_true(blocks >= 43);
+        free(s);
+        free(doc);
+}
+
+/* ---- numbers as a person reads them ---- */
+
+/* report program under env (exit 0): what it printed on stdout. */
+static char *report_in(const char *const *env, const char *form)
+{
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, form, "report",
+                              "program",      "ANG-01", NULL,  NULL};
+        struct h_result r;
+        char *out;
+
+        if (form == NULL)
+                memmove(&argv[3], &argv[4], 5 * sizeof(argv[0]));
+        h_run_env(&r, env, argv);
+        if (r.status != EXIT_OK)
+                fail_msg("report program exited %d: %s", r.status, r.err);
+        out = strdup(r.out);
+        h_result_free(&r);
+        return out;
+}
+
+/* Indonesian text writes the response rate (1 of 2: 50%) with a decimal
+ * comma; English text, CSV and JSON with a point, in either language. */
+static void test_decimal_comma(void **state)
+{
+        static const char *const id[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+        char *text = report_in(id, NULL), *csv = report_in(id, "--csv"),
+             *json = report_in(id, "--json"), *en = report_in(NULL, NULL);
+
+        (void)state;
+        if (strstr(text, "Jawaban") == NULL) {
+                free(text), free(csv), free(json), free(en);
+                skip(); /* scripts/deps generates id_ID.UTF-8 */
+        }
+        assert_non_null(strstr(text, "(50,00%)"));
+        assert_null(strstr(text, "50.00"));
+        assert_non_null(strstr(en, "(50.00%)"));
+        assert_non_null(strstr(csv, ",50.00,"));
+        assert_null(strstr(csv, "50,00"));
+        assert_non_null(strstr(json, "\"response_rate_pct\": 50.0"));
+        free(text);
+        free(csv);
+        free(json);
+        free(en);
+}
+
+/* A flag JSON prints as true reads yes (ya) in a text table; CSV keeps the
+ * database's 1 for scripts. */
+static void test_flags_in_text(void **state)
+{
+        static const char *const id[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr, "unit", "list", NULL};
+        const char *csv[] = {h_renbin_bin(), "--home", fx.hr, "--csv", "unit", "list", NULL};
+        struct h_result r;
+
+        (void)state;
+        h_run_env(&r, NULL, argv);
+        assert_int_equal(r.status, EXIT_OK);
+        assert_non_null(strstr(r.out, "kelurahan  yes"));
+        h_result_free(&r);
+        h_run_env(&r, NULL, csv);
+        assert_int_equal(r.status, EXIT_OK);
+        assert_non_null(strstr(r.out, ",kelurahan,1,"));
+        h_result_free(&r);
+        h_run_env(&r, id, argv);
+        assert_int_equal(r.status, EXIT_OK);
+        if (strstr(r.out, "AKTIF") != NULL)
+                assert_non_null(strstr(r.out, "kelurahan  ya "));
+        h_result_free(&r);
+}
+
+/* ---- a sync that stops before the end ---- */
+
+/* A new HR seat of the same server (nothing pulled yet). */
+static char *new_seat(const char *tag)
+{
+        char *bundle = h_path(fx.tmp, tag), *home = h_strf("%s/home-%s", fx.tmp, tag);
+
+        h_must_issue(fx.data, "BKPSDM", "hr", bundle, NULL);
+        h_must_setup(home, fx.srv.addr, bundle);
+        free(bundle);
+        return home;
+}
+
+/* The replica of home holds the whole roster. */
+static void roster_whole(const char *home)
+{
+        json_t *rows = f_json(EXIT_OK, home, "asn", "list", NULL);
+
+        assert_int_equal(json_array_size(rows), MANY + 3);
+        json_decref(rows);
+}
+
+/* status after --max-pages: not complete, with the changes still to come;
+ * after a whole sync: complete, none remaining. */
+static void test_status_of_a_cut_sync(void **state)
+{
+        char *home = new_seat("cut");
+        struct h_result r;
+        json_t *st, *sy;
+
+        (void)state;
+        f_ok(home, "sync", "--page-size", "50", "--max-pages", "2", NULL);
+        st = f_status(home);
+        sy = json_object_get(st, "sync");
+        assert_true(json_is_false(json_object_get(sy, "complete")));
+        assert_true(f_int(sy, "changes_remaining") > MANY - 100);
+        json_decref(st);
+        f_expect(&r, EXIT_OK, home, "status", NULL);
+        assert_non_null(strstr(r.out, "the last sync stopped before the end"));
+        assert_non_null(strstr(r.out, "changes still to receive"));
+        h_result_free(&r);
+        {
+                static const char *const id[] = {"LC_ALL=id_ID.UTF-8", "LANGUAGE=id", NULL};
+                const char *argv[] = {h_renbin_bin(), "--home", home, "status", NULL};
+                h_run_env(&r, id, argv);
+                assert_int_equal(r.status, EXIT_OK);
+                if (strstr(r.out, "sinkronisasi") != NULL)
+                        assert_non_null(
+                            strstr(r.out, "sinkronisasi terakhir berhenti sebelum selesai: "));
+                h_result_free(&r);
+        }
+        json_decref(f_sync(home));
+        st = f_status(home);
+        sy = json_object_get(st, "sync");
+        assert_true(json_is_true(json_object_get(sy, "complete")));
+        assert_int_equal(f_int(sy, "changes_remaining"), 0);
+        json_decref(st);
+        f_expect(&r, EXIT_OK, home, "status", NULL);
+        assert_null(strstr(r.out, "stopped before the end"));
+        h_result_free(&r);
+        roster_whole(home);
+        free(home);
+}
+
+/* Runs renbin --home home ARGS (NULL-terminated), sends it SIGINT after ms
+ * milliseconds and returns its exit status; *err gets its stderr. */
+static int interrupted(const char *home, int ms, char **err, const char *const *args)
+{
+        char *errpath = h_path(fx.tmp, "interrupted.err");
+        struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+        const char *argv[16] = {h_renbin_bin(), "--home", home};
+        int status;
+        pid_t pid;
+
+        for (size_t i = 0; args[i] != NULL && i + 4 < 16; i++)
+                argv[i + 3] = args[i];
+        assert_true((pid = fork()) >= 0);
+        if (pid == 0) {
+                if (freopen(errpath, "w", stderr) == NULL ||
+                    freopen("/dev/null", "w", stdout) == NULL)
+                        _exit(127);
+                setenv("LC_ALL", "C", 1);
+                setenv("RENBIND_CONFIG", "/dev/null", 1);
+                execv(argv[0], (char *const *)argv);
+                _exit(127);
+        }
+        nanosleep(&ts, NULL);
+        kill(pid, SIGINT);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        *err = h_read_file(errpath);
+        free(errpath);
+        assert_true(WIFEXITED(status));
+        return WEXITSTATUS(status);
+}
+
+/* Ctrl-C in the middle of a sync: exit 130, what was saved and how to go
+ * on; the next sync brings the rest, nothing lost. A fresh seat is tried
+ * with a shorter wait when a fast machine finished the sync first. */
+static void test_sync_interrupted(void **state)
+{
+        static const char *const args[] = {"sync", "--page-size", "1", NULL};
+        char *home = NULL, *err = NULL, tag[16];
+        json_t *st;
+        int rc = EXIT_OK;
+
+        (void)state;
+        for (int ms = 200, i = 0; rc == EXIT_OK && ms >= 25; ms /= 2, i++) {
+                free(home);
+                free(err);
+                snprintf(tag, sizeof(tag), "int%d", i);
+                home = new_seat(tag);
+                rc = interrupted(home, ms, &err, args);
+        }
+        if (rc != EXIT_INTERRUPTED)
+                fail_msg("sync exited %d after Ctrl-C: %s", rc, err);
+        assert_non_null(strstr(err, "renbin: sync stopped: "));
+        assert_non_null(strstr(err, "run renbin sync again"));
+        st = f_status(home);
+        assert_true(json_is_false(json_object_get(json_object_get(st, "sync"), "complete")));
+        json_decref(st);
+        json_decref(f_sync(home));
+        roster_whole(home);
+        free(err);
+        free(home);
+}
+
+#define BIG 6000 /* roster rows of one import, so that it takes a while */
+
+/* A roster of BIG people of unit into dir/big.csv: its path. */
+static char *big_roster(const char *unit)
+{
+        size_t cap = (size_t)BIG * 64 + 64, off;
+        char *csv = malloc(cap), nip[19], birth[32], *path;
+
+        assert_non_null(csv);
+        off = (size_t)snprintf(csv, cap, "NIP,nama,unit,jabatan,golongan,tmt\n");
+        for (int i = 0; i < BIG; i++) {
+                snprintf(birth, sizeof(birth), "1980%02d%02d", 1 + i / 999 % 12, 1 + i / 999 / 12);
+                f_nip(nip, birth, "201001", 1 + i % 2, 1 + i % 999);
+                off += (size_t)snprintf(csv + off, cap - off, "%s,Orang %d,%s,Staf,II/b,\n", nip, i,
+                                        unit);
+        }
+        path = f_write(fx.tmp, "big.csv", csv);
+        free(csv);
+        return path;
+}
+
+/* Ctrl-C in the middle of an import: exit 130 and a message that says what
+ * was saved; after the next sync the unit has every row or none, never a
+ * part, and nothing waits in the outbox. */
+static void test_import_interrupted(void **state)
+{
+        char *home = new_seat("imp"), *path, *err;
+        const char *args[] = {"import", "asn", NULL, NULL};
+        json_t *rows, *st;
+        int rc;
+
+        (void)state;
+        json_decref(f_sync(home));
+        f_ok(home, "unit", "add", "KEL-IMP", "Kelurahan Impor", "--kind", "kelurahan", NULL);
+        args[2] = path = big_roster("KEL-IMP");
+        if ((rc = interrupted(home, 400, &err, args)) != EXIT_INTERRUPTED)
+                fail_msg("import exited %d after Ctrl-C: %s", rc, err);
+        assert_non_null(strstr(err, "renbin: import stopped: "));
+        fprintf(stderr, "after Ctrl-C: %s", strstr(err, "renbin: import stopped: "));
+        json_decref(f_sync(home));
+        rows = f_json(EXIT_OK, home, "asn", "list", "--unit", "KEL-IMP", NULL);
+        if (strstr(err, "nothing was saved") != NULL)
+                assert_int_equal(json_array_size(rows), 0);
+        else
+                assert_int_equal(json_array_size(rows), BIG);
+        st = f_status(home);
+        assert_int_equal(f_pending(st), 0);
+        json_decref(st);
+        json_decref(rows);
+        free(err);
+        free(path);
+        free(home);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_documented_shapes),    cmocka_unit_test(test_decimal_comma),
+            cmocka_unit_test(test_status_of_a_cut_sync), cmocka_unit_test(test_sync_interrupted),
+            cmocka_unit_test(test_import_interrupted),   cmocka_unit_test(test_flags_in_text),
+        };
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
+}
