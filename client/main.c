@@ -3,6 +3,7 @@
  * command table, and the route from a command name to its exec.
  */
 #include "cli.h"
+#include "net.h"
 #include "cmds.h"
 #include "db.h"
 #include "i18n.h"
@@ -106,6 +107,7 @@ int main(int argc, char **argv)
         const char *home = NULL;
         int rc;
 
+        net_init();
         i18n_init();
         opt_set_prog("renbin");
         /* getopt would name the verb ("list: unrecognized option"): commands

@@ -265,6 +265,11 @@ static long long peer_not_after(SSL *ssl)
         return t;
 }
 
+void net_init(void)
+{
+        OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+}
+
 int net_open(struct cli *cli, struct net *n, struct rb_err *e)
 {
         char addr[512], ca[4096], cert[4096], key[4096];
@@ -390,7 +395,7 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
                         if (rc != FRAME_READY)
                                 continue;
                         body = frame_dec_take(&n->dec, &len);
-                        *resp = renbin__response__unpack(NULL, len, body);
+                        *resp = renbin__response__unpack(n->alloc, len, body);
                         free(body);
                         if (*resp == NULL)
                                 return err_set(e, RB_INTERNAL, NULL,
@@ -425,7 +430,7 @@ int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struc
                 }
                 if ((*resp)->id == 0 || (sent && (*resp)->id == req->id))
                         break;
-                renbin__response__free_unpacked(*resp, NULL);
+                renbin__response__free_unpacked(*resp, n->alloc);
                 *resp = NULL;
         }
         if ((*resp)->status != NULL && (*resp)->status->code != RENBIN__CODE__OK) {

@@ -27,7 +27,14 @@ struct net {
         uint8_t rbuf[16384]; /* bytes read but not yet decoded */
         size_t roff, rlen;
         char cert[4096]; /* this office's client.crt, for messages */
+        /* Responses are unpacked with this allocator (NULL: malloc); whoever
+         * sets it frees them with it too. */
+        ProtobufCAllocator *alloc;
 };
+
+/* Readies OpenSSL for one short-lived client: no openssl.cnf is read (the
+ * client sets everything it uses itself). Call before any other TLS call. */
+void net_init(void);
 
 /* Connects to the configured server and says Hello. On failure e says why;
  * an unreachable server is UNAVAILABLE. */

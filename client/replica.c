@@ -127,37 +127,59 @@ int replica_reset(sqlite3 *db, struct rb_err *e)
         return db_exec(db, "UPDATE settings SET value = '0' WHERE key = 'cursor';", e);
 }
 
+/* The catalogue index of entity name, or entity_count. A page is mostly one
+ * entity, so the last one found is tried first. */
+static size_t entity_index(const char *name)
+{
+        static size_t last;
+
+        if (last < entity_count && strcmp(entity_defs[last]->name, name) == 0)
+                return last;
+        for (size_t i = 0; i < entity_count; i++)
+                if (strcmp(entity_defs[i]->name, name) == 0)
+                        return last = i;
+        return entity_count;
+}
+
+/* The column of field name in d, or d->nfields; hint is where it usually
+ * is (the server sends fields in catalogue order). */
+static size_t field_index(const struct entity_def *d, const char *name, size_t hint)
+{
+        if (hint < d->nfields && strcmp(d->fields[hint].name, name) == 0)
+                return hint;
+        for (size_t k = 0; k < d->nfields; k++)
+                if (strcmp(d->fields[k].name, name) == 0)
+                        return k;
+        return d->nfields;
+}
+
 int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
 {
-        size_t i;
+        size_t i = entity_index(c->entity), hint = 0;
+        const struct entity_def *d;
         sqlite3_stmt *st;
-        int rc;
 
-        for (i = 0; i < entity_count && strcmp(entity_defs[i]->name, c->entity) != 0; i++)
-                ;
         if (i == entity_count)
                 return 0; /* an entity this client does not know yet: skip it */
+        /* Statements prepared once and kept (db_stmt): bound, stepped, reset. */
         if ((st = db_stmt(db, c->deleted ? sql[i].drop : sql[i].upsert, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, c->entity_id, -1, SQLITE_STATIC);
-        if (!c->deleted) {
-                const struct entity_def *d = entity_defs[i];
-                sqlite3_bind_int64(st, 2, (sqlite3_int64)c->seq);
-                for (size_t f = 0; f < c->n_fields; f++) {
-                        for (size_t k = 0; k < d->nfields; k++) {
-                                if (strcmp(d->fields[k].name, c->fields[f]->name) != 0)
-                                        continue;
-                                if (d->fields[k].type == F_INT)
-                                        sqlite3_bind_int64(st, (int)k + 3,
-                                                           strtoll(c->fields[f]->value, NULL, 10));
-                                else
-                                        sqlite3_bind_text(st, (int)k + 3, c->fields[f]->value, -1,
-                                                          SQLITE_STATIC);
-                        }
-                }
+        if (c->deleted)
+                return db_run(db, st, e);
+        d = entity_defs[i];
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)c->seq);
+        for (size_t f = 0; f < c->n_fields; f++) {
+                size_t k = field_index(d, c->fields[f]->name, hint);
+                if (k == d->nfields)
+                        continue;
+                hint = k + 1;
+                if (d->fields[k].type == F_INT)
+                        sqlite3_bind_int64(st, (int)k + 3, strtoll(c->fields[f]->value, NULL, 10));
+                else
+                        sqlite3_bind_text(st, (int)k + 3, c->fields[f]->value, -1, SQLITE_STATIC);
         }
-        rc = db_run(db, st, e);
-        return rc;
+        return db_run(db, st, e);
 }
 
 int replica_plan_year(sqlite3 *db, char year[24], struct rb_err *e)

@@ -150,7 +150,9 @@ void db_close(sqlite3 *db)
         sqlite3_close(db);
 }
 
-sqlite3 *db_open(const char *path, int create, struct rb_err *e)
+/* Opens path with the pragmas every database gets, after first (run before
+ * the journal mode is set; may be ""). */
+static sqlite3 *open_with(const char *path, int create, const char *first, struct rb_err *e)
 {
         sqlite3 *db = NULL;
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -166,13 +168,31 @@ sqlite3 *db_open(const char *path, int create, struct rb_err *e)
                 return NULL;
         }
         sqlite3_busy_timeout(db, 5000);
-        if (db_exec(db,
+        if (db_exec(db, first, e) != 0 ||
+            db_exec(db,
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
                     e) != 0) {
                 sqlite3_close(db);
                 return NULL;
         }
+        return db;
+}
+
+sqlite3 *db_open(const char *path, int create, struct rb_err *e)
+{
+        return open_with(path, create, "", e);
+}
+
+sqlite3 *db_open_private(const char *path, struct rb_err *e)
+{
+        sqlite3 *db = open_with(path, 1, "PRAGMA locking_mode=EXCLUSIVE;", e);
+
+        /* What is committed is in the WAL, synced: a checkpoint at close
+         * would only add two syncs to every command. SQLite still
+         * checkpoints when the WAL grows past its limit. */
+        if (db != NULL)
+                sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
         return db;
 }
 

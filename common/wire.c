@@ -204,3 +204,19 @@ int wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, 
 {
         return strings_walk(d, buf, buf + len, "", 0, e);
 }
+
+static void *arena_pb_alloc(void *data, size_t size)
+{
+        return arena_alloc_raw(data, size);
+}
+
+static void arena_pb_free(void *data, void *p)
+{
+        (void)data;
+        (void)p;
+}
+
+ProtobufCAllocator wire_arena_allocator(struct arena *a)
+{
+        return (ProtobufCAllocator){.alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
+}
