@@ -43,11 +43,16 @@ int db_error(int rc, const char *msg, const char *what, struct rb_err *e)
 
 /* rc as SQLite returned it on db, except that an I/O failure or a file that
  * cannot be opened because the disk (or a quota, or a file-size limit) is
- * full counts as SQLITE_FULL: on a full disk SQLite often reports the shared
- * memory file it could not grow (IOERR_SHMSIZE), not FULL. */
+ * full counts as SQLITE_FULL: on a full disk SQLite often reports the file
+ * it could not grow (IOERR_SHMSIZE, IOERR_WRITE), not FULL. */
 static int db_rc(sqlite3 *db, int rc)
 {
         int sys = db != NULL ? sqlite3_system_errno(db) : 0;
+
+        /* A failed WAL write is reported without its errno (3.40): the
+         * write's errno is still the last one set. */
+        if (sys == 0 && (rc & 0xff) == SQLITE_IOERR)
+                sys = errno;
 
         if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
             (sys == ENOSPC || sys == EDQUOT || sys == EFBIG))

@@ -188,7 +188,10 @@ static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, c
                 f = field_of(d, key >> 3);
                 if (f != NULL &&
                     (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)) {
-                        snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", f->name);
+                        /* a path cut short only shortens the message */
+                        if (snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "",
+                                     f->name) < 0)
+                                return -1;
                         if (f->type == PROTOBUF_C_TYPE_STRING
                                 ? string_check(sub, p, (size_t)n, e) != 0
                                 : strings_walk(f->descriptor, p, p + n, sub, depth + 1, e) != 0)
