@@ -50,5 +50,8 @@ void net_close(struct net *n);
 /* The notAfter (unix seconds) of the server certificate seen in this
  * process's last successful handshake, or 0 if none. */
 long long net_server_not_after(void);
+/* The notAfter of this office's certificate as this process's last
+ * net_open loaded it, or 0 if none. */
+long long net_own_not_after(void);
 
 #endif
