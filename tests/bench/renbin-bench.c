@@ -951,6 +951,13 @@ static json_t *ratios(json_t *res)
         json_object_set_new(
             r, "push_1_vs_raw_1row",
             json_real(ratio_of(num(v, "ops_per_s"), num(raw, "raw_1row_per_s"))));
+        if (json_object_get(json_object_get(res, "postgres"), "rows_per_s") != NULL) {
+                v = json_array_get(json_object_get(res, "push"), 2);
+                json_object_set_new(
+                    r, "push_64_vs_postgres",
+                    json_real(ratio_of(num(v, "ops_per_s"),
+                                       num(json_object_get(res, "postgres"), "rows_per_s"))));
+        }
         json_object_set_new(r, "pull_vs_scan", json_real(ratio_of(num(pull, "rows_per_s"),
                                                                   num(pull, "scan_rows_per_s"))));
         json_object_set_new(r, "sync_vs_scan", json_real(ratio_of(num(pull, "sync_rows_per_s"),
@@ -978,6 +985,25 @@ static void row(const char *figure, const char *renbin, const char *base, double
                          : ratio >= target ? "  ok"
                                            : "  MISS");
         printf("%-28s %-36s %-36s %s\n", figure, renbin, base, r);
+}
+
+/* The PostgreSQL row: push@64 against it, or why it was skipped. */
+static void print_pg(json_t *res, json_t *rt)
+{
+        json_t *pg = json_object_get(res, "postgres");
+        char bb[80], h[16];
+
+        if (json_object_get(rt, "push_64_vs_postgres") == NULL) {
+                snprintf(bb, sizeof(bb), "PostgreSQL: skipped, %s",
+                         json_string_value(json_object_get(pg, "skipped"))
+                             ? json_string_value(json_object_get(pg, "skipped"))
+                             : json_string_value(json_object_get(pg, "error")));
+                printf("  (64 offices vs %s)\n", bb);
+                return;
+        }
+        snprintf(bb, sizeof(bb), "PostgreSQL TLS 64x100 %s rows/s",
+                 human(num(pg, "rows_per_s"), h, sizeof(h)));
+        row("  (64 offices vs PostgreSQL)", "", bb, num(rt, "push_64_vs_postgres"), 1.2);
 }
 
 static void print_table(json_t *res)
@@ -1018,6 +1044,7 @@ static void print_table(json_t *res)
                  human(num(raw, "raw_1row_per_s"), h2, sizeof(h2)));
         v = json_array_get(json_object_get(res, "push"), 0);
         row("  (1 office vs 1-row txn)", "", bb, num(rt, "push_1_vs_raw_1row"), 0);
+        print_pg(res, rt);
         snprintf(fig, sizeof(fig), "pull, %lld rows (hr)",
                  (long long)json_integer_value(json_object_get(pull, "rows")));
         snprintf(a, sizeof(a), "%s rows/s, %.1f MB on the wire",
@@ -1116,7 +1143,8 @@ int main(int argc, char **argv)
         double t_start = now_s();
         int echo_port;
         json_t *push = json_array(), *raw = json_object(), *pull = json_object(),
-               *ping = json_array(), *hs = json_object(), *idle = json_object();
+               *ping = json_array(), *hs = json_object(), *idle = json_object(),
+               *pg = json_object();
 
         for (int i = 1; i < argc; i++) {
                 if (strcmp(argv[i], "--quick") == 0)
@@ -1152,6 +1180,14 @@ int main(int argc, char **argv)
         bench_push(&b, 16, push);
         bench_push(&b, 64, push);
         bench_raw_insert(&b, raw);
+#ifdef BENCH_PG
+        char bundle[400];
+        snprintf(bundle, sizeof(bundle), "%s/b-KEL-01", b.dir);
+        fprintf(stderr, "renbin-bench: PostgreSQL baseline\n");
+        bench_pg(b.data, bundle, b.cfg.push_secs * 2, pg);
+#else
+        json_object_set_new(pg, "skipped", json_string("built without libpq"));
+#endif
 
         fprintf(stderr, "renbin-bench: round trips and handshakes\n");
         snprintf(ca, sizeof(ca), "%s/ca.crt", b.data);
@@ -1168,9 +1204,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "renbin-bench: idle connections\n");
         bench_idle(&b, idle);
 
-        b.res = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f}", "mode",
+        b.res = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f}", "mode",
                           quick ? "quick" : "full", "machine", machine(), "push", push,
-                          "raw_insert", raw, "pull", pull, "ping", ping, "handshakes", hs, "idle",
+                          "raw_insert", raw, "postgres", pg, "pull", pull, "ping", ping, "handshakes", hs, "idle",
                           idle, "seconds", now_s() - t_start);
         json_object_set_new(b.res, "ratios", ratios(b.res));
         if (as_json) {
