@@ -17,19 +17,30 @@ static long long days_left(long long t)
         return d >= 0 ? d / 86400 : -((-d + 86399) / 86400);
 }
 
-/* The office's own certificate: its notAfter (0 if unreadable) and unit. */
-static long long own_cert(struct cli *cli, char unit[64])
+/* The office's own certificate's notAfter (0 if unreadable): as the
+ * connection loaded it, else read from the file. */
+static long long own_cert(struct cli *cli)
+{
+        char path[4096];
+        struct rb_err e;
+        long long t = net_own_not_after();
+
+        if (t != 0)
+                return t;
+        cli_path(cli, "client.crt", path, sizeof(path));
+        return tls_cert_not_after(path, &t, &e) == 0 ? t : 0;
+}
+
+/* The unit the office's certificate names, for the warning (rarely needed:
+ * the file is parsed only then). */
+static void own_unit(struct cli *cli, char unit[64])
 {
         char path[4096];
         struct principal p;
         struct rb_err e;
-        long long t = 0;
 
         cli_path(cli, "client.crt", path, sizeof(path));
-        if (tls_cert_not_after(path, &t, &e) != 0)
-                return 0;
         snprintf(unit, 64, "%s", tls_cert_principal(path, &p, &e) == 0 ? p.unit : "UNIT");
-        return t;
 }
 
 /* Sets key of j to the date of t, or null when t is 0. */
@@ -44,13 +55,14 @@ static void set_date(json_t *j, const char *key, long long t)
 void certwarn(struct cli *cli, json_t *j)
 {
         char unit[64] = "UNIT", date[16];
-        long long own = own_cert(cli, unit), srv = net_server_not_after();
+        long long own = own_cert(cli), srv = net_server_not_after();
 
         if (j != NULL) {
                 set_date(j, "certificate_expires", own);
                 set_date(j, "server_certificate_expires", srv);
         }
-        if (own != 0 && days_left(own) <= CERTWARN_DAYS)
+        if (own != 0 && days_left(own) <= CERTWARN_DAYS) {
+                own_unit(cli, unit);
                 fprintf(stderr,
                         ngettext("renbin: warning: this office's certificate expires on %s (in "
                                  "%lld day); ask BKPSDM for a renewed bundle: renbind cert renew "
@@ -60,6 +72,7 @@ void certwarn(struct cli *cli, json_t *j)
                                  "--unit %s\n",
                                  (unsigned long)days_left(own)),
                         clock_date(own, date, sizeof(date)), days_left(own), unit);
+        }
         if (srv != 0 && days_left(srv) <= CERTWARN_DAYS)
                 fprintf(stderr,
                         ngettext("renbin: warning: the server's certificate expires on %s (in "

@@ -27,7 +27,7 @@ sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
         if (fs_mkdirs(cli->home, 0700, e) != 0)
                 return NULL;
         cli_path(cli, "replica.db", path, sizeof(path));
-        if ((cli->db = db_open(path, 1, e)) == NULL)
+        if ((cli->db = db_open_private(path, e)) == NULL)
                 return NULL;
         if (replica_migrate(cli->db, e) != 0) {
                 sqlite3_close(cli->db);

@@ -3,6 +3,7 @@
  * command table, and the route from a command name to its exec.
  */
 #include "cli.h"
+#include "net.h"
 #include "cmds.h"
 #include "db.h"
 #include "i18n.h"
@@ -11,6 +12,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,11 @@ int main(int argc, char **argv)
         const char *home = NULL;
         int rc;
 
+        net_init();
+        /* One thread, one connection: SQLite needs neither its mutexes nor
+         * its allocator statistics (which take a global mutex). */
+        sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         i18n_init();
         opt_set_prog("renbin");
         /* getopt would name the verb ("list: unrecognized option"): commands

@@ -249,13 +249,19 @@ static int handshake_error(struct net *n, int ret, const char *addr, const char 
                        addr, tls_last_error());
 }
 
-/* True if the certificate file has a notAfter in the past (by the expiry clock). */
-static int own_expired(const char *cert)
-{
-        struct rb_err e;
-        long long t;
+static long long own_not_after;
 
-        return tls_cert_not_after(cert, &t, &e) == 0 && t < clock_now();
+long long net_own_not_after(void)
+{
+        return own_not_after;
+}
+
+/* True if the certificate ctx loaded has a notAfter in the past (by the
+ * expiry clock). It is read from ctx: the file is parsed once. */
+static int own_expired(SSL_CTX *ctx)
+{
+        own_not_after = tls_x509_not_after(SSL_CTX_get0_certificate(ctx));
+        return own_not_after != 0 && own_not_after < clock_now();
 }
 
 /* The notAfter of the server's certificate on this connection, or 0. */
@@ -266,6 +272,11 @@ static long long peer_not_after(SSL *ssl)
 
         X509_free(x);
         return t;
+}
+
+void net_init(void)
+{
+        OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
 int net_open(struct cli *cli, struct net *n, struct rb_err *e)
@@ -291,10 +302,13 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
         cli_path(cli, "client.crt", cert, sizeof(cert));
         snprintf(n->cert, sizeof(n->cert), "%s", cert);
         cli_path(cli, "client.key", key, sizeof(key));
-        if (own_expired(cert))
-                return expired_error(cert, e);
         if ((n->ctx = tls_client_ctx(ca, cert, key, e)) == NULL)
                 return -1;
+        if (own_expired(n->ctx)) {
+                SSL_CTX_free(n->ctx);
+                n->ctx = NULL;
+                return expired_error(cert, e);
+        }
         if ((n->fd = tcp_connect(addr, secs, e)) < 0)
                 goto fail;
         set_io_timeouts(n->fd, secs);
@@ -396,7 +410,7 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
                         if (rc != FRAME_READY)
                                 continue;
                         body = frame_dec_take(&n->dec, &len);
-                        *resp = renbin__response__unpack(NULL, len, body);
+                        *resp = renbin__response__unpack(n->alloc, len, body);
                         free(body);
                         if (*resp == NULL)
                                 return err_set(e, RB_INTERNAL, NULL,
@@ -431,7 +445,7 @@ int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struc
                 }
                 if ((*resp)->id == 0 || (sent && (*resp)->id == req->id))
                         break;
-                renbin__response__free_unpacked(*resp, NULL);
+                renbin__response__free_unpacked(*resp, n->alloc);
                 *resp = NULL;
         }
         if ((*resp)->status != NULL && (*resp)->status->code != RENBIN__CODE__OK) {

@@ -30,7 +30,14 @@ struct net {
         uint8_t rbuf[16384]; /* bytes read but not yet decoded */
         size_t roff, rlen;
         char cert[4096]; /* this office's client.crt, for messages */
+        /* Responses are unpacked with this allocator (NULL: malloc); whoever
+         * sets it frees them with it too. */
+        ProtobufCAllocator *alloc;
 };
+
+/* Readies OpenSSL for one short-lived client: no openssl.cnf is read (the
+ * client sets everything it uses itself). Call before any other TLS call. */
+void net_init(void);
 
 /* Connects to the configured server and says Hello. On failure e says why;
  * an unreachable server is UNAVAILABLE. */
@@ -46,5 +53,8 @@ void net_close(struct net *n);
 /* The notAfter (unix seconds) of the server certificate seen in this
  * process's last successful handshake, or 0 if none. */
 long long net_server_not_after(void);
+/* The notAfter of this office's certificate as this process's last
+ * net_open loaded it, or 0 if none. */
+long long net_own_not_after(void);
 
 #endif

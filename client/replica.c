@@ -34,6 +34,8 @@ static const char *const migrations[] = {
     outbox_schema_blank_answers,
 };
 
+#define REPLICA_LAYOUT 2
+
 /* Per-entity SQL, built once from the catalogue. */
 static struct {
         char *upsert;
@@ -82,8 +84,11 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
                 for (size_t f = 0; f < d->nfields; f++)
                         str_appendf(ddl, sizeof(ddl), &off, ", %s %s", d->fields[f].name,
                                     d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
-                str_appendf(ddl, sizeof(ddl), &off, "); CREATE INDEX %s_key ON %s(%s);", d->table,
-                            d->table, d->fields[0].name);
+                /* WITHOUT ROWID: the row lives in its id's b-tree, so a pulled
+                 * row is one b-tree insert (and its key index), not three. */
+                str_appendf(ddl, sizeof(ddl), &off,
+                            ") WITHOUT ROWID; CREATE INDEX %s_key ON %s(%s);", d->table, d->table,
+                            d->fields[0].name);
                 if ((rc = db_exec(db, ddl, e)) != 0)
                         return rc;
         }
@@ -103,7 +108,9 @@ int replica_migrate(sqlite3 *db, struct rb_err *e)
         for (size_t i = 0; i < entity_count; i++)
                 if (sql[i].upsert == NULL)
                         build_sql(i);
-        snprintf(want, sizeof(want), "%lu", entity_catalog_version());
+        /* The catalogue's version and the layout of the tables built from it
+         * (2: WITHOUT ROWID): either changed, the tables are rebuilt. */
+        snprintf(want, sizeof(want), "%lu/%d", entity_catalog_version(), REPLICA_LAYOUT);
         /* A version that cannot be read must not rebuild (and empty) the tables. */
         if ((rc = db_value(db, SQL_CATALOG_SAME, want, &same, e)) < 0)
                 return -1;
@@ -141,37 +148,59 @@ int replica_reset(sqlite3 *db, struct rb_err *e)
         return db_exec(db, "UPDATE settings SET value = '0' WHERE key = 'cursor';", e);
 }
 
+/* The catalogue index of entity name, or entity_count. A page is mostly one
+ * entity, so the last one found is tried first. */
+static size_t entity_index(const char *name)
+{
+        static size_t last;
+
+        if (last < entity_count && strcmp(entity_defs[last]->name, name) == 0)
+                return last;
+        for (size_t i = 0; i < entity_count; i++)
+                if (strcmp(entity_defs[i]->name, name) == 0)
+                        return last = i;
+        return entity_count;
+}
+
+/* The column of field name in d, or d->nfields; hint is where it usually
+ * is (the server sends fields in catalogue order). */
+static size_t field_index(const struct entity_def *d, const char *name, size_t hint)
+{
+        if (hint < d->nfields && strcmp(d->fields[hint].name, name) == 0)
+                return hint;
+        for (size_t k = 0; k < d->nfields; k++)
+                if (strcmp(d->fields[k].name, name) == 0)
+                        return k;
+        return d->nfields;
+}
+
 int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
 {
-        size_t i;
+        size_t i = entity_index(c->entity), hint = 0;
+        const struct entity_def *d;
         sqlite3_stmt *st;
-        int rc;
 
-        for (i = 0; i < entity_count && strcmp(entity_defs[i]->name, c->entity) != 0; i++)
-                ;
         if (i == entity_count || !entity_synced(entity_defs[i]))
                 return 0; /* an entity this client does not know yet, or keeps no rows of */
+        /* Statements prepared once and kept (db_stmt): bound, stepped, reset. */
         if ((st = db_stmt(db, c->deleted ? sql[i].drop : sql[i].upsert, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, c->entity_id, -1, SQLITE_STATIC);
-        if (!c->deleted) {
-                const struct entity_def *d = entity_defs[i];
-                sqlite3_bind_int64(st, 2, (sqlite3_int64)c->seq);
-                for (size_t f = 0; f < c->n_fields; f++) {
-                        for (size_t k = 0; k < d->nfields; k++) {
-                                if (strcmp(d->fields[k].name, c->fields[f]->name) != 0)
-                                        continue;
-                                if (d->fields[k].type == F_INT)
-                                        sqlite3_bind_int64(st, (int)k + 3,
-                                                           strtoll(c->fields[f]->value, NULL, 10));
-                                else
-                                        sqlite3_bind_text(st, (int)k + 3, c->fields[f]->value, -1,
-                                                          SQLITE_STATIC);
-                        }
-                }
+        if (c->deleted)
+                return db_run(db, st, e);
+        d = entity_defs[i];
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)c->seq);
+        for (size_t f = 0; f < c->n_fields; f++) {
+                size_t k = field_index(d, c->fields[f]->name, hint);
+                if (k == d->nfields)
+                        continue;
+                hint = k + 1;
+                if (d->fields[k].type == F_INT)
+                        sqlite3_bind_int64(st, (int)k + 3, strtoll(c->fields[f]->value, NULL, 10));
+                else
+                        sqlite3_bind_text(st, (int)k + 3, c->fields[f]->value, -1, SQLITE_STATIC);
         }
-        rc = db_run(db, st, e);
-        return rc;
+        return db_run(db, st, e);
 }
 
 int replica_plan_year(sqlite3 *db, char year[24], struct rb_err *e)

@@ -189,57 +189,72 @@ static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
 
 static const char SQL_CURSOR[] = "SELECT value FROM settings WHERE key = 'cursor'";
 
+/* Asks for and applies one page, decoded into arena a. 1 when the pull is
+ * done, 0 when more may come, 2 when the replica was emptied for a resync
+ * (no page yet), -1 with e. */
+static int pull_page(struct cli *cli, struct net *n, struct arena *a, struct sync_report *rep,
+                     struct rb_err *e)
+{
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Pull pull = RENBIN__PULL__INIT;
+        Renbin__Response *resp = NULL;
+        ProtobufCAllocator alloc = wire_arena_allocator(a);
+        long long since = 0;
+        int rc;
+
+        /* A cursor that cannot be read is an error, not a full resync. */
+        if (db_value(cli->db, SQL_CURSOR, NULL, &since, e) < 0)
+                return -1;
+        pull.since = (uint64_t)since;
+        pull.limit = rep->page_size;
+        req.call_case = RENBIN__REQUEST__CALL_PULL;
+        req.pull = &pull;
+        n->alloc = &alloc;
+        rc = net_call(n, &req, &resp, e);
+        n->alloc = NULL;
+        if (rc != 0)
+                return interrupt_seen() ? sync_stopped(e) : -1;
+        if (resp->pull == NULL)
+                return err_set(e, RB_INTERNAL, NULL, _("the server answered a pull without changes"));
+        if (resp->pull->resync) {
+                if (replica_reset(cli->db, e) != 0)
+                        return -1;
+                rep->resynced = 1;
+                return 2;
+        }
+        if (rep->total == 0 || rep->total < rep->pulled + (long)resp->pull->n_changes)
+                rep->total = rep->pulled + (long)resp->pull->n_changes + (long)resp->pull->remaining;
+        if (apply_page(cli->db, resp->pull, e) != 0)
+                return -1;
+        rep->pulled += (long)resp->pull->n_changes;
+        progress(rep, rep->pushed);
+        return resp->pull->remaining == 0 || resp->pull->n_changes == 0;
+}
+
+/* Pulled pages commit without waiting for the disk (synchronous=NORMAL):
+ * each still commits whole with its cursor, and one lost to a power cut is
+ * pulled again. The next durable commit (an outbox write, the last sync
+ * time) syncs them too. */
+static const char SQL_SYNC_NORMAL[] = "PRAGMA synchronous=NORMAL";
+static const char SQL_SYNC_FULL[] = "PRAGMA synchronous=FULL";
+
 int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
-        sqlite3 *db = cli->db;
         long pages = 0;
+        int rc;
 
-        for (;;) {
-                Renbin__Request req = RENBIN__REQUEST__INIT;
-                Renbin__Pull pull = RENBIN__PULL__INIT;
-                Renbin__Response *resp = NULL;
-                long long since = 0;
-
-                /* A cursor that cannot be read is an error, not a full resync. */
-                if (db_value(db, SQL_CURSOR, NULL, &since, e) < 0)
-                        return -1;
-                pull.since = (uint64_t)since;
-                pull.limit = rep->page_size;
-                req.call_case = RENBIN__REQUEST__CALL_PULL;
-                req.pull = &pull;
-                if (net_call(n, &req, &resp, e) != 0) {
-                        if (resp)
-                                renbin__response__free_unpacked(resp, NULL);
-                        return interrupt_seen() ? sync_stopped(e) : -1;
-                }
-                if (resp->pull == NULL) {
-                        renbin__response__free_unpacked(resp, NULL);
-                        return err_set(e, RB_INTERNAL, NULL,
-                                       _("the server answered a pull without changes"));
-                }
-                if (resp->pull->resync) {
-                        renbin__response__free_unpacked(resp, NULL);
-                        if (replica_reset(db, e) != 0)
-                                return -1;
-                        rep->resynced = 1;
-                        continue;
-                }
-                if (rep->total == 0 || rep->total < rep->pulled + (long)resp->pull->n_changes)
-                        rep->total =
-                            rep->pulled + (long)resp->pull->n_changes + (long)resp->pull->remaining;
-                if (apply_page(db, resp->pull, e) != 0) {
-                        renbin__response__free_unpacked(resp, NULL);
-                        return -1;
-                }
-                rep->pulled += (long)resp->pull->n_changes;
-                progress(rep, rep->pushed);
-                int done = resp->pull->remaining == 0 || resp->pull->n_changes == 0;
-                renbin__response__free_unpacked(resp, NULL);
-                if (done || (rep->max_pages > 0 && ++pages >= rep->max_pages))
-                        return 0;
-                if (interrupt_seen())
-                        return sync_stopped(e);
-        }
+        if (db_exec(cli->db, SQL_SYNC_NORMAL, e) != 0)
+                return -1;
+        do {
+                struct arena a = ARENA_INIT;
+                rc = pull_page(cli, n, &a, rep, e);
+                arena_free(&a);
+                if (rc == 0 && interrupt_seen())
+                        rc = sync_stopped(e);
+        } while (rc == 2 || (rc == 0 && !(rep->max_pages > 0 && ++pages >= rep->max_pages)));
+        if (db_exec(cli->db, SQL_SYNC_FULL, rc < 0 ? NULL : e) != 0)
+                return -1;
+        return rc < 0 ? -1 : 0;
 }
 
 /*

@@ -16,7 +16,7 @@ struct arena_block {
         max_align_t data[];
 };
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_raw(struct arena *a, size_t n)
 {
         struct arena_block *b = a->head;
         size_t align = sizeof(max_align_t), want = (n + align - 1) / align * align;
@@ -35,8 +35,12 @@ void *arena_alloc(struct arena *a, size_t n)
         }
         p = (char *)b->data + b->used;
         b->used += want;
-        memset(p, 0, n);
         return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+        return memset(arena_alloc_raw(a, n), 0, n);
 }
 
 void *arena_calloc(struct arena *a, size_t n, size_t sz)

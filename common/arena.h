@@ -20,6 +20,8 @@ struct arena {
 
 /* Zeroed memory for n bytes; aborts on exhaustion (like xmalloc). */
 void *arena_alloc(struct arena *a, size_t n);
+/* Memory for n bytes, not cleared (for callers that fill all of it). */
+void *arena_alloc_raw(struct arena *a, size_t n);
 /* Zeroed array of n elements of size sz, overflow-checked. */
 void *arena_calloc(struct arena *a, size_t n, size_t sz);
 char *arena_strdup(struct arena *a, const char *s);

@@ -517,7 +517,7 @@ int csvin_date(const char *in, char out[11])
                 return 0;
         if (strlen(s) != 4 || strspn(s, "0123456789") != 4)
                 return 0;
-        snprintf(out, 11, "%.4s-%02d-%02d", s, m, d);
+        snprintf(out, 11, "%.4s-%02u-%02u", s, (unsigned)m % 100u, (unsigned)d % 100u);
         return 1;
 }
 

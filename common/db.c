@@ -43,11 +43,16 @@ int db_error(int rc, const char *msg, const char *what, struct rb_err *e)
 
 /* rc as SQLite returned it on db, except that an I/O failure or a file that
  * cannot be opened because the disk (or a quota, or a file-size limit) is
- * full counts as SQLITE_FULL: on a full disk SQLite often reports the shared
- * memory file it could not grow (IOERR_SHMSIZE), not FULL. */
+ * full counts as SQLITE_FULL: on a full disk SQLite often reports the file
+ * it could not grow (IOERR_SHMSIZE, IOERR_WRITE), not FULL. */
 static int db_rc(sqlite3 *db, int rc)
 {
         int sys = db != NULL ? sqlite3_system_errno(db) : 0;
+
+        /* A failed WAL write is reported without its errno (3.40): the
+         * write's errno is still the last one set. */
+        if (sys == 0 && (rc & 0xff) == SQLITE_IOERR)
+                sys = errno;
 
         if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
             (sys == ENOSPC || sys == EDQUOT || sys == EFBIG))
@@ -150,7 +155,9 @@ void db_close(sqlite3 *db)
         sqlite3_close(db);
 }
 
-sqlite3 *db_open(const char *path, int create, struct rb_err *e)
+/* Opens path with the pragmas every database gets, after first (run before
+ * the journal mode is set; may be ""). */
+static sqlite3 *open_with(const char *path, int create, const char *first, struct rb_err *e)
 {
         sqlite3 *db = NULL;
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -168,13 +175,31 @@ sqlite3 *db_open(const char *path, int create, struct rb_err *e)
         sqlite3_busy_timeout(db, 5000);
         /* secure_delete: what is deleted or blanked (an old answer's link, a
          * done op's ratings) is overwritten, not left in free pages. */
-        if (db_exec(db,
+        if (db_exec(db, first, e) != 0 ||
+            db_exec(db,
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON;",
                     e) != 0) {
                 sqlite3_close(db);
                 return NULL;
         }
+        return db;
+}
+
+sqlite3 *db_open(const char *path, int create, struct rb_err *e)
+{
+        return open_with(path, create, "", e);
+}
+
+sqlite3 *db_open_private(const char *path, struct rb_err *e)
+{
+        sqlite3 *db = open_with(path, 1, "PRAGMA locking_mode=EXCLUSIVE;", e);
+
+        /* What is committed is in the WAL, synced: a checkpoint at close
+         * would only add two syncs to every command. SQLite still
+         * checkpoints when the WAL grows past its limit. */
+        if (db != NULL)
+                sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
         return db;
 }
 

@@ -31,6 +31,11 @@ int db_run(sqlite3 *db, sqlite3_stmt *st, struct rb_err *e);
 /* Opens (creating if create is set) a database in WAL mode with foreign keys
  * on and synchronous=FULL, so a committed transaction survives power loss. */
 sqlite3 *db_open(const char *path, int create, struct rb_err *e);
+/* Opens (creating) a database only this process uses while it runs: locked
+ * exclusively from the start, so SQLite keeps its WAL index in memory (no
+ * -shm file to rebuild), and no checkpoint at close (the WAL is synced at
+ * each commit and stays). A second process waits for the busy timeout. */
+sqlite3 *db_open_private(const char *path, struct rb_err *e);
 /* A prepared statement for sql kept for reuse, reset and unbound: sql must be
  * a string that lives as long as the program (the cache keys on its address).
  * Do not finalize it; db_close does. NULL and e on failure. */

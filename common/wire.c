@@ -188,7 +188,10 @@ static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, c
                 f = field_of(d, key >> 3);
                 if (f != NULL &&
                     (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)) {
-                        snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", f->name);
+                        /* a path cut short only shortens the message */
+                        if (snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "",
+                                     f->name) < 0)
+                                return -1;
                         if (f->type == PROTOBUF_C_TYPE_STRING
                                 ? string_check(sub, p, (size_t)n, e) != 0
                                 : strings_walk(f->descriptor, p, p + n, sub, depth + 1, e) != 0)
@@ -203,4 +206,20 @@ int wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, 
                        struct rb_err *e)
 {
         return strings_walk(d, buf, buf + len, "", 0, e);
+}
+
+static void *arena_pb_alloc(void *data, size_t size)
+{
+        return arena_alloc_raw(data, size);
+}
+
+static void arena_pb_free(void *data, void *p)
+{
+        (void)data;
+        (void)p;
+}
+
+ProtobufCAllocator wire_arena_allocator(struct arena *a)
+{
+        return (ProtobufCAllocator){.alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
 }

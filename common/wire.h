@@ -26,6 +26,10 @@ Renbin__Status *wire_status(struct arena *a, const struct rb_err *e);
  * the strings (an op's is named and recorded, decisions 46). */
 int wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len,
                        struct rb_err *e);
+/* A protobuf-c allocator that takes memory from arena a and frees nothing:
+ * a message unpacked with it is freed with the arena, in one call (its
+ * free_unpacked is then a no-op). */
+ProtobufCAllocator wire_arena_allocator(struct arena *a);
 /* Copies a Status into e. */
 void wire_status_err(const Renbin__Status *s, struct rb_err *e);
 /* The value of a named field, or NULL when absent. */

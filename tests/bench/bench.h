@@ -73,4 +73,12 @@ uint64_t load_run(struct load *l);
  * same TLS context as renbind's; fills the port. Returns the child's pid. */
 pid_t echo_start(const char *ca, const char *cert, const char *key, int *port);
 
+#ifdef BENCH_PG
+#include <jansson.h>
+/* The same enrollment rows into a local PostgreSQL over mutual TLS (pg.c):
+ * data holds the server's certificates, bundle an office's; sets rows_per_s
+ * in out, or skipped with the reason. */
+void bench_pg(const char *data, const char *bundle, double secs, json_t *out);
+#endif
+
 #endif

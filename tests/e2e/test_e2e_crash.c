@@ -84,6 +84,17 @@ static long long replica_cursor(const char *home)
         return f_replica_int(home, "SELECT value FROM settings WHERE key = 'cursor'", NULL);
 }
 
+/* The newest change applied to a client's replica (0 if none). */
+static long long replica_max_seq(const char *home)
+{
+        return f_replica_int(home,
+                             "SELECT ifnull(max(s), 0) FROM (SELECT max(seq) s FROM units"
+                             " UNION ALL SELECT max(seq) FROM asn"
+                             " UNION ALL SELECT max(seq) FROM programs"
+                             " UNION ALL SELECT max(seq) FROM enrollments)",
+                             NULL);
+}
+
 /* Sleeps ms milliseconds. */
 static void pause_ms(long ms)
 {
@@ -226,6 +237,12 @@ static void test_client_killed_during_pull(void **state)
                 pause_ms(15 + 10 * k);
                 kill(pid, SIGKILL);
                 waitpid(pid, &ws, 0);
+                /* Killed wherever it was, the replica holds whole pages up to
+                 * its cursor and nothing past it. */
+                long long seq = replica_max_seq(cut), at = replica_cursor(cut);
+                if (seq > at)
+                        fail_msg("after kill %d: a change of seq %lld applied past the cursor %lld",
+                                 k, seq, at);
                 if (k >= 2 && replica_cursor(cut) > 0)
                         break;
         }
