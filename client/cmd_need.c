@@ -5,6 +5,7 @@
  */
 #include "cmds.h"
 #include "i18n.h"
+#include "need_suggest.h"
 #include "replica.h"
 #include "verbs.h"
 #include "write.h"
@@ -63,15 +64,19 @@ static int need_list(struct cli *cli, int argc, char **argv)
 static const struct verb need_verbs[] = {
     {"add", need_add, need_add_opts},
     {"list", need_list, need_list_opts},
+    {"suggest", need_suggest, need_suggest_opts},
     {NULL, NULL, NULL},
 };
 
 const struct cmd cmd_need = {
     .name = "need",
     .usage = "need add --competency CODE --priority tinggi|sedang|rendah [--reason TEXT]\n"
-             "       [--year YEAR] [--unit CODE] | need list [--year YEAR] [--unit CODE]",
+             "       [--year YEAR] [--unit CODE] | need list [--year YEAR] [--unit CODE]\n"
+             "     | need suggest [--unit CODE] [--year YEAR]",
     .summary = N_("the unit's training needs, which the plan is tailored to"),
-    .help = N_("The year defaults to the newest plan's year, else next year.\n"),
+    .help = N_("The year defaults to the newest plan's year, else next year.\n"
+               "suggest proposes needs from the competency gaps (renbin report gaps) and\n"
+               "prints the need add lines that accept them; it writes nothing.\n"),
     .exec = need_list,
     .verbs = need_verbs,
 };

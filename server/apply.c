@@ -43,6 +43,7 @@ static const struct rule_hook hooks[] = {
     {"mentor_pair", "create", e_mentor_pair},
     {"mentor_log", "add", e_mentor_log},
     {"need", "add", e_need_add},
+    {"standard", "set", e_standard_set},
 };
 
 static const char SQL_OP_GET[] =

@@ -91,5 +91,6 @@ int e_assess_add(struct apply_ctx *cx);
 int e_mentor_pair(struct apply_ctx *cx);
 int e_mentor_log(struct apply_ctx *cx);
 int e_need_add(struct apply_ctx *cx);
+int e_standard_set(struct apply_ctx *cx);
 
 #endif

@@ -158,6 +158,15 @@ static const char *const migrations[] = {
     "ALTER TABLE certs ADD COLUMN grace_until INTEGER;"
     "ALTER TABLE certs ADD COLUMN renewed_by TEXT;"
     "CREATE INDEX certs_unit ON certs(unit);",
+
+    /* 6: competency standards: the level a jabatan requires in a competency
+     * (its range is the catalogue's, as for assessments); one per jabatan,
+     * matched without regard to case, and competency */
+    "CREATE TABLE standards("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  jabatan TEXT NOT NULL, competency TEXT NOT NULL REFERENCES competencies(code),"
+    "  level INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX standards_one ON standards(lower(jabatan), competency);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -171,6 +180,7 @@ static const char *const migration_notes[] = {
     "evaluation, mentoring and community feedback",
     "feed rows keyed by entity; conflicts count dropped fields; conflict summary",
     "renewed certificates: a grace period, then refused as revoked",
+    "competency standards per jabatan",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
