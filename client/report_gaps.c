@@ -24,8 +24,10 @@ static void unit_text(struct cli *cli, json_t *u)
         json_t *comps = json_object_get(u, "competencies");
         long long below = json_integer_value(json_object_get(u, "people_below"));
 
-        printf(ngettext("\n%s %s: %lld person below the standard, %lld gaps, %lld not assessed\n",
-                        "\n%s %s: %lld people below the standard, %lld gaps, %lld not assessed\n",
+        printf(ngettext("\n%s %s: %lld person below the standard; gaps: %lld, not assessed: "
+                        "%lld\n",
+                        "\n%s %s: %lld people below the standard; gaps: %lld, not assessed: "
+                        "%lld\n",
                         (unsigned long)below),
                report_str(u, "unit"), report_str(u, "name"), below,
                (long long)json_integer_value(json_object_get(u, "gaps")),

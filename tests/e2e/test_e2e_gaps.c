@@ -324,7 +324,7 @@ static void test_gaps_scope(void **state)
         json_decref(d);
         f_expect(&r, 0, fx.b, "report", "gaps", NULL);
         assert_non_null(strstr(r.out, "PLY"));
-        assert_non_null(strstr(r.out, "1 person below the standard, 2 gaps, 0 not assessed"));
+        assert_non_null(strstr(r.out, "1 person below the standard; gaps: 2, not assessed: 0"));
         h_result_free(&r);
 }
 
