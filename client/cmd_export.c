@@ -269,8 +269,9 @@ const struct cmd cmd_export = {
     .usage = "export TABLE [--csv | --json | --excel | --xlsx] [--out FILE]",
     .summary = N_("export a table of the replica as CSV (UTF-8) or .xlsx for a spreadsheet"),
     .help = N_("Tables: units asn competencies plans programs enrollments assessments\n"
-               "mentor_pairs mentor_logs surveys forums needs, and evaluations (per program,\n"
-               "from the server, empty where the reports hide a group; never an answer).\n"
+               "mentor_pairs mentor_logs surveys forums needs standards, and evaluations\n"
+               "(per program, from the server, empty where the reports hide a group; never\n"
+               "an answer).\n"
                "Exports hold what this seat may see; run renbin sync first for fresh data.\n"
                "Headers are the import's column names, so a file can be edited and imported\n"
                "back; times are ISO 8601 (UTC). A text cell starting with = + - or @ gets a\n"

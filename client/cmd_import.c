@@ -37,6 +37,7 @@ static const struct import_kind *const kinds[] = {
     &import_units,          &import_asn,         &import_competencies, &import_needs,
     &import_enrollments,    &import_evaluations, &import_assessments,  &import_mentoring,
     &import_mentoring_logs, &import_survey,      &import_forums,       &import_programs,
+    &import_standards,
 };
 
 /* Steps of an import, in the order they appear below. */
@@ -481,6 +482,7 @@ const struct cmd cmd_import = {
                "  mentoring      mentor_nip,mentee_nip,topic,competency,from,to\n"
                "  mentoring-logs mentor_nip,mentee_nip,date,minutes,notes,progress\n"
                "  forums         unit,date,topic,input,follow_up\n"
+               "  standard       jabatan,competency,level (HR)\n"
                "Every bad line is reported; nothing is imported while a line is bad, unless\n"
                "--skip-bad. The separator (, ; or tab) is the header line's; a file that is\n"
                "not UTF-8 is read as Windows-1252; dates may be YYYY-MM-DD, DD/MM/YYYY or\n"

@@ -7,6 +7,7 @@
  */
 #include "cmds.h"
 #include "i18n.h"
+#include "need_suggest.h"
 #include "replica.h"
 #include "verbs.h"
 #include "write.h"
@@ -111,6 +112,7 @@ static const struct verb need_verbs[] = {
     {"update", need_update, need_update_opts},
     {"withdraw", need_withdraw, need_withdraw_opts},
     {"list", need_list, need_list_opts},
+    {"suggest", need_suggest, need_suggest_opts},
     {NULL, NULL, NULL},
 };
 
@@ -120,11 +122,14 @@ const struct cmd cmd_need = {
              "       [--year YEAR] [--unit CODE]\n"
              "     | need update --competency CODE --priority P [--year YEAR] [--unit CODE]\n"
              "     | need withdraw --competency CODE --reason TEXT [--year YEAR] [--unit CODE]\n"
-             "     | need list [--year YEAR] [--unit CODE] [--all]",
+             "     | need list [--year YEAR] [--unit CODE] [--all]\n"
+             "     | need suggest [--unit CODE] [--year YEAR]",
     .summary = N_("the unit's training needs, which the plan is tailored to"),
     .help = N_("The year defaults to the newest plan's year, else next year.\n"
                "A withdrawn need is kept with its reason, left out of reports and of the\n"
-               "list (shown with --all); need update brings it back.\n"),
+               "list (shown with --all); need update brings it back.\n"
+               "suggest proposes needs from the competency gaps (renbin report gaps) and\n"
+               "prints the need add lines that accept them; it writes nothing.\n"),
     .exec = need_list,
     .verbs = need_verbs,
 };

@@ -11,6 +11,7 @@
 #include "opts.h"
 #include "out.h"
 #include "report.h"
+#include "report_gaps.h"
 #include "report_html.h"
 #include "table.h"
 #include "validate.h"
@@ -54,6 +55,7 @@ static const struct report_kind kinds[] = {
     {"plan", "report.plan", "y", plan_text, plan_csv},
     {"needs", "report.needs", "y", needs_text, needs_csv},
     {"competency", "report.competency", "", competency_text, competency_csv},
+    {"gaps", "report.gaps", "", report_gaps_text, report_gaps_csv},
     {"mentoring", "report.mentoring", "y", mentoring_text, mentoring_csv},
     {"ikm", "report.ikm", "p", ikm_text, ikm_csv},
 };
@@ -326,47 +328,99 @@ static int needs_csv(struct cli *cli, json_t *doc)
                                 NK(NEED_KEYS), NULL);
 }
 
-/* Competency levels as flat rows: unit x competency x period. */
+/* Competency levels as flat rows: unit x competency x period, with the
+ * competency's comparison over the same people. */
 static json_t *competency_rows(json_t *doc)
 {
-        json_t *rows = json_array(), *u, *c, *p;
+        static const char *const ck[] = {"from",       "to",          "compared",
+                                         "first_mean", "latest_mean", "change",
+                                         "improved",   "declined",    "weak"};
+        json_t *rows = json_array(), *u, *c, *p, *r;
         size_t i, j, k;
 
         json_array_foreach(json_object_get(doc, "units"), i, u)
             json_array_foreach(json_object_get(u, "competencies"), j, c)
-                json_array_foreach(json_object_get(c, "periods"), k, p) json_array_append_new(
-                    rows,
-                    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
-                              json_object_get(u, "unit"), "competency",
-                              json_object_get(c, "competency"), "period",
+                json_array_foreach(json_object_get(c, "periods"), k, p)
+        {
+                r = json_pack("{s:O, s:O, s:O, s:O, s:O}", "unit", json_object_get(u, "unit"),
+                              "competency", json_object_get(c, "competency"), "period",
                               json_object_get(p, "period"), "assessed",
-                              json_object_get(p, "assessed"), "mean", json_object_get(p, "mean"),
-                              "latest_mean", json_object_get(c, "latest_mean"), "improved",
-                              json_object_get(c, "improved"), "weak", json_object_get(c, "weak")));
+                              json_object_get(p, "assessed"), "mean", json_object_get(p, "mean"));
+                for (size_t n = 0; n < NK(ck); n++)
+                        json_object_set(r, ck[n], json_object_get(c, ck[n]));
+                json_array_append_new(rows, r);
+        }
         return rows;
 }
 
-static const char *const COMP_KEYS[] = {"unit", "competency",  "period",   "assessed",
-                                        "mean", "latest_mean", "improved", "weak"};
+static const char *const COMP_KEYS[] = {
+    "unit",       "competency",  "period", "assessed", "mean",     "from",    "to",
+    "compared",   "first_mean",  "latest_mean", "change", "improved", "declined", "weak"};
+
+/* The comparison of each competency as rows, a decline marked in "trend". */
+static json_t *competency_trends(json_t *doc)
+{
+        json_t *rows = json_array(), *u, *c;
+        size_t i, j;
+
+        json_array_foreach(json_object_get(doc, "units"), i, u)
+            json_array_foreach(json_object_get(u, "competencies"), j, c)
+        {
+                const char *t = json_is_true(json_object_get(c, "declined")) ? _("DECLINED (!)")
+                                : json_is_true(json_object_get(c, "improved")) ? _("improved")
+                                : json_integer_value(json_object_get(c, "compared")) > 0
+                                    ? _("no change")
+                                    : "-";
+                json_array_append_new(
+                    rows, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:s}",
+                                    "unit", json_object_get(u, "unit"), "competency",
+                                    json_object_get(c, "competency"), "from",
+                                    json_object_get(c, "from"), "to", json_object_get(c, "to"),
+                                    "compared", json_object_get(c, "compared"), "first_mean",
+                                    json_object_get(c, "first_mean"), "latest_mean",
+                                    json_object_get(c, "latest_mean"), "change",
+                                    json_object_get(c, "change"), "people_improved",
+                                    json_object_get(c, "people_improved"), "people_declined",
+                                    json_object_get(c, "people_declined"), "trend", t));
+        }
+        return rows;
+}
+
+/* A unit's line: the competencies listed under key k of u. */
+static void competency_list(json_t *u, const char *k)
+{
+        json_t *c;
+        size_t i;
+
+        json_array_foreach(json_object_get(u, k), i, c) printf(" %s", json_string_value(c));
+}
 
 static void competency_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {N_("UNIT"),     N_("COMPETENCY"), N_("PERIOD"),
-                                            N_("ASSESSED"), N_("MEAN"),       N_("LATEST"),
-                                            N_("IMPROVED"), N_("WEAK"),       NULL};
-        json_t *u, *c;
-        size_t i, k;
+        static const char *const heads[] = {N_("UNIT"), N_("COMPETENCY"), N_("PERIOD"),
+                                            N_("ASSESSED"), N_("MEAN"), NULL};
+        static const char *const tkeys[] = {
+            "unit",   "competency",      "from",           "to", "compared", "first_mean",
+            "latest_mean", "change", "people_improved", "people_declined", "trend"};
+        static const char *const theads[] = {
+            N_("UNIT"),   N_("COMPETENCY"), N_("FROM"),     N_("TO"),   N_("SAME PEOPLE"),
+            N_("FIRST"),  N_("LATEST"),     N_("CHANGE"),   N_("UP"),   N_("DOWN"),
+            N_("TREND"),  NULL};
+        json_t *u;
+        size_t i;
 
         printf(_("Competency levels (1-5, current assessments); weak: latest mean below 3\n\n"));
-        table_print_rows(cli, competency_rows(doc), COMP_KEYS, NK(COMP_KEYS), heads);
+        table_print_rows(cli, competency_rows(doc), COMP_KEYS, 5, heads);
+        printf(_("\nFirst against latest period, over the people assessed in both:\n"));
+        table_print_rows(cli, competency_trends(doc), tkeys, NK(tkeys), theads);
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
                 printf(_("\n%s %s: improved:"), report_str(u, "unit"), report_str(u, "name"));
-                json_array_foreach(json_object_get(u, "improved"), k, c)
-                    printf(" %s", json_string_value(c));
+                competency_list(u, "improved");
+                printf(_("; declined:"));
+                competency_list(u, "declined");
                 printf(_("; still weak:"));
-                json_array_foreach(json_object_get(u, "weak"), k, c)
-                    printf(" %s", json_string_value(c));
+                competency_list(u, "weak");
                 putchar('\n');
         }
 }
@@ -599,9 +653,10 @@ const struct cmd cmd_report = {
     .usage =
         "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
         "     | report plan --year Y [--today DATE] | report needs --year Y\n"
-        "     | report competency [--unit U] | report mentoring --year Y [--today DATE]\n"
+        "     | report competency [--unit U] | report gaps [--unit U]\n"
+        "     | report mentoring --year Y [--today DATE]\n"
         "     | report ikm --period P [--unit U] | report html --year Y --out FILE [--today DATE]",
-    .summary = N_("reports: evaluation, JP, plan, needs, competency, mentoring, IKM, a page"),
+    .summary = N_("reports: evaluation, JP, plan, needs, competency, gaps, mentoring, IKM, a page"),
     .help = N_("Reports are computed by the server for what your certificate may see (an\n"
                "office: its own unit). A table on the terminal, or --json, or --csv.\n"
                "Each report is saved; offline, the saved copy is shown with its time.\n"

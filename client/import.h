@@ -108,5 +108,6 @@ extern const struct import_kind import_mentoring;
 extern const struct import_kind import_mentoring_logs;
 extern const struct import_kind import_forums;
 extern const struct import_kind import_programs;
+extern const struct import_kind import_standards;
 
 #endif

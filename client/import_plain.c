@@ -1,7 +1,7 @@
 /*
  * import_plain.c - the spreadsheet kinds read entirely through the
  * catalogue: units, competencies, training needs, forum notes, SKM survey
- * responses, questionnaires and competency assessments. A column is a field
+ * responses, questionnaires, competency assessments and standards. A column is a field
  * of the catalogue (common/entity.c), checked with the field's own limits;
  * what is left here is how each row is named and what may not appear twice
  * in one file. The server decides the rest.
@@ -10,6 +10,7 @@
 #include "import.h"
 #include "replica.h"
 
+#include <ctype.h>
 #include <stdio.h>
 
 #define F(name) json_string_value(json_object_get(*out, name))
@@ -143,4 +144,25 @@ const struct import_kind import_assessments = {
     .entity = "assessment",
     .action = "add",
     .row = assess_row,
+};
+
+/* Competency standards (HR): jabatan, competency, level; a jabatan and
+ * competency given twice in one file would set the standard twice. */
+static int standard_row(struct import_ctx *ic, const struct csv_row *r, json_t **out,
+                        char label[160], char key[128], struct rb_err *e)
+{
+        if (import_entity_row(ic, r, out, e) != 0)
+                return -1;
+        snprintf(label, 160, _("standard of %s in %s"), F("jabatan"), F("competency"));
+        snprintf(key, 128, "%s/%s", F("jabatan"), F("competency"));
+        for (char *p = key; *p != '\0'; p++)
+                *p = (char)tolower((unsigned char)*p);
+        return 0;
+}
+
+const struct import_kind import_standards = {
+    .name = "standard",
+    .entity = "standard",
+    .action = "set",
+    .row = standard_row,
 };

@@ -744,9 +744,11 @@ static void section_competency(FILE *f, json_t *doc)
                 {
                         char head[300];
                         int imp = json_is_true(json_object_get(c, "improved")),
+                            down = json_is_true(json_object_get(c, "declined")),
                             weak = json_is_true(json_object_get(c, "weak"));
                         snprintf(head, sizeof(head), "%s %s%s%s%s%s", report_str(c, "competency"),
-                                 report_str(c, "name"), imp ? " - " : "", imp ? _("improved") : "",
+                                 report_str(c, "name"), imp || down ? " - " : "",
+                                 imp ? _("improved") : down ? _("declined") : "",
                                  weak ? " - " : "", weak ? _("still weak") : "");
                         text_row(&rows[n++], ROW_HEAD, head);
                         json_array_foreach(json_object_get(c, "periods"), k, p)

@@ -64,6 +64,13 @@
                 .name = n, .type = F_INT, .check = C_NONE, .flags = FD_NOW                         \
         }
 
+/* The levels of a competency, from an assessment and in a position's
+ * standard alike: one range for both. */
+#define LEVEL_MIN 1
+#define LEVEL_MAX 5
+/* A position's name, on the roster and in a standard. */
+#define JABATAN_MAX 200
+
 #define REQ FD_REQUIRED
 #define HR ROLE_HR
 #define OFFICE (ROLE_HR | ROLE_UNIT)
@@ -101,7 +108,7 @@ static const struct field_def asn_fields[] = {
      .column = "nama",
      .help = N_("full name")},
     CODE("unit", REQ, N_("the unit the ASN works in")),
-    TEXT("jabatan", 0, 200, N_("position")),
+    TEXT("jabatan", 0, JABATAN_MAX, N_("position")),
     ENUM("golongan", 0, golongan_list, N_("grade, e.g. III/a")),
     DATE("tmt", 0, N_("TMT of the current grade")),
     STORED("birth_date", F_TEXT),
@@ -243,7 +250,7 @@ static const struct field_def assessment_fields[] = {
     STORED("unit", F_TEXT),
     CODE("competency", REQ, N_("competency code")),
     PERIOD("period", REQ, N_("semester or year, e.g. 2027-S1")),
-    INT("level", REQ, 1, 5, N_("the level reached")),
+    INT("level", REQ, LEVEL_MIN, LEVEL_MAX, N_("the level reached")),
     TEXT("note", 0, 2000, N_("a note")),
     STORED_NOW("assessed_at"),
     STORED("current", F_INT),
@@ -420,6 +427,18 @@ static const struct field_def enrollment_change_fields[] = {
     STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
 };
 
+/* The level a position (jabatan) requires in a competency (standar
+ * kompetensi jabatan), set by HR, one per jabatan and competency; the
+ * jabatan is matched to the roster's without regard to case. */
+static const struct field_def standard_fields[] = {
+    TEXT("jabatan", REQ, JABATAN_MAX, N_("the position, as the roster names it")),
+    CODE("competency", REQ, N_("competency code")),
+    INT("level", REQ, LEVEL_MIN, LEVEL_MAX, N_("the level the position requires")),
+};
+static const struct action_def standard_actions[] = {
+    {"set", HR, 0, NULL, NULL},
+};
+
 #define ENTITY_F(var, n, tbl, sc, pre, noun, fl)                                                   \
         static const struct entity_def var = {                                                     \
             n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun, fl}
@@ -456,6 +475,7 @@ static const struct entity_def enrollment_change_def = {
     .nfields = sizeof(enrollment_change_fields) / sizeof(enrollment_change_fields[0]),
     .noun = N_("a change to an enrollment"),
 };
+ENTITY(standard_def, "standard", "standards", NULL, standard, N_("a competency standard"));
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
@@ -463,7 +483,7 @@ const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
     &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
-    &enrollment_change_def,
+    &enrollment_change_def, &standard_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 

@@ -6,6 +6,7 @@
 #include "report_math.h"
 
 #include <math.h>
+#include <string.h>
 
 long long rm_hundredths(double x)
 {
@@ -158,4 +159,21 @@ int rm_ikm(const long sums[RM_IKM_ELEMENTS], long n, struct rm_ikm *r)
         r->ikm100 = rm_ratio100(25 * total, 9LL * n);
         r->grade = rm_ikm_grade100(r->ikm100);
         return 0;
+}
+
+long rm_period_end(const char *p)
+{
+        size_t n = p != NULL ? strlen(p) : 0;
+        long y;
+
+        if ((n != 4 && n != 7) || strspn(p, "0123456789") < 4)
+                return -1;
+        y = (p[0] - '0') * 1000L + (p[1] - '0') * 100L + (p[2] - '0') * 10L + (p[3] - '0');
+        if (n == 4)
+                return y * 100 + 12;
+        if (p[4] == '-' && p[5] == 'S' && (p[6] == '1' || p[6] == '2'))
+                return y * 100 + (p[6] - '0') * 6;
+        if (p[4] == '-' && p[5] == 'Q' && p[6] >= '1' && p[6] <= '4')
+                return y * 100 + (p[6] - '0') * 3;
+        return -1;
 }

@@ -69,6 +69,11 @@ long long rm_jp100_from_minutes(long long minutes, int jp_minutes);
 /* Hours in hundredths from minutes. */
 long long rm_hours100(long long minutes);
 
+/* The month a period ends in, as YYYYMM (2027-Q1 202703, 2027-S1 202706,
+ * 2027 202712), so periods of mixed length order by when they end; -1 for
+ * what is not a period. */
+long rm_period_end(const char *period);
+
 /* Grades of the IKM. */
 struct rm_grade {
         char grade;        /* 'A'..'D', or '-' out of range */

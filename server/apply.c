@@ -52,6 +52,7 @@ static const struct rule_hook hooks[] = {
     {"forum", "update", e_forum_update},
     {"survey", "delete", e_survey_delete},
     {"import", "record", e_import_record},
+    {"standard", "set", e_standard_set},
 };
 
 static const char SQL_OP_GET[] =

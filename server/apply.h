@@ -100,5 +100,6 @@ int e_asn_activate(struct apply_ctx *cx);
 int e_forum_update(struct apply_ctx *cx);
 int e_survey_delete(struct apply_ctx *cx);
 int e_import_record(struct apply_ctx *cx);
+int e_standard_set(struct apply_ctx *cx);
 
 #endif

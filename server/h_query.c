@@ -35,6 +35,7 @@ static const struct query_def queries[] = {
     {"report.plan", ROLE_ANY, q_report_plan},
     {"report.needs", ROLE_ANY, q_report_needs},
     {"report.competency", ROLE_ANY, q_report_competency},
+    {"report.gaps", ROLE_ANY, q_report_gaps},
     {"report.mentoring", ROLE_ANY, q_report_mentoring},
     {"report.ikm", ROLE_ANY, q_report_ikm},
 };

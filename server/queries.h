@@ -56,6 +56,8 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e);
 int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* report_competency.c: assessment levels per competency over periods */
 int q_report_competency(struct query_ctx *q, json_t **out, struct rb_err *e);
+/* report_gaps.c: people under their position's competency standard, per unit */
+int q_report_gaps(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* report_mentoring.c: pairs, sessions, hours, pairs gone quiet */
 int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* report_ikm.c: community satisfaction index per unit (PermenPAN-RB 14/2017) */

@@ -231,6 +231,14 @@ static const char *const migrations[] = {
     "DELETE FROM changes WHERE entity = 'evaluation';"
     "UPDATE conflicts SET fields = json_remove(fields, '$.materi', '$.penyampaian',"
     "  '$.aplikasi', '$.comment') WHERE entity = 'evaluation';",
+    /* 10: competency standards: the level a jabatan requires in a competency
+     * (its range is the catalogue's, as for assessments); one per jabatan,
+     * matched without regard to case, and competency */
+    "CREATE TABLE standards("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  jabatan TEXT NOT NULL, competency TEXT NOT NULL REFERENCES competencies(code),"
+    "  level INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX standards_one ON standards(lower(jabatan), competency);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -248,6 +256,7 @@ static const char *const migration_notes[] = {
     "program corrections and cancellation, plan revisions and history, enrollment corrections",
     "seats have names: certificates, audit records and rejected ops name the seat",
     "questionnaire answers without their person",
+    "competency standards per jabatan",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif

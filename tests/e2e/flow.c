@@ -127,6 +127,18 @@ long long f_int(json_t *obj, const char *key)
         return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
 
+json_t *f_at(json_t *doc, const char *path)
+{
+        char buf[256], *save = NULL, *tok;
+        json_t *v = doc;
+
+        snprintf(buf, sizeof(buf), "%s", path);
+        for (tok = strtok_r(buf, ".", &save); tok && v; tok = strtok_r(NULL, ".", &save))
+                v = json_is_array(v) ? json_array_get(v, strtoul(tok, NULL, 10))
+                                     : json_object_get(v, tok);
+        return v;
+}
+
 size_t f_rows_with(json_t *rows, const char *key, const char *value)
 {
         size_t i, n = 0;

@@ -35,6 +35,10 @@ const char *f_text(json_t *obj, const char *key);
  * not an integer). */
 long long f_int(json_t *obj, const char *key);
 
+/* The value at a dotted path of a document ("units.0.competencies.1.name":
+ * numbers index arrays), or NULL (borrowed). */
+json_t *f_at(json_t *doc, const char *path);
+
 /* `renbin status --json` of home (exit 0 required). */
 json_t *f_status(const char *home);
 /* outbox.pending, outbox.rejected of a status document. */

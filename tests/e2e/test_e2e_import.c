@@ -405,6 +405,8 @@ static void test_bad_line_per_kind(void **state)
             {"survey", "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9",
              UNIT_A ",Surat,2027-Q2,3,3,3,3,3,3,3,3,3", UNIT_A ",Surat,2027-Q2,3,3,3,3,3,3,3,3,7",
              "u9", 1},
+            {"standard", "jabatan,competency,level", "Lurah,K-ANG,3", "Lurah,K-WKT,9", "level",
+             0},
         };
 
         (void)state;

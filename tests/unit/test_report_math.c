@@ -30,6 +30,21 @@ static void test_round(void **state)
         assert_int_equal(rm_ratio100(5, 0), 0);
 }
 
+/* Periods of mixed length order by the month they end. */
+static void test_period_end(void **state)
+{
+        (void)state;
+        assert_int_equal(rm_period_end("2027-Q1"), 202703);
+        assert_int_equal(rm_period_end("2027-S1"), 202706);
+        assert_int_equal(rm_period_end("2027-Q3"), 202709);
+        assert_int_equal(rm_period_end("2027-S2"), 202712);
+        assert_int_equal(rm_period_end("2027"), 202712);
+        assert_true(rm_period_end("2026-S2") < rm_period_end("2027-Q1"));
+        assert_int_equal(rm_period_end("2027-S3"), -1);
+        assert_int_equal(rm_period_end("27-S1"), -1);
+        assert_int_equal(rm_period_end(NULL), -1);
+}
+
 /* Distribution counts, sum and mean of ratings 1-5. */
 static void test_dist(void **state)
 {
@@ -350,6 +365,7 @@ int main(void)
             cmocka_unit_test(test_suppress_pooled_and_ties),
             cmocka_unit_test(test_suppress_total),
             cmocka_unit_test(test_suppress_exhaustive),
+            cmocka_unit_test(test_period_end),
         };
         return renbin_run_group_tests(tests, NULL, NULL);
 }
