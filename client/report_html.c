@@ -1142,8 +1142,11 @@ static void section_mentoring(FILE *f, json_t *doc)
         size_t i;
 
         snprintf(meta, sizeof(meta),
-                 _("%lld pairs, %lld sessions, %s hours in all; quiet: no session in the last "
-                   "%lld days (as of %s)."),
+                 ngettext("%lld pair, %lld sessions, %s hours in all; quiet: no session in the "
+                          "last %lld days (as of %s).",
+                          "%lld pairs, %lld sessions, %s hours in all; quiet: no session in the "
+                          "last %lld days (as of %s).",
+                          (unsigned long)lng(t, "pairs")),
                  lng(t, "pairs"), lng(t, "sessions"), dec(dbl(t, "hours")), lng(doc, "stale_days"),
                  report_str(doc, "today"));
         section_open(f, "mentoring", _("Mentoring"), meta);
@@ -1229,8 +1232,13 @@ static void section_needs(FILE *f, json_t *doc, json_t *jp)
         size_t i;
 
         snprintf(meta, sizeof(meta),
-                 _("%lld of %lld needs are covered by a program of the year (%s%%). Enrolled, "
-                   "completed: the unit's ASN in a program that covers the need, of its ASN."),
+                 ngettext("%lld of %lld need is covered by a program of the year (%s%%). "
+                          "Enrolled, completed: the unit's ASN in a program that covers the "
+                          "need, of its ASN.",
+                          "%lld of %lld needs are covered by a program of the year (%s%%). "
+                          "Enrolled, completed: the unit's ASN in a program that covers the "
+                          "need, of its ASN.",
+                          (unsigned long)lng(t, "needs")),
                  lng(t, "covered"), lng(t, "needs"), dec(dbl(t, "covered_pct")));
         section_open(f, "needs", _("Training needs coverage"), meta);
         if (json_array_size(json_object_get(doc, "needs")) == 0) {
