@@ -75,9 +75,8 @@ static const char CSS[] =
 static void plan_meta(FILE *f, json_t *doc);
 static void plan_chart(FILE *f, json_t *t);
 static void plan_row(FILE *f, const struct col *cols, json_t *p);
-static int ikm_chart(FILE *f, json_t *units);
+static int ikm_chart(FILE *f, json_t *units, int note);
 static void ikm_weakest(FILE *f, json_t *u);
-static void ikm_row(FILE *f, const struct col *cols, json_t *u);
 static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest);
 
 /* Writes the first len bytes of s escaped for HTML text and attribute values. */
@@ -436,7 +435,23 @@ static int extras_height(const struct geo *g, const struct chart_opts *o)
         return h;
 }
 
-/* Draws the marks over rows from top to bottom, then the key below them. */
+/* Draws o's lines across layout g from top to bottom. */
+static void marks_across(FILE *f, const struct geo *g, const struct chart_opts *o, int top,
+                         int bottom)
+{
+        for (size_t i = 0; o != NULL && i < o->nmarks; i++) {
+                double x = g->bx + o->marks[i].at * g->bw;
+                fprintf(f,
+                        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+                        "stroke-width=\"%s\"%s/>",
+                        x, top, x, bottom, o->marks[i].dashed ? "#111" : "#888",
+                        o->marks[i].dashed ? "1.5" : "0.6",
+                        o->marks[i].dashed ? " stroke-dasharray=\"4 3\"" : "");
+        }
+}
+
+/* Draws the marks over rows from top to bottom (a layout with labels above
+ * the bars has them across each bar only), then the key below them. */
 static void extras_draw(FILE *f, const struct geo *g, const struct chart_opts *o, int top,
                         int bottom)
 {
@@ -445,15 +460,11 @@ static void extras_draw(FILE *f, const struct geo *g, const struct chart_opts *o
         if (o == NULL)
                 return;
         fputs("<g font-size=\"10\">", f);
+        if (g->lw > 0)
+                marks_across(f, g, o, top, bottom + 3);
         for (size_t i = 0; i < o->nmarks; i++) {
-                double x = g->bx + o->marks[i].at * g->bw;
-                fprintf(f,
-                        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
-                        "stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" "
-                        "text-anchor=\"middle\">",
-                        x, top, x, bottom + 3, o->marks[i].dashed ? "#111" : "#888",
-                        o->marks[i].dashed ? "1.5" : "0.6",
-                        o->marks[i].dashed ? " stroke-dasharray=\"4 3\"" : "", x, bottom + 13);
+                fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
+                        g->bx + o->marks[i].at * g->bw, bottom + 13);
                 esc(f, o->marks[i].label);
                 fputs("</text>", f);
         }
@@ -512,6 +523,8 @@ static void chart_layout(FILE *f, const char *label, const struct row *rows, siz
         for (y = 4, i = 0; i < n; i++) {
                 row_draw(f, &g, &rows[i], y);
                 y += row_height(&g, &rows[i]);
+                if (g.lw == 0 && (rows[i].kind == ROW_BAR || rows[i].kind == ROW_STACK))
+                        marks_across(f, &g, o, y - 23, y - 5); /* the bar, 2 beyond it */
         }
         extras_draw(f, &g, o, 4, y);
         fputs("</svg>", f);
@@ -914,9 +927,9 @@ static size_t ikm_bounds(long long b[6])
 static const char *const grade_fill[] = {"#2e7d32", "#2c5d8a", "#e67e22", "#c0392b"};
 
 /* The IKM chart of a period's units (not empty): a bar per unit, coloured
- * by its grade, on an axis from 25 marked where each grade starts. 0, or -1
- * when out of memory (nothing written). */
-static int ikm_chart(FILE *f, json_t *units)
+ * by its grade, on an axis from 25 marked where each grade starts (note:
+ * and a line saying so). 0, or -1 when out of memory (nothing written). */
+static int ikm_chart(FILE *f, json_t *units, int note)
 {
         size_t i, nb, nk, n = json_array_size(units);
         long long b[6];
@@ -952,6 +965,8 @@ static int ikm_chart(FILE *f, json_t *units)
         }
         chart(f, _("IKM"), rows, n, &(struct chart_opts){marks, nb, keys, nk});
         free(rows);
+        if (!note)
+                return 0;
         fprintf(f, "<p class=\"note\">");
         escf(f, _("The axis starts at %s, the lowest IKM (every answer 1); its lines mark where "
                   "each grade starts."),
@@ -990,55 +1005,139 @@ static void ikm_elements(FILE *f, json_t *u)
         fputs("</p>", f);
 }
 
-/* One unit u of a period as a table row of cols. */
-static void ikm_row(FILE *f, const struct col *cols, json_t *u)
+/* Compares two JSON strings, for qsort. */
+static int json_str_cmp(const void *a, const void *b)
 {
-        fputs("<tr>", f);
-        td_code(f, &cols[0], report_str(u, "unit"));
-        td(f, &cols[1]);
-        fprintf(f, "%lld</td>", lng(u, "respondents"));
-        td(f, &cols[2]);
-        fprintf(f, "%s</td><td class=\"grade-", dec(dbl(u, "ikm")));
-        esc(f, report_str(u, "grade"));
-        fputs("\" data-label=\"", f);
-        esc(f, _(cols[3].label));
-        fputs("\">", f);
-        esc(f, report_str(u, "grade"));
-        fputs(" ", f);
-        esc(f, report_str(u, "label"));
-        fputs("</td>", f);
-        td(f, &cols[4]);
-        ikm_weakest(f, u);
-        fputs("</td></tr>", f);
+        return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
 }
 
-/* IKM of one period: a bar per unit on the 25-100 scale, with its grade;
- * the elements' names after the first table (*named set then). */
-static void ikm_period(FILE *f, json_t *doc, int *named)
+/* Sorts an array of strings in place. */
+static void qsort_strings(json_t *arr)
 {
-        static const struct col cols[] = {
-            {N_("Unit"), 0},  {N_("Respondents"), 1},      {N_("IKM"), 1},
-            {N_("Grade"), 0}, {N_("Weakest elements"), 0}, {NULL, 0}};
-        json_t *units = json_object_get(doc, "units"), *u;
+        size_t n = json_array_size(arr), i;
+        json_t **v = calloc(n ? n : 1, sizeof(*v));
+
+        if (v == NULL)
+                return;
+        for (i = 0; i < n; i++)
+                v[i] = json_incref(json_array_get(arr, i));
+        qsort(v, n, sizeof(*v), json_str_cmp);
+        json_array_clear(arr);
+        for (i = 0; i < n; i++)
+                json_array_append_new(arr, v[i]);
+        free(v);
+}
+
+/* Unit code's row in the IKM doc (NULL when the period has none of it). */
+static json_t *ikm_unit(json_t *doc, const char *code)
+{
+        json_t *u;
         size_t i;
 
-        fputs("<div><h3>", f);
-        esc(f, report_str(doc, "period"));
-        fputs("</h3>", f);
-        if (json_array_size(units) == 0) {
-                tagged(f, "<p class=\"note\">", _("No survey responses."), "</p></div>");
-                return;
+        json_array_foreach(json_object_get(doc, "units"), i, u) if (
+            strcmp(report_str(u, "unit"), code) == 0) return u;
+        return NULL;
+}
+
+/* The units of any of the IKM docs, each once, by code (a sorted array of
+ * codes). */
+static json_t *ikm_codes(json_t *docs)
+{
+        json_t *seen = json_object(), *codes = json_array(), *doc, *u, *v;
+        const char *k;
+        size_t i, j;
+
+        json_array_foreach(docs, i, doc) json_array_foreach(json_object_get(doc, "units"), j, u)
+            json_object_set_new(seen, report_str(u, "unit"), json_true());
+        json_object_foreach(seen, k, v) json_array_append_new(codes, json_string(k));
+        json_decref(seen);
+        qsort_strings(codes);
+        return codes;
+}
+
+/* A unit's IKM in one period as a cell: "81.90 B (35)", coloured by grade. */
+static void ikm_cell(FILE *f, const char *period, json_t *u)
+{
+        fputs("<td class=\"n", f);
+        if (u != NULL) {
+                fputs(" grade-", f);
+                esc(f, report_str(u, "grade"));
         }
-        if (ikm_chart(f, units) != 0)
-                return;
-        table_open(f, cols);
-        json_array_foreach(units, i, u) ikm_row(f, cols, u);
+        fputs("\" data-label=\"", f);
+        esc(f, period);
+        fputs("\">", f);
+        if (u != NULL) {
+                fprintf(f, "%s ", dec(dbl(u, "ikm")));
+                esc(f, report_str(u, "grade"));
+                fprintf(f, " (%lld)", lng(u, "respondents"));
+        }
+        fputs("</td>", f);
+}
+
+/* The IKM charts' text: a row per unit, a column per period (IKM, grade,
+ * respondents), the weakest elements of its latest period. */
+static void ikm_table(FILE *f, json_t *docs)
+{
+        static const struct col unit = {N_("Unit"), 0}, weak = {N_("Weakest elements"), 0};
+        json_t *codes = ikm_codes(docs), *doc, *c, *last;
+        size_t i, k;
+
+        fputs("<div class=\"wrap\"><table><thead><tr>", f);
+        tagged(f, "<th>", _(unit.label), "</th>");
+        json_array_foreach(docs, k, doc)
+            tagged(f, "<th class=\"n nw\">", report_str(doc, "period"), "</th>");
+        tagged(f, "<th>", _(weak.label), "</th></tr></thead><tbody>");
+        json_array_foreach(codes, i, c)
+        {
+                last = NULL;
+                fputs("<tr>", f);
+                td_code(f, &unit, json_string_value(c));
+                json_array_foreach(docs, k, doc)
+                {
+                        json_t *u = ikm_unit(doc, json_string_value(c));
+                        ikm_cell(f, report_str(doc, "period"), u);
+                        last = u != NULL ? u : last;
+                }
+                td(f, &weak);
+                ikm_weakest(f, last);
+                fputs("</td></tr>", f);
+        }
         fputs("</tbody></table></div>", f);
-        if (!*named) {
-                ikm_elements(f, json_array_get(units, 0));
-                *named = 1;
+        json_decref(codes);
+}
+
+/* IKM of the periods docs: a chart per period (a bar per unit on the 25-100
+ * scale, by grade), then one table of them all and the elements' names. */
+static void section_ikm(FILE *f, json_t *docs)
+{
+        json_t *doc, *first = NULL;
+        size_t i;
+
+        section_open(f, "ikm", _("Community satisfaction (IKM) per unit"),
+                     _("A chart per period; the table: IKM, grade and respondents per period."));
+        if (json_array_size(docs) == 0)
+                tagged(f, "<p class=\"note\">", _("No survey responses this year."), "</p>");
+        json_array_foreach(docs, i, doc)
+        {
+                json_t *units = json_object_get(doc, "units");
+                tagged(f, "<h3>", report_str(doc, "period"), "</h3>");
+                if (json_array_size(units) == 0)
+                        tagged(f, "<p class=\"note\">", _("No survey responses."), "</p>");
+                else if (ikm_chart(f, units, first == NULL) != 0)
+                        return;
+                first = first != NULL ? first : json_array_get(units, 0);
         }
-        fputs("</div>", f);
+        if (first != NULL) {
+                ikm_table(f, docs);
+                ikm_elements(f, first);
+        }
+        /* The same words as the note of the server's IKM report. */
+        tagged(f, "<p class=\"note\">",
+               _("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "
+                 "PermenPAN-RB 14/2017 prints it rounded as 0.111. Grades: A "
+                 "88.31-100.00 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang "
+                 "Baik, D 25.00-64.99 Tidak Baik."),
+               "</p></section>");
 }
 
 /* What the report flags of competency c: improved or declined, still weak. */
@@ -1452,50 +1551,49 @@ static json_t *survey_periods(struct cli *cli, long year)
         return arr;
 }
 
-/* Writes the questionnaire and IKM sections, fetching as it goes. */
-static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, int64_t *oldest,
-                            struct rb_err *e)
+/* The reports name (arguments key = each value of vals) as an array, or
+ * NULL with e; *oldest as fetch. */
+static json_t *fetch_each(struct cli *cli, const char *name, const char *key, json_t *vals,
+                          int64_t *oldest, struct rb_err *e)
 {
-        json_t *p, *periods, *v;
+        json_t *docs = json_array(), *v;
         size_t i;
-        int named = 0;
 
-        json_t *docs = json_array();
-        json_array_foreach(json_object_get(plan, "programs"), i, p)
+        json_array_foreach(vals, i, v)
         {
-                const char *args[] = {"program", report_str(p, "code")};
-                json_t *doc = fetch(cli, "report.program", args, 1, oldest, e);
+                const char *args[] = {key, json_string_value(v)};
+                json_t *doc = fetch(cli, name, args, 1, oldest, e);
                 if (doc == NULL) {
                         json_decref(docs);
-                        return -1;
+                        return NULL;
                 }
                 json_array_append_new(docs, doc);
         }
+        return docs;
+}
+
+/* Writes the questionnaire and IKM sections, fetching their reports. */
+static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, int64_t *oldest,
+                            struct rb_err *e)
+{
+        json_t *codes = json_array(), *p, *periods, *docs;
+        size_t i;
+
+        json_array_foreach(json_object_get(plan, "programs"), i, p)
+            json_array_append_new(codes, json_string(report_str(p, "code")));
+        docs = fetch_each(cli, "report.program", "program", codes, oldest, e);
+        json_decref(codes);
+        if (docs == NULL)
+                return -1;
         section_programs(f, docs);
         json_decref(docs);
-        section_open(f, "ikm", _("Community satisfaction (IKM) per unit"), NULL);
         periods = survey_periods(cli, year);
-        if (json_array_size(periods) == 0)
-                tagged(f, "<p class=\"note\">", _("No survey responses this year."), "</p>");
-        json_array_foreach(periods, i, v)
-        {
-                const char *args[] = {"period", json_string_value(v)};
-                json_t *doc = fetch(cli, "report.ikm", args, 1, oldest, e);
-                if (doc == NULL) {
-                        json_decref(periods);
-                        return -1;
-                }
-                ikm_period(f, doc, &named);
-                json_decref(doc);
-        }
+        docs = fetch_each(cli, "report.ikm", "period", periods, oldest, e);
         json_decref(periods);
-        /* The same words as the note of the server's IKM report. */
-        tagged(f, "<p class=\"note\">",
-               _("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "
-                 "PermenPAN-RB 14/2017 prints it rounded as 0.111. Grades: A "
-                 "88.31-100.00 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang "
-                 "Baik, D 25.00-64.99 Tidak Baik."),
-               "</p></section>");
+        if (docs == NULL)
+                return -1;
+        section_ikm(f, docs);
+        json_decref(docs);
         return 0;
 }
 
