@@ -184,6 +184,15 @@ static void td_num(FILE *f, const struct col *c, long long n)
         fprintf(f, "%lld</td>", n);
 }
 
+/* Closes a section with the note text when arr is empty: true then. */
+static int none_note(FILE *f, json_t *arr, const char *text)
+{
+        if (json_array_size(arr) > 0)
+                return 0;
+        tagged(f, "<p class=\"note\">", text, "</p></section>");
+        return 1;
+}
+
 /* Opens a section: its id, its heading and a line saying what it holds. */
 static void section_open(FILE *f, const char *id, const char *title, const char *meta)
 {
@@ -1210,10 +1219,8 @@ static void section_competency(FILE *f, json_t *doc)
                      _("Mean assessed level (1-5) per period; compared: the people assessed in "
                        "the first and the latest period, up and down among them; weak: latest "
                        "mean below 3."));
-        if (json_array_size(json_object_get(doc, "units")) == 0) {
-                tagged(f, "<p class=\"note\">", _("No assessments."), "</p></section>");
+        if (none_note(f, json_object_get(doc, "units"), _("No assessments.")))
                 return;
-        }
         fputs("<div class=\"wrap\"><table><thead><tr>", f);
         tagged(f, "<th>", _("Unit"), "</th>");
         tagged(f, "<th>", _("Competency"), "</th>");
@@ -1249,10 +1256,8 @@ static void section_mentoring(FILE *f, json_t *doc)
                  lng(t, "pairs"), lng(t, "sessions"), dec(dbl(t, "hours")), lng(doc, "stale_days"),
                  report_str(doc, "today"));
         section_open(f, "mentoring", _("Mentoring"), meta);
-        if (json_array_size(json_object_get(doc, "units")) == 0) {
-                tagged(f, "<p class=\"note\">", _("No mentoring pairs this year."), "</p></section>");
+        if (none_note(f, json_object_get(doc, "units"), _("No mentoring pairs this year.")))
                 return;
-        }
         table_open(f, cols);
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {
@@ -1340,10 +1345,8 @@ static void section_needs(FILE *f, json_t *doc, json_t *jp)
                           (unsigned long)lng(t, "needs")),
                  lng(t, "covered"), lng(t, "needs"), dec(dbl(t, "covered_pct")));
         section_open(f, "needs", _("Training needs coverage"), meta);
-        if (json_array_size(json_object_get(doc, "needs")) == 0) {
-                tagged(f, "<p class=\"note\">", _("No training needs this year."), "</p></section>");
+        if (none_note(f, json_object_get(doc, "needs"), _("No training needs this year.")))
                 return;
-        }
         table_open(f, cols);
         json_array_foreach(json_object_get(doc, "needs"), i, n) need_row(f, cols, n, jp);
         fputs("</tbody></table></div></section>", f);
@@ -1385,10 +1388,8 @@ static void section_gaps(FILE *f, json_t *doc)
                      _("People whose latest assessed level is under their position's standard "
                        "(standar kompetensi jabatan), and each unit's two largest gaps; the full "
                        "list: renbin report gaps."));
-        if (json_array_size(json_object_get(doc, "units")) == 0) {
-                tagged(f, "<p class=\"note\">", _("No gaps."), "</p></section>");
+        if (none_note(f, json_object_get(doc, "units"), _("No gaps.")))
                 return;
-        }
         table_open(f, cols);
         json_array_foreach(json_object_get(doc, "units"), i, u)
         {

@@ -138,31 +138,18 @@ static int group_setup(void **state)
         return 0;
 }
 
+/* Stops the server (it must exit 0) and frees the fixture. */
 static int group_teardown(void **state)
 {
+        int rc = h_group_end(&fx.srv, fx.tmp);
+
         (void)state;
-        if (fx.srv.pid != 0)
-                h_server_stop(&fx.srv);
-        h_server_free(&fx.srv);
-        h_rmtree(fx.tmp);
         free(fx.tmp);
         free(fx.data);
         free(fx.hr);
         free(fx.bundle);
         free(fx.page);
-        return 0;
-}
-
-/* The page's text between <section id="id"> and its </section>. */
-static char *section_of(const char *html, const char *id)
-{
-        char *open = h_strf("<section id=\"%s\">", id), *at = strstr(html, open), *end;
-
-        free(open);
-        if (at == NULL)
-                fail_msg("no section %s", id);
-        assert_non_null(end = strstr(at, "</section>"));
-        return h_strf("%.*s", (int)(end - at), at);
+        return rc;
 }
 
 /* The page holds every section once; JP worst first, no list of names. */
@@ -178,7 +165,7 @@ static void test_page(void **state)
                 assert_int_equal(h_count(html, open), 1);
                 free(open);
         }
-        jp = section_of(html, "jp");
+        jp = h_html_section(html, "jp");
         /* KEL-BGD has the lowest mean JP of the sample, KEL-BLW2 the highest */
         assert_non_null(strstr(jp, "KEL-BGD"));
         assert_true(strstr(jp, "KEL-BGD") < strstr(jp, "KEL-BLW2"));
@@ -186,7 +173,7 @@ static void test_page(void **state)
         assert_non_null(strstr(jp, "report jp --year 2027 --csv"));
         /* a person below the minimum (data/asn.csv, KEL-BGD) is not named */
         assert_int_equal(h_count(jp, "<td data-label=\"NIP\">"), 0);
-        forums = section_of(html, "forums");
+        forums = h_html_section(html, "forums");
         assert_non_null(strstr(forums, "in progress"));
         assert_non_null(strstr(forums, "Kepala Puskesmas"));
         assert_null(strstr(forums, "Seksi Pelayanan Umum")); /* done: not listed */

@@ -677,18 +677,6 @@ static void test_html_id(void)
         free(out);
 }
 
-/* The text of html's section id (up to its </section>; caller frees). */
-static char *section_of(const char *html, const char *id)
-{
-        char *open = h_strf("<section id=\"%s\">", id), *at = strstr(html, open), *end;
-
-        free(open);
-        if (at == NULL)
-                fail_msg("no section %s", id);
-        assert_non_null(end = strstr(at, "</section>"));
-        return h_strf("%.*s", (int)(end - at), at);
-}
-
 /* The sections of the page, hand-computed. JP: KEL-B's mean is (24 + 0) / 2
  * = 12.00 JP (amber: at least half of 20, under it), KEL-A's (28 + 28 + 24 +
  * 3.33) / 4 = 20.83 (green), so KEL-B comes first; no names of the people
@@ -698,7 +686,7 @@ static char *section_of(const char *html, const char *id)
  * PLY 2 of 3. Mentoring: KEL-A's one pair, 2 sessions. */
 static void test_html_sections(const char *html)
 {
-        char *s = section_of(html, "jp");
+        char *s = h_html_section(html, "jp");
 
         assert_true(strstr(s, "KEL-B") < strstr(s, "KEL-A"));
         /* both layouts: KEL-B's bar amber, KEL-A's green, red only in the key */
@@ -710,13 +698,13 @@ static void test_html_sections(const char *html)
         assert_non_null(strstr(s, "stroke-dasharray"));
         assert_null(strstr(s, "Fitri Ginting")); /* B2, 0 JP */
         free(s);
-        s = section_of(html, "ikm");
+        s = h_html_section(html, "ikm");
         assert_non_null(strstr(s, ">65.00</text>"));
         assert_non_null(strstr(s, ">76.61</text>"));
         assert_non_null(strstr(s, ">88.31</text>"));
         assert_non_null(strstr(s, "The axis starts at 25.00"));
         free(s);
-        s = section_of(html, "needs");
+        s = h_html_section(html, "needs");
         assert_non_null(strstr(s, "<td class=\"nw\" data-label=\"Unit\">KEL-A</td><td "
                                   "data-label=\"Competency\">ADM Administrasi perkantoran</td><td "
                                   "data-label=\"Priority\">tinggi</td><td data-label=\"Covered "
@@ -724,16 +712,16 @@ static void test_html_sections(const char *html)
                                   "class=\"n\" data-label=\"Completed\">3</td><td class=\"n\" "
                                   "data-label=\"ASN\">4</td>"));
         free(s);
-        s = section_of(html, "forums");
+        s = h_html_section(html, "forums");
         assert_non_null(strstr(s, "3 forum notes: 1 to do, 1 in progress, 1 done."));
         assert_non_null(strstr(s, "Saluran air"));
         assert_non_null(strstr(s, "Seksi Trantib"));
         assert_null(strstr(s, "Lampu jalan")); /* done */
         free(s);
-        s = section_of(html, "gaps");
+        s = h_html_section(html, "gaps");
         assert_non_null(strstr(s, "PLY Pelayanan publik (1 person, mean gap 1.00)"));
         free(s);
-        s = section_of(html, "mentoring");
+        s = h_html_section(html, "mentoring");
         assert_non_null(strstr(s, "<td class=\"nw\" data-label=\"Unit\">KEL-A</td><td class=\"n\" "
                                   "data-label=\"Pairs\">1</td><td class=\"n\" "
                                   "data-label=\"Sessions\">2</td>"));
