@@ -405,11 +405,8 @@ static char *private_entities(void)
         char *js;
 
         for (size_t i = 0; i < entity_count; i++)
-                for (size_t f = 0; f < entity_defs[i]->nfields; f++)
-                        if (entity_defs[i]->fields[f].flags & FD_PRIVATE) {
-                                json_array_append_new(arr, json_string(entity_defs[i]->name));
-                                break;
-                        }
+                if (entity_private(entity_defs[i]))
+                        json_array_append_new(arr, json_string(entity_defs[i]->name));
         js = json_dumps(arr, JSON_COMPACT);
         json_decref(arr);
         return js;
