@@ -558,7 +558,7 @@ static const char SQL_RETRY_COPY[] =
 /* The ops waiting on a rejected enrollment ?1 follow its retry's fields ?2:
  * the questionnaires matched by its program and NIP take the new ones (so
  * they wait on the copy and are sent for the right person), and the labels
- * of those and of its attendance say who they are now. */
+ * of those, of its attendance and of the copy say who they are now. */
 static const char SQL_RETRY_DEPENDENTS[] =
     "UPDATE outbox SET"
     " fields = CASE entity WHEN 'evaluation' THEN json_set(fields,"
@@ -571,8 +571,7 @@ static const char SQL_RETRY_DEPENDENTS[] =
     " AND r.entity = 'enrollment' AND r.action = 'create' AND (outbox.entity_id = r.entity_id"
     " OR (outbox.entity = 'evaluation'"
     " AND json_extract(outbox.fields, '$.program') = json_extract(r.fields, '$.program')"
-    " AND json_extract(outbox.fields, '$.nip') = json_extract(r.fields, '$.nip'))))"
-    " AND op_id != ?3";
+    " AND json_extract(outbox.fields, '$.nip') = json_extract(r.fields, '$.nip'))))";
 /* A questionnaire's answers leave the outbox with the op they were typed in
  * (retried: the copy has them; dismissed: gone), the enrollment stays. */
 static const char SQL_CLOSE[] =
@@ -715,10 +714,9 @@ static int close_op(struct cli *cli, const char *op_id, const char *copy, struct
         return db_run(cli->db, st, e);
 }
 
-/* The ops waiting on rejected op_id take the fields js of its copy_id
- * (SQL_RETRY_DEPENDENTS). */
-static int retry_dependents(struct cli *cli, const char *op_id, const char *js,
-                            const char *copy_id, struct rb_err *e)
+/* The ops waiting on rejected op_id take the fields js of its copy (the
+ * copy its label): SQL_RETRY_DEPENDENTS. */
+static int retry_dependents(struct cli *cli, const char *op_id, const char *js, struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(cli->db, SQL_RETRY_DEPENDENTS, e);
 
@@ -726,7 +724,6 @@ static int retry_dependents(struct cli *cli, const char *op_id, const char *js,
                 return -1;
         sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, js, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, copy_id, -1, SQLITE_STATIC);
         return db_run(cli->db, st, e);
 }
 
@@ -753,7 +750,7 @@ int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_i
         sqlite3_bind_text(st, 3, js ? js : "{}", -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
         rc = db_run(cli->db, st, e) == 0 &&
-             retry_dependents(cli, op_id, js ? js : "{}", copy_id, e) == 0 &&
+             retry_dependents(cli, op_id, js ? js : "{}", e) == 0 &&
              close_op(cli, op_id, copy_id, e) == 0;
         free(js);
         if (!rc) {

@@ -291,12 +291,22 @@ static void test_retry_carries_dependents(void **state)
         f_ok(fx.a, "retry", id, "--nip", fx.p[1], NULL);
         all_applied("RJ-03", fx.p[1]);
         assert_int_equal(f_replica_int(fx.hr, answered, fx.p[1]), 1);
-        /* The waiting ops now name the person they were sent for. */
+        /* The copy and the ops that waited name the person they were sent
+         * for, not the mistyped NIP. */
+        said = h_strf("%%%s%%", fx.ghost);
         assert_int_equal(f_replica_int(fx.a,
                                        "SELECT count(*) FROM outbox WHERE state = 'done'"
-                                       " AND entity != 'enrollment' AND label LIKE ?1",
-                                       fx.ghost),
+                                       " AND label LIKE ?1",
+                                       said),
                          0);
+        free(said);
+        said = h_strf("%%%s%%RJ-03%%", fx.p[1]);
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT count(*) FROM outbox WHERE state = 'done'"
+                                       " AND label LIKE ?1",
+                                       said),
+                         3);
+        free(said);
         free(id);
 
         /* HR's correction typed offline is the enrollment's pending state. */
