@@ -4,6 +4,7 @@
  * Certificates installed by setup sit beside the database.
  */
 #include "cli.h"
+#include "role.h"
 #include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -18,6 +19,22 @@ void cli_path(const struct cli *cli, const char *name, char *buf, size_t len)
         fs_join(buf, len, cli->home, name);
 }
 
+/* SQL seat(unit, role, name, serial): the seat as people read it, through
+ * seat_format (common/role.h), so a history names it as the audit log
+ * does. */
+static void sql_seat(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+        char buf[320];
+
+        (void)argc;
+        sqlite3_result_text(cx,
+                            seat_format(buf, sizeof(buf), (const char *)sqlite3_value_text(v[0]),
+                                        (const char *)sqlite3_value_text(v[1]),
+                                        (const char *)sqlite3_value_text(v[2]),
+                                        (const char *)sqlite3_value_text(v[3])),
+                            -1, SQLITE_TRANSIENT);
+}
+
 sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
 {
         char path[4096];
@@ -29,7 +46,12 @@ sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
         cli_path(cli, "replica.db", path, sizeof(path));
         if ((cli->db = db_open_private(path, e)) == NULL)
                 return NULL;
-        if (replica_migrate(cli->db, e) != 0) {
+        if (sqlite3_create_function(cli->db, "seat", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                    sql_seat, NULL, NULL) != SQLITE_OK) {
+                err_set(e, RB_INTERNAL, NULL, "%s", sqlite3_errmsg(cli->db));
+                sqlite3_close(cli->db);
+                cli->db = NULL;
+        } else if (replica_migrate(cli->db, e) != 0) {
                 sqlite3_close(cli->db);
                 cli->db = NULL;
         }

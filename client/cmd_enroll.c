@@ -233,8 +233,8 @@ static int enroll_history(struct cli *cli, int argc, char **argv)
                                               N_("SEAT"), N_("SERIAL"), NULL};
         static const char sql[] =
             "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', changed_at, 'unixepoch') AS changed_at,"
-            " from_status, to_status, reason, ifnull(by_name || ' (' || by_unit || ' ' || by_role"
-            " || ')', by_unit || ' ' || by_role) AS seat, by_serial AS serial"
+            " from_status, to_status, reason, seat(by_unit, by_role, by_name, by_serial) AS seat,"
+            " by_serial AS serial"
             " FROM enrollment_changes WHERE program = ?1 AND nip = ?2 ORDER BY changed_at, seq";
         char nip[64];
         struct rb_err e;

@@ -156,12 +156,12 @@ static const char SQL_PLAN_SHOW[] =
     " strftime('%Y-%m-%dT%H:%M:%SZ', p.approved_at, 'unixepoch') AS approved_at,"
     " (SELECT count(*) FROM programs g WHERE g.plan_year = p.year"
     " AND ifnull(g.status, 'aktif') != 'batal') AS programs FROM plans p WHERE p.year = ?1";
-/* A plan's changes, oldest first; the seat by its name (once certificates
- * carry one), unit and role. */
+/* A plan's changes, oldest first; the seat as seat_format writes it (unit,
+ * role, name, #serial: SQL seat(), client/cli.c). */
 static const char SQL_PLAN_HISTORY[] =
     "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', changed_at, 'unixepoch') AS changed_at, revision,"
-    " ifnull(by_name || ' (' || by_unit || ' ' || by_role || ')', by_unit || ' ' || by_role)"
-    " AS seat, by_serial AS serial, action, program, detail"
+    " seat(by_unit, by_role, by_name, by_serial) AS seat, by_serial AS serial, action, program,"
+    " detail"
     " FROM plan_changes WHERE year = ?1 ORDER BY changed_at, seq";
 
 /* plan show YEAR: status, revision and approval (who, when). */

@@ -405,11 +405,8 @@ static char *private_entities(void)
         char *js;
 
         for (size_t i = 0; i < entity_count; i++)
-                for (size_t f = 0; f < entity_defs[i]->nfields; f++)
-                        if (entity_defs[i]->fields[f].flags & FD_PRIVATE) {
-                                json_array_append_new(arr, json_string(entity_defs[i]->name));
-                                break;
-                        }
+                if (entity_private(entity_defs[i]))
+                        json_array_append_new(arr, json_string(entity_defs[i]->name));
         js = json_dumps(arr, JSON_COMPACT);
         json_decref(arr);
         return js;
@@ -435,11 +432,12 @@ int outbox_journal_requeue(struct cli *cli, unsigned days, long long *n, struct 
         return 0;
 }
 
-/* The newest status change still pending for each enrollment. */
+/* The newest status change still pending for each enrollment: an office's
+ * move or HR's correction. */
 #define PENDING_STATUS                                                                             \
         "SELECT entity_id, json_extract(fields, '$.status') AS status, max(n)"                     \
-        " FROM outbox WHERE state = 'pending' AND entity = 'enrollment' AND action = 'status'"     \
-        " GROUP BY entity_id"
+        " FROM outbox WHERE state = 'pending' AND entity = 'enrollment'"                          \
+        " AND action IN ('status', 'correct') GROUP BY entity_id"
 
 static const char SQL_ENROLL_LIST[] =
     "SELECT e.program, e.nip, ifnull(a.name, '') AS name, e.status,"
@@ -461,7 +459,8 @@ static const char SQL_ENROLL_QUEUED[] =
     " AND json_extract(fields, '$.nip') = ?2 ORDER BY n DESC LIMIT 1";
 static const char SQL_ENROLL_STATUS[] =
     "SELECT json_extract(fields, '$.status') FROM outbox WHERE state = 'pending'"
-    " AND entity = 'enrollment' AND action = 'status' AND entity_id = ?1 ORDER BY n DESC LIMIT 1";
+    " AND entity = 'enrollment' AND action IN ('status', 'correct') AND entity_id = ?1"
+    " ORDER BY n DESC LIMIT 1";
 /* Who attended (hadir/selesai) and has no questionnaire, here or queued. */
 static const char SQL_EVAL_PENDING[] =
     "SELECT e.program, e.nip, ifnull(a.name, '') AS name, e.status FROM enrollments e"
@@ -553,6 +552,23 @@ static const char SQL_CREATE_FIELDS[] =
 static const char SQL_RETRY_COPY[] =
     "INSERT INTO outbox(op_id, entity, entity_id, action, base_seq, fields, label, created_at)"
     " SELECT ?2, entity, entity_id, action, base_seq, ?3, label, ?4 FROM outbox WHERE op_id = ?1";
+/* The ops waiting on a rejected enrollment ?1 follow its retry's fields ?2:
+ * the questionnaires matched by its program and NIP take the new ones (so
+ * they wait on the copy and are sent for the right person), and the labels
+ * of those, of its attendance and of the copy say who they are now. */
+static const char SQL_RETRY_DEPENDENTS[] =
+    "UPDATE outbox SET"
+    " fields = CASE entity WHEN 'evaluation' THEN json_set(fields,"
+    " '$.program', json_extract(?2, '$.program'), '$.nip', json_extract(?2, '$.nip'))"
+    " ELSE fields END,"
+    " label = (SELECT replace(replace(outbox.label, json_extract(r.fields, '$.nip'),"
+    " json_extract(?2, '$.nip')), json_extract(r.fields, '$.program'),"
+    " json_extract(?2, '$.program')) FROM outbox r WHERE r.op_id = ?1)"
+    " WHERE state = 'pending' AND EXISTS (SELECT 1 FROM outbox r WHERE r.op_id = ?1"
+    " AND r.entity = 'enrollment' AND r.action = 'create' AND (outbox.entity_id = r.entity_id"
+    " OR (outbox.entity = 'evaluation'"
+    " AND json_extract(outbox.fields, '$.program') = json_extract(r.fields, '$.program')"
+    " AND json_extract(outbox.fields, '$.nip') = json_extract(r.fields, '$.nip'))))";
 /* A questionnaire's answers leave the outbox with the op they were typed in
  * (retried: the copy has them; dismissed: gone), the enrollment stays. */
 static const char SQL_CLOSE[] =
@@ -695,6 +711,19 @@ static int close_op(struct cli *cli, const char *op_id, const char *copy, struct
         return db_run(cli->db, st, e);
 }
 
+/* The ops waiting on rejected op_id take the fields js of its copy (the
+ * copy its label): SQL_RETRY_DEPENDENTS. */
+static int retry_dependents(struct cli *cli, const char *op_id, const char *js, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(cli->db, SQL_RETRY_DEPENDENTS, e);
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, js, -1, SQLITE_STATIC);
+        return db_run(cli->db, st, e);
+}
+
 int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_id[UUID_STR],
                  struct rb_err *e)
 {
@@ -717,13 +746,41 @@ int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_i
         sqlite3_bind_text(st, 2, copy_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, js ? js : "{}", -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-        rc = db_run(cli->db, st, e) == 0 && close_op(cli, op_id, copy_id, e) == 0;
+        rc = db_run(cli->db, st, e) == 0 &&
+             retry_dependents(cli, op_id, js ? js : "{}", e) == 0 &&
+             close_op(cli, op_id, copy_id, e) == 0;
         free(js);
         if (!rc) {
                 db_rollback(cli->db);
                 return -1;
         }
         return db_commit(cli->db, e);
+}
+
+/* The op that pending op ?1 waits on (NULL: none). */
+static const char SQL_WAITS[] = "SELECT " WAITS_ON("b") " FROM outbox b WHERE b.op_id = ?1";
+
+int outbox_waits_on(struct cli *cli, const char *op_id, char id[UUID_STR], struct rb_err *e)
+{
+        char full[UUID_STR];
+        json_t *arr, *o;
+        size_t i;
+        int found = lookup(cli, SQL_WAITS, op_id, NULL, full, sizeof(full), e);
+
+        id[0] = '\0';
+        if (found <= 0 || full[0] == '\0')
+                return found < 0 ? -1 : 0;
+        /* The short id renbin status shows, when it lists the op. */
+        snprintf(id, UUID_STR, "%.8s", full);
+        if ((arr = outbox_open_ops(cli, e)) == NULL)
+                return -1;
+        json_array_foreach(arr, i, o)
+        {
+                if (strcmp(json_string_value(json_object_get(o, "op_id")), full) == 0)
+                        snprintf(id, UUID_STR, "%s", json_string_value(json_object_get(o, "id")));
+        }
+        json_decref(arr);
+        return 1;
 }
 
 int outbox_dismiss_one(struct cli *cli, const char *op_id, struct rb_err *e)

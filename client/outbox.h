@@ -84,9 +84,15 @@ json_t *outbox_open_find(struct cli *cli, const char *id, struct rb_err *e);
 /* The fields of the newest create queued for row entity_id (a new
  * reference), or NULL (none, or e). */
 json_t *outbox_create_fields(struct cli *cli, const char *entity_id, struct rb_err *e);
+/* The op pending op op_id waits on (decisions 71), as the short id renbin
+ * status shows it, into id: 1, 0 when it waits on none (id ""), or -1 with
+ * e. */
+int outbox_waits_on(struct cli *cli, const char *op_id, char id[UUID_STR], struct rb_err *e);
 /* Queues a corrected copy of rejected op op_id (same row, entity and action,
  * these fields; new op id into copy_id) and marks op_id retried, in one
- * transaction. 0, or -1 with e. */
+ * transaction. A rejected enrollment's waiting questionnaires (matched by
+ * program and NIP) take the copy's program and NIP in the same transaction.
+ * 0, or -1 with e. */
 int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_id[UUID_STR],
                  struct rb_err *e);
 /* Dismisses one rejected op (kept; a questionnaire's answers are dropped). */

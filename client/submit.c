@@ -36,10 +36,11 @@ static int report_op(struct cli *cli, const char *op_id, const char *label, int 
 {
         struct op_state s;
         struct rb_err e;
-        char said[300];
+        char said[300], waits[UUID_STR] = "";
 
         err_clear(&e);
-        if (outbox_state(cli, op_id, &s, &e) != 0)
+        if (outbox_state(cli, op_id, &s, &e) != 0 ||
+            (strcmp(s.state, "pending") == 0 && outbox_waits_on(cli, op_id, waits, &e) < 0))
                 return cli_fail(&e);
         if (arr != NULL) {
                 json_t *o =
@@ -57,6 +58,8 @@ static int report_op(struct cli *cli, const char *op_id, const char *label, int 
                         outbox_result_text(s.detail, said, sizeof(said)));
         } else if (strcmp(s.state, "rejected") == 0) {
                 fprintf(stderr, _("renbin: %s: rejected by the server: %s\n"), label, s.message);
+        } else if (online && waits[0] != '\0') {
+                out_say(cli, _("%s: waiting on %s (renbin status shows it)\n"), label, waits);
         } else {
                 out_say(cli,
                         online ? _("%s: queued; the server will take it at the next sync\n")

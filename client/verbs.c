@@ -74,6 +74,14 @@ out:
 void verb_help(const struct cmd *c, int argc, char **argv, FILE *f)
 {
         cli_help(c, f);
+        /* One line naming every verb, from the table itself: what a script
+         * (test_e2e_json) walks to find each verb of each group. */
+        if (c->verbs != NULL && c->verbs[0].name != NULL) {
+                fprintf(f, "\n%s", _("Actions:"));
+                for (const struct verb *v = c->verbs; v->name != NULL; v++)
+                        fprintf(f, " %s", v->name);
+                fputc('\n', f);
+        }
         if (c->opts != NULL) {
                 fprintf(f, _("\nOptions of %s:\n"), c->name);
                 opts_help(c->opts, f);

@@ -531,6 +531,14 @@ int entity_synced(const struct entity_def *d)
         return d != NULL && (d->flags & E_SERVER_ONLY) == 0;
 }
 
+int entity_private(const struct entity_def *d)
+{
+        for (size_t f = 0; d != NULL && f < d->nfields; f++)
+                if (d->fields[f].flags & FD_PRIVATE)
+                        return 1;
+        return 0;
+}
+
 /* FNV-1a over a string and its terminator. */
 static unsigned long fnv(unsigned long h, const char *s)
 {

@@ -122,6 +122,8 @@ const struct field_def *entity_field(const struct entity_def *d, const char *nam
 const struct action_def *entity_action(const struct entity_def *d, const char *name);
 /* Whether rows of d travel to replicas (change feed, replica table, export). */
 int entity_synced(const struct entity_def *d);
+/* Whether d has a private field (FD_PRIVATE: an answer, docs/privacy.md). */
+int entity_private(const struct entity_def *d);
 /* A number that changes whenever an entity, table or field is added, renamed
  * or retyped: a replica built for another catalogue rebuilds its tables. */
 unsigned long entity_catalog_version(void);

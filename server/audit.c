@@ -8,10 +8,10 @@
 #include "audit.h"
 #include "batch.h"
 #include "db.h"
+#include "digest.h"
 #include "i18n.h"
 #include "store.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,46 +22,22 @@ static const char SQL_APPEND[] =
     "INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id, action, seq, data, prev, hash,"
     " serial, name) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
-/* SHA-256, fetched once: EVP_sha256() makes EVP_Digest fetch it on every call. */
-static const EVP_MD *sha256_md(void)
-{
-        static EVP_MD *md;
-
-        if (md == NULL)
-                md = EVP_MD_fetch(NULL, "SHA256", NULL);
-        return md != NULL ? md : EVP_sha256();
-}
-
-/* Hex SHA-256 of len bytes. */
-static void sha256_hex(const void *p, size_t len, char out[65])
-{
-        unsigned char md[32];
-        unsigned int n = 0;
-
-        static const char hex[] = "0123456789abcdef";
-
-        EVP_Digest(p, len, md, &n, sha256_md(), NULL);
-        for (int i = 0; i < 32; i++) {
-                out[2 * i] = hex[md[i] >> 4];
-                out[2 * i + 1] = hex[md[i] & 15];
-        }
-        out[64] = '\0';
-}
-
 void audit_hash(const struct audit_rec *r, char out[65])
 {
         char dh[65] = "-", buf[1280];
         int k;
 
         if (r->data != NULL)
-                sha256_hex(r->data, r->len, dh);
+                digest_sha256_hex(r->data, r->len, dh);
+        else if (r->digest != NULL && r->digest[0] != '\0')
+                snprintf(dh, sizeof(dh), "%s", r->digest); /* redacted: the digest stays */
         k = snprintf(buf, sizeof(buf), "%s|%lld|%lld|%s|%s|%s|%s|%s|%s|%lld|%s", r->prev, r->n,
                      r->at, r->unit, r->role, r->op_id, r->entity, r->id, r->action, r->seq, dh);
         /* A record of a named seat covers the seat too; one written before
          * seats had names (or by a seat without one) hashes as it always did. */
         if (k > 0 && (size_t)k < sizeof(buf) && (r->serial[0] != '\0' || r->name[0] != '\0'))
                 k += snprintf(buf + k, sizeof(buf) - (size_t)k, "|%s|%s", r->serial, r->name);
-        sha256_hex(buf, k < (int)sizeof(buf) ? (size_t)k : sizeof(buf) - 1, out);
+        digest_sha256_hex(buf, k < (int)sizeof(buf) ? (size_t)k : sizeof(buf) - 1, out);
 }
 
 /* What the record says happened to the row: the op's action on a row of its
@@ -164,6 +140,7 @@ static void walk_rec(sqlite3_stmt *st, struct audit_rec *r)
         r->len = (size_t)sqlite3_column_bytes(st, 9);
         r->serial = db_col_text(st, 12);
         r->name = db_col_text(st, 13);
+        r->digest = sqlite3_column_type(st, 14) == SQLITE_NULL ? NULL : db_col_text(st, 14);
 }
 
 /* Checks one record against the one before it (whose hash is prev). */
@@ -215,7 +192,7 @@ long audit_verify(sqlite3 *db, const struct audit_head *want, long *checked, str
 {
         sqlite3_stmt *st = db_prepare(db,
                                       "SELECT n, at, unit, role, op_id, entity, entity_id, action,"
-                                      " seq, data, prev, hash, serial, name FROM audit ORDER BY n",
+                                      " seq, data, prev, hash, serial, name, digest FROM audit ORDER BY n",
                                       e);
         char prev[65] = GENESIS, head[65] = GENESIS;
         long bad = 0;

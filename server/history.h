@@ -17,7 +17,7 @@ struct enroll_change {
         const char *reason; /* HR's correction; NULL otherwise */
 };
 
-/* The seat as people read it: "BKPSDM hr (serial 1A2B...)", in buf. */
+/* The seat as people read it (seat_format): "BKPSDM hr Siti Rahma #1A2B...", in buf. */
 const char *history_seat(const struct principal *who, char *buf, size_t len);
 /* The plan of year: its id, whether it is approved and its revision. 1, 0
  * when there is none, -1 with cx->e. */

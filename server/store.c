@@ -3,6 +3,7 @@
  * released, is never edited: changes go into a new entry at the end.
  */
 #include "store.h"
+#include "audit_redact.h"
 #include "clock.h"
 #include "db.h"
 #include "entity.h"
@@ -230,7 +231,9 @@ static const char *const migrations[] = {
     "CREATE INDEX evaluations_program ON evaluations(program, unit);"
     "DELETE FROM changes WHERE entity = 'evaluation';"
     "UPDATE conflicts SET fields = json_remove(fields, '$.materi', '$.penyampaian',"
-    "  '$.aplikasi', '$.comment') WHERE entity = 'evaluation';",
+    "  '$.aplikasi', '$.comment') WHERE entity = 'evaluation';"
+    /* an audit record keeps a redacted snapshot's digest (audit_redact.c) */
+    "ALTER TABLE audit ADD COLUMN digest TEXT;",
     /* 10: competency standards: the level a jabatan requires in a competency
      * (its range is the catalogue's, as for assessments); one per jabatan,
      * matched without regard to case, and competency */
@@ -364,6 +367,29 @@ int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e)
                    : 0;
 }
 
+/* The migration that took answers from their person (9, below). */
+#define MIGRATION_ANSWERS 9
+
+/* No audit record keeps an answer (docs/privacy.md): those written before
+ * answers lost their person are redacted the first time the database is
+ * opened after migration 9, in one transaction; later opens find none. */
+static int answers_redacted(sqlite3 *db, struct rb_err *e)
+{
+        long long v = 0;
+
+        if (db_value(db, "PRAGMA user_version", NULL, &v, e) < 0)
+                return -1;
+        if (v < MIGRATION_ANSWERS)
+                return 0; /* a test database kept at an older schema */
+        if (db_begin(db, e) != 0)
+                return -1;
+        if (audit_redact_private(db, e) < 0) {
+                db_rollback(db);
+                return -1;
+        }
+        return db_commit(db, e);
+}
+
 /* How many migrations a new database gets: all of them, or, for the upgrade
  * tests only, the first RENBIN_TEST_SCHEMA (a database as an older release
  * left it, which the next open migrates like any other). */
@@ -397,7 +423,7 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e)
             (have > 0 && have < N_MIGRATIONS && backup_before(db, path, (int)have, e) != 0) ||
             db_migrate(db, migrations, have == 0 && create ? migrations_at_create() : N_MIGRATIONS,
                        e) ||
-            generation_ensure(db, e) != 0) {
+            generation_ensure(db, e) != 0 || answers_redacted(db, e) != 0) {
                 db_close(db);
                 return NULL;
         }

@@ -363,7 +363,10 @@ static void test_plan_revision_history(void **state)
         json_t *hist = f_json(0, fx.hr, "plan", "history", "2027", NULL);
         assert_int_equal(f_rows_with(hist, "action", "program update"), 4);
         assert_int_equal(f_rows_with(hist, "action", "approve"), 1);
-        assert_int_equal(f_rows_with(hist, "seat", "BKPSDM hr"), json_array_size(hist));
+        /* The seat as seat_format writes it: an unnamed seat, unit role #serial. */
+        by = h_strf("BKPSDM hr #%s", fx.hr_serial);
+        assert_int_equal(f_rows_with(hist, "seat", by), json_array_size(hist));
+        free(by);
         json_decref(hist);
         json_decref(f_sync(fx.a));
         assert_int_equal(f_replica_int(fx.a, "SELECT revision FROM plans WHERE year = ?1", "2027"),
@@ -391,6 +394,73 @@ static void test_plan_revision_history(void **state)
         h_result_free(&r);
 }
 
+/* Issues an HR seat for person (renbind cert issue --name) and sets it up
+ * in tmp/home-tag: the home; its serial into serial. */
+static char *named_hr(const char *person, const char *tag, char serial[64])
+{
+        char *bundle = h_strf("%s/bundle-%s", fx.tmp, tag), *home = h_strf("%s/home-%s", fx.tmp, tag);
+        struct h_result r;
+        const char *at;
+
+        h_renbind(&r, "cert", "issue", "--data", fx.data, "--unit", "BKPSDM", "--role", "hr",
+                  "--out", bundle, "--name", person, NULL);
+        assert_int_equal(r.status, EXIT_OK);
+        assert_non_null(at = strstr(r.out, "(serial "));
+        assert_int_equal(sscanf(at, "(serial %63[0-9A-F]", serial), 1);
+        h_result_free(&r);
+        h_must_setup(home, fx.srv.addr, bundle);
+        json_decref(f_sync(home));
+        free(bundle);
+        return home;
+}
+
+/* Two HR seats with different names change the plan and an enrollment:
+ * plan history, enroll history and plan show name each seat in full (unit,
+ * role, name, #serial), on HR's replica and on the office's. */
+static void test_named_seats(void **state)
+{
+        char s1[64], s2[64], *siti = named_hr("Siti Rahma", "siti", s1),
+                             *budi = named_hr("Budi Santoso", "budi", s2);
+        char *w1 = h_strf("BKPSDM hr Siti Rahma #%s", s1), *w2 = h_strf("BKPSDM hr Budi Santoso #%s", s2);
+        struct h_result r;
+        json_t *rows;
+
+        (void)state;
+        f_ok(siti, "program", "update", "CP-02", "--speaker", "Drs. Lubis", NULL);
+        f_ok(budi, "program", "update", "CP-02", "--speaker", "Dra. Nasution", NULL);
+        f_ok(siti, "attend", "CP-01", fx.p[0], "--status", "batal", "--reason", "ganda", NULL);
+        json_decref(f_sync(budi));
+        f_ok(budi, "attend", "CP-01", fx.p[0], "--status", "selesai", "--reason", "bukan ganda",
+             NULL);
+        f_ok(budi, "plan", "create", "2028", "Rencana 2028", NULL);
+        f_ok(budi, "program", "add", "--plan", "2028", "--code", "CP-28", "--title", "Kegiatan",
+             "--method", "pelatihan", "--start", "2028-02-01", "--end", "2028-02-02", "--jp", "8",
+             "--capacity", "10", NULL);
+        json_decref(f_sync(siti));
+        f_ok(siti, "plan", "approve", "2028", NULL);
+        json_decref(f_sync(fx.a));
+        rows = f_json(0, fx.a, "plan", "history", "2027", NULL);
+        assert_int_equal(f_rows_with(rows, "seat", w1), 1);
+        assert_int_equal(f_rows_with(rows, "seat", w2), 1);
+        json_decref(rows);
+        rows = f_json(0, fx.a, "enroll", "history", "CP-01", fx.p[0], NULL);
+        assert_int_equal(f_rows_with(rows, "seat", w1), 1);
+        assert_int_equal(f_rows_with(rows, "seat", w2), 1);
+        json_decref(rows);
+        rows = f_json(0, fx.a, "plan", "show", "2028", NULL);
+        assert_string_equal(f_text(json_array_get(rows, 0), "approved_by"), w1);
+        json_decref(rows);
+        json_decref(f_sync(fx.hr));
+        f_expect(&r, 0, fx.hr, "plan", "history", "2028", NULL);
+        assert_non_null(strstr(r.out, "Budi Santoso"));
+        assert_non_null(strstr(r.out, "Siti Rahma"));
+        h_result_free(&r);
+        free(w1);
+        free(w2);
+        free(siti);
+        free(budi);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -403,6 +473,7 @@ int main(void)
             cmocka_unit_test(test_cancel),
             cmocka_unit_test(test_correct_selesai_batal),
             cmocka_unit_test(test_plan_revision_history),
+            cmocka_unit_test(test_named_seats),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);

@@ -37,7 +37,8 @@
 
 static struct {
         char *tmp, *data, *bundle, *hr, *units_csv;
-        char senior[19], junior[19], part[19];
+        char senior[19], junior[19], part[19], ghost[19];
+        char *retry_id; /* the short id of a rejected enrollment, for retry */
         struct h_server srv;
 } fx;
 
@@ -76,6 +77,25 @@ static char *roster(void)
         return csv;
 }
 
+/* An enrollment of a NIP nobody has, typed offline and rejected at the
+ * sync: retry corrects it (fx.retry_id, the id status shows). */
+static void rejected_enrollment(void)
+{
+        json_t *st, *ops, *o;
+        struct h_result r;
+        size_t i;
+
+        f_ok(fx.hr, "--offline", "enroll", "ANG-01", fx.ghost, NULL);
+        f_expect(&r, EXIT_REFUSED, fx.hr, "sync", NULL);
+        h_result_free(&r);
+        st = f_status(fx.hr);
+        ops = json_object_get(json_object_get(st, "outbox"), "open_ops");
+        json_array_foreach(ops, i, o) if (strcmp(f_text(o, "entity"), "enrollment") == 0)
+            fx.retry_id = strdup(f_text(o, "id"));
+        assert_non_null(fx.retry_id);
+        json_decref(st);
+}
+
 /* Data in every table the commands print. */
 static void fill(void)
 {
@@ -86,7 +106,10 @@ static void fill(void)
         csv = roster();
         import_text("asn", csv, NULL);
         free(csv);
-        import_text("competencies", "code,name,type\nK-ANG,Pengelolaan anggaran,teknis\n", NULL);
+        import_text("competencies",
+                    "code,name,type\nK-ANG,Pengelolaan anggaran,teknis\n"
+                    "K-KOM,Komunikasi publik,sosial-kultural\n",
+                    NULL);
         f_ok(fx.hr, "plan", "create", "2027", "Rencana 2027", NULL);
         import_text("programs",
                     "code,title,method,competency,partner,speaker,start,end,jp,capacity\n"
@@ -125,10 +148,19 @@ static void fill(void)
                     NULL);
         f_ok(fx.hr, "eval", "submit", "ANG-01", fx.part, "--materi", "4", "--penyampaian", "5",
              "--aplikasi", "4", NULL);
+        /* A standard the person assessed falls short of (standard list,
+         * report gaps, need suggest), and a withdrawn need (need list --all). */
+        f_ok(fx.hr, "standard", "set", "--jabatan", "Staf", "--competency", "K-ANG", "--level", "4",
+             NULL);
+        f_ok(fx.hr, "need", "add", "--unit", UNIT_A, "--year", "2027", "--competency", "K-KOM",
+             "--priority", "rendah", NULL);
+        f_ok(fx.hr, "need", "withdraw", "--unit", UNIT_A, "--year", "2027", "--competency", "K-KOM",
+             "--reason", "sudah dilatih", NULL);
         /* One op the server rejects, for status and conflicts. */
         f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
                  NULL);
         h_result_free(&r);
+        rejected_enrollment();
         fx.units_csv =
             f_write(fx.tmp, "units-new.csv", "code,name,kind\nKEL-BLW2,Belawan II,kelurahan\n");
 }
@@ -139,6 +171,7 @@ static int group_setup(void **state)
         f_nip(fx.senior, "19750310", "200003", 1, 1);
         f_nip(fx.junior, "19980101", "202403", 2, 2);
         f_nip(fx.part, "19850601", "201004", 1, 3);
+        f_nip(fx.ghost, "19900909", "201504", 1, 77);
         fx.tmp = h_tmpdir("json");
         fx.data = h_path(fx.tmp, "data");
         fx.bundle = h_path(fx.tmp, "bundle-hr");
@@ -164,6 +197,7 @@ static int group_teardown(void **state)
         free(fx.bundle);
         free(fx.hr);
         free(fx.units_csv);
+        free(fx.retry_id);
         return rc;
 }
 
@@ -303,6 +337,8 @@ static void check_shape(const struct shape *s)
                             : strcmp(tok, "{UNITS_CSV}") == 0 ? fx.units_csv
                             : strcmp(tok, "{ADDR}") == 0      ? fx.srv.addr
                             : strcmp(tok, "{BUNDLE}") == 0    ? fx.bundle
+                            : strcmp(tok, "{RETRY_ID}") == 0  ? fx.retry_id
+                            : strcmp(tok, "{NIP2}") == 0      ? fx.senior
                                                               : tok;
         args[n] = NULL;
         f_run(&r, fx.hr, args);
@@ -378,10 +414,111 @@ static void test_documented_shapes(void **state)
                 check_shape(s);
                 blocks++;
         }
-        /* setup, status, sync, a write, import, 17 lists, shows and
-         * histories, conflicts, 13 exports, 7 reports */
-        assert_true(blocks >= 43);
+        /* setup, status, sync, a write, import, 20 lists, shows and
+         * histories, conflicts, retry, audit list, 13 exports, 8 reports */
+        assert_true(blocks >= 49);
         free(s);
+        free(doc);
+}
+
+/* ---- every command that prints JSON has its block ---- */
+
+/* Whether docs/json.md (doc) gives a document to command name ("plan
+ * show", "attend"): a json-shape block whose command is name or begins with
+ * it, or a line "NAME: OTHER" of the json-same block (*same). */
+static int documented(const char *doc, const char *same, const char *name)
+{
+        size_t n = strlen(name);
+        char *line = h_strf("\n%s: ", name);
+        int found = strstr(same, line) != NULL;
+
+        free(line);
+        for (const char *p = doc; !found && (p = strstr(p, "```json-shape\nrenbin ")) != NULL;) {
+                p += strlen("```json-shape\nrenbin ");
+                found = strncmp(p, name, n) == 0 && (p[n] == ' ' || p[n] == '\n');
+        }
+        return found;
+}
+
+/* The verbs of command name, from its --help: the Actions: line of a group,
+ * else the lowercase words after "NAME " in its usage (report's kinds);
+ * appended to list as "NAME VERB\n", or "NAME\n" when it has none. */
+static void verbs_of(const char *name, char **list)
+{
+        struct h_result r;
+        char *act, *word, *save = NULL, *usage, *old = *list;
+        size_t n = strlen(name), before = strlen(*list);
+
+        assert_int_equal(h_renbin(&r, fx.hr, name, "--help", NULL), EXIT_OK);
+        if ((act = strstr(r.out, "\nActions: ")) != NULL) {
+                act = strtok_r(act + strlen("\nActions: "), "\n", &save);
+                for (word = strtok_r(act, " ", &save); word != NULL; word = strtok_r(NULL, " ", &save))
+                        *list = h_strf("%s%s %s\n", old = *list, name, word), free(old);
+        } else {
+                if ((usage = strstr(r.out, "\n\n")) != NULL)
+                        *usage = '\0';
+                for (const char *p = r.out; (p = strstr(p, name)) != NULL; p += n) {
+                        char kind[32];
+                        if ((p == r.out || p[-1] == ' ') && p[n] == ' ' &&
+                            sscanf(p + n + 1, "%31[a-z]", kind) == 1 &&
+                            (p[n + 1 + strlen(kind)] == ' ' || p[n + 1 + strlen(kind)] == '\n' ||
+                             p[n + 1 + strlen(kind)] == '\0'))
+                                *list = h_strf("%s%s %s\n", old = *list, name, kind), free(old);
+                }
+        }
+        if (strlen(*list) == before)
+                *list = h_strf("%s%s\n", old = *list, name), free(old);
+        h_result_free(&r);
+}
+
+/* Every verb of every command (renbin --help, then each command's) has a
+ * json-shape block in docs/json.md or shares one through the json-same
+ * block; every line of json-same names a real command and a documented
+ * one. A new command fails here until it is documented, named. */
+static void test_every_verb_documented(void **state)
+{
+        char *doc = h_read_file(RENBIN_DOCS "/json.md"), *list = strdup(""), *missing = strdup("");
+        char *line, *save = NULL, *same, *end, *old;
+        struct h_result r;
+
+        (void)state;
+        assert_non_null(doc);
+        assert_non_null(same = strstr(doc, "```json-same\n"));
+        assert_non_null(end = strstr(same + 1, "\n```"));
+        same = strndup(same + strlen("```json-same"), (size_t)(end - same) - 11);
+        assert_int_equal(h_renbin(&r, fx.hr, "--help", NULL), EXIT_OK);
+        for (line = strtok_r(r.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+                char name[32];
+                if (strncmp(line, "  ", 2) == 0 && line[2] != '-' && sscanf(line, " %31s", name) == 1)
+                        verbs_of(name, &list);
+        }
+        h_result_free(&r);
+        assert_true(h_count(list, "\n") >= 40);
+        for (const char *p = same; (p = strchr(p, '\n')) != NULL && p[1] != '\0'; p++) {
+                char *left = h_strf("\n%.*s\n", (int)strcspn(p + 1, ":"), p + 1);
+                if (strstr(list, left + 1) != list && strstr(list, left) == NULL)
+                        fail_msg("docs/json.md json-same names %.*s, which no command has",
+                                 (int)strlen(left) - 2, left + 1);
+                free(left);
+        }
+        for (line = strtok_r(list, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+                if (!documented(doc, same, line))
+                        missing = h_strf("%s  renbin %s\n", old = missing, line), free(old);
+        if (missing[0] != '\0')
+                fail_msg("these commands print --json but docs/json.md has no json-shape block for "
+                         "them (add one, or name the block they share in json-same):\n%s",
+                         missing);
+        for (line = strtok_r(same + 1, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+                char *colon = strstr(line, ": ");
+                assert_non_null(colon);
+                *colon = '\0';
+                if (strcmp(colon + 2, "none") != 0 && !documented(doc, "", colon + 2))
+                        fail_msg("docs/json.md json-same: %s shares '%s', which has no block", line,
+                                 colon + 2);
+        }
+        free(same);
+        free(missing);
+        free(list);
         free(doc);
 }
 
@@ -638,7 +775,8 @@ static void test_import_interrupted(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_documented_shapes),    cmocka_unit_test(test_decimal_comma),
+            cmocka_unit_test(test_documented_shapes),    cmocka_unit_test(test_every_verb_documented),
+            cmocka_unit_test(test_decimal_comma),
             cmocka_unit_test(test_status_of_a_cut_sync), cmocka_unit_test(test_sync_interrupted),
             cmocka_unit_test(test_import_interrupted),   cmocka_unit_test(test_flags_in_text),
         };

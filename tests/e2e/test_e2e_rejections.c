@@ -259,6 +259,70 @@ static void test_dismiss(void **state)
         free(id);
 }
 
+/* An enrollment of a mistyped NIP with its attendance and questionnaire
+ * typed after it: the questionnaire typed online says it waits on the
+ * rejected enrollment (its short id), and retrying the enrollment with the
+ * right NIP carries the attendance and the questionnaire to that person, so
+ * all three apply. Then an HR correction queued offline shows as the
+ * enrollment's pending state. */
+static void test_retry_carries_dependents(void **state)
+{
+        static const char answered[] = "SELECT answered FROM enrollments WHERE program = 'RJ-03'"
+                                       " AND nip = ?1 AND status != 'batal'";
+        json_t *st, *ops, *rows;
+        struct h_result r;
+        char *id, *said;
+
+        (void)state;
+        f_ok(fx.a, "--offline", "enroll", "RJ-03", fx.ghost, NULL);
+        f_ok(fx.a, "--offline", "attend", "RJ-03", fx.ghost, "--status", "hadir", NULL);
+        f_expect(&r, EXIT_OK, fx.a, "eval", "submit", "RJ-03", fx.ghost, "--materi", "5",
+                 "--penyampaian", "4", "--aplikasi", "4", NULL);
+        ops = open_ops(fx.a, &st);
+        assert_int_equal(json_array_size(ops), 3);
+        id = strdup(f_text(json_array_get(ops, 0), "id"));
+        assert_string_equal(f_text(json_array_get(ops, 2), "waits_on"), id);
+        json_decref(st);
+        said = h_strf("waiting on %s", id);
+        if (strstr(r.out, said) == NULL || strstr(r.out, "queued") != NULL)
+                fail_msg("eval submit said: %s", r.out);
+        h_result_free(&r);
+        free(said);
+        f_ok(fx.a, "retry", id, "--nip", fx.p[1], NULL);
+        all_applied("RJ-03", fx.p[1]);
+        assert_int_equal(f_replica_int(fx.hr, answered, fx.p[1]), 1);
+        /* The copy and the ops that waited name the person they were sent
+         * for, not the mistyped NIP. */
+        said = h_strf("%%%s%%", fx.ghost);
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT count(*) FROM outbox WHERE state = 'done'"
+                                       " AND label LIKE ?1",
+                                       said),
+                         0);
+        free(said);
+        said = h_strf("%%%s%%RJ-03%%", fx.p[1]);
+        assert_int_equal(f_replica_int(fx.a,
+                                       "SELECT count(*) FROM outbox WHERE state = 'done'"
+                                       " AND label LIKE ?1",
+                                       said),
+                         3);
+        free(said);
+        free(id);
+
+        /* HR's correction typed offline is the enrollment's pending state. */
+        json_decref(f_sync(fx.hr));
+        f_ok(fx.hr, "--offline", "attend", "RJ-03", fx.p[1], "--status", "selesai", "--reason",
+             "koreksi daftar hadir", NULL);
+        rows = f_json(0, fx.hr, "enroll", "list", "RJ-03", NULL);
+        assert_string_equal(f_text(f_row_with(rows, "nip", fx.p[1]), "pending"), "-> selesai");
+        json_decref(rows);
+        json_decref(f_sync(fx.hr));
+        rows = f_json(0, fx.hr, "enroll", "list", "RJ-03", NULL);
+        assert_string_equal(f_text(f_row_with(rows, "nip", fx.p[1]), "pending"), "");
+        assert_string_equal(f_text(f_row_with(rows, "nip", fx.p[1]), "status"), "selesai");
+        json_decref(rows);
+}
+
 /* HR's conflicts name the person and program of an attendance op. */
 static void test_conflicts_about(void **state)
 {
@@ -424,6 +488,7 @@ int main(void)
             cmocka_unit_test(test_retry_corrected),
             cmocka_unit_test(test_dependents_wait),
             cmocka_unit_test(test_dismiss),
+            cmocka_unit_test(test_retry_carries_dependents),
             cmocka_unit_test(test_conflicts_about),
             cmocka_unit_test(test_unknown_verbs),
             cmocka_unit_test(test_strict_words),
