@@ -51,7 +51,7 @@ static const char CSS[] =
     "table{border-collapse:collapse;width:100%;font-size:.9em;margin:.5em 0}"
     "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}"
     "td.n,th.n{text-align:right}th{background:#eef3f8}"
-    ".meta{color:#555;font-size:.9em}.note{color:#555;font-size:.85em}"
+    "tr.total td{font-weight:bold}.meta{color:#555;font-size:.9em}.note{color:#555;font-size:.85em}"
     ".hidden{color:#7a4b00;background:#fff4e0;padding:.3em .6em;border-left:4px solid #e67e22}"
     ".grade-A{color:#1b5e20}.grade-B{color:#2c5d8a}.grade-C{color:#a05a00}"
     ".grade-D{color:#b71c1c}svg{width:100%;height:auto;display:block}"
@@ -632,6 +632,23 @@ static void plan_row(FILE *f, const struct col *cols, json_t *p)
         fputs("</td></tr>", f);
 }
 
+/* The plan's totals t as the table's last row (the chart's text). */
+static void plan_total_row(FILE *f, const struct col *cols, json_t *t)
+{
+        char held[64];
+
+        fputs("<tr class=\"total\">", f);
+        td_text(f, &cols[0], _("Total"));
+        fputs("<td></td><td></td><td></td>", f);
+        td_num(f, &cols[4], lng(t, "seats"));
+        td_num(f, &cols[5], lng(t, "enrolled"));
+        td_num(f, &cols[6], lng(t, "completed"));
+        td_num(f, &cols[7], lng(t, "jp_delivered"));
+        snprintf(held, sizeof(held), _("%lld of %lld"), lng(t, "held"), lng(t, "planned"));
+        td_text(f, &cols[8], held);
+        fputs("</tr>", f);
+}
+
 /* The plan: totals as bars, programs as a table. */
 static void section_plan(FILE *f, json_t *doc)
 {
@@ -647,6 +664,7 @@ static void section_plan(FILE *f, json_t *doc)
         plan_chart(f, json_object_get(doc, "total"));
         table_open(f, cols);
         json_array_foreach(json_object_get(doc, "programs"), i, p) plan_row(f, cols, p);
+        plan_total_row(f, cols, json_object_get(doc, "total"));
         fputs("</tbody></table></div></section>", f);
 }
 
@@ -852,7 +870,7 @@ static void program_row(FILE *f, const struct col *cols, json_t *doc)
         td(f, &cols[1]);
         fprintf(f, "%lld/%lld</td>", lng(doc, "responses"), lng(doc, "attendees"));
         if (!ratings_shown(doc)) {
-                fputs("<td colspan=\"5\" class=\"note\">", f);
+                fputs("<td colspan=\"6\" class=\"note\">", f);
                 esc(f, lng(doc, "responses") == 0 ? _("No answers yet.") : hidden_why(doc));
                 fputs("</td></tr>", f);
                 return;
@@ -862,7 +880,12 @@ static void program_row(FILE *f, const struct col *cols, json_t *doc)
                 td(f, &cols[2 + k]);
                 fprintf(f, "%s</td>", dec(dbl(d, "mean")));
         }
-        td_text(f, &cols[6], shown(report_str(doc, "weakest")));
+        td(f, &cols[6]);
+        d = json_object_get(json_array_get(json_object_get(doc, "dimensions"), 3), "distribution");
+        for (k = 0; k < 5; k++)
+                fprintf(f, "%s%lld", k ? "/" : "", (long long)json_integer_value(json_array_get(d, k)));
+        fputs("</td>", f);
+        td_text(f, &cols[7], shown(report_str(doc, "weakest")));
         fputs("</tr>", f);
 }
 
@@ -899,7 +922,8 @@ static void section_programs(FILE *f, json_t *docs)
 {
         static const struct col cols[] = {
             {N_("Program"), 0},     {N_("Answers"), 1},  {N_("materi"), 1},  {N_("penyampaian"), 1},
-            {N_("aplikasi"), 1},    {N_("overall"), 1},  {N_("Weakest"), 0}, {NULL, 0}};
+            {N_("aplikasi"), 1},    {N_("overall"), 1},  {N_("Answers rated 1/2/3/4/5"), 1},
+            {N_("Weakest"), 0},     {NULL, 0}};
         json_t *doc;
         size_t i;
 
