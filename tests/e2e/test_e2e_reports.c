@@ -670,6 +670,9 @@ static void test_html_id(void)
         assert_non_null(strstr(html, "Materi &lt;b&gt;padat&lt;/b&gt; &amp; jelas"));
         assert_non_null(strstr(html, "78,47 B Baik"));
         assert_non_null(strstr(html, "2 dari 3</text>"));
+        assert_non_null(strstr(html, "di bawah 10,00 JP (separuh batas minimum)</text>"));
+        assert_non_null(strstr(html, ">76,61</text>"));
+        assert_non_null(strstr(html, "12,00 JP; 1 dari 2 mencapai 20</text>"));
         assert_null(strstr(html, "78.47"));
         assert_null(strstr(html, "width=\"0,"));
         assert_null(strstr(html, "x=\"0,"));
