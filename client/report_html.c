@@ -65,7 +65,7 @@ static const char CSS[] =
     "td,td.n{display:inline-block;border:none;padding:0 .9em 0 0;text-align:left;"
     "max-width:100%}td::before{content:attr(data-label) \": \";color:#666}"
     "td:first-child{display:block;font-weight:bold}td:first-child::before{content:none}}"
-    "@media print{@page{size:A4;margin:12mm 15mm}body{max-width:none;padding:0;font-size:9pt;"
+    "@media print{@page{size:A4;margin:10mm 12mm}body{max-width:none;padding:0;font-size:9pt;"
     "line-height:1.25}h1{font-size:15pt}h2{font-size:12pt;margin:.8em 0 .3em}h3{font-size:10pt;"
     "margin:.5em 0 .2em}table{font-size:7.5pt;margin:.3em 0;line-height:1.15}th,td{padding:.05em .3em}"
     "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}"
@@ -493,7 +493,7 @@ static void extras_draw(FILE *f, const struct geo *g, const struct chart_opts *o
 /* The layout of a chart's rows (narrow or wide). */
 static struct geo chart_geo(const struct row *rows, size_t n, int narrow)
 {
-        struct geo g = {narrow ? 360 : 720, 0, 0, 0};
+        struct geo g = {narrow ? 360 : 800, 0, 0, 0};
         double lw = 0, tw = 0;
 
         for (size_t i = 0; i < n; i++) {
@@ -504,9 +504,10 @@ static struct geo chart_geo(const struct row *rows, size_t n, int narrow)
                 if (chars(rows[i].text) * CHAR_W > tw)
                         tw = chars(rows[i].text) * CHAR_W;
         }
-        /* Wide: a 250-unit label column; narrow: labels beside short bars
+        /* Wide: a 280-unit label column, 800 units across (in print its text
+         * about the size of the tables'); narrow: labels beside short bars
          * only when they are all short, else above. */
-        g.lw = !narrow ? 250 : lw <= 120 ? (int)lw + 10 : 0;
+        g.lw = !narrow ? 280 : lw <= 120 ? (int)lw + 10 : 0;
         g.bx = g.lw;
         g.bw = g.w - g.lw - 6 - (int)tw;
         return g;
@@ -1676,8 +1677,8 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
         if (fs_out_open(&o, path, 0666, FS_OUT_REPLACE, e) != 0)
                 goto out;
         page_head(o.f, year, plan, jp, oldest);
+        section_jp(o.f, jp); /* first: the year's headline, and its chart tops a page */
         section_plan(o.f, plan);
-        section_jp(o.f, jp);
         if (sections_fetched(cli, o.f, plan, year, &oldest, e) != 0)
                 goto out;
         section_competency(o.f, comp);

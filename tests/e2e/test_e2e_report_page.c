@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 /* The page's sections, by id, in their order. */
-static const char *const sections[] = {"plan",       "jp",   "programs", "ikm",
+static const char *const sections[] = {"jp",         "plan", "programs", "ikm",
                                        "competency", "gaps", "needs",    "mentoring",
                                        "forums",     NULL};
 
