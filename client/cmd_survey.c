@@ -104,12 +104,24 @@ static int survey_population(struct cli *cli, int argc, char **argv)
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "survey population", "population", "set",
-                              survey_population_opts, argc, argv, &f, NULL)) != 0)
+        if ((rc = write_parse(cli, "survey population", "population", "set", survey_population_opts,
+                              argc, argv, &f, NULL)) != 0)
                 return rc;
         snprintf(label, sizeof(label), _("population served by %s in %s"), write_get(f, "unit"),
                  write_get(f, "period"));
         return write_submit(cli, "population", "set", f, label);
+}
+
+/* survey populations: the people each unit served per period, as set. */
+static int survey_populations(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVED"), NULL};
+
+        return verb_list(cli, argc, argv, survey_list_opts,
+                         "SELECT unit, period, served FROM populations"
+                         " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR period = ?2)"
+                         " ORDER BY unit, period",
+                         headers);
 }
 
 /* survey import FILE: the same as renbin import survey FILE. */
@@ -130,6 +142,7 @@ static const struct verb survey_verbs[] = {
     {"delete", survey_delete, survey_delete_opts},
     {"import", survey_import, NULL},
     {"population", survey_population, survey_population_opts},
+    {"populations", survey_populations, survey_list_opts},
     {NULL, NULL, NULL},
 };
 
@@ -139,7 +152,8 @@ const struct cmd cmd_survey = {
              "       [--sex L|P] [--education E] [--job J]\n"
              "     | survey import FILE | survey list [--unit CODE] [--period P]\n"
              "     | survey responses [--unit CODE] [--period P] | survey delete ID --reason TEXT\n"
-             "     | survey population --period P --count N [--unit CODE]",
+             "     | survey population --period P --count N [--unit CODE]\n"
+             "     | survey populations [--unit CODE] [--period P]",
     .summary = N_("community satisfaction survey (SKM): record responses, import, list"),
     .help = N_("Nine elements scored 1-4 (PermenPAN-RB 14/2017): u1 persyaratan; u2 sistem,\n"
                "mekanisme dan prosedur; u3 waktu penyelesaian; u4 biaya/tarif; u5 produk\n"

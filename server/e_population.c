@@ -15,8 +15,8 @@
 
 /* The population row of (unit, period): 1 with its id and count, 0 when
  * there is none, -1 with cx->e. */
-static int population_find(struct apply_ctx *cx, const char *unit, const char *period,
-                           char id[64], long long *served)
+static int population_find(struct apply_ctx *cx, const char *unit, const char *period, char id[64],
+                           long long *served)
 {
         static const char sql[] = "SELECT id, served FROM populations"
                                   " WHERE unit = ?1 AND period = ?2";

@@ -18,11 +18,10 @@
  * the stored periods the report's period covers (rm_period_parts; unused
  * ones NULL). Grouped by unit, or by unit and service. */
 #define SUMS_SELECT                                                                                \
-        "count(*), sum(u1), sum(u2), sum(u3), sum(u4), sum(u5), sum(u6), sum(u7), sum(u8),"       \
+        "count(*), sum(u1), sum(u2), sum(u3), sum(u4), sum(u5), sum(u6), sum(u7), sum(u8),"        \
         " sum(u9) FROM surveys WHERE period IN (?3, ?4, ?5, ?6, ?7, ?8, ?9)"                       \
         " AND (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR service = ?2) AND deleted_at IS NULL"
-static const char SQL_UNIT_SUMS[] =
-    "SELECT unit, " SUMS_SELECT " GROUP BY unit ORDER BY unit";
+static const char SQL_UNIT_SUMS[] = "SELECT unit, " SUMS_SELECT " GROUP BY unit ORDER BY unit";
 static const char SQL_SERVICE_SUMS[] =
     "SELECT unit, service, " SUMS_SELECT " GROUP BY unit, service ORDER BY unit, service";
 /* The population a unit served: the one set for the period itself (?2),
@@ -32,11 +31,11 @@ static const char SQL_POPULATION[] =
     " ORDER BY length(period) DESC LIMIT 1";
 
 #define IKM_NOTE                                                                                   \
-        N_("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "                    \
+        N_("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "                     \
            "PermenPAN-RB 14/2017 prints it rounded as 0.111. Grades: A "                           \
            "88.31-100.00 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang "                   \
-           "Baik, D 25.00-64.99 Tidak Baik. A year or a semester is computed over all the "       \
-           "responses of its quarters. A grade is provisional when the sample is under the "      \
+           "Baik, D 25.00-64.99 Tidak Baik. A year or a semester is computed over all the "        \
+           "responses of its quarters. A grade is provisional when the sample is under the "       \
            "Krejcie-Morgan minimum of the population served, or the population is not set.")
 
 /* What one report is over, and the figures it adds up. */
@@ -105,8 +104,8 @@ static long read_sums(sqlite3_stmt *st, int first, long sums[RM_IKM_ELEMENTS])
 
 /* The people unit served in r's period (or its year) into *served, the
  * period it was set for into from: 1, 0 when none is set, -1 with e. */
-static int population_of(const struct ikm_req *r, const char *unit, long long *served,
-                         char from[8], struct rb_err *e)
+static int population_of(const struct ikm_req *r, const char *unit, long long *served, char from[8],
+                         struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(r->q->db, SQL_POPULATION, e);
         char year[8];
@@ -168,8 +167,7 @@ static json_t *unit_row(struct ikm_req *r, sqlite3_stmt *st, struct rb_err *e)
 
 /* Runs sql (a sums statement) over r, appending row(r, st) to *rows. */
 static int walk(struct ikm_req *r, const char *sql, json_t *rows,
-                json_t *(*row)(struct ikm_req *, sqlite3_stmt *, struct rb_err *),
-                struct rb_err *e)
+                json_t *(*row)(struct ikm_req *, sqlite3_stmt *, struct rb_err *), struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(r->q->db, sql, e);
         json_t *one;
@@ -214,8 +212,8 @@ static void services_follow_units(json_t *services, json_t *units)
         {
                 int prov = 1;
                 json_array_foreach(units, k, u) if (json_equal(json_object_get(u, "unit"),
-                                                               json_object_get(s, "unit")))
-                    prov = json_is_true(json_object_get(u, "provisional"));
+                                                               json_object_get(s, "unit"))) prov =
+                    json_is_true(json_object_get(u, "provisional"));
                 json_object_set_new(s, "provisional", json_boolean(prov));
         }
 }
@@ -239,8 +237,8 @@ static json_t *all_row(const struct ikm_req *r, size_t nunits)
  * quarterly IKMs (decisions 125). */
 int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
-        struct ikm_req r = {.q = q, .period = query_arg(q, "period"),
-                            .service = query_arg(q, "service")};
+        struct ikm_req r = {
+            .q = q, .period = query_arg(q, "period"), .service = query_arg(q, "service")};
         json_t *units, *services, *periods;
 
         if (r.period == NULL)
@@ -264,8 +262,8 @@ int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e)
         *out = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "report", "ikm",
                          "period", r.period, "periods", periods, "unit",
                          r.unit ? json_string(r.unit) : json_null(), "service",
-                         r.service ? json_string(r.service) : json_null(), "weight", "1/9",
-                         "note", _(IKM_NOTE), "units", units, "services", services, "all",
+                         r.service ? json_string(r.service) : json_null(), "weight", "1/9", "note",
+                         _(IKM_NOTE), "units", units, "services", services, "all",
                          all_row(&r, json_array_size(units)));
         return 0;
 }

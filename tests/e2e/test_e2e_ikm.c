@@ -238,7 +238,7 @@ static void test_services(void **state)
 static void test_population(void **state)
 {
         struct h_result r;
-        json_t *d;
+        json_t *d, *rows;
 
         (void)state;
         d = ikm("2027", "--unit", UNIT_A, NULL, NULL);
@@ -271,11 +271,17 @@ static void test_population(void **state)
         assert_true(json_is_false(at(d, "units.0.provisional")));
         json_decref(d);
         json_decref(f_sync(fx.a));
-        assert_int_equal(f_replica_int(fx.a, "SELECT served FROM populations WHERE period = ?1",
-                                       "2027-S1"),
-                         5);
-        f_expect(&r, EXIT_INVALID, fx.a, "survey", "population", "--period", "2027-S1",
-                 "--count", "0", NULL);
+        assert_int_equal(
+            f_replica_int(fx.a, "SELECT served FROM populations WHERE period = ?1", "2027-S1"), 5);
+        rows = f_json(0, fx.a, "survey", "populations", NULL);
+        assert_int_equal(json_array_size(rows), 2); /* its own unit's: HR's and its own */
+        assert_string_equal(f_text(json_array_get(rows, 0), "period"), "2027");
+        assert_int_equal(f_int(json_array_get(rows, 0), "served"), 10);
+        assert_string_equal(f_text(json_array_get(rows, 1), "period"), "2027-S1");
+        assert_int_equal(f_int(json_array_get(rows, 1), "served"), 5);
+        json_decref(rows);
+        f_expect(&r, EXIT_INVALID, fx.a, "survey", "population", "--period", "2027-S1", "--count",
+                 "0", NULL);
         assert_non_null(strstr(r.err, "count"));
         h_result_free(&r);
 }
@@ -299,9 +305,9 @@ static void test_sample_boundary(void **state)
         assert_non_null(strstr(r.out, "sample too small (79 of 80"));
         assert_non_null(strstr(r.out, "grade A (Sangat Baik; provisional)"));
         h_result_free(&r);
-        f_ok(fx.b, "survey", "add", "--service", "Akta", "--period", "2027-Q4", "--u1", "4",
-             "--u2", "4", "--u3", "4", "--u4", "4", "--u5", "4", "--u6", "4", "--u7", "4", "--u8",
-             "4", "--u9", "4", NULL);
+        f_ok(fx.b, "survey", "add", "--service", "Akta", "--period", "2027-Q4", "--u1", "4", "--u2",
+             "4", "--u3", "4", "--u4", "4", "--u5", "4", "--u6", "4", "--u7", "4", "--u8", "4",
+             "--u9", "4", NULL);
         d = ikm("2027-Q4", "--unit", UNIT_B, NULL, NULL);
         ASSERT_NUM(d, "units.0.respondents", 80);
         assert_true(json_is_true(at(d, "units.0.sample_ok")));
@@ -332,9 +338,9 @@ static void test_other_unit_refused(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_year_rollup),        cmocka_unit_test(test_semester_rollup),
-            cmocka_unit_test(test_services),           cmocka_unit_test(test_population),
-            cmocka_unit_test(test_sample_boundary),    cmocka_unit_test(test_other_unit_refused),
+            cmocka_unit_test(test_year_rollup),     cmocka_unit_test(test_semester_rollup),
+            cmocka_unit_test(test_services),        cmocka_unit_test(test_population),
+            cmocka_unit_test(test_sample_boundary), cmocka_unit_test(test_other_unit_refused),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
