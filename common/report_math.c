@@ -207,6 +207,6 @@ int rm_period_parts(const char *p, char out[][8], int max)
                 return n;
         }
         for (int q = first; q <= last; q++)
-                snprintf(out[n++], 8, "%.4s-Q%d", p, q);
+                snprintf(out[n++], 8, "%.4s-Q%c", p, (char)('0' + q));
         return n;
 }

@@ -74,6 +74,22 @@ static json_t *ikm(const char *period, const char *a1, const char *a2, const cha
         return f_json(0, fx.hr, "report", "ikm", "--period", period, a1, a2, a3, a4, NULL);
 }
 
+/* HR's `report ikm` text of period and unit holds each of want[] (NULL
+ * ends it) and not absent (NULL: nothing). */
+static void text_has(const char *period, const char *unit, const char *const *want,
+                     const char *absent)
+{
+        struct h_result r;
+
+        f_expect(&r, 0, fx.hr, "report", "ikm", "--period", period, "--unit", unit, NULL);
+        for (; *want != NULL; want++)
+                if (strstr(r.out, *want) == NULL)
+                        fail_msg("no '%s' in:\n%s", *want, r.out);
+        if (absent != NULL && strstr(r.out, absent) != NULL)
+                fail_msg("'%s' in:\n%s", absent, r.out);
+        h_result_free(&r);
+}
+
 /* The responses of KEL-A in the table above, imported from one CSV file. */
 static void responses_a(void)
 {
@@ -154,7 +170,6 @@ static int group_teardown(void **state)
 static void test_year_rollup(void **state)
 {
         json_t *d;
-        struct h_result r;
 
         (void)state;
         d = ikm("2027", "--unit", UNIT_A, NULL, NULL);
@@ -175,10 +190,8 @@ static void test_year_rollup(void **state)
         d = ikm("2027-Q2", NULL, NULL, NULL, NULL);
         ASSERT_NUM(d, "units.0.ikm", 54.63);
         json_decref(d);
-        f_expect(&r, 0, fx.hr, "report", "ikm", "--period", "2027", "--unit", UNIT_A, NULL);
-        assert_null(strstr(r.out, "no survey responses"));
-        assert_non_null(strstr(r.out, "6 respondents, IKM 72.22, grade C"));
-        h_result_free(&r);
+        text_has("2027", UNIT_A, (const char *[]){"6 respondents, IKM 72.22, grade C", NULL},
+                 "no survey responses");
 }
 
 /* The semesters: S1 is Q1 and Q2, S2 is Q3 and Q4. */
@@ -203,7 +216,6 @@ static void test_semester_rollup(void **state)
 /* Each service's n, IKM and grade; --service keeps one service only. */
 static void test_services(void **state)
 {
-        struct h_result r;
         json_t *d;
 
         (void)state;
@@ -225,11 +237,7 @@ static void test_services(void **state)
         ASSERT_NUM(d, "units.0.ikm", 89.81);
         assert_int_equal(json_array_size(at(d, "services")), 1);
         json_decref(d);
-        f_expect(&r, 0, fx.hr, "report", "ikm", "--period", "2027", "--unit", UNIT_A, NULL);
-        assert_non_null(strstr(r.out, "Per service"));
-        assert_non_null(strstr(r.out, "89.81"));
-        assert_non_null(strstr(r.out, "KTP"));
-        h_result_free(&r);
+        text_has("2027", UNIT_A, (const char *[]){"Per service", "89.81", "KTP", NULL}, NULL);
 }
 
 /* No population: the sample is unknown and the grade provisional; a year's
@@ -248,10 +256,9 @@ static void test_population(void **state)
         assert_true(json_is_true(at(d, "units.0.provisional")));
         assert_true(json_is_true(at(d, "services.0.provisional")));
         json_decref(d);
-        f_expect(&r, 0, fx.hr, "report", "ikm", "--period", "2027", "--unit", UNIT_A, NULL);
-        assert_non_null(strstr(r.out, "population not set"));
-        assert_non_null(strstr(r.out, "grade C (Kurang Baik; provisional)"));
-        h_result_free(&r);
+        text_has("2027", UNIT_A,
+                 (const char *[]){"population not set", "grade C (Kurang Baik; provisional)", NULL},
+                 NULL);
         f_ok(fx.hr, "survey", "population", "--unit", UNIT_A, "--period", "2027", "--count", "10",
              NULL);
         d = ikm("2027-S1", "--unit", UNIT_A, NULL, NULL);
@@ -289,7 +296,6 @@ static void test_population(void **state)
 /* Population 100: 79 responses are marked too small (minimum 80), 80 are not. */
 static void test_sample_boundary(void **state)
 {
-        struct h_result r;
         json_t *d;
 
         (void)state;
@@ -301,10 +307,10 @@ static void test_sample_boundary(void **state)
         assert_true(json_is_false(at(d, "units.0.sample_ok")));
         assert_true(json_is_true(at(d, "units.0.provisional")));
         json_decref(d);
-        f_expect(&r, 0, fx.hr, "report", "ikm", "--period", "2027-Q4", "--unit", UNIT_B, NULL);
-        assert_non_null(strstr(r.out, "sample too small (79 of 80"));
-        assert_non_null(strstr(r.out, "grade A (Sangat Baik; provisional)"));
-        h_result_free(&r);
+        text_has("2027-Q4", UNIT_B,
+                 (const char *[]){"sample too small (79 of 80",
+                                  "grade A (Sangat Baik; provisional)", NULL},
+                 NULL);
         f_ok(fx.b, "survey", "add", "--service", "Akta", "--period", "2027-Q4", "--u1", "4", "--u2",
              "4", "--u3", "4", "--u4", "4", "--u5", "4", "--u6", "4", "--u7", "4", "--u8", "4",
              "--u9", "4", NULL);
@@ -313,11 +319,9 @@ static void test_sample_boundary(void **state)
         assert_true(json_is_true(at(d, "units.0.sample_ok")));
         assert_true(json_is_false(at(d, "units.0.provisional")));
         json_decref(d);
-        f_expect(&r, 0, fx.hr, "report", "ikm", "--period", "2027-Q4", "--unit", UNIT_B, NULL);
-        assert_null(strstr(r.out, "sample too small"));
-        assert_non_null(strstr(r.out, "sample sufficient (80 of 80"));
-        assert_non_null(strstr(r.out, "grade A (Sangat Baik)"));
-        h_result_free(&r);
+        text_has("2027-Q4", UNIT_B,
+                 (const char *[]){"sample sufficient (80 of 80", "grade A (Sangat Baik)", NULL},
+                 "sample too small");
 }
 
 /* An office may not set another unit's population (exit 6); nothing changes. */
