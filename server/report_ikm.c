@@ -4,6 +4,13 @@
  * / responses; IKM = sum of the nine NRR x 1/9 x 25, graded A-D on the value
  * rounded to two decimals. The weight is 1/9 exactly; the regulation prints
  * it rounded as 0.111, which would make nine answers of 4 come to 99.90.
+ *
+ * A year or a semester rolls up the responses of its quarters and the
+ * figures are computed once over all of them (decisions 125); beside the
+ * units, a table per unit and service (126). Each unit's result is judged
+ * against the Krejcie-Morgan minimum sample of the population it served in
+ * the period, or in its year (127-129): below it, or with no population set,
+ * the grade is marked provisional.
  */
 #include "db.h"
 #include "i18n.h"
