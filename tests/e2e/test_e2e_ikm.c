@@ -194,7 +194,8 @@ static void test_year_rollup(void **state)
                  "no survey responses");
 }
 
-/* The semesters: S1 is Q1 and Q2, S2 is Q3 and Q4. */
+/* The semesters: S1 is Q1 and Q2, S2 is Q3 and Q4; a response recorded for
+ * a semester or a year counts in it and in what holds it. */
 static void test_semester_rollup(void **state)
 {
         json_t *d;
@@ -210,6 +211,26 @@ static void test_semester_rollup(void **state)
         ASSERT_NUM(d, "units.0.respondents", 1);
         ASSERT_NUM(d, "units.0.ikm", 100.00);
         ASSERT_STR(d, "units.0.grade", "A");
+        json_decref(d);
+        /* KEL-B: one response recorded for 2027-S1 (all 2s) and one for the
+         * whole year (all 1s): the semester takes the first, the year both
+         * (25 x 27 / 18 = 37.50), a quarter neither. */
+        f_ok(fx.hr, "survey", "add", "--unit", UNIT_B, "--service", "Akta", "--period", "2027-S1",
+             "--u1", "2", "--u2", "2", "--u3", "2", "--u4", "2", "--u5", "2", "--u6", "2", "--u7",
+             "2", "--u8", "2", "--u9", "2", NULL);
+        f_ok(fx.hr, "survey", "add", "--unit", UNIT_B, "--service", "Akta", "--period", "2027",
+             "--u1", "1", "--u2", "1", "--u3", "1", "--u4", "1", "--u5", "1", "--u6", "1", "--u7",
+             "1", "--u8", "1", "--u9", "1", NULL);
+        d = ikm("2027-S1", "--unit", UNIT_B, NULL, NULL);
+        ASSERT_NUM(d, "units.0.respondents", 1);
+        ASSERT_NUM(d, "units.0.ikm", 50.00);
+        json_decref(d);
+        d = ikm("2027", "--unit", UNIT_B, NULL, NULL);
+        ASSERT_NUM(d, "units.0.respondents", 2);
+        ASSERT_NUM(d, "units.0.ikm", 37.50);
+        json_decref(d);
+        d = ikm("2027-Q1", "--unit", UNIT_B, NULL, NULL);
+        assert_int_equal(json_array_size(at(d, "units")), 0);
         json_decref(d);
 }
 
