@@ -439,6 +439,26 @@ static const struct action_def standard_actions[] = {
     {"set", HR, 0, NULL, NULL},
 };
 
+/* The people a unit served in a period (SKM): the population its minimum
+ * sample is drawn from (Krejcie-Morgan, PermenPAN-RB 14/2017), one per unit
+ * and period, set by HR or the unit's office (decisions 127). */
+static const struct field_def population_fields[] = {
+    CODE("unit", REQ, N_("the unit that served them (default: this office)")),
+    PERIOD("period", REQ, N_("quarter, semester or year, e.g. 2027")),
+    {.name = "served",
+     .type = F_INT,
+     .check = C_INT,
+     .flags = REQ,
+     .min = 1,
+     .max = 100000000,
+     .opt = "count",
+     .help = N_("how many people the unit served in the period")},
+};
+static const char *const population_set[] = {"unit", "period", "served", NULL};
+static const struct action_def population_actions[] = {
+    {"set", OFFICE, 0, population_set, NULL},
+};
+
 #define ENTITY_F(var, n, tbl, sc, pre, noun, fl)                                                   \
         static const struct entity_def var = {                                                     \
             n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun, fl}
@@ -476,6 +496,8 @@ static const struct entity_def enrollment_change_def = {
     .noun = N_("a change to an enrollment"),
 };
 ENTITY(standard_def, "standard", "standards", NULL, standard, N_("a competency standard"));
+ENTITY(population_def, "population", "populations", "unit", population,
+       N_("a population served"));
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
@@ -483,7 +505,7 @@ const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
     &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
-    &enrollment_change_def, &standard_def,
+    &enrollment_change_def, &standard_def, &population_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 

@@ -242,6 +242,13 @@ static const char *const migrations[] = {
     "  jabatan TEXT NOT NULL, competency TEXT NOT NULL REFERENCES competencies(code),"
     "  level INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX standards_one ON standards(lower(jabatan), competency);",
+    /* 11: the people a unit served in a period (SKM), whose count gives the
+     * IKM's minimum sample; one per unit and period */
+    "CREATE TABLE populations("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  unit TEXT NOT NULL REFERENCES units(code), period TEXT NOT NULL,"
+    "  served INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX populations_one ON populations(unit, period);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -260,6 +267,7 @@ static const char *const migration_notes[] = {
     "seats have names: certificates, audit records and rejected ops name the seat",
     "questionnaire answers without their person",
     "competency standards per jabatan",
+    "the people a unit served in a period (SKM)",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
