@@ -8,7 +8,10 @@
  * be traced to a person, and enough other groups (or the program's total) are
  * hidden with it that no difference of shown figures reveals it
  * (complementary suppression, common/report_math.c:rm_suppress); the
- * document then says suppressed and why. `report.evaluations` gives the same
+ * document then says suppressed and why. Beside them, levels 2 (the
+ * pre/post test: mean pre, mean post, gain) and 3 (the follow-ups on the
+ * job: count and mean rating), each under the same rule over its own
+ * groups (decisions 123). `report.evaluations` gives the level-1
  * figures per program in one table (renbin export evaluations).
  */
 #include "db.h"

@@ -125,6 +125,7 @@ static void fill(void)
                     NULL);
         f_ok(fx.hr, "eval", "submit", "ANG-01", fx.part, "--materi", "4", "--penyampaian", "5",
              "--aplikasi", "4", NULL);
+        f_ok(fx.hr, "eval", "test", "ANG-01", fx.part, "--pre", "55", "--post", "85", NULL);
         /* One op the server rejects, for status and conflicts. */
         f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
                  NULL);
