@@ -193,24 +193,35 @@ static json_t *dimension(const char *name, const struct rm_dist *d)
                          json_h100(rm_dist_mean100(d)), "distribution", dist);
 }
 
-/* Why a group's figures are hidden: too few answers, or hidden with others
- * so that no difference of shown figures reveals a small group. */
-static json_t *hidden_reason(long n)
+/* Why a group's figures are hidden: too few answers (of the questionnaire)
+ * or people (tested, followed up), or hidden with others so that no
+ * difference of shown figures reveals a small group. */
+static json_t *hidden_reason(long n, int people)
 {
+        const unsigned long k = RM_MIN_GROUP;
         char why[240];
 
         if (n < RM_MIN_GROUP)
                 snprintf(why, sizeof(why),
-                         ngettext("fewer than %d answer (%ld), so that no answer can be traced "
-                                  "to a person",
-                                  "fewer than %d answers (%ld), so that no answer can be traced "
-                                  "to a person",
-                                  (unsigned long)RM_MIN_GROUP),
+                         people ? ngettext("fewer than %d person (%ld), so that no score can be "
+                                           "traced to a person",
+                                           "fewer than %d people (%ld), so that no score can be "
+                                           "traced to a person",
+                                           k)
+                                : ngettext("fewer than %d answer (%ld), so that no answer can be "
+                                           "traced to a person",
+                                           "fewer than %d answers (%ld), so that no answer can be "
+                                           "traced to a person",
+                                           k),
                          RM_MIN_GROUP, n);
         else
                 snprintf(why, sizeof(why),
-                         _("hidden with other figures of this program, so that no difference "
-                           "of the figures shown reveals a group of fewer than %d answers"),
+                         people ? _("hidden with other figures of this program, so that no "
+                                    "difference of the figures shown reveals a group of fewer "
+                                    "than %d people")
+                                : _("hidden with other figures of this program, so that no "
+                                    "difference of the figures shown reveals a group of fewer "
+                                    "than %d answers"),
                          RM_MIN_GROUP);
         return json_string(why);
 }
@@ -260,27 +271,6 @@ static int level_shown(sqlite3 *db, const char *groups_sql, const char *program,
         return group_shown(&pg, unit);
 }
 
-/* Why a level's figures are hidden, as hidden_reason says it of answers. */
-static json_t *level_reason(long n)
-{
-        char why[240];
-
-        if (n < RM_MIN_GROUP)
-                snprintf(why, sizeof(why),
-                         ngettext("fewer than %d person (%ld), so that no score can be traced "
-                                  "to a person",
-                                  "fewer than %d people (%ld), so that no score can be traced "
-                                  "to a person",
-                                  (unsigned long)RM_MIN_GROUP),
-                         RM_MIN_GROUP, n);
-        else
-                snprintf(why, sizeof(why),
-                         _("hidden with other figures of this program, so that no difference "
-                           "of the figures shown reveals a group of fewer than %d people"),
-                         RM_MIN_GROUP);
-        return json_string(why);
-}
-
 /* A figure in hundredths when shown, else null. */
 static json_t *shown_h100(int shown, long long v)
 {
@@ -305,7 +295,7 @@ static json_t *level2(sqlite3 *db, const char *program, const char *unit, struct
                 return NULL;
         long long pre = rm_ratio100(s.sum[0], s.n), post = rm_ratio100(s.sum[1], s.n);
         return json_pack("{s:I, s:b, s:o, s:o, s:o, s:o}", "tests", (json_int_t)s.n, "suppressed",
-                         !shown, "reason", shown ? json_null() : level_reason(s.n), "mean_pre",
+                         !shown, "reason", shown ? json_null() : hidden_reason(s.n, 1), "mean_pre",
                          shown_h100(shown, pre), "mean_post", shown_h100(shown, post), "gain",
                          shown_h100(shown, post - pre));
 }
@@ -329,7 +319,7 @@ static json_t *level3(sqlite3 *db, const char *program, const char *unit, struct
                 return NULL;
         return json_pack("{s:I, s:I, s:i, s:b, s:o, s:o}", "completed", (json_int_t)c.n,
                          "followups", (json_int_t)s.n, "opens_after_days", FOLLOWUP_DAYS,
-                         "suppressed", !shown, "reason", shown ? json_null() : level_reason(s.n),
+                         "suppressed", !shown, "reason", shown ? json_null() : hidden_reason(s.n, 1),
                          "mean_rating", shown_h100(shown, rm_ratio100(s.sum[0], s.n)));
 }
 
@@ -380,7 +370,7 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
         json_object_set_new(doc, "level3", lv.level3);
         if (!shown) {
                 json_object_set_new(doc, "suppressed", json_true());
-                json_object_set_new(doc, "reason", hidden_reason(d[0].n));
+                json_object_set_new(doc, "reason", hidden_reason(d[0].n, 0));
                 json_decref(comments);
                 *out = doc;
                 return 0;

@@ -2,7 +2,8 @@
  * test_e2e_levels.c - evaluation levels 2 and 3 (Kirkpatrick) end to end
  * over TLS (issue 15): pre/post tests, follow-ups on the job from 60 days
  * after a program's end, and `report program` with levels 1, 2 and 3 side
- * by side under the rule that hides groups of fewer than 3.
+ * by side under the rule that hides groups of fewer than 3; the audit log
+ * verifies over the new rows.
  *
  * The server's clock (and the client's, for `followup due`) is 2027-04-15.
  * LV-01 ran 2027-01-25..27 (78 days before); LV-02 ended 2027-03-01 (45 days:
@@ -356,6 +357,9 @@ static void test_report_levels(void **state)
         f_expect(&r, 0, fx.a, "report", "program", "LV-01", NULL);
         assert_non_null(strstr(r.out, "hidden with other figures"));
         assert_non_null(strstr(r.out, "mean rating 4.33 of 5"));
+        h_result_free(&r);
+        /* Tests and follow-ups (a replaced score too) are audited like any row. */
+        assert_int_equal(h_renbind(&r, "audit", "verify", "--data", fx.data, NULL), 0);
         h_result_free(&r);
 }
 
