@@ -35,8 +35,8 @@ static int followup_add(struct cli *cli, int argc, char **argv)
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "followup add", "followup", "add", followup_add_opts, argc,
-                              argv, &f, NULL)) != 0)
+        if ((rc = write_parse(cli, "followup add", "followup", "add", followup_add_opts, argc, argv,
+                              &f, NULL)) != 0)
                 return rc;
         snprintf(label, sizeof(label), _("follow-up of %s in %s"), write_get(f, "nip"),
                  write_get(f, "program"));

@@ -136,8 +136,8 @@ static void levels_23(json_t *doc, json_t *rows)
                          num(json_object_get(l2, "mean_pre"), a),
                          num(json_object_get(l2, "mean_post"), b),
                          num(json_object_get(l2, "gain"), c));
-        json_array_append_new(rows, level_row(_("2 learning"), num(json_object_get(l2, "tests"), a),
-                                              r));
+        json_array_append_new(rows,
+                              level_row(_("2 learning"), num(json_object_get(l2, "tests"), a), r));
         /* TRANSLATORS: follow-ups recorded of the enrollments completed. */
         snprintf(n, sizeof(n), _("%s of %s"), num(json_object_get(l3, "followups"), a),
                  num(json_object_get(l3, "completed"), b));
@@ -160,8 +160,8 @@ static void levels_text(struct cli *cli, json_t *doc)
                          num(json_object_get(json_array_get(json_object_get(doc, "dimensions"), 3),
                                              "mean"),
                              a));
-        json_array_append_new(rows, level_row(_("1 reaction"),
-                                              num(json_object_get(doc, "responses"), a), r));
+        json_array_append_new(
+            rows, level_row(_("1 reaction"), num(json_object_get(doc, "responses"), a), r));
         levels_23(doc, rows);
         printf(_("\nEvaluation levels:\n"));
         table_print_rows(cli, rows, keys, NK(keys), headers);

@@ -261,8 +261,8 @@ static int level_sums(sqlite3 *db, const char *sql, const char *program, const c
 
 /* Whether a level's figures of the unit scope may be shown, deciding over
  * every unit's groups (groups_sql) as level 1 does. 1, 0, or -1 with e. */
-static int level_shown(sqlite3 *db, const char *groups_sql, const char *program,
-                       const char *unit, struct rb_err *e)
+static int level_shown(sqlite3 *db, const char *groups_sql, const char *program, const char *unit,
+                       struct rb_err *e)
 {
         struct pgroups pg;
 
@@ -319,8 +319,9 @@ static json_t *level3(sqlite3 *db, const char *program, const char *unit, struct
                 return NULL;
         return json_pack("{s:I, s:I, s:i, s:b, s:o, s:o}", "completed", (json_int_t)c.n,
                          "followups", (json_int_t)s.n, "opens_after_days", FOLLOWUP_DAYS,
-                         "suppressed", !shown, "reason", shown ? json_null() : hidden_reason(s.n, 1),
-                         "mean_rating", shown_h100(shown, rm_ratio100(s.sum[0], s.n)));
+                         "suppressed", !shown, "reason",
+                         shown ? json_null() : hidden_reason(s.n, 1), "mean_rating",
+                         shown_h100(shown, rm_ratio100(s.sum[0], s.n)));
 }
 
 /* Levels 2 and 3 of program in the unit scope into lv. 0, or -1 with e. */
