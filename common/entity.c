@@ -465,7 +465,7 @@ static const struct field_def followup_fields[] = {
     NIP("nip", REQ, N_("the participant's NIP")),
     STORED("unit", F_TEXT),
     STORED("enrollment", F_TEXT),
-    INT("rating", REQ, LEVEL_MIN, LEVEL_MAX, N_("application on the job, 1-5")),
+    INT("rating", REQ, LEVEL_MIN, LEVEL_MAX, N_("how the program is applied on the job")),
     TEXT("note", 0, 2000, N_("what the supervisor saw")),
     STORED_NOW("recorded_at"),
 };
