@@ -35,6 +35,8 @@ struct report_kind {
 };
 
 static void program_text(struct cli *cli, json_t *doc);
+static void program_level1(struct cli *cli, json_t *doc);
+static void levels_text(struct cli *cli, json_t *doc);
 static int program_csv(struct cli *cli, json_t *doc);
 static void jp_text(struct cli *cli, json_t *doc);
 static int jp_csv(struct cli *cli, json_t *doc);
@@ -108,15 +110,67 @@ static int print_pick(struct cli *cli, json_t *arr, const char *const *keys, siz
         return table_print_rows(cli, pick(arr, keys, nk), keys, nk, headers);
 }
 
+/* One row of the levels table: the level, what it measures, how many, the result. */
+static json_t *level_row(const char *level, const char *n, const char *result)
+{
+        return json_pack("{s:s, s:s, s:s}", "level", level, "n", n, "result", result);
+}
+
+/* Whether a level's figures are hidden: then why, in buf. */
+static int level_hidden(json_t *obj, char *buf, size_t len)
+{
+        if (!json_is_true(json_object_get(obj, "suppressed")))
+                return 0;
+        snprintf(buf, len, _("not shown: %s"), report_str(obj, "reason"));
+        return 1;
+}
+
+/* The rows of levels 2 and 3 of doc, appended to rows. */
+static void levels_23(json_t *doc, json_t *rows)
+{
+        json_t *l2 = json_object_get(doc, "level2"), *l3 = json_object_get(doc, "level3");
+        char n[80], r[300], a[32], b[32], c[32];
+
+        if (!level_hidden(l2, r, sizeof(r)))
+                snprintf(r, sizeof(r), _("pre %s, post %s, gain %s"),
+                         num(json_object_get(l2, "mean_pre"), a),
+                         num(json_object_get(l2, "mean_post"), b),
+                         num(json_object_get(l2, "gain"), c));
+        json_array_append_new(rows,
+                              level_row(_("2 learning"), num(json_object_get(l2, "tests"), a), r));
+        /* TRANSLATORS: follow-ups recorded of the enrollments completed. */
+        snprintf(n, sizeof(n), _("%s of %s"), num(json_object_get(l3, "followups"), a),
+                 num(json_object_get(l3, "completed"), b));
+        if (!level_hidden(l3, r, sizeof(r)))
+                snprintf(r, sizeof(r), _("mean rating %s of 5"),
+                         num(json_object_get(l3, "mean_rating"), a));
+        json_array_append_new(rows, level_row(_("3 behaviour"), n, r));
+}
+
+/* Kirkpatrick levels 1, 2 and 3 side by side (decisions 123). */
+static void levels_text(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"level", "n", "result"};
+        static const char *const headers[] = {N_("LEVEL"), N_("PEOPLE"), N_("RESULT"), NULL};
+        json_t *rows = json_array();
+        char r[300], a[32];
+
+        if (!level_hidden(doc, r, sizeof(r)))
+                snprintf(r, sizeof(r), _("mean %s of 5"),
+                         num(json_object_get(json_array_get(json_object_get(doc, "dimensions"), 3),
+                                             "mean"),
+                             a));
+        json_array_append_new(
+            rows, level_row(_("1 reaction"), num(json_object_get(doc, "responses"), a), r));
+        levels_23(doc, rows);
+        printf(_("\nEvaluation levels:\n"));
+        table_print_rows(cli, rows, keys, NK(keys), headers);
+}
+
 static void program_text(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
-        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"),
-                                              N_("1"),         N_("2"),       N_("3"),
-                                              N_("4"),         N_("5"),       NULL};
-        json_t *p = json_object_get(doc, "program"), *rows, *d;
+        json_t *p = json_object_get(doc, "program");
         char a[32], b[32], c[32];
-        size_t i;
 
         printf(_("Program %s: %s (%s, %s to %s)\n"), report_str(p, "code"), report_str(p, "title"),
                report_str(p, "method"), report_str(p, "start_date"), report_str(p, "end_date"));
@@ -127,10 +181,23 @@ static void program_text(struct cli *cli, json_t *doc)
                         count_of(json_object_get(doc, "attendees"))),
                num(json_object_get(doc, "responses"), a), num(json_object_get(doc, "attendees"), b),
                num(json_object_get(doc, "response_rate_pct"), c));
-        if (json_is_true(json_object_get(doc, "suppressed"))) {
+        if (json_is_true(json_object_get(doc, "suppressed")))
                 printf(_("Results not shown: %s\n"), report_str(doc, "reason"));
-                return;
-        }
+        else
+                program_level1(cli, doc);
+        levels_text(cli, doc);
+}
+
+/* Level 1's figures: each dimension, the weakest, the comments. */
+static void program_level1(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
+        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"),
+                                              N_("1"),         N_("2"),       N_("3"),
+                                              N_("4"),         N_("5"),       NULL};
+        json_t *rows, *d;
+        size_t i;
+
         rows = json_array();
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {

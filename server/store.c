@@ -249,6 +249,20 @@ static const char *const migrations[] = {
     "  unit TEXT NOT NULL REFERENCES units(code), period TEXT NOT NULL,"
     "  served INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX populations_one ON populations(unit, period);",
+    /* 12: evaluation levels 2 and 3: a pre/post test and a follow-up on the
+     * job per enrollment (their ranges are the catalogue's) */
+    "CREATE TABLE learning_tests("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  program TEXT NOT NULL REFERENCES programs(code), nip TEXT NOT NULL REFERENCES asn(nip),"
+    "  unit TEXT NOT NULL, enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id),"
+    "  pre INTEGER NOT NULL, post INTEGER NOT NULL, tested_at INTEGER NOT NULL);"
+    "CREATE INDEX learning_tests_program ON learning_tests(program, unit);"
+    "CREATE TABLE followups("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  program TEXT NOT NULL REFERENCES programs(code), nip TEXT NOT NULL REFERENCES asn(nip),"
+    "  unit TEXT NOT NULL, enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id),"
+    "  rating INTEGER NOT NULL, note TEXT, recorded_at INTEGER NOT NULL);"
+    "CREATE INDEX followups_program ON followups(program, unit);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -268,6 +282,7 @@ static const char *const migration_notes[] = {
     "questionnaire answers without their person",
     "competency standards per jabatan",
     "the people a unit served in a period (SKM)",
+    "evaluation levels 2 and 3: pre/post tests and follow-ups on the job",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
