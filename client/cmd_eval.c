@@ -25,6 +25,13 @@ static const struct opt eval_submit_opts[] = {
     OPT_END,
 };
 
+static const struct opt eval_test_opts[] = {
+    {"PROGRAM", "program", OPT_ARG_CODE, 1, NULL, NULL, NULL},
+    {"NIP", "nip", OPT_ARG_NIP, 1, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("learning_test", "record"),
+    OPT_END,
+};
+
 static const struct opt assess_add_opts[] = {
     {"NIP", "nip", OPT_ARG_NIP, 1, NULL, NULL, NULL},
     OPT_ENTITY_FIELDS("assessment", "add"),
@@ -46,6 +53,21 @@ static int eval_submit(struct cli *cli, int argc, char **argv)
         return write_submit(cli, "evaluation", "submit", f, label);
 }
 
+/* eval test PROGRAM NIP --pre N --post N: the pre/post test (level 2). */
+static int eval_test(struct cli *cli, int argc, char **argv)
+{
+        char label[160];
+        json_t *f;
+        int rc;
+
+        if ((rc = write_parse(cli, "eval test", "learning_test", "record", eval_test_opts, argc,
+                              argv, &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("test scores of %s in %s"), write_get(f, "nip"),
+                 write_get(f, "program"));
+        return write_submit(cli, "learning_test", "record", f, label);
+}
+
 static int eval_pending(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {N_("PROGRAM"), N_("NIP"), N_("NAME"), N_("STATUS"),
@@ -64,6 +86,7 @@ static int eval_pending(struct cli *cli, int argc, char **argv)
 
 static const struct verb eval_verbs[] = {
     {"submit", eval_submit, eval_submit_opts},
+    {"test", eval_test, eval_test_opts},
     {"pending", eval_pending, NULL},
     {NULL, NULL, NULL},
 };
@@ -71,11 +94,14 @@ static const struct verb eval_verbs[] = {
 const struct cmd cmd_eval = {
     .name = "eval",
     .usage = "eval submit PROGRAM NIP --materi 1-5 --penyampaian 1-5 --aplikasi 1-5 "
-             "[--comment TEXT] | eval pending [PROGRAM]",
+             "[--comment TEXT]\n"
+             "     | eval test PROGRAM NIP --pre 0-100 --post 0-100 | eval pending [PROGRAM]",
     .summary = N_("post-training questionnaire: record answers, list who has not answered"),
     .help = N_("One questionnaire per participant who attended (hadir or selesai); it cannot\n"
                "be changed once the server accepted it. Results are shown only in aggregate\n"
-               "(renbin report program), never for groups under 3 answers.\n"),
+               "(renbin report program), never for groups under 3 answers.\n"
+               "eval test records a participant's pre-test and post-test scores (level 2),\n"
+               "one per enrollment that attended: a second one replaces the first.\n"),
     .exec = NULL,
     .verbs = eval_verbs,
 };

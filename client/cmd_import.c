@@ -37,7 +37,7 @@ static const struct import_kind *const kinds[] = {
     &import_units,          &import_asn,         &import_competencies, &import_needs,
     &import_enrollments,    &import_evaluations, &import_assessments,  &import_mentoring,
     &import_mentoring_logs, &import_survey,      &import_forums,       &import_programs,
-    &import_standards,
+    &import_standards,      &import_tests,
 };
 
 /* Steps of an import, in the order they appear below. */
@@ -478,6 +478,7 @@ const struct cmd cmd_import = {
                "  needs          unit,competency,priority,reason [,year]\n"
                "  enrollments    program,nip,status (status reached step by step)\n"
                "  evaluations    program,nip,materi,penyampaian,aplikasi,comment\n"
+               "  tests          program,nip,pre,post (pre/post test scores, 0-100)\n"
                "  assessments    nip,competency,period,level,note\n"
                "  mentoring      mentor_nip,mentee_nip,topic,competency,from,to\n"
                "  mentoring-logs mentor_nip,mentee_nip,date,minutes,notes,progress\n"

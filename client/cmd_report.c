@@ -22,7 +22,7 @@
 
 /* The options every report kind may take; each kind says which it needs. */
 struct ropts {
-        const char *year, *unit, *period, *out, *today;
+        const char *year, *unit, *period, *out, *today, *service;
 };
 
 /* A report kind: its query, the arguments it requires, how it prints. */
@@ -35,6 +35,8 @@ struct report_kind {
 };
 
 static void program_text(struct cli *cli, json_t *doc);
+static void program_level1(struct cli *cli, json_t *doc);
+static void levels_text(struct cli *cli, json_t *doc);
 static int program_csv(struct cli *cli, json_t *doc);
 static void jp_text(struct cli *cli, json_t *doc);
 static int jp_csv(struct cli *cli, json_t *doc);
@@ -108,15 +110,67 @@ static int print_pick(struct cli *cli, json_t *arr, const char *const *keys, siz
         return table_print_rows(cli, pick(arr, keys, nk), keys, nk, headers);
 }
 
+/* One row of the levels table: the level, what it measures, how many, the result. */
+static json_t *level_row(const char *level, const char *n, const char *result)
+{
+        return json_pack("{s:s, s:s, s:s}", "level", level, "n", n, "result", result);
+}
+
+/* Whether a level's figures are hidden: then why, in buf. */
+static int level_hidden(json_t *obj, char *buf, size_t len)
+{
+        if (!json_is_true(json_object_get(obj, "suppressed")))
+                return 0;
+        snprintf(buf, len, _("not shown: %s"), report_str(obj, "reason"));
+        return 1;
+}
+
+/* The rows of levels 2 and 3 of doc, appended to rows. */
+static void levels_23(json_t *doc, json_t *rows)
+{
+        json_t *l2 = json_object_get(doc, "level2"), *l3 = json_object_get(doc, "level3");
+        char n[80], r[300], a[32], b[32], c[32];
+
+        if (!level_hidden(l2, r, sizeof(r)))
+                snprintf(r, sizeof(r), _("pre %s, post %s, gain %s"),
+                         num(json_object_get(l2, "mean_pre"), a),
+                         num(json_object_get(l2, "mean_post"), b),
+                         num(json_object_get(l2, "gain"), c));
+        json_array_append_new(rows,
+                              level_row(_("2 learning"), num(json_object_get(l2, "tests"), a), r));
+        /* TRANSLATORS: follow-ups recorded of the enrollments completed. */
+        snprintf(n, sizeof(n), _("%s of %s"), num(json_object_get(l3, "followups"), a),
+                 num(json_object_get(l3, "completed"), b));
+        if (!level_hidden(l3, r, sizeof(r)))
+                snprintf(r, sizeof(r), _("mean rating %s of 5"),
+                         num(json_object_get(l3, "mean_rating"), a));
+        json_array_append_new(rows, level_row(_("3 behaviour"), n, r));
+}
+
+/* Kirkpatrick levels 1, 2 and 3 side by side (decisions 123). */
+static void levels_text(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"level", "n", "result"};
+        static const char *const headers[] = {N_("LEVEL"), N_("PEOPLE"), N_("RESULT"), NULL};
+        json_t *rows = json_array();
+        char r[300], a[32];
+
+        if (!level_hidden(doc, r, sizeof(r)))
+                snprintf(r, sizeof(r), _("mean %s of 5"),
+                         num(json_object_get(json_array_get(json_object_get(doc, "dimensions"), 3),
+                                             "mean"),
+                             a));
+        json_array_append_new(
+            rows, level_row(_("1 reaction"), num(json_object_get(doc, "responses"), a), r));
+        levels_23(doc, rows);
+        printf(_("\nEvaluation levels:\n"));
+        table_print_rows(cli, rows, keys, NK(keys), headers);
+}
+
 static void program_text(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
-        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"),
-                                              N_("1"),         N_("2"),       N_("3"),
-                                              N_("4"),         N_("5"),       NULL};
-        json_t *p = json_object_get(doc, "program"), *rows, *d;
+        json_t *p = json_object_get(doc, "program");
         char a[32], b[32], c[32];
-        size_t i;
 
         printf(_("Program %s: %s (%s, %s to %s)\n"), report_str(p, "code"), report_str(p, "title"),
                report_str(p, "method"), report_str(p, "start_date"), report_str(p, "end_date"));
@@ -127,10 +181,23 @@ static void program_text(struct cli *cli, json_t *doc)
                         count_of(json_object_get(doc, "attendees"))),
                num(json_object_get(doc, "responses"), a), num(json_object_get(doc, "attendees"), b),
                num(json_object_get(doc, "response_rate_pct"), c));
-        if (json_is_true(json_object_get(doc, "suppressed"))) {
+        if (json_is_true(json_object_get(doc, "suppressed")))
                 printf(_("Results not shown: %s\n"), report_str(doc, "reason"));
-                return;
-        }
+        else
+                program_level1(cli, doc);
+        levels_text(cli, doc);
+}
+
+/* Level 1's figures: each dimension, the weakest, the comments. */
+static void program_level1(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"name", "answers", "mean", "1", "2", "3", "4", "5"};
+        static const char *const headers[] = {N_("DIMENSION"), N_("ANSWERS"), N_("MEAN"),
+                                              N_("1"),         N_("2"),       N_("3"),
+                                              N_("4"),         N_("5"),       NULL};
+        json_t *rows, *d;
+        size_t i;
+
         rows = json_array();
         json_array_foreach(json_object_get(doc, "dimensions"), i, d)
         {
@@ -475,14 +542,69 @@ static json_t *ikm_rows(json_t *doc)
         json_array_foreach(json_object_get(doc, "units"), i, u)
             json_array_foreach(json_object_get(u, "elements"), k, el) json_array_append_new(
                 rows,
-                json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
-                          json_object_get(u, "unit"), "respondents",
+                json_pack("{s:O, s:O?, s:O?, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "unit",
+                          json_object_get(u, "unit"), "sample_min",
+                          json_object_get(u, "sample_min"), "sample_ok",
+                          json_object_get(u, "sample_ok"), "respondents",
                           json_object_get(u, "respondents"), "ikm", json_object_get(u, "ikm"),
                           "grade", json_object_get(u, "grade"), "label",
                           json_object_get(u, "label"), "element", json_object_get(el, "element"),
                           "name", json_object_get(el, "name"), "nrr", json_object_get(el, "nrr"),
                           "weighted_nrr", json_object_get(el, "weighted_nrr")));
         return rows;
+}
+
+/* The sample's verdict of a result: whether its responses reach the minimum
+ * of the population served, or that no population is set. */
+static void ikm_sample(json_t *u)
+{
+        json_t *ok = json_object_get(u, "sample_ok");
+        char a[32], b[32], c[32];
+
+        num(json_object_get(u, "respondents"), a);
+        num(json_object_get(u, "sample_min"), b);
+        num(json_object_get(u, "population"), c);
+        if (json_is_null(ok) || ok == NULL)
+                printf(_("  population not set: sample unknown, the grade is provisional\n"));
+        else if (json_is_false(ok))
+                printf(_("  sample too small (%s of %s; population %s): the grade is "
+                         "provisional\n"),
+                       a, b, c);
+        else
+                printf(_("  sample sufficient (%s of %s; population %s)\n"), a, b, c);
+}
+
+/* A grade's label as text, marked when the grade is provisional. */
+static const char *ikm_label(json_t *u, char buf[64])
+{
+        if (json_is_true(json_object_get(u, "provisional")))
+                snprintf(buf, 64, _("%s; provisional"), report_str(u, "label"));
+        else
+                snprintf(buf, 64, "%s", report_str(u, "label"));
+        return buf;
+}
+
+/* The per-service table: each service's respondents, IKM and grade. */
+static void ikm_services(struct cli *cli, json_t *doc)
+{
+        static const char *const keys[] = {"unit", "service", "respondents", "ikm", "grade",
+                                           "label_text"};
+        static const char *const heads[] = {N_("UNIT"),  N_("SERVICE"), N_("RESPONDENTS"),
+                                            N_("IKM"),   N_("GRADE"),   N_("LABEL"),
+                                            NULL};
+        json_t *rows = json_deep_copy(json_object_get(doc, "services")), *s;
+        char g[64];
+        size_t i;
+
+        if (json_array_size(rows) == 0) {
+                json_decref(rows);
+                return;
+        }
+        json_array_foreach(rows, i, s) json_object_set_new(s, "label_text",
+                                                           json_string(ikm_label(s, g)));
+        printf(_("\nPer service:\n"));
+        print_pick(cli, rows, keys, NK(keys), heads);
+        json_decref(rows);
 }
 
 static void ikm_text(struct cli *cli, json_t *doc)
@@ -492,9 +614,11 @@ static void ikm_text(struct cli *cli, json_t *doc)
                                             N_("NRR"),     N_("NRR x 1/9"), NULL};
         json_t *u, *w;
         size_t i, k;
-        char a[32], b[32];
+        char a[32], b[32], g[64];
 
         printf(_("IKM (community satisfaction index) for %s\n"), report_str(doc, "period"));
+        if (json_is_string(json_object_get(doc, "service")))
+                printf(_("Service: %s\n"), report_str(doc, "service"));
         if (json_array_size(json_object_get(doc, "units")) == 0)
                 printf(_("(no survey responses)\n"));
         json_array_foreach(json_object_get(doc, "units"), i, u)
@@ -504,36 +628,43 @@ static void ikm_text(struct cli *cli, json_t *doc)
                                 count_of(json_object_get(u, "respondents"))),
                        report_str(u, "unit"), report_str(u, "name"),
                        num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
-                       report_str(u, "grade"), report_str(u, "label"));
+                       report_str(u, "grade"), ikm_label(u, g));
                 json_array_foreach(json_object_get(u, "weakest"), k, w)
                     printf(" %s", json_string_value(w));
                 printf("\n");
+                ikm_sample(u);
                 print_pick(cli, json_object_get(u, "elements"), keys, NK(keys), heads);
         }
+        ikm_services(cli, doc);
         if (json_is_object(json_object_get(doc, "all"))) {
                 u = json_object_get(doc, "all");
                 printf(ngettext("\nAll units: %s respondent, IKM %s, grade %s (%s)\n",
                                 "\nAll units: %s respondents, IKM %s, grade %s (%s)\n",
                                 count_of(json_object_get(u, "respondents"))),
                        num(json_object_get(u, "respondents"), a), num(json_object_get(u, "ikm"), b),
-                       report_str(u, "grade"), report_str(u, "label"));
+                       report_str(u, "grade"), ikm_label(u, g));
+                ikm_sample(u);
         }
         printf(_("\nNote: %s\n"), report_str(doc, "note"));
 }
 
 static int ikm_csv(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"unit",    "respondents", "ikm", "grade",       "label",
-                                           "element", "name",        "nrr", "weighted_nrr"};
+        static const char *const keys[] = {"unit",  "respondents", "sample_min", "sample_ok",
+                                           "ikm",   "grade",       "label",      "element",
+                                           "name",  "nrr",         "weighted_nrr"};
         return table_print_rows(cli, ikm_rows(doc), keys, NK(keys), NULL);
 }
 
 static const struct opt report_opts[] = {
     {"year", NULL, OPT_VALUE, 0, N_("the year (jp, plan, needs, mentoring, html)"), NULL, NULL},
     {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
-    {"period", NULL, OPT_VALUE, 0, N_("the survey period (ikm), e.g. 2027-Q1"), NULL, NULL},
+    {"period", NULL, OPT_VALUE, 0,
+     N_("the survey period (ikm): 2027-Q1, or 2027-S1 or 2027 to roll up its quarters"), NULL,
+     NULL},
     {"out", NULL, OPT_VALUE, 0, N_("the file html writes"), NULL, NULL},
     {"today", NULL, OPT_VALUE, 0, N_("the day to report as of (YYYY-MM-DD)"), NULL, NULL},
+    {"service", NULL, OPT_VALUE, 0, N_("only this service (ikm)"), NULL, NULL},
     OPT_END,
 };
 
@@ -547,6 +678,7 @@ static int parse(int argc, char **argv, json_t *args, struct ropts *o, int *rest
         o->period = opts_value(args, &report_opts[2]);
         o->out = opts_value(args, &report_opts[3]);
         o->today = opts_value(args, &report_opts[4]);
+        o->service = opts_value(args, &report_opts[5]);
         return rc;
 }
 
@@ -554,8 +686,9 @@ static int parse(int argc, char **argv, json_t *args, struct ropts *o, int *rest
 static int run_kind(struct cli *cli, const struct report_kind *k, const struct ropts *o,
                     const char *program)
 {
-        const char *args[] = {"program", program,  "year",    o->year, "unit",
-                              o->unit,   "period", o->period, "today", o->today};
+        const char *args[] = {"program", program,  "year",  o->year,  "unit",
+                              o->unit,   "period", o->period, "today", o->today,
+                              "service", o->service};
         struct report_doc r;
         struct rb_err e;
         char when[32];
@@ -655,7 +788,7 @@ const struct cmd cmd_report = {
         "     | report plan --year Y [--today DATE] | report needs --year Y\n"
         "     | report competency [--unit U] | report gaps [--unit U]\n"
         "     | report mentoring --year Y [--today DATE]\n"
-        "     | report ikm --period P [--unit U] | report html --year Y --out FILE [--today DATE]",
+        "     | report ikm --period P [--unit U] [--service S] | report html --year Y --out FILE [--today DATE]",
     .summary = N_("reports: evaluation, JP, plan, needs, competency, gaps, mentoring, IKM, a page"),
     .help = N_("Reports are computed by the server for what your certificate may see (an\n"
                "office: its own unit). A table on the terminal, or --json, or --csv.\n"

@@ -90,6 +90,40 @@ static int survey_responses(struct cli *cli, int argc, char **argv)
                          headers);
 }
 
+static const struct opt survey_population_opts[] = {
+    {"unit", NULL, OPT_CODE, 0, NULL, NULL, NULL},
+    OPT_ENTITY_FIELDS("population", "set"),
+    OPT_END,
+};
+
+/* survey population --period P --count N [--unit U]: the people the unit
+ * served, which gives the IKM's minimum sample. */
+static int survey_population(struct cli *cli, int argc, char **argv)
+{
+        char label[160];
+        json_t *f;
+        int rc;
+
+        if ((rc = write_parse(cli, "survey population", "population", "set", survey_population_opts,
+                              argc, argv, &f, NULL)) != 0)
+                return rc;
+        snprintf(label, sizeof(label), _("population served by %s in %s"), write_get(f, "unit"),
+                 write_get(f, "period"));
+        return write_submit(cli, "population", "set", f, label);
+}
+
+/* survey populations: the people each unit served per period, as set. */
+static int survey_populations(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {N_("UNIT"), N_("PERIOD"), N_("SERVED"), NULL};
+
+        return verb_list(cli, argc, argv, survey_list_opts,
+                         "SELECT unit, period, served FROM populations"
+                         " WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR period = ?2)"
+                         " ORDER BY unit, period",
+                         headers);
+}
+
 /* survey import FILE: the same as renbin import survey FILE. */
 static int survey_import(struct cli *cli, int argc, char **argv)
 {
@@ -107,6 +141,8 @@ static const struct verb survey_verbs[] = {
     {"responses", survey_responses, survey_list_opts},
     {"delete", survey_delete, survey_delete_opts},
     {"import", survey_import, NULL},
+    {"population", survey_population, survey_population_opts},
+    {"populations", survey_populations, survey_list_opts},
     {NULL, NULL, NULL},
 };
 
@@ -115,7 +151,9 @@ const struct cmd cmd_survey = {
     .usage = "survey add --service S --period P --u1 N ... --u9 N [--unit CODE] [--age N]\n"
              "       [--sex L|P] [--education E] [--job J]\n"
              "     | survey import FILE | survey list [--unit CODE] [--period P]\n"
-             "     | survey responses [--unit CODE] [--period P] | survey delete ID --reason TEXT",
+             "     | survey responses [--unit CODE] [--period P] | survey delete ID --reason TEXT\n"
+             "     | survey population --period P --count N [--unit CODE]\n"
+             "     | survey populations [--unit CODE] [--period P]",
     .summary = N_("community satisfaction survey (SKM): record responses, import, list"),
     .help = N_("Nine elements scored 1-4 (PermenPAN-RB 14/2017): u1 persyaratan; u2 sistem,\n"
                "mekanisme dan prosedur; u3 waktu penyelesaian; u4 biaya/tarif; u5 produk\n"
@@ -124,7 +162,9 @@ const struct cmd cmd_survey = {
                "Respondent details are optional and never identify a person.\n"
                "Periods: 2027, 2027-S1, 2027-Q1 ...\n"
                "survey responses shows each response's id (its last characters); survey\n"
-               "delete ID --reason TEXT removes one from the counts and the IKM.\n"),
+               "delete ID --reason TEXT removes one from the counts and the IKM.\n"
+               "survey population sets how many people a unit served in a period: the\n"
+               "IKM's minimum sample follows from it (Krejcie-Morgan; 100 served: 80).\n"),
     .exec = survey_list,
     .verbs = survey_verbs,
 };

@@ -109,5 +109,6 @@ extern const struct import_kind import_mentoring_logs;
 extern const struct import_kind import_forums;
 extern const struct import_kind import_programs;
 extern const struct import_kind import_standards;
+extern const struct import_kind import_tests;
 
 #endif

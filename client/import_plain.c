@@ -1,8 +1,9 @@
 /*
  * import_plain.c - the spreadsheet kinds read entirely through the
  * catalogue: units, competencies, training needs, forum notes, SKM survey
- * responses, questionnaires, competency assessments and standards. A column is a field
- * of the catalogue (common/entity.c), checked with the field's own limits;
+ * responses, questionnaires, pre/post tests, competency assessments and
+ * standards. A column is a field of the catalogue (common/entity.c), checked
+ * with the field's own limits;
  * what is left here is how each row is named and what may not appear twice
  * in one file. The server decides the rest.
  */
@@ -126,6 +127,25 @@ const struct import_kind import_evaluations = {
     .entity = "evaluation",
     .action = "submit",
     .row = eval_row,
+};
+
+/* Pre/post tests (evaluation level 2): program, nip, pre, post; a person
+ * given twice in one program would replace the first line's scores. */
+static int test_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],
+                    char key[128], struct rb_err *e)
+{
+        if (import_entity_row(ic, r, out, e) != 0)
+                return -1;
+        snprintf(label, 160, _("test scores of %s in %s"), F("nip"), F("program"));
+        snprintf(key, 128, "%s/%s", F("program"), F("nip"));
+        return 0;
+}
+
+const struct import_kind import_tests = {
+    .name = "tests",
+    .entity = "learning_test",
+    .action = "record",
+    .row = test_row,
 };
 
 static int assess_row(struct import_ctx *ic, const struct csv_row *r, json_t **out, char label[160],

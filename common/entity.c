@@ -439,6 +439,60 @@ static const struct action_def standard_actions[] = {
     {"set", HR, 0, NULL, NULL},
 };
 
+/* The people a unit served in a period (SKM): the population its minimum
+ * sample is drawn from (Krejcie-Morgan, PermenPAN-RB 14/2017), one per unit
+ * and period, set by HR or the unit's office (decisions 127). */
+static const struct field_def population_fields[] = {
+    CODE("unit", REQ, N_("the unit that served them (default: this office)")),
+    PERIOD("period", REQ, N_("quarter, semester or year, e.g. 2027")),
+    {.name = "served",
+     .type = F_INT,
+     .check = C_INT,
+     .flags = REQ,
+     .min = 1,
+     .max = 100000000,
+     .opt = "count",
+     .help = N_("how many people the unit served in the period")},
+};
+static const char *const population_set[] = {"unit", "period", "served", NULL};
+static const struct action_def population_actions[] = {
+    {"set", OFFICE, 0, population_set, NULL},
+};
+
+/* Kirkpatrick level 2 (learning): one participant's pre-test and post-test
+ * scores in a program, one per enrollment (a later one replaces it). A
+ * score is an assessment of the person, like a competency assessment, not a
+ * questionnaire answer: it is kept per enrollment and synced to the unit
+ * (decisions 120). */
+static const struct field_def learning_test_fields[] = {
+    CODE("program", REQ, N_("program code")),
+    NIP("nip", REQ, N_("the participant's NIP")),
+    STORED("unit", F_TEXT),
+    STORED("enrollment", F_TEXT),
+    INT("pre", REQ, TEST_SCORE_MIN, TEST_SCORE_MAX, N_("the score before the program (pre-test)")),
+    INT("post", REQ, TEST_SCORE_MIN, TEST_SCORE_MAX, N_("the score after it (post-test)")),
+    STORED_NOW("tested_at"),
+};
+static const struct action_def learning_test_actions[] = {
+    {"record", OFFICE, 0, NULL, NULL},
+};
+
+/* Kirkpatrick level 3 (behaviour): the supervisor's rating of how a person
+ * who completed a program applies it on the job, from FOLLOWUP_DAYS after
+ * the program's end, once per enrollment (decisions 121). */
+static const struct field_def followup_fields[] = {
+    CODE("program", REQ, N_("program code")),
+    NIP("nip", REQ, N_("the participant's NIP")),
+    STORED("unit", F_TEXT),
+    STORED("enrollment", F_TEXT),
+    INT("rating", REQ, LEVEL_MIN, LEVEL_MAX, N_("how the program is applied on the job")),
+    TEXT("note", 0, 2000, N_("what the supervisor saw")),
+    STORED_NOW("recorded_at"),
+};
+static const struct action_def followup_actions[] = {
+    {"add", OFFICE, A_CREATES, NULL, NULL},
+};
+
 #define ENTITY_F(var, n, tbl, sc, pre, noun, fl)                                                   \
         static const struct entity_def var = {                                                     \
             n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun, fl}
@@ -476,6 +530,11 @@ static const struct entity_def enrollment_change_def = {
     .noun = N_("a change to an enrollment"),
 };
 ENTITY(standard_def, "standard", "standards", NULL, standard, N_("a competency standard"));
+ENTITY(population_def, "population", "populations", "unit", population,
+       N_("a population served"));
+ENTITY(learning_test_def, "learning_test", "learning_tests", "unit", learning_test,
+       N_("a pre/post test"));
+ENTITY(followup_def, "followup", "followups", "unit", followup, N_("a follow-up"));
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
@@ -483,7 +542,7 @@ const struct entity_def *const entity_defs[] = {
     &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
     &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
-    &enrollment_change_def, &standard_def,
+    &enrollment_change_def, &standard_def, &population_def, &learning_test_def, &followup_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 

@@ -108,6 +108,13 @@ struct entity_def {
  * hook only (questionnaire answers, docs/privacy.md). */
 #define E_SERVER_ONLY 1u
 
+/* The range of a pre-test or post-test score (Kirkpatrick level 2). */
+#define TEST_SCORE_MIN 0
+#define TEST_SCORE_MAX 100
+/* Days after a program's end from which a completed enrollment is due for
+ * its follow-up on the job (Kirkpatrick level 3, 60-90 days). */
+#define FOLLOWUP_DAYS 60
+
 /* Most fields one entity has. */
 #define ENTITY_MAX_FIELDS 32
 

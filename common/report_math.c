@@ -6,6 +6,7 @@
 #include "report_math.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 long long rm_hundredths(double x)
@@ -176,4 +177,36 @@ long rm_period_end(const char *p)
         if (p[4] == '-' && p[5] == 'Q' && p[6] >= '1' && p[6] <= '4')
                 return y * 100 + (p[6] - '0') * 3;
         return -1;
+}
+
+long long rm_sample_min(long long n)
+{
+        long long den = 10 * n + 3831;
+
+        if (n < 0)
+                return -1;
+        /* 3.841 n / 4 over (n - 1) / 400 + 3.841 / 4, both sides times 4000 */
+        return (3841 * n + den - 1) / den;
+}
+
+int rm_period_parts(const char *p, char out[][8], int max)
+{
+        long end = rm_period_end(p);
+        int n = 0, first, last;
+
+        if (end < 0 || max < RM_PERIOD_PARTS)
+                return -1;
+        snprintf(out[n++], 8, "%s", p);
+        if (strlen(p) == 4) {
+                snprintf(out[n++], 8, "%.4s-S1", p);
+                snprintf(out[n++], 8, "%.4s-S2", p);
+                first = 1, last = 4;
+        } else if (p[5] == 'S') {
+                first = p[6] == '1' ? 1 : 3, last = first + 1;
+        } else {
+                return n;
+        }
+        for (int q = first; q <= last; q++)
+                snprintf(out[n++], 8, "%.4s-Q%c", p, (char)('0' + q));
+        return n;
 }

@@ -102,4 +102,18 @@ struct rm_ikm {
  * 100.00. Returns 0, or -1 when n <= 0. */
 int rm_ikm(const long sums[RM_IKM_ELEMENTS], long n, struct rm_ikm *r);
 
+/* The minimum sample of a population of n people served (Krejcie-Morgan, as
+ * PermenPAN-RB 14/2017 tabulates it): s = 3.841 n 0.25 / (0.0025 (n - 1) +
+ * 3.841 x 0.25) rounded up, computed in integers as ceil(3841 n / (10 n +
+ * 3831)). 100 -> 80, 1000 -> 278, 1 -> 1, 0 -> 0; -1 for n < 0. */
+long long rm_sample_min(long long n);
+
+/* The stored survey periods a report of period covers, into out[0..max):
+ * a year its semesters and quarters and itself (2027: 2027, 2027-S1,
+ * 2027-S2, 2027-Q1..Q4), a semester its quarters and itself (2027-S1:
+ * 2027-S1, 2027-Q1, 2027-Q2), a quarter itself. Returns how many, or -1 for
+ * what is not a period or does not fit. */
+#define RM_PERIOD_PARTS 7
+int rm_period_parts(const char *period, char out[][8], int max);
+
 #endif

@@ -53,6 +53,9 @@ static const struct rule_hook hooks[] = {
     {"survey", "delete", e_survey_delete},
     {"import", "record", e_import_record},
     {"standard", "set", e_standard_set},
+    {"population", "set", e_population_set},
+    {"learning_test", "record", e_test_record},
+    {"followup", "add", e_followup_add},
 };
 
 static const char SQL_OP_GET[] =

@@ -101,5 +101,8 @@ int e_forum_update(struct apply_ctx *cx);
 int e_survey_delete(struct apply_ctx *cx);
 int e_import_record(struct apply_ctx *cx);
 int e_standard_set(struct apply_ctx *cx);
+int e_population_set(struct apply_ctx *cx);
+int e_test_record(struct apply_ctx *cx);
+int e_followup_add(struct apply_ctx *cx);
 
 #endif

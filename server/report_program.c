@@ -8,10 +8,14 @@
  * be traced to a person, and enough other groups (or the program's total) are
  * hidden with it that no difference of shown figures reveals it
  * (complementary suppression, common/report_math.c:rm_suppress); the
- * document then says suppressed and why. `report.evaluations` gives the same
+ * document then says suppressed and why. Beside them, levels 2 (the
+ * pre/post test: mean pre, mean post, gain) and 3 (the follow-ups on the
+ * job: count and mean rating), each under the same rule over its own
+ * groups (decisions 123). `report.evaluations` gives the level-1
  * figures per program in one table (renbin export evaluations).
  */
 #include "db.h"
+#include "entity.h"
 #include "i18n.h"
 #include "queries.h"
 #include "report_math.h"
@@ -93,13 +97,16 @@ static int group_add(struct pgroups *pg, const char *unit, long n, struct rb_err
         return 0;
 }
 
-/* Reads the program's groups (every unit, whoever asks: what is hidden must
- * not depend on the reader) and decides what may be shown. 0, or -1 with e
- * (pg freed). */
-static int program_groups(sqlite3 *db, const char *program, struct pgroups *pg, struct rb_err *e)
+/* The units' answers to program ?1, in unit order: the groups of level 1. */
+static const char SQL_ANSWER_GROUPS[] = "SELECT unit, count(*) FROM evaluations WHERE program = ?1"
+                                        " GROUP BY unit ORDER BY unit";
+
+/* Reads the program's groups by sql (every unit, whoever asks: what is
+ * hidden must not depend on the reader) and decides what may be shown. 0,
+ * or -1 with e (pg freed). */
+static int program_groups(sqlite3 *db, const char *sql, const char *program, struct pgroups *pg,
+                          struct rb_err *e)
 {
-        static const char sql[] = "SELECT unit, count(*) FROM evaluations WHERE program = ?1"
-                                  " GROUP BY unit ORDER BY unit";
         sqlite3_stmt *st = db_stmt(db, sql, e);
         int step = -1;
 
@@ -170,7 +177,7 @@ static int scope_answers(sqlite3 *db, const char *program, const char *unit, str
         struct pgroups pg;
 
         if (answers(db, program, unit, d, comments, e) != 0 ||
-            program_groups(db, program, &pg, e) != 0)
+            program_groups(db, SQL_ANSWER_GROUPS, program, &pg, e) != 0)
                 return -1;
         return group_shown(&pg, unit);
 }
@@ -186,26 +193,148 @@ static json_t *dimension(const char *name, const struct rm_dist *d)
                          json_h100(rm_dist_mean100(d)), "distribution", dist);
 }
 
-/* Why a group's figures are hidden: too few answers, or hidden with others
- * so that no difference of shown figures reveals a small group. */
-static json_t *hidden_reason(long n)
+/* Why a group's figures are hidden: too few answers (of the questionnaire)
+ * or people (tested, followed up), or hidden with others so that no
+ * difference of shown figures reveals a small group. */
+static json_t *hidden_reason(long n, int people)
 {
+        const unsigned long k = RM_MIN_GROUP;
         char why[240];
 
         if (n < RM_MIN_GROUP)
                 snprintf(why, sizeof(why),
-                         ngettext("fewer than %d answer (%ld), so that no answer can be traced "
-                                  "to a person",
-                                  "fewer than %d answers (%ld), so that no answer can be traced "
-                                  "to a person",
-                                  (unsigned long)RM_MIN_GROUP),
+                         people ? ngettext("fewer than %d person (%ld), so that no score can be "
+                                           "traced to a person",
+                                           "fewer than %d people (%ld), so that no score can be "
+                                           "traced to a person",
+                                           k)
+                                : ngettext("fewer than %d answer (%ld), so that no answer can be "
+                                           "traced to a person",
+                                           "fewer than %d answers (%ld), so that no answer can be "
+                                           "traced to a person",
+                                           k),
                          RM_MIN_GROUP, n);
         else
                 snprintf(why, sizeof(why),
-                         _("hidden with other figures of this program, so that no difference "
-                           "of the figures shown reveals a group of fewer than %d answers"),
+                         people ? _("hidden with other figures of this program, so that no "
+                                    "difference of the figures shown reveals a group of fewer "
+                                    "than %d people")
+                                : _("hidden with other figures of this program, so that no "
+                                    "difference of the figures shown reveals a group of fewer "
+                                    "than %d answers"),
                          RM_MIN_GROUP);
         return json_string(why);
+}
+
+/* Levels 2 and 3 of the program in a unit scope, each an object. */
+struct levels {
+        json_t *level2, *level3;
+};
+
+/* A level's people in the unit scope: their count and the sums of up to
+ * two scores. */
+struct lsum {
+        long n;
+        long long sum[2];
+};
+
+/* Runs sql (program ?1, unit ?2 or NULL: count, sum, sum) into s. 0, or -1 with e. */
+static int level_sums(sqlite3 *db, const char *sql, const char *program, const char *unit,
+                      struct lsum *s, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(db, sql, e);
+        int step;
+
+        *s = (struct lsum){0};
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, unit);
+        if ((step = db_step(db, st, e)) > 0) {
+                s->n = sqlite3_column_int(st, 0);
+                s->sum[0] = sqlite3_column_int64(st, 1);
+                s->sum[1] = sqlite3_column_int64(st, 2);
+        }
+        sqlite3_reset(st);
+        return step < 0 ? -1 : 0;
+}
+
+/* Whether a level's figures of the unit scope may be shown, deciding over
+ * every unit's groups (groups_sql) as level 1 does. 1, 0, or -1 with e. */
+static int level_shown(sqlite3 *db, const char *groups_sql, const char *program, const char *unit,
+                       struct rb_err *e)
+{
+        struct pgroups pg;
+
+        if (program_groups(db, groups_sql, program, &pg, e) != 0)
+                return -1;
+        return group_shown(&pg, unit);
+}
+
+/* A figure in hundredths when shown, else null. */
+static json_t *shown_h100(int shown, long long v)
+{
+        return shown ? json_h100(v) : json_null();
+}
+
+/* Level 2 (learning): the people tested, and when shown the mean pre-test,
+ * the mean post-test and the gain, the difference of the two means shown
+ * (decisions 122). NULL with e. */
+static json_t *level2(sqlite3 *db, const char *program, const char *unit, struct rb_err *e)
+{
+        static const char sums[] = "SELECT count(*), ifnull(sum(pre), 0), ifnull(sum(post), 0)"
+                                   " FROM learning_tests WHERE program = ?1"
+                                   " AND (?2 IS NULL OR unit = ?2)";
+        static const char groups[] = "SELECT unit, count(*) FROM learning_tests WHERE program = ?1"
+                                     " GROUP BY unit ORDER BY unit";
+        struct lsum s;
+        int shown;
+
+        if (level_sums(db, sums, program, unit, &s, e) != 0 ||
+            (shown = level_shown(db, groups, program, unit, e)) < 0)
+                return NULL;
+        long long pre = rm_ratio100(s.sum[0], s.n), post = rm_ratio100(s.sum[1], s.n);
+        return json_pack("{s:I, s:b, s:o, s:o, s:o, s:o}", "tests", (json_int_t)s.n, "suppressed",
+                         !shown, "reason", shown ? json_null() : hidden_reason(s.n, 1), "mean_pre",
+                         shown_h100(shown, pre), "mean_post", shown_h100(shown, post), "gain",
+                         shown_h100(shown, post - pre));
+}
+
+/* Level 3 (behaviour): the completed enrollments, their follow-ups on the
+ * job, and when shown the mean rating. NULL with e. */
+static json_t *level3(sqlite3 *db, const char *program, const char *unit, struct rb_err *e)
+{
+        static const char sums[] = "SELECT count(*), ifnull(sum(rating), 0), 0 FROM followups"
+                                   " WHERE program = ?1 AND (?2 IS NULL OR unit = ?2)";
+        static const char done[] = "SELECT count(*), 0, 0 FROM enrollments WHERE program = ?1"
+                                   " AND status = 'selesai' AND (?2 IS NULL OR unit = ?2)";
+        static const char groups[] = "SELECT unit, count(*) FROM followups WHERE program = ?1"
+                                     " GROUP BY unit ORDER BY unit";
+        struct lsum s, c;
+        int shown;
+
+        if (level_sums(db, sums, program, unit, &s, e) != 0 ||
+            level_sums(db, done, program, unit, &c, e) != 0 ||
+            (shown = level_shown(db, groups, program, unit, e)) < 0)
+                return NULL;
+        return json_pack("{s:I, s:I, s:i, s:b, s:o, s:o}", "completed", (json_int_t)c.n,
+                         "followups", (json_int_t)s.n, "opens_after_days", FOLLOWUP_DAYS,
+                         "suppressed", !shown, "reason",
+                         shown ? json_null() : hidden_reason(s.n, 1), "mean_rating",
+                         shown_h100(shown, rm_ratio100(s.sum[0], s.n)));
+}
+
+/* Levels 2 and 3 of program in the unit scope into lv. 0, or -1 with e. */
+static int report_levels(sqlite3 *db, const char *program, const char *unit, struct levels *lv,
+                         struct rb_err *e)
+{
+        lv->level3 = NULL;
+        if ((lv->level2 = level2(db, program, unit, e)) == NULL ||
+            (lv->level3 = level3(db, program, unit, e)) == NULL) {
+                json_decref(lv->level2);
+                return -1;
+        }
+        return 0;
 }
 
 int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
@@ -213,6 +342,7 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
         const char *code = query_arg(q, "program"), *unit;
         struct rm_dist d[4] = {{0}};
         json_t *doc, *prog, *comments = NULL;
+        struct levels lv;
         long att;
         int shown;
 
@@ -228,13 +358,20 @@ int q_report_program(struct query_ctx *q, json_t **out, struct rb_err *e)
                 return -1;
         }
         att = attendees(q->db, code, unit);
+        if (report_levels(q->db, code, unit, &lv, e) != 0) {
+                json_decref(prog);
+                json_decref(comments);
+                return -1;
+        }
         doc = json_pack("{s:s, s:o, s:o, s:I, s:I, s:o, s:i}", "report", "program", "program", prog,
                         "unit", unit ? json_string(unit) : json_null(), "attendees",
                         (json_int_t)att, "responses", (json_int_t)d[0].n, "response_rate_pct",
                         json_h100(rm_pct100(d[0].n, att)), "min_group", RM_MIN_GROUP);
+        json_object_set_new(doc, "level2", lv.level2);
+        json_object_set_new(doc, "level3", lv.level3);
         if (!shown) {
                 json_object_set_new(doc, "suppressed", json_true());
-                json_object_set_new(doc, "reason", hidden_reason(d[0].n));
+                json_object_set_new(doc, "reason", hidden_reason(d[0].n, 0));
                 json_decref(comments);
                 *out = doc;
                 return 0;

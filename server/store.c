@@ -242,6 +242,27 @@ static const char *const migrations[] = {
     "  jabatan TEXT NOT NULL, competency TEXT NOT NULL REFERENCES competencies(code),"
     "  level INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX standards_one ON standards(lower(jabatan), competency);",
+    /* 11: the people a unit served in a period (SKM), whose count gives the
+     * IKM's minimum sample; one per unit and period */
+    "CREATE TABLE populations("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  unit TEXT NOT NULL REFERENCES units(code), period TEXT NOT NULL,"
+    "  served INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX populations_one ON populations(unit, period);",
+    /* 12: evaluation levels 2 and 3: a pre/post test and a follow-up on the
+     * job per enrollment (their ranges are the catalogue's) */
+    "CREATE TABLE learning_tests("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  program TEXT NOT NULL REFERENCES programs(code), nip TEXT NOT NULL REFERENCES asn(nip),"
+    "  unit TEXT NOT NULL, enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id),"
+    "  pre INTEGER NOT NULL, post INTEGER NOT NULL, tested_at INTEGER NOT NULL);"
+    "CREATE INDEX learning_tests_program ON learning_tests(program, unit);"
+    "CREATE TABLE followups("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  program TEXT NOT NULL REFERENCES programs(code), nip TEXT NOT NULL REFERENCES asn(nip),"
+    "  unit TEXT NOT NULL, enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id),"
+    "  rating INTEGER NOT NULL, note TEXT, recorded_at INTEGER NOT NULL);"
+    "CREATE INDEX followups_program ON followups(program, unit);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -260,6 +281,8 @@ static const char *const migration_notes[] = {
     "seats have names: certificates, audit records and rejected ops name the seat",
     "questionnaire answers without their person",
     "competency standards per jabatan",
+    "the people a unit served in a period (SKM)",
+    "evaluation levels 2 and 3: pre/post tests and follow-ups on the job",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif

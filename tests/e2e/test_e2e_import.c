@@ -377,8 +377,8 @@ static void expect_bad(const struct bad_case *c)
 /* One bad line per kind, each checked offline before anything is queued. */
 static void test_bad_line_per_kind(void **state)
 {
-        char asn_good[128], enr_good[64], eval_good[64], assess_good[64], pair_good[96],
-            log_good[96], log_bad[96];
+        char asn_good[128], enr_good[64], eval_good[64], test_good[64], assess_good[64],
+            pair_good[96], log_good[96], log_bad[96];
         const struct bad_case cases[] = {
             {"units", "code,name,kind", "KEL-X1,Kelurahan X,kelurahan", "KEL-X2,Kelurahan Y,kota",
              "kind", 0},
@@ -394,6 +394,8 @@ static void test_bad_line_per_kind(void **state)
              UNIT_A ",K-WKT,genting,", "priority", 1},
             {"evaluations", "program,nip,materi,penyampaian,aplikasi,comment", eval_good,
              "MW-01,199001012015031001,4,9,4,", "penyampaian", 1},
+            {"tests", "program,nip,pre,post", test_good, "MW-01,199001012015031001,40,101", "post",
+             1},
             {"assessments", "nip,competency,period,level,note", assess_good,
              "199001012015031001,K-ANG,2027-S1,7,", "level", 1},
             {"mentoring", "mentor_nip,mentee_nip,topic,competency,from,to", pair_good,
@@ -405,8 +407,7 @@ static void test_bad_line_per_kind(void **state)
             {"survey", "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9",
              UNIT_A ",Surat,2027-Q2,3,3,3,3,3,3,3,3,3", UNIT_A ",Surat,2027-Q2,3,3,3,3,3,3,3,3,7",
              "u9", 1},
-            {"standard", "jabatan,competency,level", "Lurah,K-ANG,3", "Lurah,K-WKT,9", "level",
-             0},
+            {"standard", "jabatan,competency,level", "Lurah,K-ANG,3", "Lurah,K-WKT,9", "level", 0},
         };
 
         (void)state;
@@ -414,6 +415,7 @@ static void test_bad_line_per_kind(void **state)
                  fx.senior, UNIT_A);
         snprintf(enr_good, sizeof(enr_good), "MW-01,%s,hadir", fx.part);
         snprintf(eval_good, sizeof(eval_good), "MW-01,%s,4,4,4,", fx.part);
+        snprintf(test_good, sizeof(test_good), "MW-01,%s,40,70", fx.part);
         snprintf(assess_good, sizeof(assess_good), "%s,K-WKT,2027-S2,2,", fx.part);
         snprintf(pair_good, sizeof(pair_good), "%s,%s,Manajemen waktu,K-WKT,2027-02-01,", fx.senior,
                  fx.part);

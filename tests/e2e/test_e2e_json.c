@@ -146,6 +146,8 @@ static void fill(void)
                     ",Surat,2027-Q1,3,4,2,4,3,3,3,4,4,73,P,SMA,ibu\n" UNIT_A
                     ",Surat,2027-Q1,4,4,4,4,4,4,4,4,4,,,,\n",
                     NULL);
+        f_ok(fx.hr, "survey", "population", "--unit", UNIT_A, "--period", "2027", "--count", "100",
+             NULL);
         f_ok(fx.hr, "eval", "submit", "ANG-01", fx.part, "--materi", "4", "--penyampaian", "5",
              "--aplikasi", "4", NULL);
         /* A standard the person assessed falls short of (standard list,
@@ -156,6 +158,7 @@ static void fill(void)
              "--priority", "rendah", NULL);
         f_ok(fx.hr, "need", "withdraw", "--unit", UNIT_A, "--year", "2027", "--competency", "K-KOM",
              "--reason", "sudah dilatih", NULL);
+        f_ok(fx.hr, "eval", "test", "ANG-01", fx.part, "--pre", "55", "--post", "85", NULL);
         /* One op the server rejects, for status and conflicts. */
         f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
                  NULL);

@@ -14,6 +14,8 @@
 
 #include "report_math.h"
 
+#include <math.h>
+
 /* Two decimals, half away from zero, also for decimal-looking doubles. */
 static void test_round(void **state)
 {
@@ -346,6 +348,62 @@ static void test_suppress_exhaustive(void **state)
         }
 }
 
+/* Krejcie-Morgan at its boundaries. By hand: N = 100, 3841 x 100 / (10 x 100
+ * + 3831) = 384100 / 4831 = 79.51 -> 80; N = 1000, 3841000 / 13831 = 277.71
+ * -> 278 (the regulation's table: 278); N = 10, 38410 / 3931 = 9.77 -> 10;
+ * N = 1 -> 1 (the one person); N = 0 -> 0 (nobody to ask). */
+static void test_sample_min(void **state)
+{
+        (void)state;
+        assert_int_equal(rm_sample_min(100), 80);
+        assert_int_equal(rm_sample_min(99), 79);
+        assert_int_equal(rm_sample_min(10), 10);
+        assert_int_equal(rm_sample_min(1000), 278);
+        assert_int_equal(rm_sample_min(1), 1);
+        assert_int_equal(rm_sample_min(0), 0);
+        assert_int_equal(rm_sample_min(-1), -1);
+        /* the table's large end: the sample levels off under 384 */
+        assert_int_equal(rm_sample_min(100000), 383);
+        assert_int_equal(rm_sample_min(1000000), 384);
+}
+
+/* The integer form is the regulation's formula in doubles, rounded up,
+ * for every population up to 20000. */
+static void test_sample_min_formula(void **state)
+{
+        (void)state;
+        for (long long n = 1; n <= 20000; n++) {
+                double s = 3.841 * n * 0.25 / (0.0025 * (n - 1) + 3.841 * 0.25);
+                assert_int_equal(rm_sample_min(n), (long long)ceil(s - 1e-9));
+                assert_true(rm_sample_min(n) <= n);
+        }
+}
+
+/* The stored periods a report period covers. */
+static void test_period_parts(void **state)
+{
+        char p[RM_PERIOD_PARTS][8];
+
+        (void)state;
+        assert_int_equal(rm_period_parts("2027", p, RM_PERIOD_PARTS), 7);
+        assert_string_equal(p[0], "2027");
+        assert_string_equal(p[1], "2027-S1");
+        assert_string_equal(p[2], "2027-S2");
+        assert_string_equal(p[3], "2027-Q1");
+        assert_string_equal(p[6], "2027-Q4");
+        assert_int_equal(rm_period_parts("2027-S1", p, RM_PERIOD_PARTS), 3);
+        assert_string_equal(p[0], "2027-S1");
+        assert_string_equal(p[1], "2027-Q1");
+        assert_string_equal(p[2], "2027-Q2");
+        assert_int_equal(rm_period_parts("2027-S2", p, RM_PERIOD_PARTS), 3);
+        assert_string_equal(p[1], "2027-Q3");
+        assert_string_equal(p[2], "2027-Q4");
+        assert_int_equal(rm_period_parts("2027-Q3", p, RM_PERIOD_PARTS), 1);
+        assert_string_equal(p[0], "2027-Q3");
+        assert_int_equal(rm_period_parts("2027-Q5", p, RM_PERIOD_PARTS), -1);
+        assert_int_equal(rm_period_parts("2027", p, 3), -1);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -366,6 +424,9 @@ int main(void)
             cmocka_unit_test(test_suppress_total),
             cmocka_unit_test(test_suppress_exhaustive),
             cmocka_unit_test(test_period_end),
+            cmocka_unit_test(test_sample_min),
+            cmocka_unit_test(test_sample_min_formula),
+            cmocka_unit_test(test_period_parts),
         };
         return renbin_run_group_tests(tests, NULL, NULL);
 }
