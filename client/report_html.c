@@ -76,6 +76,7 @@ static void plan_meta(FILE *f, json_t *doc);
 static void plan_chart(FILE *f, json_t *t);
 static void plan_row(FILE *f, const struct col *cols, json_t *p);
 static int ikm_chart(FILE *f, json_t *units, int note);
+static void ikm_sample(FILE *f, json_t *u);
 static void ikm_weakest(FILE *f, json_t *u);
 static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t oldest);
 
@@ -992,8 +993,9 @@ static int ikm_chart(FILE *f, json_t *units, int note)
                 const char *g = report_str(u, "grade");
                 int gi = g[0] >= 'A' && g[0] <= 'D' ? g[0] - 'A' : 3;
                 snprintf(label, sizeof(label), "%s", report_str(u, "unit"));
-                snprintf(txt, sizeof(txt), "%s %s %s", dec(dbl(u, "ikm")), g,
-                         report_str(u, "label"));
+                snprintf(txt, sizeof(txt), "%s %s %s%s", dec(dbl(u, "ikm")), g,
+                         report_str(u, "label"),
+                         json_is_true(json_object_get(u, "provisional")) ? "*" : "");
                 bar(&rows[i], label, dbl(u, "ikm") - b[0] / 100.0, (b[nb - 1] - b[0]) / 100.0,
                     grade_fill[gi], txt);
         }
@@ -1089,7 +1091,8 @@ static json_t *ikm_codes(json_t *docs)
         return codes;
 }
 
-/* A unit's IKM in one period as a cell: "81.90 B (35)", coloured by grade. */
+/* A unit's IKM in one period as a cell: "81.90 B (35)", coloured by grade;
+ * a provisional grade (sample under the minimum or unknown) is starred. */
 static void ikm_cell(FILE *f, const char *period, json_t *u)
 {
         fputs("<td class=\"n", f);
@@ -1103,68 +1106,121 @@ static void ikm_cell(FILE *f, const char *period, json_t *u)
         if (u != NULL) {
                 fprintf(f, "%s ", dec(dbl(u, "ikm")));
                 esc(f, report_str(u, "grade"));
-                fprintf(f, " (%lld)", lng(u, "respondents"));
+                fputs(json_is_true(json_object_get(u, "provisional")) ? "* " : " ", f);
+                fprintf(f, "(%lld)", lng(u, "respondents"));
         }
         fputs("</td>", f);
 }
 
-/* The IKM charts' text: a row per unit, a column per period (IKM, grade,
- * respondents), the weakest elements of its latest period. */
+/* The IKM chart's text: a row per unit, a column per period of docs (the
+ * year first: IKM, grade, respondents), then the year's sample against its
+ * minimum and its weakest elements. */
 static void ikm_table(FILE *f, json_t *docs)
 {
-        static const struct col unit = {N_("Unit"), 0}, weak = {N_("Weakest elements"), 0};
-        json_t *codes = ikm_codes(docs), *doc, *c, *last;
+        static const struct col unit = {N_("Unit"), 0}, weak = {N_("Weakest elements"), 0},
+                                sample = {N_("Sample"), 0};
+        json_t *codes = ikm_codes(docs), *doc, *c;
         size_t i, k;
 
         fputs("<div class=\"wrap\"><table><thead><tr>", f);
         tagged(f, "<th>", _(unit.label), "</th>");
         json_array_foreach(docs, k, doc)
             tagged(f, "<th class=\"n nw\">", report_str(doc, "period"), "</th>");
+        tagged(f, "<th>", _(sample.label), "</th>");
         tagged(f, "<th>", _(weak.label), "</th></tr></thead><tbody>");
         json_array_foreach(codes, i, c)
         {
-                last = NULL;
                 fputs("<tr>", f);
                 td_code(f, &unit, json_string_value(c));
                 json_array_foreach(docs, k, doc)
                 {
                         json_t *u = ikm_unit(doc, json_string_value(c));
                         ikm_cell(f, report_str(doc, "period"), u);
-                        last = u != NULL ? u : last;
                 }
+                td(f, &sample);
+                ikm_sample(f, ikm_unit(json_array_get(docs, 0), json_string_value(c)));
+                fputs("</td>", f);
                 td(f, &weak);
-                ikm_weakest(f, last);
+                ikm_weakest(f, ikm_unit(json_array_get(docs, 0), json_string_value(c)));
                 fputs("</td></tr>", f);
         }
         fputs("</tbody></table></div>", f);
         json_decref(codes);
 }
 
-/* IKM of the periods docs: a chart per period (a bar per unit on the 25-100
- * scale, by grade), then one table of them all and the elements' names. */
-static void section_ikm(FILE *f, json_t *docs)
+/* Whether unit u's sample is enough: "35 of 80 minimum", "too small (n of
+ * m)", or that no population is set. */
+static void ikm_sample(FILE *f, json_t *u)
 {
-        json_t *doc, *first = NULL;
+        if (u == NULL)
+                return;
+        if (json_is_null(json_object_get(u, "sample_ok")) ||
+            json_object_get(u, "sample_ok") == NULL)
+                esc(f, _("population not set"));
+        else if (json_is_true(json_object_get(u, "sample_ok")))
+                escf(f, _("%lld of %lld minimum"), lng(u, "respondents"), lng(u, "sample_min"));
+        else {
+                fputs("<strong class=\"grade-D\">", f);
+                escf(f, _("sample too small (%lld of %lld)"), lng(u, "respondents"),
+                     lng(u, "sample_min"));
+                fputs("</strong>", f);
+        }
+}
+
+/* The year's IKM per service of each unit (doc's services[]): a row per
+ * unit, its services in one cell, "name 85.20 B (22)". */
+static void ikm_services(FILE *f, json_t *doc)
+{
+        static const struct col cols[] = {{N_("Unit"), 0}, {N_("Per service"), 0}, {NULL, 0}};
+        json_t *sv, *prev = NULL;
         size_t i;
 
-        section_open(f, "ikm", _("Community satisfaction (IKM) per unit"),
-                     _("A chart per period; the table: IKM, grade and respondents per period."));
-        if (json_array_size(docs) == 0)
-                tagged(f, "<p class=\"note\">", _("No survey responses this year."), "</p>");
-        json_array_foreach(docs, i, doc)
+        if (json_array_size(json_object_get(doc, "services")) == 0)
+                return;
+        tagged(f, "<h3>", _("Per service"), "</h3>");
+        table_open(f, cols);
+        json_array_foreach(json_object_get(doc, "services"), i, sv)
         {
-                json_t *units = json_object_get(doc, "units");
-                tagged(f, "<h3>", report_str(doc, "period"), "</h3>");
-                if (json_array_size(units) == 0)
-                        tagged(f, "<p class=\"note\">", _("No survey responses."), "</p>");
-                else if (ikm_chart(f, units, first == NULL) != 0)
-                        return;
-                first = first != NULL ? first : json_array_get(units, 0);
+                int same = prev != NULL &&
+                           strcmp(report_str(prev, "unit"), report_str(sv, "unit")) == 0;
+                if (!same) {
+                        fputs(prev != NULL ? "</td></tr><tr>" : "<tr>", f);
+                        td_code(f, &cols[0], report_str(sv, "unit"));
+                        td(f, &cols[1]);
+                } else
+                        fputs("; ", f);
+                fputs("<span class=\"nw\">", f);
+                esc(f, report_str(sv, "service"));
+                fprintf(f, " %s ", dec(dbl(sv, "ikm")));
+                esc(f, report_str(sv, "grade"));
+                fprintf(f, "%s (%lld)</span>",
+                        json_is_true(json_object_get(sv, "provisional")) ? "*" : "",
+                        lng(sv, "respondents"));
+                prev = sv;
         }
-        if (first != NULL) {
-                ikm_table(f, docs);
-                ikm_elements(f, first);
+        fputs("</td></tr></tbody></table></div>", f);
+}
+
+/* IKM of the year (docs: the year's roll-up first, then each period): the
+ * year's chart (a bar per unit on the 25-100 scale, by grade), a table of
+ * the year and its periods with the sample, the year per service. */
+static void section_ikm(FILE *f, json_t *docs)
+{
+        json_t *year = json_array_get(docs, 0), *units = json_object_get(year, "units");
+
+        section_open(f, "ikm", _("Community satisfaction (IKM) per unit"),
+                     _("The year over all its responses (the chart), then each period; * a "
+                       "provisional grade: the sample is under the Krejcie-Morgan minimum "
+                       "for the population served, or no population is set."));
+        if (json_array_size(units) == 0) {
+                tagged(f, "<p class=\"note\">", _("No survey responses this year."), "</p></section>");
+                return;
         }
+        if (ikm_chart(f, units, 1) != 0)
+                return;
+        ikm_table(f, docs);
+        ikm_elements(f, json_array_get(units, 0));
+        ikm_services(f, year);
         /* The same words as the note of the server's IKM report. */
         tagged(f, "<p class=\"note\">",
                _("IKM = sum of the nine NRR x 1/9 x 25. The weight is 1/9 exactly; "
@@ -1577,6 +1633,74 @@ static json_t *survey_periods(struct cli *cli, long year)
         return arr;
 }
 
+/* A program's level as a cell: its figure, or why it is hidden. */
+static void level_cell(FILE *f, const struct col *c, json_t *lv, const char *key)
+{
+        td(f, c);
+        if (json_is_true(json_object_get(lv, "suppressed")))
+                esc(f, _("hidden"));
+        else if (json_is_number(json_object_get(lv, key)))
+                fputs(dec(dbl(lv, key)), f);
+        fputs("</td>", f);
+}
+
+/* True when the program's doc has level 2 or 3 figures to show. */
+static int levels_any(json_t *doc)
+{
+        return lng(json_object_get(doc, "level2"), "tests") > 0 ||
+               lng(json_object_get(doc, "level3"), "followups") > 0;
+}
+
+/* One program's three levels as a table row of cols. */
+static void levels_row(FILE *f, const struct col *cols, json_t *doc)
+{
+        json_t *p = json_object_get(doc, "program"), *l2 = json_object_get(doc, "level2"),
+               *l3 = json_object_get(doc, "level3");
+
+        fputs("<tr>", f);
+        td_code(f, &cols[0], report_str(p, "code"));
+        td(f, &cols[1]);
+        if (ratings_shown(doc))
+                fputs(dec(dbl(json_array_get(json_object_get(doc, "dimensions"), 3), "mean")), f);
+        fputs("</td>", f);
+        td_num(f, &cols[2], lng(l2, "tests"));
+        level_cell(f, &cols[3], l2, "mean_pre");
+        level_cell(f, &cols[4], l2, "mean_post");
+        level_cell(f, &cols[5], l2, "gain");
+        td(f, &cols[6]);
+        fprintf(f, "%lld/%lld</td>", lng(l3, "followups"), lng(l3, "completed"));
+        level_cell(f, &cols[7], l3, "mean_rating");
+        fputs("</tr>", f);
+}
+
+/* Evaluation levels 1-3 of the programs (docs) with a level 2 or 3 figure. */
+static void section_levels(FILE *f, json_t *docs)
+{
+        static const struct col cols[] = {
+            {N_("Program"), 0},    {N_("Level 1 mean"), 1}, {N_("Tests"), 1},
+            {N_("Pre"), 1},        {N_("Post"), 1},         {N_("Gain"), 1},
+            {N_("Follow-ups"), 1}, {N_("On the job (1-5)"), 1}, {NULL, 0}};
+        json_t *doc;
+        size_t i, n = 0;
+
+        section_open(f, "levels", _("Evaluation levels 1-3"),
+                     _("Level 1: the questionnaire (1-5); level 2: pre and post test (0-100) and "
+                       "the gain; level 3: the supervisor's rating of use on the job (1-5), of "
+                       "the completed, from 60 days after the end. Programs with a test or a "
+                       "follow-up; groups under 3 are hidden."));
+        json_array_foreach(docs, i, doc) if (levels_any(doc))
+        {
+                if (!n++)
+                        table_open(f, cols);
+                levels_row(f, cols, doc);
+        }
+        if (n > 0)
+                fputs("</tbody></table></div>", f);
+        else
+                tagged(f, "<p class=\"note\">", _("No tests or follow-ups yet."), "</p>");
+        fputs("</section>", f);
+}
+
 /* The reports name (arguments key = each value of vals) as an array, or
  * NULL with e; *oldest as fetch. */
 static json_t *fetch_each(struct cli *cli, const char *name, const char *key, json_t *vals,
@@ -1603,6 +1727,7 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
                             struct rb_err *e)
 {
         json_t *codes = json_array(), *p, *periods, *docs;
+        char ys[8];
         size_t i;
 
         json_array_foreach(json_object_get(plan, "programs"), i, p)
@@ -1612,8 +1737,12 @@ static int sections_fetched(struct cli *cli, FILE *f, json_t *plan, long year, i
         if (docs == NULL)
                 return -1;
         section_programs(f, docs);
+        section_levels(f, docs);
         json_decref(docs);
         periods = survey_periods(cli, year);
+        snprintf(ys, sizeof(ys), "%ld", year);
+        if (json_array_size(periods) > 0)
+                json_array_insert_new(periods, 0, json_string(ys)); /* the year's roll-up */
         docs = fetch_each(cli, "report.ikm", "period", periods, oldest, e);
         json_decref(periods);
         if (docs == NULL)
