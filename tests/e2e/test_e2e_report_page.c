@@ -28,9 +28,8 @@
 #include <unistd.h>
 
 /* The page's sections, by id, in their order. */
-static const char *const sections[] = {"jp",         "plan", "programs", "ikm",
-                                       "competency", "gaps", "needs",    "mentoring",
-                                       "forums",     NULL};
+static const char *const sections[] = {"jp",   "plan",  "programs",  "levels", "ikm", "competency",
+                                       "gaps", "needs", "mentoring", "forums", NULL};
 
 /* The most A4 pages the sample's page may print on. */
 #define MAX_PAGES 6

@@ -292,6 +292,12 @@ static void build_dataset(void)
         OK(hr, "need", "add", "--unit", "KEL-B", "--year", "2027", "--competency", "ETK",
            "--priority", "rendah");
         OK(hr, "standard", "set", "--jabatan", "Staf", "--competency", "PLY", "--level", "3");
+        /* level 2 of P1: pre 40, 50, 60 (mean 50.00), post 80, 70, 90 (80.00) */
+        OK(hr, "eval", "test", "P1", A1, "--pre", "40", "--post", "80");
+        OK(hr, "eval", "test", "P1", A2, "--pre", "50", "--post", "70");
+        OK(hr, "eval", "test", "P1", A3, "--pre", "60", "--post", "90");
+        /* KEL-A served 100 in 2027: a minimum sample of 80 (Krejcie-Morgan) */
+        OK(hr, "survey", "population", "--unit", "KEL-A", "--period", "2027", "--count", "100");
         forums_dataset();
         surveys = put_file(fx.tmp, "skm.csv",
                            "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9\n"
@@ -685,7 +691,9 @@ static void test_html_id(void)
 /* The sections of the page, hand-computed. JP: KEL-B's mean is (24 + 0) / 2
  * = 12.00 JP (amber: at least half of 20, under it), KEL-A's (28 + 28 + 24 +
  * 3.33) / 4 = 20.83 (green), so KEL-B comes first; no names of the people
- * below. IKM: the axis from 25 marked at 65.00, 76.61 and 88.31. Needs: KEL-A
+ * below. IKM: the axis from 25 marked at 65.00, 76.61 and 88.31; KEL-A's 4
+ * answers under the minimum of 80 for 100 served; the year before its
+ * quarter. Levels: P1's pre 50.00, post 80.00, gain 30.00. Needs: KEL-A
  * ADM covered by P1, where 4 of KEL-A's 4 ASN enrolled and 3 completed.
  * Forums: one of each state, the done one not listed. Gaps: A3 (Staf) at
  * PLY 2 of 3. Mentoring: KEL-A's one pair, 2 sessions. */
@@ -708,6 +716,16 @@ static void test_html_sections(const char *html)
         assert_non_null(strstr(s, ">76.61</text>"));
         assert_non_null(strstr(s, ">88.31</text>"));
         assert_non_null(strstr(s, "The axis starts at 25.00"));
+        assert_non_null(strstr(s, "sample too small (4 of 80)"));
+        assert_non_null(strstr(s, "population not set")); /* KEL-B */
+        assert_non_null(strstr(s, "<th class=\"n nw\">2027</th><th class=\"n nw\">2027-Q1</th>"));
+        free(s);
+        s = h_html_section(html, "levels");
+        assert_non_null(strstr(s, "P1</td><td class=\"n\" data-label=\"Level 1 mean\">"));
+        assert_non_null(strstr(s, ">3</td><td class=\"n\" data-label=\"Pre\">50.00</td><td "
+                                  "class=\"n\" data-label=\"Post\">80.00</td><td class=\"n\" "
+                                  "data-label=\"Gain\">30.00</td>"));
+        assert_null(strstr(s, ">P2</td>")); /* no test, no follow-up */
         free(s);
         s = h_html_section(html, "needs");
         assert_non_null(strstr(s, "<td class=\"nw\" data-label=\"Unit\">KEL-A</td><td "
