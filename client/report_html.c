@@ -38,7 +38,6 @@ static const char *dec(double x)
         return i18n_number(x, buf, sizeof(buf));
 }
 
-
 /* The page's style. Every chart is drawn twice: .wide (label beside its bar;
  * desktop and print) and .narrow (label above its bar, shown on screens up to
  * 640 px instead). On such screens a table's rows become blocks whose cells
@@ -67,7 +66,8 @@ static const char CSS[] =
     "td:first-child{display:block;font-weight:bold}td:first-child::before{content:none}}"
     "@media print{@page{size:A4;margin:10mm 12mm}body{max-width:none;padding:0;font-size:9pt;"
     "line-height:1.25}h1{font-size:15pt}h2{font-size:12pt;margin:.8em 0 .3em}h3{font-size:10pt;"
-    "margin:.5em 0 .2em}table{font-size:7.5pt;margin:.3em 0;line-height:1.15}th,td{padding:.05em .3em}"
+    "margin:.5em 0 .2em}table{font-size:7.5pt;margin:.3em 0;line-height:1.15}th,td{padding:.05em "
+    ".3em}"
     "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}"
     "tr{break-inside:avoid;page-break-inside:avoid}}";
 
@@ -705,8 +705,8 @@ static struct jp_unit *jp_units(json_t *doc, size_t *n)
         {
                 double sum = 0;
                 long long people = 0;
-                json_array_foreach(json_object_get(doc, "asn"), k, a) if (
-                    strcmp(report_str(a, "unit"), report_str(u, "unit")) == 0)
+                json_array_foreach(json_object_get(doc, "asn"), k,
+                                   a) if (strcmp(report_str(a, "unit"), report_str(u, "unit")) == 0)
                 {
                         sum += dbl(a, "total_jp");
                         people++;
@@ -754,10 +754,10 @@ static void jp_chart(FILE *f, const struct jp_unit *v, size_t n, long long min)
  * minimum and below it, the share and the mean. */
 static void jp_table(FILE *f, const struct jp_unit *v, size_t n)
 {
-        static const struct col cols[] = {{N_("Unit"), 0},      {N_("ASN"), 1},
-                                          {N_("At the minimum"), 1}, {N_("Below"), 1},
-                                          {N_("Share (%)"), 1}, {N_("Mean JP"), 1},
-                                          {NULL, 0}};
+        static const struct col cols[] = {
+            {N_("Unit"), 0},  {N_("ASN"), 1},       {N_("At the minimum"), 1},
+            {N_("Below"), 1}, {N_("Share (%)"), 1}, {N_("Mean JP"), 1},
+            {NULL, 0}};
 
         table_open(f, cols);
         for (size_t i = 0; i < n; i++) {
@@ -784,7 +784,8 @@ static void section_jp(FILE *f, json_t *doc)
         size_t n;
         struct jp_unit *v = jp_units(doc, &n);
 
-        tagged(f, "<section id=\"jp\"><h2>", _("JP compliance per unit"), "</h2><p class=\"meta\">");
+        tagged(f, "<section id=\"jp\"><h2>", _("JP compliance per unit"),
+               "</h2><p class=\"meta\">");
         escf(f,
              ngettext("ASN with at least %lld JP in %lld (klasikal and mentoring; 1 JP = "
                       "%lld minute), the units furthest from it first.",
@@ -885,7 +886,8 @@ static void program_row(FILE *f, const struct col *cols, json_t *doc)
         td(f, &cols[6]);
         d = json_object_get(json_array_get(json_object_get(doc, "dimensions"), 3), "distribution");
         for (k = 0; k < 5; k++)
-                fprintf(f, "%s%lld", k ? "/" : "", (long long)json_integer_value(json_array_get(d, k)));
+                fprintf(f, "%s%lld", k ? "/" : "",
+                        (long long)json_integer_value(json_array_get(d, k)));
         fputs("</td>", f);
         td_text(f, &cols[7], shown(report_str(doc, "weakest")));
         fputs("</tr>", f);
@@ -922,10 +924,15 @@ static void programs_comments(FILE *f, json_t *docs)
 /* The questionnaires of the programs docs: a chart, its table, comments. */
 static void section_programs(FILE *f, json_t *docs)
 {
-        static const struct col cols[] = {
-            {N_("Program"), 0},     {N_("Answers"), 1},  {N_("materi"), 1},  {N_("penyampaian"), 1},
-            {N_("aplikasi"), 1},    {N_("overall"), 1},  {N_("Answers rated 1/2/3/4/5"), 1},
-            {N_("Weakest"), 0},     {NULL, 0}};
+        static const struct col cols[] = {{N_("Program"), 0},
+                                          {N_("Answers"), 1},
+                                          {N_("materi"), 1},
+                                          {N_("penyampaian"), 1},
+                                          {N_("aplikasi"), 1},
+                                          {N_("overall"), 1},
+                                          {N_("Answers rated 1/2/3/4/5"), 1},
+                                          {N_("Weakest"), 0},
+                                          {NULL, 0}};
         json_t *doc;
         size_t i;
 
@@ -1004,8 +1011,9 @@ static int ikm_chart(FILE *f, json_t *units, int note)
         if (!note)
                 return 0;
         fprintf(f, "<p class=\"note\">");
-        escf(f, _("The axis starts at %s, the lowest IKM (every answer 1); its lines mark where "
-                  "each grade starts."),
+        escf(f,
+             _("The axis starts at %s, the lowest IKM (every answer 1); its lines mark where "
+               "each grade starts."),
              lab[0]);
         fputs("</p>", f);
         return 0;
@@ -1044,7 +1052,8 @@ static void ikm_elements(FILE *f, json_t *u)
 /* Compares two JSON strings, for qsort. */
 static int json_str_cmp(const void *a, const void *b)
 {
-        return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+        return strcmp(json_string_value(*(json_t *const *)a),
+                      json_string_value(*(json_t *const *)b));
 }
 
 /* Sorts an array of strings in place. */
@@ -1070,8 +1079,8 @@ static json_t *ikm_unit(json_t *doc, const char *code)
         json_t *u;
         size_t i;
 
-        json_array_foreach(json_object_get(doc, "units"), i, u) if (
-            strcmp(report_str(u, "unit"), code) == 0) return u;
+        json_array_foreach(json_object_get(doc, "units"), i,
+                           u) if (strcmp(report_str(u, "unit"), code) == 0) return u;
         return NULL;
 }
 
@@ -1181,8 +1190,8 @@ static void ikm_services(FILE *f, json_t *doc)
         table_open(f, cols);
         json_array_foreach(json_object_get(doc, "services"), i, sv)
         {
-                int same = prev != NULL &&
-                           strcmp(report_str(prev, "unit"), report_str(sv, "unit")) == 0;
+                int same =
+                    prev != NULL && strcmp(report_str(prev, "unit"), report_str(sv, "unit")) == 0;
                 if (!same) {
                         fputs(prev != NULL ? "</td></tr><tr>" : "<tr>", f);
                         td_code(f, &cols[0], report_str(sv, "unit"));
@@ -1213,7 +1222,8 @@ static void section_ikm(FILE *f, json_t *docs)
                        "provisional grade: the sample is under the Krejcie-Morgan minimum "
                        "for the population served, or no population is set."));
         if (json_array_size(units) == 0) {
-                tagged(f, "<p class=\"note\">", _("No survey responses this year."), "</p></section>");
+                tagged(f, "<p class=\"note\">", _("No survey responses this year."),
+                       "</p></section>");
                 return;
         }
         if (ikm_chart(f, units, 1) != 0)
@@ -1254,8 +1264,9 @@ static const char *comp_mean(json_t *c, const char *period)
         json_t *p;
         size_t k;
 
-        json_array_foreach(json_object_get(c, "periods"), k, p) if (
-            strcmp(report_str(p, "period"), period) == 0) return dec(dbl(p, "mean"));
+        json_array_foreach(json_object_get(c, "periods"), k,
+                           p) if (strcmp(report_str(p, "period"), period) ==
+                                  0) return dec(dbl(p, "mean"));
         return "";
 }
 
@@ -1319,11 +1330,14 @@ static void section_competency(FILE *f, json_t *doc)
  * quiet pairs by name. */
 static void section_mentoring(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {{N_("Unit"), 0},  {N_("Pairs"), 1},
-                                          {N_("Sessions"), 1}, {N_("Hours"), 1},
+        static const struct col cols[] = {{N_("Unit"), 0},        {N_("Pairs"), 1},
+                                          {N_("Sessions"), 1},    {N_("Hours"), 1},
                                           {N_("Quiet pairs"), 1}, {NULL, 0}};
-        static const struct col qcols[] = {{N_("Mentor"), 0}, {N_("Mentee"), 0}, {N_("Unit"), 0},
-                                           {N_("Last session"), 0}, {NULL, 0}};
+        static const struct col qcols[] = {{N_("Mentor"), 0},
+                                           {N_("Mentee"), 0},
+                                           {N_("Unit"), 0},
+                                           {N_("Last session"), 0},
+                                           {NULL, 0}};
         json_t *t = json_object_get(doc, "total"), *u;
         char meta[320];
         size_t i;
@@ -1375,8 +1389,8 @@ static long long unit_asn(json_t *jp, const char *unit)
         json_t *u;
         size_t i;
 
-        json_array_foreach(json_object_get(jp, "units"), i, u) if (
-            strcmp(report_str(u, "unit"), unit) == 0) return lng(u, "asn");
+        json_array_foreach(json_object_get(jp, "units"), i,
+                           u) if (strcmp(report_str(u, "unit"), unit) == 0) return lng(u, "asn");
         return 0;
 }
 
@@ -1459,9 +1473,9 @@ static void gap_comps(FILE *f, json_t *u)
 /* Competency gaps against the positions' standards, per unit. */
 static void section_gaps(FILE *f, json_t *doc)
 {
-        static const struct col cols[] = {{N_("Unit"), 0},          {N_("People below"), 1},
+        static const struct col cols[] = {{N_("Unit"), 0},           {N_("People below"), 1},
                                           {N_("Levels missing"), 1}, {N_("Not assessed"), 1},
-                                          {N_("Largest gaps"), 0},  {NULL, 0}};
+                                          {N_("Largest gaps"), 0},   {NULL, 0}};
         json_t *u;
         size_t i;
 
@@ -1530,7 +1544,8 @@ static void forum_counts(FILE *f, struct cli *cli, const char *y)
                               "%lld forum notes: %lld to do, %lld in progress, %lld done.",
                               (unsigned long)sqlite3_column_int64(st, 0)),
                      (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
-                     (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
+                     (long long)sqlite3_column_int64(st, 2),
+                     (long long)sqlite3_column_int64(st, 3));
                 fputs("</p>", f);
         }
         sqlite3_reset(st);
@@ -1564,8 +1579,9 @@ static void forum_open(FILE *f, struct cli *cli, const char *y)
                         else if (k == 0 || k == 5)
                                 td_code(f, &cols[k], db_col_text(st, k));
                         else
-                                td_text(f, &cols[k], k == 3 ? forum_word(db_col_text(st, k))
-                                                            : db_col_text(st, k));
+                                td_text(f, &cols[k],
+                                        k == 3 ? forum_word(db_col_text(st, k))
+                                               : db_col_text(st, k));
                 fputs("</tr>", f);
         }
         sqlite3_reset(st);
@@ -1582,9 +1598,10 @@ static void section_forums(FILE *f, struct cli *cli, long year)
         long long n = 0;
 
         snprintf(y, sizeof(y), "%ld", year);
-        section_open(f, "forums", _("Community forum follow-ups"),
-                     _("What each unit said it would do after its forums, and how far it got; the full "
-                       "text: renbin forum list --open."));
+        section_open(
+            f, "forums", _("Community forum follow-ups"),
+            _("What each unit said it would do after its forums, and how far it got; the full "
+              "text: renbin forum list --open."));
         if (st != NULL) {
                 sqlite3_bind_text(st, 1, y, -1, SQLITE_STATIC);
                 if (db_step(cli->db, st, NULL) > 0)
@@ -1676,10 +1693,15 @@ static void levels_row(FILE *f, const struct col *cols, json_t *doc)
 /* Evaluation levels 1-3 of the programs (docs) with a level 2 or 3 figure. */
 static void section_levels(FILE *f, json_t *docs)
 {
-        static const struct col cols[] = {
-            {N_("Program"), 0},    {N_("Level 1 mean"), 1}, {N_("Tests"), 1},
-            {N_("Pre"), 1},        {N_("Post"), 1},         {N_("Gain"), 1},
-            {N_("Follow-ups"), 1}, {N_("On the job (1-5)"), 1}, {NULL, 0}};
+        static const struct col cols[] = {{N_("Program"), 0},
+                                          {N_("Level 1 mean"), 1},
+                                          {N_("Tests"), 1},
+                                          {N_("Pre"), 1},
+                                          {N_("Post"), 1},
+                                          {N_("Gain"), 1},
+                                          {N_("Follow-ups"), 1},
+                                          {N_("On the job (1-5)"), 1},
+                                          {NULL, 0}};
         json_t *doc;
         size_t i, n = 0;
 

@@ -207,7 +207,8 @@ static void unit_count(json_t *units, sqlite3_stmt *st, int cov)
                             json_integer(json_integer_value(json_object_get(u, "needs")) + 1));
         json_object_set_new(
             u, cov ? "covered" : "uncovered",
-            json_integer(json_integer_value(json_object_get(u, cov ? "covered" : "uncovered")) + 1));
+            json_integer(json_integer_value(json_object_get(u, cov ? "covered" : "uncovered")) +
+                         1));
 }
 
 int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
@@ -232,13 +233,13 @@ int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
                 if (by == NULL)
                         by = json_array();
                 cov = json_array_size(by) > 0;
-                json_t *r = json_pack(
-                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:I, s:I}", "unit",
-                    db_col_text(st, 0), "unit_name", db_col_text(st, 1), "competency",
-                    db_col_text(st, 2), "competency_name", db_col_text(st, 3), "priority",
-                    db_col_text(st, 4), "reason", db_col_text(st, 5), "covered", cov, "covered_by",
-                    by, "enrolled", (json_int_t)sqlite3_column_int64(st, 7), "completed",
-                    (json_int_t)sqlite3_column_int64(st, 8));
+                json_t *r =
+                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:I, s:I}", "unit",
+                              db_col_text(st, 0), "unit_name", db_col_text(st, 1), "competency",
+                              db_col_text(st, 2), "competency_name", db_col_text(st, 3), "priority",
+                              db_col_text(st, 4), "reason", db_col_text(st, 5), "covered", cov,
+                              "covered_by", by, "enrolled", (json_int_t)sqlite3_column_int64(st, 7),
+                              "completed", (json_int_t)sqlite3_column_int64(st, 8));
                 unit_count(units, st, cov);
                 n++;
                 covered += cov;

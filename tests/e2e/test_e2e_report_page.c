@@ -76,7 +76,7 @@ static void import(const char *kind, const char *name)
 /* The short id of UNIT's first forum note (forum list --csv, first column). */
 static char *forum_id(const char *unit)
 {
-        const char *argv[] = {h_renbin_bin(), "--home", fx.hr,  "forum", "list",
+        const char *argv[] = {h_renbin_bin(), "--home", fx.hr,   "forum", "list",
                               "--unit",       unit,     "--csv", NULL};
         struct h_result r;
         char *line, *id;
@@ -92,11 +92,14 @@ static char *forum_id(const char *unit)
 /* The sample as scripts/demo loads it, and three forum follow-ups moved on. */
 static void load_sample(void)
 {
-        static const char *const files[][2] = {
-            {"needs", "needs-2027.csv"},         {"enrollments", "enrollments-2027.csv"},
-            {"evaluations", "evaluations-2027.csv"}, {"assessments", "assessments.csv"},
-            {"mentoring", "mentoring.csv"},      {"mentoring-logs", "mentoring-logs.csv"},
-            {"survey", "surveys-2027.csv"},      {"forums", "forums-2027.csv"}};
+        static const char *const files[][2] = {{"needs", "needs-2027.csv"},
+                                               {"enrollments", "enrollments-2027.csv"},
+                                               {"evaluations", "evaluations-2027.csv"},
+                                               {"assessments", "assessments.csv"},
+                                               {"mentoring", "mentoring.csv"},
+                                               {"mentoring-logs", "mentoring-logs.csv"},
+                                               {"survey", "surveys-2027.csv"},
+                                               {"forums", "forums-2027.csv"}};
         char *id;
 
         import("units", "units.csv");

@@ -188,8 +188,8 @@ static char *forum_id(const char *topic)
         char *id = NULL;
         size_t i;
 
-        json_array_foreach(doc, i, n) if (strcmp(json_string_value(json_object_get(n, "topic")),
-                                                 topic) == 0) id =
+        json_array_foreach(
+            doc, i, n) if (strcmp(json_string_value(json_object_get(n, "topic")), topic) == 0) id =
             h_strf("%s", json_string_value(json_object_get(n, "id")));
         json_decref(doc);
         assert_non_null(id);
