@@ -53,6 +53,9 @@ static const struct rule_hook hooks[] = {
     {"survey", "delete", e_survey_delete},
     {"import", "record", e_import_record},
     {"standard", "set", e_standard_set},
+    {"record", "add", e_record_add},
+    {"record", "verify", e_record_verify},
+    {"record", "reject", e_record_reject},
 };
 
 static const char SQL_OP_GET[] =

@@ -101,5 +101,8 @@ int e_forum_update(struct apply_ctx *cx);
 int e_survey_delete(struct apply_ctx *cx);
 int e_import_record(struct apply_ctx *cx);
 int e_standard_set(struct apply_ctx *cx);
+int e_record_add(struct apply_ctx *cx);
+int e_record_verify(struct apply_ctx *cx);
+int e_record_reject(struct apply_ctx *cx);
 
 #endif

@@ -239,6 +239,16 @@ static const char *const migrations[] = {
     "  jabatan TEXT NOT NULL, competency TEXT NOT NULL REFERENCES competencies(code),"
     "  level INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX standards_one ON standards(lower(jabatan), competency);",
+    /* 11: records of training from outside the plan, pending until HR
+     * verifies or rejects them; klasikal is the method's kind when added */
+    "CREATE TABLE records("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  nip TEXT NOT NULL REFERENCES asn(nip), unit TEXT NOT NULL REFERENCES units(code),"
+    "  title TEXT NOT NULL, organizer TEXT NOT NULL, method TEXT NOT NULL,"
+    "  start_date TEXT NOT NULL, end_date TEXT NOT NULL, jp INTEGER NOT NULL,"
+    "  certificate TEXT, klasikal INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+    "  reject_reason TEXT, added_at INTEGER NOT NULL, decided_at INTEGER, decided_by TEXT);"
+    "CREATE INDEX records_nip ON records(nip, status);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -257,6 +267,7 @@ static const char *const migration_notes[] = {
     "seats have names: certificates, audit records and rejected ops name the seat",
     "questionnaire answers without their person",
     "competency standards per jabatan",
+    "records of training from outside the plan",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
