@@ -86,51 +86,23 @@ static const struct opt record_list_opts[] = {
     OPT_END,
 };
 
-/* Prints the records; the state in the reader's language in a table
- * (?4..?6), as stored in JSON and CSV. */
-static int record_print(struct cli *cli, const json_t *o)
+/* record list [--unit CODE] [--nip NIP] [--pending]: ?1..?3 are the
+ * filters; the state as stored (pending, verified, rejected). */
+static int record_list(struct cli *cli, int argc, char **argv)
 {
         static const char sql[] =
             "SELECT substr(r.id, -8) AS id, r.nip, ifnull(a.name, '') AS name, r.unit, r.title,"
             " r.organizer, r.method, r.start_date, r.end_date, r.jp,"
-            " ifnull(r.certificate, '') AS certificate, CASE r.status WHEN 'pending' THEN ?4"
-            " WHEN 'verified' THEN ?5 WHEN 'rejected' THEN ?6 ELSE r.status END AS status,"
+            " ifnull(r.certificate, '') AS certificate, r.status,"
             " ifnull(r.reject_reason, '') AS reason FROM records r LEFT JOIN asn a ON a.nip = r.nip"
             " WHERE (?1 IS NULL OR r.unit = ?1) AND (?2 IS NULL OR r.nip = ?2)"
             " AND (?3 IS NULL OR r.status = 'pending') ORDER BY r.start_date, r.nip, r.id";
         static const char *const headers[] = {
-            N_("ID"),    N_("NIP"),   N_("NAME"), N_("UNIT"),        N_("TITLE"),
-            N_("ORGANIZER"), N_("METHOD"), N_("START"), N_("END"), N_("JP"),
+            N_("ID"),          N_("NIP"),    N_("NAME"),   N_("UNIT"), N_("TITLE"),
+            N_("ORGANIZER"),   N_("METHOD"), N_("START"),  N_("END"),  N_("JP"),
             N_("CERTIFICATE"), N_("STATUS"), N_("REASON"), NULL};
-        /* TRANSLATORS: a record's states: pending, verified, rejected. */
-        const char *words[] = {N_("pending"), N_("verified"), N_("rejected")};
-        const char *raw[] = {"pending", "verified", "rejected"};
-        int human = !cli->json && !cli->csv;
-        struct rb_err e;
-        sqlite3_stmt *st;
 
-        if (cli_db(cli, &e) == NULL || (st = db_stmt(cli->db, sql, &e)) == NULL)
-                return cli_fail(&e);
-        for (int i = 0; i < 3; i++) {
-                db_bind_text(st, i + 1, opts_value(o, &record_list_opts[i]));
-                db_bind_text(st, i + 4, human ? _(words[i]) : raw[i]);
-        }
-        if (table_print(cli, st, headers, &e) != 0)
-                return cli_fail(&e);
-        return EXIT_OK;
-}
-
-static int record_list(struct cli *cli, int argc, char **argv)
-{
-        json_t *o = json_object();
-        int rest, rc;
-
-        if ((rc = opts_parse("record list", record_list_opts, argc, argv, o, &rest)) == 0)
-                rc = rest != argc ? opt_fail(EXIT_USAGE, _("unexpected argument '%s' (see --help)"),
-                                             argv[rest])
-                                  : record_print(cli, o);
-        json_decref(o);
-        return rc;
+        return verb_list(cli, argc, argv, record_list_opts, sql, headers);
 }
 
 static const struct verb record_verbs[] = {

@@ -72,6 +72,19 @@
 #define JP_MAX 1000
 /* A course's title, a program's or a record's. */
 #define COURSE_TITLE_MAX 300
+/* The first and last day of a course (a program, a record), typed as
+ * --start and --end. */
+#define COURSE_START                                                                               \
+        {                                                                                          \
+                .name = "start_date", .type = F_TEXT, .check = C_DATE, .flags = FD_REQUIRED,       \
+                .opt = "start", .column = "start", .help = N_("first day, YYYY-MM-DD")             \
+        }
+#define COURSE_END                                                                                 \
+        {                                                                                          \
+                .name = "end_date", .type = F_TEXT, .check = C_DATE, .flags = FD_REQUIRED,         \
+                .not_before = "start_date", .opt = "end", .column = "end",                         \
+                .help = N_("last day, YYYY-MM-DD")                                                 \
+        }
 /* A position's name, on the roster and in a standard. */
 #define JABATAN_MAX 200
 
@@ -166,21 +179,7 @@ static const struct field_def program_fields[] = {
     CODE("competency", 0, N_("the competency it develops")),
     TEXT("partner", 0, 300, N_("partner institution")),
     TEXT("speaker", 0, 500, N_("speakers (narasumber)")),
-    {.name = "start_date",
-     .type = F_TEXT,
-     .check = C_DATE,
-     .flags = REQ,
-     .opt = "start",
-     .column = "start",
-     .help = N_("first day, YYYY-MM-DD")},
-    {.name = "end_date",
-     .type = F_TEXT,
-     .check = C_DATE,
-     .flags = REQ,
-     .not_before = "start_date",
-     .opt = "end",
-     .column = "end",
-     .help = N_("last day, YYYY-MM-DD")},
+    COURSE_START, COURSE_END,
     INT("jp", REQ, 1, JP_MAX,
         N_("lesson hours (1 JP = 45 minutes); seminar and workshop: days x 4 or 5 by default")),
     INT("capacity", REQ, 1, 10000, N_("seats")),
@@ -457,21 +456,7 @@ static const struct field_def record_fields[] = {
     TEXT("title", REQ, COURSE_TITLE_MAX, N_("the course's title")),
     TEXT("organizer", REQ, 300, N_("who held it (institusi penyelenggara)")),
     ENUM("method", REQ, program_methods, N_("how it was held")),
-    {.name = "start_date",
-     .type = F_TEXT,
-     .check = C_DATE,
-     .flags = REQ,
-     .opt = "start",
-     .column = "start",
-     .help = N_("first day, YYYY-MM-DD")},
-    {.name = "end_date",
-     .type = F_TEXT,
-     .check = C_DATE,
-     .flags = REQ,
-     .not_before = "start_date",
-     .opt = "end",
-     .column = "end",
-     .help = N_("last day, YYYY-MM-DD")},
+    COURSE_START, COURSE_END,
     INT("jp", 0, 1, JP_MAX,
         N_("lesson hours (1 JP = 45 minutes); seminar and workshop: days x 4 or 5 by default")),
     TEXT("certificate", 0, 100, N_("the certificate's number")),

@@ -125,6 +125,9 @@ static void fill(void)
                     NULL);
         f_ok(fx.hr, "eval", "submit", "ANG-01", fx.part, "--materi", "4", "--penyampaian", "5",
              "--aplikasi", "4", NULL);
+        f_ok(fx.hr, "record", "add", fx.part, "--title", "Manajemen ASN", "--organizer", "LAN RI",
+             "--method", "e-learning", "--start", "2027-04-05", "--end", "2027-04-09", "--jp", "6",
+             "--certificate", "LAN/2027/0042", NULL);
         /* One op the server rejects, for status and conflicts. */
         f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
                  NULL);
