@@ -157,65 +157,57 @@ static int temp_put(struct cli *cli, const char *put, const char *const *cols, s
         return db_run(cli->db, st, e);
 }
 
-/* The sheet of the questionnaires' aggregate: program, then numbers, as the
- * server computed them (the offline copy of a report is the report). */
-static int eval_sheet(struct cli *cli, struct export_sheet *s, struct rb_err *e)
+/* A sheet the server computes (a report's rows), held in a temporary table
+ * so that the export's writers read it as they read a replica table. */
+struct server_sheet {
+        const char *name;                  /* the sheet */
+        const char *query;                 /* the server's query */
+        const char *rows;                  /* the document's array of rows */
+        const char *create, *put, *select; /* the temporary table's SQL */
+        const char *const *cols;           /* the rows' keys, in the table's order */
+        size_t ncols;
+};
+
+static const struct server_sheet eval_def = {
+    "evaluations", "report.evaluations", "programs", SQL_EVAL_TABLE, SQL_EVAL_PUT, SQL_EVAL,
+    eval_cols,     EVAL_COLS};
+static const struct server_sheet siasn_def = {
+    "siasn",    "export.siasn", "rows", SQL_SIASN_TABLE, SQL_SIASN_PUT, SQL_SIASN,
+    siasn_cols, SIASN_COLS};
+
+/* The sheet of ss fetched with nargs (key, value) pairs, as the server
+ * computed it (the offline copy of a report is the report): a column
+ * declared INTEGER or REAL makes number cells, any other text cells. */
+static int server_sheet(struct cli *cli, const struct server_sheet *ss, const char *const *args,
+                        size_t nargs, struct export_sheet *s, struct rb_err *e)
 {
-        static const char *const args[] = {"unit", NULL};
         struct report_doc r;
+        const char *type;
         json_t *row;
         size_t i;
         int rc = 0;
 
-        *s = (struct export_sheet){.name = "evaluations", .db = cli->db};
-        if (report_get(cli, "report.evaluations", args, 1, &r, e) != 0)
+        *s = (struct export_sheet){.name = ss->name, .db = cli->db};
+        if (report_get(cli, ss->query, args, nargs, &r, e) != 0)
                 return -1;
-        if (db_exec(cli->db, SQL_EVAL_TABLE, e) != 0)
+        if (db_exec(cli->db, ss->create, e) != 0)
                 rc = -1;
-        json_array_foreach(json_object_get(r.doc, "programs"), i, row)
+        json_array_foreach(json_object_get(r.doc, ss->rows), i, row)
         {
                 if (rc == 0)
-                        rc = temp_put(cli, SQL_EVAL_PUT, eval_cols, EVAL_COLS, row, e);
+                        rc = temp_put(cli, ss->put, ss->cols, ss->ncols, row, e);
         }
         json_decref(r.doc);
-        if (rc != 0 || (s->st = db_prepare(cli->db, SQL_EVAL, e)) == NULL)
+        if (rc != 0 || (s->st = db_prepare(cli->db, ss->select, e)) == NULL)
                 return -1;
         s->ncols = sqlite3_column_count(s->st);
         for (int c = 0; c < s->ncols; c++) {
+                type = sqlite3_column_decltype(s->st, c);
                 s->heads[c] = sqlite3_column_name(s->st, c);
-                s->kinds[c] = c == 0 ? EX_TEXT : EX_NUM;
-        }
-        return 0;
-}
-
-/* The sheet of SIASN's riwayat kursus for a year (and a unit), as the
- * server computed it from what this seat may see (docs/siasn.md). */
-static int siasn_sheet(struct cli *cli, const char *year, const char *unit,
-                       struct export_sheet *s, struct rb_err *e)
-{
-        const char *args[] = {"year", year, "unit", unit};
-        struct report_doc r;
-        json_t *row;
-        size_t i;
-        int rc = 0;
-
-        *s = (struct export_sheet){.name = "siasn", .db = cli->db};
-        if (report_get(cli, "export.siasn", args, 2, &r, e) != 0)
-                return -1;
-        if (db_exec(cli->db, SQL_SIASN_TABLE, e) != 0)
-                rc = -1;
-        json_array_foreach(json_object_get(r.doc, "rows"), i, row)
-        {
-                if (rc == 0)
-                        rc = temp_put(cli, SQL_SIASN_PUT, siasn_cols, SIASN_COLS, row, e);
-        }
-        json_decref(r.doc);
-        if (rc != 0 || (s->st = db_prepare(cli->db, SQL_SIASN, e)) == NULL)
-                return -1;
-        s->ncols = sqlite3_column_count(s->st);
-        for (int c = 0; c < s->ncols; c++) {
-                s->heads[c] = sqlite3_column_name(s->st, c);
-                s->kinds[c] = c == 3 || c == 6 ? EX_NUM : EX_TEXT;
+                s->kinds[c] = type != NULL && (strcmp(type, "INTEGER") == 0 ||
+                                               strcmp(type, "REAL") == 0)
+                                  ? EX_NUM
+                                  : EX_TEXT;
         }
         return 0;
 }
@@ -293,9 +285,15 @@ static int export_sheet_of(struct cli *cli, const char *t, const json_t *o,
                                 _("export: unknown table '%s' (see renbin export --help)"), t);
         if (cli_db(cli, e) == NULL)
                 return -1;
-        if (siasn)
-                return siasn_sheet(cli, year, unit, s, e);
-        return d != NULL ? entity_sheet(cli, d, s, e) : eval_sheet(cli, s, e);
+        if (siasn) {
+                const char *args[] = {"year", year, "unit", unit};
+                return server_sheet(cli, &siasn_def, args, 2, s, e);
+        }
+        if (d == NULL) {
+                const char *args[] = {"unit", NULL};
+                return server_sheet(cli, &eval_def, args, 1, s, e);
+        }
+        return entity_sheet(cli, d, s, e);
 }
 
 static int export_exec(struct cli *cli, int argc, char **argv)

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define UNIT_A "KEL-A"
 #define UNIT_B "KEL-B"
@@ -356,6 +357,12 @@ static void test_siasn_export(void **state)
                       fx.a1, fx.a1, CERT);
         assert_non_null(strstr(r.out, line));
         free(line);
+        h_result_free(&r);
+        line = h_path(fx.tmp, "siasn.xlsx");
+        f_ok(fx.hr, "export", "siasn", "--year", "2027", "--xlsx", "--out", line, NULL);
+        assert_int_equal(access(line, R_OK), 0);
+        free(line);
+        f_expect(&r, EXIT_USAGE, fx.hr, "export", "siasn", NULL);
         h_result_free(&r);
         rows = f_json(0, fx.b, "export", "siasn", "--year", "2027", NULL);
         assert_int_equal(json_array_size(rows), 0);
