@@ -159,6 +159,9 @@ static void fill(void)
         f_ok(fx.hr, "need", "withdraw", "--unit", UNIT_A, "--year", "2027", "--competency", "K-KOM",
              "--reason", "sudah dilatih", NULL);
         f_ok(fx.hr, "eval", "test", "ANG-01", fx.part, "--pre", "55", "--post", "85", NULL);
+        f_ok(fx.hr, "record", "add", fx.part, "--title", "Manajemen ASN", "--organizer", "LAN RI",
+             "--method", "e-learning", "--start", "2027-04-05", "--end", "2027-04-09", "--jp", "6",
+             "--certificate", "LAN/2027/0042", NULL);
         /* One op the server rejects, for status and conflicts. */
         f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
                  NULL);
