@@ -27,6 +27,7 @@ extern const struct cmd cmd_survey;
 extern const struct cmd cmd_forum;
 extern const struct cmd cmd_need;
 extern const struct cmd cmd_standard;
+extern const struct cmd cmd_certificate;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_export;
 

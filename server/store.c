@@ -239,6 +239,18 @@ static const char *const migrations[] = {
     "  jabatan TEXT NOT NULL, competency TEXT NOT NULL REFERENCES competencies(code),"
     "  level INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX standards_one ON standards(lower(jabatan), competency);",
+    /* 11: certificates of completion (STTPP): one per selesai enrollment,
+     * numbered in one sequence per year, with a verification code; a
+     * correction that removes the selesai revokes it, and no row is ever
+     * deleted, so a number is never given twice */
+    "CREATE TABLE certificates("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id), program TEXT NOT NULL,"
+    "  nip TEXT NOT NULL, unit TEXT NOT NULL, number TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, issued_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER, revoked_reason TEXT);"
+    "CREATE INDEX certificates_year ON certificates(year);"
+    "CREATE INDEX certificates_nip ON certificates(nip);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -257,6 +269,7 @@ static const char *const migration_notes[] = {
     "seats have names: certificates, audit records and rejected ops name the seat",
     "questionnaire answers without their person",
     "competency standards per jabatan",
+    "certificates of completion (STTPP), numbered per year, with a verification code",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
