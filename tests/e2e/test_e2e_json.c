@@ -38,6 +38,7 @@
 static struct {
         char *tmp, *data, *bundle, *hr, *units_csv;
         char senior[19], junior[19], part[19];
+        char *code; /* the verification code of part's certificate of completion */
         struct h_server srv;
 } fx;
 
@@ -150,6 +151,8 @@ static int group_setup(void **state)
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle);
         fill();
         json_decref(f_sync(fx.hr));
+        fx.code = f_replica_text(fx.hr, "SELECT code FROM certificates WHERE nip = ?1", fx.part);
+        assert_non_null(fx.code);
         return 0;
 }
 
@@ -164,6 +167,7 @@ static int group_teardown(void **state)
         free(fx.bundle);
         free(fx.hr);
         free(fx.units_csv);
+        free(fx.code);
         return rc;
 }
 
@@ -303,6 +307,7 @@ static void check_shape(const struct shape *s)
                             : strcmp(tok, "{UNITS_CSV}") == 0 ? fx.units_csv
                             : strcmp(tok, "{ADDR}") == 0      ? fx.srv.addr
                             : strcmp(tok, "{BUNDLE}") == 0    ? fx.bundle
+                            : strcmp(tok, "{CODE}") == 0      ? fx.code
                                                               : tok;
         args[n] = NULL;
         f_run(&r, fx.hr, args);
@@ -379,8 +384,9 @@ static void test_documented_shapes(void **state)
                 blocks++;
         }
         /* setup, status, sync, a write, import, 17 lists, shows and
-         * histories, conflicts, 13 exports, 7 reports */
-        assert_true(blocks >= 43);
+         * histories, certificate list and verify, conflicts, 13 exports,
+         * 7 reports */
+        assert_true(blocks >= 45);
         free(s);
         free(doc);
 }
