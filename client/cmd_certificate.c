@@ -128,46 +128,40 @@ static void wib_date(const char *unix_text, char out[16])
         strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+/* Writes the markup before, then text escaped. */
+static void part(FILE *f, const char *before, const char *text)
+{
+        fputs(before, f);
+        html(f, text);
+}
+
 /* Writes the page's body: who, what, when, the number and the code. */
 static int page_body(FILE *f, const struct cert_row *r)
 {
-        char issued[16], line[256];
+        char issued[16], number[600], dates[600], on[64];
 
-        fputs("<div class=\"sheet\"><h1>", f);
-        html(f, _("CERTIFICATE OF COMPLETION"));
-        fputs("</h1><p class=\"sub\">", f);
-        html(f, _("Surat Tanda Tamat Pendidikan dan Pelatihan (STTPP)"));
-        fputs("</p><p class=\"number\">", f);
-        snprintf(line, sizeof(line), _("Number: %s"), r->col[S_NUMBER]);
-        html(f, line);
-        fputs("</p><p class=\"body\">", f);
-        html(f, _("This certifies that"));
-        fputs("</p><p class=\"name\">", f);
-        html(f, r->col[S_NAME]);
-        fputs("</p><p class=\"nip\">NIP ", f);
-        html(f, r->col[S_NIP]);
-        fputs("</p><p class=\"body\">", f);
-        html(f, _("has completed"));
-        fputs("<br><strong>", f);
-        html(f, r->col[S_TITLE]);
-        fputs("</strong> (", f);
-        html(f, r->col[S_PROGRAM]);
-        fputs(")<br>", f);
-        snprintf(line, sizeof(line), _("from %s to %s, %s JP"), r->col[S_START], r->col[S_END],
-                 r->col[S_JP]);
-        html(f, line);
-        fputs("</p><p class=\"issued\">", f);
         wib_date(r->col[S_ISSUED], issued);
-        snprintf(line, sizeof(line), _("Issued on %s"), issued);
-        html(f, line);
+        snprintf(number, sizeof(number), _("Number: %s"), r->col[S_NUMBER]);
+        snprintf(dates, sizeof(dates), _("from %s to %s, %s JP"), r->col[S_START], r->col[S_END],
+                 r->col[S_JP]);
+        snprintf(on, sizeof(on), _("Issued on %s"), issued);
+        part(f, "<div class=\"sheet\"><h1>", _("CERTIFICATE OF COMPLETION"));
+        part(f, "</h1><p class=\"sub\">", _("Surat Tanda Tamat Pendidikan dan Pelatihan (STTPP)"));
+        part(f, "</p><p class=\"number\">", number);
+        part(f, "</p><p class=\"body\">", _("This certifies that"));
+        part(f, "</p><p class=\"name\">", r->col[S_NAME]);
+        part(f, "</p><p class=\"nip\">NIP ", r->col[S_NIP]);
+        part(f, "</p><p class=\"body\">", _("has completed"));
+        part(f, "<br><strong>", r->col[S_TITLE]);
+        part(f, "</strong> (", r->col[S_PROGRAM]);
+        part(f, ")<br>", dates);
+        part(f, "</p><p class=\"issued\">", on);
         fputs("</p><div class=\"verify\">", f);
         if (qr_svg(f, r->col[S_CODE]) != 0)
                 return -1;
         html(f, _("Verification code"));
-        fputs("<br><span class=\"code\">", f);
-        html(f, r->col[S_CODE]);
-        fputs("</span><br>renbin certificate verify ", f);
-        html(f, r->col[S_CODE]);
+        part(f, "<br><span class=\"code\">", r->col[S_CODE]);
+        part(f, "</span><br>renbin certificate verify ", r->col[S_CODE]);
         fputs("</div></div>", f);
         return 0;
 }

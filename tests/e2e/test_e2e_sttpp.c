@@ -67,7 +67,7 @@ static void world_make(struct world *w, const char *tag, const char *const *env)
         f_ok(w->hr, "unit", "add", UNIT_A, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);
         csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n");
         for (int i = 0; i < PEOPLE; i++) {
-                char birth[16], *more;
+                char birth[48], *more;
                 snprintf(birth, sizeof(birth), "198%d0%d1%d", i, i + 1, i);
                 f_nip(w->p[i], birth, "201004", 1 + i % 2, 10 + i);
                 more = h_strf("%s%s,Peserta %d,%s,Staf,III/b,\n", csv, w->p[i], i + 1, UNIT_A);
