@@ -6,8 +6,8 @@
  * the server's format, and a verification code of 10 Crockford base32
  * characters from OpenSSL's RAND_bytes (50 bits: unguessable, short enough
  * to type). A correction that takes the selesai away revokes it; rows are
- * never deleted, so the count of a year's rows is its last number and no
- * number is given twice (decisions 115-119). The rows are a catalogue entity
+ * never deleted and the year's counter (in meta) only rises, so no number
+ * is given twice (decisions 115-119). The rows are a catalogue entity
  * written by the server only, synced to the unit's replica and to HR.
  *
  * q_certificate_verify answers any seat: valid, revoked or unknown, with
@@ -34,7 +34,14 @@ static const char SQL_FIND[] =
 static const char SQL_YEAR[] =
     "SELECT CAST(substr(p.end_date, 1, 4) AS INTEGER) FROM enrollments e"
     " JOIN programs p ON p.code = e.program WHERE e.id = ?1";
-static const char SQL_COUNT[] = "SELECT count(*) FROM certificates WHERE year = ?1";
+/* The year's counter (meta "certificate_seq.YEAR"): raised, or started from
+ * the count of the year's rows (a range scan once a year, not per issue). */
+static const char SQL_SEQ_NEXT[] =
+    "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ?1"
+    " RETURNING CAST(value AS INTEGER)";
+static const char SQL_SEQ_START[] =
+    "INSERT INTO meta(key, value) SELECT ?1, CAST(count(*) + 1 AS TEXT) FROM certificates"
+    " WHERE year = ?2 RETURNING CAST(value AS INTEGER)";
 static const char SQL_CODE_TAKEN[] = "SELECT count(*) FROM certificates WHERE code = ?1";
 static const char SQL_ISSUE[] =
     "INSERT INTO certificates(id, enrollment, program, nip, unit, number, code, year, issued_at)"
@@ -153,32 +160,50 @@ static int new_code(struct apply_ctx *cx, char out[CODE_LEN + 1])
         return taken > 0 ? err_set(cx->e, RB_INTERNAL, NULL, "cannot make a new code") : 0;
 }
 
-/* One integer of sql with ?1 bound to an integer: 0 with *v, or -1. */
-static int int_of(struct apply_ctx *cx, const char *sql, long long arg, long long *v)
+/* Steps sql with the counter's key (and year as ?2): 1 with *v, 0, -1. */
+static int seq_step(struct apply_ctx *cx, const char *sql, const char *key, long long year,
+                    long long *v)
 {
         sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
         int rc;
 
         if (st == NULL)
                 return -1;
-        sqlite3_bind_int64(st, 1, arg);
-        if ((rc = db_step(cx->db, st, cx->e)) > 0)
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sql == SQL_SEQ_START)
+                sqlite3_bind_int64(st, 2, year);
+        if ((rc = db_step(cx->db, st, cx->e)) > 0) {
                 *v = sqlite3_column_int64(st, 0);
+                /* Runs the statement to its end, as a RETURNING write must. */
+                rc = db_step(cx->db, st, cx->e) < 0 ? -1 : 1;
+        }
         sqlite3_reset(st);
-        return rc < 0 ? -1 : 0;
+        return rc;
+}
+
+/* The next number of year's sequence into *seq: 0, or -1 with cx->e. */
+static int seq_next(struct apply_ctx *cx, long long year, long long *seq)
+{
+        char key[64];
+        int rc;
+
+        snprintf(key, sizeof(key), "certificate_seq.%lld", year);
+        if ((rc = seq_step(cx, SQL_SEQ_NEXT, key, year, seq)) == 0)
+                rc = seq_step(cx, SQL_SEQ_START, key, year, seq);
+        return rc > 0 ? 0 : rc < 0 ? -1 : err_set(cx->e, RB_INTERNAL, NULL, "no certificate sequence");
 }
 
 /* Issues the certificate of enrollment: the year's next number, a new code. */
 static int cert_issue(struct apply_ctx *cx, const char *enrollment)
 {
         char id[UUID_STR], number[1100], code[CODE_LEN + 1];
-        long long year = 0, count = 0;
+        long long year = 0, seq = 0;
         sqlite3_stmt *st;
 
         if (db_value(cx->db, SQL_YEAR, enrollment, &year, cx->e) < 0 ||
-            int_of(cx, SQL_COUNT, year, &count) != 0 || new_code(cx, code) != 0)
+            seq_next(cx, year, &seq) != 0 || new_code(cx, code) != 0)
                 return -1;
-        if (cert_number(format, (long)count + 1, (long)year, number, sizeof(number)) != 0)
+        if (cert_number(format, (long)seq, (long)year, number, sizeof(number)) != 0)
                 return err_set(cx->e, RB_INTERNAL, NULL, "certificate number too long");
         if (uuid7_make(id) != 0)
                 return err_set(cx->e, RB_INTERNAL, NULL, "cannot make an id");
