@@ -8,8 +8,9 @@
  * the reason) and the next completion gets 004, never a number given
  * before; selesai again brings back the same number; show writes an A4
  * landscape page with the number, the name and the QR as an SVG; a format
- * from renbind.conf numbers a second server's certificates, and a format
- * that could give two certificates one number is refused.
+ * from renbind.conf numbers a second server's certificates (and another
+ * after SIGHUP, in the same sequence), and a format that could give two
+ * certificates one number is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "flow.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +310,15 @@ static void test_custom_format(void **state)
         complete(w.hr, w.p[1]);
         n = number_of(w.hr, w.p[1]);
         assert_string_equal(n, "STTPP-2027-0002");
+        free(n);
+        /* SIGHUP: the certificates issued from then on take the new format,
+         * in the same sequence. */
+        free(f_write(dir, "renbind.conf", "[serve]\ncertificate-format = BLW/{year}/{seq}\n"));
+        assert_int_equal(h_server_kill(&w.srv, SIGHUP), 0);
+        assert_true(h_server_log_wait(&w.srv, "SIGHUP: reloaded", H_SERVER_TIMEOUT_MS));
+        complete(w.hr, w.p[2]);
+        n = number_of(w.hr, w.p[2]);
+        assert_string_equal(n, "BLW/2027/3");
         free(n);
         assert_int_equal(world_end(&w), 0);
         h_server_env = h_env_after_plans;
