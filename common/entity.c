@@ -431,6 +431,16 @@ static const struct field_def enrollment_change_fields[] = {
     STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
 };
 
+/* A certificate of completion (STTPP) of one selesai enrollment, issued and
+ * revoked by the server with the enrollment's move (server/certificate.c,
+ * decisions 115-119); never typed, synced to the unit's replica and HR. */
+static const struct field_def certificate_fields[] = {
+    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),   STORED("nip", F_TEXT),
+    STORED("unit", F_TEXT),       STORED("number", F_TEXT),    STORED("code", F_TEXT),
+    STORED("year", F_INT),        STORED("issued_at", F_INT),  STORED("revoked_at", F_INT),
+    STORED("revoked_reason", F_TEXT),
+};
+
 /* The level a position (jabatan) requires in a competency (standar
  * kompetensi jabatan), set by HR, one per jabatan and competency; the
  * jabatan is matched to the roster's without regard to case. */
@@ -572,6 +582,14 @@ static const struct entity_def enrollment_change_def = {
     .nfields = sizeof(enrollment_change_fields) / sizeof(enrollment_change_fields[0]),
     .noun = N_("a change to an enrollment"),
 };
+static const struct entity_def certificate_def = {
+    .name = "certificate",
+    .table = "certificates",
+    .scope = "unit",
+    .fields = certificate_fields,
+    .nfields = sizeof(certificate_fields) / sizeof(certificate_fields[0]),
+    .noun = N_("a certificate of completion"),
+};
 ENTITY(standard_def, "standard", "standards", NULL, standard, N_("a competency standard"));
 ENTITY(population_def, "population", "populations", "unit", population,
        N_("a population served"));
@@ -587,7 +605,7 @@ const struct entity_def *const entity_defs[] = {
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
     &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
     &enrollment_change_def, &standard_def, &population_def, &learning_test_def, &followup_def,
-    &record_def,
+    &record_def,     &certificate_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 
