@@ -18,9 +18,11 @@
  * central HR (DOMAIN.md), which holds the plan. */
 #define SIASN_OWN_ORGANIZER "BKPSDM"
 
-/* The certificate number of the enrollment e: none yet (""); the STTPP
- * certificates of completed enrollments give it here, and nowhere else. */
-#define SIASN_ENROLLMENT_CERTIFICATE "''"
+/* The certificate number of the enrollment e: its STTPP certificate's
+ * (server/certificate.c), unless revoked; here and nowhere else. */
+#define SIASN_ENROLLMENT_CERTIFICATE                                                               \
+        "coalesce((SELECT c.number FROM certificates c WHERE c.enrollment = e.id"                  \
+        " AND c.revoked_at IS NULL), '')"
 
 static const char SQL_SIASN[] =
     "SELECT nip, title, organizer, jp, start_date, end_date, year, certificate, method FROM ("

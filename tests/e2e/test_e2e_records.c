@@ -313,7 +313,8 @@ static void assert_p1_row(json_t *row)
         assert_string_equal(f_text(row, "tanggalKursus"), "01-02-2027");
         assert_string_equal(f_text(row, "tanggalSelesaiKursus"), "03-02-2027");
         assert_int_equal(f_int(row, "tahunKursus"), 2027);
-        assert_string_equal(f_text(row, "nomorSertipikat"), "");
+        /* the enrollment's STTPP certificate (the first of the year) */
+        assert_string_equal(f_text(row, "nomorSertipikat"), "001/STTPP/BKPSDM/2027");
         assert_string_equal(f_text(row, "jenisKursus"), "pelatihan");
 }
 
@@ -351,8 +352,8 @@ static void test_siasn_export(void **state)
         json_decref(rows);
         f_expect(&r, 0, fx.hr, "export", "siasn", "--year", "2027", "--csv", NULL);
         assert_true(strncmp(r.out, head, strlen(head)) == 0);
-        line = h_strf("%s,Tata naskah,BPSDM Provinsi Sumatera Utara,16,01-02-2027,03-02-2027,2027,,"
-                      "pelatihan\n%s,Manajemen ASN,LAN RI,6,05-04-2027,09-04-2027,2027,%s,"
+        line = h_strf("%s,Tata naskah,BPSDM Provinsi Sumatera Utara,16,01-02-2027,03-02-2027,2027,"
+                      "001/STTPP/BKPSDM/2027,pelatihan\n%s,Manajemen ASN,LAN RI,6,05-04-2027,09-04-2027,2027,%s,"
                       "e-learning\n",
                       fx.a1, fx.a1, CERT);
         assert_non_null(strstr(r.out, line));
