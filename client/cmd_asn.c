@@ -62,24 +62,77 @@ static int asn_list(struct cli *cli, int argc, char **argv)
 static const char SQL_ASN_ENROLLMENTS[] =
     "SELECT e.program, p.title, e.status, e.jp FROM enrollments e"
     " LEFT JOIN programs p ON p.code = e.program WHERE e.nip = ?1 ORDER BY p.start_date";
+/* One person's records from outside the plan: a pending one is shown as
+ * such (report jp never counts it). */
+static const char SQL_ASN_RECORDS[] =
+    "SELECT substr(id, -8) AS id, title, organizer, method, start_date, end_date, jp, status"
+    " FROM records WHERE nip = ?1 ORDER BY start_date, id";
 
-/* asn show --json: the person's row (st, bound) with its "enrollments". */
+/* The rows of sql bound with nip, or NULL with e. */
+static json_t *person_rows(struct cli *cli, const char *sql, const char *nip, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(cli->db, sql, e);
+
+        if (st == NULL)
+                return NULL;
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        return table_rows(st, e);
+}
+
+/* asn show --json: the person's row (st, bound) with its "enrollments" and
+ * its "records" from outside the plan. */
 static int asn_show_json(struct cli *cli, sqlite3_stmt *st, const char *nip)
 {
-        json_t *rows, *enr;
+        json_t *rows, *enr, *rec;
         struct rb_err e;
 
-        if ((rows = table_rows(st, &e)) == NULL ||
-            (st = db_stmt(cli->db, SQL_ASN_ENROLLMENTS, &e)) == NULL)
-                goto fail;
-        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if ((enr = table_rows(st, &e)) == NULL)
+        if ((rows = table_rows(st, &e)) == NULL)
+                return cli_fail(&e);
+        if ((enr = person_rows(cli, SQL_ASN_ENROLLMENTS, nip, &e)) == NULL)
                 goto fail;
         json_object_set_new(json_array_get(rows, 0), "enrollments", enr);
+        if ((rec = person_rows(cli, SQL_ASN_RECORDS, nip, &e)) == NULL)
+                goto fail;
+        json_object_set_new(json_array_get(rows, 0), "records", rec);
         return out_json(rows);
 fail:
         json_decref(rows);
         return cli_fail(&e);
+}
+
+/* A table of one person's rows (sql bound with nip) after a blank line. */
+static int person_table(struct cli *cli, const char *sql, const char *nip,
+                        const char *const *heads, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(cli->db, sql, e);
+
+        if (st == NULL)
+                return -1;
+        printf("\n");
+        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
+        return table_print(cli, st, heads, e);
+}
+
+/* asn show as text: the person, the enrollments, the records. */
+static int asn_show_text(struct cli *cli, sqlite3_stmt *st, const char *nip)
+{
+        static const char *const heads[] = {N_("NIP"),      N_("NAME"), N_("UNIT"), N_("JABATAN"),
+                                            N_("GOLONGAN"), N_("TMT"),  N_("BORN"), N_("SEX"),
+                                            N_("ACTIVE"),   NULL};
+        static const char *const enr_heads[] = {N_("PROGRAM"), N_("TITLE"), N_("STATUS"), N_("JP"),
+                                                NULL};
+        static const char *const rec_heads[] = {
+            N_("RECORD"), N_("TITLE"), N_("ORGANIZER"), N_("METHOD"), N_("START"),
+            N_("END"),    N_("JP"),    N_("STATUS"),    NULL};
+        struct rb_err e;
+        long long any = 0;
+
+        if (table_print(cli, st, heads, &e) != 0 ||
+            person_table(cli, SQL_ASN_ENROLLMENTS, nip, enr_heads, &e) != 0 ||
+            db_value(cli->db, "SELECT count(*) FROM records WHERE nip = ?1", nip, &any, &e) < 0 ||
+            (any > 0 && person_table(cli, SQL_ASN_RECORDS, nip, rec_heads, &e) != 0))
+                return cli_fail(&e);
+        return EXIT_OK;
 }
 
 static int asn_show(struct cli *cli, int argc, char **argv)
@@ -87,12 +140,6 @@ static int asn_show(struct cli *cli, int argc, char **argv)
         static const char sql[] =
             "SELECT nip, name, unit, jabatan, golongan, tmt, birth_date,"
             " CASE sex WHEN 1 THEN 'L' WHEN 2 THEN 'P' END AS sex, active FROM asn WHERE nip = ?1";
-        const char *sql_enr = SQL_ASN_ENROLLMENTS;
-        static const char *const heads[] = {N_("NIP"),      N_("NAME"), N_("UNIT"), N_("JABATAN"),
-                                            N_("GOLONGAN"), N_("TMT"),  N_("BORN"), N_("SEX"),
-                                            N_("ACTIVE"),   NULL};
-        static const char *const enr_heads[] = {N_("PROGRAM"), N_("TITLE"), N_("STATUS"), N_("JP"),
-                                                NULL};
         char nip[19];
         struct rb_err e;
         sqlite3_stmt *st;
@@ -114,15 +161,7 @@ static int asn_show(struct cli *cli, int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND,
                                 _("no ASN with NIP %s in this office's replica (renbin sync?)"),
                                 nip);
-        if (cli->json)
-                return asn_show_json(cli, st, nip);
-        if (table_print(cli, st, heads, &e) != 0 || (st = db_stmt(cli->db, sql_enr, &e)) == NULL)
-                return cli_fail(&e);
-        printf("\n");
-        sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
-        if (table_print(cli, st, enr_heads, &e) != 0)
-                return cli_fail(&e);
-        return EXIT_OK;
+        return cli->json ? asn_show_json(cli, st, nip) : asn_show_text(cli, st, nip);
 }
 
 static const struct opt asn_deactivate_opts[] = {

@@ -35,6 +35,20 @@ static const char SQL_EVAL_TABLE[] =
 static const char SQL_EVAL_PUT[] = "INSERT INTO temp.eval_export VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_EVAL[] = "SELECT * FROM temp.eval_export ORDER BY program";
 
+/* The server's SIASN rows (export.siasn, docs/siasn.md) in a temporary
+ * table, in the server's order: SIASN's field names are the columns. */
+static const char *const siasn_cols[] = {
+    "pnsOrangId",           "namaKursus",  "institusiPenyelenggara", "jumlahJam", "tanggalKursus",
+    "tanggalSelesaiKursus", "tahunKursus", "nomorSertipikat",        "jenisKursus"};
+#define SIASN_COLS (sizeof(siasn_cols) / sizeof(siasn_cols[0]))
+static const char SQL_SIASN_TABLE[] =
+    "DROP TABLE IF EXISTS temp.siasn_export; CREATE TEMP TABLE siasn_export(pnsOrangId TEXT,"
+    " namaKursus TEXT, institusiPenyelenggara TEXT, jumlahJam INTEGER, tanggalKursus TEXT,"
+    " tanggalSelesaiKursus TEXT, tahunKursus INTEGER, nomorSertipikat TEXT, jenisKursus TEXT);";
+static const char SQL_SIASN_PUT[] =
+    "INSERT INTO temp.siasn_export VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_SIASN[] = "SELECT * FROM temp.siasn_export ORDER BY rowid";
+
 /* The entity whose table (or name) is t, among those the replica holds. */
 static const struct entity_def *export_def(const char *t)
 {
@@ -118,15 +132,17 @@ static int entity_sheet(struct cli *cli, const struct entity_def *d, struct expo
         return s->st == NULL ? -1 : 0;
 }
 
-/* One program's row of report.evaluations into the temporary table. */
-static int eval_put(struct cli *cli, json_t *row, struct rb_err *e)
+/* One row of a server document into a temporary table (put: its INSERT,
+ * cols: its columns in order). */
+static int temp_put(struct cli *cli, const char *put, const char *const *cols, size_t ncols,
+                    json_t *row, struct rb_err *e)
 {
-        sqlite3_stmt *st = db_stmt(cli->db, SQL_EVAL_PUT, e);
+        sqlite3_stmt *st = db_stmt(cli->db, put, e);
 
         if (st == NULL)
                 return -1;
-        for (size_t c = 0; c < EVAL_COLS; c++) {
-                json_t *v = json_object_get(row, eval_cols[c]);
+        for (size_t c = 0; c < ncols; c++) {
+                json_t *v = json_object_get(row, cols[c]);
 
                 if (json_is_string(v))
                         sqlite3_bind_text(st, (int)c + 1, json_string_value(v), -1,
@@ -141,33 +157,57 @@ static int eval_put(struct cli *cli, json_t *row, struct rb_err *e)
         return db_run(cli->db, st, e);
 }
 
-/* The sheet of the questionnaires' aggregate: program, then numbers, as the
- * server computed them (the offline copy of a report is the report). */
-static int eval_sheet(struct cli *cli, struct export_sheet *s, struct rb_err *e)
+/* A sheet the server computes (a report's rows), held in a temporary table
+ * so that the export's writers read it as they read a replica table. */
+struct server_sheet {
+        const char *name;                  /* the sheet */
+        const char *query;                 /* the server's query */
+        const char *rows;                  /* the document's array of rows */
+        const char *create, *put, *select; /* the temporary table's SQL */
+        const char *const *cols;           /* the rows' keys, in the table's order */
+        size_t ncols;
+};
+
+static const struct server_sheet eval_def = {
+    "evaluations", "report.evaluations", "programs", SQL_EVAL_TABLE, SQL_EVAL_PUT, SQL_EVAL,
+    eval_cols,     EVAL_COLS};
+static const struct server_sheet siasn_def = {
+    "siasn",    "export.siasn", "rows", SQL_SIASN_TABLE, SQL_SIASN_PUT, SQL_SIASN,
+    siasn_cols, SIASN_COLS};
+
+/* The sheet of ss fetched with nargs (key, value) pairs, as the server
+ * computed it (the offline copy of a report is the report): a column
+ * declared INTEGER or REAL makes number cells, any other text cells. */
+static int server_sheet(struct cli *cli, const struct server_sheet *ss, const char *const *args,
+                        size_t nargs, struct export_sheet *s, struct rb_err *e)
 {
-        static const char *const args[] = {"unit", NULL};
         struct report_doc r;
+        const char *type;
         json_t *row;
         size_t i;
         int rc = 0;
 
-        *s = (struct export_sheet){.name = "evaluations", .db = cli->db};
-        if (report_get(cli, "report.evaluations", args, 1, &r, e) != 0)
+        *s = (struct export_sheet){.name = ss->name, .db = cli->db};
+        if (report_get(cli, ss->query, args, nargs, &r, e) != 0)
                 return -1;
-        if (db_exec(cli->db, SQL_EVAL_TABLE, e) != 0)
+        if (db_exec(cli->db, ss->create, e) != 0)
                 rc = -1;
-        json_array_foreach(json_object_get(r.doc, "programs"), i, row)
+        json_array_foreach(json_object_get(r.doc, ss->rows), i, row)
         {
                 if (rc == 0)
-                        rc = eval_put(cli, row, e);
+                        rc = temp_put(cli, ss->put, ss->cols, ss->ncols, row, e);
         }
         json_decref(r.doc);
-        if (rc != 0 || (s->st = db_prepare(cli->db, SQL_EVAL, e)) == NULL)
+        if (rc != 0 || (s->st = db_prepare(cli->db, ss->select, e)) == NULL)
                 return -1;
         s->ncols = sqlite3_column_count(s->st);
         for (int c = 0; c < s->ncols; c++) {
+                type = sqlite3_column_decltype(s->st, c);
                 s->heads[c] = sqlite3_column_name(s->st, c);
-                s->kinds[c] = c == 0 ? EX_TEXT : EX_NUM;
+                s->kinds[c] = type != NULL && (strcmp(type, "INTEGER") == 0 ||
+                                               strcmp(type, "REAL") == 0)
+                                  ? EX_NUM
+                                  : EX_TEXT;
         }
         return 0;
 }
@@ -194,6 +234,8 @@ static const struct opt export_opts[] = {
     {"excel", NULL, OPT_FLAG, 0, N_("CSV as Indonesian Excel reads it: BOM, ';', CRLF"), NULL,
      NULL},
     {"out", NULL, OPT_VALUE, 0, N_("the file to write ('-' or none: standard output)"), NULL, NULL},
+    {"year", NULL, OPT_VALUE, 0, N_("export siasn: the year"), NULL, NULL},
+    {"unit", NULL, OPT_VALUE, 0, N_("export siasn: only this unit (its code)"), NULL, NULL},
     OPT_END,
 };
 
@@ -225,11 +267,39 @@ static int export_usage(struct cli *cli, const json_t *o)
         return 0;
 }
 
+/* The table t names: 0 with the sheet made, a usage exit, or -1 with e. */
+static int export_sheet_of(struct cli *cli, const char *t, const json_t *o,
+                           struct export_sheet *s, struct rb_err *e)
+{
+        const char *year = opts_value(o, &export_opts[4]), *unit = opts_value(o, &export_opts[5]);
+        const struct entity_def *d = NULL;
+        int siasn = strcmp(t, "siasn") == 0;
+
+        if (!siasn && (year != NULL || unit != NULL))
+                return opt_fail(EXIT_USAGE, _("export: --year and --unit are for export siasn"));
+        if (siasn && year == NULL)
+                return opt_fail(EXIT_USAGE, _("export siasn: --year YEAR is required"));
+        if (!siasn && strcmp(t, "evaluations") != 0 && strcmp(t, "evaluation") != 0 &&
+            (d = export_def(t)) == NULL)
+                return opt_fail(EXIT_USAGE,
+                                _("export: unknown table '%s' (see renbin export --help)"), t);
+        if (cli_db(cli, e) == NULL)
+                return -1;
+        if (siasn) {
+                const char *args[] = {"year", year, "unit", unit};
+                return server_sheet(cli, &siasn_def, args, 2, s, e);
+        }
+        if (d == NULL) {
+                const char *args[] = {"unit", NULL};
+                return server_sheet(cli, &eval_def, args, 1, s, e);
+        }
+        return entity_sheet(cli, d, s, e);
+}
+
 static int export_exec(struct cli *cli, int argc, char **argv)
 {
         json_t *o = json_object();
         struct export_sheet s = {0};
-        const struct entity_def *d = NULL;
         const char *t;
         struct rb_err e;
         int rest, rc;
@@ -247,15 +317,10 @@ static int export_exec(struct cli *cli, int argc, char **argv)
                                             "--excel | --xlsx] [--out FILE]"));
                 goto out;
         }
-        if (strcmp(t, "evaluations") != 0 && strcmp(t, "evaluation") != 0 &&
-            (d = export_def(t)) == NULL) {
-                rc = opt_fail(EXIT_USAGE,
-                              _("export: unknown table '%s' (see renbin export --help)"), t);
+        if ((rc = export_sheet_of(cli, t, o, &s, &e)) > 0)
                 goto out;
-        }
-        if (cli_db(cli, &e) == NULL ||
-            (d != NULL ? entity_sheet(cli, d, &s, &e) : eval_sheet(cli, &s, &e)) != 0 ||
-            export_write(cli, &s, o, &e) != 0)
+        rc = EXIT_OK;
+        if (s.st == NULL || export_write(cli, &s, o, &e) != 0)
                 rc = cli_fail(&e);
 out:
         if (s.st != NULL)
@@ -266,12 +331,16 @@ out:
 
 const struct cmd cmd_export = {
     .name = "export",
-    .usage = "export TABLE [--csv | --json | --excel | --xlsx] [--out FILE]",
+    .usage = "export TABLE [--csv | --json | --excel | --xlsx] [--out FILE]"
+             "\n     | export siasn --year YEAR [--unit CODE] [--csv | --json | --xlsx] [--out FILE]",
     .summary = N_("export a table of the replica as CSV (UTF-8) or .xlsx for a spreadsheet"),
     .help = N_("Tables: units asn competencies plans programs enrollments assessments\n"
-               "mentor_pairs mentor_logs surveys forums needs standards, and evaluations\n"
-               "(per program, from the server, empty where the reports hide a group; never\n"
-               "an answer).\n"
+               "mentor_pairs mentor_logs surveys forums needs standards records, and\n"
+               "evaluations (per program, from the server, empty where the reports hide a\n"
+               "group; never an answer).\n"
+               "siasn: the year's completed programs and verified records, one row per\n"
+               "person per course in SIASN's riwayat kursus fields (docs/siasn.md), from the\n"
+               "server.\n"
                "Exports hold what this seat may see; run renbin sync first for fresh data.\n"
                "Headers are the import's column names, so a file can be edited and imported\n"
                "back; times are ISO 8601 (UTC). A text cell starting with = + - or @ gets a\n"

@@ -259,9 +259,9 @@ static int program_csv(struct cli *cli, json_t *doc)
         return table_print_rows(cli, rows, keys, NK(keys), NULL);
 }
 
-static const char *const JP_KEYS[] = {"nip",         "name",           "unit",
-                                      "klasikal_jp", "nonklasikal_jp", "total_jp",
-                                      "compliant",   "shortfall_jp"};
+static const char *const JP_KEYS[] = {"nip",      "name",      "unit",        "klasikal_jp",
+                                      "nonklasikal_jp", "total_jp", "compliant", "shortfall_jp",
+                                      "pending_jp"};
 
 static void jp_text(struct cli *cli, json_t *doc)
 {
@@ -272,7 +272,10 @@ static void jp_text(struct cli *cli, json_t *doc)
             N_("BELOW"), N_("SHARE %"), NULL};
         static const char *const heads[] = {N_("NIP"),      N_("NAME"),        N_("UNIT"),
                                             N_("KLASIKAL"), N_("NONKLASIKAL"), N_("TOTAL"),
-                                            N_("REACHED"),  N_("SHORT BY"),    NULL};
+                                            N_("REACHED"),  N_("SHORT BY"),
+                                            /* TRANSLATORS: JP of records from outside the
+                                             * plan not yet verified (never counted). */
+                                            N_("PENDING"),  NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 

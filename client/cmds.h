@@ -28,6 +28,8 @@ extern const struct cmd cmd_forum;
 extern const struct cmd cmd_need;
 extern const struct cmd cmd_standard;
 extern const struct cmd cmd_followup;
+extern const struct cmd cmd_record;
+extern const struct cmd cmd_certificate;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_export;
 

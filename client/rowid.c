@@ -19,6 +19,8 @@ static const struct {
     {"forums", "SELECT id FROM forums WHERE id = lower(?1) OR substr(id, -length(?1)) = lower(?1)"},
     {"surveys",
      "SELECT id FROM surveys WHERE id = lower(?1) OR substr(id, -length(?1)) = lower(?1)"},
+    {"records",
+     "SELECT id FROM records WHERE id = lower(?1) OR substr(id, -length(?1)) = lower(?1)"},
 };
 
 /* The lookup of table, or NULL. */

@@ -68,6 +68,23 @@
  * standard alike: one range for both. */
 #define LEVEL_MIN 1
 #define LEVEL_MAX 5
+/* The JP one program or one record from outside the plan may credit. */
+#define JP_MAX 1000
+/* A course's title, a program's or a record's. */
+#define COURSE_TITLE_MAX 300
+/* The first and last day of a course (a program, a record), typed as
+ * --start and --end. */
+#define COURSE_START                                                                               \
+        {                                                                                          \
+                .name = "start_date", .type = F_TEXT, .check = C_DATE, .flags = FD_REQUIRED,       \
+                .opt = "start", .column = "start", .help = N_("first day, YYYY-MM-DD")             \
+        }
+#define COURSE_END                                                                                 \
+        {                                                                                          \
+                .name = "end_date", .type = F_TEXT, .check = C_DATE, .flags = FD_REQUIRED,         \
+                .not_before = "start_date", .opt = "end", .column = "end",                         \
+                .help = N_("last day, YYYY-MM-DD")                                                 \
+        }
 /* A position's name, on the roster and in a standard. */
 #define JABATAN_MAX 200
 
@@ -157,27 +174,14 @@ static const struct field_def program_fields[] = {
      .flags = REQ,
      .opt = "plan",
      .help = N_("the year of the plan it belongs to")},
-    TEXT("title", REQ, 300, N_("the program's title")),
+    TEXT("title", REQ, COURSE_TITLE_MAX, N_("the program's title")),
     ENUM("method", REQ, program_methods, N_("how it is held")),
     CODE("competency", 0, N_("the competency it develops")),
     TEXT("partner", 0, 300, N_("partner institution")),
     TEXT("speaker", 0, 500, N_("speakers (narasumber)")),
-    {.name = "start_date",
-     .type = F_TEXT,
-     .check = C_DATE,
-     .flags = REQ,
-     .opt = "start",
-     .column = "start",
-     .help = N_("first day, YYYY-MM-DD")},
-    {.name = "end_date",
-     .type = F_TEXT,
-     .check = C_DATE,
-     .flags = REQ,
-     .not_before = "start_date",
-     .opt = "end",
-     .column = "end",
-     .help = N_("last day, YYYY-MM-DD")},
-    INT("jp", REQ, 1, 1000, N_("lesson hours (1 JP = 45 minutes)")),
+    COURSE_START, COURSE_END,
+    INT("jp", REQ, 1, JP_MAX,
+        N_("lesson hours (1 JP = 45 minutes); seminar and workshop: days x 4 or 5 by default")),
     INT("capacity", REQ, 1, 10000, N_("seats")),
     STORED("enrolled", F_INT),
     TEXT("location", 0, 300, N_("where it is held")),
@@ -192,7 +196,7 @@ static const struct field_def program_fields[] = {
 };
 static const char *const program_create[] = {
     "code",       "plan_year", "title", "method",   "competency", "partner", "speaker",
-    "start_date", "end_date",  "jp",    "capacity", "location?",  NULL};
+    "start_date", "end_date",  "jp?",   "capacity", "location?",  NULL};
 /* What a correction may change: the code names the program, the rest is
  * optional; the server keeps the seats, the JP and the dates in order. */
 static const char *const program_update[] = {"code",      "title?",   "start_date?", "end_date?",
@@ -427,6 +431,16 @@ static const struct field_def enrollment_change_fields[] = {
     STORED("by_role", F_TEXT),    STORED("by_serial", F_TEXT), STORED("by_name", F_TEXT),
 };
 
+/* A certificate of completion (STTPP) of one selesai enrollment, issued and
+ * revoked by the server with the enrollment's move (server/certificate.c,
+ * decisions 115-119); never typed, synced to the unit's replica and HR. */
+static const struct field_def certificate_fields[] = {
+    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),   STORED("nip", F_TEXT),
+    STORED("unit", F_TEXT),       STORED("number", F_TEXT),    STORED("code", F_TEXT),
+    STORED("year", F_INT),        STORED("issued_at", F_INT),  STORED("revoked_at", F_INT),
+    STORED("revoked_reason", F_TEXT),
+};
+
 /* The level a position (jabatan) requires in a competency (standar
  * kompetensi jabatan), set by HR, one per jabatan and competency; the
  * jabatan is matched to the roster's without regard to case. */
@@ -493,6 +507,45 @@ static const struct action_def followup_actions[] = {
     {"add", OFFICE, A_CREATES, NULL, NULL},
 };
 
+/* Training a person took outside the plan (another agency's seminar, LAN's
+ * e-learning), added by the person's office or HR with the person's NIP
+ * and verified or rejected by HR: a verified record counts in the JP report
+ * by its method (klasikal or nonklasikal: common/validate.c), a pending one
+ * is shown and never counted. The server stamps the person's unit, the
+ * state (pending, verified, rejected), whether the method is klasikal, and
+ * who decided when. */
+static const struct field_def record_fields[] = {
+    NIP("nip", REQ, N_("the ASN's NIP")),
+    STORED("unit", F_TEXT),
+    TEXT("title", REQ, COURSE_TITLE_MAX, N_("the course's title")),
+    TEXT("organizer", REQ, 300, N_("who held it (institusi penyelenggara)")),
+    ENUM("method", REQ, program_methods, N_("how it was held")),
+    COURSE_START, COURSE_END,
+    INT("jp", 0, 1, JP_MAX,
+        N_("lesson hours (1 JP = 45 minutes); seminar and workshop: days x 4 or 5 by default")),
+    TEXT("certificate", 0, 100, N_("the certificate's number")),
+    STORED("klasikal", F_INT),
+    STORED("status", F_TEXT),
+    {.name = "reject_reason",
+     .type = F_TEXT,
+     .check = C_TEXT,
+     .max = 2000,
+     .opt = "reason",
+     .help = N_("why the record is rejected")},
+    STORED_NOW("added_at"),
+    STORED("decided_at", F_INT),
+    STORED("decided_by", F_TEXT),
+};
+static const char *const record_add[] = {"nip",      "title", "organizer",   "method", "start_date",
+                                         "end_date", "jp",    "certificate", NULL};
+static const char *const record_verify[] = {NULL};
+static const char *const record_reject[] = {"reject_reason!", NULL};
+static const struct action_def record_actions[] = {
+    {"add", OFFICE, A_CREATES, record_add, NULL},
+    {"verify", HR, A_BY_ID, record_verify, NULL},
+    {"reject", HR, A_BY_ID, record_reject, NULL},
+};
+
 #define ENTITY_F(var, n, tbl, sc, pre, noun, fl)                                                   \
         static const struct entity_def var = {                                                     \
             n, tbl, sc, FIELDS(pre##_fields), ACTIONS(pre##_actions), noun, fl}
@@ -529,12 +582,21 @@ static const struct entity_def enrollment_change_def = {
     .nfields = sizeof(enrollment_change_fields) / sizeof(enrollment_change_fields[0]),
     .noun = N_("a change to an enrollment"),
 };
+static const struct entity_def certificate_def = {
+    .name = "certificate",
+    .table = "certificates",
+    .scope = "unit",
+    .fields = certificate_fields,
+    .nfields = sizeof(certificate_fields) / sizeof(certificate_fields[0]),
+    .noun = N_("a certificate of completion"),
+};
 ENTITY(standard_def, "standard", "standards", NULL, standard, N_("a competency standard"));
 ENTITY(population_def, "population", "populations", "unit", population,
        N_("a population served"));
 ENTITY(learning_test_def, "learning_test", "learning_tests", "unit", learning_test,
        N_("a pre/post test"));
 ENTITY(followup_def, "followup", "followups", "unit", followup, N_("a follow-up"));
+ENTITY(record_def, "record", "records", "unit", record, N_("a record from outside the plan"));
 
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
@@ -543,6 +605,7 @@ const struct entity_def *const entity_defs[] = {
     &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
     &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
     &enrollment_change_def, &standard_def, &population_def, &learning_test_def, &followup_def,
+    &record_def,     &certificate_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 
@@ -557,7 +620,8 @@ const struct result_word entity_results[] = {
     {R_DEACTIVATED, N_("deactivated")}, {R_APPROVED, N_("approved")},
     {R_PAIRED, N_("paired")},           {R_LOGGED, N_("logged")},
     {R_WITHDRAWN, N_("withdrawn")},     {R_DELETED, N_("deleted")},
-    {R_CANCELLED, N_("cancelled")},
+    {R_CANCELLED, N_("cancelled")},     {R_VERIFIED, N_("verified")},
+    {R_REJECTED, N_("rejected")},
 };
 const size_t entity_result_count = sizeof(entity_results) / sizeof(entity_results[0]);
 

@@ -180,6 +180,8 @@ int entity_may(const struct entity_def *d, const struct action_def *a, unsigned 
 #define R_WITHDRAWN "withdrawn"
 #define R_DELETED "deleted"
 #define R_CANCELLED "cancelled"
+#define R_VERIFIED "verified"
+#define R_REJECTED "rejected"
 
 struct result_word {
         const char *wire;  /* as sent */

@@ -11,6 +11,7 @@
 #include "validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int value_check(const struct field_def *f, const char *v, struct rb_err *e);
@@ -109,6 +110,41 @@ static int order_check(const struct field_def *f, entity_get_fn get, const void 
         return date_range_check(from, v, f->not_before, f->name, e);
 }
 
+/* Whether action a of d takes the field named name. */
+static int takes(const struct entity_def *d, const struct action_def *a, const char *name)
+{
+        const struct field_def *f;
+        int required;
+
+        for (size_t i = 0; (f = entity_action_field(d, a, i, &required)) != NULL; i++)
+                if (strcmp(f->name, name) == 0)
+                        return 1;
+        return 0;
+}
+
+/* The JP of an action that takes a method, its dates and its JP (a
+ * program, a record from outside the plan): for a method counted by day,
+ * at most days x its JP a day, and left out it is that (the server fills
+ * it in); any other method states its JP. */
+static int jp_rule(const struct entity_def *d, const struct action_def *a, entity_get_fn get,
+                   const void *src, struct rb_err *e)
+{
+        const char *m, *jp;
+
+        if (!takes(d, a, "method") || !takes(d, a, "jp") || !takes(d, a, "start_date") ||
+            !takes(d, a, "end_date"))
+                return 0;
+        if ((m = get(src, "method")) == NULL || m[0] == '\0')
+                return 0;
+        if ((jp = get(src, "jp")) == NULL || jp[0] == '\0')
+                return method_jp_a_day(m) != 0
+                           ? 0
+                           : err_set(e, RB_INVALID, "jp",
+                                     _("jp is required: a %s counts the JP it states"), m);
+        return method_jp_check(m, get(src, "start_date"), get(src, "end_date"),
+                               strtol(jp, NULL, 10), e);
+}
+
 int entity_check(const struct entity_def *d, const struct action_def *a, entity_get_fn get,
                  const void *src, struct rb_err *e)
 {
@@ -130,7 +166,7 @@ int entity_check(const struct entity_def *d, const struct action_def *a, entity_
         for (size_t i = 0; (f = entity_action_field(d, a, i, &required)) != NULL; i++)
                 if (f->not_before != NULL && order_check(f, get, src, e) != 0)
                         return -1;
-        return 0;
+        return jp_rule(d, a, get, src, e);
 }
 
 int entity_may(const struct entity_def *d, const struct action_def *a, unsigned role,

@@ -23,6 +23,8 @@
  *     bimbingan    bimbingan di tempat kerja
  *     komunitas    komunitas belajar
  *     outbound     outbound
+ *   methods counted by day (DOMAIN.md; the rest count the JP they state):
+ *     seminar 4 JP a day, workshop 5 JP a day (method_day_jp)
  *   golongan:          I/a I/b I/c I/d II/a .. II/d III/a .. III/d IV/a .. IV/e (PNS),
  *                      then the PPPK grades I II ... XVII
  *   need priorities:   tinggi sedang rendah
@@ -63,6 +65,17 @@ const char *const program_methods[] = {
 static const char *const nonklasikal_methods[] = {
     "coaching",   "mentoring", "e-learning", "pjj",      "magang",
     "pertukaran", "bimbingan", "komunitas",  "outbound", NULL,
+};
+
+/* The methods counted by day and their JP a day (DOMAIN.md: seminar /
+ * konferensi 4, workshop / lokakarya 5); every other method counts the JP it
+ * states. */
+static const struct {
+        const char *method;
+        long jp_a_day;
+} method_day_jp[] = {
+    {"seminar", 4},
+    {"workshop", 5},
 };
 
 /* PNS golongan/ruang, then the PPPK grades. */
@@ -525,6 +538,40 @@ int enum_check(const char *s, const char *const *allowed, const char *field, str
 int method_nonklasikal(const char *method)
 {
         return in_list(method, nonklasikal_methods);
+}
+
+long method_jp_a_day(const char *method)
+{
+        for (size_t i = 0; method != NULL && i < sizeof(method_day_jp) / sizeof(method_day_jp[0]);
+             i++)
+                if (strcmp(method, method_day_jp[i].method) == 0)
+                        return method_day_jp[i].jp_a_day;
+        return 0;
+}
+
+long method_jp_default(const char *method, const char *start, const char *end)
+{
+        long rate = method_jp_a_day(method);
+
+        if (rate == 0 || start == NULL || end == NULL || date_check(start, "start_date", NULL) != 0 ||
+            date_check(end, "end_date", NULL) != 0 || strcmp(end, start) < 0)
+                return 0;
+        return (date_diff_days(start, end) + 1) * rate;
+}
+
+int method_jp_check(const char *method, const char *start, const char *end, long jp,
+                    struct rb_err *e)
+{
+        long rate = method_jp_a_day(method), most = method_jp_default(method, start, end), days;
+
+        if (rate == 0 || most == 0 || jp <= most)
+                return 0;
+        days = most / rate;
+        return err_set(e, RB_INVALID, "jp",
+                       ngettext("jp: a %s of %ld day counts at most %ld JP (%ld JP a day), not %ld",
+                                "jp: a %s of %ld days counts at most %ld JP (%ld JP a day), not %ld",
+                                (unsigned long)days),
+                       method, days, most, rate, jp);
 }
 
 /* Checks one enrollment move against the state machine in validate.h. */

@@ -67,6 +67,18 @@ extern const char *const need_priorities[];  /* tinggi sedang rendah */
 /* True for a nonklasikal method (coaching, mentoring, e-learning, magang, ...). */
 int method_nonklasikal(const char *method);
 
+/* The JP a day of a method counted by day (seminar, workshop: DOMAIN.md),
+ * 0 for a method that counts the JP it states. */
+long method_jp_a_day(const char *method);
+/* The JP of an activity of method from start to end (valid dates, in
+ * order): days x the method's JP a day, 0 when the method is not counted by
+ * day (or the dates are not valid). */
+long method_jp_default(const char *method, const char *start, const char *end);
+/* jp within what method counts for the days from start to end: 0, or -1 with
+ * e (INVALID_ARGUMENT naming "jp", the rule in the message). */
+int method_jp_check(const char *method, const char *start, const char *end, long jp,
+                    struct rb_err *e);
+
 /* Enrollment states and the state machine:
  *   terdaftar -> hadir -> selesai ; terdaftar -> tidak-hadir ; terdaftar|hadir -> batal.
  * Anything else is FAILED_PRECONDITION naming "status". Setting the same state

@@ -56,6 +56,9 @@ static const struct rule_hook hooks[] = {
     {"population", "set", e_population_set},
     {"learning_test", "record", e_test_record},
     {"followup", "add", e_followup_add},
+    {"record", "add", e_record_add},
+    {"record", "verify", e_record_verify},
+    {"record", "reject", e_record_reject},
 };
 
 static const char SQL_OP_GET[] =

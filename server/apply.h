@@ -104,5 +104,8 @@ int e_standard_set(struct apply_ctx *cx);
 int e_population_set(struct apply_ctx *cx);
 int e_test_record(struct apply_ctx *cx);
 int e_followup_add(struct apply_ctx *cx);
+int e_record_add(struct apply_ctx *cx);
+int e_record_verify(struct apply_ctx *cx);
+int e_record_reject(struct apply_ctx *cx);
 
 #endif

@@ -4,6 +4,7 @@
  * remembering its source for `renbind config` and for error messages.
  */
 #include "config.h"
+#include "certificate.h"
 #include "err.h"
 #include "i18n.h"
 #include "log.h"
@@ -32,6 +33,8 @@ static const struct cfg_def {
     [CFG_LOG_LEVEL] = {"log-level", "RENBIND_LOG_LEVEL", "info", 0, 0},
     [CFG_LOG_FILE] = {"log-file", "RENBIND_LOG_FILE", "", 0, 0},
     [CFG_METRICS] = {"metrics", "RENBIND_METRICS", "", 0, 0},
+    [CFG_CERT_FORMAT] = {"certificate-format", "RENBIND_CERTIFICATE_FORMAT", CERT_FORMAT_DEFAULT,
+                         0, 0},
 };
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
@@ -53,6 +56,8 @@ static int check(int k, const char *v, long *num, char *why, size_t n)
                                 return *num = i, 0;
                 return snprintf(why, n, "%s", _("error, warning, info or debug")), -1;
         }
+        if (k == CFG_CERT_FORMAT)
+                return *num = 0, cert_format_check(v, why, n);
         if (defs[k].max == 0)
                 return *num = 0, 0;
         if (opt_long(v, defs[k].min, defs[k].max, num) != 0)

@@ -22,6 +22,7 @@ enum cfg_key {
         CFG_LOG_LEVEL,
         CFG_LOG_FILE,
         CFG_METRICS,
+        CFG_CERT_FORMAT, /* certificate numbers (certificate.h); reloadable */
         CFG_N
 };
 

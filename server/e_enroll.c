@@ -6,10 +6,12 @@
  * for the last seat get one yes and one clear no. JP are credited on selesai,
  * and never before the program's first day. Every move is kept in the
  * enrollment's history (history.c); HR may correct any state with a reason
- * (decisions 67).
+ * (decisions 67). Selesai issues a certificate, and a move away from it
+ * revokes it (certificate.c).
  * The catalogue has checked the fields and the role before these hooks run.
  */
 #include "apply.h"
+#include "certificate.h"
 #include "db.h"
 #include "clock.h"
 #include "feed.h"
@@ -205,7 +207,8 @@ static int enroll_move(struct apply_ctx *cx, const struct enroll_now *n, const c
         db_bind_text(st, 5, reason);
         if (apply_step(cx, st) != 0 ||
             feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0 ||
-            history_enrollment(cx, &c) != 0)
+            history_enrollment(cx, &c) != 0 ||
+            certificate_follow(cx, cx->op->entity_id, n->from, to, reason) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s -> %s", n->from, to);
         if (holds_seat(n->from) && !holds_seat(to))

@@ -13,6 +13,7 @@
 #include "feed.h"
 #include "history.h"
 #include "i18n.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,8 @@ static void program_read(struct apply_ctx *cx, struct program_in *p)
         p->start = op_get(cx, "start_date");
         p->end = op_get(cx, "end_date");
         p->location = op_get(cx, "location");
-        p->jp = strtol(op_get(cx, "jp"), NULL, 10);
+        p->jp = op_get(cx, "jp") != NULL ? strtol(op_get(cx, "jp"), NULL, 10)
+                                         : method_jp_default(p->method, p->start, p->end);
         p->capacity = strtol(op_get(cx, "capacity"), NULL, 10);
 }
 

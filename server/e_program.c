@@ -13,6 +13,7 @@
 #include "feed.h"
 #include "history.h"
 #include "i18n.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ enum { U_TITLE, U_START, U_END, U_CAPACITY, U_SPEAKER, U_PARTNER, U_LOCATION, U_
 
 static const char SQL_GET[] =
     "SELECT id, plan_year, enrolled, status, title, start_date, end_date, capacity, speaker,"
-    " partner, location, jp FROM programs WHERE code = ?1";
+    " partner, location, jp, method FROM programs WHERE code = ?1";
 static const char SQL_SET[] =
     "UPDATE programs SET title = coalesce(?2, title), start_date = coalesce(?3, start_date),"
     " end_date = coalesce(?4, end_date), capacity = coalesce(?5, capacity),"
@@ -47,7 +48,7 @@ static const char SQL_CANCEL[] =
 
 /* A program as it is now. */
 struct program_now {
-        char id[64], status[16];
+        char id[64], status[16], method[32];
         long year, enrolled;
         char old[N_UPD][512]; /* the fields of upd_fields, as text */
 };
@@ -69,6 +70,7 @@ static int program_get(struct apply_ctx *cx, const char *code, struct program_no
                 snprintf(p->status, sizeof(p->status), "%s", db_col_text(st, 3));
                 for (size_t i = 0; i < N_UPD; i++)
                         snprintf(p->old[i], sizeof(p->old[i]), "%s", db_col_text(st, (int)i + 4));
+                snprintf(p->method, sizeof(p->method), "%s", db_col_text(st, (int)N_UPD + 4));
         }
         sqlite3_reset(st);
         if (found < 0)
@@ -88,10 +90,18 @@ static const char *after(const struct apply_ctx *cx, const struct program_now *p
         return v != NULL ? v : p->old[i];
 }
 
-/* The dates stay in order and in the plan's year. */
+/* The dates stay in order and in the plan's year; a method counted by day
+ * keeps its JP within days x its JP a day (common/validate.c). */
 static int dates_rule(struct apply_ctx *cx, const struct program_now *p)
 {
         const char *start = after(cx, p, U_START), *end = after(cx, p, U_END);
+
+        if ((op_get(cx, "jp") != NULL || op_get(cx, "start_date") != NULL ||
+             op_get(cx, "end_date") != NULL) &&
+            strcmp(end, start) >= 0 &&
+            method_jp_check(p->method, start, end, strtol(after(cx, p, U_JP), NULL, 10), cx->e) !=
+                0)
+                return -1;
 
         if (strtol(start, NULL, 10) != p->year)
                 return err_set(cx->e, RB_INVALID, "start_date",

@@ -38,6 +38,8 @@ static const struct query_def queries[] = {
     {"report.gaps", ROLE_ANY, q_report_gaps},
     {"report.mentoring", ROLE_ANY, q_report_mentoring},
     {"report.ikm", ROLE_ANY, q_report_ikm},
+    {"export.siasn", ROLE_ANY, q_export_siasn},
+    {"certificate.verify", ROLE_ANY, q_certificate_verify},
 };
 
 const char *query_arg(const struct query_ctx *q, const char *name)

@@ -62,5 +62,9 @@ int q_report_gaps(struct query_ctx *q, json_t **out, struct rb_err *e);
 int q_report_mentoring(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* report_ikm.c: community satisfaction index per unit (PermenPAN-RB 14/2017) */
 int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e);
+/* report_siasn.c: a year's completed training in SIASN's riwayat kursus fields */
+int q_export_siasn(struct query_ctx *q, json_t **out, struct rb_err *e);
+/* certificate.c: a certificate of completion by its verification code (any seat) */
+int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e);
 
 #endif

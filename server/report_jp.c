@@ -3,7 +3,10 @@
  * the 20 JP minimum (PP 11/2017 art. 203). Klasikal JP are the JP credited to
  * enrollments finished (selesai) in programs of the year's plan; nonklasikal
  * JP are the year's mentoring minutes as mentee divided by the server's JP
- * minutes (meta jp_minutes, 45 by default), to two decimals. The report lists
+ * minutes (meta jp_minutes, 45 by default), to two decimals. A verified
+ * record from outside the plan that starts in the year adds its JP to
+ * klasikal or nonklasikal by its method (the kind kept with the row); a
+ * pending one is shown (pending_jp) and never counted. The report lists
  * everyone in scope, who is below and by how much, and each unit's share of
  * people who reached the minimum.
  */
@@ -22,7 +25,13 @@ static const char SQL_JP[] =
     " (SELECT ifnull(sum(e.jp), 0) FROM enrollments e JOIN programs p ON p.code = e.program"
     "   WHERE e.nip = a.nip AND e.status = 'selesai' AND p.plan_year = ?1),"
     " (SELECT ifnull(sum(l.minutes), 0) FROM mentor_logs l JOIN mentor_pairs m ON m.id = l.pair"
-    "   WHERE m.mentee = a.nip AND substr(l.date, 1, 4) = CAST(?1 AS TEXT))"
+    "   WHERE m.mentee = a.nip AND substr(l.date, 1, 4) = CAST(?1 AS TEXT)),"
+    " (SELECT ifnull(sum(r.jp), 0) FROM records r WHERE r.nip = a.nip AND r.status = 'verified'"
+    "   AND r.klasikal = 1 AND substr(r.start_date, 1, 4) = CAST(?1 AS TEXT)),"
+    " (SELECT ifnull(sum(r.jp), 0) FROM records r WHERE r.nip = a.nip AND r.status = 'verified'"
+    "   AND r.klasikal = 0 AND substr(r.start_date, 1, 4) = CAST(?1 AS TEXT)),"
+    " (SELECT ifnull(sum(r.jp), 0) FROM records r WHERE r.nip = a.nip AND r.status = 'pending'"
+    "   AND substr(r.start_date, 1, 4) = CAST(?1 AS TEXT))"
     " FROM asn a WHERE a.active = 1 AND (?2 IS NULL OR a.unit = ?2) ORDER BY a.unit, a.name";
 
 /* Per-unit tallies while the rows go by (rows come ordered by unit). */
@@ -49,8 +58,10 @@ static void tally_flush(sqlite3 *db, json_t *units, const struct tally *t)
 /* One ASN's row; counts them into t and all. */
 static json_t *asn_row(sqlite3_stmt *st, int jp_minutes, struct tally *t, struct tally *all)
 {
-        long long klas100 = sqlite3_column_int64(st, 3) * 100,
-                  non100 = rm_jp100_from_minutes(sqlite3_column_int64(st, 4), jp_minutes),
+        long long rec_klas = sqlite3_column_int64(st, 5), rec_non = sqlite3_column_int64(st, 6),
+                  klas100 = (sqlite3_column_int64(st, 3) + rec_klas) * 100,
+                  non100 = rm_jp100_from_minutes(sqlite3_column_int64(st, 4), jp_minutes) +
+                           rec_non * 100,
                   total100 = klas100 + non100, short100 = RM_JP_MINIMUM * 100 - total100;
         int ok = short100 <= 0;
 
@@ -58,12 +69,14 @@ static json_t *asn_row(sqlite3_stmt *st, int jp_minutes, struct tally *t, struct
         all->asn++;
         t->compliant += ok;
         all->compliant += ok;
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:b, s:o}", "nip", db_col_text(st, 0),
-                         "name", db_col_text(st, 1), "unit", db_col_text(st, 2), "klasikal_jp",
-                         json_h100(klas100), "mentoring_minutes",
+        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:I, s:I, s:o, s:b, s:o}", "nip",
+                         db_col_text(st, 0), "name", db_col_text(st, 1), "unit", db_col_text(st, 2),
+                         "klasikal_jp", json_h100(klas100), "mentoring_minutes",
                          (json_int_t)sqlite3_column_int64(st, 4), "nonklasikal_jp",
-                         json_h100(non100), "total_jp", json_h100(total100), "compliant", ok,
-                         "shortfall_jp", json_h100(ok ? 0 : short100));
+                         json_h100(non100), "records_jp", (json_int_t)(rec_klas + rec_non),
+                         "pending_jp", (json_int_t)sqlite3_column_int64(st, 7), "total_jp",
+                         json_h100(total100), "compliant", ok, "shortfall_jp",
+                         json_h100(ok ? 0 : short100));
 }
 
 int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e)

@@ -5,6 +5,7 @@
  * systemd is told (sd_notify) when it is ready and when it stops. SIGHUP
  * reloads the config file's limits and log level and reopens the log file.
  */
+#include "certificate.h"
 #include "commit.h"
 #include "config.h"
 #include "conn.h"
@@ -79,6 +80,8 @@ static void reload_apply(struct server *srv, struct config *c)
         config_limits(c, &srv->lim);
         log_set_level((enum log_level)c->num[CFG_LOG_LEVEL]);
         memcpy(srv->cfg->val[CFG_LOG_FILE], c->val[CFG_LOG_FILE], sizeof(c->val[0]));
+        memcpy(srv->cfg->val[CFG_CERT_FORMAT], c->val[CFG_CERT_FORMAT], sizeof(c->val[0]));
+        cert_format_set(config_get(c, CFG_CERT_FORMAT));
         for (int k = CFG_MAX_CONNS; k <= CFG_LOG_LEVEL; k++) {
                 memcpy(srv->cfg->val[k], c->val[k], sizeof(c->val[0]));
                 srv->cfg->num[k] = c->num[k];
@@ -396,6 +399,7 @@ int serve_main(int argc, char **argv)
         srv.data = config_get(&cfg, CFG_DATA);
         srv.metrics_on = config_get(&cfg, CFG_METRICS)[0] ? config_get(&cfg, CFG_METRICS) : NULL;
         config_limits(&cfg, &srv.lim);
+        cert_format_set(config_get(&cfg, CFG_CERT_FORMAT));
         signal(SIGPIPE, SIG_IGN);
         if (server_setup(&srv, config_get(&cfg, CFG_LISTEN), &e) != 0) {
                 fprintf(stderr, "renbind: %s\n", e.msg);

@@ -263,6 +263,28 @@ static const char *const migrations[] = {
     "  unit TEXT NOT NULL, enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id),"
     "  rating INTEGER NOT NULL, note TEXT, recorded_at INTEGER NOT NULL);"
     "CREATE INDEX followups_program ON followups(program, unit);",
+    /* 13: records of training from outside the plan, pending until HR
+     * verifies or rejects them; klasikal is the method's kind when added */
+    "CREATE TABLE records("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  nip TEXT NOT NULL REFERENCES asn(nip), unit TEXT NOT NULL REFERENCES units(code),"
+    "  title TEXT NOT NULL, organizer TEXT NOT NULL, method TEXT NOT NULL,"
+    "  start_date TEXT NOT NULL, end_date TEXT NOT NULL, jp INTEGER NOT NULL,"
+    "  certificate TEXT, klasikal INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+    "  reject_reason TEXT, added_at INTEGER NOT NULL, decided_at INTEGER, decided_by TEXT);"
+    "CREATE INDEX records_nip ON records(nip, status);",
+    /* 14: certificates of completion (STTPP): one per selesai enrollment,
+     * numbered in one sequence per year, with a verification code; a
+     * correction that removes the selesai revokes it, and no row is ever
+     * deleted, so a number is never given twice */
+    "CREATE TABLE certificates("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  enrollment TEXT NOT NULL UNIQUE REFERENCES enrollments(id), program TEXT NOT NULL,"
+    "  nip TEXT NOT NULL, unit TEXT NOT NULL, number TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, issued_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER, revoked_reason TEXT);"
+    "CREATE INDEX certificates_year ON certificates(year);"
+    "CREATE INDEX certificates_nip ON certificates(nip);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -283,6 +305,8 @@ static const char *const migration_notes[] = {
     "competency standards per jabatan",
     "the people a unit served in a period (SKM)",
     "evaluation levels 2 and 3: pre/post tests and follow-ups on the job",
+    "records of training from outside the plan",
+    "certificates of completion (STTPP), numbered per year, with a verification code",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif

@@ -39,6 +39,7 @@ static struct {
         char *tmp, *data, *bundle, *hr, *units_csv;
         char senior[19], junior[19], part[19], ghost[19];
         char *retry_id; /* the short id of a rejected enrollment, for retry */
+        char *code;     /* the verification code of part's certificate of completion */
         struct h_server srv;
 } fx;
 
@@ -159,6 +160,9 @@ static void fill(void)
         f_ok(fx.hr, "need", "withdraw", "--unit", UNIT_A, "--year", "2027", "--competency", "K-KOM",
              "--reason", "sudah dilatih", NULL);
         f_ok(fx.hr, "eval", "test", "ANG-01", fx.part, "--pre", "55", "--post", "85", NULL);
+        f_ok(fx.hr, "record", "add", fx.part, "--title", "Manajemen ASN", "--organizer", "LAN RI",
+             "--method", "e-learning", "--start", "2027-04-05", "--end", "2027-04-09", "--jp", "6",
+             "--certificate", "LAN/2027/0042", NULL);
         /* One op the server rejects, for status and conflicts. */
         f_expect(&r, EXIT_REFUSED, fx.hr, "unit", "add", UNIT_A, "Lagi", "--kind", "kelurahan",
                  NULL);
@@ -186,6 +190,8 @@ static int group_setup(void **state)
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle);
         fill();
         json_decref(f_sync(fx.hr));
+        fx.code = f_replica_text(fx.hr, "SELECT code FROM certificates WHERE nip = ?1", fx.part);
+        assert_non_null(fx.code);
         return 0;
 }
 
@@ -201,6 +207,7 @@ static int group_teardown(void **state)
         free(fx.hr);
         free(fx.units_csv);
         free(fx.retry_id);
+        free(fx.code);
         return rc;
 }
 
@@ -342,6 +349,7 @@ static void check_shape(const struct shape *s)
                             : strcmp(tok, "{BUNDLE}") == 0    ? fx.bundle
                             : strcmp(tok, "{RETRY_ID}") == 0  ? fx.retry_id
                             : strcmp(tok, "{NIP2}") == 0      ? fx.senior
+                            : strcmp(tok, "{CODE}") == 0      ? fx.code
                                                               : tok;
         args[n] = NULL;
         f_run(&r, fx.hr, args);
@@ -420,6 +428,10 @@ static void test_documented_shapes(void **state)
         /* setup, status, sync, a write, import, 20 lists, shows and
          * histories, conflicts, retry, audit list, 13 exports, 8 reports */
         assert_true(blocks >= 49);
+        /* setup, status, sync, a write, import, 17 lists, shows and
+         * histories, certificate list and verify, conflicts, 13 exports,
+         * 7 reports */
+        assert_true(blocks >= 45);
         free(s);
         free(doc);
 }

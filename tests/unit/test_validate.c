@@ -411,6 +411,32 @@ static void test_lists(void **state)
         assert_int_equal(method_nonklasikal(NULL), 0);
 }
 
+/* Seminar and workshop count by day (4 and 5 JP), every other method its
+ * own JP: the default is days x the rate, more is refused with the rule. */
+static void test_jp_by_day(void **state)
+{
+        struct rb_err er;
+
+        (void)state;
+        err_clear(&er);
+        assert_int_equal(method_jp_a_day("seminar"), 4);
+        assert_int_equal(method_jp_a_day("workshop"), 5);
+        assert_int_equal(method_jp_a_day("pelatihan"), 0);
+        assert_int_equal(method_jp_default("seminar", "2027-03-01", "2027-03-02"), 8);
+        assert_int_equal(method_jp_default("workshop", "2027-02-28", "2027-03-01"), 10);
+        assert_int_equal(method_jp_default("seminar", "2028-02-28", "2028-03-01"), 12);
+        assert_int_equal(method_jp_default("pelatihan", "2027-03-01", "2027-03-02"), 0);
+        assert_int_equal(method_jp_default("seminar", "2027-03-02", "2027-03-01"), 0);
+        assert_int_equal(method_jp_check("seminar", "2027-03-01", "2027-03-02", 8, &er), 0);
+        assert_int_equal(method_jp_check("pelatihan", "2027-03-01", "2027-03-01", 900, &er), 0);
+        assert_int_equal(method_jp_check("seminar", "2027-03-01", "2027-03-02", 9, &er), -1);
+        assert_int_equal(er.code, RB_INVALID);
+        assert_string_equal(er.field, "jp");
+        assert_non_null(strstr(er.msg, "a seminar of 2 days counts at most 8 JP (4 JP a day)"));
+        assert_int_equal(method_jp_check("workshop", "2027-03-01", "2027-03-01", 6, &er), -1);
+        assert_non_null(strstr(er.msg, "a workshop of 1 day counts at most 5 JP (5 JP a day)"));
+}
+
 /* enum_check accepts exact words only and lists them when it refuses. */
 static void test_enum(void **state)
 {
@@ -579,6 +605,7 @@ int main(void)
             cmocka_unit_test(test_text),
             cmocka_unit_test(test_lists),
             cmocka_unit_test(test_enum),
+            cmocka_unit_test(test_jp_by_day),
             cmocka_unit_test(test_enroll_machine),
             cmocka_unit_test(test_enroll_refused),
             cmocka_unit_test(test_periods),
