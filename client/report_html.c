@@ -1617,6 +1617,58 @@ static void section_forums(FILE *f, struct cli *cli, long year)
         fputs("</section>", f);
 }
 
+/* Records from outside the plan of year y per unit, from the replica (what
+ * this seat can see): verified (counted in the JP report), pending (not
+ * counted until HR verifies them), rejected. */
+static void records_table(FILE *f, struct cli *cli, const char *y)
+{
+        static const char sql[] =
+            "SELECT unit, sum(status = 'verified'), sum(CASE WHEN status = 'verified' THEN jp"
+            " ELSE 0 END), sum(status = 'pending'), sum(CASE WHEN status = 'pending' THEN jp"
+            " ELSE 0 END), sum(status = 'rejected') FROM records"
+            " WHERE substr(start_date, 1, 4) = ?1 GROUP BY unit ORDER BY unit";
+        static const struct col cols[] = {
+            {N_("Unit"), 0},    {N_("Verified"), 1},   {N_("JP verified"), 1},
+            {N_("Pending"), 1}, {N_("JP pending"), 1}, {N_("Rejected"), 1},
+            {NULL, 0}};
+        sqlite3_stmt *st = db_stmt(cli->db, sql, NULL);
+        int any = 0;
+
+        if (st == NULL)
+                return;
+        sqlite3_bind_text(st, 1, y, -1, SQLITE_STATIC);
+        while (db_step(cli->db, st, NULL) > 0) {
+                if (!any++)
+                        table_open(f, cols);
+                fputs("<tr>", f);
+                td_code(f, &cols[0], db_col_text(st, 0));
+                for (int k = 1; k <= 5; k++)
+                        td_num(f, &cols[k], sqlite3_column_int64(st, k));
+                fputs("</tr>", f);
+        }
+        sqlite3_reset(st);
+        if (any)
+                fputs("</tbody></table></div>", f);
+        else
+                tagged(f, "<p class=\"note\">", _("No records from outside the plan this year."),
+                       "</p>");
+}
+
+/* Records from outside the plan (training elsewhere) of the year. */
+static void section_records(FILE *f, struct cli *cli, long year)
+{
+        char y[8];
+
+        snprintf(y, sizeof(y), "%ld", year);
+        section_open(
+            f, "records", _("Training outside the plan"),
+            _("Courses taken elsewhere (another agency's seminar, e-learning), per unit: a "
+              "verified record counts in the JP above, a pending one does not until HR "
+              "verifies it (renbin record list --pending)."));
+        records_table(f, cli, y);
+        fputs("</section>", f);
+}
+
 /* Fetches one report; notes in *oldest the oldest saved copy used. */
 static json_t *fetch(struct cli *cli, const char *name, const char *const *args, size_t n,
                      int64_t *oldest, struct rb_err *e)
@@ -1836,6 +1888,7 @@ int report_html_write(struct cli *cli, long year, const char *today, const char 
         section_gaps(o.f, gaps);
         section_needs(o.f, needs, jp);
         section_mentoring(o.f, ment);
+        section_records(o.f, cli, year);
         section_forums(o.f, cli, year);
         fputs("</body></html>\n", o.f);
         rc = fs_out_commit(&o, e);

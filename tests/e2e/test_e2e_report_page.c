@@ -28,8 +28,9 @@
 #include <unistd.h>
 
 /* The page's sections, by id, in their order. */
-static const char *const sections[] = {"jp",   "plan",  "programs",  "levels", "ikm", "competency",
-                                       "gaps", "needs", "mentoring", "forums", NULL};
+static const char *const sections[] = {"jp",        "plan",       "programs", "levels",
+                                       "ikm",       "competency", "gaps",     "needs",
+                                       "mentoring", "records",    "forums",   NULL};
 
 /* The most A4 pages the sample's page may print on. */
 #define MAX_PAGES 6

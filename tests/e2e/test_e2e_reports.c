@@ -179,21 +179,36 @@ static char *put_file(const char *dir, const char *name, const char *text)
         return p;
 }
 
-/* The short id of the forum note on topic (forum list --json, as HR). */
-static char *forum_id(const char *topic)
+/* The id of the row of `NOUN list --json` (as HR) whose key is val. */
+static char *row_id(const char *noun, const char *key, const char *val)
 {
-        json_t *doc = report_json_argv((const char *[]){h_renbin_bin(), "--home", fx.hr, "--json",
-                                                        "forum", "list", NULL}),
+        json_t *doc = report_json_argv(
+                   (const char *[]){h_renbin_bin(), "--home", fx.hr, "--json", noun, "list", NULL}),
                *n;
         char *id = NULL;
         size_t i;
 
-        json_array_foreach(
-            doc, i, n) if (strcmp(json_string_value(json_object_get(n, "topic")), topic) == 0) id =
+        json_array_foreach(doc, i,
+                           n) if (strcmp(json_string_value(json_object_get(n, key)), val) == 0) id =
             h_strf("%s", json_string_value(json_object_get(n, "id")));
         json_decref(doc);
         assert_non_null(id);
         return id;
+}
+
+/* Two records from outside the plan in 2027, neither counted in JP: A2's
+ * pending (6 JP), B2's rejected. */
+static void records_dataset(void)
+{
+        char *id;
+
+        OK(fx.hr, "record", "add", A2, "--title", "Manajemen ASN", "--organizer", "LAN RI",
+           "--method", "e-learning", "--start", "2027-04-01", "--end", "2027-04-10", "--jp", "6");
+        OK(fx.hr, "record", "add", B2, "--title", "Seminar lain", "--organizer", "Pemko",
+           "--method", "seminar", "--start", "2027-05-03", "--end", "2027-05-03");
+        id = row_id("record", "title", "Seminar lain");
+        OK(fx.hr, "record", "reject", id, "--reason", "tanpa sertifikat");
+        free(id);
 }
 
 /* Three forum notes of 2027: KEL-A's to do and done, KEL-B's in progress. */
@@ -207,10 +222,10 @@ static void forums_dataset(void)
            "Lampu jalan", "--follow-up", "Dipasang");
         OK(fx.hr, "forum", "add", "--unit", "KEL-B", "--date", "2027-04-10", "--topic",
            "Antrean loket", "--follow-up", "Antrean daring");
-        id = forum_id("Lampu jalan");
+        id = row_id("forum", "topic", "Lampu jalan");
         OK(fx.hr, "forum", "update", id, "--status", "selesai");
         free(id);
-        id = forum_id("Antrean loket");
+        id = row_id("forum", "topic", "Antrean loket");
         OK(fx.hr, "forum", "update", id, "--status", "proses", "--owner", "Seksi Trantib");
         free(id);
 }
@@ -299,6 +314,7 @@ static void build_dataset(void)
         /* KEL-A served 100 in 2027: a minimum sample of 80 (Krejcie-Morgan) */
         OK(hr, "survey", "population", "--unit", "KEL-A", "--period", "2027", "--count", "100");
         forums_dataset();
+        records_dataset();
         surveys = put_file(fx.tmp, "skm.csv",
                            "unit,service,period,u1,u2,u3,u4,u5,u6,u7,u8,u9\n"
                            "KEL-A,Surat keterangan,2027-Q1,4,4,3,4,3,4,4,3,3\n"
@@ -696,7 +712,8 @@ static void test_html_id(void)
  * quarter. Levels: P1's pre 50.00, post 80.00, gain 30.00. Needs: KEL-A
  * ADM covered by P1, where 4 of KEL-A's 4 ASN enrolled and 3 completed.
  * Forums: one of each state, the done one not listed. Gaps: A3 (Staf) at
- * PLY 2 of 3. Mentoring: KEL-A's one pair, 2 sessions. */
+ * PLY 2 of 3. Records: KEL-A's one pending (6 JP), KEL-B's one rejected.
+ * Mentoring: KEL-A's one pair, 2 sessions. */
 static void test_html_sections(const char *html)
 {
         char *s = h_html_section(html, "jp");
@@ -743,6 +760,18 @@ static void test_html_sections(const char *html)
         free(s);
         s = h_html_section(html, "gaps");
         assert_non_null(strstr(s, "PLY Pelayanan publik (1 person, mean gap 1.00)"));
+        free(s);
+        s = h_html_section(html, "records");
+        assert_non_null(strstr(s,
+                               "KEL-A</td><td class=\"n\" data-label=\"Verified\">0</td><td "
+                               "class=\"n\" data-label=\"JP verified\">0</td><td class=\"n\" "
+                               "data-label=\"Pending\">1</td><td class=\"n\" data-label=\"JP "
+                               "pending\">6</td><td class=\"n\" data-label=\"Rejected\">0</td>"));
+        assert_non_null(strstr(s,
+                               "KEL-B</td><td class=\"n\" data-label=\"Verified\">0</td><td "
+                               "class=\"n\" data-label=\"JP verified\">0</td><td class=\"n\" "
+                               "data-label=\"Pending\">0</td><td class=\"n\" data-label=\"JP "
+                               "pending\">0</td><td class=\"n\" data-label=\"Rejected\">1</td>"));
         free(s);
         s = h_html_section(html, "mentoring");
         assert_non_null(strstr(s, "<td class=\"nw\" data-label=\"Unit\">KEL-A</td><td class=\"n\" "
