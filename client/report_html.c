@@ -67,7 +67,7 @@ static const char CSS[] =
     "@media print{@page{size:A4;margin:10mm 12mm}body{max-width:none;padding:0;font-size:9pt;"
     "line-height:1.25}h1{font-size:15pt}h2{font-size:12pt;margin:.8em 0 .3em}h3{font-size:10pt;"
     "margin:.5em 0 .2em}table{font-size:7.5pt;margin:.3em 0;line-height:1.15}th,td{padding:.05em "
-    ".3em}"
+    ".3em}.meta,.note{font-size:8pt;margin:.3em 0}"
     "h2{break-after:avoid;page-break-after:avoid}.wrap{overflow:visible}"
     "tr{break-inside:avoid;page-break-inside:avoid}}";
 
