@@ -535,7 +535,7 @@ static void chart_layout(FILE *f, const char *label, const struct row *rows, siz
                 row_draw(f, &g, &rows[i], y);
                 y += row_height(&g, &rows[i]);
                 if (g.lw == 0 && (rows[i].kind == ROW_BAR || rows[i].kind == ROW_STACK))
-                        marks_across(f, &g, o, y - 23, y - 5); /* the bar, 2 beyond it */
+                        marks_across(f, &g, o, y - 21, y - 7); /* the bar only */
         }
         extras_draw(f, &g, o, 4, y);
         fputs("</svg>", f);
