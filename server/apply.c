@@ -385,6 +385,9 @@ struct op_mark {
         size_t n_dirty;
         int audit_moved;
         char audit_head[sizeof(((struct apply_ctx *)0)->audit_head)];
+        size_t n_seats;
+        unsigned seats_gen;
+        struct seat_delta seats[SEATS_PENDING];
 };
 
 /* Runs the savepoint's statement (cached: SAVEPOINT, ROLLBACK TO, RELEASE).
@@ -408,6 +411,9 @@ static void op_begin(struct apply_ctx *cx, struct op_mark *m)
         m->n_dirty = cx->n_dirty;
         m->audit_moved = cx->audit_moved;
         memcpy(m->audit_head, cx->audit_head, sizeof(m->audit_head));
+        m->n_seats = cx->n_seats;
+        m->seats_gen = cx->seats_gen;
+        memcpy(m->seats, cx->seats, cx->n_seats * sizeof(cx->seats[0]));
         savepoint_exec(cx, SQL_SAVE);
 }
 
@@ -419,6 +425,11 @@ static void op_undo(struct apply_ctx *cx, const struct op_mark *m)
         cx->n_dirty = m->n_dirty;
         memcpy(cx->audit_head, m->audit_head, sizeof(m->audit_head));
         cx->audit_moved = m->audit_moved;
+        if (cx->seats_gen != m->seats_gen) {
+                cx->n_seats = m->n_seats;
+                memcpy(cx->seats, m->seats, m->n_seats * sizeof(cx->seats[0]));
+                cx->seats_gen = m->seats_gen;
+        }
 }
 
 /* The action's rules and its write: an A_INSERT's hook (if any) then the

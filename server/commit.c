@@ -213,8 +213,9 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
                         _("the server could not keep this batch; send it again"));
                 failed = 1;
         }
-        /* Rows marked by the ops (seat counts) and the audit head, then COMMIT. */
-        if (!failed && feed_flush(&ax, &e) != 0) {
+        /* The seat counts (one UPDATE per program), the rows marked by the
+         * ops and the audit head, then COMMIT. */
+        if (!failed && (seats_flush(&ax, &e) != 0 || feed_flush(&ax, &e) != 0)) {
                 db_rollback(db);
                 failed = 1;
         }

@@ -3,7 +3,8 @@
  * and the state machine terdaftar -> hadir -> selesai (or tidak-hadir, batal)
  * of common/validate.c. The server owns the seats: a program's capacity is
  * checked here, where every office's enrollments meet, so two offices racing
- * for the last seat get one yes and one clear no. JP are credited on selesai,
+ * for the last seat get one yes and one clear no (the batch's own moves are
+ * counted in memory and written before COMMIT: seats.c). JP are credited on selesai,
  * and never before the program's first day. Every move is kept in the
  * enrollment's history (history.c); HR may correct any state with a reason
  * (decisions 67).
@@ -27,31 +28,6 @@ static int holds_seat(const char *status)
                strcmp(status, "selesai") == 0;
 }
 
-/* Moves a program's seat count by delta; the program's change is recorded
- * once per batch (feed_mark), not once per enrollment. */
-static int seats_move(struct apply_ctx *cx, const char *program, int delta)
-{
-        static const char sql[] =
-            "UPDATE programs SET enrolled = enrolled + ?2 WHERE code = ?1 RETURNING id";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        char id[64];
-        int rc;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, delta);
-        rc = db_step(cx->db, st, cx->e);
-        snprintf(id, sizeof(id), "%s", rc > 0 ? db_col_text(st, 0) : "");
-        sqlite3_reset(st);
-        if (rc < 0)
-                return -1;
-        if (rc == 0)
-                return err_set(cx->e, RB_INTERNAL, NULL, _("no program %s to count a seat in"),
-                               program);
-        return feed_mark(cx, entity_find("program"), id);
-}
-
 /* What enrolling needs to know of the program: 0, or -1 with e set. */
 static int program_open(struct apply_ctx *cx, const char *code)
 {
@@ -72,7 +48,8 @@ static int program_open(struct apply_ctx *cx, const char *code)
                                 : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
         }
         cap = sqlite3_column_int(st, 0);
-        taken = sqlite3_column_int(st, 1);
+        /* The seats this batch took or freed are not in the row yet (seats.c). */
+        taken = sqlite3_column_int(st, 1) + seats_pending(cx, code);
         snprintf(status, sizeof(status), "%s", db_col_text(st, 2));
         snprintf(program_status, sizeof(program_status), "%s", db_col_text(st, 3));
         sqlite3_reset(st);
