@@ -65,6 +65,9 @@ int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 int seats_move(struct apply_ctx *cx, const char *program, int delta);
 /* The batch's pending move of program's seat count, not yet in the database. */
 int seats_pending(const struct apply_ctx *cx, const char *program);
+/* What enrolling needs of program code and its plan, in p: read once per
+ * batch (seats.c). 1, 0 when there is no such program, -1 with cx->e. */
+int seats_program(struct apply_ctx *cx, const char *code, struct seat_program *p);
 /* Drops program's pending move: its count was just written from the rows. */
 void seats_forget(struct apply_ctx *cx, const char *program);
 /* Writes every pending seat count (one UPDATE per program) and marks the

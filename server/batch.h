@@ -36,11 +36,19 @@ struct feed_dirty {
  * delta, and one UPDATE per program is written before COMMIT (seats.c). */
 #define SEATS_PENDING 64
 
+/* What enrolling reads of a program and its plan (seats_program). */
+struct seat_program {
+        long capacity, enrolled; /* enrolled as in the row, without the delta */
+        int cancelled, approved; /* the program is batal; its plan approved */
+};
+
 struct seat_delta {
         char program[64]; /* the program's code */
         int delta;
-        const Renbin__Op *op;        /* the first op of the batch that moved it */
+        const Renbin__Op *op;        /* the first op of the batch that moved it (or NULL) */
         const struct principal *who; /* and who sent that op */
+        int known;                   /* info read in this batch, still true */
+        struct seat_program info;
 };
 
 struct apply_ctx {

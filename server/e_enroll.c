@@ -31,32 +31,20 @@ static int holds_seat(const char *status)
 /* What enrolling needs to know of the program: 0, or -1 with e set. */
 static int program_open(struct apply_ctx *cx, const char *code)
 {
-        static const char sql[] =
-            "SELECT p.capacity, p.enrolled, pl.status, p.status FROM programs p"
-            " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        struct seat_program p;
+        int found = seats_program(cx, code, &p);
         long cap, taken;
-        char status[16], program_status[16];
 
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        int step = db_step(cx->db, st, cx->e);
-        if (step <= 0) {
-                sqlite3_reset(st);
-                return step < 0 ? -1
-                                : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
-        }
-        cap = sqlite3_column_int(st, 0);
+        if (found <= 0)
+                return found < 0 ? -1
+                                 : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
+        cap = p.capacity;
         /* The seats this batch took or freed are not in the row yet (seats.c). */
-        taken = sqlite3_column_int(st, 1) + seats_pending(cx, code);
-        snprintf(status, sizeof(status), "%s", db_col_text(st, 2));
-        snprintf(program_status, sizeof(program_status), "%s", db_col_text(st, 3));
-        sqlite3_reset(st);
-        if (strcmp(program_status, "batal") == 0)
+        taken = p.enrolled + seats_pending(cx, code);
+        if (p.cancelled)
                 return err_set(cx->e, RB_PRECONDITION, "program",
                                _("program %s is cancelled; it takes no enrollments"), code);
-        if (strcmp(status, "approved") != 0)
+        if (!p.approved)
                 return err_set(cx->e, RB_PRECONDITION, "program",
                                _("program %s belongs to a plan that is not approved yet"), code);
         if (taken >= cap)

@@ -7,6 +7,10 @@
  * every seat taken before them, so two offices racing for the last seat
  * still get one yes and one no. Should the table of pending programs be
  * full, the move is written at once, as each one was before.
+ *
+ * What enrolling reads of the program and its plan is read once per batch
+ * and program, and read again after any write of a program or a plan (every
+ * such write records its change, and feed_record forgets what was read).
  */
 #include "apply.h"
 #include "db.h"
@@ -57,17 +61,30 @@ int seats_pending(const struct apply_ctx *cx, const char *program)
         return i < cx->n_seats ? cx->seats[i].delta : 0;
 }
 
-int seats_move(struct apply_ctx *cx, const char *program, int delta)
+/* program's entry, made if need be; NULL when the table is full. */
+static struct seat_delta *seats_entry(struct apply_ctx *cx, const char *program)
 {
         size_t i = seats_find(cx, program);
         struct seat_delta *s = &cx->seats[i];
 
-        if (i == cx->n_seats) {
-                if (i == SEATS_PENDING || strlen(program) >= sizeof(s->program))
-                        return seats_write(cx, program, delta);
-                cx->n_seats++;
-                memcpy(s->program, program, strlen(program) + 1);
-                s->delta = 0;
+        if (i < cx->n_seats)
+                return s;
+        if (i == SEATS_PENDING || strlen(program) >= sizeof(s->program))
+                return NULL;
+        /* A new entry moves nothing yet: seats_gen stays (apply.c's undo). */
+        cx->n_seats++;
+        memset(s, 0, sizeof(*s));
+        memcpy(s->program, program, strlen(program) + 1);
+        return s;
+}
+
+int seats_move(struct apply_ctx *cx, const char *program, int delta)
+{
+        struct seat_delta *s = seats_entry(cx, program);
+
+        if (s == NULL)
+                return seats_write(cx, program, delta);
+        if (s->op == NULL) {
                 s->op = cx->op;
                 s->who = cx->who;
         }
@@ -75,6 +92,48 @@ int seats_move(struct apply_ctx *cx, const char *program, int delta)
         cx->seats_gen++;
         return 0;
 }
+
+/* Reads program's row and its plan's status into p: 1, 0 when there is no
+ * such program, -1 with cx->e. */
+static int program_read(struct apply_ctx *cx, const char *code, struct seat_program *p)
+{
+        static const char sql[] =
+            "SELECT p.capacity, p.enrolled, pl.status, p.status FROM programs p"
+            " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        int step;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if ((step = db_step(cx->db, st, cx->e)) > 0) {
+                p->capacity = sqlite3_column_int(st, 0);
+                p->enrolled = sqlite3_column_int(st, 1);
+                p->approved = strcmp(db_col_text(st, 2), "approved") == 0;
+                p->cancelled = strcmp(db_col_text(st, 3), "batal") == 0;
+        }
+        sqlite3_reset(st);
+        return step;
+}
+
+int seats_program(struct apply_ctx *cx, const char *code, struct seat_program *p)
+{
+        struct seat_delta *s = seats_entry(cx, code);
+        int found;
+
+        if (s != NULL && s->known) {
+                *p = s->info;
+                return 1;
+        }
+        if ((found = program_read(cx, code, p)) <= 0 || s == NULL)
+                return found;
+        /* What the database says now: true whatever the op does next, so
+         * seats_gen stays (a rejected op that read it needs no undo). */
+        s->info = *p;
+        s->known = 1;
+        return 1;
+}
+
 
 void seats_forget(struct apply_ctx *cx, const char *program)
 {
