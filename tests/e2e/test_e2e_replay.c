@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "flow.h"
+#include "renbin.pb-c.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -94,6 +95,10 @@ static int group_setup(void **state)
              "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
              "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
              "2027-02-12", "--jp", "24", "--capacity", "2", NULL);
+        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "DUP-01", "--title",
+             "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
+             "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
+             "2027-02-12", "--jp", "24", "--capacity", "30", NULL);
         f_ok(fx.hr, "plan", "approve", "2027", NULL);
         h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
         json_decref(f_sync(fx.a));
@@ -173,10 +178,58 @@ static void test_fault_after_write(void **state)
         free(refuse);
 }
 
+/* Pushes one enrollment of nip in program as the office: the op's code, its
+ * field in field (cut), its message in msg (cut). */
+static int push_enroll(const char *program, const char *nip, char field[32], char msg[256])
+{
+        const char *const kv[2][2] = {{"program", program}, {"nip", nip}};
+        Renbin__Response *resp;
+        struct h_tls t;
+        int code;
+
+        if (h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0) != 0)
+                fail_msg("connect: %s", t.error);
+        assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
+        resp = h_tls_push(&t, "enrollment", NULL, "create", kv, 2, NULL);
+        assert_int_equal(resp->push->n_results, 1);
+        code = (int)resp->push->results[0]->status->code;
+        snprintf(field, 32, "%s", resp->push->results[0]->status->field);
+        snprintf(msg, 256, "%s", resp->push->results[0]->status->message);
+        renbin__response__free_unpacked(resp, NULL);
+        h_tls_close(&t);
+        return code;
+}
+
+/* A second open enrollment of a person in a program is refused by the
+ * server's unique index, answered as before (ALREADY_EXISTS on nip), and
+ * leaves nothing: no row, no change, no seat. */
+static void test_duplicate(void **state)
+{
+        char field[32], msg[256], *want = h_strf("%s is already enrolled in DUP-01", fx.nip[1]);
+        int replays = h_server_log_count(&fx.srv, "applied again with a savepoint per op");
+
+        (void)state;
+        assert_int_equal(push_enroll("DUP-01", fx.nip[1], field, msg), RENBIN__CODE__OK);
+        assert_int_equal(push_enroll("DUP-01", fx.nip[1], field, msg),
+                         RENBIN__CODE__ALREADY_EXISTS);
+        assert_string_equal(field, "nip");
+        assert_string_equal(msg, want);
+        assert_int_equal(h_server_log_count(&fx.srv, "applied again with a savepoint per op"),
+                         replays);
+        assert_int_equal(db_int("SELECT enrolled FROM programs WHERE code = 'DUP-01'"), 1);
+        assert_int_equal(db_int("SELECT count(*) FROM enrollments WHERE program = 'DUP-01'"), 1);
+        assert_int_equal(db_int("SELECT count(*) FROM changes WHERE entity = 'enrollment'"
+                                " AND entity_id IN (SELECT id FROM enrollments"
+                                " WHERE program = 'DUP-01')"),
+                         1);
+        free(want);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_fault_after_write),
+            cmocka_unit_test(test_duplicate),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
