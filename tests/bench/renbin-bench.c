@@ -161,17 +161,19 @@ static void server_start(struct bench *b)
                 int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
                 dup2(fd, 1);
                 dup2(fd, 2);
+                /* RENBIN_BENCH_RENBIND: another build's server, to compare. */
+                const char *bin =
+                    getenv("RENBIN_BENCH_RENBIND") ? getenv("RENBIN_BENCH_RENBIND") : RENBIND_BIN;
                 if (getenv("RENBIN_BENCH_CALLGRIND") != NULL) {
                         char out[600];
-                        const char *bin = getenv("RENBIN_BENCH_RENBIND");
                         snprintf(out, sizeof(out), "--callgrind-out-file=%s",
                                  getenv("RENBIN_BENCH_CALLGRIND"));
                         execlp("valgrind", "valgrind", "--tool=callgrind", "--instr-atstart=no",
-                               out, bin ? bin : RENBIND_BIN, "serve", "--data", b->data, "--listen",
+                               out, bin, "serve", "--data", b->data, "--listen",
                                "127.0.0.1:0", "--max-conns", "4096", (char *)NULL);
                 }
-                execl(RENBIND_BIN, RENBIND_BIN, "serve", "--data", b->data, "--listen",
-                      "127.0.0.1:0", "--max-conns", "4096", (char *)NULL);
+                execl(bin, bin, "serve", "--data", b->data, "--listen", "127.0.0.1:0",
+                      "--max-conns", "4096", (char *)NULL);
                 _exit(127);
         }
         for (int i = 0; i < 600 && port == 0; i++) {
