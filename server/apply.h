@@ -100,6 +100,17 @@ int e_plan_approve(struct apply_ctx *cx);
 int e_program_create(struct apply_ctx *cx);
 int e_program_update(struct apply_ctx *cx);
 int e_program_cancel(struct apply_ctx *cx);
+/* The enrollment of a person in a program that a questionnaire, a test or
+ * a follow-up is for (the live one before a cancelled one), with its
+ * program's last day (its first if it has none). */
+struct enrollment_ref {
+        char id[64], unit[64], status[16], end[16];
+        int answered;
+};
+/* Reads it into en; NOT_FOUND (field nip) when there is none. 0, or -1
+ * with cx->e. */
+int enrollment_of(struct apply_ctx *cx, const char *program, const char *nip,
+                  struct enrollment_ref *en);
 int e_enroll_create(struct apply_ctx *cx);
 int e_enroll_status(struct apply_ctx *cx);
 int e_enroll_correct(struct apply_ctx *cx);

@@ -228,3 +228,33 @@ int e_enroll_correct(struct apply_ctx *cx)
                 return -1;
         return enroll_move(cx, &n, to, op_get(cx, "reason"));
 }
+
+int enrollment_of(struct apply_ctx *cx, const char *program, const char *nip,
+                  struct enrollment_ref *en)
+{
+        static const char sql[] =
+            "SELECT e.id, e.unit, e.status, e.answered, coalesce(p.end_date, p.start_date)"
+            " FROM enrollments e JOIN programs p ON p.code = e.program"
+            " WHERE e.program = ?1 AND e.nip = ?2 ORDER BY e.status = 'batal', e.seq DESC LIMIT 1";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        int found;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
+                snprintf(en->id, sizeof(en->id), "%s", db_col_text(st, 0));
+                snprintf(en->unit, sizeof(en->unit), "%s", db_col_text(st, 1));
+                snprintf(en->status, sizeof(en->status), "%s", db_col_text(st, 2));
+                en->answered = sqlite3_column_int(st, 3) != 0;
+                snprintf(en->end, sizeof(en->end), "%s", db_col_text(st, 4));
+        }
+        sqlite3_reset(st);
+        if (found < 0)
+                return -1;
+        if (!found)
+                return err_set(cx->e, RB_NOT_FOUND, "nip", _("%s is not enrolled in %s"), nip,
+                               program);
+        return 0;
+}
