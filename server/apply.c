@@ -1,8 +1,9 @@
 /*
  * apply.c - one op from a client to the store, at most once. The table below
  * names, for every entity and action, the roles that may write and the
- * handler that owns the rules; a handler runs inside a savepoint, so a
- * rejected op leaves nothing behind.
+ * handler that owns the rules. A rejected op leaves nothing behind: most are
+ * rejected before they write, and need no undo; one that had written makes
+ * the batch roll back and run again with a savepoint per op (commit.c).
  */
 #include "apply.h"
 #include "db.h"
@@ -391,6 +392,10 @@ struct op_mark {
         size_t n_dirty;
         int audit_moved;
         char audit_head[sizeof(((struct apply_ctx *)0)->audit_head)];
+        sqlite3_int64 changes; /* the connection's rows written when the op began */
+        size_t n_seats;
+        unsigned seats_gen;
+        struct seat_delta seats[SEATS_PENDING]; /* careful only */
 };
 
 /* Runs the savepoint's statement (cached: SAVEPOINT, ROLLBACK TO, RELEASE).
@@ -408,23 +413,43 @@ static void savepoint_exec(struct apply_ctx *cx, const char *sql)
         db_rollback(cx->db);
 }
 
-/* Opens the op's savepoint and notes what it may change besides. */
+/* Notes what the op may change, and when careful opens its savepoint. */
 static void op_begin(struct apply_ctx *cx, struct op_mark *m)
 {
         m->n_dirty = cx->n_dirty;
         m->audit_moved = cx->audit_moved;
         memcpy(m->audit_head, cx->audit_head, sizeof(m->audit_head));
+        m->changes = sqlite3_total_changes64(cx->db);
+        m->n_seats = cx->n_seats;
+        m->seats_gen = cx->seats_gen;
+        if (!cx->careful)
+                return;
+        memcpy(m->seats, cx->seats, cx->n_seats * sizeof(cx->seats[0]));
         savepoint_exec(cx, SQL_SAVE);
 }
 
-/* Undoes everything the op did, in the database, the batch's marked rows and
- * its audit head. */
+/* Undoes everything the op did, in the database, the batch's marked rows,
+ * seat counts and audit head. Without a savepoint, an op that wrote nothing
+ * has nothing to undo (a failed statement writes nothing: SQLite undoes it);
+ * one that had written sets cx->replay, and commit.c applies the batch again,
+ * careful. */
 static void op_undo(struct apply_ctx *cx, const struct op_mark *m)
 {
-        savepoint_exec(cx, SQL_UNDO);
+        if (!cx->careful &&
+            (sqlite3_total_changes64(cx->db) != m->changes || cx->seats_gen != m->seats_gen)) {
+                cx->replay = 1;
+                return;
+        }
+        if (cx->careful)
+                savepoint_exec(cx, SQL_UNDO);
         cx->n_dirty = m->n_dirty;
         memcpy(cx->audit_head, m->audit_head, sizeof(m->audit_head));
         cx->audit_moved = m->audit_moved;
+        if (cx->seats_gen != m->seats_gen) {
+                cx->n_seats = m->n_seats;
+                memcpy(cx->seats, m->seats, m->n_seats * sizeof(cx->seats[0]));
+                cx->seats_gen = m->seats_gen;
+        }
 }
 
 /* The action's rules and its write: an A_INSERT's hook (if any) then the
@@ -498,9 +523,12 @@ static void op_record(struct apply_ctx *cx, const Renbin__Op *op, const struct o
 
         if (record(cx, op, r, &e) == 0)
                 return;
+        /* Undone by the batch's replay, which comes back here and says why. */
+        op_undo(cx, m);
+        if (cx->replay)
+                return;
         log_err("op %s (%s %s): cannot record its outcome: %s", op->op_id, op->entity, op->action,
                 e.msg);
-        op_undo(cx, m);
         r->seq = 0;
         r->detail[0] = '\0';
         err_set(&r->err, transient(e.code) ? e.code : RB_INTERNAL, NULL, "%s", e.msg);
@@ -513,6 +541,8 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         struct op_mark m;
 
         memset(r, 0, sizeof(*r));
+        if (cx->replay)
+                return;
         /* SQLite rolls the whole transaction back by itself on some errors
          * (disk full, I/O): apply nothing more of this batch, outside it. */
         if (sqlite3_get_autocommit(cx->db)) {
@@ -539,6 +569,8 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
                         op->action);
         else if (r->err.code == RB_OK)
                 op_run(cx, d, a, &m, r);
+        if (cx->replay)
+                return;
         if (r->err.code == RB_INTERNAL)
                 log_internal(op, &r->err);
         /* The transaction went during this op: whatever it did is gone, and
@@ -552,7 +584,8 @@ void apply_op(struct apply_ctx *cx, const Renbin__Op *op, struct op_result *r)
         }
         if (!transient(r->err.code))
                 op_record(cx, op, &m, r);
-        savepoint_exec(cx, SQL_RELEASE);
+        if (cx->careful && !cx->replay)
+                savepoint_exec(cx, SQL_RELEASE);
 }
 
 int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char unit[64],

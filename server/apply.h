@@ -60,6 +60,20 @@ int apply_any(struct apply_ctx *cx, sqlite3_stmt *st);
 /* Runs a statement to completion; -1 and e on failure (constraint -> INVALID). */
 int apply_step(struct apply_ctx *cx, sqlite3_stmt *st);
 
+/* Moves program's seat count by delta for the batch (seats.c): kept in
+ * memory and written before COMMIT by seats_flush. 0, or -1 with cx->e. */
+int seats_move(struct apply_ctx *cx, const char *program, int delta);
+/* The batch's pending move of program's seat count, not yet in the database. */
+int seats_pending(const struct apply_ctx *cx, const char *program);
+/* What enrolling needs of program code and its plan, in p: read once per
+ * batch (seats.c). 1, 0 when there is no such program, -1 with cx->e. */
+int seats_program(struct apply_ctx *cx, const char *code, struct seat_program *p);
+/* Drops program's pending move: its count was just written from the rows. */
+void seats_forget(struct apply_ctx *cx, const char *program);
+/* Writes every pending seat count (one UPDATE per program) and marks the
+ * programs' changes for feed_flush. 0, or -1 with e set. */
+int seats_flush(struct apply_ctx *cx, struct rb_err *e);
+
 /* Checks the server's rule hooks against the catalogue: every action that
  * is not a plain insert has a hook, every hook an action. 0, or -1 with e. */
 int apply_catalog_check(struct rb_err *e);
@@ -86,6 +100,17 @@ int e_plan_approve(struct apply_ctx *cx);
 int e_program_create(struct apply_ctx *cx);
 int e_program_update(struct apply_ctx *cx);
 int e_program_cancel(struct apply_ctx *cx);
+/* The enrollment of a person in a program that a questionnaire, a test or
+ * a follow-up is for (the live one before a cancelled one), with its
+ * program's last day (its first if it has none). */
+struct enrollment_ref {
+        char id[64], unit[64], status[16], end[16];
+        int answered;
+};
+/* Reads it into en; NOT_FOUND (field nip) when there is none. 0, or -1
+ * with cx->e. */
+int enrollment_of(struct apply_ctx *cx, const char *program, const char *nip,
+                  struct enrollment_ref *en);
 int e_enroll_create(struct apply_ctx *cx);
 int e_enroll_status(struct apply_ctx *cx);
 int e_enroll_correct(struct apply_ctx *cx);

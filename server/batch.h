@@ -31,6 +31,26 @@ struct feed_dirty {
         const struct principal *who; /* and who sent that op */
 };
 
+/* Programs whose seat count the batch's ops moved, the moves not written yet:
+ * the capacity is checked against the database's count plus the pending
+ * delta, and one UPDATE per program is written before COMMIT (seats.c). */
+#define SEATS_PENDING 64
+
+/* What enrolling reads of a program and its plan (seats_program). */
+struct seat_program {
+        long capacity, enrolled; /* enrolled as in the row, without the delta */
+        int cancelled, approved; /* the program is batal; its plan approved */
+};
+
+struct seat_delta {
+        char program[64]; /* the program's code */
+        int delta;
+        const Renbin__Op *op;        /* the first op of the batch that moved it (or NULL) */
+        const struct principal *who; /* and who sent that op */
+        int known;                   /* info read in this batch, still true */
+        struct seat_program info;
+};
+
 struct apply_ctx {
         sqlite3 *db;
         const struct principal *who;
@@ -46,6 +66,14 @@ struct apply_ctx {
         size_t n_dirty;
         char audit_head[65]; /* "" until read from the database */
         int audit_moved;     /* head changed: meta is written by feed_flush */
+        struct seat_delta seats[SEATS_PENDING];
+        size_t n_seats;
+        unsigned seats_gen; /* moves with every change of seats[] */
+        /* The ops run without savepoints unless careful: one rejected after
+         * it had written sets replay, and commit.c rolls the batch back and
+         * applies it again with a savepoint per op (apply.c). */
+        int careful;
+        int replay;
 };
 
 #endif

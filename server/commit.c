@@ -186,6 +186,51 @@ static void group_ctx(struct commit *cm, struct apply_ctx *ax)
         date_today(ax->today);
 }
 
+/* Forgets what the rolled-back first pass carried from op to op (marked
+ * rows, seat counts, audit head) and the answers it built; the batch's time
+ * stays. */
+static void group_reset(struct apply_ctx *ax, struct push_job *group)
+{
+        ax->n_dirty = 0;
+        ax->n_seats = 0;
+        ax->seats_gen = 0;
+        ax->audit_head[0] = '\0';
+        ax->audit_moved = 0;
+        ax->replay = 0;
+        ax->careful = 1;
+        for (struct push_job *j = group; j != NULL; j = j->next) {
+                arena_free(&j->arena);
+                j->answer = NULL;
+        }
+}
+
+/* Applies the group's ops in one open transaction: 0, or -1 with e set. The
+ * ops run without savepoints (apply.c); should one that had written be
+ * rejected, the transaction is rolled back and the group applied again from
+ * its first op, each op in a savepoint of its own. */
+static int group_apply(struct commit *cm, struct apply_ctx *ax, struct push_job *group,
+                       struct rb_err *e)
+{
+        struct push_job *j;
+
+        group_ctx(cm, ax);
+        if (db_begin(cm->db, e) != 0)
+                return -1;
+        for (j = group; j != NULL && !ax->replay; j = j->next)
+                job_apply(ax, j);
+        if (!ax->replay)
+                return 0;
+        log_info("group commit: an op rejected after it had written; the batch is applied again "
+                 "with a savepoint per op");
+        db_rollback(cm->db);
+        group_reset(ax, group);
+        if (db_begin(cm->db, e) != 0)
+                return -1;
+        for (j = group; j != NULL; j = j->next)
+                job_apply(ax, j);
+        return 0;
+}
+
 /* The event: one transaction for a group of queued pushes, then the answers. */
 static void commit_run(evutil_socket_t fd, short what, void *arg)
 {
@@ -201,10 +246,7 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
         if (group == NULL)
                 return;
         err_clear(&e);
-        group_ctx(cm, &ax);
-        failed = db_begin(db, &e) != 0;
-        for (j = group; j != NULL && !failed; j = j->next)
-                job_apply(&ax, j);
+        failed = group_apply(cm, &ax, group, &e) != 0;
         /* SQLite dropped the transaction by itself (disk full, I/O): the feed
          * rows and audit records of the marked rows would be written one by
          * one outside any transaction, for changes that were rolled back. */
@@ -213,8 +255,9 @@ static void commit_run(evutil_socket_t fd, short what, void *arg)
                         _("the server could not keep this batch; send it again"));
                 failed = 1;
         }
-        /* Rows marked by the ops (seat counts) and the audit head, then COMMIT. */
-        if (!failed && feed_flush(&ax, &e) != 0) {
+        /* The seat counts (one UPDATE per program), the rows marked by the
+         * ops and the audit head, then COMMIT. */
+        if (!failed && (seats_flush(&ax, &e) != 0 || feed_flush(&ax, &e) != 0)) {
                 db_rollback(db);
                 failed = 1;
         }

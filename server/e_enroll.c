@@ -3,7 +3,8 @@
  * and the state machine terdaftar -> hadir -> selesai (or tidak-hadir, batal)
  * of common/validate.c. The server owns the seats: a program's capacity is
  * checked here, where every office's enrollments meet, so two offices racing
- * for the last seat get one yes and one clear no. JP are credited on selesai,
+ * for the last seat get one yes and one clear no (the batch's own moves are
+ * counted in memory and written before COMMIT: seats.c). JP are credited on selesai,
  * and never before the program's first day. Every move is kept in the
  * enrollment's history (history.c); HR may correct any state with a reason
  * (decisions 67). Selesai issues a certificate, and a move away from it
@@ -29,59 +30,23 @@ static int holds_seat(const char *status)
                strcmp(status, "selesai") == 0;
 }
 
-/* Moves a program's seat count by delta; the program's change is recorded
- * once per batch (feed_mark), not once per enrollment. */
-static int seats_move(struct apply_ctx *cx, const char *program, int delta)
-{
-        static const char sql[] =
-            "UPDATE programs SET enrolled = enrolled + ?2 WHERE code = ?1 RETURNING id";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        char id[64];
-        int rc;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, delta);
-        rc = db_step(cx->db, st, cx->e);
-        snprintf(id, sizeof(id), "%s", rc > 0 ? db_col_text(st, 0) : "");
-        sqlite3_reset(st);
-        if (rc < 0)
-                return -1;
-        if (rc == 0)
-                return err_set(cx->e, RB_INTERNAL, NULL, _("no program %s to count a seat in"),
-                               program);
-        return feed_mark(cx, entity_find("program"), id);
-}
-
 /* What enrolling needs to know of the program: 0, or -1 with e set. */
 static int program_open(struct apply_ctx *cx, const char *code)
 {
-        static const char sql[] =
-            "SELECT p.capacity, p.enrolled, pl.status, p.status FROM programs p"
-            " JOIN plans pl ON pl.year = p.plan_year WHERE p.code = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        struct seat_program p;
+        int found = seats_program(cx, code, &p);
         long cap, taken;
-        char status[16], program_status[16];
 
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        int step = db_step(cx->db, st, cx->e);
-        if (step <= 0) {
-                sqlite3_reset(st);
-                return step < 0 ? -1
-                                : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
-        }
-        cap = sqlite3_column_int(st, 0);
-        taken = sqlite3_column_int(st, 1);
-        snprintf(status, sizeof(status), "%s", db_col_text(st, 2));
-        snprintf(program_status, sizeof(program_status), "%s", db_col_text(st, 3));
-        sqlite3_reset(st);
-        if (strcmp(program_status, "batal") == 0)
+        if (found <= 0)
+                return found < 0 ? -1
+                                 : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
+        cap = p.capacity;
+        /* The seats this batch took or freed are not in the row yet (seats.c). */
+        taken = p.enrolled + seats_pending(cx, code);
+        if (p.cancelled)
                 return err_set(cx->e, RB_PRECONDITION, "program",
                                _("program %s is cancelled; it takes no enrollments"), code);
-        if (strcmp(status, "approved") != 0)
+        if (!p.approved)
                 return err_set(cx->e, RB_PRECONDITION, "program",
                                _("program %s belongs to a plan that is not approved yet"), code);
         if (taken >= cap)
@@ -95,31 +60,17 @@ static int program_open(struct apply_ctx *cx, const char *code)
 
 int e_enroll_create(struct apply_ctx *cx)
 {
-        static const char sql_dup[] =
-            "SELECT count(*) FROM enrollments WHERE (program = ?1 AND nip = ?2 AND status != "
-            "'batal') OR id = ?3";
         static const char sql[] =
             "INSERT INTO enrollments(id, program, nip, unit, status, jp, updated_at)"
             " VALUES(?1, ?2, ?3, ?4, 'terdaftar', 0, ?5)";
         const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
         char unit[64];
         sqlite3_stmt *st;
-        int dup;
 
         if (asn_active(cx, nip, "nip", unit, NULL) != 0)
                 return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, nip, unit);
-        if ((st = db_stmt(cx->db, sql_dup, cx->e)) == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, cx->op->entity_id, -1, SQLITE_STATIC);
-        if ((dup = apply_any(cx, st)) < 0)
-                return -1;
-        if (dup)
-                return err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"), nip,
-                               program);
         if (program_open(cx, program) != 0 || (st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
@@ -127,8 +78,15 @@ int e_enroll_create(struct apply_ctx *cx)
         sqlite3_bind_text(st, 3, nip, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 5, cx->now);
-        if (apply_step(cx, st) != 0 ||
-            feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0)
+        /* A second open enrollment of nip in the program is refused by the
+         * unique index enrollments_one (store.c), the row not written; a
+         * taken id was refused before (apply.c, op_identity). */
+        if (apply_step(cx, st) != 0)
+                return sqlite3_extended_errcode(cx->db) == SQLITE_CONSTRAINT_UNIQUE
+                           ? err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"),
+                                     nip, program)
+                           : -1;
+        if (feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_ENROLLED);
         return seats_move(cx, program, 1);
@@ -269,4 +227,34 @@ int e_enroll_correct(struct apply_ctx *cx)
         if (!holds_seat(n.from) && holds_seat(to) && program_open(cx, n.program) != 0)
                 return -1;
         return enroll_move(cx, &n, to, op_get(cx, "reason"));
+}
+
+int enrollment_of(struct apply_ctx *cx, const char *program, const char *nip,
+                  struct enrollment_ref *en)
+{
+        static const char sql[] =
+            "SELECT e.id, e.unit, e.status, e.answered, coalesce(p.end_date, p.start_date)"
+            " FROM enrollments e JOIN programs p ON p.code = e.program"
+            " WHERE e.program = ?1 AND e.nip = ?2 ORDER BY e.status = 'batal', e.seq DESC LIMIT 1";
+        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        int found;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
+        if ((found = db_step(cx->db, st, cx->e)) > 0) {
+                snprintf(en->id, sizeof(en->id), "%s", db_col_text(st, 0));
+                snprintf(en->unit, sizeof(en->unit), "%s", db_col_text(st, 1));
+                snprintf(en->status, sizeof(en->status), "%s", db_col_text(st, 2));
+                en->answered = sqlite3_column_int(st, 3) != 0;
+                snprintf(en->end, sizeof(en->end), "%s", db_col_text(st, 4));
+        }
+        sqlite3_reset(st);
+        if (found < 0)
+                return -1;
+        if (!found)
+                return err_set(cx->e, RB_NOT_FOUND, "nip", _("%s is not enrolled in %s"), nip,
+                               program);
+        return 0;
 }

@@ -18,54 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The enrollment a questionnaire answers. */
-struct eval_enr {
-        char id[64], unit[64], status[16];
-        int answered;
-};
-
-static int eval_enrollment(struct apply_ctx *cx, const char *program, const char *nip,
-                           struct eval_enr *en);
-static int eval_store(struct apply_ctx *cx, const char *program, const struct eval_enr *en);
+static int eval_store(struct apply_ctx *cx, const char *program, const struct enrollment_ref *en);
 static int assess_retire(struct apply_ctx *cx, const char *nip, const char *comp,
                          const char *period, char old[64]);
-
-/* The enrollment of nip in program that the questionnaire is for: its id,
- * unit, status and whether it was answered; NOT_FOUND when there is none.
- * 0, or -1 with cx->e. */
-static int eval_enrollment(struct apply_ctx *cx, const char *program, const char *nip,
-                           struct eval_enr *en)
-{
-        static const char sql[] =
-            "SELECT id, unit, status, answered FROM enrollments WHERE program = ?1 AND nip = ?2"
-            " ORDER BY status = 'batal', seq DESC LIMIT 1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int found;
-
-        if (st == NULL)
-                return -1;
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-        if ((found = db_step(cx->db, st, cx->e)) > 0) {
-                snprintf(en->id, sizeof(en->id), "%s", db_col_text(st, 0));
-                snprintf(en->unit, sizeof(en->unit), "%s", db_col_text(st, 1));
-                snprintf(en->status, sizeof(en->status), "%s", db_col_text(st, 2));
-                en->answered = sqlite3_column_int(st, 3) != 0;
-        }
-        sqlite3_reset(st);
-        if (found < 0)
-                return -1;
-        if (!found)
-                return err_set(cx->e, RB_NOT_FOUND, "nip", _("%s is not enrolled in %s"), nip,
-                               program);
-        return 0;
-}
 
 /* Writes the anonymous answer (a random id; program, unit and the answer,
  * nothing that names the person or the time) and marks the enrollment
  * answered. The answer is never fed or audited: the audit records the
  * enrollment's change (docs/privacy.md). 0, or -1 with cx->e. */
-static int eval_store(struct apply_ctx *cx, const char *program, const struct eval_enr *en)
+static int eval_store(struct apply_ctx *cx, const char *program, const struct enrollment_ref *en)
 {
         static const char ins[] =
             "INSERT INTO evaluations(id, program, unit, materi, penyampaian, aplikasi, comment)"
@@ -96,9 +57,9 @@ static int eval_store(struct apply_ctx *cx, const char *program, const struct ev
 int e_eval_submit(struct apply_ctx *cx)
 {
         const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
-        struct eval_enr en;
+        struct enrollment_ref en;
 
-        if (eval_enrollment(cx, program, nip, &en) != 0)
+        if (enrollment_of(cx, program, nip, &en) != 0)
                 return -1;
         if (!own_unit(cx, en.unit))
                 return deny_other_unit(cx, nip, en.unit);

@@ -19,39 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The enrollment a test or a follow-up is for, with its program's last day. */
-struct lvl_enr {
-        char id[64], unit[64], status[16], end[16];
-};
-
-/* Reads the enrollment of the op's nip in its program (the live one before
- * a cancelled one); NOT_FOUND when there is none. 0, or -1 with cx->e. */
-static int lvl_enrollment(struct apply_ctx *cx, struct lvl_enr *en)
+/* The enrollment of the op's nip in its program, in this seat's unit. 0, or
+ * -1 with cx->e. */
+static int lvl_enrollment(struct apply_ctx *cx, struct enrollment_ref *en)
 {
-        static const char sql[] =
-            "SELECT e.id, e.unit, e.status, coalesce(p.end_date, p.start_date)"
-            " FROM enrollments e JOIN programs p ON p.code = e.program"
-            " WHERE e.program = ?1 AND e.nip = ?2 ORDER BY e.status = 'batal', e.seq DESC LIMIT 1";
-        const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
-        int found;
+        const char *nip = op_get(cx, "nip");
 
-        if (st == NULL)
+        if (enrollment_of(cx, op_get(cx, "program"), nip, en) != 0)
                 return -1;
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, nip, -1, SQLITE_STATIC);
-        if ((found = db_step(cx->db, st, cx->e)) > 0) {
-                snprintf(en->id, sizeof(en->id), "%s", db_col_text(st, 0));
-                snprintf(en->unit, sizeof(en->unit), "%s", db_col_text(st, 1));
-                snprintf(en->status, sizeof(en->status), "%s", db_col_text(st, 2));
-                snprintf(en->end, sizeof(en->end), "%s", db_col_text(st, 3));
-        }
-        sqlite3_reset(st);
-        if (found < 0)
-                return -1;
-        if (!found)
-                return err_set(cx->e, RB_NOT_FOUND, "nip", _("%s is not enrolled in %s"), nip,
-                               program);
         if (!own_unit(cx, en->unit))
                 return deny_other_unit(cx, nip, en->unit);
         return 0;
@@ -76,7 +51,7 @@ static int lvl_row(struct apply_ctx *cx, const char *sql, const char *enrollment
 /* Binds the row's own columns (1 id, 2 program, 3 nip, 4 unit, 5 enrollment,
  * 8 the batch's time) common to a test and a follow-up. */
 static void lvl_bind(struct apply_ctx *cx, sqlite3_stmt *st, const char *id,
-                     const struct lvl_enr *en)
+                     const struct enrollment_ref *en)
 {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, op_get(cx, "program"), -1, SQLITE_STATIC);
@@ -96,7 +71,7 @@ int e_test_record(struct apply_ctx *cx)
             "INSERT INTO learning_tests(id, program, nip, unit, enrollment, pre, post, tested_at)"
             " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET"
             " pre = excluded.pre, post = excluded.post, tested_at = excluded.tested_at";
-        struct lvl_enr en;
+        struct enrollment_ref en;
         char id[64];
         sqlite3_stmt *st;
         int had;
@@ -124,7 +99,7 @@ int e_test_record(struct apply_ctx *cx)
 /* Refuses a follow-up of an enrollment that is not selesai, or before the
  * day it opens (FOLLOWUP_DAYS after the program's end, by the server's
  * clock in Western Indonesia Time), naming that day. */
-static int followup_open(struct apply_ctx *cx, const struct lvl_enr *en)
+static int followup_open(struct apply_ctx *cx, const struct enrollment_ref *en)
 {
         char today[16], opens[16];
 
@@ -153,7 +128,7 @@ int e_followup_add(struct apply_ctx *cx)
         static const char put[] =
             "INSERT INTO followups(id, program, nip, unit, enrollment, rating, note, recorded_at)"
             " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-        struct lvl_enr en;
+        struct enrollment_ref en;
         char id[64];
         sqlite3_stmt *st;
         int had;

@@ -66,7 +66,8 @@ static int program_get(struct apply_ctx *cx, const char *code, struct program_no
         if ((found = db_step(cx->db, st, cx->e)) > 0) {
                 snprintf(p->id, sizeof(p->id), "%s", db_col_text(st, 0));
                 p->year = sqlite3_column_int(st, 1);
-                p->enrolled = sqlite3_column_int(st, 2);
+                /* With the seats this batch moved, not written yet (seats.c). */
+                p->enrolled = sqlite3_column_int(st, 2) + seats_pending(cx, code);
                 snprintf(p->status, sizeof(p->status), "%s", db_col_text(st, 3));
                 for (size_t i = 0; i < N_UPD; i++)
                         snprintf(p->old[i], sizeof(p->old[i]), "%s", db_col_text(st, (int)i + 4));
@@ -237,7 +238,11 @@ int e_program_cancel(struct apply_ctx *cx)
                 return -1;
         sqlite3_bind_text(st, 1, p.id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
-        if (apply_step(cx, st) != 0 || feed_record(cx, entity_find("program"), p.id) != 0)
+        if (apply_step(cx, st) != 0)
+                return -1;
+        /* The count was just taken from the rows: the batch's pending move is in it. */
+        seats_forget(cx, code);
+        if (feed_record(cx, entity_find("program"), p.id) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s (%d -> batal)", R_CANCELLED, moved);
         return history_plan(cx, p.year, "program cancel", code, reason);

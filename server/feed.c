@@ -158,6 +158,11 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
 
         if (q == NULL || (st = db_stmt(cx->db, q->select, cx->e)) == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, "feed: no SQL for %s", def->name);
+        /* A program or a plan written: what enrolling read of them this batch
+         * is read again (seats.c). */
+        if (strcmp(def->name, "program") == 0 || strcmp(def->name, "plan") == 0)
+                for (size_t i = 0; i < cx->n_seats; i++)
+                        cx->seats[i].known = 0;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         int step = db_step(cx->db, st, cx->e);
         if (step <= 0) {

@@ -161,11 +161,22 @@ static void server_start(struct bench *b)
                 int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
                 dup2(fd, 1);
                 dup2(fd, 2);
-                execl(RENBIND_BIN, RENBIND_BIN, "serve", "--data", b->data, "--listen",
-                      "127.0.0.1:0", "--max-conns", "4096", (char *)NULL);
+                /* RENBIN_BENCH_RENBIND: another build's server, to compare. */
+                const char *bin =
+                    getenv("RENBIN_BENCH_RENBIND") ? getenv("RENBIN_BENCH_RENBIND") : RENBIND_BIN;
+                if (getenv("RENBIN_BENCH_CALLGRIND") != NULL) {
+                        char out[600];
+                        snprintf(out, sizeof(out), "--callgrind-out-file=%s",
+                                 getenv("RENBIN_BENCH_CALLGRIND"));
+                        execlp("valgrind", "valgrind", "--tool=callgrind", "--instr-atstart=no",
+                               out, bin, "serve", "--data", b->data, "--listen",
+                               "127.0.0.1:0", "--max-conns", "4096", (char *)NULL);
+                }
+                execl(bin, bin, "serve", "--data", b->data, "--listen", "127.0.0.1:0",
+                      "--max-conns", "4096", (char *)NULL);
                 _exit(127);
         }
-        for (int i = 0; i < 200 && port == 0; i++) {
+        for (int i = 0; i < 600 && port == 0; i++) {
                 usleep(50000);
                 if ((f = fopen(addr, "r")) == NULL)
                         continue;
@@ -504,6 +515,20 @@ static void fill_enrollments(struct bench *b, int rows)
                     pl.first_err);
 }
 
+/* Under RENBIN_BENCH_CALLGRIND, turns the server's instruction count on or
+ * off (callgrind_control). */
+static void callgrind_collect(struct bench *b, const char *on_off)
+{
+        char cmd[128];
+
+        if (getenv("RENBIN_BENCH_CALLGRIND") == NULL)
+                return;
+        snprintf(cmd, sizeof(cmd), "callgrind_control -i %s %d >/dev/null", on_off,
+                 (int)b->server);
+        if (system(cmd) != 0)
+                die("%s failed", cmd);
+}
+
 /* Durable push from n offices at once, each with one Push in flight. */
 static void bench_push(struct bench *b, int n, json_t *out)
 {
@@ -514,10 +539,12 @@ static void bench_push(struct bench *b, int n, json_t *out)
 
         for (int i = 0; i < n; i++)
                 open_hello(&c[i], b->office[i % OFFICES], &b->sa);
+        callgrind_collect(b, "on");
         t0 = now_s();
         l.deadline = t0 + b->cfg.push_secs;
         load_run(&l);
         secs = now_s() - t0;
+        callgrind_collect(b, "off");
         if (pl.rejected)
                 fprintf(stderr, "renbin-bench: push x%d: %llu ops rejected, e.g. %s\n", n,
                         (unsigned long long)pl.rejected, pl.first_err);
@@ -529,6 +556,23 @@ static void bench_push(struct bench *b, int n, json_t *out)
         for (int i = 0; i < n; i++)
                 bconn_close(&c[i]);
         free(c);
+}
+
+/* RENBIN_BENCH_CALLGRIND=FILE (scripts/push-cost): renbind runs under
+ * callgrind, counting only while one durable push from 16 offices runs;
+ * prints the ops acknowledged and exits. */
+static void callgrind_push(struct bench *b)
+{
+        json_t *push = json_array();
+
+        b->cfg.batch = 100;
+        b->cfg.push_secs = 20;
+        bench_push(b, 16, push);
+        printf("ops %lld\n", (long long)json_integer_value(
+                                   json_object_get(json_array_get(push, 0), "ops")));
+        json_decref(push);
+        cleanup();
+        exit(0);
 }
 
 /* --- raw SQLite ------------------------------------------------------------ */
@@ -1167,6 +1211,8 @@ int main(int argc, char **argv)
         make_data(&b);
         server_start(&b);
         seed(&b);
+        if (getenv("RENBIN_BENCH_CALLGRIND") != NULL)
+                callgrind_push(&b); /* does not return */
 
         fprintf(stderr, "renbin-bench: pull (%d enrollments)\n", b.cfg.pull_rows);
         fill_enrollments(&b, b.cfg.pull_rows);

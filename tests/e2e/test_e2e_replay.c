@@ -1,0 +1,235 @@
+/*
+ * test_e2e_replay.c - the group commit applies its ops without a savepoint
+ * each; an op rejected after it had written makes the batch roll back and
+ * run again with a savepoint per op (server/commit.c, server/apply.c). Here
+ * a trigger refuses the at-most-once record of one enrollment, so its op
+ * fails after the row, its change, its audit record and its seat were
+ * written: nothing of it may stay, the seat it held goes to the next op of
+ * the same Push, and it is applied once when it is sent again.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "err.h"
+#include "flow.h"
+#include "renbin.pb-c.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNIT "KEL-BLW1"
+#define NPEOPLE 3
+
+struct fixture {
+        char *tmp, *data, *bundle_hr, *bundle_a, *hr, *a;
+        char nip[NPEOPLE][19];
+        struct h_server srv;
+};
+
+static struct fixture fx;
+
+/* Runs sql on the server's database (the server idle: WAL lets it in). */
+static void tamper(const char *sql)
+{
+        char *path = h_path(fx.data, "renbin.db");
+        sqlite3 *db = NULL;
+        char *msg = NULL;
+
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+                fail_msg("%s: %s", sql, msg);
+        sqlite3_close(db);
+        free(path);
+}
+
+/* One integer from the server's database. */
+static long long db_int(const char *sql)
+{
+        char *path = h_path(fx.data, "renbin.db"), *v = f_db_text(path, sql, NULL);
+        long long n;
+
+        assert_non_null(v);
+        n = atoll(v);
+        free(v);
+        free(path);
+        return n;
+}
+
+static int group_setup(void **state)
+{
+        char *csv, *path;
+
+        (void)state;
+        for (int i = 0; i < NPEOPLE; i++)
+                f_nip(fx.nip[i], "19800101", "200503", 1, 10 + i);
+        fx.tmp = h_tmpdir("replay");
+        fx.data = h_path(fx.tmp, "data");
+        fx.bundle_hr = h_path(fx.tmp, "bundle-hr");
+        fx.bundle_a = h_path(fx.tmp, "bundle-a");
+        fx.hr = h_path(fx.tmp, "home-hr");
+        fx.a = h_path(fx.tmp, "home-a");
+        h_must_init(fx.data);
+        h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr, NULL);
+        h_must_issue(fx.data, UNIT, "unit", fx.bundle_a, NULL);
+        h_must_start(&fx.srv, fx.data);
+        h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
+        f_ok(fx.hr, "unit", "add", UNIT, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);
+        csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"
+                     "%s,Pegawai A0,%s,Pengadministrasi Umum,III/a,\n"
+                     "%s,Pegawai A1,%s,Pengadministrasi Umum,III/a,\n"
+                     "%s,Pegawai A2,%s,Pengadministrasi Umum,III/a,\n",
+                     fx.nip[0], UNIT, fx.nip[1], UNIT, fx.nip[2], UNIT);
+        path = f_write(fx.tmp, "roster.csv", csv);
+        f_ok(fx.hr, "import", "asn", path, NULL);
+        free(path);
+        free(csv);
+        f_ok(fx.hr, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis", NULL);
+        f_ok(fx.hr, "plan", "create", "2027", "Rencana Pembinaan ASN Belawan 2027", NULL);
+        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "TWO-01", "--title",
+             "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
+             "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
+             "2027-02-12", "--jp", "24", "--capacity", "2", NULL);
+        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "DUP-01", "--title",
+             "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
+             "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
+             "2027-02-12", "--jp", "24", "--capacity", "30", NULL);
+        f_ok(fx.hr, "plan", "approve", "2027", NULL);
+        h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
+        json_decref(f_sync(fx.a));
+        return 0;
+}
+
+static int group_teardown(void **state)
+{
+        int rc;
+
+        (void)state;
+        rc = h_group_end(&fx.srv, fx.tmp);
+        free(fx.tmp);
+        free(fx.data);
+        free(fx.bundle_hr);
+        free(fx.bundle_a);
+        free(fx.hr);
+        free(fx.a);
+        return rc;
+}
+
+/* Three enrollments for two seats in one Push; the first cannot be recorded
+ * (a fault after its writes). The batch runs again with savepoints: the
+ * first is undone whole, seat included, so the two others get the seats. */
+static void test_fault_after_write(void **state)
+{
+        char *refuse = h_strf("CREATE TRIGGER ops_refuse BEFORE INSERT ON ops WHEN"
+                              " NEW.entity_id IN (SELECT id FROM enrollments WHERE nip = '%s')"
+                              " BEGIN SELECT RAISE(ABORT, 'ops record refused'); END",
+                              fx.nip[0]);
+        struct h_result r;
+        json_t *st, *lost;
+
+        (void)state;
+        for (int i = 0; i < NPEOPLE; i++)
+                f_ok(fx.a, "--offline", "enroll", "TWO-01", fx.nip[i], NULL);
+        tamper(refuse);
+        /* One Push of three ops: the first stays in the outbox (transient: the
+         * sync says it is cut, run it again). */
+        f_expect(&r, EXIT_OFFLINE, fx.a, "sync", NULL);
+        h_result_free(&r);
+        assert_int_equal(h_server_log_count(&fx.srv, "cannot record its outcome"), 1);
+        assert_int_equal(h_server_log_count(&fx.srv, "applied again with a savepoint per op"), 1);
+        st = f_status(fx.a);
+        assert_int_equal(f_pending(st), 1);
+        assert_int_equal(f_rejected(st), 0);
+        json_decref(st);
+        assert_int_equal(db_int("SELECT enrolled FROM programs WHERE code = 'TWO-01'"), 2);
+        assert_int_equal(db_int("SELECT count(*) FROM enrollments WHERE program = 'TWO-01'"), 2);
+        char *none = h_strf("SELECT count(*) FROM enrollments WHERE nip = '%s'", fx.nip[0]);
+        assert_int_equal(db_int(none), 0);
+        free(none);
+        /* No change or audit record of the undone row, nor any other op's
+         * twice: one per enrollment kept. */
+        assert_int_equal(db_int("SELECT count(*) FROM changes WHERE entity = 'enrollment'"), 2);
+        assert_int_equal(db_int("SELECT count(*) FROM audit WHERE entity = 'enrollment'"), 2);
+        assert_int_equal(db_int("SELECT count(*) FROM ops WHERE entity = 'enrollment'"), 2);
+
+        /* Sent again without the fault: applied once, and refused, the
+         * program being full now. */
+        tamper("DROP TRIGGER ops_refuse");
+        f_expect(&r, EXIT_REFUSED, fx.a, "sync", NULL);
+        h_result_free(&r);
+        st = f_status(fx.a);
+        assert_int_equal(f_pending(st), 0);
+        assert_non_null(lost = f_rejected_op(st, "TWO-01"));
+        assert_string_equal(f_text(lost, "code"), "FAILED_PRECONDITION");
+        assert_string_equal(f_text(lost, "field"), "capacity");
+        json_decref(st);
+        assert_int_equal(db_int("SELECT enrolled FROM programs WHERE code = 'TWO-01'"), 2);
+        assert_int_equal(db_int("SELECT count(*) FROM ops WHERE entity = 'enrollment'"), 3);
+        assert_int_equal(h_server_stop(&fx.srv), 0);
+        assert_int_equal(h_renbind(&r, "audit", "verify", "--data", fx.data, NULL), EXIT_OK);
+        h_result_free(&r);
+        h_server_free(&fx.srv);
+        h_must_start(&fx.srv, fx.data);
+        free(refuse);
+}
+
+/* Pushes one enrollment of nip in program as the office: the op's code, its
+ * field in field (cut), its message in msg (cut). */
+static int push_enroll(const char *program, const char *nip, char field[32], char msg[256])
+{
+        const char *const kv[2][2] = {{"program", program}, {"nip", nip}};
+        Renbin__Response *resp;
+        struct h_tls t;
+        int code;
+
+        if (h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0) != 0)
+                fail_msg("connect: %s", t.error);
+        assert_int_equal(h_tls_hello(&t), RENBIN__CODE__OK);
+        resp = h_tls_push(&t, "enrollment", NULL, "create", kv, 2, NULL);
+        assert_int_equal(resp->push->n_results, 1);
+        code = (int)resp->push->results[0]->status->code;
+        snprintf(field, 32, "%s", resp->push->results[0]->status->field);
+        snprintf(msg, 256, "%s", resp->push->results[0]->status->message);
+        renbin__response__free_unpacked(resp, NULL);
+        h_tls_close(&t);
+        return code;
+}
+
+/* A second open enrollment of a person in a program is refused by the
+ * server's unique index, answered as before (ALREADY_EXISTS on nip), and
+ * leaves nothing: no row, no change, no seat. */
+static void test_duplicate(void **state)
+{
+        char field[32], msg[256], *want = h_strf("%s is already enrolled in DUP-01", fx.nip[1]);
+        int replays = h_server_log_count(&fx.srv, "applied again with a savepoint per op");
+
+        (void)state;
+        assert_int_equal(push_enroll("DUP-01", fx.nip[1], field, msg), RENBIN__CODE__OK);
+        assert_int_equal(push_enroll("DUP-01", fx.nip[1], field, msg),
+                         RENBIN__CODE__ALREADY_EXISTS);
+        assert_string_equal(field, "nip");
+        assert_string_equal(msg, want);
+        assert_int_equal(h_server_log_count(&fx.srv, "applied again with a savepoint per op"),
+                         replays);
+        assert_int_equal(db_int("SELECT enrolled FROM programs WHERE code = 'DUP-01'"), 1);
+        assert_int_equal(db_int("SELECT count(*) FROM enrollments WHERE program = 'DUP-01'"), 1);
+        assert_int_equal(db_int("SELECT count(*) FROM changes WHERE entity = 'enrollment'"
+                                " AND entity_id IN (SELECT id FROM enrollments"
+                                " WHERE program = 'DUP-01')"),
+                         1);
+        free(want);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_fault_after_write),
+            cmocka_unit_test(test_duplicate),
+        };
+        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
