@@ -26,6 +26,8 @@ static const struct cfg_def {
     [CFG_DATA] = {"data", "RENBIND_DATA", "/var/lib/renbin", 0, 0},
     [CFG_LISTEN] = {"listen", "RENBIND_LISTEN", "127.0.0.1:7443", 0, 0},
     [CFG_MAX_CONNS] = {"max-conns", "RENBIND_MAX_CONNS", "1024", 1, 1000000},
+    [CFG_CONNS_PER_ADDR] = {"max-conns-per-address", "RENBIND_MAX_CONNS_PER_ADDRESS", "128", 1,
+                            1000000},
     [CFG_IDLE] = {"idle-timeout", "RENBIND_IDLE_TIMEOUT", "300", 1, 1000000},
     [CFG_HANDSHAKE] = {"handshake-timeout", "RENBIND_HANDSHAKE_TIMEOUT", "10", 1, 1000000},
     [CFG_FRAME] = {"frame-timeout", "RENBIND_FRAME_TIMEOUT", "30", 1, 1000000},
@@ -182,6 +184,7 @@ void config_limits(const struct config *c, struct server_limits *lim)
 {
         lim->max_conns = (unsigned)c->num[CFG_MAX_CONNS];
         lim->hr_reserve = lim->max_conns / 32;
+        lim->conns_per_addr = (unsigned)c->num[CFG_CONNS_PER_ADDR];
         lim->idle.tv_sec = c->num[CFG_IDLE];
         lim->handshake.tv_sec = c->num[CFG_HANDSHAKE];
         lim->frame.tv_sec = c->num[CFG_FRAME];

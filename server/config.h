@@ -15,6 +15,7 @@ enum cfg_key {
         CFG_DATA,
         CFG_LISTEN,
         CFG_MAX_CONNS,
+        CFG_CONNS_PER_ADDR,
         CFG_IDLE,
         CFG_HANDSHAKE,
         CFG_FRAME,

@@ -170,10 +170,12 @@ static void server_start(struct bench *b)
                                  getenv("RENBIN_BENCH_CALLGRIND"));
                         execlp("valgrind", "valgrind", "--tool=callgrind", "--instr-atstart=no",
                                out, bin, "serve", "--data", b->data, "--listen",
-                               "127.0.0.1:0", "--max-conns", "4096", (char *)NULL);
+                               "127.0.0.1:0", "--max-conns", "4096", "--max-conns-per-address",
+                               "4096", (char *)NULL);
                 }
                 execl(bin, bin, "serve", "--data", b->data, "--listen", "127.0.0.1:0",
-                      "--max-conns", "4096", (char *)NULL);
+                      "--max-conns", "4096", "--max-conns-per-address", "4096",
+                      (char *)NULL);
                 _exit(127);
         }
         for (int i = 0; i < 600 && port == 0; i++) {

@@ -509,6 +509,42 @@ static void test_hr_reserve(void **state)
         free(data);
 }
 
+/* --max-conns-per-address 3: three offices' connections from 127.0.0.1
+ * get in, the fourth is refused and logged as such (offices behind one
+ * NAT address are the reason it is a setting). */
+static void test_conns_per_address(void **state)
+{
+        static const char *const small[] = {"--max-conns-per-address", "3", NULL};
+        struct h_tls t[3], extra;
+        char *data = h_path(fx.tmp, "data-peraddr"), *bundle, *home;
+        struct h_server s;
+        int st;
+
+        (void)state;
+        h_must_init(data);
+        if (h_server_start(&s, data, small, &st) != 0)
+                fail_msg("renbind serve --max-conns-per-address 3 did not start (exit %d)", st);
+        home = h_must_units(&s, "KEL-PAD", NULL);
+        bundle = h_strf("%s/bundle-pad", fx.tmp);
+        h_must_issue(data, "KEL-PAD", "unit", bundle, NULL);
+        for (int i = 0; i < 3; i++) {
+                assert_int_equal(h_tls_connect(&t[i], s.port, bundle, 0), 0);
+                assert_int_equal(h_tls_hello(&t[i]), RENBIN__CODE__OK);
+        }
+        if (h_tls_connect(&extra, s.port, bundle, 0) == 0) {
+                assert_true(h_tls_hello(&extra) != RENBIN__CODE__OK);
+                h_tls_close(&extra);
+        }
+        assert_true(h_server_log_wait(&s, "refused: 3 connections from this address", 5000));
+        for (int i = 0; i < 3; i++)
+                h_tls_close(&t[i]);
+        assert_int_equal(h_server_stop(&s), 0);
+        h_server_free(&s);
+        free(bundle);
+        free(home);
+        free(data);
+}
+
 /* Expired and not-yet-valid certificates are refused and logged as such, at
  * warning level, with the unit and serial they name. */
 static void test_cert_dates_logged(void **state)
@@ -541,6 +577,7 @@ int main(void)
             cmocka_unit_test(test_deactivate_cuts),    cmocka_unit_test(test_tcp_flood),
             cmocka_unit_test(test_tls_flood_one_cert), cmocka_unit_test(test_partial_frame_memory),
             cmocka_unit_test(test_hr_reserve),
+            cmocka_unit_test(test_conns_per_address),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);

@@ -207,6 +207,25 @@ static void test_second_answer_refused(void **state)
                 free(all);
         }
         json_decref(doc);
+        /* The audit list of every seat that may read it holds no answer:
+         * the answers are not audited, the enrollment's change only says
+         * that it was answered. */
+        {
+                const char *const readers[] = {fx.hr, fx.aud};
+                for (int i = 0; i < 2; i++) {
+                        char *all;
+                        doc = f_json(0, readers[i], "audit", "list", NULL);
+                        all = json_dumps(doc, 0);
+                        assert_non_null(all);
+                        assert_null(strstr(all, SECRET_A));
+                        assert_null(strstr(all, SECRET_B));
+                        assert_null(strstr(all, "Jawaban-kedua"));
+                        assert_null(strstr(all, "materi"));
+                        assert_null(strstr(all, "penyampaian"));
+                        free(all);
+                        json_decref(doc);
+                }
+        }
         h_rmtree(a2);
         free(a2);
 }
