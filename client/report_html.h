@@ -7,7 +7,8 @@
 
 #include "cli.h"
 
-/* Writes the year's page (plan, JP, questionnaires, IKM, competencies) to
+/* Writes the year's page (plan, JP, questionnaires, IKM, competencies,
+ * gaps, needs coverage, mentoring, forum follow-ups) to
  * path as one self-contained HTML file; today (NULL: the current date) is
  * the plan's reference date. 0, or -1 with e. */
 int report_html_write(struct cli *cli, long year, const char *today, const char *path,

@@ -97,7 +97,8 @@ static void unit_flush(struct gaps_acc *g)
         char name[256];
 
         if (u->unit[0] != '\0') {
-                qsort(u->comps, u->n, sizeof(*u->comps), ucomp_cmp);
+                if (u->n > 0) /* qsort must not be given NULL, even for none */
+                        qsort(u->comps, u->n, sizeof(*u->comps), ucomp_cmp);
                 for (size_t i = 0; i < u->n; i++) {
                         long long mean = rm_ratio100(u->comps[i].sum, u->comps[i].people);
                         json_array_append_new(

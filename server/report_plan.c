@@ -4,7 +4,8 @@
  * enrolled vs completed and the JP delivered, per program, per method and
  * per competency. `report.needs`: each unit's training needs of the year, the
  * programs of that year with the needed competency (which cover it), and the
- * needs no program covers. A unit office sees its own enrollments and needs;
+ * needs no program covers, with how many of the need's unit took a covering
+ * program (enrolled in one, completed one). A unit office sees its own enrollments and needs;
  * programs and seats are everyone's. A cancelled program is neither planned
  * nor covers a need (decisions 66).
  */
@@ -37,7 +38,13 @@ static const char SQL_NEEDS[] =
     " ifnull(n.reason, ''),"
     " (SELECT json_group_array(code) FROM (SELECT code FROM programs"
     "   WHERE plan_year = n.year AND competency = n.competency AND status = 'aktif'"
-    "   ORDER BY code))"
+    "   ORDER BY code)),"
+    " (SELECT count(DISTINCT e.nip) FROM enrollments e JOIN programs p ON p.code = e.program"
+    "   WHERE p.plan_year = n.year AND p.competency = n.competency AND p.status = 'aktif'"
+    "   AND e.unit = n.unit AND e.status IN ('terdaftar', 'hadir', 'selesai')),"
+    " (SELECT count(DISTINCT e.nip) FROM enrollments e JOIN programs p ON p.code = e.program"
+    "   WHERE p.plan_year = n.year AND p.competency = n.competency AND p.status = 'aktif'"
+    "   AND e.unit = n.unit AND e.status = 'selesai')"
     " FROM needs n LEFT JOIN units u ON u.code = n.unit"
     " LEFT JOIN competencies c ON c.code = n.competency"
     " WHERE n.year = ?1 AND (?2 IS NULL OR n.unit = ?2) AND n.withdrawn_at IS NULL"
@@ -186,6 +193,24 @@ int q_report_plan(struct query_ctx *q, json_t **out, struct rb_err *e)
         return 0;
 }
 
+/* Counts the need at st (covered or not) in its unit's row of units. */
+static void unit_count(json_t *units, sqlite3_stmt *st, int cov)
+{
+        json_t *u = json_object_get(units, db_col_text(st, 0));
+
+        if (u == NULL) {
+                u = json_pack("{s:s, s:s, s:i, s:i, s:i}", "unit", db_col_text(st, 0), "name",
+                              db_col_text(st, 1), "needs", 0, "covered", 0, "uncovered", 0);
+                json_object_set_new(units, db_col_text(st, 0), u);
+        }
+        json_object_set_new(u, "needs",
+                            json_integer(json_integer_value(json_object_get(u, "needs")) + 1));
+        json_object_set_new(
+            u, cov ? "covered" : "uncovered",
+            json_integer(json_integer_value(json_object_get(u, cov ? "covered" : "uncovered")) +
+                         1));
+}
+
 int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
         json_t *needs, *uncovered, *units;
@@ -203,28 +228,19 @@ int q_report_needs(struct query_ctx *q, json_t **out, struct rb_err *e)
         db_bind_text(st, 2, unit);
         int step;
         while ((step = db_step(q->db, st, e)) > 0) {
-                json_t *by = json_loads(db_col_text(st, 6), 0, NULL), *u;
+                json_t *by = json_loads(db_col_text(st, 6), 0, NULL);
                 int cov;
                 if (by == NULL)
                         by = json_array();
                 cov = json_array_size(by) > 0;
-                json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "unit",
-                                      db_col_text(st, 0), "unit_name", db_col_text(st, 1),
-                                      "competency", db_col_text(st, 2), "competency_name",
-                                      db_col_text(st, 3), "priority", db_col_text(st, 4), "reason",
-                                      db_col_text(st, 5), "covered", cov, "covered_by", by);
-                if ((u = json_object_get(units, db_col_text(st, 0))) == NULL) {
-                        u = json_pack("{s:s, s:s, s:i, s:i, s:i}", "unit", db_col_text(st, 0),
-                                      "name", db_col_text(st, 1), "needs", 0, "covered", 0,
-                                      "uncovered", 0);
-                        json_object_set_new(units, db_col_text(st, 0), u);
-                }
-                json_object_set_new(
-                    u, "needs", json_integer(json_integer_value(json_object_get(u, "needs")) + 1));
-                json_object_set_new(
-                    u, cov ? "covered" : "uncovered",
-                    json_integer(
-                        json_integer_value(json_object_get(u, cov ? "covered" : "uncovered")) + 1));
+                json_t *r =
+                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:I, s:I}", "unit",
+                              db_col_text(st, 0), "unit_name", db_col_text(st, 1), "competency",
+                              db_col_text(st, 2), "competency_name", db_col_text(st, 3), "priority",
+                              db_col_text(st, 4), "reason", db_col_text(st, 5), "covered", cov,
+                              "covered_by", by, "enrolled", (json_int_t)sqlite3_column_int64(st, 7),
+                              "completed", (json_int_t)sqlite3_column_int64(st, 8));
+                unit_count(units, st, cov);
                 n++;
                 covered += cov;
                 if (!cov)

@@ -116,6 +116,19 @@ int h_count(const char *s, const char *needle)
         return n;
 }
 
+char *h_html_section(const char *html, const char *id)
+{
+        char *open = h_strf("<section id=\"%s\">", id);
+        const char *at = strstr(html, open), *end;
+
+        free(open);
+        if (at == NULL)
+                fail_msg("no section %s in the page", id);
+        if ((end = strstr(at, "</section>")) == NULL)
+                fail_msg("section %s is not closed", id);
+        return h_strf("%.*s", (int)(end - at), at);
+}
+
 char *h_tmpdir(const char *tag)
 {
         const char *base = getenv("TMPDIR");

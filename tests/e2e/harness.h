@@ -37,6 +37,9 @@ char *h_path(const char *dir, const char *name);
 char *h_read_file(const char *path);
 /* Counts the occurrences of needle in s. */
 int h_count(const char *s, const char *needle);
+/* The text of an HTML page's <section id="id"> up to its </section>, as a
+ * malloc'd string; fails the test when the page has no such section. */
+char *h_html_section(const char *html, const char *id);
 
 /* ---- temp folders ---- */
 
