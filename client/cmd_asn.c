@@ -50,10 +50,9 @@ static int asn_list(struct cli *cli, int argc, char **argv)
         int rest, rc;
 
         if ((rc = opts_parse("asn list", asn_list_opts, argc, argv, o, &rest)) == 0)
-                rc = rest != argc
-                         ? opts_extra("asn list", argc, argv, rest)
-                         : asn_print(cli, opts_value(o, &asn_list_opts[0]),
-                                     opts_value(o, &asn_list_opts[1]) != NULL);
+                rc = rest != argc ? opts_extra("asn list", argc, argv, rest)
+                                  : asn_print(cli, opts_value(o, &asn_list_opts[0]),
+                                              opts_value(o, &asn_list_opts[1]) != NULL);
         json_decref(o);
         return rc;
 }
@@ -101,8 +100,8 @@ fail:
 }
 
 /* A table of one person's rows (sql bound with nip) after a blank line. */
-static int person_table(struct cli *cli, const char *sql, const char *nip,
-                        const char *const *heads, struct rb_err *e)
+static int person_table(struct cli *cli, const char *sql, const char *nip, const char *const *heads,
+                        struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(cli->db, sql, e);
 
@@ -121,9 +120,9 @@ static int asn_show_text(struct cli *cli, sqlite3_stmt *st, const char *nip)
                                             N_("ACTIVE"),   NULL};
         static const char *const enr_heads[] = {N_("PROGRAM"), N_("TITLE"), N_("STATUS"), N_("JP"),
                                                 NULL};
-        static const char *const rec_heads[] = {
-            N_("RECORD"), N_("TITLE"), N_("ORGANIZER"), N_("METHOD"), N_("START"),
-            N_("END"),    N_("JP"),    N_("STATUS"),    NULL};
+        static const char *const rec_heads[] = {N_("RECORD"), N_("TITLE"),  N_("ORGANIZER"),
+                                                N_("METHOD"), N_("START"),  N_("END"),
+                                                N_("JP"),     N_("STATUS"), NULL};
         struct rb_err e;
         long long any = 0;
 

@@ -80,20 +80,20 @@ static json_t *audit_table(json_t *doc)
                 char when[32], label[160];
                 report_time(json_integer_value(json_object_get(row, "at")), when);
                 audit_label(row, label, sizeof(label));
-                json_array_append_new(
-                    rows, json_pack("{s:O, s:s, s:O, s:O, s:O, s:s}", "n", json_object_get(row, "n"),
-                                    "when", when, "seat", json_object_get(row, "seat"), "entity",
-                                    json_object_get(row, "entity"), "action",
-                                    json_object_get(row, "action"), "row", label));
+                json_array_append_new(rows,
+                                      json_pack("{s:O, s:s, s:O, s:O, s:O, s:s}", "n",
+                                                json_object_get(row, "n"), "when", when, "seat",
+                                                json_object_get(row, "seat"), "entity",
+                                                json_object_get(row, "entity"), "action",
+                                                json_object_get(row, "action"), "row", label));
         }
         return rows;
 }
 
 static int audit_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {N_("#"),      N_("WHEN"),   N_("SEAT"),
-                                              N_("ENTITY"), N_("ACTION"), N_("ROW"),
-                                              NULL};
+        static const char *const headers[] = {N_("#"),      N_("WHEN"), N_("SEAT"), N_("ENTITY"),
+                                              N_("ACTION"), N_("ROW"),  NULL};
         json_t *o = json_object(), *doc;
         struct rb_err e;
         int rest, rc;

@@ -33,9 +33,9 @@ static const struct opt list_opts[] = {
 /* certificate list [--program P] [--nip N]: in the order they were issued. */
 static int cert_list(struct cli *cli, int argc, char **argv)
 {
-        static const char *const headers[] = {
-            N_("NUMBER"), N_("NIP"),    N_("NAME"),       N_("PROGRAM"), N_("YEAR"),
-            N_("CODE"),   N_("ISSUED"), N_("REVOKED"),    N_("REASON"),  NULL};
+        static const char *const headers[] = {N_("NUMBER"), N_("NIP"),  N_("NAME"),   N_("PROGRAM"),
+                                              N_("YEAR"),   N_("CODE"), N_("ISSUED"), N_("REVOKED"),
+                                              N_("REASON"), NULL};
 
         return verb_list(cli, argc, argv, list_opts,
                          "SELECT c.number, c.nip, ifnull(a.name, '') AS name, c.program, c.year,"
@@ -47,8 +47,22 @@ static int cert_list(struct cli *cli, int argc, char **argv)
 }
 
 /* One certificate as show prints it: the columns of SQL_SHOW. */
-enum { S_NUMBER, S_CODE, S_NIP, S_NAME, S_PROGRAM, S_TITLE, S_START, S_END, S_JP, S_PARTNER,
-       S_ISSUED, S_REVOKED, S_REASON, S_N };
+enum {
+        S_NUMBER,
+        S_CODE,
+        S_NIP,
+        S_NAME,
+        S_PROGRAM,
+        S_TITLE,
+        S_START,
+        S_END,
+        S_JP,
+        S_PARTNER,
+        S_ISSUED,
+        S_REVOKED,
+        S_REASON,
+        S_N
+};
 static const char SQL_SHOW[] =
     "SELECT c.number, c.code, c.nip, ifnull(a.name, ''), c.program, ifnull(p.title, ''),"
     " ifnull(p.start_date, ''), ifnull(p.end_date, ''), ifnull(p.jp, 0), ifnull(p.partner, ''),"
@@ -63,8 +77,8 @@ struct cert_row {
 /* Writes s escaped for HTML text and attribute values. */
 static void html(FILE *f, const char *s)
 {
-        static const char *const ents[] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-                                           ['"'] = "&quot;", ['\''] = "&#39;"};
+        static const char *const ents[] = {
+            ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
 
         for (; *s != '\0'; s++) {
                 unsigned char c = (unsigned char)*s;

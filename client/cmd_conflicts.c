@@ -81,13 +81,13 @@ static json_t *conflicts_table(json_t *doc)
                 localtime_r(&t, &tm);
                 strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
                 json_array_append_new(
-                    rows,
-                    json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "when", when, "seat",
-                              json_object_get(row, "seat"), "entity", json_object_get(row, "entity"),
-                              "action", json_object_get(row, "action"), "about",
-                              json_object_get(row, "about"), "code", json_object_get(row, "code"),
-                              "message", json_object_get(row, "message"), "sent",
-                              sent ? sent : ""));
+                    rows, json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "when", when,
+                                    "seat", json_object_get(row, "seat"), "entity",
+                                    json_object_get(row, "entity"), "action",
+                                    json_object_get(row, "action"), "about",
+                                    json_object_get(row, "about"), "code",
+                                    json_object_get(row, "code"), "message",
+                                    json_object_get(row, "message"), "sent", sent ? sent : ""));
                 free(sent);
         }
         return rows;
@@ -96,9 +96,9 @@ static json_t *conflicts_table(json_t *doc)
 /* Prints the rejected ops of unit (NULL: of every office). */
 static int conflicts_show(struct cli *cli, const char *unit)
 {
-        static const char *const headers[] = {N_("WHEN"),   N_("SEAT"), N_("ENTITY"),
+        static const char *const headers[] = {N_("WHEN"),   N_("SEAT"),  N_("ENTITY"),
                                               N_("ACTION"), N_("ABOUT"), N_("CODE"),
-                                              N_("REASON"), N_("SENT"), NULL};
+                                              N_("REASON"), N_("SENT"),  NULL};
         json_t *doc, *rows, *row;
         struct rb_err e;
         size_t i;

@@ -24,22 +24,23 @@
 
 /* The server's per-program aggregate of the questionnaires (report.evaluations)
  * in a temporary table: the replica holds no answers. */
-static const char *const eval_cols[] = {"program",          "responses",     "suppressed",
-                                        "materi_mean",      "penyampaian_mean",
-                                        "aplikasi_mean",    "overall_mean"};
+static const char *const eval_cols[] = {"program",     "responses",        "suppressed",
+                                        "materi_mean", "penyampaian_mean", "aplikasi_mean",
+                                        "overall_mean"};
 #define EVAL_COLS (sizeof(eval_cols) / sizeof(eval_cols[0]))
 static const char SQL_EVAL_TABLE[] =
     "DROP TABLE IF EXISTS temp.eval_export; CREATE TEMP TABLE eval_export(program TEXT,"
     " responses INTEGER, suppressed INTEGER, materi_mean REAL, penyampaian_mean REAL,"
     " aplikasi_mean REAL, overall_mean REAL);";
-static const char SQL_EVAL_PUT[] = "INSERT INTO temp.eval_export VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_EVAL_PUT[] =
+    "INSERT INTO temp.eval_export VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_EVAL[] = "SELECT * FROM temp.eval_export ORDER BY program";
 
 /* The server's SIASN rows (export.siasn, docs/siasn.md) in a temporary
  * table, in the server's order: SIASN's field names are the columns. */
-static const char *const siasn_cols[] = {
-    "pnsOrangId",           "namaKursus",  "institusiPenyelenggara", "jumlahJam", "tanggalKursus",
-    "tanggalSelesaiKursus", "tahunKursus", "nomorSertipikat",        "jenisKursus"};
+static const char *const siasn_cols[] = {"pnsOrangId",  "namaKursus",      "institusiPenyelenggara",
+                                         "jumlahJam",   "tanggalKursus",   "tanggalSelesaiKursus",
+                                         "tahunKursus", "nomorSertipikat", "jenisKursus"};
 #define SIASN_COLS (sizeof(siasn_cols) / sizeof(siasn_cols[0]))
 static const char SQL_SIASN_TABLE[] =
     "DROP TABLE IF EXISTS temp.siasn_export; CREATE TEMP TABLE siasn_export(pnsOrangId TEXT,"
@@ -168,12 +169,13 @@ struct server_sheet {
         size_t ncols;
 };
 
-static const struct server_sheet eval_def = {
-    "evaluations", "report.evaluations", "programs", SQL_EVAL_TABLE, SQL_EVAL_PUT, SQL_EVAL,
-    eval_cols,     EVAL_COLS};
-static const struct server_sheet siasn_def = {
-    "siasn",    "export.siasn", "rows", SQL_SIASN_TABLE, SQL_SIASN_PUT, SQL_SIASN,
-    siasn_cols, SIASN_COLS};
+static const struct server_sheet eval_def = {"evaluations", "report.evaluations",
+                                             "programs",    SQL_EVAL_TABLE,
+                                             SQL_EVAL_PUT,  SQL_EVAL,
+                                             eval_cols,     EVAL_COLS};
+static const struct server_sheet siasn_def = {"siasn",         "export.siasn", "rows",
+                                              SQL_SIASN_TABLE, SQL_SIASN_PUT,  SQL_SIASN,
+                                              siasn_cols,      SIASN_COLS};
 
 /* The sheet of ss fetched with nargs (key, value) pairs, as the server
  * computed it (the offline copy of a report is the report): a column
@@ -204,10 +206,10 @@ static int server_sheet(struct cli *cli, const struct server_sheet *ss, const ch
         for (int c = 0; c < s->ncols; c++) {
                 type = sqlite3_column_decltype(s->st, c);
                 s->heads[c] = sqlite3_column_name(s->st, c);
-                s->kinds[c] = type != NULL && (strcmp(type, "INTEGER") == 0 ||
-                                               strcmp(type, "REAL") == 0)
-                                  ? EX_NUM
-                                  : EX_TEXT;
+                s->kinds[c] =
+                    type != NULL && (strcmp(type, "INTEGER") == 0 || strcmp(type, "REAL") == 0)
+                        ? EX_NUM
+                        : EX_TEXT;
         }
         return 0;
 }
@@ -268,8 +270,8 @@ static int export_usage(struct cli *cli, const json_t *o)
 }
 
 /* The table t names: 0 with the sheet made, a usage exit, or -1 with e. */
-static int export_sheet_of(struct cli *cli, const char *t, const json_t *o,
-                           struct export_sheet *s, struct rb_err *e)
+static int export_sheet_of(struct cli *cli, const char *t, const json_t *o, struct export_sheet *s,
+                           struct rb_err *e)
 {
         const char *year = opts_value(o, &export_opts[4]), *unit = opts_value(o, &export_opts[5]);
         const struct entity_def *d = NULL;
@@ -331,8 +333,9 @@ out:
 
 const struct cmd cmd_export = {
     .name = "export",
-    .usage = "export TABLE [--csv | --json | --excel | --xlsx] [--out FILE]"
-             "\n     | export siasn --year YEAR [--unit CODE] [--csv | --json | --xlsx] [--out FILE]",
+    .usage =
+        "export TABLE [--csv | --json | --excel | --xlsx] [--out FILE]"
+        "\n     | export siasn --year YEAR [--unit CODE] [--csv | --json | --xlsx] [--out FILE]",
     .summary = N_("export a table of the replica as CSV (UTF-8) or .xlsx for a spreadsheet"),
     .help = N_("Tables: units asn competencies plans programs enrollments assessments\n"
                "mentor_pairs mentor_logs surveys forums needs standards records, and\n"

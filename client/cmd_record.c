@@ -81,8 +81,7 @@ static int record_reject(struct cli *cli, int argc, char **argv)
 static const struct opt record_list_opts[] = {
     {"unit", NULL, OPT_VALUE, 0, N_("only this unit (its code)"), NULL, NULL},
     {"nip", NULL, OPT_VALUE, 0, N_("only this ASN (NIP)"), NULL, NULL},
-    {"pending", NULL, OPT_FLAG, 0, N_("only records HR has not verified or rejected"), NULL,
-     NULL},
+    {"pending", NULL, OPT_FLAG, 0, N_("only records HR has not verified or rejected"), NULL, NULL},
     OPT_END,
 };
 

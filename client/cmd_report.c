@@ -259,9 +259,9 @@ static int program_csv(struct cli *cli, json_t *doc)
         return table_print_rows(cli, rows, keys, NK(keys), NULL);
 }
 
-static const char *const JP_KEYS[] = {"nip",      "name",      "unit",        "klasikal_jp",
-                                      "nonklasikal_jp", "total_jp", "compliant", "shortfall_jp",
-                                      "pending_jp"};
+static const char *const JP_KEYS[] = {"nip",         "name",           "unit",
+                                      "klasikal_jp", "nonklasikal_jp", "total_jp",
+                                      "compliant",   "shortfall_jp",   "pending_jp"};
 
 static void jp_text(struct cli *cli, json_t *doc)
 {
@@ -270,12 +270,12 @@ static void jp_text(struct cli *cli, json_t *doc)
         static const char *const uheads[] = {
             N_("UNIT"),  N_("NAME"),    N_("ASN"), N_("REACHED 20 JP"),
             N_("BELOW"), N_("SHARE %"), NULL};
-        static const char *const heads[] = {N_("NIP"),      N_("NAME"),        N_("UNIT"),
-                                            N_("KLASIKAL"), N_("NONKLASIKAL"), N_("TOTAL"),
-                                            N_("REACHED"),  N_("SHORT BY"),
+        static const char *const heads[] = {N_("NIP"), N_("NAME"), N_("UNIT"), N_("KLASIKAL"),
+                                            N_("NONKLASIKAL"), N_("TOTAL"), N_("REACHED"),
+                                            N_("SHORT BY"),
                                             /* TRANSLATORS: JP of records from outside the
                                              * plan not yet verified (never counted). */
-                                            N_("PENDING"),  NULL};
+                                            N_("PENDING"), NULL};
         json_t *t = json_object_get(doc, "total");
         char a[32], b[32], c[32];
 
@@ -424,8 +424,8 @@ static json_t *competency_rows(json_t *doc)
 }
 
 static const char *const COMP_KEYS[] = {
-    "unit",       "competency",  "period", "assessed", "mean",     "from",    "to",
-    "compared",   "first_mean",  "latest_mean", "change", "improved", "declined", "weak"};
+    "unit",     "competency", "period",      "assessed", "mean",     "from",     "to",
+    "compared", "first_mean", "latest_mean", "change",   "improved", "declined", "weak"};
 
 /* The comparison of each competency as rows, a decline marked in "trend". */
 static json_t *competency_trends(json_t *doc)
@@ -436,7 +436,7 @@ static json_t *competency_trends(json_t *doc)
         json_array_foreach(json_object_get(doc, "units"), i, u)
             json_array_foreach(json_object_get(u, "competencies"), j, c)
         {
-                const char *t = json_is_true(json_object_get(c, "declined")) ? _("DECLINED (!)")
+                const char *t = json_is_true(json_object_get(c, "declined"))   ? _("DECLINED (!)")
                                 : json_is_true(json_object_get(c, "improved")) ? _("improved")
                                 : json_integer_value(json_object_get(c, "compared")) > 0
                                     ? _("no change")
@@ -467,15 +467,22 @@ static void competency_list(json_t *u, const char *k)
 
 static void competency_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {N_("UNIT"), N_("COMPETENCY"), N_("PERIOD"),
-                                            N_("ASSESSED"), N_("MEAN"), NULL};
-        static const char *const tkeys[] = {
-            "unit",   "competency",      "from",           "to", "compared", "first_mean",
-            "latest_mean", "change", "people_improved", "people_declined", "trend"};
+        static const char *const heads[] = {N_("UNIT"),     N_("COMPETENCY"), N_("PERIOD"),
+                                            N_("ASSESSED"), N_("MEAN"),       NULL};
+        static const char *const tkeys[] = {"unit",
+                                            "competency",
+                                            "from",
+                                            "to",
+                                            "compared",
+                                            "first_mean",
+                                            "latest_mean",
+                                            "change",
+                                            "people_improved",
+                                            "people_declined",
+                                            "trend"};
         static const char *const theads[] = {
-            N_("UNIT"),   N_("COMPETENCY"), N_("FROM"),     N_("TO"),   N_("SAME PEOPLE"),
-            N_("FIRST"),  N_("LATEST"),     N_("CHANGE"),   N_("UP"),   N_("DOWN"),
-            N_("TREND"),  NULL};
+            N_("UNIT"),   N_("COMPETENCY"), N_("FROM"), N_("TO"),   N_("SAME PEOPLE"), N_("FIRST"),
+            N_("LATEST"), N_("CHANGE"),     N_("UP"),   N_("DOWN"), N_("TREND"),       NULL};
         json_t *u;
         size_t i;
 
@@ -590,10 +597,10 @@ static const char *ikm_label(json_t *u, char buf[64])
 /* The per-service table: each service's respondents, IKM and grade. */
 static void ikm_services(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"unit", "service", "respondents", "ikm", "grade",
-                                           "label_text"};
-        static const char *const heads[] = {N_("UNIT"),  N_("SERVICE"), N_("RESPONDENTS"),
-                                            N_("IKM"),   N_("GRADE"),   N_("LABEL"),
+        static const char *const keys[] = {"unit", "service", "respondents",
+                                           "ikm",  "grade",   "label_text"};
+        static const char *const heads[] = {N_("UNIT"), N_("SERVICE"), N_("RESPONDENTS"),
+                                            N_("IKM"),  N_("GRADE"),   N_("LABEL"),
                                             NULL};
         json_t *rows = json_deep_copy(json_object_get(doc, "services")), *s;
         char g[64];
@@ -603,8 +610,8 @@ static void ikm_services(struct cli *cli, json_t *doc)
                 json_decref(rows);
                 return;
         }
-        json_array_foreach(rows, i, s) json_object_set_new(s, "label_text",
-                                                           json_string(ikm_label(s, g)));
+        json_array_foreach(rows, i, s)
+            json_object_set_new(s, "label_text", json_string(ikm_label(s, g)));
         printf(_("\nPer service:\n"));
         print_pick(cli, rows, keys, NK(keys), heads);
         json_decref(rows);
@@ -653,9 +660,9 @@ static void ikm_text(struct cli *cli, json_t *doc)
 
 static int ikm_csv(struct cli *cli, json_t *doc)
 {
-        static const char *const keys[] = {"unit",  "respondents", "sample_min", "sample_ok",
-                                           "ikm",   "grade",       "label",      "element",
-                                           "name",  "nrr",         "weighted_nrr"};
+        static const char *const keys[] = {"unit", "respondents", "sample_min",  "sample_ok",
+                                           "ikm",  "grade",       "label",       "element",
+                                           "name", "nrr",         "weighted_nrr"};
         return table_print_rows(cli, ikm_rows(doc), keys, NK(keys), NULL);
 }
 
@@ -689,9 +696,8 @@ static int parse(int argc, char **argv, json_t *args, struct ropts *o, int *rest
 static int run_kind(struct cli *cli, const struct report_kind *k, const struct ropts *o,
                     const char *program)
 {
-        const char *args[] = {"program", program,  "year",  o->year,  "unit",
-                              o->unit,   "period", o->period, "today", o->today,
-                              "service", o->service};
+        const char *args[] = {"program", program,   "year",  o->year,  "unit",    o->unit,
+                              "period",  o->period, "today", o->today, "service", o->service};
         struct report_doc r;
         struct rb_err e;
         char when[32];
@@ -786,12 +792,12 @@ static int report_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_report = {
     .name = "report",
-    .usage =
-        "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
-        "     | report plan --year Y [--today DATE] | report needs --year Y\n"
-        "     | report competency [--unit U] | report gaps [--unit U]\n"
-        "     | report mentoring --year Y [--today DATE]\n"
-        "     | report ikm --period P [--unit U] [--service S] | report html --year Y --out FILE [--today DATE]",
+    .usage = "report program PROGRAM [--unit U] | report jp --year Y [--unit U]\n"
+             "     | report plan --year Y [--today DATE] | report needs --year Y\n"
+             "     | report competency [--unit U] | report gaps [--unit U]\n"
+             "     | report mentoring --year Y [--today DATE]\n"
+             "     | report ikm --period P [--unit U] [--service S] | report html --year Y --out "
+             "FILE [--today DATE]",
     .summary = N_("reports: evaluation, JP, plan, needs, competency, gaps, mentoring, IKM, a page"),
     .help = N_("Reports are computed by the server for what your certificate may see (an\n"
                "office: its own unit). A table on the terminal, or --json, or --csv.\n"

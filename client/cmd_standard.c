@@ -24,8 +24,8 @@ static int standard_set(struct cli *cli, int argc, char **argv)
         json_t *f;
         int rc;
 
-        if ((rc = write_parse(cli, "standard set", "standard", "set", standard_set_opts, argc,
-                              argv, &f, NULL)) != 0)
+        if ((rc = write_parse(cli, "standard set", "standard", "set", standard_set_opts, argc, argv,
+                              &f, NULL)) != 0)
                 return rc;
         snprintf(label, sizeof(label), _("standard of %s in %s"), write_get(f, "jabatan"),
                  write_get(f, "competency"));

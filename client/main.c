@@ -19,11 +19,11 @@
 #include <sys/stat.h>
 
 static const struct cmd *const commands[] = {
-    &cmd_setup,   &cmd_status, &cmd_sync,   &cmd_unit,   &cmd_asn,    &cmd_competency, &cmd_plan,
-    &cmd_program, &cmd_enroll, &cmd_attend, &cmd_eval,   &cmd_assess, &cmd_mentor,     &cmd_survey,
-    &cmd_forum,   &cmd_need,   &cmd_standard, &cmd_followup, &cmd_record, &cmd_report,
-    &cmd_import,  &cmd_export, &cmd_conflicts,
-    &cmd_retry,   &cmd_audit,   &cmd_certificate,
+    &cmd_setup,  &cmd_status,      &cmd_sync,   &cmd_unit,   &cmd_asn,       &cmd_competency,
+    &cmd_plan,   &cmd_program,     &cmd_enroll, &cmd_attend, &cmd_eval,      &cmd_assess,
+    &cmd_mentor, &cmd_survey,      &cmd_forum,  &cmd_need,   &cmd_standard,  &cmd_followup,
+    &cmd_record, &cmd_report,      &cmd_import, &cmd_export, &cmd_conflicts, &cmd_retry,
+    &cmd_audit,  &cmd_certificate,
 };
 
 static void usage(FILE *f)

@@ -110,8 +110,8 @@ static int suggest_all(struct cli *cli, json_t *doc, const char *year, json_t *o
             json_array_foreach(json_object_get(u, "competencies"), j, c)
         {
                 s = suggestion(u, c, year);
-                if ((ex = need_exists(cli, report_str(s, "unit"), year,
-                                      report_str(s, "competency"), e)) < 0) {
+                if ((ex = need_exists(cli, report_str(s, "unit"), year, report_str(s, "competency"),
+                                      e)) < 0) {
                         json_decref(s);
                         return -1;
                 }

@@ -23,11 +23,11 @@ struct net {
         struct principal who; /* as the server read it */
         char server_version[32];
         uint32_t max_ops, max_page;
-        uint32_t max_frame;  /* the server's frame limit, from Hello (0: unknown) */
-        char generation[64]; /* the server database's generation ("": none said) */
-        uint64_t last_seq;   /* the last change sequence it issued */
+        uint32_t max_frame;    /* the server's frame limit, from Hello (0: unknown) */
+        char generation[64];   /* the server database's generation ("": none said) */
+        uint64_t last_seq;     /* the last change sequence it issued */
         uint32_t journal_days; /* how long acknowledged ops are kept to resend */
-        uint8_t rbuf[16384]; /* bytes read but not yet decoded */
+        uint8_t rbuf[16384];   /* bytes read but not yet decoded */
         size_t roff, rlen;
         char cert[4096]; /* this office's client.crt, for messages */
         /* Responses are unpacked with this allocator (NULL: malloc); whoever

@@ -12,8 +12,8 @@
 #include <time.h>
 
 /* Keys that hold a yes/no, whatever integer the database keeps for it. */
-static const char *const out_json_flags[] = {"active", "suppressed", "current", "answered",
-                                            "klasikal", NULL};
+static const char *const out_json_flags[] = {"active",   "suppressed", "current",
+                                             "answered", "klasikal",   NULL};
 
 /* Whether key names a time. */
 static int is_time_key(const char *key)

@@ -436,7 +436,7 @@ int outbox_journal_requeue(struct cli *cli, unsigned days, long long *n, struct 
  * move or HR's correction. */
 #define PENDING_STATUS                                                                             \
         "SELECT entity_id, json_extract(fields, '$.status') AS status, max(n)"                     \
-        " FROM outbox WHERE state = 'pending' AND entity = 'enrollment'"                          \
+        " FROM outbox WHERE state = 'pending' AND entity = 'enrollment'"                           \
         " AND action IN ('status', 'correct') GROUP BY entity_id"
 
 static const char SQL_ENROLL_LIST[] =
@@ -633,12 +633,12 @@ static json_t *open_row(sqlite3_stmt *st)
 
         /* Every op has every key (null where it does not apply): one shape. */
         json_object_set_new(o, "waits_on", waits ? json_string(db_col_text(st, 11)) : json_null());
-        json_object_set_new(o, "code", waits ? json_null()
-                                             : json_string(err_code_name(sqlite3_column_int(st, 6))));
+        json_object_set_new(
+            o, "code", waits ? json_null() : json_string(err_code_name(sqlite3_column_int(st, 6))));
         json_object_set_new(o, "reason", waits ? json_null() : json_string(db_col_text(st, 7)));
         json_object_set_new(o, "field", waits ? json_null() : json_string(db_col_text(st, 8)));
-        json_object_set_new(o, "at", waits ? json_null()
-                                           : json_integer((json_int_t)sqlite3_column_int64(st, 9)));
+        json_object_set_new(
+            o, "at", waits ? json_null() : json_integer((json_int_t)sqlite3_column_int64(st, 9)));
         return o;
 }
 
@@ -746,8 +746,7 @@ int outbox_retry(struct cli *cli, const char *op_id, json_t *fields, char copy_i
         sqlite3_bind_text(st, 2, copy_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, js ? js : "{}", -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-        rc = db_run(cli->db, st, e) == 0 &&
-             retry_dependents(cli, op_id, js ? js : "{}", e) == 0 &&
+        rc = db_run(cli->db, st, e) == 0 && retry_dependents(cli, op_id, js ? js : "{}", e) == 0 &&
              close_op(cli, op_id, copy_id, e) == 0;
         free(js);
         if (!rc) {

@@ -79,8 +79,7 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
                         continue;
                 }
                 str_appendf(ddl, sizeof(ddl), &off,
-                            " CREATE TABLE %s(id TEXT PRIMARY KEY, seq INTEGER NOT NULL",
-                            d->table);
+                            " CREATE TABLE %s(id TEXT PRIMARY KEY, seq INTEGER NOT NULL", d->table);
                 for (size_t f = 0; f < d->nfields; f++)
                         str_appendf(ddl, sizeof(ddl), &off, ", %s %s", d->fields[f].name,
                                     d->fields[f].type == F_INT ? "INTEGER" : "TEXT");

@@ -18,9 +18,9 @@ static void unit_text(struct cli *cli, json_t *u)
 {
         static const char *const keys[] = {"competency", "name",     "people",
                                            "gap_sum",    "gap_mean", "priority"};
-        static const char *const heads[] = {N_("COMPETENCY"), N_("NAME"),     N_("PEOPLE BELOW"),
-                                            N_("GAP SUM"),    N_("MEAN GAP"), N_("PRIORITY"),
-                                            NULL};
+        static const char *const heads[] = {
+            N_("COMPETENCY"), N_("NAME"), N_("PEOPLE BELOW"), N_("GAP SUM"), N_("MEAN GAP"),
+            N_("PRIORITY"),   NULL};
         json_t *comps = json_object_get(u, "competencies");
         long long below = json_integer_value(json_object_get(u, "people_below"));
 
@@ -38,10 +38,9 @@ static void unit_text(struct cli *cli, json_t *u)
 
 void report_gaps_text(struct cli *cli, json_t *doc)
 {
-        static const char *const heads[] = {N_("NIP"),      N_("NAME"),       N_("UNIT"),
-                                            N_("JABATAN"),  N_("COMPETENCY"), N_("STANDARD"),
-                                            N_("LEVEL"),    N_("PERIOD"),     N_("GAP"),
-                                            NULL};
+        static const char *const heads[] = {
+            N_("NIP"),      N_("NAME"),  N_("UNIT"),   N_("JABATAN"), N_("COMPETENCY"),
+            N_("STANDARD"), N_("LEVEL"), N_("PERIOD"), N_("GAP"),     NULL};
         json_t *u;
         size_t i;
 

@@ -215,7 +215,8 @@ static int pull_page(struct cli *cli, struct net *n, struct arena *a, struct syn
         if (rc != 0)
                 return interrupt_seen() ? sync_stopped(e) : -1;
         if (resp->pull == NULL)
-                return err_set(e, RB_INTERNAL, NULL, _("the server answered a pull without changes"));
+                return err_set(e, RB_INTERNAL, NULL,
+                               _("the server answered a pull without changes"));
         if (resp->pull->resync) {
                 if (replica_reset(cli->db, e) != 0)
                         return -1;
@@ -223,7 +224,8 @@ static int pull_page(struct cli *cli, struct net *n, struct arena *a, struct syn
                 return 2;
         }
         if (rep->total == 0 || rep->total < rep->pulled + (long)resp->pull->n_changes)
-                rep->total = rep->pulled + (long)resp->pull->n_changes + (long)resp->pull->remaining;
+                rep->total =
+                    rep->pulled + (long)resp->pull->n_changes + (long)resp->pull->remaining;
         if (apply_page(cli->db, resp->pull, e) != 0)
                 return -1;
         rep->pulled += (long)resp->pull->n_changes;

@@ -179,7 +179,8 @@ static const struct field_def program_fields[] = {
     CODE("competency", 0, N_("the competency it develops")),
     TEXT("partner", 0, 300, N_("partner institution")),
     TEXT("speaker", 0, 500, N_("speakers (narasumber)")),
-    COURSE_START, COURSE_END,
+    COURSE_START,
+    COURSE_END,
     INT("jp", REQ, 1, JP_MAX,
         N_("lesson hours (1 JP = 45 minutes); seminar and workshop: days x 4 or 5 by default")),
     INT("capacity", REQ, 1, 10000, N_("seats")),
@@ -435,10 +436,11 @@ static const struct field_def enrollment_change_fields[] = {
  * revoked by the server with the enrollment's move (server/certificate.c,
  * decisions 115-119); never typed, synced to the unit's replica and HR. */
 static const struct field_def certificate_fields[] = {
-    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),   STORED("nip", F_TEXT),
-    STORED("unit", F_TEXT),       STORED("number", F_TEXT),    STORED("code", F_TEXT),
-    STORED("year", F_INT),        STORED("issued_at", F_INT),  STORED("revoked_at", F_INT),
-    STORED("revoked_reason", F_TEXT),
+    STORED("enrollment", F_TEXT), STORED("program", F_TEXT),
+    STORED("nip", F_TEXT),        STORED("unit", F_TEXT),
+    STORED("number", F_TEXT),     STORED("code", F_TEXT),
+    STORED("year", F_INT),        STORED("issued_at", F_INT),
+    STORED("revoked_at", F_INT),  STORED("revoked_reason", F_TEXT),
 };
 
 /* The level a position (jabatan) requires in a competency (standar
@@ -520,7 +522,8 @@ static const struct field_def record_fields[] = {
     TEXT("title", REQ, COURSE_TITLE_MAX, N_("the course's title")),
     TEXT("organizer", REQ, 300, N_("who held it (institusi penyelenggara)")),
     ENUM("method", REQ, program_methods, N_("how it was held")),
-    COURSE_START, COURSE_END,
+    COURSE_START,
+    COURSE_END,
     INT("jp", 0, 1, JP_MAX,
         N_("lesson hours (1 JP = 45 minutes); seminar and workshop: days x 4 or 5 by default")),
     TEXT("certificate", 0, 100, N_("the certificate's number")),
@@ -591,8 +594,7 @@ static const struct entity_def certificate_def = {
     .noun = N_("a certificate of completion"),
 };
 ENTITY(standard_def, "standard", "standards", NULL, standard, N_("a competency standard"));
-ENTITY(population_def, "population", "populations", "unit", population,
-       N_("a population served"));
+ENTITY(population_def, "population", "populations", "unit", population, N_("a population served"));
 ENTITY(learning_test_def, "learning_test", "learning_tests", "unit", learning_test,
        N_("a pre/post test"));
 ENTITY(followup_def, "followup", "followups", "unit", followup, N_("a follow-up"));
@@ -601,11 +603,12 @@ ENTITY(record_def, "record", "records", "unit", record, N_("a record from outsid
 /* In dependency order: a replica applying a page in this order never meets a
  * row before the row it refers to (the feed is in sequence order anyway). */
 const struct entity_def *const entity_defs[] = {
-    &unit_def,       &asn_def,        &competency_def, &plan_def,        &program_def,
-    &enrollment_def, &evaluation_def, &assessment_def, &mentor_pair_def, &mentor_log_def,
-    &survey_def,     &forum_def,      &need_def,       &import_def,      &plan_change_def,
-    &enrollment_change_def, &standard_def, &population_def, &learning_test_def, &followup_def,
-    &record_def,     &certificate_def,
+    &unit_def,        &asn_def,         &competency_def,    &plan_def,
+    &program_def,     &enrollment_def,  &evaluation_def,    &assessment_def,
+    &mentor_pair_def, &mentor_log_def,  &survey_def,        &forum_def,
+    &need_def,        &import_def,      &plan_change_def,   &enrollment_change_def,
+    &standard_def,    &population_def,  &learning_test_def, &followup_def,
+    &record_def,      &certificate_def,
 };
 const size_t entity_count = sizeof(entity_defs) / sizeof(entity_defs[0]);
 

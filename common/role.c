@@ -31,8 +31,8 @@ const char *role_name(unsigned bit)
         return "";
 }
 
-const char *seat_format(char *buf, size_t len, const char *unit, const char *role,
-                        const char *name, const char *serial)
+const char *seat_format(char *buf, size_t len, const char *unit, const char *role, const char *name,
+                        const char *serial)
 {
         int n = snprintf(buf, len, "%s %s", unit ? unit : "", role ? role : "");
 

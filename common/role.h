@@ -19,7 +19,7 @@ const char *role_name(unsigned bit);
 /* A seat as people read it, in buf: its unit and role, then the person's
  * name and "#" and the certificate serial when given (NULL or "": left
  * out): "KEL-BLW1 unit", "BKPSDM hr Siti Rahma #5A3F...". Returns buf. */
-const char *seat_format(char *buf, size_t len, const char *unit, const char *role,
-                        const char *name, const char *serial);
+const char *seat_format(char *buf, size_t len, const char *unit, const char *role, const char *name,
+                        const char *serial);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * uuid.c - UUIDv7 generation (and random v4 ids for anonymous rows). Within one millisecond a 12-bit counter in rand_a
- * keeps ids of one process increasing.
+ * uuid.c - UUIDv7 generation (and random v4 ids for anonymous rows). Within one millisecond a
+ * 12-bit counter in rand_a keeps ids of one process increasing.
  */
 #include "uuid.h"
 

@@ -553,8 +553,9 @@ long method_jp_default(const char *method, const char *start, const char *end)
 {
         long rate = method_jp_a_day(method);
 
-        if (rate == 0 || start == NULL || end == NULL || date_check(start, "start_date", NULL) != 0 ||
-            date_check(end, "end_date", NULL) != 0 || strcmp(end, start) < 0)
+        if (rate == 0 || start == NULL || end == NULL ||
+            date_check(start, "start_date", NULL) != 0 || date_check(end, "end_date", NULL) != 0 ||
+            strcmp(end, start) < 0)
                 return 0;
         return (date_diff_days(start, end) + 1) * rate;
 }
@@ -567,11 +568,12 @@ int method_jp_check(const char *method, const char *start, const char *end, long
         if (rate == 0 || most == 0 || jp <= most)
                 return 0;
         days = most / rate;
-        return err_set(e, RB_INVALID, "jp",
-                       ngettext("jp: a %s of %ld day counts at most %ld JP (%ld JP a day), not %ld",
-                                "jp: a %s of %ld days counts at most %ld JP (%ld JP a day), not %ld",
-                                (unsigned long)days),
-                       method, days, most, rate, jp);
+        return err_set(
+            e, RB_INVALID, "jp",
+            ngettext("jp: a %s of %ld day counts at most %ld JP (%ld JP a day), not %ld",
+                     "jp: a %s of %ld days counts at most %ld JP (%ld JP a day), not %ld",
+                     (unsigned long)days),
+            method, days, most, rate, jp);
 }
 
 /* Checks one enrollment move against the state machine in validate.h. */

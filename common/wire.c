@@ -221,5 +221,6 @@ static void arena_pb_free(void *data, void *p)
 
 ProtobufCAllocator wire_arena_allocator(struct arena *a)
 {
-        return (ProtobufCAllocator){.alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
+        return (ProtobufCAllocator){
+            .alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
 }

@@ -43,8 +43,8 @@ void audit_hash(const struct audit_rec *r, char out[65])
 /* What the record says happened to the row: the op's action on a row of its
  * own entity; on another entity's row (a program's seat count moved by an
  * enrollment) the op's entity and action, "enrollment create". */
-static const char *audit_action(const struct apply_ctx *cx, const char *entity, int tomb,
-                                char *buf, size_t len)
+static const char *audit_action(const struct apply_ctx *cx, const char *entity, int tomb, char *buf,
+                                size_t len)
 {
         if (tomb)
                 return "tombstone";
@@ -82,10 +82,19 @@ int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const
 {
         char hash[65], what[160];
         struct audit_rec r = {
-            .n = (long long)cx->seq, .at = cx->now, .unit = cx->who->unit,
-            .role = cx->who->role, .serial = cx->who->serial, .name = cx->who->name,
-            .op_id = cx->op ? cx->op->op_id : "", .entity = entity, .id = id,
-            .seq = (long long)cx->seq, .data = data, .len = len, .prev = cx->audit_head,
+            .n = (long long)cx->seq,
+            .at = cx->now,
+            .unit = cx->who->unit,
+            .role = cx->who->role,
+            .serial = cx->who->serial,
+            .name = cx->who->name,
+            .op_id = cx->op ? cx->op->op_id : "",
+            .entity = entity,
+            .id = id,
+            .seq = (long long)cx->seq,
+            .data = data,
+            .len = len,
+            .prev = cx->audit_head,
         };
         sqlite3_stmt *st;
 
@@ -144,8 +153,7 @@ static void walk_rec(sqlite3_stmt *st, struct audit_rec *r)
 }
 
 /* Checks one record against the one before it (whose hash is prev). */
-static long walk_one(sqlite3_stmt *st, const char *prev, const struct audit_head *want,
-                     int *met)
+static long walk_one(sqlite3_stmt *st, const char *prev, const struct audit_head *want, int *met)
 {
         struct audit_rec r;
         char hash[65];
@@ -190,10 +198,11 @@ static long head_met(const struct audit_head *want, int met)
 
 long audit_verify(sqlite3 *db, const struct audit_head *want, long *checked, struct rb_err *e)
 {
-        sqlite3_stmt *st = db_prepare(db,
-                                      "SELECT n, at, unit, role, op_id, entity, entity_id, action,"
-                                      " seq, data, prev, hash, serial, name, digest FROM audit ORDER BY n",
-                                      e);
+        sqlite3_stmt *st =
+            db_prepare(db,
+                       "SELECT n, at, unit, role, op_id, entity, entity_id, action,"
+                       " seq, data, prev, hash, serial, name, digest FROM audit ORDER BY n",
+                       e);
         char prev[65] = GENESIS, head[65] = GENESIS;
         long bad = 0;
         int met = 0;

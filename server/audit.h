@@ -19,7 +19,7 @@ struct audit_rec {
         long long n, at, seq;
         const char *unit, *role, *serial, *name; /* the seat that made the change */
         const char *op_id, *entity, *id, *action;
-        const void *data; /* the row's snapshot (a packed Change); NULL: a tombstone */
+        const void *data;   /* the row's snapshot (a packed Change); NULL: a tombstone */
         const char *digest; /* with data NULL: the redacted snapshot's digest (audit_redact) */
         size_t len;
         const char *prev; /* the hash of the record before it */

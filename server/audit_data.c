@@ -55,8 +55,8 @@ static long row_diff(const struct entity_def *d, sqlite3_stmt *st, const Renbin_
 }
 
 /* Checks one live row (st) against its last snapshot (snap: SQL_SNAPSHOT). */
-static long row_check(sqlite3 *db, const struct entity_def *d, sqlite3_stmt *st,
-                      sqlite3_stmt *snap, struct rb_err *e)
+static long row_check(sqlite3 *db, const struct entity_def *d, sqlite3_stmt *st, sqlite3_stmt *snap,
+                      struct rb_err *e)
 {
         const char *id = db_col_text(st, 0);
         Renbin__Change *ch;
@@ -70,8 +70,9 @@ static long row_check(sqlite3 *db, const struct entity_def *d, sqlite3_stmt *st,
                 return -1;
         }
         if (step == 0)
-                fprintf(stderr, _("data: %s %s: the row is not in the audit log (written outside "
-                                  "renbind)\n"),
+                fprintf(stderr,
+                        _("data: %s %s: the row is not in the audit log (written outside "
+                          "renbind)\n"),
                         d->name, id);
         else if ((ch = renbin__change__unpack(NULL, (size_t)sqlite3_column_bytes(snap, 0),
                                               sqlite3_column_blob(snap, 0))) == NULL)

@@ -143,11 +143,13 @@ int audit_head_write(sqlite3 *db, const char *data, const char *out, struct rb_e
         int rc = -1;
 
         if (key == NULL || cert == NULL)
-                err_set(e, RB_PRECONDITION, "data", _("the server key or certificate in %s cannot "
-                                                      "be read"),
+                err_set(e, RB_PRECONDITION, "data",
+                        _("the server key or certificate in %s cannot "
+                          "be read"),
                         data);
         else if (head_last(db, &h, e) == 0 && (sig = head_sign(key, &h)) == NULL)
-                err_set(e, RB_INTERNAL, NULL, _("cannot sign the audit head: %s"), tls_last_error());
+                err_set(e, RB_INTERNAL, NULL, _("cannot sign the audit head: %s"),
+                        tls_last_error());
         else if (sig != NULL && ((j = head_doc(&h, sig, cert)) == NULL ||
                                  (s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL))
                 err_set(e, RB_INTERNAL, NULL, _("out of memory"));
@@ -213,8 +215,9 @@ int audit_head_read(const char *data, const char *path, struct audit_head *h, st
                         "signature", &sig, "certificate", &pem) != 0 ||
             strcmp(fmt, HEAD_FORMAT) != 0 || strlen(hash) != 64 || seq < 0) {
                 json_decref(j);
-                return err_set(e, RB_INVALID, "head", _("%s is not an audit head written by "
-                                                        "renbind audit head"),
+                return err_set(e, RB_INVALID, "head",
+                               _("%s is not an audit head written by "
+                                 "renbind audit head"),
                                path);
         }
         h->n = (long long)seq;

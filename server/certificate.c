@@ -31,9 +31,8 @@ static const char CROCKFORD[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 static const char SQL_FIND[] =
     "SELECT id, revoked_at IS NOT NULL FROM certificates WHERE enrollment = ?1";
-static const char SQL_YEAR[] =
-    "SELECT CAST(substr(p.end_date, 1, 4) AS INTEGER) FROM enrollments e"
-    " JOIN programs p ON p.code = e.program WHERE e.id = ?1";
+static const char SQL_YEAR[] = "SELECT CAST(substr(p.end_date, 1, 4) AS INTEGER) FROM enrollments e"
+                               " JOIN programs p ON p.code = e.program WHERE e.id = ?1";
 /* The year's counter (meta "certificate_seq.YEAR"): raised, or started from
  * the count of the year's rows (a range scan once a year, not per issue). */
 static const char SQL_SEQ_NEXT[] =
@@ -81,8 +80,9 @@ int cert_format_check(const char *fmt, char *why, size_t n)
                 if (*p++ != '{')
                         continue;
                 if ((kind = placeholder(&p, &width)) == 0)
-                        return snprintf(why, n, "%s",
-                                        _("only {seq}, {seq:0N} (N 1-9) and {year} may be in braces")),
+                        return snprintf(
+                                   why, n, "%s",
+                                   _("only {seq}, {seq:0N} (N 1-9) and {year} may be in braces")),
                                -1;
                 seqs += kind == 'S';
                 years += kind == 'Y';
@@ -190,7 +190,9 @@ static int seq_next(struct apply_ctx *cx, long long year, long long *seq)
         snprintf(key, sizeof(key), "certificate_seq.%lld", year);
         if ((rc = seq_step(cx, SQL_SEQ_NEXT, key, year, seq)) == 0)
                 rc = seq_step(cx, SQL_SEQ_START, key, year, seq);
-        return rc > 0 ? 0 : rc < 0 ? -1 : err_set(cx->e, RB_INTERNAL, NULL, "no certificate sequence");
+        return rc > 0   ? 0
+               : rc < 0 ? -1
+                        : err_set(cx->e, RB_INTERNAL, NULL, "no certificate sequence");
 }
 
 /* Issues the certificate of enrollment: the year's next number, a new code. */
@@ -240,7 +242,8 @@ static int cert_mark(struct apply_ctx *cx, const char *id, const char *reason, i
 int certificate_follow(struct apply_ctx *cx, const char *enrollment, const char *from,
                        const char *to, const char *reason)
 {
-        int done = strcmp(to, "selesai") == 0, was = strcmp(from, "selesai") == 0, found, revoked = 0;
+        int done = strcmp(to, "selesai") == 0, was = strcmp(from, "selesai") == 0, found,
+            revoked = 0;
         sqlite3_stmt *st;
         char id[64];
 
@@ -257,8 +260,9 @@ int certificate_follow(struct apply_ctx *cx, const char *enrollment, const char 
         if (found < 0)
                 return -1;
         if (done)
-                return !found ? cert_issue(cx, enrollment)
-                              : revoked ? cert_mark(cx, id, NULL, 0) : 0;
+                return !found    ? cert_issue(cx, enrollment)
+                       : revoked ? cert_mark(cx, id, NULL, 0)
+                                 : 0;
         return found && !revoked ? cert_mark(cx, id, reason, 1) : 0;
 }
 

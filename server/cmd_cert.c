@@ -19,28 +19,28 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char cert_help[] = N_(
-    "Usage: renbind cert issue --data DIR --unit CODE --role hr|unit|auditor --out DIR\n"
-    "                          [--name NAME] [--days N]\n"
-    "       renbind cert renew --data DIR --serial HEX | --unit CODE --out DIR [--grace DAYS]\n"
-    "                          [--days N]\n"
-    "       renbind cert list --data DIR [--expiring DAYS]\n"
-    "       renbind cert revoke --data DIR --serial HEX | --unit CODE\n"
-    "       renbind cert server --data DIR [--days N]\n"
-    "Issue a certificate bundle (client.key, client.crt, ca.crt) for an office or a\n"
-    "seat, list the certificates issued, or revoke one. The bundle goes to the\n"
-    "office, where `renbin setup --bundle DIR` installs it.\n"
-    "  issue     --name: the person the seat is for (\"Siti Rahma\"); the audit log\n"
-    "            and the rejected changes name the seat by it\n"
-    "  renew     a new bundle for the same unit and role; the old certificate\n"
-    "            stays valid for --grace days (default 14), then is refused\n"
-    "  list      --expiring DAYS: only certificates in use that expire within DAYS\n"
-    "  revoke    --serial takes a unique prefix; --unit revokes all of a unit's\n"
-    "  server    a new server key and certificate from the same CA (default 825\n"
-    "            days); offices keep working. The server uses it from its next\n"
-    "            start (or reload)\n"
-    "Issued lifetimes are N days plus 0 to 6 at random, so bundles issued together\n"
-    "do not all expire on one day.\n");
+static const char cert_help[] =
+    N_("Usage: renbind cert issue --data DIR --unit CODE --role hr|unit|auditor --out DIR\n"
+       "                          [--name NAME] [--days N]\n"
+       "       renbind cert renew --data DIR --serial HEX | --unit CODE --out DIR [--grace DAYS]\n"
+       "                          [--days N]\n"
+       "       renbind cert list --data DIR [--expiring DAYS]\n"
+       "       renbind cert revoke --data DIR --serial HEX | --unit CODE\n"
+       "       renbind cert server --data DIR [--days N]\n"
+       "Issue a certificate bundle (client.key, client.crt, ca.crt) for an office or a\n"
+       "seat, list the certificates issued, or revoke one. The bundle goes to the\n"
+       "office, where `renbin setup --bundle DIR` installs it.\n"
+       "  issue     --name: the person the seat is for (\"Siti Rahma\"); the audit log\n"
+       "            and the rejected changes name the seat by it\n"
+       "  renew     a new bundle for the same unit and role; the old certificate\n"
+       "            stays valid for --grace days (default 14), then is refused\n"
+       "  list      --expiring DAYS: only certificates in use that expire within DAYS\n"
+       "  revoke    --serial takes a unique prefix; --unit revokes all of a unit's\n"
+       "  server    a new server key and certificate from the same CA (default 825\n"
+       "            days); offices keep working. The server uses it from its next\n"
+       "            start (or reload)\n"
+       "Issued lifetimes are N days plus 0 to 6 at random, so bundles issued together\n"
+       "do not all expire on one day.\n");
 
 struct cert_args {
         const char *data, *unit, *role, *out, *serial, *name;
@@ -275,10 +275,10 @@ static int renew_target(sqlite3 *db, const struct cert_args *a, char serial[64],
 
         if (a->serial != NULL && (rc = resolve_serial(db, a->serial, serial)) != 0)
                 return rc;
-        st = db_prepare(
-            db,
-            a->serial ? "SELECT serial, unit, role, name FROM certs WHERE serial = ?1" : SQL_CURRENT,
-            &e);
+        st = db_prepare(db,
+                        a->serial ? "SELECT serial, unit, role, name FROM certs WHERE serial = ?1"
+                                  : SQL_CURRENT,
+                        &e);
         if (st == NULL)
                 return opt_fail(db_exit_status(e.code), "%s", e.msg);
         db_bind_text(st, 1, a->serial ? serial : a->unit);
@@ -375,11 +375,16 @@ static int cert_server(const struct cert_args *a)
 }
 
 static const struct option cert_longopts[] = {
-    {"data", required_argument, NULL, 'd'},  {"unit", required_argument, NULL, 'u'},
-    {"role", required_argument, NULL, 'r'},  {"out", required_argument, NULL, 'o'},
-    {"days", required_argument, NULL, 'D'},  {"serial", required_argument, NULL, 's'},
-    {"grace", required_argument, NULL, 'g'}, {"expiring", required_argument, NULL, 'x'},
-    {"name", required_argument, NULL, 'n'},  {"help", no_argument, NULL, 'h'},
+    {"data", required_argument, NULL, 'd'},
+    {"unit", required_argument, NULL, 'u'},
+    {"role", required_argument, NULL, 'r'},
+    {"out", required_argument, NULL, 'o'},
+    {"days", required_argument, NULL, 'D'},
+    {"serial", required_argument, NULL, 's'},
+    {"grace", required_argument, NULL, 'g'},
+    {"expiring", required_argument, NULL, 'x'},
+    {"name", required_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 

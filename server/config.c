@@ -35,8 +35,8 @@ static const struct cfg_def {
     [CFG_LOG_LEVEL] = {"log-level", "RENBIND_LOG_LEVEL", "info", 0, 0},
     [CFG_LOG_FILE] = {"log-file", "RENBIND_LOG_FILE", "", 0, 0},
     [CFG_METRICS] = {"metrics", "RENBIND_METRICS", "", 0, 0},
-    [CFG_CERT_FORMAT] = {"certificate-format", "RENBIND_CERTIFICATE_FORMAT", CERT_FORMAT_DEFAULT,
-                         0, 0},
+    [CFG_CERT_FORMAT] = {"certificate-format", "RENBIND_CERTIFICATE_FORMAT", CERT_FORMAT_DEFAULT, 0,
+                         0},
 };
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};

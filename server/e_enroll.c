@@ -38,8 +38,9 @@ static int program_open(struct apply_ctx *cx, const char *code)
         long cap, taken;
 
         if (found <= 0)
-                return found < 0 ? -1
-                                 : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
+                return found < 0
+                           ? -1
+                           : err_set(cx->e, RB_NOT_FOUND, "program", _("no program %s"), code);
         cap = p.capacity;
         /* The seats this batch took or freed are not in the row yet (seats.c). */
         taken = p.enrolled + seats_pending(cx, code);

@@ -182,8 +182,9 @@ static const struct follow {
         const char *entity;
         const char *sql;
 } follows[] = {
-    {"enrollment", "UPDATE enrollments SET unit = ?2 WHERE nip = ?1 AND unit != ?2 AND (status IN"
-                   " ('terdaftar', 'hadir') OR (status = 'selesai' AND answered = 0)) RETURNING id"},
+    {"enrollment",
+     "UPDATE enrollments SET unit = ?2 WHERE nip = ?1 AND unit != ?2 AND (status IN"
+     " ('terdaftar', 'hadir') OR (status = 'selesai' AND answered = 0)) RETURNING id"},
     {"assessment",
      "UPDATE assessments SET unit = ?2 WHERE nip = ?1 AND current = 1 AND unit != ?2 RETURNING id"},
     {"mentor_pair", "UPDATE mentor_pairs SET unit = ?2 WHERE mentee = ?1 AND unit != ?2"

@@ -38,7 +38,8 @@ int e_record_add(struct apply_ctx *cx)
         const char *nip = op_get(cx, "nip"), *method = op_get(cx, "method"),
                    *start = op_get(cx, "start_date"), *end = op_get(cx, "end_date"),
                    *jp_text = op_get(cx, "jp");
-        long jp = jp_text != NULL ? strtol(jp_text, NULL, 10) : method_jp_default(method, start, end);
+        long jp =
+            jp_text != NULL ? strtol(jp_text, NULL, 10) : method_jp_default(method, start, end);
         char unit[64];
         sqlite3_stmt *st;
 
@@ -83,8 +84,8 @@ static int record_decide(struct apply_ctx *cx, const char *to, const char *reaso
         sqlite3_reset(st);
         if (found <= 0)
                 return found < 0 ? -1
-                                 : err_set(cx->e, RB_NOT_FOUND, "entity_id", _("no record has id %s"),
-                                           cx->op->entity_id);
+                                 : err_set(cx->e, RB_NOT_FOUND, "entity_id",
+                                           _("no record has id %s"), cx->op->entity_id);
         if (strcmp(state, REC_PENDING) != 0)
                 return err_set(cx->e, RB_PRECONDITION, "status",
                                _("the record is already %s; a decision is taken once"), state);

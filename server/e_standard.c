@@ -18,8 +18,8 @@
 
 /* The standard of (jabatan, competency): 1 with its id, level and jabatan as
  * written, 0 when there is none, -1 with cx->e. */
-static int standard_find(struct apply_ctx *cx, const char *jabatan, const char *comp,
-                         char id[64], long *level, char *was, size_t len)
+static int standard_find(struct apply_ctx *cx, const char *jabatan, const char *comp, char id[64],
+                         long *level, char *was, size_t len)
 {
         static const char sql[] = "SELECT id, level, jabatan FROM standards"
                                   " WHERE lower(jabatan) = lower(?1) AND competency = ?2";

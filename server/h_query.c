@@ -288,10 +288,10 @@ static json_t *conflict_row(sqlite3_stmt *st)
 
         json_object_set_new(row, "name", json_string(db_col_text(st, 13)));
         json_object_set_new(row, "serial", json_string(db_col_text(st, 12)));
-        json_object_set_new(row, "seat",
-                            json_string(seat_format(seat, sizeof(seat), db_col_text(st, 2),
-                                                    db_col_text(st, 3), db_col_text(st, 13),
-                                                    db_col_text(st, 12))));
+        json_object_set_new(
+            row, "seat",
+            json_string(seat_format(seat, sizeof(seat), db_col_text(st, 2), db_col_text(st, 3),
+                                    db_col_text(st, 13), db_col_text(st, 12))));
         return row;
 }
 

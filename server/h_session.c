@@ -28,8 +28,9 @@ static void hello_generation(struct call_ctx *cx, Renbin__HelloReply *r)
         }
         r->generation = store_meta(cx->srv->db, "generation", gen, 64) ? gen : "";
         r->last_seq = (uint64_t)last;
-        r->journal_days =
-            store_meta(cx->srv->db, "tombstone_days", days, sizeof(days)) ? (uint32_t)atoi(days) : 0;
+        r->journal_days = store_meta(cx->srv->db, "tombstone_days", days, sizeof(days))
+                              ? (uint32_t)atoi(days)
+                              : 0;
 }
 
 int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,

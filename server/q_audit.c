@@ -60,11 +60,10 @@ static json_t *audit_row(sqlite3_stmt *st)
         return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "n",
                          (json_int_t)sqlite3_column_int64(st, 0), "at",
                          (json_int_t)sqlite3_column_int64(st, 1), "seat", seat, "unit",
-                         db_col_text(st, 2), "role", db_col_text(st, 3), "name",
-                         db_col_text(st, 4), "serial", db_col_text(st, 5), "entity",
-                         db_col_text(st, 6), "entity_id", db_col_text(st, 7), "action",
-                         db_col_text(st, 8), "op_id", db_col_text(st, 9), "fields",
-                         audit_fields(st));
+                         db_col_text(st, 2), "role", db_col_text(st, 3), "name", db_col_text(st, 4),
+                         "serial", db_col_text(st, 5), "entity", db_col_text(st, 6), "entity_id",
+                         db_col_text(st, 7), "action", db_col_text(st, 8), "op_id",
+                         db_col_text(st, 9), "fields", audit_fields(st));
 }
 
 /* The query's arguments: since (a date: its first second, WIB) and after

@@ -161,8 +161,8 @@ static json_t *comp_of(json_t *u, json_t *comps, sqlite3_stmt *st)
                *c = json_array_get(list, json_array_size(list) - 1);
         char key[160];
 
-        if (c != NULL && strcmp(json_string_value(json_object_get(c, "competency")),
-                                db_col_text(st, 1)) == 0)
+        if (c != NULL &&
+            strcmp(json_string_value(json_object_get(c, "competency")), db_col_text(st, 1)) == 0)
                 return c;
         c = json_pack("{s:s, s:s, s:[]}", "competency", db_col_text(st, 1), "name",
                       db_col_text(st, 2), "periods");
@@ -177,8 +177,8 @@ static json_t *unit_of(sqlite3 *db, json_t *units, json_t *u, sqlite3_stmt *st)
 {
         char name[256];
 
-        if (u != NULL && strcmp(json_string_value(json_object_get(u, "unit")),
-                                db_col_text(st, 0)) == 0)
+        if (u != NULL &&
+            strcmp(json_string_value(json_object_get(u, "unit")), db_col_text(st, 0)) == 0)
                 return u;
         u = json_pack("{s:s, s:s, s:[], s:[], s:[], s:[]}", "unit", db_col_text(st, 0), "name",
                       query_unit_name(db, db_col_text(st, 0), name, sizeof(name)), "competencies",
@@ -189,8 +189,8 @@ static json_t *unit_of(sqlite3 *db, json_t *units, json_t *u, sqlite3_stmt *st)
 
 /* Walks the per-period means into units (and comps, see pairs_walk); the
  * periods seen into the set periods. 0, or -1 with e. */
-static int levels_walk(sqlite3 *db, const char *unit, json_t *units, json_t *comps,
-                       json_t *periods, struct rb_err *e)
+static int levels_walk(sqlite3 *db, const char *unit, json_t *units, json_t *comps, json_t *periods,
+                       struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(db, SQL_LEVELS, e);
         json_t *u = NULL, *c;
@@ -225,8 +225,9 @@ static void comps_order(json_t *units)
                 ps = json_object_get(c, "periods");
                 periods_sort(ps);
                 json_object_set(c, "from", json_object_get(json_array_get(ps, 0), "period"));
-                json_object_set(c, "to", json_object_get(json_array_get(ps, json_array_size(ps) - 1),
-                                                         "period"));
+                json_object_set(
+                    c, "to",
+                    json_object_get(json_array_get(ps, json_array_size(ps) - 1), "period"));
         }
 }
 

@@ -102,18 +102,18 @@ static void unit_flush(struct gaps_acc *g)
                 for (size_t i = 0; i < u->n; i++) {
                         long long mean = rm_ratio100(u->comps[i].sum, u->comps[i].people);
                         json_array_append_new(
-                            comps, json_pack("{s:s, s:s, s:i, s:i, s:o, s:s}", "competency",
-                                             u->comps[i].code, "name", u->comps[i].name,
-                                             "people", (int)u->comps[i].people, "gap_sum",
-                                             (int)u->comps[i].sum, "gap_mean", json_h100(mean),
-                                             "priority", gap_priority(mean)));
+                            comps,
+                            json_pack("{s:s, s:s, s:i, s:i, s:o, s:s}", "competency",
+                                      u->comps[i].code, "name", u->comps[i].name, "people",
+                                      (int)u->comps[i].people, "gap_sum", (int)u->comps[i].sum,
+                                      "gap_mean", json_h100(mean), "priority", gap_priority(mean)));
                 }
                 json_array_append_new(
-                    g->units, json_pack("{s:s, s:s, s:i, s:i, s:i, s:o}", "unit", u->unit, "name",
-                                        query_unit_name(g->db, u->unit, name, sizeof(name)),
-                                        "people_below", (int)u->below, "gaps", (int)u->gaps,
-                                        "not_assessed", (int)u->not_assessed, "competencies",
-                                        comps));
+                    g->units,
+                    json_pack("{s:s, s:s, s:i, s:i, s:i, s:o}", "unit", u->unit, "name",
+                              query_unit_name(g->db, u->unit, name, sizeof(name)), "people_below",
+                              (int)u->below, "gaps", (int)u->gaps, "not_assessed",
+                              (int)u->not_assessed, "competencies", comps));
         } else
                 json_decref(comps);
         free(u->comps);

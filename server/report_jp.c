@@ -69,14 +69,13 @@ static json_t *asn_row(sqlite3_stmt *st, int jp_minutes, struct tally *t, struct
         all->asn++;
         t->compliant += ok;
         all->compliant += ok;
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:I, s:I, s:o, s:b, s:o}", "nip",
-                         db_col_text(st, 0), "name", db_col_text(st, 1), "unit", db_col_text(st, 2),
-                         "klasikal_jp", json_h100(klas100), "mentoring_minutes",
-                         (json_int_t)sqlite3_column_int64(st, 4), "nonklasikal_jp",
-                         json_h100(non100), "records_jp", (json_int_t)(rec_klas + rec_non),
-                         "pending_jp", (json_int_t)sqlite3_column_int64(st, 7), "total_jp",
-                         json_h100(total100), "compliant", ok, "shortfall_jp",
-                         json_h100(ok ? 0 : short100));
+        return json_pack(
+            "{s:s, s:s, s:s, s:o, s:I, s:o, s:I, s:I, s:o, s:b, s:o}", "nip", db_col_text(st, 0),
+            "name", db_col_text(st, 1), "unit", db_col_text(st, 2), "klasikal_jp",
+            json_h100(klas100), "mentoring_minutes", (json_int_t)sqlite3_column_int64(st, 4),
+            "nonklasikal_jp", json_h100(non100), "records_jp", (json_int_t)(rec_klas + rec_non),
+            "pending_jp", (json_int_t)sqlite3_column_int64(st, 7), "total_jp", json_h100(total100),
+            "compliant", ok, "shortfall_jp", json_h100(ok ? 0 : short100));
 }
 
 int q_report_jp(struct query_ctx *q, json_t **out, struct rb_err *e)

@@ -407,7 +407,8 @@ static json_t *eval_row(sqlite3 *db, const char *program, const char *unit, stru
                 char key[32];
 
                 snprintf(key, sizeof(key), "%s_mean", dims[i]);
-                json_object_set_new(row, key, shown ? json_h100(rm_dist_mean100(&d[i])) : json_null());
+                json_object_set_new(row, key,
+                                    shown ? json_h100(rm_dist_mean100(&d[i])) : json_null());
         }
         return row;
 }

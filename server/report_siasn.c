@@ -52,14 +52,13 @@ static json_t *siasn_date(const char *iso)
 /* One row of SQL_SIASN in SIASN's names. */
 static json_t *siasn_row(sqlite3_stmt *st)
 {
-        return json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:s, s:s}", "pnsOrangId",
-                         db_col_text(st, 0), "namaKursus", db_col_text(st, 1),
-                         "institusiPenyelenggara", db_col_text(st, 2), "jumlahJam",
-                         (json_int_t)sqlite3_column_int64(st, 3), "tanggalKursus",
-                         siasn_date(db_col_text(st, 4)), "tanggalSelesaiKursus",
-                         siasn_date(db_col_text(st, 5)), "tahunKursus",
-                         (json_int_t)sqlite3_column_int64(st, 6), "nomorSertipikat",
-                         db_col_text(st, 7), "jenisKursus", db_col_text(st, 8));
+        return json_pack(
+            "{s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:s, s:s}", "pnsOrangId", db_col_text(st, 0),
+            "namaKursus", db_col_text(st, 1), "institusiPenyelenggara", db_col_text(st, 2),
+            "jumlahJam", (json_int_t)sqlite3_column_int64(st, 3), "tanggalKursus",
+            siasn_date(db_col_text(st, 4)), "tanggalSelesaiKursus", siasn_date(db_col_text(st, 5)),
+            "tahunKursus", (json_int_t)sqlite3_column_int64(st, 6), "nomorSertipikat",
+            db_col_text(st, 7), "jenisKursus", db_col_text(st, 8));
 }
 
 int q_export_siasn(struct query_ctx *q, json_t **out, struct rb_err *e)

@@ -134,7 +134,6 @@ int seats_program(struct apply_ctx *cx, const char *code, struct seat_program *p
         return 1;
 }
 
-
 void seats_forget(struct apply_ctx *cx, const char *program)
 {
         size_t i = seats_find(cx, program);

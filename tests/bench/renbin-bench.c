@@ -169,13 +169,12 @@ static void server_start(struct bench *b)
                         snprintf(out, sizeof(out), "--callgrind-out-file=%s",
                                  getenv("RENBIN_BENCH_CALLGRIND"));
                         execlp("valgrind", "valgrind", "--tool=callgrind", "--instr-atstart=no",
-                               out, bin, "serve", "--data", b->data, "--listen",
-                               "127.0.0.1:0", "--max-conns", "4096", "--max-conns-per-address",
-                               "4096", (char *)NULL);
+                               out, bin, "serve", "--data", b->data, "--listen", "127.0.0.1:0",
+                               "--max-conns", "4096", "--max-conns-per-address", "4096",
+                               (char *)NULL);
                 }
                 execl(bin, bin, "serve", "--data", b->data, "--listen", "127.0.0.1:0",
-                      "--max-conns", "4096", "--max-conns-per-address", "4096",
-                      (char *)NULL);
+                      "--max-conns", "4096", "--max-conns-per-address", "4096", (char *)NULL);
                 _exit(127);
         }
         for (int i = 0; i < 600 && port == 0; i++) {
@@ -525,8 +524,7 @@ static void callgrind_collect(struct bench *b, const char *on_off)
 
         if (getenv("RENBIN_BENCH_CALLGRIND") == NULL)
                 return;
-        snprintf(cmd, sizeof(cmd), "callgrind_control -i %s %d >/dev/null", on_off,
-                 (int)b->server);
+        snprintf(cmd, sizeof(cmd), "callgrind_control -i %s %d >/dev/null", on_off, (int)b->server);
         if (system(cmd) != 0)
                 die("%s failed", cmd);
 }
@@ -570,8 +568,8 @@ static void callgrind_push(struct bench *b)
         b->cfg.batch = 100;
         b->cfg.push_secs = 20;
         bench_push(b, 16, push);
-        printf("ops %lld\n", (long long)json_integer_value(
-                                   json_object_get(json_array_get(push, 0), "ops")));
+        printf("ops %lld\n",
+               (long long)json_integer_value(json_object_get(json_array_get(push, 0), "ops")));
         json_decref(push);
         cleanup();
         exit(0);
@@ -989,14 +987,13 @@ static json_t *ratios(json_t *res)
         {
                 snprintf(key, sizeof(key), "push_%d_vs_raw_1000row",
                          (int)json_integer_value(json_object_get(v, "offices")));
-                json_object_set_new(r, key,
-                                    json_real(ratio_of(num(v, "ops_per_s"),
-                                                       num(raw, "raw_1000row_per_s"))));
+                json_object_set_new(
+                    r, key,
+                    json_real(ratio_of(num(v, "ops_per_s"), num(raw, "raw_1000row_per_s"))));
         }
         v = json_array_get(json_object_get(res, "push"), 0);
-        json_object_set_new(
-            r, "push_1_vs_raw_1row",
-            json_real(ratio_of(num(v, "ops_per_s"), num(raw, "raw_1row_per_s"))));
+        json_object_set_new(r, "push_1_vs_raw_1row",
+                            json_real(ratio_of(num(v, "ops_per_s"), num(raw, "raw_1row_per_s"))));
         if (json_object_get(json_object_get(res, "postgres"), "rows_per_s") != NULL) {
                 v = json_array_get(json_object_get(res, "push"), 2);
                 json_object_set_new(
@@ -1004,10 +1001,12 @@ static json_t *ratios(json_t *res)
                     json_real(ratio_of(num(v, "ops_per_s"),
                                        num(json_object_get(res, "postgres"), "rows_per_s"))));
         }
-        json_object_set_new(r, "pull_vs_scan", json_real(ratio_of(num(pull, "rows_per_s"),
-                                                                  num(pull, "scan_rows_per_s"))));
-        json_object_set_new(r, "sync_vs_scan", json_real(ratio_of(num(pull, "sync_rows_per_s"),
-                                                                  num(pull, "scan_rows_per_s"))));
+        json_object_set_new(
+            r, "pull_vs_scan",
+            json_real(ratio_of(num(pull, "rows_per_s"), num(pull, "scan_rows_per_s"))));
+        json_object_set_new(
+            r, "sync_vs_scan",
+            json_real(ratio_of(num(pull, "sync_rows_per_s"), num(pull, "scan_rows_per_s"))));
         json_array_foreach(json_object_get(res, "ping"), i, v)
         {
                 snprintf(key, sizeof(key), "ping_%d_vs_echo",
@@ -1129,8 +1128,9 @@ static void print_table(json_t *res)
                  (long long)json_integer_value(json_object_get(idle, "rss_before_kib")),
                  (long long)json_integer_value(json_object_get(idle, "rss_after_kib")));
         row(fig, a, bb, -1, 0);
-        printf("\nratio = renbin / baseline; targets: push@64 >= 35%%, pull (decode only) >= 20%%,\n"
-               "round trips >= 70%%, handshakes >= 80%%; renbin sync >= 400k rows/s.\n");
+        printf(
+            "\nratio = renbin / baseline; targets: push@64 >= 35%%, pull (decode only) >= 20%%,\n"
+            "round trips >= 70%%, handshakes >= 80%%; renbin sync >= 400k rows/s.\n");
 }
 
 /* Raises the descriptor limit for 1,000 idle connections (inherited by renbind). */
@@ -1254,8 +1254,8 @@ int main(int argc, char **argv)
 
         b.res = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f}", "mode",
                           quick ? "quick" : "full", "machine", machine(), "push", push,
-                          "raw_insert", raw, "postgres", pg, "pull", pull, "ping", ping, "handshakes", hs, "idle",
-                          idle, "seconds", now_s() - t_start);
+                          "raw_insert", raw, "postgres", pg, "pull", pull, "ping", ping,
+                          "handshakes", hs, "idle", idle, "seconds", now_s() - t_start);
         json_object_set_new(b.res, "ratios", ratios(b.res));
         if (as_json) {
                 json_dumpf(b.res, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -151,7 +151,8 @@ static int group_setup(void **state)
         f_ok(fx.hr1, "import", "asn", path, NULL);
         free(path);
         free(csv);
-        f_ok(fx.hr1, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis", NULL);
+        f_ok(fx.hr1, "competency", "add", "K-ANG", "Pengelolaan anggaran", "--type", "teknis",
+             NULL);
         f_ok(fx.hr1, "plan", "create", "2027", "Rencana 2027", NULL);
         f_ok(fx.hr1, "program", "add", "--plan", "2027", "--code", "EV-01", "--title",
              "Manajemen Waktu", "--method", "pelatihan", "--competency", "K-ANG", "--start",
@@ -313,8 +314,8 @@ static void verify_says(const char *head, int want, const char *says)
 
         verify(&r, head);
         if (r.status != want || (says != NULL && strstr(r.err, says) == NULL))
-                fail_msg("audit verify exited %d (want %d); stderr lacks '%s':\n%s", r.status,
-                         want, says ? says : "", r.err);
+                fail_msg("audit verify exited %d (want %d); stderr lacks '%s':\n%s", r.status, want,
+                         says ? says : "", r.err);
         h_result_free(&r);
 }
 
@@ -381,21 +382,23 @@ static void rewrite_chain(void)
         prev[64] = '\0';
         assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
         assert_int_equal(sqlite3_exec(db, "UPDATE audit SET name = 'Siti Rahma'", 0, 0, 0), 0);
-        assert_int_equal(sqlite3_prepare_v2(db,
-                                            "SELECT n, at, unit, role, op_id, entity, entity_id,"
-                                            " action, seq, data, serial, name FROM audit ORDER BY n",
-                                            -1, &st, NULL),
-                         SQLITE_OK);
         assert_int_equal(
-            sqlite3_prepare_v2(db, "UPDATE audit SET prev = ?1, hash = ?2 WHERE n = ?3", -1, &up, 0),
+            sqlite3_prepare_v2(db,
+                               "SELECT n, at, unit, role, op_id, entity, entity_id,"
+                               " action, seq, data, serial, name FROM audit ORDER BY n",
+                               -1, &st, NULL),
             SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(
+                             db, "UPDATE audit SET prev = ?1, hash = ?2 WHERE n = ?3", -1, &up, 0),
+                         SQLITE_OK);
         while (sqlite3_step(st) == SQLITE_ROW) {
                 const char *c[12];
                 for (int i = 0; i < 12; i++)
                         c[i] = (const char *)sqlite3_column_text(st, i);
                 snprintf(dh, sizeof(dh), "-");
                 if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-                        sha_hex(sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9), dh);
+                        sha_hex(sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9),
+                                dh);
                 int k = snprintf(buf, sizeof(buf), "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s", prev,
                                  c[0], c[1], c[2], c[3], c[4] ? c[4] : "", c[5], c[6], c[7], c[8],
                                  dh, c[10], c[11]);
@@ -497,10 +500,10 @@ static void test_record_fails(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_list_names_seats),  cmocka_unit_test(test_list_refused),
-            cmocka_unit_test(test_seat_name_kept),
-            cmocka_unit_test(test_conflict_names_seat), cmocka_unit_test(test_verify_data),
-            cmocka_unit_test(test_verify_head),       cmocka_unit_test(test_record_fails),
+            cmocka_unit_test(test_list_names_seats), cmocka_unit_test(test_list_refused),
+            cmocka_unit_test(test_seat_name_kept),   cmocka_unit_test(test_conflict_names_seat),
+            cmocka_unit_test(test_verify_data),      cmocka_unit_test(test_verify_head),
+            cmocka_unit_test(test_record_fails),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

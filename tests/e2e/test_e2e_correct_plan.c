@@ -398,7 +398,8 @@ static void test_plan_revision_history(void **state)
  * in tmp/home-tag: the home; its serial into serial. */
 static char *named_hr(const char *person, const char *tag, char serial[64])
 {
-        char *bundle = h_strf("%s/bundle-%s", fx.tmp, tag), *home = h_strf("%s/home-%s", fx.tmp, tag);
+        char *bundle = h_strf("%s/bundle-%s", fx.tmp, tag),
+             *home = h_strf("%s/home-%s", fx.tmp, tag);
         struct h_result r;
         const char *at;
 
@@ -421,7 +422,8 @@ static void test_named_seats(void **state)
 {
         char s1[64], s2[64], *siti = named_hr("Siti Rahma", "siti", s1),
                              *budi = named_hr("Budi Santoso", "budi", s2);
-        char *w1 = h_strf("BKPSDM hr Siti Rahma #%s", s1), *w2 = h_strf("BKPSDM hr Budi Santoso #%s", s2);
+        char *w1 = h_strf("BKPSDM hr Siti Rahma #%s", s1),
+             *w2 = h_strf("BKPSDM hr Budi Santoso #%s", s2);
         struct h_result r;
         json_t *rows;
 

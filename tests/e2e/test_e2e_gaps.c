@@ -172,8 +172,8 @@ static int group_teardown(void **state)
 /* The level of a standard in home's replica (-1: none). */
 static long long replica_level(const char *home, const char *jabatan, const char *comp)
 {
-        char *sql = h_strf("SELECT level FROM standards WHERE jabatan = ?1 AND competency = '%s'",
-                           comp);
+        char *sql =
+            h_strf("SELECT level FROM standards WHERE jabatan = ?1 AND competency = '%s'", comp);
         long long v = f_replica_int(home, sql, jabatan);
 
         free(sql);
@@ -207,8 +207,8 @@ static void test_standards_round_trip(void **state)
                  "KEU", "--level", "6", NULL);
         assert_non_null(strstr(r.err, "level"));
         h_result_free(&r);
-        f_expect(&r, EXIT_NOT_FOUND, fx.hr, "standard", "set", "--jabatan", "Lurah",
-                 "--competency", "XXX", "--level", "2", NULL);
+        f_expect(&r, EXIT_NOT_FOUND, fx.hr, "standard", "set", "--jabatan", "Lurah", "--competency",
+                 "XXX", "--level", "2", NULL);
         h_result_free(&r);
         path = f_write(fx.tmp, "bad.csv", "jabatan,competency,level\nStaf,ADM,3\nStaf,PLY,0\n");
         f_expect(&r, EXIT_INVALID, fx.hr, "import", "standard", path, NULL);
@@ -392,8 +392,8 @@ static void test_competency_same_people(void **state)
         size_t i;
 
         (void)state;
-        json_array_foreach(at(d, "units.0.competencies"), i, v) if (strcmp(f_text(v, "competency"),
-                                                                           "KEU") == 0) c = v;
+        json_array_foreach(at(d, "units.0.competencies"), i,
+                           v) if (strcmp(f_text(v, "competency"), "KEU") == 0) c = v;
         assert_non_null(c);
         ASSERT_STR(c, "from", "2026-S2");
         ASSERT_STR(c, "to", "2027-S1");

@@ -576,8 +576,7 @@ int main(void)
             cmocka_unit_test(test_cert_dates_logged),  cmocka_unit_test(test_revoke_cuts),
             cmocka_unit_test(test_deactivate_cuts),    cmocka_unit_test(test_tcp_flood),
             cmocka_unit_test(test_tls_flood_one_cert), cmocka_unit_test(test_partial_frame_memory),
-            cmocka_unit_test(test_hr_reserve),
-            cmocka_unit_test(test_conns_per_address),
+            cmocka_unit_test(test_hr_reserve),         cmocka_unit_test(test_conns_per_address),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);

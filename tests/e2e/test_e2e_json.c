@@ -467,7 +467,8 @@ static void verbs_of(const char *name, char **list)
         assert_int_equal(h_renbin(&r, fx.hr, name, "--help", NULL), EXIT_OK);
         if ((act = strstr(r.out, "\nActions: ")) != NULL) {
                 act = strtok_r(act + strlen("\nActions: "), "\n", &save);
-                for (word = strtok_r(act, " ", &save); word != NULL; word = strtok_r(NULL, " ", &save))
+                for (word = strtok_r(act, " ", &save); word != NULL;
+                     word = strtok_r(NULL, " ", &save))
                         *list = h_strf("%s%s %s\n", old = *list, name, word), free(old);
         } else {
                 if ((usage = strstr(r.out, "\n\n")) != NULL)
@@ -502,9 +503,11 @@ static void test_every_verb_documented(void **state)
         assert_non_null(end = strstr(same + 1, "\n```"));
         same = strndup(same + strlen("```json-same"), (size_t)(end - same) - 11);
         assert_int_equal(h_renbin(&r, fx.hr, "--help", NULL), EXIT_OK);
-        for (line = strtok_r(r.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        for (line = strtok_r(r.out, "\n", &save); line != NULL;
+             line = strtok_r(NULL, "\n", &save)) {
                 char name[32];
-                if (strncmp(line, "  ", 2) == 0 && line[2] != '-' && sscanf(line, " %31s", name) == 1)
+                if (strncmp(line, "  ", 2) == 0 && line[2] != '-' &&
+                    sscanf(line, " %31s", name) == 1)
                         verbs_of(name, &list);
         }
         h_result_free(&r);
@@ -523,7 +526,8 @@ static void test_every_verb_documented(void **state)
                 fail_msg("these commands print --json but docs/json.md has no json-shape block for "
                          "them (add one, or name the block they share in json-same):\n%s",
                          missing);
-        for (line = strtok_r(same + 1, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        for (line = strtok_r(same + 1, "\n", &save); line != NULL;
+             line = strtok_r(NULL, "\n", &save)) {
                 char *colon = strstr(line, ": ");
                 assert_non_null(colon);
                 *colon = '\0';
@@ -790,10 +794,10 @@ static void test_import_interrupted(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_documented_shapes),    cmocka_unit_test(test_every_verb_documented),
-            cmocka_unit_test(test_decimal_comma),
-            cmocka_unit_test(test_status_of_a_cut_sync), cmocka_unit_test(test_sync_interrupted),
-            cmocka_unit_test(test_import_interrupted),   cmocka_unit_test(test_flags_in_text),
+            cmocka_unit_test(test_documented_shapes), cmocka_unit_test(test_every_verb_documented),
+            cmocka_unit_test(test_decimal_comma),     cmocka_unit_test(test_status_of_a_cut_sync),
+            cmocka_unit_test(test_sync_interrupted),  cmocka_unit_test(test_import_interrupted),
+            cmocka_unit_test(test_flags_in_text),
         };
         return renbin_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -245,7 +245,8 @@ static void db_clean(const char *path, const char *needle, const char *skip)
         while (sqlite3_step(tables) == SQLITE_ROW) {
                 char *sql = h_strf("SELECT * FROM \"%s\"", sqlite3_column_text(tables, 0));
 
-                if (skip != NULL && strcmp((const char *)sqlite3_column_text(tables, 0), skip) == 0) {
+                if (skip != NULL &&
+                    strcmp((const char *)sqlite3_column_text(tables, 0), skip) == 0) {
                         free(sql);
                         continue;
                 }
@@ -300,12 +301,10 @@ static void test_no_replica_holds_answers(void **state)
                 db_clean(path, SECRET_B, NULL);
                 free(path);
         }
-        assert_int_equal(f_replica_int(fx.aud, "SELECT count(*) FROM enrollments WHERE answered = 1",
-                                       NULL),
-                         7);
-        assert_int_equal(f_replica_int(fx.b, "SELECT count(*) FROM enrollments WHERE answered = 1",
-                                       NULL),
-                         2);
+        assert_int_equal(
+            f_replica_int(fx.aud, "SELECT count(*) FROM enrollments WHERE answered = 1", NULL), 7);
+        assert_int_equal(
+            f_replica_int(fx.b, "SELECT count(*) FROM enrollments WHERE answered = 1", NULL), 2);
 }
 
 /* The server keeps each answer without its person: no NIP, no enrollment, no
@@ -396,9 +395,9 @@ static int reveals_b(const struct figures *x, const struct figures *y)
 static void test_no_difference_reveals_small_unit(void **state)
 {
         const char *const asks[][3] = {
-            {"hr", NULL, NULL},     {"hr", "--unit", UNIT_A},  {"hr", "--unit", UNIT_B},
-            {"aud", NULL, NULL},    {"aud", "--unit", UNIT_A}, {"aud", "--unit", UNIT_B},
-            {"a", NULL, NULL},      {"b", NULL, NULL},
+            {"hr", NULL, NULL},  {"hr", "--unit", UNIT_A},  {"hr", "--unit", UNIT_B},
+            {"aud", NULL, NULL}, {"aud", "--unit", UNIT_A}, {"aud", "--unit", UNIT_B},
+            {"a", NULL, NULL},   {"b", NULL, NULL},
         };
         struct figures f[8];
         int shown[8], nshown = 0;
@@ -409,8 +408,8 @@ static void test_no_difference_reveals_small_unit(void **state)
                                    : strcmp(asks[i][0], "aud") == 0 ? fx.aud
                                    : strcmp(asks[i][0], "a") == 0   ? fx.a
                                                                     : fx.b;
-                json_t *doc = f_json(0, home, "report", "program", "PV-01", asks[i][1],
-                                     asks[i][2], NULL);
+                json_t *doc =
+                    f_json(0, home, "report", "program", "PV-01", asks[i][1], asks[i][2], NULL);
                 char *all = json_dumps(doc, 0);
 
                 shown[i] = shown_figures(doc, &f[i]);
@@ -496,12 +495,13 @@ static void old_answer_audited(sqlite3 *db)
 
         memset(prev, '0', 64);
         prev[64] = '\0';
-        assert_int_equal(sqlite3_prepare_v2(db,
-                                            "SELECT (SELECT n + 1 FROM audit ORDER BY n DESC LIMIT 1),"
-                                            " (SELECT hash FROM audit ORDER BY n DESC LIMIT 1),"
-                                            " (SELECT seq FROM changes WHERE entity_id = 'v1')",
-                                            -1, &st, NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(db,
+                               "SELECT (SELECT n + 1 FROM audit ORDER BY n DESC LIMIT 1),"
+                               " (SELECT hash FROM audit ORDER BY n DESC LIMIT 1),"
+                               " (SELECT seq FROM changes WHERE entity_id = 'v1')",
+                               -1, &st, NULL),
+            SQLITE_OK);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         if (sqlite3_column_type(st, 0) != SQLITE_NULL)
                 n = sqlite3_column_int64(st, 0);
@@ -513,11 +513,12 @@ static void old_answer_audited(sqlite3 *db)
         snprintf(buf, sizeof(buf), "%s|%lld|1|KEL-BLW1|unit|o0|evaluation|v1|submit|%lld|%s", prev,
                  n, seq, dh);
         sha_hex(buf, strlen(buf), hash);
-        sql = sqlite3_mprintf("INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id,"
-                              " action, seq, data, prev, hash) VALUES(%lld, 1, 'KEL-BLW1', 'unit',"
-                              " 'o0', 'evaluation', 'v1', 'submit', %lld, CAST(%Q AS BLOB), %Q, %Q);"
-                              " INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', %Q);",
-                              n, seq, snap, prev, hash, hash);
+        sql =
+            sqlite3_mprintf("INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id,"
+                            " action, seq, data, prev, hash) VALUES(%lld, 1, 'KEL-BLW1', 'unit',"
+                            " 'o0', 'evaluation', 'v1', 'submit', %lld, CAST(%Q AS BLOB), %Q, %Q);"
+                            " INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', %Q);",
+                            n, seq, snap, prev, hash, hash);
         if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
                 fail_msg("old audit record: %s", sqlite3_errmsg(db));
         sqlite3_free(sql);

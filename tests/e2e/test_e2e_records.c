@@ -156,8 +156,8 @@ static void test_seminar_rule(void **state)
         json_t *st, *rows;
 
         (void)state;
-        f_expect(&r, EXIT_INVALID, fx.hr, "--offline", "program", "add", "--plan", "2027",
-                 "--code", "S1", "--title", "Seminar pelayanan", "--method", "seminar", "--start",
+        f_expect(&r, EXIT_INVALID, fx.hr, "--offline", "program", "add", "--plan", "2027", "--code",
+                 "S1", "--title", "Seminar pelayanan", "--method", "seminar", "--start",
                  "2027-03-01", "--end", "2027-03-02", "--jp", "20", "--capacity", "10", NULL);
         assert_non_null(strstr(r.err, rule));
         h_result_free(&r);
@@ -198,9 +198,9 @@ static void test_verified_counts(void **state)
         char *id;
 
         (void)state;
-        f_ok(fx.a, "record", "add", fx.a1, "--title", "Manajemen ASN", "--organizer",
-             "LAN RI", "--method", "e-learning", "--start", "2027-04-05", "--end", "2027-04-09",
-             "--jp", "6", "--certificate", CERT, NULL);
+        f_ok(fx.a, "record", "add", fx.a1, "--title", "Manajemen ASN", "--organizer", "LAN RI",
+             "--method", "e-learning", "--start", "2027-04-05", "--end", "2027-04-09", "--jp", "6",
+             "--certificate", CERT, NULL);
         f_ok(fx.a, "record", "add", fx.a2, "--title", "Seminar pelayanan publik", "--organizer",
              "Pemko Medan", "--method", "seminar", "--start", "2027-05-10", "--end", "2027-05-11",
              NULL);
@@ -353,7 +353,8 @@ static void test_siasn_export(void **state)
         f_expect(&r, 0, fx.hr, "export", "siasn", "--year", "2027", "--csv", NULL);
         assert_true(strncmp(r.out, head, strlen(head)) == 0);
         line = h_strf("%s,Tata naskah,BPSDM Provinsi Sumatera Utara,16,01-02-2027,03-02-2027,2027,"
-                      "001/STTPP/BKPSDM/2027,pelatihan\n%s,Manajemen ASN,LAN RI,6,05-04-2027,09-04-2027,2027,%s,"
+                      "001/STTPP/BKPSDM/2027,pelatihan\n%s,Manajemen ASN,LAN "
+                      "RI,6,05-04-2027,09-04-2027,2027,%s,"
                       "e-learning\n",
                       fx.a1, fx.a1, CERT);
         assert_non_null(strstr(r.out, line));

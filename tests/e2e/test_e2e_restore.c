@@ -164,13 +164,13 @@ static void stop(void)
 
 static void load_hr(void)
 {
-        char *csv = h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"
-                           "%s,Rahmat Siregar,%s,Lurah,IV/a,\n"
-                           "%s,Sri Wahyuni,%s,Sekretaris,III/c,\n"
-                           "%s,Dedi Purba,%s,Staf,III/a,\n"
-                           "%s,Nur Aini,%s,Staf,II/c,\n",
-                           fx.nip[0], UNIT_A, fx.nip[1], UNIT_A, fx.nip[2], UNIT_A, fx.nip[3],
-                           UNIT_A);
+        char *csv =
+            h_strf("NIP,nama,unit,jabatan,golongan,tmt\n"
+                   "%s,Rahmat Siregar,%s,Lurah,IV/a,\n"
+                   "%s,Sri Wahyuni,%s,Sekretaris,III/c,\n"
+                   "%s,Dedi Purba,%s,Staf,III/a,\n"
+                   "%s,Nur Aini,%s,Staf,II/c,\n",
+                   fx.nip[0], UNIT_A, fx.nip[1], UNIT_A, fx.nip[2], UNIT_A, fx.nip[3], UNIT_A);
         char *path = f_write(fx.tmp, "roster.csv", csv);
 
         f_ok(fx.hr, "unit", "add", UNIT_A, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);

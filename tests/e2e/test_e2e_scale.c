@@ -55,8 +55,9 @@ static void load_roster(sqlite3 *db, long n)
         sqlite3_stmt *u = NULL, *a = NULL;
         char id[64], code[32], nip[48], name[48];
 
-        if (sqlite3_prepare_v2(db, "INSERT INTO units(id, code, name, kind) VALUES(?1, ?2, ?2, 'kelurahan')",
-                               -1, &u, NULL) != SQLITE_OK ||
+        if (sqlite3_prepare_v2(
+                db, "INSERT INTO units(id, code, name, kind) VALUES(?1, ?2, ?2, 'kelurahan')", -1,
+                &u, NULL) != SQLITE_OK ||
             sqlite3_prepare_v2(db,
                                "INSERT INTO asn(id, nip, name, unit, tmt, birth_date, sex)"
                                " VALUES(?1, ?2, ?3, ?4, '2005-01-01', '1980-01-01', 1)",

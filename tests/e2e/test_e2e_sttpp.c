@@ -301,7 +301,8 @@ static void test_custom_format(void **state)
         struct h_result r;
 
         (void)state;
-        conf = f_write(dir, "renbind.conf", "[serve]\ncertificate-format = STTPP-{year}-{seq:04}\n");
+        conf =
+            f_write(dir, "renbind.conf", "[serve]\ncertificate-format = STTPP-{year}-{seq:04}\n");
         bad = f_write(dir, "bad.conf", "[serve]\ncertificate-format = {seq}/STTPP\n");
         env_conf = h_strf("RENBIND_CONFIG=%s", conf);
         env[1] = env_conf;
@@ -336,10 +337,8 @@ static void test_custom_format(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_sequence),
-            cmocka_unit_test(test_verify),
-            cmocka_unit_test(test_revoke_no_reuse),
-            cmocka_unit_test(test_show),
+            cmocka_unit_test(test_sequence),        cmocka_unit_test(test_verify),
+            cmocka_unit_test(test_revoke_no_reuse), cmocka_unit_test(test_show),
             cmocka_unit_test(test_custom_format),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);

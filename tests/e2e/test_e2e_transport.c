@@ -178,8 +178,8 @@ static void assert_denied(const char *home, const char *bundle, const char *why)
         h_result_free(&r);
         h_renbin(&r, home, "status", NULL);
         if (r.status != EXIT_REFUSED || strstr(r.err, "not set up") == NULL)
-                fail_msg("status exited %d, not %d\nstdout: %s\nstderr: %s", r.status,
-                         EXIT_REFUSED, r.out, r.err);
+                fail_msg("status exited %d, not %d\nstdout: %s\nstderr: %s", r.status, EXIT_REFUSED,
+                         r.out, r.err);
         assert_null(strstr(r.out, "principal"));
         h_result_free(&r);
 }
