@@ -15,6 +15,7 @@
 #include "opts.h"
 #include "out.h"
 #include "query.h"
+#include "report_html.h"
 #include "table.h"
 #include "verbs.h"
 
@@ -74,21 +75,6 @@ struct cert_row {
         char col[S_N][512];
 };
 
-/* Writes s escaped for HTML text and attribute values. */
-static void html(FILE *f, const char *s)
-{
-        static const char *const ents[] = {
-            ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
-
-        for (; *s != '\0'; s++) {
-                unsigned char c = (unsigned char)*s;
-                if (c < sizeof(ents) / sizeof(ents[0]) && ents[c] != NULL)
-                        fputs(ents[c], f);
-                else
-                        fputc(*s, f);
-        }
-}
-
 /* Writes code's QR symbol (level M) as an inline SVG, one rect per dark
  * module, with the four-module quiet zone the standard asks for. */
 static int qr_svg(FILE *f, const char *code)
@@ -146,7 +132,7 @@ static void wib_date(const char *unix_text, char out[16])
 static void part(FILE *f, const char *before, const char *text)
 {
         fputs(before, f);
-        html(f, text);
+        html_esc(f, text);
 }
 
 /* Writes the page's body: who, what, when, the number and the code. */
@@ -173,7 +159,7 @@ static int page_body(FILE *f, const struct cert_row *r)
         fputs("</p><div class=\"verify\">", f);
         if (qr_svg(f, r->col[S_CODE]) != 0)
                 return -1;
-        html(f, _("Verification code"));
+        html_esc(f, _("Verification code"));
         part(f, "<br><span class=\"code\">", r->col[S_CODE]);
         part(f, "</span><br>renbin certificate verify ", r->col[S_CODE]);
         fputs("</div></div>", f);
@@ -188,7 +174,7 @@ static int page_write(const char *path, const struct cert_row *r, struct rb_err 
         if (fs_out_open(&o, path, 0666, FS_OUT_REPLACE, e) != 0)
                 return -1;
         fputs("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\"><title>", o.f);
-        html(o.f, r->col[S_NUMBER]);
+        html_esc(o.f, r->col[S_NUMBER]);
         fprintf(o.f, "</title><style>%s</style></head><body>", PAGE_CSS);
         if (page_body(o.f, r) != 0) {
                 fs_out_abort(&o);

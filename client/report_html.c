@@ -106,8 +106,7 @@ static void escn(FILE *f, const char *s, size_t len)
         }
 }
 
-/* Writes s escaped for HTML text and attribute values. */
-static void esc(FILE *f, const char *s)
+void html_esc(FILE *f, const char *s)
 {
         escn(f, s, s != NULL ? strlen(s) : 0);
 }
@@ -122,14 +121,14 @@ static void escf(FILE *f, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(buf, sizeof(buf), fmt, ap);
         va_end(ap);
-        esc(f, buf);
+        html_esc(f, buf);
 }
 
 /* Writes open and close (HTML) around text (already translated), escaped. */
 static void tagged(FILE *f, const char *open, const char *text, const char *close)
 {
         fputs(open, f);
-        esc(f, text);
+        html_esc(f, text);
         fputs(close, f);
 }
 
@@ -146,7 +145,7 @@ static void table_open(FILE *f, const struct col *cols)
 static void td(FILE *f, const struct col *c)
 {
         fputs(c->num ? "<td class=\"n\" data-label=\"" : "<td data-label=\"", f);
-        esc(f, _(c->label));
+        html_esc(f, _(c->label));
         fputs("\">", f);
 }
 
@@ -154,7 +153,7 @@ static void td(FILE *f, const struct col *c)
 static void td_text(FILE *f, const struct col *c, const char *text)
 {
         td(f, c);
-        esc(f, text);
+        html_esc(f, text);
         fputs("</td>", f);
 }
 
@@ -162,9 +161,9 @@ static void td_text(FILE *f, const struct col *c, const char *text)
 static void td_code(FILE *f, const struct col *c, const char *code)
 {
         fputs("<td class=\"nw\" data-label=\"", f);
-        esc(f, _(c->label));
+        html_esc(f, _(c->label));
         fputs("\">", f);
-        esc(f, code);
+        html_esc(f, code);
         fputs("</td>", f);
 }
 
@@ -172,9 +171,9 @@ static void td_code(FILE *f, const struct col *c, const char *code)
 static void td_pair(FILE *f, const struct col *c, const char *code, const char *name)
 {
         td(f, c);
-        esc(f, code);
+        html_esc(f, code);
         fputs(" ", f);
-        esc(f, name);
+        html_esc(f, name);
         fputs("</td>", f);
 }
 
@@ -198,7 +197,7 @@ static int none_note(FILE *f, json_t *arr, const char *text)
 static void section_open(FILE *f, const char *id, const char *title, const char *meta)
 {
         fprintf(f, "<section id=\"%s\"><h2>", id);
-        esc(f, title);
+        html_esc(f, title);
         fputs("</h2>", f);
         if (meta != NULL)
                 tagged(f, "<p class=\"meta\">", meta, "</p>");
@@ -406,7 +405,7 @@ static void row_draw(FILE *f, const struct geo *g, const struct row *r, int y)
                 }
         }
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", g->bx + g->bw + 6, by + 11);
-        esc(f, r->text);
+        html_esc(f, r->text);
         fputs("</text>", f);
 }
 
@@ -475,7 +474,7 @@ static void extras_draw(FILE *f, const struct geo *g, const struct chart_opts *o
         for (size_t i = 0; i < o->nmarks; i++) {
                 fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
                         g->bx + o->marks[i].at * g->bw, bottom + 13);
-                esc(f, o->marks[i].label);
+                html_esc(f, o->marks[i].label);
                 fputs("</text>", f);
         }
         bottom += o->nmarks > 0 ? 18 : 4;
@@ -485,7 +484,7 @@ static void extras_draw(FILE *f, const struct geo *g, const struct chart_opts *o
                         "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                         "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">",
                         x, bottom + line * 16, o->keys[k].fill, x + 16, bottom + line * 16 + 10);
-                esc(f, o->keys[k].label);
+                html_esc(f, o->keys[k].label);
                 fputs("</text>", f);
         }
         fputs("</g>", f);
@@ -529,7 +528,7 @@ static void chart_layout(FILE *f, const char *label, const struct row *rows, siz
                 "<svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" "
                 "aria-label=\"",
                 narrow ? "narrow" : "wide", g.w, y + extras_height(&g, o));
-        esc(f, label);
+        html_esc(f, label);
         fputs("\">", f);
         for (y = 4, i = 0; i < n; i++) {
                 row_draw(f, &g, &rows[i], y);
@@ -576,7 +575,7 @@ static void text_row(struct row *r, int kind, const char *label)
 static void plan_meta(FILE *f, json_t *doc)
 {
         tagged(f, "<section id=\"plan\"><h2>", _("Plan progress"), "</h2><p class=\"meta\">");
-        esc(f, report_str(json_object_get(doc, "plan"), "title"));
+        html_esc(f, report_str(json_object_get(doc, "plan"), "title"));
         fputs(" &middot; ", f);
         escf(f, _("status %s"), shown(report_str(json_object_get(doc, "plan"), "status")));
         fputs(" &middot; ", f);
@@ -617,9 +616,9 @@ static void plan_row(FILE *f, const struct col *cols, json_t *p)
         td_text(f, &cols[2], report_str(p, "competency"));
         td(f, &cols[3]);
         fputs("<span class=\"nw\">", f);
-        esc(f, report_str(p, "start_date"));
+        html_esc(f, report_str(p, "start_date"));
         fputs("</span> &ndash; <span class=\"nw\">", f);
-        esc(f, report_str(p, "end_date"));
+        html_esc(f, report_str(p, "end_date"));
         fputs("</span></td>", f);
         td(f, &cols[4]);
         fprintf(f, "%lld</td>", lng(p, "seats"));
@@ -630,7 +629,7 @@ static void plan_row(FILE *f, const struct col *cols, json_t *p)
         td(f, &cols[7]);
         fprintf(f, "%lld</td>", lng(p, "jp_delivered"));
         td(f, &cols[8]);
-        esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
+        html_esc(f, json_is_true(json_object_get(p, "held")) ? _("yes") : _("no"));
         fputs("</td></tr>", f);
 }
 
@@ -874,7 +873,7 @@ static void program_row(FILE *f, const struct col *cols, json_t *doc)
         fprintf(f, "%lld/%lld</td>", lng(doc, "responses"), lng(doc, "attendees"));
         if (!ratings_shown(doc)) {
                 fputs("<td colspan=\"6\" class=\"note\">", f);
-                esc(f, lng(doc, "responses") == 0 ? _("No answers yet.") : hidden_why(doc));
+                html_esc(f, lng(doc, "responses") == 0 ? _("No answers yet.") : hidden_why(doc));
                 fputs("</td></tr>", f);
                 return;
         }
@@ -911,9 +910,9 @@ static void programs_comments(FILE *f, json_t *docs)
                                 tagged(f, "<h3>", _("Comments (one per program)"),
                                        "</h3><ul class=\"note\">");
                         fputs("<li>", f);
-                        esc(f, report_str(json_object_get(doc, "program"), "code"));
+                        html_esc(f, report_str(json_object_get(doc, "program"), "code"));
                         fputs(": ", f);
-                        esc(f, json_string_value(c));
+                        html_esc(f, json_string_value(c));
                         fputs("</li>", f);
                 }
         }
@@ -1028,7 +1027,7 @@ static void ikm_weakest(FILE *f, json_t *u)
         json_array_foreach(json_object_get(u, "weakest"), k, w)
         {
                 fputs(k ? ", " : "", f);
-                esc(f, json_string_value(w));
+                html_esc(f, json_string_value(w));
         }
 }
 
@@ -1042,9 +1041,9 @@ static void ikm_elements(FILE *f, json_t *u)
         json_array_foreach(json_object_get(u, "elements"), k, el)
         {
                 fputs(k ? "; " : "", f);
-                esc(f, report_str(el, "element"));
+                html_esc(f, report_str(el, "element"));
                 fputs(" ", f);
-                esc(f, report_str(el, "name"));
+                html_esc(f, report_str(el, "name"));
         }
         fputs("</p>", f);
 }
@@ -1107,14 +1106,14 @@ static void ikm_cell(FILE *f, const char *period, json_t *u)
         fputs("<td class=\"n", f);
         if (u != NULL) {
                 fputs(" grade-", f);
-                esc(f, report_str(u, "grade"));
+                html_esc(f, report_str(u, "grade"));
         }
         fputs("\" data-label=\"", f);
-        esc(f, period);
+        html_esc(f, period);
         fputs("\">", f);
         if (u != NULL) {
                 fprintf(f, "%s ", dec(dbl(u, "ikm")));
-                esc(f, report_str(u, "grade"));
+                html_esc(f, report_str(u, "grade"));
                 fputs(json_is_true(json_object_get(u, "provisional")) ? "* " : " ", f);
                 fprintf(f, "(%lld)", lng(u, "respondents"));
         }
@@ -1165,7 +1164,7 @@ static void ikm_sample(FILE *f, json_t *u)
                 return;
         if (json_is_null(json_object_get(u, "sample_ok")) ||
             json_object_get(u, "sample_ok") == NULL)
-                esc(f, _("population not set"));
+                html_esc(f, _("population not set"));
         else if (json_is_true(json_object_get(u, "sample_ok")))
                 escf(f, _("%lld of %lld minimum"), lng(u, "respondents"), lng(u, "sample_min"));
         else {
@@ -1199,9 +1198,9 @@ static void ikm_services(FILE *f, json_t *doc)
                 } else
                         fputs("; ", f);
                 fputs("<span class=\"nw\">", f);
-                esc(f, report_str(sv, "service"));
+                html_esc(f, report_str(sv, "service"));
                 fprintf(f, " %s ", dec(dbl(sv, "ikm")));
-                esc(f, report_str(sv, "grade"));
+                html_esc(f, report_str(sv, "grade"));
                 fprintf(f, "%s (%lld)</span>",
                         json_is_true(json_object_get(sv, "provisional")) ? "*" : "",
                         lng(sv, "respondents"));
@@ -1250,10 +1249,10 @@ static void comp_flags(FILE *f, json_t *c)
         if (down)
                 tagged(f, "<strong class=\"grade-D\">", _("declined"), "</strong>");
         else if (imp)
-                esc(f, _("improved"));
+                html_esc(f, _("improved"));
         if (weak) {
                 fputs(imp || down ? "; " : "", f);
-                esc(f, _("still weak"));
+                html_esc(f, _("still weak"));
         }
 }
 
@@ -1286,9 +1285,9 @@ static void comp_row(FILE *f, json_t *doc, json_t *u, json_t *c)
         json_array_foreach(json_object_get(doc, "periods"), k, p)
         {
                 fputs("<td class=\"n\" data-label=\"", f);
-                esc(f, json_string_value(p));
+                html_esc(f, json_string_value(p));
                 fputs("\">", f);
-                esc(f, comp_mean(c, json_string_value(p)));
+                html_esc(f, comp_mean(c, json_string_value(p)));
                 fputs("</td>", f);
         }
         td_num(f, &num[0], lng(c, "compared"));
@@ -1409,7 +1408,7 @@ static void need_row(FILE *f, const struct col *cols, json_t *n, json_t *jp)
         json_array_foreach(json_object_get(n, "covered_by"), k, c)
         {
                 fputs(k ? ", " : "", f);
-                esc(f, json_string_value(c));
+                html_esc(f, json_string_value(c));
         }
         if (k == 0)
                 tagged(f, "<strong>", _("none"), "</strong>");
@@ -1458,9 +1457,9 @@ static void gap_comps(FILE *f, json_t *u)
                 if (k == 2)
                         break;
                 fputs(k ? "; " : "", f);
-                esc(f, report_str(c, "competency"));
+                html_esc(f, report_str(c, "competency"));
                 fputs(" ", f);
-                esc(f, report_str(c, "name"));
+                html_esc(f, report_str(c, "name"));
                 fputs(" (", f);
                 escf(f,
                      ngettext("%lld person, mean gap %s", "%lld people, mean gap %s",
@@ -1707,7 +1706,7 @@ static void level_cell(FILE *f, const struct col *c, json_t *lv, const char *key
 {
         td(f, c);
         if (json_is_true(json_object_get(lv, "suppressed")))
-                esc(f, _("hidden"));
+                html_esc(f, _("hidden"));
         else if (json_is_number(json_object_get(lv, key)))
                 fputs(dec(dbl(lv, key)), f);
         fputs("</td>", f);
@@ -1842,12 +1841,12 @@ static void page_head(FILE *f, long year, json_t *plan, json_t *jp, int64_t olde
         fprintf(f, "</title><style>%s</style></head><body><h1>", CSS);
         escf(f, _("Civil-servant development plan of Belawan %ld"), year);
         fputs("</h1><p class=\"meta\">", f);
-        esc(f, report_str(json_object_get(plan, "plan"), "title"));
+        html_esc(f, report_str(json_object_get(plan, "plan"), "title"));
         fputs(" &middot; ", f);
         if (!json_is_null(json_object_get(jp, "unit")))
                 escf(f, _("unit %s"), report_str(jp, "unit"));
         else
-                esc(f, _("all units"));
+                html_esc(f, _("all units"));
         fputs("</p>", f);
         if (oldest != 0) {
                 report_time(oldest, when);
