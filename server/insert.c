@@ -106,43 +106,43 @@ int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct ac
         return feed_record(cx, d, cx->op->entity_id);
 }
 
-/* SELECT of the entity whose table holds a row with id ?1, built once from
- * the catalogue: one primary-key lookup per table. */
-static char *owner_sql(void)
-{
-        static char *sql;
-        char buf[4096];
-        size_t off = 0;
+/* The live change of every row with id ?1: one per row, whatever its entity
+ * (feed.c leaves one deleted = 0 change for each row it wrote, and no synced
+ * row is ever deleted), found through changes_row, which leads with
+ * entity_id (store.c migration 15). */
+static const char SQL_OWNER[] = "SELECT entity FROM changes WHERE entity_id = ?1 AND deleted = 0";
 
-        if (sql != NULL)
-                return sql;
-        /* An anonymous answer's id is the server's own random one: no op names it. */
+/* Index of the synced entity named name in the catalogue, or entity_count. */
+static size_t synced_index(const char *name)
+{
         for (size_t i = 0; i < entity_count; i++)
-                if (entity_synced(entity_defs[i]))
-                        str_appendf(buf, sizeof(buf), &off, "%sSELECT %zu FROM %s WHERE id = ?1",
-                                    off ? " UNION ALL " : "", i, entity_defs[i]->table);
-        str_appendf(buf, sizeof(buf), &off, " LIMIT 1");
-        sql = sqlite3_mprintf("%s", buf);
-        return sql;
+                if (strcmp(entity_defs[i]->name, name) == 0)
+                        return entity_synced(entity_defs[i]) ? i : entity_count;
+        return entity_count;
 }
 
 int insert_id_owner(struct apply_ctx *cx, const char *id, const struct entity_def **owner)
 {
-        const char *sql = owner_sql();
         sqlite3_stmt *st;
+        size_t first = entity_count;
         int step;
 
         *owner = NULL;
-        if (sql == NULL)
-                return err_set(cx->e, RB_INTERNAL, NULL, _("out of memory"));
-        if ((st = db_stmt(cx->db, sql, cx->e)) == NULL)
+        if ((st = db_stmt(cx->db, SQL_OWNER, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        if ((step = db_step(cx->db, st, cx->e)) > 0) {
-                sqlite3_int64 i = sqlite3_column_int64(st, 0);
-                if (i >= 0 && (size_t)i < entity_count)
-                        *owner = entity_defs[i];
+        /* Should two entities hold the id, the first in the catalogue owns
+         * it, as when each table was asked in that order. An anonymous answer
+         * (not synced) is never in the feed: its id is the server's own. */
+        while ((step = db_step(cx->db, st, cx->e)) > 0) {
+                size_t i = synced_index(db_col_text(st, 0));
+                if (i < first)
+                        first = i;
         }
         sqlite3_reset(st);
-        return step < 0 ? -1 : 0;
+        if (step < 0)
+                return -1;
+        if (first < entity_count)
+                *owner = entity_defs[first];
+        return 0;
 }

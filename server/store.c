@@ -285,6 +285,11 @@ static const char *const migrations[] = {
     "  revoked_at INTEGER, revoked_reason TEXT);"
     "CREATE INDEX certificates_year ON certificates(year);"
     "CREATE INDEX certificates_nip ON certificates(nip);",
+    /* 15: the feed's row key leads with the row's id, so the one live
+     * change of a row answers which entity owns an id (insert.c) in one
+     * index lookup; the key and its uniqueness are the same (decision 148) */
+    "DROP INDEX changes_row;"
+    "CREATE UNIQUE INDEX changes_row ON changes(entity_id, entity, ifnull(scope, ''));",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -307,6 +312,7 @@ static const char *const migration_notes[] = {
     "evaluation levels 2 and 3: pre/post tests and follow-ups on the job",
     "records of training from outside the plan",
     "certificates of completion (STTPP), numbered per year, with a verification code",
+    "the feed's row key leads with the id: which entity owns an id in one lookup",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
