@@ -456,10 +456,38 @@ void net_init(void)
         OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
+/* The TLS handshake on n's socket, offering sess when not NULL; then the
+ * check that the peer is the server. 0, or -1 with e. */
+static int net_handshake(struct net *n, const char *addr, SSL_SESSION *sess, struct rb_err *e)
+{
+        struct principal srv;
+        int ret;
+
+        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1 ||
+            SSL_set_app_data(n->ssl, n) != 1 ||
+            (sess != NULL && SSL_set_session(n->ssl, sess) != 1))
+                return err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
+        ERR_clear_error();
+        errno = 0;
+        if ((ret = SSL_connect(n->ssl)) != 1) {
+                /* A file read only now (the CA, the certificate, the key). */
+                if (n->creds.err.code != RB_OK) {
+                        *e = n->creds.err;
+                        return -1;
+                }
+                return handshake_error(n, ret, addr, n->cert, e);
+        }
+        /* Only the server's own certificate may answer, not another office's
+         * (on a resumed session, the one its full handshake verified). */
+        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0)
+                return err_set(e, RB_UNAUTHENTICATED, "server",
+                               _("%s presented a certificate that is not a renbin server's"), addr);
+        return 0;
+}
+
 int net_open(struct cli *cli, struct net *n, struct rb_err *e)
 {
         char addr[512];
-        struct principal srv;
         struct saved sv = {0};
         int secs = timeout_secs(), ret;
 
@@ -493,29 +521,8 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
         if ((n->fd = tcp_connect(addr, secs, e)) < 0)
                 goto fail;
         set_io_timeouts(n->fd, secs);
-        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1 ||
-            SSL_set_app_data(n->ssl, n) != 1 ||
-            (sv.sess != NULL && SSL_set_session(n->ssl, sv.sess) != 1)) {
-                err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
+        if (net_handshake(n, addr, sv.sess, e) != 0)
                 goto fail;
-        }
-        ERR_clear_error();
-        errno = 0;
-        if ((ret = SSL_connect(n->ssl)) != 1) {
-                /* A file read only now (the CA, the certificate, the key). */
-                if (n->creds.err.code != RB_OK)
-                        *e = n->creds.err;
-                else
-                        handshake_error(n, ret, addr, n->cert, e);
-                goto fail;
-        }
-        /* Only the server's own certificate may answer, not another office's
-         * (on a resumed session, the one its full handshake verified). */
-        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0) {
-                err_set(e, RB_UNAUTHENTICATED, "server",
-                        _("%s presented a certificate that is not a renbin server's"), addr);
-                goto fail;
-        }
         server_not_after = peer_not_after(n->ssl);
         if (net_hello(n, e) != 0)
                 goto fail;
