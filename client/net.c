@@ -299,6 +299,16 @@ static int file_digest(const char *path, char out[DIGEST_HEX])
         return 0;
 }
 
+/* How long session s lives (seconds): what the server's ticket says (the
+ * client's own default timeout knows nothing of it), at most. */
+static long long session_life(const SSL_SESSION *s)
+{
+        long long life = (long long)SSL_SESSION_get_timeout(s);
+        long long hint = (long long)SSL_SESSION_get_ticket_lifetime_hint(s);
+
+        return hint > 0 && hint < life ? hint : life;
+}
+
 /* The header fields of the saved session file (malloc'd contents in *buf):
  * 0 with the PEM's offset in *pem, or -1 if there is none or it is not one. */
 static int session_read(const struct cli *cli, char **buf, char server[512],
@@ -363,7 +373,7 @@ static void session_load(const struct cli *cli, const char *addr, const struct t
         ERR_clear_error();
         if (s == NULL)
                 return;
-        sv->life = (long long)SSL_SESSION_get_timeout(s);
+        sv->life = session_life(s);
         sv->end = (long long)SSL_SESSION_get_time(s) + sv->life;
         if (!SSL_SESSION_is_resumable(s) || sv->end <= now || t <= 0) {
                 SSL_SESSION_free(s);
@@ -413,7 +423,7 @@ static void session_keep(const struct cli *cli, struct net *n, const char *addr,
 {
         long long now = (long long)time(NULL);
 
-        if (n->fresh == NULL || SSL_SESSION_get_timeout(n->fresh) < SESSION_MIN_SECS)
+        if (n->fresh == NULL || session_life(n->fresh) < SESSION_MIN_SECS)
                 return;
         if (SSL_session_reused(n->ssl) && sv->sess != NULL && sv->end - now > sv->life / 4)
                 return;
