@@ -7,7 +7,8 @@
  *
  * Covers: a second command resumes and leaves the saved session as it was;
  * a certificate revoked after its office saved a session is refused on the
- * resumed connection with today's error; a corrupt or foreign session file
+ * resumed connection with today's error, and so is the office of a unit
+ * deactivated since; a corrupt or foreign session file
  * is ignored for a full handshake (which saves a good one); a restarted
  * server (new ticket keys) refuses the old ticket and the command still
  * works. The restart comes last: the group's server is replaced by it.
@@ -30,11 +31,13 @@
 
 #define UNIT_A "KEL-RSM1"
 #define UNIT_B "KEL-RSM2"
+#define UNIT_OFF "KEL-RSM3" /* deactivated by its test */
 #define SESSION_HEAD "renbin-session 1\n"
 
 struct fixture {
         char *tmp, *data;
-        char *bundle_a, *bundle_b;
+        char *bundle_a, *bundle_b, *bundle_off;
+        char *hr; /* the hr seat that registers the units */
         struct h_server srv;
 };
 
@@ -49,11 +52,13 @@ static int group_setup(void **state)
         fx.data = h_path(fx.tmp, "data");
         fx.bundle_a = h_path(fx.tmp, "bundle-a");
         fx.bundle_b = h_path(fx.tmp, "bundle-b");
+        fx.bundle_off = h_path(fx.tmp, "bundle-off");
         h_must_init(fx.data);
+        h_must_issue(fx.data, UNIT_OFF, "unit", fx.bundle_off, NULL);
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
         h_must_issue(fx.data, UNIT_B, "unit", fx.bundle_b, NULL);
         assert_int_equal(h_server_start(&fx.srv, fx.data, metrics_args, NULL), 0);
-        free(h_must_units(&fx.srv, UNIT_A, UNIT_B, NULL));
+        fx.hr = h_must_units(&fx.srv, UNIT_A, UNIT_B, UNIT_OFF, NULL);
         return 0;
 }
 
@@ -67,6 +72,8 @@ static int group_teardown(void **state)
         free(fx.data);
         free(fx.bundle_a);
         free(fx.bundle_b);
+        free(fx.bundle_off);
+        free(fx.hr);
         return rc;
 }
 
@@ -173,6 +180,31 @@ static void test_revoked_on_resumption(void **state)
         free(home);
 }
 
+/* A unit deactivated after its office saved a session: the resumed
+ * connection is locked out as a full one is (decision 24). */
+static void test_unit_off_on_resumption(void **state)
+{
+        char *home = office("home-off", fx.bundle_off);
+        struct counts before, after;
+        struct h_result r;
+
+        (void)state;
+        status_handshake(home, 0);
+        status_handshake(home, 1);
+        h_renbin(&r, fx.hr, "unit", "deactivate", UNIT_OFF, NULL);
+        assert_int_equal(r.status, 0);
+        h_result_free(&r);
+        before = handshakes();
+        h_renbin(&r, home, "status", NULL);
+        if (r.status != EXIT_DENIED || strstr(r.err, "deactivated") == NULL)
+                fail_msg("status exited %d, not %d\nstderr: %s", r.status, EXIT_DENIED, r.err);
+        h_result_free(&r);
+        after = handshakes();
+        assert_int_equal(after.resumed - before.resumed, 1);
+        assert_int_equal(after.full - before.full, 0);
+        free(home);
+}
+
 /* Writes text over home's session file. */
 static void put_session(const char *home, const char *text)
 {
@@ -257,6 +289,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_second_resumes),
             cmocka_unit_test(test_revoked_on_resumption),
+            cmocka_unit_test(test_unit_off_on_resumption),
             cmocka_unit_test(test_bad_session_ignored),
             cmocka_unit_test(test_server_restart),
         };
