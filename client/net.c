@@ -31,7 +31,6 @@
 /* The home's saved TLS session (decision 154): a header naming the server
  * and the bundle it was made with and the certificate's notAfter, then the
  * session in PEM. Whatever does not match is ignored: a full handshake. */
-#define SESSION_FILE "tls-session"
 #define SESSION_HEAD "renbin-session 1\n"
 /* A new ticket shorter-lived than this is not worth writing. */
 #define SESSION_MIN_SECS 60
@@ -319,7 +318,7 @@ static int session_read(const struct cli *cli, char **buf, char server[512],
         struct rb_err e;
         size_t len;
 
-        cli_path(cli, SESSION_FILE, path, sizeof(path));
+        cli_path(cli, NET_SESSION_FILE, path, sizeof(path));
         if ((*buf = fs_read(path, &len, &e)) == NULL)
                 return -1;
         *pem = -1;
@@ -402,7 +401,7 @@ static void session_save(const struct cli *cli, struct net *n, const char *addr,
                        cert_hex, own_na) <= 0 ||
             PEM_write_bio_SSL_SESSION(b, n->fresh) != 1 || (plen = BIO_get_mem_data(b, &pem)) <= 0)
                 goto out;
-        cli_path(cli, SESSION_FILE, path, sizeof(path));
+        cli_path(cli, NET_SESSION_FILE, path, sizeof(path));
         if (fs_write_file(path, pem, (size_t)plen, 0600, &e) == 0)
                 e.code = RB_OK;
 out:

@@ -14,6 +14,9 @@
 #include "renbin.pb-c.h"
 #include "tls.h"
 
+/* The home's saved TLS session (decision 154), beside the bundle. */
+#define NET_SESSION_FILE "tls-session"
+
 struct net {
         int fd;
         SSL_CTX *ctx;

@@ -110,9 +110,13 @@ static void status_handshake(const char *home, int resumed)
 /* A new office home set up with bundle (malloc'd path). */
 static char *office(const char *name, const char *bundle)
 {
-        char *home = h_path(fx.tmp, name);
+        char *home = h_path(fx.tmp, name), *trial = h_path(home, ".setup-new");
+        struct stat st;
 
         h_must_setup(home, fx.srv.addr, bundle);
+        /* setup's trial connection, session and all, leaves nothing behind. */
+        assert_int_not_equal(stat(trial, &st), 0);
+        free(trial);
         return home;
 }
 
