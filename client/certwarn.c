@@ -18,14 +18,15 @@ static long long days_left(long long t)
 }
 
 /* The office's own certificate's notAfter (0 if unreadable): as the
- * connection loaded it, else read from the file. */
+ * connection knew it, else as the home's saved session keeps it, else read
+ * from the file (the certificate is parsed only then). */
 static long long own_cert(struct cli *cli)
 {
         char path[4096];
         struct rb_err e;
         long long t = net_own_not_after();
 
-        if (t != 0)
+        if (t != 0 || (t = net_home_not_after(cli)) != 0)
                 return t;
         cli_path(cli, "client.crt", path, sizeof(path));
         return tls_cert_not_after(path, &t, &e) == 0 ? t : 0;

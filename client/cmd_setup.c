@@ -45,7 +45,8 @@ static int install_bundle(const char *home, const char *bundle, struct rb_err *e
 /* Removes a folder setup made (its bundle files and replica), then it. */
 static void remove_home(const char *home)
 {
-        static const char *const extra[] = {"replica.db", "replica.db-wal", "replica.db-shm"};
+        static const char *const extra[] = {"replica.db", "replica.db-wal", "replica.db-shm",
+                                            NET_SESSION_FILE};
         char path[4096];
 
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

@@ -5,6 +5,8 @@
  */
 #include "net.h"
 #include "clock.h"
+#include "digest.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "opts.h"
 #include "wire.h"
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,7 +25,22 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
+
+/* The home's saved TLS session (decision 154): a header naming the server
+ * and the bundle it was made with and the certificate's notAfter, then the
+ * session in PEM. Whatever does not match is ignored: a full handshake. */
+#define SESSION_HEAD "renbin-session 1\n"
+/* A new ticket shorter-lived than this is not worth writing. */
+#define SESSION_MIN_SECS 60
+
+/* A saved session as read from the home. */
+struct saved {
+        SSL_SESSION *sess;       /* to offer, or NULL: none usable */
+        long long own_not_after; /* of the certificate it was made with */
+        long long end, life;     /* when it expires, and its whole life (seconds) */
+};
 
 static int timeout_secs(void)
 {
@@ -256,14 +274,6 @@ long long net_own_not_after(void)
         return own_not_after;
 }
 
-/* True if the certificate ctx loaded has a notAfter in the past (by the
- * expiry clock). It is read from ctx: the file is parsed once. */
-static int own_expired(SSL_CTX *ctx)
-{
-        own_not_after = tls_x509_not_after(SSL_CTX_get0_certificate(ctx));
-        return own_not_after != 0 && own_not_after < clock_now();
-}
-
 /* The notAfter of the server's certificate on this connection, or 0. */
 static long long peer_not_after(SSL *ssl)
 {
@@ -274,15 +284,220 @@ static long long peer_not_after(SSL *ssl)
         return t;
 }
 
+/* The SHA-256 (hex) of the file at path into out; -1 if it cannot be read. */
+static int file_digest(const char *path, char out[DIGEST_HEX])
+{
+        struct rb_err e;
+        size_t len;
+        char *data = fs_read(path, &len, &e);
+
+        if (data == NULL)
+                return -1;
+        digest_sha256_hex(data, len, out);
+        free(data);
+        return 0;
+}
+
+/* How long session s lives (seconds): what the server's ticket says (the
+ * client's own default timeout knows nothing of it), at most. */
+static long long session_life(const SSL_SESSION *s)
+{
+        long long life = (long long)SSL_SESSION_get_timeout(s);
+        long long hint = (long long)SSL_SESSION_get_ticket_lifetime_hint(s);
+
+        return hint > 0 && hint < life ? hint : life;
+}
+
+/* The header fields of the saved session file (malloc'd contents in *buf):
+ * 0 with the PEM's offset in *pem, or -1 if there is none or it is not one. */
+static int session_read(const struct cli *cli, char **buf, char server[512],
+                        char ca_hex[DIGEST_HEX], char cert_hex[DIGEST_HEX], long long *not_after,
+                        int *pem)
+{
+        char path[4096];
+        struct rb_err e;
+        size_t len;
+
+        cli_path(cli, NET_SESSION_FILE, path, sizeof(path));
+        if ((*buf = fs_read(path, &len, &e)) == NULL)
+                return -1;
+        *pem = -1;
+        if (strncmp(*buf, SESSION_HEAD, strlen(SESSION_HEAD)) != 0 ||
+            sscanf(*buf + strlen(SESSION_HEAD), "server %511s bundle %64s %64s not-after %lld %n",
+                   server, ca_hex, cert_hex, not_after, pem) != 4 ||
+            *pem < 0) {
+                free(*buf);
+                *buf = NULL;
+                return -1;
+        }
+        *pem += (int)strlen(SESSION_HEAD);
+        return 0;
+}
+
+long long net_home_not_after(const struct cli *cli)
+{
+        char *buf, server[512], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], now_hex[DIGEST_HEX];
+        char cert[4096];
+        long long t;
+        int pem;
+
+        if (session_read(cli, &buf, server, ca_hex, cert_hex, &t, &pem) != 0)
+                return 0;
+        free(buf);
+        cli_path(cli, "client.crt", cert, sizeof(cert));
+        return file_digest(cert, now_hex) == 0 && strcmp(now_hex, cert_hex) == 0 ? t : 0;
+}
+
+/* Reads the saved session into sv if it was made with server addr and the
+ * bundle installed now, and has not expired; sv->sess stays NULL otherwise. */
+static void session_load(const struct cli *cli, const char *addr, const struct tls_creds *cr,
+                         struct saved *sv)
+{
+        char *buf, server[512], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], hex[DIGEST_HEX];
+        long long t, now = (long long)time(NULL);
+        SSL_SESSION *s = NULL;
+        BIO *b;
+        int pem;
+
+        memset(sv, 0, sizeof(*sv));
+        if (session_read(cli, &buf, server, ca_hex, cert_hex, &t, &pem) != 0)
+                return;
+        if (strcmp(server, addr) == 0 && file_digest(cr->ca, hex) == 0 &&
+            strcmp(hex, ca_hex) == 0 && file_digest(cr->cert, hex) == 0 &&
+            strcmp(hex, cert_hex) == 0 && (b = BIO_new_mem_buf(buf + pem, -1)) != NULL) {
+                s = PEM_read_bio_SSL_SESSION(b, NULL, NULL, NULL);
+                BIO_free(b);
+        }
+        free(buf);
+        ERR_clear_error();
+        if (s == NULL)
+                return;
+        sv->life = session_life(s);
+        sv->end = (long long)SSL_SESSION_get_time(s) + sv->life;
+        if (!SSL_SESSION_is_resumable(s) || sv->end <= now || t <= 0) {
+                SSL_SESSION_free(s);
+                return;
+        }
+        sv->sess = s;
+        sv->own_not_after = t;
+}
+
+/* Writes n's new session to the home (0600, atomically), for server addr
+ * and the bundle installed now. A failure costs only the next command's
+ * resumption: it is said, not fatal. */
+static void session_save(const struct cli *cli, struct net *n, const char *addr, long long own_na)
+{
+        char path[4096], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], *pem = NULL;
+        struct rb_err e;
+        BIO *b = BIO_new(BIO_s_mem());
+        long plen;
+
+        err_set(&e, RB_INTERNAL, NULL, _("cannot read the bundle"));
+        if (b == NULL || file_digest(n->creds.ca, ca_hex) != 0 ||
+            file_digest(n->creds.cert, cert_hex) != 0)
+                goto out;
+        err_set(&e, RB_INTERNAL, NULL, "%s", tls_last_error());
+        if (BIO_printf(b, SESSION_HEAD "server %s\nbundle %s %s\nnot-after %lld\n", addr, ca_hex,
+                       cert_hex, own_na) <= 0 ||
+            PEM_write_bio_SSL_SESSION(b, n->fresh) != 1 || (plen = BIO_get_mem_data(b, &pem)) <= 0)
+                goto out;
+        cli_path(cli, NET_SESSION_FILE, path, sizeof(path));
+        if (fs_write_file(path, pem, (size_t)plen, 0600, &e) == 0)
+                e.code = RB_OK;
+out:
+        if (e.code != RB_OK)
+                fprintf(stderr,
+                        _("renbin: warning: cannot keep the TLS session for the next "
+                          "command: %s\n"),
+                        e.msg);
+        BIO_free(b);
+        ERR_clear_error();
+}
+
+/* Keeps the session ticket the server sent on this connection when the
+ * handshake was full, or when the session resumed is near its end (its last
+ * quarter); a resumed session still young is left as it is (no write). */
+static void session_keep(const struct cli *cli, struct net *n, const char *addr,
+                         const struct saved *sv)
+{
+        long long now = (long long)time(NULL);
+
+        if (n->fresh == NULL || session_life(n->fresh) < SESSION_MIN_SECS)
+                return;
+        if (SSL_session_reused(n->ssl) && sv->sess != NULL && sv->end - now > sv->life / 4)
+                return;
+        session_save(cli, n, addr, own_not_after);
+}
+
+/* A session ticket arrived (after the handshake, with the first answer):
+ * kept on the connection until net_open decides whether to save it. */
+static int net_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+        struct net *n = SSL_get_app_data(ssl);
+
+        if (n == NULL)
+                return 0;
+        SSL_SESSION_free(n->fresh);
+        n->fresh = sess;
+        return 1;
+}
+
+/* The notAfter of this office's certificate, before connecting: as the
+ * saved session keeps it, else read from the certificate (kept in cr for the
+ * handshake). 0, or -1 with e. */
+static int own_cert_not_after(struct tls_creds *cr, const struct saved *sv, struct rb_err *e)
+{
+        struct rb_err ie;
+
+        if (sv->sess != NULL) {
+                own_not_after = sv->own_not_after;
+                return 0;
+        }
+        if (cr->own == NULL && tls_cert_read(cr->cert, &cr->own, &ie) != 0)
+                return err_set(e, RB_PRECONDITION, "cert", _("cannot load certificate %s: %s"),
+                               cr->cert, ie.msg);
+        own_not_after = tls_x509_not_after(cr->own);
+        return 0;
+}
+
 void net_init(void)
 {
         OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
+/* The TLS handshake on n's socket, offering sess when not NULL; then the
+ * check that the peer is the server. 0, or -1 with e. */
+static int net_handshake(struct net *n, const char *addr, SSL_SESSION *sess, struct rb_err *e)
+{
+        struct principal srv;
+        int ret;
+
+        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1 ||
+            SSL_set_app_data(n->ssl, n) != 1 ||
+            (sess != NULL && SSL_set_session(n->ssl, sess) != 1))
+                return err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
+        ERR_clear_error();
+        errno = 0;
+        if ((ret = SSL_connect(n->ssl)) != 1) {
+                /* A file read only now (the CA, the certificate, the key). */
+                if (n->creds.err.code != RB_OK) {
+                        *e = n->creds.err;
+                        return -1;
+                }
+                return handshake_error(n, ret, addr, n->cert, e);
+        }
+        /* Only the server's own certificate may answer, not another office's
+         * (on a resumed session, the one its full handshake verified). */
+        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0)
+                return err_set(e, RB_UNAUTHENTICATED, "server",
+                               _("%s presented a certificate that is not a renbin server's"), addr);
+        return 0;
+}
+
 int net_open(struct cli *cli, struct net *n, struct rb_err *e)
 {
-        char addr[512], ca[4096], cert[4096], key[4096];
-        struct principal srv;
+        char addr[512];
+        struct saved sv = {0};
         int secs = timeout_secs(), ret;
 
         memset(n, 0, sizeof(*n));
@@ -298,41 +513,33 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
                 return err_set(e, RB_PRECONDITION, "server",
                                _("no server configured: run renbin setup --server HOST:PORT "
                                  "--bundle DIR"));
-        cli_path(cli, "ca.crt", ca, sizeof(ca));
-        cli_path(cli, "client.crt", cert, sizeof(cert));
-        snprintf(n->cert, sizeof(n->cert), "%s", cert);
-        cli_path(cli, "client.key", key, sizeof(key));
-        if ((n->ctx = tls_client_ctx(ca, cert, key, e)) == NULL)
-                return -1;
-        if (own_expired(n->ctx)) {
-                SSL_CTX_free(n->ctx);
-                n->ctx = NULL;
-                return expired_error(cert, e);
+        cli_path(cli, "ca.crt", n->creds.ca, sizeof(n->creds.ca));
+        cli_path(cli, "client.crt", n->creds.cert, sizeof(n->creds.cert));
+        snprintf(n->cert, sizeof(n->cert), "%s", n->creds.cert);
+        cli_path(cli, "client.key", n->creds.key, sizeof(n->creds.key));
+        if ((n->ctx = tls_client_ctx_lazy(&n->creds, e)) == NULL)
+                goto fail;
+        SSL_CTX_sess_set_new_cb(n->ctx, net_new_session);
+        session_load(cli, addr, &n->creds, &sv);
+        if (own_cert_not_after(&n->creds, &sv, e) != 0)
+                goto fail;
+        if (own_not_after != 0 && own_not_after < clock_now()) {
+                expired_error(n->cert, e);
+                goto fail;
         }
         if ((n->fd = tcp_connect(addr, secs, e)) < 0)
                 goto fail;
         set_io_timeouts(n->fd, secs);
-        if ((n->ssl = SSL_new(n->ctx)) == NULL || SSL_set_fd(n->ssl, n->fd) != 1) {
-                err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
+        if (net_handshake(n, addr, sv.sess, e) != 0)
                 goto fail;
-        }
-        ERR_clear_error();
-        errno = 0;
-        if ((ret = SSL_connect(n->ssl)) != 1) {
-                handshake_error(n, ret, addr, cert, e);
-                goto fail;
-        }
-        /* Only the server's own certificate may answer, not another office's. */
-        if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0) {
-                err_set(e, RB_UNAUTHENTICATED, "server",
-                        _("%s presented a certificate that is not a renbin server's"), addr);
-                goto fail;
-        }
         server_not_after = peer_not_after(n->ssl);
         if (net_hello(n, e) != 0)
                 goto fail;
+        session_keep(cli, n, addr, &sv);
+        SSL_SESSION_free(sv.sess);
         return 0;
 fail:
+        SSL_SESSION_free(sv.sess);
         net_close(n);
         return -1;
 }
@@ -464,7 +671,10 @@ void net_close(struct net *n)
         if (n->fd >= 0)
                 close(n->fd);
         SSL_CTX_free(n->ctx);
+        SSL_SESSION_free(n->fresh);
+        tls_creds_free(&n->creds);
         frame_dec_free(&n->dec);
+        n->fresh = NULL;
         n->ssl = NULL;
         n->ctx = NULL;
         n->fd = -1;

@@ -14,6 +14,9 @@
 #include "renbin.pb-c.h"
 #include "tls.h"
 
+/* The home's saved TLS session (decision 154), beside the bundle. */
+#define NET_SESSION_FILE "tls-session"
+
 struct net {
         int fd;
         SSL_CTX *ctx;
@@ -29,7 +32,9 @@ struct net {
         uint32_t journal_days; /* how long acknowledged ops are kept to resend */
         uint8_t rbuf[16384];   /* bytes read but not yet decoded */
         size_t roff, rlen;
-        char cert[4096]; /* this office's client.crt, for messages */
+        char cert[4096];        /* this office's client.crt, for messages */
+        struct tls_creds creds; /* the bundle, read when the handshake needs it */
+        SSL_SESSION *fresh;     /* the last session ticket the server sent, or NULL */
         /* Responses are unpacked with this allocator (NULL: malloc); whoever
          * sets it frees them with it too. */
         ProtobufCAllocator *alloc;
@@ -56,5 +61,9 @@ long long net_server_not_after(void);
 /* The notAfter of this office's certificate as this process's last
  * net_open loaded it, or 0 if none. */
 long long net_own_not_after(void);
+/* The notAfter of this office's certificate as the home's saved TLS session
+ * keeps it (written when the certificate was last read), or 0 if none is
+ * kept for the certificate installed now. Reads no certificate. */
+long long net_home_not_after(const struct cli *cli);
 
 #endif

@@ -20,6 +20,11 @@
  * slots are kept for hr seats. A 1 s watch closes the connections of a
  * certificate revoked or a unit deactivated since.
  *
+ * A connection may resume a session from a ticket this process issued
+ * (common/tls.c): the certificate is not verified again, but everything
+ * after the handshake (principal, revocation, limits, the unit's check on
+ * every call) runs on it as on a full one.
+ *
  * Partial frames share one memory budget: past it, a connection whose
  * partial frame is not small stops reading until other frames complete.
  *
@@ -507,6 +512,10 @@ static void conn_established(struct conn *c)
         enum refusal r;
 
         evtimer_del(c->deadline);
+        metrics_handshake(SSL_session_reused(ssl));
+        /* A resumed session (decision 154) carries the certificate its full
+         * handshake verified: the principal, the revocation check and the
+         * unit's below read it the same way. */
         /* A refused peer is told why (UNAUTHENTICATED, id 0) before the close, so
          * that its client can say more than "connection lost". */
         /* The role bit is computed here, once: every call and op reads it. */

@@ -55,6 +55,7 @@ static struct {
         uint64_t ops[NCODES];
         uint64_t refused[REFUSE_N];
         uint64_t cert_errors[CERT_N];
+        uint64_t handshakes[2]; /* full, resumed */
         uint64_t pull_pages, pull_rows;
         uint64_t groups_failed;
         struct histo group_ops, group_sec, fsync_sec;
@@ -173,6 +174,11 @@ void metrics_refused(enum refusal why)
                 m.refused[why]++;
 }
 
+void metrics_handshake(int resumed)
+{
+        m.handshakes[resumed != 0]++;
+}
+
 void metrics_cert_error(int x509_err)
 {
         switch (x509_err) {
@@ -281,6 +287,12 @@ static void put_conns(struct evbuffer *b, const struct server *srv)
         for (int r = REFUSE_NONE + 1; r < REFUSE_N; r++)
                 evbuffer_add_printf(b, "renbind_refusals_total{reason=\"%s\"} %llu\n",
                                     refusal_names[r], (unsigned long long)m.refused[r]);
+        head(b, "renbind_handshakes_total", "counter",
+             "TLS handshakes completed: full, or resumed from a session ticket.");
+        evbuffer_add_printf(b, "renbind_handshakes_total{kind=\"full\"} %llu\n",
+                            (unsigned long long)m.handshakes[0]);
+        evbuffer_add_printf(b, "renbind_handshakes_total{kind=\"resumed\"} %llu\n",
+                            (unsigned long long)m.handshakes[1]);
         head(b, "renbind_certificate_refusals_total", "counter",
              "Client certificates the TLS verification refused, by error.");
         for (int r = 0; r < CERT_N; r++)

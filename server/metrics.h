@@ -37,6 +37,8 @@ void metrics_pull_rows(size_t n);
 /* A connection refused, or ended before it was let in, for why (REFUSE_NONE
  * is not counted). */
 void metrics_refused(enum refusal why);
+/* A handshake completed: a full one, or one resumed from a session ticket. */
+void metrics_handshake(int resumed);
 /* A client certificate refused by the verification with this X509_V_ERR_*. */
 void metrics_cert_error(int x509_err);
 

@@ -1069,3 +1069,36 @@ Renbin__Response *h_tls_push(struct h_tls *t, const char *entity, const char *en
         assert_int_equal(resp->id, req.id);
         return resp;
 }
+
+long long h_metric(const struct h_server *s, const char *sample)
+{
+        char *file = h_path(s->data, "renbind.metrics"), *addr = h_read_file(file), *req;
+        char buf[65536], *at, *want = h_strf("\n%s ", sample);
+        size_t len = 0;
+        ssize_t n;
+        int fd;
+
+        if (addr == NULL || strchr(addr, ':') == NULL)
+                fail_msg("no metrics address in %s", file);
+        if ((fd = h_tcp_connect(atoi(strrchr(addr, ':') + 1))) < 0)
+                fail_msg("cannot reach the metrics page at %s", addr);
+        req = h_strf("GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
+                fail_msg("cannot ask for the metrics page: %s", strerror(errno));
+        for (;;) {
+                struct pollfd p = {.fd = fd, .events = POLLIN};
+                if (poll(&p, 1, 5000) != 1 || len + 1 >= sizeof(buf) ||
+                    (n = read(fd, buf + len, sizeof(buf) - len - 1)) <= 0)
+                        break;
+                len += (size_t)n;
+        }
+        buf[len] = '\0';
+        close(fd);
+        if ((at = strstr(buf, want)) == NULL)
+                fail_msg("the metrics page has no %s:\n%s", sample, buf);
+        free(want);
+        free(req);
+        free(addr);
+        free(file);
+        return strtoll(at + strlen(sample) + 2, NULL, 10);
+}

@@ -203,6 +203,10 @@ void h_tls_close(struct h_tls *t);
 
 /* A plain TCP connection to 127.0.0.1:port, or -1. */
 int h_tcp_connect(int port);
+/* The value of one sample of s's metrics page (started with --metrics
+ * 127.0.0.1:0), by its name and labels as the page prints them, e.g.
+ * `renbind_handshakes_total{kind="full"}`. Fails the test if it is absent. */
+long long h_metric(const struct h_server *s, const char *sample);
 /* Waits up to timeout_ms for the peer to close fd (EOF or reset), discarding
  * data: 1 if it closed, 0 on timeout. */
 int h_fd_wait_closed(int fd, int timeout_ms);

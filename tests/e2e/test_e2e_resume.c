@@ -1,0 +1,302 @@
+/*
+ * test_e2e_resume.c - TLS session resumption end to end (decision 154): a
+ * real renbind issuing session tickets, the real renbin keeping its session
+ * in the home. What resumed is read from the server's own count of
+ * handshakes (renbind_handshakes_total on its metrics page), never guessed
+ * from timing.
+ *
+ * Covers: a second command resumes and leaves the saved session as it was;
+ * a certificate revoked after its office saved a session is refused on the
+ * resumed connection with today's error, and so is the office of a unit
+ * deactivated since; a corrupt or foreign session file
+ * is ignored for a full handshake (which saves a good one); a restarted
+ * server (new ticket keys) refuses the old ticket and the command still
+ * works. The restart comes last: the group's server is replaced by it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "run.h"
+
+#include "err.h"
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define UNIT_A "KEL-RSM1"
+#define UNIT_B "KEL-RSM2"
+#define UNIT_OFF "KEL-RSM3" /* deactivated by its test */
+#define SESSION_HEAD "renbin-session 1\n"
+
+struct fixture {
+        char *tmp, *data;
+        char *bundle_a, *bundle_b, *bundle_off;
+        char *hr; /* the hr seat that registers the units */
+        struct h_server srv;
+};
+
+static struct fixture fx;
+
+static const char *const metrics_args[] = {"--metrics", "127.0.0.1:0", NULL};
+
+static int group_setup(void **state)
+{
+        (void)state;
+        fx.tmp = h_tmpdir("resume");
+        fx.data = h_path(fx.tmp, "data");
+        fx.bundle_a = h_path(fx.tmp, "bundle-a");
+        fx.bundle_b = h_path(fx.tmp, "bundle-b");
+        fx.bundle_off = h_path(fx.tmp, "bundle-off");
+        h_must_init(fx.data);
+        h_must_issue(fx.data, UNIT_OFF, "unit", fx.bundle_off, NULL);
+        h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
+        h_must_issue(fx.data, UNIT_B, "unit", fx.bundle_b, NULL);
+        assert_int_equal(h_server_start(&fx.srv, fx.data, metrics_args, NULL), 0);
+        fx.hr = h_must_units(&fx.srv, UNIT_A, UNIT_B, UNIT_OFF, NULL);
+        return 0;
+}
+
+static int group_teardown(void **state)
+{
+        int rc;
+
+        (void)state;
+        rc = h_group_end(&fx.srv, fx.tmp);
+        free(fx.tmp);
+        free(fx.data);
+        free(fx.bundle_a);
+        free(fx.bundle_b);
+        free(fx.bundle_off);
+        free(fx.hr);
+        return rc;
+}
+
+/* The server's handshakes so far: full and resumed. */
+struct counts {
+        long long full, resumed;
+};
+
+static struct counts handshakes(void)
+{
+        struct counts c = {h_metric(&fx.srv, "renbind_handshakes_total{kind=\"full\"}"),
+                           h_metric(&fx.srv, "renbind_handshakes_total{kind=\"resumed\"}")};
+
+        return c;
+}
+
+/* Runs `renbin status` for home, which must succeed, and checks how the
+ * server saw its one handshake: resumed (1) or full (0). */
+static void status_handshake(const char *home, int resumed)
+{
+        struct counts before = handshakes(), after;
+        struct h_result r;
+
+        h_renbin(&r, home, "status", NULL);
+        if (r.status != 0)
+                fail_msg("renbin status exited %d: %s", r.status, r.err);
+        assert_null(strstr(r.err, "warning"));
+        h_result_free(&r);
+        after = handshakes();
+        assert_int_equal(after.full - before.full, resumed ? 0 : 1);
+        assert_int_equal(after.resumed - before.resumed, resumed ? 1 : 0);
+}
+
+/* A new office home set up with bundle (malloc'd path). */
+static char *office(const char *name, const char *bundle)
+{
+        char *home = h_path(fx.tmp, name), *trial = h_path(home, ".setup-new");
+        struct stat st;
+
+        h_must_setup(home, fx.srv.addr, bundle);
+        /* setup's trial connection, session and all, leaves nothing behind. */
+        assert_int_not_equal(stat(trial, &st), 0);
+        free(trial);
+        return home;
+}
+
+/* The home's saved session file (malloc'd contents; NULL when none). */
+static char *session_of(const char *home)
+{
+        char *path = h_path(home, "tls-session"), *text = h_read_file(path);
+
+        free(path);
+        return text;
+}
+
+/* The first command makes a full handshake and saves its session (0600);
+ * the next resumes it and leaves the file as it was. */
+static void test_second_resumes(void **state)
+{
+        char *home = office("home-second", fx.bundle_a), *path = h_path(home, "tls-session");
+        char *first, *second;
+        struct stat st;
+
+        (void)state;
+        status_handshake(home, 0);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        assert_non_null(first = session_of(home));
+        assert_int_equal(strncmp(first, SESSION_HEAD, strlen(SESSION_HEAD)), 0);
+        status_handshake(home, 1);
+        status_handshake(home, 1);
+        assert_non_null(second = session_of(home));
+        assert_string_equal(first, second);
+        free(first);
+        free(second);
+        free(path);
+        free(home);
+}
+
+/* A certificate revoked after its office saved a session: the resumed
+ * connection is refused as a full one is, with the same error. */
+static void test_revoked_on_resumption(void **state)
+{
+        char *bundle = h_path(fx.tmp, "bundle-revoked"), *home;
+        struct counts before, after;
+        struct h_result r;
+        char serial[64];
+
+        (void)state;
+        h_must_issue(fx.data, UNIT_A, "unit", bundle, serial);
+        home = office("home-revoked", bundle);
+        status_handshake(home, 0);
+        status_handshake(home, 1);
+        h_must_revoke(fx.data, serial);
+        before = handshakes();
+        h_renbin(&r, home, "status", NULL);
+        if (r.status != EXIT_DENIED || strstr(r.err, "revoked") == NULL)
+                fail_msg("status exited %d, not %d\nstderr: %s", r.status, EXIT_DENIED, r.err);
+        h_result_free(&r);
+        after = handshakes();
+        assert_int_equal(after.resumed - before.resumed, 1);
+        assert_int_equal(after.full - before.full, 0);
+        assert_true(h_server_log_wait(&fx.srv,
+                                      "unit=" UNIT_A " role=unit requests=0 "
+                                      "outcome=refused: certificate revoked",
+                                      5000));
+        free(bundle);
+        free(home);
+}
+
+/* A unit deactivated after its office saved a session: the resumed
+ * connection is locked out as a full one is (decision 24). */
+static void test_unit_off_on_resumption(void **state)
+{
+        char *home = office("home-off", fx.bundle_off);
+        struct counts before, after;
+        struct h_result r;
+
+        (void)state;
+        status_handshake(home, 0);
+        status_handshake(home, 1);
+        h_renbin(&r, fx.hr, "unit", "deactivate", UNIT_OFF, NULL);
+        assert_int_equal(r.status, 0);
+        h_result_free(&r);
+        before = handshakes();
+        h_renbin(&r, home, "status", NULL);
+        if (r.status != EXIT_DENIED || strstr(r.err, "deactivated") == NULL)
+                fail_msg("status exited %d, not %d\nstderr: %s", r.status, EXIT_DENIED, r.err);
+        h_result_free(&r);
+        after = handshakes();
+        assert_int_equal(after.resumed - before.resumed, 1);
+        assert_int_equal(after.full - before.full, 0);
+        free(home);
+}
+
+/* Writes text over home's session file. */
+static void put_session(const char *home, const char *text)
+{
+        char *path = h_path(home, "tls-session");
+        FILE *f = fopen(path, "w");
+
+        assert_non_null(f);
+        assert_int_equal(fputs(text, f) >= 0, 1);
+        assert_int_equal(fclose(f), 0);
+        free(path);
+}
+
+/* A corrupt session file, a truncated one and another office's are ignored:
+ * a full handshake follows, as this office (never the other), and a good
+ * session is saved in their place. */
+static void test_bad_session_ignored(void **state)
+{
+        char *home = office("home-bad", fx.bundle_a), *other = office("home-other", fx.bundle_b);
+        char *mine, *theirs, *cut, *now;
+        struct h_result r;
+
+        (void)state;
+        status_handshake(home, 0);
+        status_handshake(other, 0);
+        assert_non_null(mine = session_of(home));
+        assert_non_null(theirs = session_of(other));
+
+        put_session(home, "not a session\n");
+        status_handshake(home, 0);
+        status_handshake(home, 1);
+
+        cut = h_strf("%.*s", (int)(strlen(mine) - 40), mine);
+        put_session(home, cut);
+        status_handshake(home, 0);
+        status_handshake(home, 1);
+
+        /* The other office's session names its bundle, not this one's. */
+        put_session(home, theirs);
+        status_handshake(home, 0);
+        h_renbin(&r, home, "status", "--json", NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "\"unit\": \"" UNIT_A "\""));
+        h_result_free(&r);
+        assert_non_null(now = session_of(home));
+        assert_string_not_equal(now, theirs);
+        free(now);
+        free(cut);
+        free(mine);
+        free(theirs);
+        free(home);
+        free(other);
+}
+
+/* After a restart (new ticket keys) the saved ticket is refused, the
+ * command still works on a full handshake, and the next one resumes. */
+static void test_server_restart(void **state)
+{
+        char *home = office("home-restart", fx.bundle_a),
+             *port = h_strf("127.0.0.1:%d", fx.srv.port);
+        const char *const args[] = {"--metrics", "127.0.0.1:0", "--listen", port, NULL};
+        char *before, *after;
+
+        (void)state;
+        status_handshake(home, 0);
+        assert_non_null(before = session_of(home));
+        assert_int_equal(h_server_stop(&fx.srv), 0);
+        h_server_free(&fx.srv);
+        assert_int_equal(h_server_start(&fx.srv, fx.data, args, NULL), 0);
+        assert_string_equal(fx.srv.addr, port);
+        status_handshake(home, 0);
+        assert_non_null(after = session_of(home));
+        assert_string_not_equal(before, after);
+        status_handshake(home, 1);
+        free(before);
+        free(after);
+        free(port);
+        free(home);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_second_resumes),
+            cmocka_unit_test(test_revoked_on_resumption),
+            cmocka_unit_test(test_unit_off_on_resumption),
+            cmocka_unit_test(test_bad_session_ignored),
+            cmocka_unit_test(test_server_restart),
+        };
+
+        return renbin_run_group_tests(tests, group_setup, group_teardown);
+}
