@@ -32,6 +32,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "frame.h"
+#include "h_sync.h"
 #include "i18n.h"
 #include "log.h"
 #include "metrics.h"
@@ -694,6 +695,9 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
                         conn_linger(c);
                 return;
         }
+        /* A Pull page is out: build the next while the client reads it. */
+        if (left == 0)
+                pull_ahead_build(c->ss.ahead);
         if (left < OUT_HIGH / 2 && !c->waiting && !c->mem_wait)
                 bufferevent_enable(bev, EV_READ);
 }

@@ -17,6 +17,7 @@
 struct server;
 struct reply;
 struct query_memo;
+struct pull_ahead;
 
 /* What the calls of one connection share. conn.c owns it (one per
  * connection, filled at the handshake); dispatch and the handlers read it,
@@ -31,6 +32,7 @@ struct session {
         int refusal_logged;      /* the refusal of its unit has been logged */
         struct reply *reply;     /* how answers reach the connection */
         struct query_memo *memo; /* the last query's document while it is handed out in parts */
+        struct pull_ahead *ahead; /* the next Pull page, built ahead (h_sync.h) */
 };
 
 /* Chooses the session's message language from the client's Hello. */
@@ -44,7 +46,8 @@ int session_check(struct server *srv, struct session *ss, struct rb_err *e);
 /* The session's seat as people read it (seat_format, common/role.h): its
  * unit, role, the person's name and its certificate's serial, in buf. */
 const char *session_seat(const struct session *ss, char *buf, size_t len);
-/* Releases what the session holds (its query memo); conn.c calls it when
+/* Releases what the session holds (its query memo, its read-ahead page);
+ * conn.c calls it when
  * the connection is freed. */
 void session_release(struct session *ss);
 
