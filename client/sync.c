@@ -280,6 +280,17 @@ static int pull_page(struct cli *cli, struct net *n, struct arena *a, uint64_t i
 static const char SQL_SYNC_NORMAL[] = "PRAGMA synchronous=NORMAL";
 static const char SQL_SYNC_FULL[] = "PRAGMA synchronous=FULL";
 
+/* A pull from cursor 0 fills empty tables: their key indexes are dropped
+ * now and built once at the end (replica.h). 0, or -1 with e. */
+static int pull_scratch(struct cli *cli, struct rb_err *e)
+{
+        long long since = 0;
+
+        if (db_value(cli->db, SQL_CURSOR, NULL, &since, e) < 0)
+                return -1;
+        return since == 0 ? replica_keys_drop(cli->db, e) : 0;
+}
+
 int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         long pages = 0;
@@ -288,20 +299,26 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
 
         if (db_exec(cli->db, SQL_SYNC_NORMAL, e) != 0)
                 return -1;
-        rc = pull_ask(cli, n, rep, &id, e);
+        rc = pull_scratch(cli, e);
+        if (rc == 0)
+                rc = pull_ask(cli, n, rep, &id, e);
         while (rc == 0) {
                 struct arena a = ARENA_INIT;
                 int more = !(rep->max_pages > 0 && pages + 1 >= rep->max_pages);
 
                 rc = pull_page(cli, n, &a, id, more, rep, &id, e);
                 arena_free(&a);
-                if (rc == 2) /* emptied for a resync: from the start */
+                if (rc == 2 && (rc = pull_scratch(cli, e)) == 0) /* emptied for a resync */
                         rc = pull_ask(cli, n, rep, &id, e);
                 else if (rc == 0)
                         pages++;
                 if (rc == 0 && interrupt_seen())
                         rc = sync_stopped(e);
         }
+        /* Built also after a cut (the pages applied are kept, and so is the
+         * speed of reading them). */
+        if (replica_keys_build(cli->db, rc < 0 ? NULL : e) != 0)
+                rc = -1;
         if (db_exec(cli->db, SQL_SYNC_FULL, rc < 0 ? NULL : e) != 0)
                 return -1;
         return rc < 0 ? -1 : 0;

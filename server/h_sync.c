@@ -74,13 +74,13 @@ struct page {
 struct pull_ahead {
         struct server *srv;
         enum { AHEAD_NONE, AHEAD_WANTED, AHEAD_READY } state;
-        char scope[64];  /* the session's unit, "" for everything */
-        uint64_t since;  /* the cursor the page starts after */
-        uint32_t limit;  /* as the client asked (0: the server's) */
-        int64_t gen;     /* sqlite3_total_changes64 when built */
-        unsigned dv;     /* and the data version */
-        struct page pg;  /* READY: the page, in arena */
-        size_t bytes;    /* counted in ahead_bytes */
+        char scope[64]; /* the session's unit, "" for everything */
+        uint64_t since; /* the cursor the page starts after */
+        uint32_t limit; /* as the client asked (0: the server's) */
+        int64_t gen;    /* sqlite3_total_changes64 when built */
+        unsigned dv;    /* and the data version */
+        struct page pg; /* READY: the page, in arena */
+        size_t bytes;   /* counted in ahead_bytes */
         struct arena arena;
 };
 

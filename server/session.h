@@ -24,14 +24,14 @@ struct pull_ahead;
  * and Hello sets its language. */
 struct session {
         struct principal who;
-        unsigned role;           /* role_bit(who.role), computed once at the handshake */
-        locale_t loc;            /* messages in the client's language; 0: English */
-        int hello_done;          /* the first call, Hello, has succeeded */
-        int checked;             /* gen holds the database generation of the last check */
-        long long gen[2];        /* store_generation when the principal was last found valid */
-        int refusal_logged;      /* the refusal of its unit has been logged */
-        struct reply *reply;     /* how answers reach the connection */
-        struct query_memo *memo; /* the last query's document while it is handed out in parts */
+        unsigned role;            /* role_bit(who.role), computed once at the handshake */
+        locale_t loc;             /* messages in the client's language; 0: English */
+        int hello_done;           /* the first call, Hello, has succeeded */
+        int checked;              /* gen holds the database generation of the last check */
+        long long gen[2];         /* store_generation when the principal was last found valid */
+        int refusal_logged;       /* the refusal of its unit has been logged */
+        struct reply *reply;      /* how answers reach the connection */
+        struct query_memo *memo;  /* the last query's document while it is handed out in parts */
         struct pull_ahead *ahead; /* the next Pull page, built ahead (h_sync.h) */
 };
 
