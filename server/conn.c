@@ -360,6 +360,7 @@ static void conn_free(struct conn *c)
         /* Its queued pushes are still applied; their answers go nowhere. */
         reply_close(c->ss.reply);
         session_release(&c->ss);
+        pull_ahead_free(c->ss.ahead);
         frame_dec_free(&c->dec);
         event_free(c->deadline);
         if (c->closed != NULL)

@@ -3,7 +3,6 @@
  * whether its certificate and unit are still valid.
  */
 #include "session.h"
-#include "h_sync.h"
 #include "i18n.h"
 #include "log.h"
 #include "query_memo.h"
@@ -34,8 +33,6 @@ void session_release(struct session *ss)
 {
         query_memo_free(ss->memo);
         ss->memo = NULL;
-        pull_ahead_free(ss->ahead);
-        ss->ahead = NULL;
 }
 
 /* Logs, once per session, why its unit seat is refused. */

@@ -32,7 +32,7 @@ struct session {
         int refusal_logged;       /* the refusal of its unit has been logged */
         struct reply *reply;      /* how answers reach the connection */
         struct query_memo *memo;  /* the last query's document while it is handed out in parts */
-        struct pull_ahead *ahead; /* the next Pull page, built ahead (h_sync.h) */
+        struct pull_ahead *ahead; /* the next Pull page, built ahead (h_sync.h; conn.c frees it) */
 };
 
 /* Chooses the session's message language from the client's Hello. */
@@ -46,9 +46,9 @@ int session_check(struct server *srv, struct session *ss, struct rb_err *e);
 /* The session's seat as people read it (seat_format, common/role.h): its
  * unit, role, the person's name and its certificate's serial, in buf. */
 const char *session_seat(const struct session *ss, char *buf, size_t len);
-/* Releases what the session holds (its query memo, its read-ahead page);
- * conn.c calls it when
- * the connection is freed. */
+/* Releases what the session holds (its query memo); conn.c calls it when
+ * the connection is freed, and frees the read-ahead page itself
+ * (pull_ahead_free, h_sync.h). */
 void session_release(struct session *ss);
 
 #endif
