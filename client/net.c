@@ -662,6 +662,24 @@ int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struc
         return 0;
 }
 
+int net_wait(struct net *n, uint64_t id, Renbin__Response **resp, struct rb_err *e)
+{
+        *resp = NULL;
+        for (;;) {
+                if (net_recv(n, resp, e) != 0)
+                        return -1;
+                if ((*resp)->id == 0 || (*resp)->id == id)
+                        break;
+                renbin__response__free_unpacked(*resp, n->alloc);
+                *resp = NULL;
+        }
+        if ((*resp)->status != NULL && (*resp)->status->code != RENBIN__CODE__OK) {
+                wire_status_err((*resp)->status, e);
+                return -1;
+        }
+        return 0;
+}
+
 void net_close(struct net *n)
 {
         if (n->ssl != NULL) {

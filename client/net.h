@@ -54,6 +54,10 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e);
 /* Sends req and waits for its response. A non-OK status is returned as -1 with
  * e set from it, and *resp is still filled (caller frees). */
 int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struct rb_err *e);
+/* Waits for the response to request id (sent with net_send, perhaps
+ * before others' answers were read: those are skipped); an error with id 0
+ * ends the wait too. Status as net_call. */
+int net_wait(struct net *n, uint64_t id, Renbin__Response **resp, struct rb_err *e);
 void net_close(struct net *n);
 /* The notAfter (unix seconds) of the server certificate seen in this
  * process's last successful handshake, or 0 if none. */

@@ -61,6 +61,13 @@ static void build_sql(size_t i)
         sql[i].drop = sqlite3_mprintf("DELETE FROM %s WHERE id = ?1", d->table);
 }
 
+/* Appends the DDL of d's key index (its first field) to buf at *off. */
+static void key_index_sql(const struct entity_def *d, char *buf, size_t len, size_t *off)
+{
+        str_appendf(buf, len, off, "CREATE INDEX IF NOT EXISTS %s_key ON %s(%s);", d->table,
+                    d->table, d->fields[0].name);
+}
+
 /* Creates the entity tables from the catalogue (dropping old ones first).
  * A server-only entity has no table here: an older replica's is dropped, so
  * no answer stays on an office's disk (docs/privacy.md). */
@@ -85,9 +92,8 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
                                     d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
                 /* WITHOUT ROWID: the row lives in its id's b-tree, so a pulled
                  * row is one b-tree insert (and its key index), not three. */
-                str_appendf(ddl, sizeof(ddl), &off,
-                            ") WITHOUT ROWID; CREATE INDEX %s_key ON %s(%s);", d->table, d->table,
-                            d->fields[0].name);
+                str_appendf(ddl, sizeof(ddl), &off, ") WITHOUT ROWID; ");
+                key_index_sql(d, ddl, sizeof(ddl), &off);
                 if ((rc = db_exec(db, ddl, e)) != 0)
                         return rc;
         }
@@ -145,6 +151,43 @@ int replica_reset(sqlite3 *db, struct rb_err *e)
                         return -1;
         }
         return db_exec(db, "UPDATE settings SET value = '0' WHERE key = 'cursor';", e);
+}
+
+/* Runs, for every synced entity, the DDL that fill writes of its key index,
+ * all in one transaction. */
+static int key_indexes(sqlite3 *db,
+                       void (*fill)(const struct entity_def *, char *, size_t, size_t *),
+                       struct rb_err *e)
+{
+        char ddl[8192];
+        size_t off = 0;
+
+        for (size_t i = 0; i < entity_count; i++)
+                if (entity_synced(entity_defs[i]))
+                        fill(entity_defs[i], ddl, sizeof(ddl), &off);
+        if (db_begin(db, e) != 0)
+                return -1;
+        if (db_exec(db, ddl, e) != 0) {
+                db_rollback(db);
+                return -1;
+        }
+        return db_commit(db, e);
+}
+
+/* Appends the DDL that drops d's key index to buf at *off. */
+static void key_drop_sql(const struct entity_def *d, char *buf, size_t len, size_t *off)
+{
+        str_appendf(buf, len, off, "DROP INDEX IF EXISTS %s_key;", d->table);
+}
+
+int replica_keys_drop(sqlite3 *db, struct rb_err *e)
+{
+        return key_indexes(db, key_drop_sql, e);
+}
+
+int replica_keys_build(sqlite3 *db, struct rb_err *e)
+{
+        return key_indexes(db, key_index_sql, e);
 }
 
 /* The catalogue index of entity name, or entity_count. A page is mostly one

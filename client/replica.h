@@ -17,6 +17,14 @@
 int replica_migrate(sqlite3 *db, struct rb_err *e);
 /* Applies one pulled change (upsert or delete). */
 int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e);
+/* A pull from scratch fills the entity tables faster without their key
+ * indexes, and builds each once at the end (a sort, not an insert per
+ * row): drop them before the first page, build them after the last. The
+ * indexes only speed reads up; one missing (a sync killed on the way) is
+ * built by the next sync's end. 0, or -1 with e. */
+int replica_keys_drop(sqlite3 *db, struct rb_err *e);
+/* Builds the key indexes that are missing (none: nothing to do). */
+int replica_keys_build(sqlite3 *db, struct rb_err *e);
 /* Empties every entity table and resets the cursor (a resync from scratch). */
 int replica_reset(sqlite3 *db, struct rb_err *e);
 

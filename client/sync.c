@@ -189,48 +189,88 @@ static int apply_page(sqlite3 *db, const Renbin__PullReply *p, struct rb_err *e)
 
 static const char SQL_CURSOR[] = "SELECT value FROM settings WHERE key = 'cursor'";
 
-/* Asks for and applies one page, decoded into arena a. 1 when the pull is
- * done, 0 when more may come, 2 when the replica was emptied for a resync
- * (no page yet), -1 with e. */
-static int pull_page(struct cli *cli, struct net *n, struct arena *a, struct sync_report *rep,
+/* Sends a Pull for the page after since; its request id in *id. */
+static int pull_send(struct net *n, uint64_t since, const struct sync_report *rep, uint64_t *id,
                      struct rb_err *e)
 {
         Renbin__Request req = RENBIN__REQUEST__INIT;
         Renbin__Pull pull = RENBIN__PULL__INIT;
-        Renbin__Response *resp = NULL;
-        ProtobufCAllocator alloc = wire_arena_allocator(a);
+
+        pull.since = since;
+        pull.limit = rep->page_size;
+        req.call_case = RENBIN__REQUEST__CALL_PULL;
+        req.pull = &pull;
+        if (net_send(n, &req, e) != 0)
+                return -1;
+        *id = req.id;
+        return 0;
+}
+
+/* Sends a Pull from the replica's cursor. */
+static int pull_ask(struct cli *cli, struct net *n, const struct sync_report *rep, uint64_t *id,
+                    struct rb_err *e)
+{
         long long since = 0;
-        int rc;
 
         /* A cursor that cannot be read is an error, not a full resync. */
         if (db_value(cli->db, SQL_CURSOR, NULL, &since, e) < 0)
                 return -1;
-        pull.since = (uint64_t)since;
-        pull.limit = rep->page_size;
-        req.call_case = RENBIN__REQUEST__CALL_PULL;
-        req.pull = &pull;
+        if (pull_send(n, (uint64_t)since, rep, id, e) != 0)
+                return interrupt_seen() ? sync_stopped(e) : -1;
+        return 0;
+}
+
+/*
+ * Waits for the answer to Pull id, decoded into arena a, and applies it.
+ * While more is to come and may be asked for (more), the next Pull - from
+ * this page's cursor - is sent before this page is applied, so that the
+ * server builds that page meanwhile; it is read (and applied) only after
+ * this page has committed with its cursor, so a sync cut anywhere resumes
+ * from the last page applied. 0 when the next Pull was sent (its id in
+ * *next), 1 when the pull stops here, 2 when the replica was emptied for a
+ * resync (no page yet, nothing sent), -1 with e.
+ */
+static int pull_page(struct cli *cli, struct net *n, struct arena *a, uint64_t id, int more,
+                     struct sync_report *rep, uint64_t *next, struct rb_err *e)
+{
+        Renbin__Response *resp = NULL;
+        ProtobufCAllocator alloc = wire_arena_allocator(a);
+        const Renbin__PullReply *p;
+        struct rb_err se;
+        int rc, ask, sent = -1;
+
         n->alloc = &alloc;
-        rc = net_call(n, &req, &resp, e);
+        rc = net_wait(n, id, &resp, e);
         n->alloc = NULL;
         if (rc != 0)
                 return interrupt_seen() ? sync_stopped(e) : -1;
-        if (resp->pull == NULL)
+        if ((p = resp->pull) == NULL)
                 return err_set(e, RB_INTERNAL, NULL,
                                _("the server answered a pull without changes"));
-        if (resp->pull->resync) {
+        if (p->resync) {
                 if (replica_reset(cli->db, e) != 0)
                         return -1;
                 rep->resynced = 1;
                 return 2;
         }
-        if (rep->total == 0 || rep->total < rep->pulled + (long)resp->pull->n_changes)
-                rep->total =
-                    rep->pulled + (long)resp->pull->n_changes + (long)resp->pull->remaining;
-        if (apply_page(cli->db, resp->pull, e) != 0)
+        if (rep->total == 0 || rep->total < rep->pulled + (long)p->n_changes)
+                rep->total = rep->pulled + (long)p->n_changes + (long)p->remaining;
+        ask = more && p->remaining > 0 && p->n_changes > 0;
+        if (ask && !interrupt_seen())
+                sent = pull_send(n, p->cursor, rep, next, &se);
+        if (apply_page(cli->db, p, e) != 0)
                 return -1;
-        rep->pulled += (long)resp->pull->n_changes;
+        rep->pulled += (long)p->n_changes;
         progress(rep, rep->pushed);
-        return resp->pull->remaining == 0 || resp->pull->n_changes == 0;
+        if (!ask)
+                return 1;
+        if (sent != 0) {
+                if (interrupt_seen())
+                        return sync_stopped(e);
+                *e = se;
+                return -1;
+        }
+        return 0;
 }
 
 /* Pulled pages commit without waiting for the disk (synchronous=NORMAL):
@@ -240,20 +280,45 @@ static int pull_page(struct cli *cli, struct net *n, struct arena *a, struct syn
 static const char SQL_SYNC_NORMAL[] = "PRAGMA synchronous=NORMAL";
 static const char SQL_SYNC_FULL[] = "PRAGMA synchronous=FULL";
 
+/* A pull from cursor 0 fills empty tables: their key indexes are dropped
+ * now and built once at the end (replica.h). 0, or -1 with e. */
+static int pull_scratch(struct cli *cli, struct rb_err *e)
+{
+        long long since = 0;
+
+        if (db_value(cli->db, SQL_CURSOR, NULL, &since, e) < 0)
+                return -1;
+        return since == 0 ? replica_keys_drop(cli->db, e) : 0;
+}
+
 int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         long pages = 0;
+        uint64_t id = 0;
         int rc;
 
         if (db_exec(cli->db, SQL_SYNC_NORMAL, e) != 0)
                 return -1;
-        do {
+        rc = pull_scratch(cli, e);
+        if (rc == 0)
+                rc = pull_ask(cli, n, rep, &id, e);
+        while (rc == 0) {
                 struct arena a = ARENA_INIT;
-                rc = pull_page(cli, n, &a, rep, e);
+                int more = !(rep->max_pages > 0 && pages + 1 >= rep->max_pages);
+
+                rc = pull_page(cli, n, &a, id, more, rep, &id, e);
                 arena_free(&a);
+                if (rc == 2 && (rc = pull_scratch(cli, e)) == 0) /* emptied for a resync */
+                        rc = pull_ask(cli, n, rep, &id, e);
+                else if (rc == 0)
+                        pages++;
                 if (rc == 0 && interrupt_seen())
                         rc = sync_stopped(e);
-        } while (rc == 2 || (rc == 0 && !(rep->max_pages > 0 && ++pages >= rep->max_pages)));
+        }
+        /* Built also after a cut (the pages applied are kept, and so is the
+         * speed of reading them). */
+        if (replica_keys_build(cli->db, rc < 0 ? NULL : e) != 0)
+                rc = -1;
         if (db_exec(cli->db, SQL_SYNC_FULL, rc < 0 ? NULL : e) != 0)
                 return -1;
         return rc < 0 ? -1 : 0;

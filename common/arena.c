@@ -56,6 +56,17 @@ char *arena_strdup(struct arena *a, const char *s)
         return memcpy(arena_alloc(a, n), s, n);
 }
 
+void arena_adopt(struct arena *to, struct arena *from)
+{
+        struct arena_block **tail = &to->head;
+
+        /* Behind to's blocks: its head stays the one it allocates from. */
+        while (*tail != NULL)
+                tail = &(*tail)->next;
+        *tail = from->head;
+        from->head = NULL;
+}
+
 void arena_free(struct arena *a)
 {
         struct arena_block *b, *next;

@@ -25,6 +25,8 @@ void *arena_alloc_raw(struct arena *a, size_t n);
 /* Zeroed array of n elements of size sz, overflow-checked. */
 void *arena_calloc(struct arena *a, size_t n, size_t sz);
 char *arena_strdup(struct arena *a, const char *s);
+/* Moves every block of from into to (freed with it); from is left empty. */
+void arena_adopt(struct arena *to, struct arena *from);
 /* Frees every block. The arena can be used again afterwards. */
 void arena_free(struct arena *a);
 

@@ -37,6 +37,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "frame.h"
+#include "h_sync.h"
 #include "i18n.h"
 #include "log.h"
 #include "metrics.h"
@@ -364,6 +365,7 @@ static void conn_free(struct conn *c)
         /* Its queued pushes are still applied; their answers go nowhere. */
         reply_close(c->ss.reply);
         session_release(&c->ss);
+        pull_ahead_free(c->ss.ahead);
         frame_dec_free(&c->dec);
         event_free(c->deadline);
         if (c->closed != NULL)
@@ -703,6 +705,9 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
                         conn_linger(c);
                 return;
         }
+        /* A Pull page is out: build the next while the client reads it. */
+        if (left == 0)
+                pull_ahead_build(c->ss.ahead);
         if (left < OUT_HIGH / 2 && !c->waiting && !c->mem_wait)
                 bufferevent_enable(bev, EV_READ);
 }

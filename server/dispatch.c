@@ -4,6 +4,7 @@
  * for every call, before the handler runs.
  */
 #include "dispatch.h"
+#include "h_sync.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
@@ -99,6 +100,9 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
                 resp.status = wire_status(&arena, &e);
                 rc = 0;
         } else {
+                /* A read-ahead page is only for the Pull that continues it. */
+                if (req->call_case != RENBIN__REQUEST__CALL_PULL)
+                        pull_ahead_drop(ss->ahead);
                 rc = dispatch_call(&cx, req, &resp);
         }
         uselocale(old);

@@ -1,7 +1,9 @@
 /*
  * h_sync.h - what the server's setup needs of h_sync.c besides its handlers
  * (those are in handlers.h): the Pull memo, which remembers how many changes
- * were left after recently served pages so that a sync counts them once.
+ * were left after recently served pages so that a sync counts them once;
+ * and a connection's read-ahead page (the next of its sync, built while the
+ * client works on the last).
  */
 #ifndef RENBIN_H_SYNC_H
 #define RENBIN_H_SYNC_H
@@ -12,5 +14,16 @@ struct pull_memo;
 struct pull_memo *pull_memo_new(void);
 /* Frees the memo; NULL is allowed. */
 void pull_memo_free(struct pull_memo *m);
+
+struct pull_ahead;
+
+/* Builds the page a session's next Pull will ask for, if its last answer
+ * (with more to come) asked for one; conn.c calls it when that answer has
+ * been written out. NULL is allowed. */
+void pull_ahead_build(struct pull_ahead *a);
+/* Forgets the read-ahead page (another request came). NULL is allowed. */
+void pull_ahead_drop(struct pull_ahead *a);
+/* Frees it (the connection closed). NULL is allowed. */
+void pull_ahead_free(struct pull_ahead *a);
 
 #endif

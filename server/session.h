@@ -17,20 +17,22 @@
 struct server;
 struct reply;
 struct query_memo;
+struct pull_ahead;
 
 /* What the calls of one connection share. conn.c owns it (one per
  * connection, filled at the handshake); dispatch and the handlers read it,
  * and Hello sets its language. */
 struct session {
         struct principal who;
-        unsigned role;           /* role_bit(who.role), computed once at the handshake */
-        locale_t loc;            /* messages in the client's language; 0: English */
-        int hello_done;          /* the first call, Hello, has succeeded */
-        int checked;             /* gen holds the database generation of the last check */
-        long long gen[2];        /* store_generation when the principal was last found valid */
-        int refusal_logged;      /* the refusal of its unit has been logged */
-        struct reply *reply;     /* how answers reach the connection */
-        struct query_memo *memo; /* the last query's document while it is handed out in parts */
+        unsigned role;            /* role_bit(who.role), computed once at the handshake */
+        locale_t loc;             /* messages in the client's language; 0: English */
+        int hello_done;           /* the first call, Hello, has succeeded */
+        int checked;              /* gen holds the database generation of the last check */
+        long long gen[2];         /* store_generation when the principal was last found valid */
+        int refusal_logged;       /* the refusal of its unit has been logged */
+        struct reply *reply;      /* how answers reach the connection */
+        struct query_memo *memo;  /* the last query's document while it is handed out in parts */
+        struct pull_ahead *ahead; /* the next Pull page, built ahead (h_sync.h; conn.c frees it) */
 };
 
 /* Chooses the session's message language from the client's Hello. */
@@ -45,7 +47,8 @@ int session_check(struct server *srv, struct session *ss, struct rb_err *e);
  * unit, role, the person's name and its certificate's serial, in buf. */
 const char *session_seat(const struct session *ss, char *buf, size_t len);
 /* Releases what the session holds (its query memo); conn.c calls it when
- * the connection is freed. */
+ * the connection is freed, and frees the read-ahead page itself
+ * (pull_ahead_free, h_sync.h). */
 void session_release(struct session *ss);
 
 #endif

@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -933,6 +935,181 @@ static void test_pull_page_size(void **state)
         json_decref(doc);
 }
 
+/* One raw Pull of at most limit changes after since (free the answer). */
+static Renbin__Response *raw_pull(struct h_tls *t, uint64_t since, uint32_t limit)
+{
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Pull pull = RENBIN__PULL__INIT;
+        Renbin__Response *resp;
+
+        pull.since = since;
+        pull.limit = limit;
+        req.call_case = RENBIN__REQUEST__CALL_PULL;
+        req.pull = &pull;
+        assert_int_equal(h_tls_send_req(t, &req), 0);
+        if ((resp = h_tls_recv(t, H_RECV_TIMEOUT_MS)) == NULL)
+                fail_msg("no answer to Pull: %s", t->error);
+        assert_int_equal(resp->status ? resp->status->code : 0, RENBIN__CODE__OK);
+        assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_PULL);
+        return resp;
+}
+
+/*
+ * The server builds the next page while the client reads the last (read
+ * ahead); a write between two pages must not be answered from the page built
+ * before it. Here a change committed after page 2 has gone out (its
+ * read-ahead built) is counted in remaining at once, exactly, and comes in a
+ * later page; so does one between pages with another call (Ping) between.
+ */
+static void test_pull_write_between(void **state)
+{
+        struct h_tls t, w;
+        Renbin__Response *resp;
+        const Renbin__PullReply *r;
+        uint64_t since = 0, first_left = 0, got = 0, added = 0, last_seq = 0, forum_seen = 0;
+
+        (void)state;
+        raw_connect(&t, fx.bundle_hr);
+        for (int page = 0;; page++) {
+                resp = raw_pull(&t, since, 3);
+                r = resp->pull;
+                if (page == 0)
+                        first_left = r->remaining + r->n_changes;
+                got += r->n_changes;
+                for (size_t i = 0; i < r->n_changes; i++) {
+                        assert_true(r->changes[i]->seq > last_seq);
+                        last_seq = r->changes[i]->seq;
+                        forum_seen += strcmp(r->changes[i]->entity, "forum") == 0;
+                }
+                /* remaining counts down exactly to what is still to come,
+                 * the changes written since the first page included */
+                assert_int_equal(r->remaining, first_left + added - got);
+                since = r->cursor;
+                int done = r->remaining == 0;
+                renbin__response__free_unpacked(resp, NULL);
+                if (done)
+                        break;
+                if (page == 1 || page == 3) {
+                        raw_connect(&w, fx.bundle_hr);
+                        push_long_forums(&w, 1);
+                        h_tls_close(&w);
+                        added++;
+                }
+                if (page == 3)
+                        assert_int_equal(h_tls_ping(&t, "between"), RENBIN__CODE__OK);
+                if (page > 10000)
+                        fail_msg("pull does not end");
+        }
+        assert_int_equal(added, 2);
+        assert_int_equal(got, first_left + added);
+        assert_true(forum_seen >= added);
+        h_tls_close(&t);
+}
+
+/* Runs renbin with args as home, the files it writes limited to limit bytes
+ * (a full disk, as test_e2e_faults makes one). */
+static void run_fsize(struct h_result *r, rlim_t limit, const char *home, const char *const *args)
+{
+        struct rlimit old, lim;
+        void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+
+        assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+        lim = old;
+        lim.rlim_cur = limit;
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        f_run(r, home, args);
+        setrlimit(RLIMIT_FSIZE, &old);
+        signal(SIGXFSZ, prev);
+}
+
+/* The size of file name in home, 0 if there is none. */
+static long long file_size(const char *home, const char *name)
+{
+        char *path = h_path(home, name);
+        struct stat sb;
+        long long n = stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+
+        free(path);
+        return n;
+}
+
+/* The entity tables' key indexes a replica has. */
+static const char SQL_KEY_INDEXES[] =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE '%\\_key' ESCAPE '\\'";
+
+/*
+ * renbin sync asks for the next page before it applies the one it has (the
+ * server builds it meanwhile). A sync cut while a page is applied - the disk
+ * fills, with the next Pull already sent - keeps every page applied before
+ * with its cursor; the next sync pulls exactly what the server said remained
+ * after the last of them (nothing lost, nothing applied twice), and the
+ * replica ends as one whole sync leaves it.
+ */
+static void test_pull_cut_pipelined(void **state)
+{
+        static const char *const lists[][4] = {
+            {"enroll", "list", NULL}, {"asn", "list", "--all", NULL}, {"program", "list", NULL},
+            {"unit", "list", NULL},   {"plan", "list", NULL},
+        };
+        const char *sync_args[] = {"--json", "sync", "--page-size", "2", NULL};
+        char *cut = h_path(fx.tmp, "home-hr-cut"), *whole = h_path(fx.tmp, "home-hr-whole2"), *v,
+             *w;
+        long long db, wal, cursor, left, total;
+        struct h_result r;
+        json_t *doc;
+
+        (void)state;
+        h_must_setup(whole, fx.srv.addr, fx.bundle_hr);
+        h_must_setup(cut, fx.srv.addr, fx.bundle_hr);
+        doc = f_sync(whole);
+        total = f_int(doc, "pulled");
+        json_decref(doc);
+        db = file_size(cut, "replica.db");
+        wal = file_size(cut, "replica.db-wal");
+        /* Room for the key indexes' drop and some pages: the WAL grows by a
+         * few 4 KiB pages per page, and the 600 long forum notes alone fill
+         * megabytes. */
+        run_fsize(&r, (rlim_t)((db > wal ? db : wal) + 256 * 1024), cut, sync_args);
+        if (r.status == 0)
+                fail_msg("the sync was not cut (%lld changes): %s", total, r.out);
+        h_result_free(&r);
+        v = replica_text(cut, "SELECT value FROM settings WHERE key = 'cursor'", NULL);
+        cursor = strtoll(v, NULL, 10);
+        free(v);
+        v = replica_text(cut, "SELECT value FROM settings WHERE key = 'pull_remaining'", NULL);
+        left = strtoll(v, NULL, 10);
+        free(v);
+        /* cut in the middle: some pages applied, some not */
+        assert_true(cursor > 0);
+        assert_true(left > 0 && left < total);
+        doc = f_json(0, cut, "sync", "--page-size", "2", NULL);
+        assert_int_equal(f_int(doc, "pulled"), left);
+        json_decref(doc);
+        /* a pull from scratch drops the key indexes and builds them at its
+         * end; the sync after the cut has them all back */
+        v = replica_text(cut, SQL_KEY_INDEXES, NULL);
+        w = replica_text(whole, SQL_KEY_INDEXES, NULL);
+        assert_true(strtoll(v, NULL, 10) > 5);
+        assert_string_equal(v, w);
+        free(v);
+        free(w);
+
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+                const char *args[6] = {"--json", lists[i][0], lists[i][1], lists[i][2], NULL};
+                struct h_result ra, rb;
+
+                f_run(&ra, cut, args);
+                f_run(&rb, whole, args);
+                assert_int_equal(ra.status, 0);
+                assert_int_equal(rb.status, 0);
+                assert_string_equal(ra.out, rb.out);
+                h_result_free(&ra);
+                h_result_free(&rb);
+        }
+        free(cut);
+        free(whole);
+}
+
 /* An asn put whose row id is already another person's is the client's fault:
  * INVALID_ARGUMENT, recorded, not an INTERNAL error the client retries forever. */
 static void test_asn_id_taken(void **state)
@@ -982,12 +1159,13 @@ static void test_asn_id_taken(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_office_isolation), cmocka_unit_test(test_offline_enroll),
-            cmocka_unit_test(test_push_twice),       cmocka_unit_test(test_push_twice_raw),
-            cmocka_unit_test(test_capacity_race),    cmocka_unit_test(test_roster_import),
-            cmocka_unit_test(test_unit_deactivate),  cmocka_unit_test(test_attendance),
-            cmocka_unit_test(test_paged_pull),       cmocka_unit_test(test_pull_page_size),
-            cmocka_unit_test(test_asn_id_taken),
+            cmocka_unit_test(test_office_isolation),   cmocka_unit_test(test_offline_enroll),
+            cmocka_unit_test(test_push_twice),         cmocka_unit_test(test_push_twice_raw),
+            cmocka_unit_test(test_capacity_race),      cmocka_unit_test(test_roster_import),
+            cmocka_unit_test(test_unit_deactivate),    cmocka_unit_test(test_attendance),
+            cmocka_unit_test(test_paged_pull),         cmocka_unit_test(test_pull_page_size),
+            cmocka_unit_test(test_asn_id_taken),       cmocka_unit_test(test_pull_write_between),
+            cmocka_unit_test(test_pull_cut_pipelined),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
