@@ -15,13 +15,28 @@ static const EVP_MD *sha256_md(void)
         return md != NULL ? md : EVP_sha256();
 }
 
+/* One context, reset by every digest (EVP_Digest makes and frees one per
+ * call); the programs hash on one thread. NULL if it cannot be made. */
+static EVP_MD_CTX *sha256_ctx(void)
+{
+        static EVP_MD_CTX *ctx;
+
+        if (ctx == NULL)
+                ctx = EVP_MD_CTX_new();
+        return ctx;
+}
+
 void digest_sha256_hex(const void *p, size_t len, char out[DIGEST_HEX])
 {
         static const char hex[] = "0123456789abcdef";
-        unsigned char md[32];
+        EVP_MD_CTX *ctx = sha256_ctx();
+        unsigned char md[32] = {0};
         unsigned int n = 0;
 
-        EVP_Digest(p, len, md, &n, sha256_md(), NULL);
+        /* Should the kept context fail, EVP_Digest tries with a fresh one. */
+        if (ctx == NULL || EVP_DigestInit_ex(ctx, sha256_md(), NULL) != 1 ||
+            EVP_DigestUpdate(ctx, p, len) != 1 || EVP_DigestFinal_ex(ctx, md, &n) != 1)
+                EVP_Digest(p, len, md, &n, sha256_md(), NULL);
         for (int i = 0; i < 32; i++) {
                 out[2 * i] = hex[md[i] >> 4];
                 out[2 * i + 1] = hex[md[i] & 15];

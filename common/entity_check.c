@@ -16,19 +16,26 @@
 
 static int value_check(const struct field_def *f, const char *v, struct rb_err *e);
 
+/* The field of d whose name is the n bytes at name, or NULL. */
+static const struct field_def *field_named(const struct entity_def *d, const char *name, size_t n)
+{
+        for (size_t j = 0; j < d->nfields; j++)
+                if (strncmp(d->fields[j].name, name, n) == 0 && d->fields[j].name[n] == '\0')
+                        return &d->fields[j];
+        return NULL;
+}
+
 const struct field_def *entity_action_field(const struct entity_def *d, const struct action_def *a,
                                             size_t i, int *required)
 {
         const struct field_def *f;
-        char name[64];
         size_t n;
 
         if (a->fields != NULL) {
                 if (a->fields[i] == NULL)
                         return NULL;
                 n = strcspn(a->fields[i], "?!");
-                snprintf(name, sizeof(name), "%.*s", (int)n, a->fields[i]);
-                f = entity_field(d, name);
+                f = field_named(d, a->fields[i], n);
                 *required = f != NULL && (a->fields[i][n] == '!' ||
                                           (a->fields[i][n] != '?' && (f->flags & FD_REQUIRED)));
                 return f;

@@ -1,11 +1,13 @@
 /*
- * strbuf.c - bounded appends for SQL built from the catalogue.
+ * strbuf.c - bounded appends for SQL built from the catalogue, and the
+ * bounded copy (strbuf.h).
  */
 #include "strbuf.h"
 #include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void str_appendf(char *buf, size_t len, size_t *off, const char *fmt, ...)
 {
@@ -20,4 +22,14 @@ void str_appendf(char *buf, size_t len, size_t *off, const char *fmt, ...)
         if (n < 0 || (size_t)n >= len - *off)
                 fatal("str_appendf: %zu bytes are not enough", len);
         *off += (size_t)n;
+}
+
+char *str_copy(char *buf, size_t len, const char *src)
+{
+        size_t n = src != NULL ? strnlen(src, len - 1) : 0;
+
+        if (n > 0)
+                memcpy(buf, src, n);
+        buf[n] = '\0';
+        return buf;
 }

@@ -1,7 +1,9 @@
 /*
- * strbuf.h - appending formatted text to a fixed buffer, for SQL built once
- * from constant tables (the entity catalogue). Running out of room there is a
- * programming error, so it is fatal rather than silently cut.
+ * strbuf.h - text into fixed buffers. str_appendf is for SQL built once from
+ * constant tables (the entity catalogue): running out of room there is a
+ * programming error, so it is fatal rather than silently cut. str_copy is
+ * the cheap bounded copy of the request path, cut to fit as snprintf's "%s"
+ * cuts.
  */
 #ifndef RENBIN_STRBUF_H
 #define RENBIN_STRBUF_H
@@ -12,5 +14,9 @@
  * text does not fit. */
 void str_appendf(char *buf, size_t len, size_t *off, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Copies src (NULL: "") into buf of len bytes (len > 0), cut to len - 1
+ * bytes, always terminated; returns buf. */
+char *str_copy(char *buf, size_t len, const char *src);
 
 #endif

@@ -8,8 +8,7 @@
 #include "wire.h"
 #include "frame.h"
 #include "i18n.h"
-
-#include <stdio.h>
+#include "strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,27 +146,50 @@ static const ProtobufCFieldDescriptor *field_of(const ProtobufCMessageDescriptor
         return NULL;
 }
 
-/* Checks one encoded string of field path: no NUL (bad UTF-8 is the
- * apply step's to name, op by op, so the op is recorded for HR). */
-static int string_check(const char *path, const uint8_t *s, size_t n, struct rb_err *e)
-{
-        const uint8_t *nul = memchr(s, 0, n);
+/* Where a field sits in the request: its name and the message holding it
+ * (up, NULL at the top). The dotted path is written only to name a field in
+ * an error: the check itself runs for every string of every request. */
+struct field_path {
+        const struct field_path *up;
+        const char *name;
+};
 
-        if (nul != NULL)
-                return err_set(e, RB_INVALID, path, _("%s holds a NUL byte (byte %zu)"), path,
-                               (size_t)(nul - s) + 1);
-        return 0;
+/* Writes p's dotted path ("push.ops.fields.value") into buf of len bytes,
+ * cut to fit; returns its length. */
+static size_t path_put(const struct field_path *p, char *buf, size_t len)
+{
+        size_t off = 0;
+
+        if (p->up != NULL) {
+                off = path_put(p->up, buf, len);
+                off += strlen(str_copy(buf + off, len - off, "."));
+        }
+        return off + strlen(str_copy(buf + off, len - off, p->name));
 }
 
-/* Walks the encoded message of d in [p, end); path names it ("" at the top). */
+/* Checks one encoded string of the field at p: no NUL (bad UTF-8 is the
+ * apply step's to name, op by op, so the op is recorded for HR). */
+static int string_check(const struct field_path *p, const uint8_t *s, size_t n, struct rb_err *e)
+{
+        const uint8_t *nul = memchr(s, 0, n);
+        char path[64];
+
+        if (nul == NULL)
+                return 0;
+        path_put(p, path, sizeof(path));
+        return err_set(e, RB_INVALID, path, _("%s holds a NUL byte (byte %zu)"), path,
+                       (size_t)(nul - s) + 1);
+}
+
+/* Walks the encoded message of d in [p, end), held by the field up (NULL
+ * at the top). */
 static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end,
-                        const char *path, int depth, struct rb_err *e)
+                        const struct field_path *up, int depth, struct rb_err *e)
 {
         uint64_t key, n;
 
         while (p < end && depth < 16) {
                 const ProtobufCFieldDescriptor *f;
-                char sub[64];
 
                 if (get_varint(&p, end, &key) != 0)
                         return 0; /* malformed: the unpacker refuses it */
@@ -188,13 +210,10 @@ static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, c
                 f = field_of(d, key >> 3);
                 if (f != NULL &&
                     (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)) {
-                        /* a path cut short only shortens the message */
-                        if (snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "",
-                                     f->name) < 0)
-                                return -1;
+                        const struct field_path at = {up, f->name};
                         if (f->type == PROTOBUF_C_TYPE_STRING
-                                ? string_check(sub, p, (size_t)n, e) != 0
-                                : strings_walk(f->descriptor, p, p + n, sub, depth + 1, e) != 0)
+                                ? string_check(&at, p, (size_t)n, e) != 0
+                                : strings_walk(f->descriptor, p, p + n, &at, depth + 1, e) != 0)
                                 return -1;
                 }
                 p += n;
@@ -205,7 +224,7 @@ static int strings_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, c
 int wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len,
                        struct rb_err *e)
 {
-        return strings_walk(d, buf, buf + len, "", 0, e);
+        return strings_walk(d, buf, buf + len, NULL, 0, e);
 }
 
 static void *arena_pb_alloc(void *data, size_t size)

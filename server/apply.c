@@ -10,6 +10,7 @@
 #include "role.h"
 #include "i18n.h"
 #include "log.h"
+#include "strbuf.h"
 #include "uuid.h"
 #include "wire.h"
 
@@ -170,10 +171,10 @@ static int recorded(struct apply_ctx *cx, const char *op_id, struct op_result *r
         sqlite3_bind_text(st, 1, op_id, -1, SQLITE_STATIC);
         if ((found = db_step(cx->db, st, &r->err)) > 0) {
                 r->err.code = sqlite3_column_int(st, 0);
-                snprintf(r->err.msg, sizeof(r->err.msg), "%s", db_col_text(st, 1));
-                snprintf(r->err.field, sizeof(r->err.field), "%s", db_col_text(st, 2));
+                str_copy(r->err.msg, sizeof(r->err.msg), db_col_text(st, 1));
+                str_copy(r->err.field, sizeof(r->err.field), db_col_text(st, 2));
                 r->seq = (uint64_t)sqlite3_column_int64(st, 3);
-                snprintf(r->detail, sizeof(r->detail), "%s", db_col_text(st, 4));
+                str_copy(r->detail, sizeof(r->detail), db_col_text(st, 4));
         }
         sqlite3_reset(st);
         return found;
@@ -197,8 +198,7 @@ static const char SQL_CONFLICT_TRIM[] =
 /* A copy of s (which may be NULL) in buf, cut to fit and made valid UTF-8. */
 static const char *clean(char *buf, size_t len, const char *s)
 {
-        snprintf(buf, len, "%s", s != NULL ? s : "");
-        err_utf8_fix(buf);
+        err_utf8_fix(str_copy(buf, len, s));
         return buf;
 }
 
@@ -461,7 +461,7 @@ static int op_write(struct apply_ctx *cx, const struct entity_def *d, const stru
                 return fn(cx);
         if (insert_scope(cx, d) != 0 || (fn != NULL && fn(cx) != 0) || insert_row(cx, d, a) != 0)
                 return -1;
-        snprintf(cx->detail, sizeof(cx->detail), "%s", a->result);
+        str_copy(cx->detail, sizeof(cx->detail), a->result);
         return 0;
 }
 
@@ -502,7 +502,7 @@ static void op_run(struct apply_ctx *cx, const struct entity_def *d, const struc
                 return;
         }
         r->seq = cx->seq;
-        snprintf(r->detail, sizeof(r->detail), "%s", cx->detail);
+        str_copy(r->detail, sizeof(r->detail), cx->detail);
 }
 
 /* Logs an op that failed inside the server (INTERNAL): it is transient, so
@@ -599,9 +599,9 @@ int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char un
                 return -1;
         sqlite3_bind_text(st, 1, nip, -1, SQLITE_STATIC);
         if ((found = db_step(cx->db, st, cx->e)) > 0) {
-                snprintf(unit, 64, "%s", db_col_text(st, 0));
+                str_copy(unit, 64, db_col_text(st, 0));
                 if (tmt != NULL)
-                        snprintf(tmt, 16, "%s", db_col_text(st, 1));
+                        str_copy(tmt, 16, db_col_text(st, 1));
                 active = sqlite3_column_int(st, 2);
         }
         sqlite3_reset(st);

@@ -8,7 +8,6 @@
 #include "audit.h"
 #include "batch.h"
 #include "db.h"
-#include "digest.h"
 #include "i18n.h"
 #include "store.h"
 
@@ -21,24 +20,6 @@ static const char SQL_LAST[] = "SELECT hash FROM audit ORDER BY n DESC LIMIT 1";
 static const char SQL_APPEND[] =
     "INSERT INTO audit(n, at, unit, role, op_id, entity, entity_id, action, seq, data, prev, hash,"
     " serial, name) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-
-void audit_hash(const struct audit_rec *r, char out[65])
-{
-        char dh[65] = "-", buf[1280];
-        int k;
-
-        if (r->data != NULL)
-                digest_sha256_hex(r->data, r->len, dh);
-        else if (r->digest != NULL && r->digest[0] != '\0')
-                snprintf(dh, sizeof(dh), "%s", r->digest); /* redacted: the digest stays */
-        k = snprintf(buf, sizeof(buf), "%s|%lld|%lld|%s|%s|%s|%s|%s|%s|%lld|%s", r->prev, r->n,
-                     r->at, r->unit, r->role, r->op_id, r->entity, r->id, r->action, r->seq, dh);
-        /* A record of a named seat covers the seat too; one written before
-         * seats had names (or by a seat without one) hashes as it always did. */
-        if (k > 0 && (size_t)k < sizeof(buf) && (r->serial[0] != '\0' || r->name[0] != '\0'))
-                k += snprintf(buf + k, sizeof(buf) - (size_t)k, "|%s|%s", r->serial, r->name);
-        digest_sha256_hex(buf, k < (int)sizeof(buf) ? (size_t)k : sizeof(buf) - 1, out);
-}
 
 /* What the record says happened to the row: the op's action on a row of its
  * own entity; on another entity's row (a program's seat count moved by an

@@ -31,8 +31,13 @@ struct audit_head {
         char hash[65];
 };
 
-/* The hex SHA-256 of a record: the previous hash, every column, the data by
- * its digest, and the seat's serial and name when it has them. */
+/* audit_hash.c: the text a record's hash covers, in buf of AUDIT_TEXT
+ * bytes (cut to AUDIT_TEXT - 1, terminated); returns its length. Its format
+ * never changes: the logs written before must still verify. */
+#define AUDIT_TEXT 1280
+size_t audit_hash_text(const struct audit_rec *r, char buf[AUDIT_TEXT]);
+/* The hex SHA-256 of a record's text: the previous hash, every column, the
+ * data by its digest, and the seat's serial and name when it has them. */
 void audit_hash(const struct audit_rec *r, char out[65]);
 
 /* Appends a record for the change just written (cx->seq); data NULL for a

@@ -1,7 +1,7 @@
 /*
  * audit_redact.c - an answer leaves the audit log, its proof stays. A
  * record's hash covers its snapshot only by the snapshot's digest
- * (audit.c:audit_hash), so keeping the digest in place of the snapshot
+ * (audit_hash.c), so keeping the digest in place of the snapshot
  * keeps the chain whole while no copy of the answer, or of the NIP beside
  * it, stays on disk (secure_delete, common/db.c).
  */

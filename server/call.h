@@ -27,14 +27,15 @@ struct call_ctx {
         locale_t loc;                /* the locale messages are written in */
         struct reply *reply;         /* ss->reply: hold it to answer later */
         struct arena *arena;         /* lives until the response is packed */
-        int keep_req;                /* set by a deferring handler: it owns req */
+        struct arena *req_arena;     /* the request's memory, freed after the call */
 };
 
 /* A handler fills resp (result and, on success, nothing else) and returns 0,
  * or returns -1 with e set, or returns CALL_DEFERRED after taking the request
- * over (cx->keep_req = 1) and a reference to cx->reply (reply_hold): it then
- * answers later with reply_send and reply_resume, releases the reference, and
- * frees the request with renbin__request__free_unpacked. */
+ * over (moving *cx->req_arena, which holds it, into its own, so the caller's
+ * is left empty) and a reference to cx->reply (reply_hold): it then answers
+ * later with reply_send and reply_resume, releases the reference, and frees
+ * the request's arena. */
 #define CALL_DEFERRED 1
 typedef int (*call_fn)(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
                        struct rb_err *e);

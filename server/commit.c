@@ -37,7 +37,8 @@
 struct push_job {
         struct push_job *next;
         struct reply *reply;  /* a reference: how the answer reaches its connection */
-        Renbin__Request *req; /* owned */
+        Renbin__Request *req; /* in req_arena, owned */
+        struct arena req_arena;
         struct principal who; /* a copy: the connection may go first */
         unsigned role;
         locale_t loc;       /* the client's message language */
@@ -70,8 +71,8 @@ struct commit *commit_new(struct event_base *base, sqlite3 *db)
         return cm;
 }
 
-int commit_enqueue(struct commit *cm, Renbin__Request *req, const struct principal *who,
-                   unsigned role, locale_t loc, struct reply *reply)
+int commit_enqueue(struct commit *cm, Renbin__Request *req, struct arena *req_arena,
+                   const struct principal *who, unsigned role, locale_t loc, struct reply *reply)
 {
         struct push_job *j = calloc(1, sizeof(*j));
 
@@ -79,6 +80,8 @@ int commit_enqueue(struct commit *cm, Renbin__Request *req, const struct princip
                 return -1;
         j->reply = reply_hold(reply);
         j->req = req;
+        j->req_arena = *req_arena;
+        *req_arena = (struct arena)ARENA_INIT;
         j->who = *who;
         j->role = role;
         j->loc = loc;
@@ -92,7 +95,7 @@ int commit_enqueue(struct commit *cm, Renbin__Request *req, const struct princip
 /* Releases one job. */
 static void job_free(struct push_job *j)
 {
-        renbin__request__free_unpacked(j->req, NULL);
+        arena_free(&j->req_arena);
         reply_release(j->reply);
         arena_free(&j->arena);
         free(j);

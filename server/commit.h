@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <sqlite3.h>
 
+#include "arena.h"
 #include "tls.h"
 #include "renbin.pb-c.h"
 
@@ -19,12 +20,13 @@ struct reply;
 
 /* A group commit on db, run from base's loop; NULL when out of memory. */
 struct commit *commit_new(struct event_base *base, sqlite3 *db);
-/* Takes over req (a Push) and a reference to reply, copies who and queues
- * the push; its ops are applied as role (role_bits) with messages in loc.
- * 0, or -1 when out of memory (nothing taken). A push whose connection
+/* Takes over req (a Push, decoded into req_arena: the arena's blocks move
+ * to the queue, leaving *req_arena empty) and a reference to reply, copies
+ * who and queues the push; its ops are applied as role (role_bits) with
+ * messages in loc. 0, or -1 when out of memory (nothing taken). A push whose connection
  * closes meanwhile is still applied; its answer goes nowhere (reply.h). */
-int commit_enqueue(struct commit *cm, Renbin__Request *req, const struct principal *who,
-                   unsigned role, locale_t loc, struct reply *reply);
+int commit_enqueue(struct commit *cm, Renbin__Request *req, struct arena *req_arena,
+                   const struct principal *who, unsigned role, locale_t loc, struct reply *reply);
 /* Drops every queued push without applying it (shutdown: none was answered)
  * and frees cm; NULL is allowed. */
 void commit_free(struct commit *cm);

@@ -69,7 +69,11 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
 
 int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, size_t len)
 {
-        Renbin__Request *req = renbin__request__unpack(NULL, len, body);
+        /* Decoded into an arena: one free for the whole request, rather than
+         * one per string and message of every op. */
+        struct arena req_arena = ARENA_INIT;
+        ProtobufCAllocator alloc = wire_arena_allocator(&req_arena);
+        Renbin__Request *req = renbin__request__unpack(&alloc, len, body);
         Renbin__Response resp = RENBIN__RESPONSE__INIT;
         struct arena arena = ARENA_INIT;
         struct call_ctx cx = {
@@ -80,6 +84,7 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
             .loc = session_locale(srv, ss),
             .reply = ss->reply,
             .arena = &arena,
+            .req_arena = &req_arena,
         };
         struct rb_err e;
         locale_t old;
@@ -90,6 +95,7 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
                 resp.status = wire_status(&arena, &e);
                 reply_send(ss->reply, &resp);
                 arena_free(&arena);
+                arena_free(&req_arena);
                 return -1;
         }
         resp.id = req->id;
@@ -110,8 +116,7 @@ int dispatch_frame(struct server *srv, struct session *ss, const uint8_t *body, 
                      rc == CALL_DEFERRED ? METRICS_DEFERRED : (int)resp.status->code);
         if (rc != CALL_DEFERRED)
                 reply_send(ss->reply, &resp);
-        if (!cx.keep_req)
-                renbin__request__free_unpacked(req, NULL);
+        arena_free(&req_arena); /* empty if a deferred call took the request */
         arena_free(&arena);
         return rc;
 }

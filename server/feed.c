@@ -172,7 +172,7 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
                                           def->name, id);
         }
         has_scope = sqlite3_column_type(st, 0) != SQLITE_NULL;
-        snprintf(scope, sizeof(scope), "%s", db_col_text(st, 0));
+        str_copy(scope, sizeof(scope), db_col_text(st, 0));
         fresh = sqlite3_column_int64(st, (int)def->nfields + 1) == 0;
         data = snapshot(st, def, id, &len);
         sqlite3_reset(st);

@@ -107,10 +107,9 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
                                         "a push may carry at most %u ops, not %zu",
                                         (unsigned long)cx->srv->lim.max_ops),
                                cx->srv->lim.max_ops, p->n_ops);
-        if (commit_enqueue(cx->srv->commit, (Renbin__Request *)req, cx->who, cx->role, cx->loc,
-                           cx->reply) != 0)
+        if (commit_enqueue(cx->srv->commit, (Renbin__Request *)req, cx->req_arena, cx->who,
+                           cx->role, cx->loc, cx->reply) != 0)
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
-        cx->keep_req = 1;
         return CALL_DEFERRED;
 }
 

@@ -8,6 +8,7 @@
  * possibly NULL, as the server does. Then the answer is built in an arena the
  * way dispatch and the group commit build it, packed into a frame and read
  * back, and the request is repacked: packing what was unpacked must be stable.
+ * The request is decoded into an arena, as the server decodes it.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -208,7 +209,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* One run: data is the body of one frame from a client. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        Renbin__Request *req = renbin__request__unpack(NULL, size, data);
+        /* Decoded into an arena, as dispatch_frame decodes it. */
+        struct arena ra = ARENA_INIT;
+        ProtobufCAllocator alloc = wire_arena_allocator(&ra);
+        Renbin__Request *req = renbin__request__unpack(&alloc, size, data);
         Renbin__Response resp = RENBIN__RESPONSE__INIT;
         struct arena a = ARENA_INIT;
         struct rb_err e;
@@ -219,6 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 resp.status = wire_status(&a, &e);
                 answer_round_trip(&resp);
                 arena_free(&a);
+                arena_free(&ra);
                 return 0;
         }
         resp.id = req->id;
@@ -227,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         resp.status = wire_status(&a, &e);
         answer_round_trip(&resp);
         repack(req);
-        renbin__request__free_unpacked(req, NULL);
+        arena_free(&ra);
         arena_free(&a);
         return 0;
 }
