@@ -389,6 +389,7 @@ static const char SQL_SAVE[] = "SAVEPOINT op", SQL_UNDO[] = "ROLLBACK TO op",
 
 /* What an op may change outside the database, kept to undo it. */
 struct op_mark {
+        uint64_t seq_next;
         size_t n_dirty;
         int audit_moved;
         char audit_head[sizeof(((struct apply_ctx *)0)->audit_head)];
@@ -416,6 +417,7 @@ static void savepoint_exec(struct apply_ctx *cx, const char *sql)
 /* Notes what the op may change, and when careful opens its savepoint. */
 static void op_begin(struct apply_ctx *cx, struct op_mark *m)
 {
+        m->seq_next = cx->seq_next;
         m->n_dirty = cx->n_dirty;
         m->audit_moved = cx->audit_moved;
         memcpy(m->audit_head, cx->audit_head, sizeof(m->audit_head));
@@ -428,11 +430,11 @@ static void op_begin(struct apply_ctx *cx, struct op_mark *m)
         savepoint_exec(cx, SQL_SAVE);
 }
 
-/* Undoes everything the op did, in the database, the batch's marked rows,
- * seat counts and audit head. Without a savepoint, an op that wrote nothing
- * has nothing to undo (a failed statement writes nothing: SQLite undoes it);
- * one that had written sets cx->replay, and commit.c applies the batch again,
- * careful. */
+/* Undoes everything the op did, in the database, the batch's next change
+ * sequence, marked rows, seat counts and audit head. Without a savepoint,
+ * an op that wrote nothing has nothing to undo (a failed statement writes
+ * nothing: SQLite undoes it); one that had written sets cx->replay, and
+ * commit.c applies the batch again, careful. */
 static void op_undo(struct apply_ctx *cx, const struct op_mark *m)
 {
         if (!cx->careful &&
@@ -442,6 +444,7 @@ static void op_undo(struct apply_ctx *cx, const struct op_mark *m)
         }
         if (cx->careful)
                 savepoint_exec(cx, SQL_UNDO);
+        cx->seq_next = m->seq_next;
         cx->n_dirty = m->n_dirty;
         memcpy(cx->audit_head, m->audit_head, sizeof(m->audit_head));
         cx->audit_moved = m->audit_moved;

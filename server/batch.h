@@ -61,7 +61,9 @@ struct apply_ctx {
         struct rb_err *e;
         char detail[256]; /* what was done, for the op's result */
         uint64_t seq;     /* last change sequence written */
-        /* Per transaction: rows to record at its end, the audit chain's head. */
+        /* Per transaction: the next change's sequence (0 until read: feed.c),
+         * rows to record at its end, the audit chain's head. */
+        uint64_t seq_next;
         struct feed_dirty dirty[FEED_DIRTY];
         size_t n_dirty;
         char audit_head[65]; /* "" until read from the database */

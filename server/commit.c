@@ -189,11 +189,12 @@ static void group_ctx(struct commit *cm, struct apply_ctx *ax)
         date_today(ax->today);
 }
 
-/* Forgets what the rolled-back first pass carried from op to op (marked
- * rows, seat counts, audit head) and the answers it built; the batch's time
- * stays. */
+/* Forgets what the rolled-back first pass carried from op to op (the next
+ * change sequence, marked rows, seat counts, audit head) and the answers it
+ * built; the batch's time stays. */
 static void group_reset(struct apply_ctx *ax, struct push_job *group)
 {
+        ax->seq_next = 0;
         ax->n_dirty = 0;
         ax->n_seats = 0;
         ax->seats_gen = 0;

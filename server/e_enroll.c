@@ -62,23 +62,26 @@ static int program_open(struct apply_ctx *cx, const char *code)
 int e_enroll_create(struct apply_ctx *cx)
 {
         static const char sql[] =
-            "INSERT INTO enrollments(id, program, nip, unit, status, jp, updated_at)"
-            " VALUES(?1, ?2, ?3, ?4, 'terdaftar', 0, ?5)";
+            "INSERT INTO enrollments(id, program, nip, unit, status, jp, updated_at, seq)"
+            " VALUES(?1, ?2, ?3, ?4, 'terdaftar', 0, ?5, ?6)";
         const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
         char unit[64];
         sqlite3_stmt *st;
+        uint64_t seq;
 
         if (asn_active(cx, nip, "nip", unit, NULL) != 0)
                 return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, nip, unit);
-        if (program_open(cx, program) != 0 || (st = db_stmt(cx->db, sql, cx->e)) == NULL)
+        if (program_open(cx, program) != 0 || feed_seq_next(cx, &seq) != 0 ||
+            (st = db_stmt(cx->db, sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, program, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, nip, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 5, cx->now);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)seq);
         /* A second open enrollment of nip in the program is refused by the
          * unique index enrollments_one (store.c), the row not written; a
          * taken id was refused before (apply.c, op_identity). */
@@ -87,7 +90,7 @@ int e_enroll_create(struct apply_ctx *cx)
                            ? err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"),
                                      nip, program)
                            : -1;
-        if (feed_record(cx, entity_find("enrollment"), cx->op->entity_id) != 0)
+        if (feed_created(cx, entity_find("enrollment"), cx->op->entity_id, seq) != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_ENROLLED);
         return seats_move(cx, program, 1);

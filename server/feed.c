@@ -10,6 +10,10 @@
  * change to replace and no unit that saw it before, so those lookups are
  * skipped. A row changed by many ops of one batch (a program's seat count)
  * can be marked instead (feed_mark) and recorded once before COMMIT.
+ *
+ * The next sequence is followed in memory for the transaction
+ * (apply_ctx.seq_next), so a row can be created with its seq already set
+ * (feed_seq_next, feed_created): it is then never stamped.
  */
 #include "batch.h"
 #include "audit.h"
@@ -38,8 +42,14 @@ static const char SQL_OTHER_SCOPES[] =
     " AND ifnull(scope, '') != ifnull(?2, '')";
 static const char SQL_DROP[] = "DELETE FROM changes WHERE entity = ?3 AND entity_id = ?1"
                                " AND ifnull(scope, '') = ifnull(?2, '')";
-static const char SQL_PUT[] = "INSERT INTO changes(entity, entity_id, scope, deleted, at, data) "
-                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_PUT[] =
+    "INSERT INTO changes(entity, entity_id, scope, deleted, at, data, seq) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+/* The feed's last sequence as its AUTOINCREMENT counts it: the highest ever
+ * given (sqlite_sequence), or a higher row should that counter lag. */
+static const char SQL_SEQ_LAST[] =
+    "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),"
+    " ifnull((SELECT max(seq) FROM changes), 0))";
 
 /* The SQL of def, built on first use. */
 static const struct feed_sql *sql_for(const struct entity_def *def)
@@ -63,9 +73,10 @@ static const struct feed_sql *sql_for(const struct entity_def *def)
 }
 
 /* Writes one change row: a snapshot (data) or a tombstone (data NULL); fresh:
- * the row was never in the feed, so there is no previous change to drop. */
+ * the row was never in the feed, so there is no previous change to drop. seq:
+ * the sequence the change takes, or 0 for the feed's next. */
 static int put_change(struct apply_ctx *cx, const struct entity_def *def, const char *id,
-                      const char *scope, const uint8_t *data, size_t len, int fresh)
+                      const char *scope, const uint8_t *data, size_t len, int fresh, uint64_t seq)
 {
         sqlite3_stmt *st;
 
@@ -87,9 +98,15 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
         sqlite3_bind_int64(st, 5, cx->now);
         if (data != NULL)
                 sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
+        if (seq != 0)
+                sqlite3_bind_int64(st, 7, (sqlite3_int64)seq);
+        else
+                sqlite3_bind_null(st, 7);
         if (db_run(cx->db, st, cx->e) != 0)
                 return -1;
         cx->seq = (uint64_t)sqlite3_last_insert_rowid(cx->db);
+        /* The highest yet, given or counted: the next one follows it. */
+        cx->seq_next = cx->seq + 1;
         return 0;
 }
 
@@ -113,7 +130,7 @@ static int tombstone_old_scopes(struct apply_ctx *cx, const struct entity_def *d
         if (step < 0)
                 return -1;
         for (int i = 0; i < n; i++)
-                if (put_change(cx, def, id, old[i], NULL, 0, 0) != 0 ||
+                if (put_change(cx, def, id, old[i], NULL, 0, 0, 0) != 0 ||
                     audit_append(cx, def->name, id, NULL, 0) != 0)
                         return -1;
         return 0;
@@ -147,7 +164,23 @@ static uint8_t *snapshot(sqlite3_stmt *st, const struct entity_def *def, const c
         return buf;
 }
 
-int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id)
+/* Stamps row id with the change just written (cx->seq). */
+static int stamp(struct apply_ctx *cx, const struct feed_sql *q, const char *id)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, q->stamp, cx->e);
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)cx->seq);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+        return db_run(cx->db, st, cx->e);
+}
+
+/* Records the row's current state (feed_record); seq: the row was just
+ * created with that seq (feed_created), so it is fresh and needs no stamp,
+ * or 0. */
+static int record_row(struct apply_ctx *cx, const struct entity_def *def, const char *id,
+                      uint64_t seq)
 {
         const struct feed_sql *q = sql_for(def);
         sqlite3_stmt *st;
@@ -178,18 +211,44 @@ int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *
         sqlite3_reset(st);
         if (data == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, _("out of memory"));
+        fresh |= seq != 0;
         if ((!fresh && tombstone_old_scopes(cx, def, id, has_scope ? scope : NULL) != 0) ||
-            put_change(cx, def, id, has_scope ? scope : NULL, data, len, fresh) != 0 ||
-            (st = db_stmt(cx->db, q->stamp, cx->e)) == NULL)
-                goto out;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)cx->seq);
-        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-        if (db_run(cx->db, st, cx->e) != 0)
+            put_change(cx, def, id, has_scope ? scope : NULL, data, len, fresh, seq) != 0 ||
+            (seq == 0 && stamp(cx, q, id) != 0))
                 goto out;
         rc = audit_append(cx, def->name, id, data, len);
 out:
         free(data);
         return rc;
+}
+
+int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id)
+{
+        return record_row(cx, def, id, 0);
+}
+
+int feed_seq_next(struct apply_ctx *cx, uint64_t *seq)
+{
+        long long last = 0;
+
+        if (cx->seq_next == 0) {
+                if (db_value(cx->db, SQL_SEQ_LAST, NULL, &last, cx->e) < 0)
+                        return -1;
+                cx->seq_next = (uint64_t)last + 1;
+        }
+        *seq = cx->seq_next;
+        return 0;
+}
+
+int feed_created(struct apply_ctx *cx, const struct entity_def *def, const char *id, uint64_t seq)
+{
+        /* Another change written between the two calls took seq already. */
+        if (seq == 0 || seq != cx->seq_next)
+                return err_set(cx->e, RB_INTERNAL, NULL,
+                               "feed: %s %s was created with seq %llu, the feed's next is %llu",
+                               def->name, id, (unsigned long long)seq,
+                               (unsigned long long)cx->seq_next);
+        return record_row(cx, def, id, seq);
 }
 
 int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id)

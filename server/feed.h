@@ -11,6 +11,14 @@
 /* Appends the current state of row id of def to the change feed and the
  * audit chain, and stamps the row with its new sequence. */
 int feed_record(struct apply_ctx *cx, const struct entity_def *def, const char *id);
+/* The sequence the next change takes, read once per transaction and then
+ * followed in memory: a row inserted with it as its seq is recorded by
+ * feed_created, with no stamp. 0 with *seq, or -1 with cx->e set. */
+int feed_seq_next(struct apply_ctx *cx, uint64_t *seq);
+/* Records row id of def, just inserted with seq from feed_seq_next and no
+ * change written since: as feed_record, with no previous change to look
+ * for and no stamp. */
+int feed_created(struct apply_ctx *cx, const struct entity_def *def, const char *id, uint64_t seq);
 /* Marks row id of def changed: its change is recorded by feed_flush, once
  * however many ops of the batch change it. The op's own seq is not moved. */
 int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id);

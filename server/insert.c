@@ -3,7 +3,8 @@
  * catalogue): the row's unit must exist and be the writer's own, then the
  * row is inserted from the fields the action takes and recorded in the
  * change feed. The INSERT of each entity is built once from the catalogue,
- * so a field added there is stored with no code here.
+ * so a field added there is stored with no code here. The row takes its
+ * change sequence at once (feed_seq_next): it is never stamped.
  */
 #include "apply.h"
 #include "feed.h"
@@ -22,7 +23,8 @@ struct bind {
         const struct field_def *f;
 };
 
-/* Per action: the INSERT and the fields bound to ?2.. in order. */
+/* Per action: the INSERT and the fields bound to ?3.. in order (?1 the id,
+ * ?2 the change sequence). */
 static struct insert_sql {
         const struct action_def *action;
         char *sql;
@@ -55,9 +57,10 @@ static const struct insert_sql *sql_for(const struct entity_def *d, const struct
                         s->binds[s->n++].f = &d->fields[k];
         for (size_t k = 0; k < s->n; k++) {
                 str_appendf(cols, sizeof(cols), &oc, ", %s", s->binds[k].f->name);
-                str_appendf(vals, sizeof(vals), &ov, ", ?%zu", k + 2);
+                str_appendf(vals, sizeof(vals), &ov, ", ?%zu", k + 3);
         }
-        s->sql = sqlite3_mprintf("INSERT INTO %s(id%s) VALUES(?1%s)", d->table, cols, vals);
+        s->sql =
+            sqlite3_mprintf("INSERT INTO %s(id, seq%s) VALUES(?1, ?2%s)", d->table, cols, vals);
         return s;
 }
 
@@ -93,17 +96,19 @@ int insert_row(struct apply_ctx *cx, const struct entity_def *d, const struct ac
 {
         const struct insert_sql *s = sql_for(d, a);
         sqlite3_stmt *st;
+        uint64_t seq;
 
         if (s == NULL || s->sql == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, "no INSERT for entity %s", d->name);
-        if ((st = db_stmt(cx->db, s->sql, cx->e)) == NULL)
+        if (feed_seq_next(cx, &seq) != 0 || (st = db_stmt(cx->db, s->sql, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
         for (size_t k = 0; k < s->n; k++)
-                bind_one(cx, st, (int)k + 2, s->binds[k].f);
+                bind_one(cx, st, (int)k + 3, s->binds[k].f);
         if (apply_step(cx, st) != 0)
                 return -1;
-        return feed_record(cx, d, cx->op->entity_id);
+        return feed_created(cx, d, cx->op->entity_id, seq);
 }
 
 /* The live change of every row with id ?1: one per row, whatever its entity

@@ -5,7 +5,8 @@
  * a trigger refuses the at-most-once record of one enrollment, so its op
  * fails after the row, its change, its audit record and its seat were
  * written: nothing of it may stay, the seat it held goes to the next op of
- * the same Push, and it is applied once when it is sent again.
+ * the same Push, and it is applied once when it is sent again. The change
+ * sequence it had taken goes to the next op too, as if it had never run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,6 +97,10 @@ static int group_setup(void **state)
              "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
              "2027-02-12", "--jp", "24", "--capacity", "2", NULL);
         f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "DUP-01", "--title",
+             "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
+             "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
+             "2027-02-12", "--jp", "24", "--capacity", "30", NULL);
+        f_ok(fx.hr, "program", "add", "--plan", "2027", "--code", "SEQ-01", "--title",
              "Program uji", "--method", "pelatihan", "--competency", "K-ANG", "--partner",
              "Politeknik Negeri Medan", "--speaker", "Dr. Rina", "--start", "2027-02-10", "--end",
              "2027-02-12", "--jp", "24", "--capacity", "30", NULL);
@@ -225,11 +230,72 @@ static void test_duplicate(void **state)
         free(want);
 }
 
+/* The change sequence of the enrollment of nip i in program (its row's seq
+ * and its change's, which must agree), or -1. */
+static long long enroll_seq(const char *program, int i)
+{
+        char *sql = h_strf("SELECT e.seq FROM enrollments e JOIN changes c ON c.entity_id = e.id"
+                           " AND c.seq = e.seq JOIN audit a ON a.n = e.seq"
+                           " WHERE e.program = '%s' AND e.nip = '%s'",
+                           program, fx.nip[i]);
+        char *path = h_path(fx.data, "renbin.db"), *v = f_db_text(path, sql, NULL);
+        long long n = v != NULL ? atoll(v) : -1;
+
+        free(v);
+        free(path);
+        free(sql);
+        return n;
+}
+
+/* The middle op of a Push fails after it had written: in the first pass
+ * and again in the careful one, where its savepoint is rolled back. The
+ * sequence it had taken is given back each time: the ops around it get
+ * the feed's next two, as they would had it never run, the seat count the
+ * one after; sent again, it takes the next. */
+static void test_fault_gives_seq_back(void **state)
+{
+        char *refuse = h_strf("CREATE TRIGGER ops_refuse BEFORE INSERT ON ops WHEN"
+                              " NEW.entity_id IN (SELECT id FROM enrollments WHERE nip = '%s'"
+                              " AND program = 'SEQ-01')"
+                              " BEGIN SELECT RAISE(ABORT, 'ops record refused'); END",
+                              fx.nip[1]);
+        long long last;
+        struct h_result r;
+
+        (void)state;
+        /* The server was started again, on another port. */
+        h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
+        last = db_int("SELECT seq FROM sqlite_sequence WHERE name = 'changes'");
+        for (int i = 0; i < NPEOPLE; i++)
+                f_ok(fx.a, "--offline", "enroll", "SEQ-01", fx.nip[i], NULL);
+        tamper(refuse);
+        f_expect(&r, EXIT_OFFLINE, fx.a, "sync", NULL);
+        h_result_free(&r);
+        assert_int_equal(enroll_seq("SEQ-01", 0), last + 1);
+        assert_int_equal(enroll_seq("SEQ-01", 1), -1);
+        assert_int_equal(enroll_seq("SEQ-01", 2), last + 2);
+        assert_int_equal(db_int("SELECT seq FROM programs WHERE code = 'SEQ-01'"), last + 3);
+        assert_int_equal(db_int("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
+                         last + 3);
+        tamper("DROP TRIGGER ops_refuse");
+        json_decref(f_sync(fx.a));
+        assert_int_equal(enroll_seq("SEQ-01", 1), last + 4);
+        assert_int_equal(db_int("SELECT seq FROM programs WHERE code = 'SEQ-01'"), last + 5);
+        assert_int_equal(db_int("SELECT enrolled FROM programs WHERE code = 'SEQ-01'"), 3);
+        assert_int_equal(h_server_stop(&fx.srv), 0);
+        assert_int_equal(h_renbind(&r, "audit", "verify", "--data", fx.data, NULL), EXIT_OK);
+        h_result_free(&r);
+        h_server_free(&fx.srv);
+        h_must_start(&fx.srv, fx.data);
+        free(refuse);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_fault_after_write),
             cmocka_unit_test(test_duplicate),
+            cmocka_unit_test(test_fault_gives_seq_back),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
