@@ -301,18 +301,48 @@ static int sync_restored(struct cli *cli, const struct net *n, struct sync_repor
         return 0;
 }
 
+/* Marks a sync begun: sync_cut is "1" until one reaches the end (renbin
+ * status says so). Committed without waiting for the disk: the next durable
+ * commit (the push answers, the end of the sync) syncs it, and a power cut
+ * that loses it loses every later commit of the WAL with it, which leaves
+ * the replica as the last finished sync did. 0, or -1 with e. */
+static int sync_begun(struct cli *cli, struct rb_err *e)
+{
+        int rc;
+
+        if (db_exec(cli->db, SQL_SYNC_NORMAL, e) != 0)
+                return -1;
+        rc = cli_set(cli, "sync_cut", "1", e);
+        if (db_exec(cli->db, SQL_SYNC_FULL, rc != 0 ? NULL : e) != 0)
+                return -1;
+        return rc;
+}
+
+/* Records a sync that reached the end: its time and sync_cut "0" in one
+ * durable commit, which also syncs the pulled pages. The sync is done
+ * whatever happens here: a failure leaves status saying it stopped early. */
+static void sync_finished(struct cli *cli)
+{
+        char now[32];
+
+        snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+        if (db_begin(cli->db, NULL) != 0)
+                return;
+        if (cli_set(cli, "last_sync", now, NULL) != 0 || cli_set(cli, "sync_cut", "0", NULL) != 0 ||
+            db_commit(cli->db, NULL) != 0)
+                db_rollback(cli->db);
+}
+
 int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
 {
         struct net n;
-        char now[32];
         int rc;
 
         if (cli_db(cli, e) == NULL)
                 return -1;
         if (net_open(cli, &n, e) != 0)
                 return interrupt_seen() ? sync_stopped(e) : -1;
-        /* "1" until this sync reaches the end (renbin status says so) */
-        rc = cli_set(cli, "sync_cut", "1", e);
+        rc = sync_begun(cli, e);
         if (rc == 0)
                 rc = sync_restored(cli, &n, rep, e);
         if (rc == 0)
@@ -322,10 +352,7 @@ int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
         net_close(&n);
         if (rep->progress)
                 fputc('\n', stderr);
-        if (rc == 0) {
-                snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-                cli_set(cli, "last_sync", now, NULL);
-                cli_set(cli, "sync_cut", "0", NULL);
-        }
+        if (rc == 0)
+                sync_finished(cli);
         return rc;
 }
