@@ -301,26 +301,10 @@ static int sync_restored(struct cli *cli, const struct net *n, struct sync_repor
         return 0;
 }
 
-/* Marks a sync begun: sync_cut is "1" until one reaches the end (renbin
- * status says so). Committed without waiting for the disk: the next durable
- * commit (the push answers, the end of the sync) syncs it, and a power cut
- * that loses it loses every later commit of the WAL with it, which leaves
- * the replica as the last finished sync did. 0, or -1 with e. */
-static int sync_begun(struct cli *cli, struct rb_err *e)
-{
-        int rc;
-
-        if (db_exec(cli->db, SQL_SYNC_NORMAL, e) != 0)
-                return -1;
-        rc = cli_set(cli, "sync_cut", "1", e);
-        if (db_exec(cli->db, SQL_SYNC_FULL, rc != 0 ? NULL : e) != 0)
-                return -1;
-        return rc;
-}
-
 /* Records a sync that reached the end: its time and sync_cut "0" in one
- * durable commit, which also syncs the pulled pages. The sync is done
- * whatever happens here: a failure leaves status saying it stopped early. */
+ * durable commit, which also syncs every commit of the sync before it. The
+ * sync is done whatever happens here: a failure leaves status saying it
+ * stopped early. */
 static void sync_finished(struct cli *cli)
 {
         char now[32];
@@ -342,7 +326,16 @@ int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
                 return -1;
         if (net_open(cli, &n, e) != 0)
                 return interrupt_seen() ? sync_stopped(e) : -1;
-        rc = sync_begun(cli, e);
+        /* Until its end, a sync commits without waiting for the disk
+         * (decision 162): every op it sends is synced in the outbox already;
+         * a power cut can lose only what the server answers again (an op
+         * sent again gets its recorded result) or what is pulled again, and
+         * the WAL keeps commits in order, so whatever survives is a prefix.
+         * The end of the sync syncs it all. */
+        rc = db_exec(cli->db, SQL_SYNC_NORMAL, e);
+        /* "1" until this sync reaches the end (renbin status says so) */
+        if (rc == 0)
+                rc = cli_set(cli, "sync_cut", "1", e);
         if (rc == 0)
                 rc = sync_restored(cli, &n, rep, e);
         if (rc == 0)
@@ -352,6 +345,9 @@ int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
         net_close(&n);
         if (rep->progress)
                 fputc('\n', stderr);
+        /* The rest of the command (and a failed sync) writes durably again. */
+        if (db_exec(cli->db, SQL_SYNC_FULL, rc != 0 ? NULL : e) != 0)
+                rc = -1;
         if (rc == 0)
                 sync_finished(cli);
         return rc;

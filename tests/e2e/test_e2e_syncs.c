@@ -2,10 +2,10 @@
  * test_e2e_syncs.c - how many times a short command waits for the disk
  * (docs/performance.md). Each renbin runs with tests/e2e/synccount.c
  * preloaded, which logs every fsync and fdatasync. An online enroll syncs
- * four times: the outbox commit that saves the op before it is sent, the
- * folder holding the WAL (once per process), the push answers, and the end
- * of the sync, which also makes the pulled page durable. An offline enroll
- * syncs the first two only; status writes nothing.
+ * three times: the outbox commit that saves the op before it is sent, the
+ * folder holding the WAL (once per process), and the end of the sync, which
+ * also makes the push answers and the pulled page durable (decision 162).
+ * An offline enroll syncs the first two only; status writes nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,11 +120,11 @@ static void test_log_counts(void **state)
         assert_true(syncs(fx.a, "enroll", "SY-01", fx.nip[0], NULL) > 0);
 }
 
-/* Online: the op saved (and the folder, once), the answers, the end. */
+/* Online: the op saved (and the folder, once), then the end of the sync. */
 static void test_enroll_online(void **state)
 {
         (void)state;
-        assert_int_equal(syncs(fx.a, "enroll", "SY-01", fx.nip[1], NULL), 4);
+        assert_int_equal(syncs(fx.a, "enroll", "SY-01", fx.nip[1], NULL), 3);
         /* and the enrollment went through, the sync to its end */
         struct h_result r;
         f_expect(&r, 0, fx.a, "status", NULL);
@@ -138,9 +138,15 @@ static void test_enroll_offline(void **state)
 {
         (void)state;
         assert_int_equal(syncs(fx.a, "--offline", "enroll", "SY-01", fx.nip[2]), 2);
-        /* sent by the next sync: the folder (its first WAL sync), the
-         * answers and the end; nothing is written to the outbox */
-        assert_int_equal(syncs(fx.a, "sync", NULL, NULL, NULL), 3);
+        /* sent by the next sync: the folder (its first WAL sync) and the
+         * end; nothing new is written to the outbox */
+        assert_int_equal(syncs(fx.a, "sync", NULL, NULL, NULL), 2);
+        /* and the op went through: nothing waits, the sync reached the end */
+        struct h_result r;
+        f_expect(&r, 0, fx.a, "status", NULL);
+        assert_non_null(strstr(r.out, "waiting to be sent: 0"));
+        assert_null(strstr(r.out, "stopped before the end"));
+        h_result_free(&r);
 }
 
 /* status reads only. */
