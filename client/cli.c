@@ -49,10 +49,11 @@ sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
         if (sqlite3_create_function(cli->db, "seat", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                     sql_seat, NULL, NULL) != SQLITE_OK) {
                 err_set(e, RB_INTERNAL, NULL, "%s", sqlite3_errmsg(cli->db));
-                sqlite3_close(cli->db);
+                db_close(cli->db);
                 cli->db = NULL;
         } else if (replica_migrate(cli->db, e) != 0) {
-                sqlite3_close(cli->db);
+                /* db_close: the migration's cached statements go with it */
+                db_close(cli->db);
                 cli->db = NULL;
         }
         return cli->db;
@@ -64,12 +65,14 @@ int cli_setting(struct cli *cli, const char *key, char *buf, size_t len, struct 
         sqlite3_stmt *st;
         int rc;
 
-        if (cli_db(cli, e) == NULL || (st = db_prepare(cli->db, sql, e)) == NULL)
+        /* Prepared once per command (db_stmt): a command reads several. */
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, sql, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if ((rc = db_step(cli->db, st, e)) > 0)
                 snprintf(buf, len, "%s", db_col_text(st, 0));
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
         return rc;
 }
 
@@ -91,20 +94,15 @@ int cli_setup_needed(struct cli *cli, const char *key, char *buf, size_t len, st
 
 int cli_set(struct cli *cli, const char *key, const char *value, struct rb_err *e)
 {
+        static const char sql[] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
+                                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
         sqlite3_stmt *st;
-        int rc = -1;
 
-        if (cli_db(cli, e) == NULL ||
-            (st = db_prepare(cli->db,
-                             "INSERT INTO settings(key, value) VALUES(?1, ?2)"
-                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             e)) == NULL)
+        if (cli_db(cli, e) == NULL || (st = db_stmt(cli->db, sql, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         db_bind_text(st, 2, value);
-        rc = db_run(cli->db, st, e);
-        sqlite3_finalize(st);
-        return rc;
+        return db_run(cli->db, st, e);
 }
 
 char *cli_code(char *s)

@@ -111,7 +111,6 @@ int main(int argc, char **argv)
         const char *home = NULL;
         int rc;
 
-        net_init();
         /* One thread, one connection: SQLite needs neither its mutexes nor
          * its allocator statistics (which take a global mutex). */
         sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
@@ -144,6 +143,10 @@ int main(int argc, char **argv)
                         verb_help(commands[i], argc, argv, stdout);
                         return EXIT_OK;
                 }
+                /* OpenSSL set up (without its config file) before any use of
+                 * it: a command may make ids, digests or connections. Help and
+                 * usage never touch it, so they do not pay for it. */
+                net_init();
                 rc = commands[i]->verbs != NULL ? verb_run(&cli, commands[i], argc, argv)
                                                 : commands[i]->exec(&cli, argc, argv);
                 db_close(cli.db);

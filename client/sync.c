@@ -366,18 +366,41 @@ static int sync_restored(struct cli *cli, const struct net *n, struct sync_repor
         return 0;
 }
 
+/* Records a sync that reached the end: its time and sync_cut "0" in one
+ * durable commit, which also syncs every commit of the sync before it. The
+ * sync is done whatever happens here: a failure leaves status saying it
+ * stopped early. */
+static void sync_finished(struct cli *cli)
+{
+        char now[32];
+
+        snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+        if (db_begin(cli->db, NULL) != 0)
+                return;
+        if (cli_set(cli, "last_sync", now, NULL) != 0 || cli_set(cli, "sync_cut", "0", NULL) != 0 ||
+            db_commit(cli->db, NULL) != 0)
+                db_rollback(cli->db);
+}
+
 int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
 {
         struct net n;
-        char now[32];
         int rc;
 
         if (cli_db(cli, e) == NULL)
                 return -1;
         if (net_open(cli, &n, e) != 0)
                 return interrupt_seen() ? sync_stopped(e) : -1;
+        /* Until its end, a sync commits without waiting for the disk
+         * (decision 162): every op it sends is synced in the outbox already;
+         * a power cut can lose only what the server answers again (an op
+         * sent again gets its recorded result) or what is pulled again, and
+         * the WAL keeps commits in order, so whatever survives is a prefix.
+         * The end of the sync syncs it all. */
+        rc = db_exec(cli->db, SQL_SYNC_NORMAL, e);
         /* "1" until this sync reaches the end (renbin status says so) */
-        rc = cli_set(cli, "sync_cut", "1", e);
+        if (rc == 0)
+                rc = cli_set(cli, "sync_cut", "1", e);
         if (rc == 0)
                 rc = sync_restored(cli, &n, rep, e);
         if (rc == 0)
@@ -387,10 +410,10 @@ int sync_now(struct cli *cli, struct sync_report *rep, struct rb_err *e)
         net_close(&n);
         if (rep->progress)
                 fputc('\n', stderr);
-        if (rc == 0) {
-                snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-                cli_set(cli, "last_sync", now, NULL);
-                cli_set(cli, "sync_cut", "0", NULL);
-        }
+        /* The rest of the command (and a failed sync) writes durably again. */
+        if (db_exec(cli->db, SQL_SYNC_FULL, rc != 0 ? NULL : e) != 0)
+                rc = -1;
+        if (rc == 0)
+                sync_finished(cli);
         return rc;
 }
