@@ -142,8 +142,9 @@ static const char *message_language(void)
         return m != NULL ? m : "C";
 }
 
-/* Sends Hello and keeps what the server says of us. */
-static int net_hello(struct net *n, struct rb_err *e)
+/* Sends Hello, asking for a session ticket when want (decision 155), and
+ * keeps what the server says of us. */
+static int net_hello(struct net *n, int want, struct rb_err *e)
 {
         Renbin__Request req = RENBIN__REQUEST__INIT;
         Renbin__Hello h = RENBIN__HELLO__INIT;
@@ -152,6 +153,7 @@ static int net_hello(struct net *n, struct rb_err *e)
         h.protocol_version = PROTOCOL_VERSION;
         h.client_version = RENBIN_VERSION;
         h.language = (char *)message_language();
+        h.want_ticket = want != 0;
         req.call_case = RENBIN__REQUEST__CALL_HELLO;
         req.hello = &h;
         if (net_call(n, &req, &resp, e) != 0) {
@@ -414,17 +416,22 @@ out:
         ERR_clear_error();
 }
 
-/* Keeps the session ticket the server sent on this connection when the
- * handshake was full, or when the session resumed is near its end (its last
- * quarter); a resumed session still young is left as it is (no write). */
-static void session_keep(const struct cli *cli, struct net *n, const char *addr,
-                         const struct saved *sv)
+/* Whether this connection wants a new session ticket: after a full
+ * handshake, or when the session resumed is near its end (its last
+ * quarter); a resumed session still young is kept as it is (no ticket, no
+ * write). */
+static int session_wanted(const struct net *n, const struct saved *sv)
 {
         long long now = (long long)time(NULL);
 
-        if (n->fresh == NULL || session_life(n->fresh) < SESSION_MIN_SECS)
-                return;
-        if (SSL_session_reused(n->ssl) && sv->sess != NULL && sv->end - now > sv->life / 4)
+        return !(SSL_session_reused(n->ssl) && sv->sess != NULL && sv->end - now > sv->life / 4);
+}
+
+/* Keeps the session ticket the server sent on this connection, when one
+ * was wanted. */
+static void session_keep(const struct cli *cli, struct net *n, const char *addr, int want)
+{
+        if (!want || n->fresh == NULL || session_life(n->fresh) < SESSION_MIN_SECS)
                 return;
         session_save(cli, n, addr, own_not_after);
 }
@@ -498,7 +505,7 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
 {
         char addr[512];
         struct saved sv = {0};
-        int secs = timeout_secs(), ret;
+        int secs = timeout_secs(), ret, want;
 
         memset(n, 0, sizeof(*n));
         n->fd = -1;
@@ -533,9 +540,10 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
         if (net_handshake(n, addr, sv.sess, e) != 0)
                 goto fail;
         server_not_after = peer_not_after(n->ssl);
-        if (net_hello(n, e) != 0)
+        want = session_wanted(n, &sv);
+        if (net_hello(n, want, e) != 0)
                 goto fail;
-        session_keep(cli, n, addr, &sv);
+        session_keep(cli, n, addr, want);
         SSL_SESSION_free(sv.sess);
         return 0;
 fail:

@@ -194,13 +194,13 @@ SSL_CTX *tls_server_ctx(const char *ca, const char *cert, const char *key, struc
         SSL_CTX_set_alpn_select_cb(ctx, alpn_select, NULL);
         /* Sessions resume from stateless tickets only (decision 154): sealed
          * with keys this context drew at random, in memory, so a restart or a
-         * reload means full handshakes. No cache, one ticket per handshake, a
-         * short life, no early data. The client certificate travels inside the
+         * reload means full handshakes. No cache, a ticket only when the
+         * client's Hello asks for one (decision 155), a short life, no early data. The client certificate travels inside the
          * ticket, so the revocation check after the handshake reads it on a
          * resumed connection too. */
         SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
         if (SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1) != 1 ||
-            SSL_CTX_set_num_tickets(ctx, 1) != 1 || SSL_CTX_set_max_early_data(ctx, 0) != 1 ||
+            SSL_CTX_set_num_tickets(ctx, 0) != 1 || SSL_CTX_set_max_early_data(ctx, 0) != 1 ||
             SSL_CTX_set_recv_max_early_data(ctx, 0) != 1 ||
             SSL_CTX_set_session_ticket_cb(ctx, ticket_gen, ticket_dec, NULL) != 1) {
                 err_set(e, RB_INTERNAL, NULL, "session tickets: %s", tls_last_error());

@@ -515,6 +515,7 @@ static void conn_established(struct conn *c)
 
         evtimer_del(c->deadline);
         metrics_handshake(SSL_session_reused(ssl));
+        c->ss.ssl = ssl;
         /* A resumed session (decision 154) carries the certificate its full
          * handshake verified: the principal, the revocation check and the
          * unit's below read it the same way. */

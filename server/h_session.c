@@ -44,6 +44,9 @@ int h_hello(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *r
                                _("protocol version %u is not supported (server speaks %u)"),
                                h->protocol_version, PROTOCOL_VERSION);
         session_set_language(cx->srv, cx->ss, h->language);
+        /* Queued now, the ticket goes out before this reply (decision 155). */
+        if (h->want_ticket && cx->ss->ssl != NULL && SSL_new_session_ticket(cx->ss->ssl) != 1)
+                log_warn("hello: no session ticket for %s: %s", cx->who->unit, tls_last_error());
         r = arena_alloc(cx->arena, sizeof(*r));
         renbin__hello_reply__init(r);
         r->protocol_version = PROTOCOL_VERSION;

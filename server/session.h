@@ -24,6 +24,7 @@ struct pull_ahead;
  * and Hello sets its language. */
 struct session {
         struct principal who;
+        SSL *ssl;                 /* the connection's TLS state: a ticket is sent through it */
         unsigned role;            /* role_bit(who.role), computed once at the handshake */
         locale_t loc;             /* messages in the client's language; 0: English */
         int hello_done;           /* the first call, Hello, has succeeded */
