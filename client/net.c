@@ -643,6 +643,16 @@ int net_recv(struct net *n, Renbin__Response **resp, struct rb_err *e)
         }
 }
 
+/* 0 if the server answered OK, else -1 with its status in e. */
+static int answer_ok(const Renbin__Response *resp, struct rb_err *e)
+{
+        if (resp->status != NULL && resp->status->code != RENBIN__CODE__OK) {
+                wire_status_err(resp->status, e);
+                return -1;
+        }
+        return 0;
+}
+
 int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struct rb_err *e)
 {
         struct rb_err re;
@@ -663,11 +673,7 @@ int net_call(struct net *n, Renbin__Request *req, Renbin__Response **resp, struc
                 renbin__response__free_unpacked(*resp, n->alloc);
                 *resp = NULL;
         }
-        if ((*resp)->status != NULL && (*resp)->status->code != RENBIN__CODE__OK) {
-                wire_status_err((*resp)->status, e);
-                return -1;
-        }
-        return 0;
+        return answer_ok(*resp, e);
 }
 
 int net_wait(struct net *n, uint64_t id, Renbin__Response **resp, struct rb_err *e)
@@ -681,11 +687,7 @@ int net_wait(struct net *n, uint64_t id, Renbin__Response **resp, struct rb_err 
                 renbin__response__free_unpacked(*resp, n->alloc);
                 *resp = NULL;
         }
-        if ((*resp)->status != NULL && (*resp)->status->code != RENBIN__CODE__OK) {
-                wire_status_err((*resp)->status, e);
-                return -1;
-        }
-        return 0;
+        return answer_ok(*resp, e);
 }
 
 void net_close(struct net *n)

@@ -195,9 +195,10 @@ SSL_CTX *tls_server_ctx(const char *ca, const char *cert, const char *key, struc
         /* Sessions resume from stateless tickets only (decision 154): sealed
          * with keys this context drew at random, in memory, so a restart or a
          * reload means full handshakes. No cache, a ticket only when the
-         * client's Hello asks for one (decision 155), a short life, no early data. The client certificate travels inside the
-         * ticket, so the revocation check after the handshake reads it on a
-         * resumed connection too. */
+         * client's Hello asks for one (decision 155), a short life, no early
+         * data. The client certificate travels inside the ticket, so the
+         * revocation check after the handshake reads it on a resumed
+         * connection too. */
         SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
         if (SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1) != 1 ||
             SSL_CTX_set_num_tickets(ctx, 0) != 1 || SSL_CTX_set_max_early_data(ctx, 0) != 1 ||
