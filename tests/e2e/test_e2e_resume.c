@@ -8,7 +8,8 @@
  * Covers: a second command resumes and leaves the saved session as it was;
  * a certificate revoked after its office saved a session is refused on the
  * resumed connection with today's error, and so is the office of a unit
- * deactivated since; a corrupt or foreign session file
+ * deactivated since; a ticket only for a Hello that asks (decision 155);
+ * a corrupt or foreign session file
  * is ignored for a full handshake (which saves a good one); a restarted
  * server (new ticket keys) refuses the old ticket and the command still
  * works. The restart comes last: the group's server is replaced by it.
@@ -23,6 +24,7 @@
 
 #include "err.h"
 #include "harness.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +290,39 @@ static void test_server_restart(void **state)
         free(home);
 }
 
+/* A ticket only for a Hello that asks (decision 155): a client that does
+ * not ask holds no ticket after its calls; one that asks holds one before
+ * the Hello reply is read to its end, and can resume from it. */
+static void test_ticket_only_when_asked(void **state)
+{
+        Renbin__Request req = RENBIN__REQUEST__INIT;
+        Renbin__Hello h = RENBIN__HELLO__INIT;
+        Renbin__Response *resp;
+        struct h_tls t;
+
+        (void)state;
+        assert_int_equal(h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0), 0);
+        assert_int_equal(h_tls_hello(&t), 0);
+        assert_int_equal(h_tls_ping(&t, "no ticket"), 0);
+        assert_int_equal(SSL_SESSION_has_ticket(SSL_get_session(t.ssl)), 0);
+        h_tls_close(&t);
+
+        assert_int_equal(h_tls_connect(&t, fx.srv.port, fx.bundle_a, 0), 0);
+        h.protocol_version = PROTOCOL_VERSION;
+        h.client_version = "harness";
+        h.want_ticket = 1;
+        req.id = 1;
+        req.call_case = RENBIN__REQUEST__CALL_HELLO;
+        req.hello = &h;
+        assert_int_equal(h_tls_send_req(&t, &req), 0);
+        assert_non_null(resp = h_tls_recv(&t, 5000));
+        assert_int_equal(resp->result_case, RENBIN__RESPONSE__RESULT_HELLO);
+        renbin__response__free_unpacked(resp, NULL);
+        assert_int_equal(SSL_SESSION_has_ticket(SSL_get_session(t.ssl)), 1);
+        assert_int_equal(SSL_SESSION_is_resumable(SSL_get_session(t.ssl)), 1);
+        h_tls_close(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -296,6 +331,7 @@ int main(void)
             cmocka_unit_test(test_unit_off_on_resumption),
             cmocka_unit_test(test_bad_session_ignored),
             cmocka_unit_test(test_server_restart),
+            cmocka_unit_test(test_ticket_only_when_asked),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
