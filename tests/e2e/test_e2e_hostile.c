@@ -259,10 +259,12 @@ static void test_partial_frame_memory(void **state)
         size_t len, total = 0;
         uint8_t *frame = ping_frame(&len);
         long before = rss_kib(fx.srv.pid), after;
-        long long t0 = now_ms();
+        long long t0;
 
         (void)state;
         open_partials(t);
+        /* The sending gets its 6 s whatever opening the connections took. */
+        t0 = now_ms();
         for (int round = 0; now_ms() - t0 < 6000; round++) {
                 size_t was = total;
                 total = 0;
