@@ -21,10 +21,14 @@ static const struct opt sync_opts[] = {
      NULL, NULL},
     {"max-pages", NULL, OPT_NUMBER, 0, N_("stop after N pages (the next sync continues)"), NULL,
      NULL},
+    {"by-page", NULL, OPT_FLAG, 0,
+     N_("receive a first copy page by page, each page kept (for a link that keeps dropping)"), NULL,
+     NULL},
     OPT_END,
 };
 
-/* Reads --page-size and --max-pages (each 1-100000) into rep. */
+/* Reads --page-size and --max-pages (each 1-100000) and --by-page into
+ * rep: pages asked for in any way are pages for a first copy too. */
 static int sync_parse(int argc, char **argv, struct sync_report *rep)
 {
         json_t *o = json_object();
@@ -41,6 +45,7 @@ static int sync_parse(int argc, char **argv, struct sync_report *rep)
                 rc = opts_extra("sync", argc, argv, rest);
         rep->page_size = (unsigned)n[0];
         rep->max_pages = n[1];
+        rep->by_page = n[0] > 0 || n[1] > 0 || opts_value(o, &sync_opts[2]) != NULL;
 out:
         json_decref(o);
         return rc;
@@ -147,10 +152,12 @@ static int sync_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_sync = {
     .name = "sync",
-    .usage = "sync [--quiet] [--page-size N] [--max-pages N]",
+    .usage = "sync [--quiet] [--page-size N] [--max-pages N] [--by-page]",
     .summary = N_("send what was typed here, then receive what changed on the server"),
     .help = N_("A sync cut at any point (a dropped link, Ctrl-C) loses nothing: run it again\n"
-               "and it continues where it stopped. Ctrl-C says what was saved and exits 130.\n"),
+               "and it continues where it stopped. Ctrl-C says what was saved and exits 130.\n"
+               "The first sync of an office receives its rows as one copy; if that copy is\n"
+               "cut, the next sync receives them page by page.\n"),
     .exec = sync_exec,
     .opts = sync_opts,
 };

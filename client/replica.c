@@ -8,6 +8,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "outbox_schema.h"
+#include "replica_ddl.h"
 #include "strbuf.h"
 #include "validate.h"
 
@@ -34,8 +35,6 @@ static const char *const migrations[] = {
     outbox_schema_blank_answers,
 };
 
-#define REPLICA_LAYOUT 2
-
 /* Per-entity SQL, built once from the catalogue. */
 static struct {
         char *upsert;
@@ -61,13 +60,6 @@ static void build_sql(size_t i)
         sql[i].drop = sqlite3_mprintf("DELETE FROM %s WHERE id = ?1", d->table);
 }
 
-/* Appends the DDL of d's key index (its first field) to buf at *off. */
-static void key_index_sql(const struct entity_def *d, char *buf, size_t len, size_t *off)
-{
-        str_appendf(buf, len, off, "CREATE INDEX IF NOT EXISTS %s_key ON %s(%s);", d->table,
-                    d->table, d->fields[0].name);
-}
-
 /* Creates the entity tables from the catalogue (dropping old ones first).
  * A server-only entity has no table here: an older replica's is dropped, so
  * no answer stays on an office's disk (docs/privacy.md). */
@@ -85,15 +77,9 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
                                 return rc;
                         continue;
                 }
-                str_appendf(ddl, sizeof(ddl), &off,
-                            " CREATE TABLE %s(id TEXT PRIMARY KEY, seq INTEGER NOT NULL", d->table);
-                for (size_t f = 0; f < d->nfields; f++)
-                        str_appendf(ddl, sizeof(ddl), &off, ", %s %s", d->fields[f].name,
-                                    d->fields[f].type == F_INT ? "INTEGER" : "TEXT");
-                /* WITHOUT ROWID: the row lives in its id's b-tree, so a pulled
-                 * row is one b-tree insert (and its key index), not three. */
-                str_appendf(ddl, sizeof(ddl), &off, ") WITHOUT ROWID; ");
-                key_index_sql(d, ddl, sizeof(ddl), &off);
+                replica_table_sql(d, ddl, sizeof(ddl), &off);
+                str_appendf(ddl, sizeof(ddl), &off, "; ");
+                replica_key_index_sql(d, ddl, sizeof(ddl), &off);
                 if ((rc = db_exec(db, ddl, e)) != 0)
                         return rc;
         }
@@ -115,7 +101,7 @@ int replica_migrate(sqlite3 *db, struct rb_err *e)
                         build_sql(i);
         /* The catalogue's version and the layout of the tables built from it
          * (2: WITHOUT ROWID): either changed, the tables are rebuilt. */
-        snprintf(want, sizeof(want), "%lu/%d", entity_catalog_version(), REPLICA_LAYOUT);
+        replica_layout(want);
         /* A version that cannot be read must not rebuild (and empty) the tables. */
         if ((rc = db_value(db, SQL_CATALOG_SAME, want, &same, e)) < 0)
                 return -1;
@@ -187,7 +173,7 @@ int replica_keys_drop(sqlite3 *db, struct rb_err *e)
 
 int replica_keys_build(sqlite3 *db, struct rb_err *e)
 {
-        return key_indexes(db, key_index_sql, e);
+        return key_indexes(db, replica_key_index_sql, e);
 }
 
 /* The catalogue index of entity name, or entity_count. A page is mostly one

@@ -12,6 +12,7 @@
 #include "interrupt.h"
 #include "outbox.h"
 #include "replica.h"
+#include "snapshot.h"
 #include "uuid.h"
 #include "wire.h"
 
@@ -24,7 +25,7 @@
 
 /* Draws "push 3/10  pull 400/1000 [#####.....]" on stderr: the bar fills
  * with the ops sent while pushing, then with the changes received. */
-static void progress(const struct sync_report *r, long push_total)
+static void sync_progress(const struct sync_report *r, long push_total)
 {
         long done = r->total > 0 ? r->pulled : r->pushed,
              total = r->total > 0 ? r->total : push_total;
@@ -135,7 +136,7 @@ int sync_push(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
                 arena_free(&a);
                 if (kept < 0)
                         return -1;
-                progress(rep, total);
+                sync_progress(rep, total);
                 if (interrupt_seen())
                         return sync_stopped(e);
                 if (kept > 0)
@@ -261,7 +262,7 @@ static int pull_page(struct cli *cli, struct net *n, struct arena *a, uint64_t i
         if (apply_page(cli->db, p, e) != 0)
                 return -1;
         rep->pulled += (long)p->n_changes;
-        progress(rep, rep->pushed);
+        sync_progress(rep, rep->pushed);
         if (!ask)
                 return 1;
         if (sent != 0) {
@@ -280,15 +281,40 @@ static int pull_page(struct cli *cli, struct net *n, struct arena *a, uint64_t i
 static const char SQL_SYNC_NORMAL[] = "PRAGMA synchronous=NORMAL";
 static const char SQL_SYNC_FULL[] = "PRAGMA synchronous=FULL";
 
+/* The progress of a replica copy, as a share of its rows. */
+static void copy_progress(void *arg, uint64_t got, uint64_t bytes, uint64_t rows)
+{
+        struct sync_report *rep = arg;
+
+        rep->total = rep->pulled + (long)rows;
+        sync_progress(&(struct sync_report){.pushed = rep->pushed,
+                                            .pulled = rep->pulled + (long)(rows * got / bytes),
+                                            .total = rep->total,
+                                            .progress = rep->progress},
+                      rep->pushed);
+}
+
 /* A pull from cursor 0 fills empty tables: their key indexes are dropped
- * now and built once at the end (replica.h). 0, or -1 with e. */
-static int pull_scratch(struct cli *cli, struct rb_err *e)
+ * now and built once at the end (replica.h), and the rows come as one
+ * replica snapshot where the server makes one (snapshot.h) unless pages
+ * were asked for. 0, or -1 with e. */
+static int pull_scratch(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         long long since = 0;
+        uint64_t rows;
+        int rc;
 
         if (db_value(cli->db, SQL_CURSOR, NULL, &since, e) < 0)
                 return -1;
-        return since == 0 ? replica_keys_drop(cli->db, e) : 0;
+        if (since != 0)
+                return 0;
+        if (replica_keys_drop(cli->db, e) != 0)
+                return -1;
+        if (rep->by_page)
+                return 0;
+        rc = snapshot_pull(cli, n, copy_progress, rep, &rows, e);
+        rep->pulled += (long)rows;
+        return rc == 2 ? sync_stopped(e) : rc < 0 ? -1 : 0;
 }
 
 int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
@@ -299,7 +325,7 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
 
         if (db_exec(cli->db, SQL_SYNC_NORMAL, e) != 0)
                 return -1;
-        rc = pull_scratch(cli, e);
+        rc = pull_scratch(cli, n, rep, e);
         if (rc == 0)
                 rc = pull_ask(cli, n, rep, &id, e);
         while (rc == 0) {
@@ -308,7 +334,7 @@ int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb
 
                 rc = pull_page(cli, n, &a, id, more, rep, &id, e);
                 arena_free(&a);
-                if (rc == 2 && (rc = pull_scratch(cli, e)) == 0) /* emptied for a resync */
+                if (rc == 2 && (rc = pull_scratch(cli, n, rep, e)) == 0) /* emptied for a resync */
                         rc = pull_ask(cli, n, rep, &id, e);
                 else if (rc == 0)
                         pages++;
@@ -378,7 +404,7 @@ static void sync_finished(struct cli *cli)
         if (db_begin(cli->db, NULL) != 0)
                 return;
         if (cli_set(cli, "last_sync", now, NULL) != 0 || cli_set(cli, "sync_cut", "0", NULL) != 0 ||
-            db_commit(cli->db, NULL) != 0)
+            snapshot_done(cli, NULL) != 0 || db_commit(cli->db, NULL) != 0)
                 db_rollback(cli->db);
 }
 

@@ -19,6 +19,7 @@ struct sync_report {
         int progress;       /* draw a progress bar on stderr */
         unsigned page_size; /* changes per pull page, 0: the server's */
         long max_pages;     /* stop pulling after this many pages, 0: no limit */
+        int by_page;        /* a first sync pulls page by page, not one snapshot */
 };
 
 /* Sends pending ops in batches and records each answer. */

@@ -22,6 +22,7 @@ static const struct call_def calls[] = {
     {RENBIN__REQUEST__CALL_PUSH, "Push", ROLE_HR | ROLE_UNIT, h_push},
     {RENBIN__REQUEST__CALL_PULL, "Pull", ROLE_ANY, h_pull},
     {RENBIN__REQUEST__CALL_QUERY, "Query", ROLE_ANY, h_query},
+    {RENBIN__REQUEST__CALL_SNAPSHOT, "Snapshot", ROLE_ANY, h_snapshot},
 };
 
 /* The table entry for a call case, or NULL. */

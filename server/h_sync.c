@@ -113,9 +113,7 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
         return CALL_DEFERRED;
 }
 
-/* The bytes a page's changes may take: the reply must fit a frame of the
- * server's limit and of the 4 MiB that clients accept. */
-static size_t page_budget(const struct server *srv)
+size_t sync_frame_budget(const struct server *srv)
 {
         uint32_t max =
             srv->lim.max_frame < FRAME_DEFAULT_MAX ? srv->lim.max_frame : FRAME_DEFAULT_MAX;
@@ -270,7 +268,7 @@ static int page_build(struct server *srv, struct arena *a, const char *scope, ui
 {
         sqlite3 *db = srv->db;
         unsigned limit = page_limit(srv, want);
-        size_t bytes = 0, budget = page_budget(srv);
+        size_t bytes = 0, budget = sync_frame_budget(srv);
         sqlite3_stmt *st;
         int step = 0;
 
@@ -392,12 +390,17 @@ void pull_ahead_build(struct pull_ahead *a)
         a->state = AHEAD_READY;
 }
 
+const char *sync_scope(const struct call_ctx *cx)
+{
+        return cx->role != ROLE_UNIT ? "" : cx->who->unit;
+}
+
 int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
            struct rb_err *e)
 {
         const Renbin__Pull *p = req->pull;
         Renbin__PullReply *r = arena_alloc(cx->arena, sizeof(*r));
-        const char *scope = cx->role != ROLE_UNIT ? "" : cx->who->unit;
+        const char *scope = sync_scope(cx);
         struct page pg;
         int rc;
 

@@ -8,7 +8,18 @@
 #ifndef RENBIN_H_SYNC_H
 #define RENBIN_H_SYNC_H
 
+#include <stddef.h>
+
+struct call_ctx;
 struct pull_memo;
+struct server;
+
+/* The unit whose rows a session's sync sees: "" for everything (hr and
+ * auditor seats), else its unit's code (the shared rows and its own). */
+const char *sync_scope(const struct call_ctx *cx);
+/* The bytes a reply's rows may take: the reply must fit a frame of the
+ * server's limit and of the 4 MiB that clients accept. */
+size_t sync_frame_budget(const struct server *srv);
 
 /* An empty memo; NULL when out of memory. */
 struct pull_memo *pull_memo_new(void);

@@ -19,6 +19,10 @@ int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *re
 int h_pull(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
            struct rb_err *e);
 
+/* h_snapshot.c */
+int h_snapshot(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
+               struct rb_err *e);
+
 /* h_query.c */
 int h_query(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
             struct rb_err *e);

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #define NCODES 17 /* status codes 0..16 */
-#define NCALLS 6  /* Hello, Ping, Push, Pull, Query, other */
+#define NCALLS 7  /* Hello, Ping, Push, Pull, Query, Snapshot, other */
 #define NBUCKETS 12
 
 /* A histogram with fixed upper bounds (the last bucket is +Inf). */
@@ -43,7 +43,8 @@ struct histo {
 static const double ops_le[NBUCKETS] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 4000};
 static const double sec_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                         0.05,   0.1,   0.25,   0.5,   1,    2.5};
-static const char *const call_names[NCALLS] = {"Hello", "Ping", "Push", "Pull", "Query", "other"};
+static const char *const call_names[NCALLS] = {"Hello", "Ping",     "Push", "Pull",
+                                               "Query", "Snapshot", "other"};
 static const char *const refusal_names[REFUSE_N] = {"none",      "cap",  "pending", "pending_addr",
                                                     "addr",      "cert", "reserve", "handshake",
                                                     "principal", "other"};
@@ -108,8 +109,10 @@ static int call_index(int call_case)
                 return 3;
         case RENBIN__REQUEST__CALL_QUERY:
                 return 4;
-        default:
+        case RENBIN__REQUEST__CALL_SNAPSHOT:
                 return 5;
+        default:
+                return 6;
         }
 }
 

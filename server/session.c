@@ -8,6 +8,7 @@
 #include "query_memo.h"
 #include "role.h"
 #include "server.h"
+#include "snapshot.h"
 #include "store.h"
 
 #include <string.h>
@@ -33,6 +34,8 @@ void session_release(struct session *ss)
 {
         query_memo_free(ss->memo);
         ss->memo = NULL;
+        snapshot_free(ss->snap);
+        ss->snap = NULL;
 }
 
 /* Logs, once per session, why its unit seat is refused. */

@@ -34,6 +34,7 @@ struct session {
         struct reply *reply;      /* how answers reach the connection */
         struct query_memo *memo;  /* the last query's document while it is handed out in parts */
         struct pull_ahead *ahead; /* the next Pull page, built ahead (h_sync.h; conn.c frees it) */
+        struct snapshot *snap;    /* a replica snapshot being handed out (h_snapshot.c) */
 };
 
 /* Chooses the session's message language from the client's Hello. */
