@@ -88,13 +88,18 @@ static int build_tables(sqlite3 *db, struct rb_err *e)
 
 static const char SQL_CATALOG_SAME[] = "SELECT value = ?1 FROM settings WHERE key = 'catalog'";
 
+int replica_schema(sqlite3 *db, struct rb_err *e)
+{
+        return db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e);
+}
+
 int replica_migrate(sqlite3 *db, struct rb_err *e)
 {
         char want[24];
         long long same = 0;
         int rc;
 
-        if (db_migrate(db, migrations, (int)(sizeof(migrations) / sizeof(migrations[0])), e))
+        if (replica_schema(db, e) != 0)
                 return -1;
         for (size_t i = 0; i < entity_count; i++)
                 if (sql[i].upsert == NULL)

@@ -15,6 +15,9 @@
 /* Creates or upgrades the replica schema; rebuilds the entity tables (and
  * resets the cursor) when the catalogue changed. */
 int replica_migrate(sqlite3 *db, struct rb_err *e);
+/* Creates or upgrades the replica's own tables (settings, outbox, report
+ * cache: its numbered migrations), not the entity tables. */
+int replica_schema(sqlite3 *db, struct rb_err *e);
 /* Applies one pulled change (upsert or delete). */
 int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e);
 /* A pull from scratch fills the entity tables faster without their key

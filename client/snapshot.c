@@ -2,26 +2,32 @@
  * snapshot.c - a first sync copied whole (docs/sync.md, "A first sync";
  * decision 164). An empty replica asks the server for a replica snapshot:
  * the rows a pull from 0 would leave here, as a SQLite database of this
- * replica's own tables, in parts of one frame each. The parts are put
- * together in memory, the database is attached read-only, its tables are
- * checked against the ones this replica builds (the same catalogue code,
- * common/replica_ddl.c), and each table is copied by one INSERT ... SELECT *
- * (SQLite copies the b-tree records as they are) in one transaction with
- * the snapshot's cursor: the copy is whole or not at all. The sync then
- * pulls on from that cursor page by page.
+ * replica's own tables and key indexes, in parts of one frame each. The
+ * parts are written to a new file beside the replica (fs_out), which is
+ * checked against the tables this replica builds (the same catalogue code,
+ * common/replica_ddl.c), given the replica's own tables by its migrations
+ * and their rows - settings, outbox, journal, report cache - copied from
+ * the replica, with the snapshot's cursor. Only then, with the replica's
+ * WAL checkpointed and empty, is it renamed over the replica: a cut at any
+ * point leaves the replica as it was, with nothing typed lost, and no
+ * stale WAL ever meets the new file. The sync then pulls on from that
+ * cursor page by page.
  *
- * A copy cut on the way (a dropped link, Ctrl-C) keeps nothing, so the
- * next sync of the replica pulls page by page, which keeps every page it
- * gets: a link that keeps dropping still gets there.
+ * A copy cut on the way keeps nothing, so the next sync of the replica
+ * pulls page by page, which keeps every page it gets: a link that keeps
+ * dropping still gets there.
  */
 #include "snapshot.h"
 #include "db.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "interrupt.h"
+#include "replica.h"
 #include "replica_ddl.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 /* Set while a copy is on its way; a replica that has it pulls by pages. */
@@ -29,7 +35,7 @@
 
 /* What the parts received so far say of the whole. */
 struct copy {
-        unsigned char *buf; /* sqlite3_malloc'd, bytes long */
+        struct fs_out out; /* the new replica file, written part by part */
         uint64_t bytes, got, cursor, rows;
         uint32_t parts;
 };
@@ -61,20 +67,14 @@ static int part_bad(struct rb_err *e, uint32_t part)
                        (unsigned)part);
 }
 
-/* Takes part (1..) into c; the first sizes it. 0, or -1 with e. */
+/* Writes part (1..) to c's file; the first says what the whole is. 0, or
+ * -1 with e. */
 static int part_take(struct copy *c, const Renbin__SnapshotReply *r, uint32_t part,
                      struct rb_err *e)
 {
-        if (r == NULL || r->part != part)
+        if (r == NULL || r->part != part || (part == 1 && (r->parts == 0 || r->bytes == 0)))
                 return part_bad(e, part);
         if (part == 1) {
-                if (r->parts == 0 || r->bytes == 0 || r->bytes > (uint64_t)1 << 40 ||
-                    (c->buf = sqlite3_malloc64(r->bytes)) == NULL)
-                        return r->parts == 0 || r->bytes == 0
-                                   ? part_bad(e, part)
-                                   : err_set(e, RB_EXHAUSTED, NULL,
-                                             _("no memory for a replica copy of %llu bytes"),
-                                             (unsigned long long)r->bytes);
                 c->bytes = r->bytes;
                 c->parts = r->parts;
                 c->cursor = r->cursor;
@@ -84,24 +84,25 @@ static int part_take(struct copy *c, const Renbin__SnapshotReply *r, uint32_t pa
             r->rows != c->rows || r->data.len > c->bytes - c->got ||
             (part == c->parts && c->got + r->data.len != c->bytes))
                 return part_bad(e, part);
-        memcpy(c->buf + c->got, r->data.data, r->data.len);
+        if (fwrite(r->data.data, 1, r->data.len, c->out.f) != r->data.len)
+                return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->out.tmp,
+                               strerror(errno));
         c->got += r->data.len;
         return 0;
 }
 
-/* The snapshot attached as "snap" holds exactly the synced tables, each
- * as this replica builds it. 0, or -1 with e. */
+/* The snapshot db holds exactly the synced tables, each as this replica
+ * builds it (and indexes). 0, or -1 with e. */
 static int snap_check(sqlite3 *db, struct rb_err *e)
 {
-        static const char count_sql[] =
-            "SELECT count(*) FROM snap.sqlite_schema WHERE type != 'index'";
+        static const char count_sql[] = "SELECT count(*) FROM sqlite_schema WHERE type != 'index'";
         sqlite3_stmt *st;
         long long n = 0, want = 0;
         char sql[4096];
         int rc = 0;
 
         if ((st = db_stmt(db,
-                          "SELECT sql FROM snap.sqlite_schema WHERE type = 'table'"
+                          "SELECT sql FROM sqlite_schema WHERE type = 'table'"
                           " AND name = ?1",
                           e)) == NULL)
                 return -1;
@@ -133,67 +134,137 @@ static int snap_check(sqlite3 *db, struct rb_err *e)
         return rc;
 }
 
-/* Copies every synced table of "snap" into the replica with the cursor,
- * in one transaction; *rows: the rows copied. 0, or -1 with e. */
-static int snap_copy(struct cli *cli, const struct copy *c, struct rb_err *e)
+/* The tables of the received file that are the replica's own (not an
+ * entity's). */
+static const char SQL_OWN_TABLES[] =
+    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'";
+
+/* Copies the rows of the replica's own tables from the attached "old"
+ * into f's and sets the cursor, in one transaction. 0, or -1 with e. */
+static int fresh_fill(sqlite3 *f, uint64_t cursor, struct rb_err *e)
 {
-        sqlite3 *db = cli->db;
-        long long copied = 0;
-        char sql[256], cursor[32];
+        sqlite3_stmt *st = NULL;
+        char sql[512];
+        int step;
 
-        /* Deferred: BEGIN IMMEDIATE (db_begin) would lock the read-only
-         * snapshot for writing too, and fail. */
-        if (db_exec(db, "BEGIN", e) != 0)
+        if (db_exec(f, "BEGIN", e) != 0)
                 return -1;
-        for (size_t i = 0; i < entity_count; i++) {
-                const struct entity_def *d = entity_defs[i];
+        if ((st = db_prepare(f, SQL_OWN_TABLES, e)) == NULL)
+                goto fail;
+        while ((step = db_step(f, st, e)) > 0) {
+                const char *t = db_col_text(st, 0);
+                int entity = 0;
 
-                if (!entity_synced(d))
+                for (size_t i = 0; i < entity_count; i++)
+                        entity |= strcmp(entity_defs[i]->table, t) == 0;
+                if (entity)
                         continue;
-                /* Into an empty table from one of the same layout: SQLite
-                 * copies the records as they are (its transfer optimisation). */
-                snprintf(sql, sizeof(sql),
-                         "DELETE FROM main.%s; INSERT INTO main.%s SELECT * FROM snap.%s;",
-                         d->table, d->table, d->table);
-                if (db_exec(db, sql, e) != 0)
+                /* Both made by the same migrations: the same columns in the
+                 * same order. */
+                snprintf(sql, sizeof(sql), "INSERT INTO main.\"%s\" SELECT * FROM old.\"%s\"", t,
+                         t);
+                if (db_exec(f, sql, e) != 0)
                         goto fail;
-                copied += sqlite3_changes64(db);
         }
-        if (copied != (long long)c->rows) {
-                err_set(e, RB_INTERNAL, NULL,
-                        _("the server's replica copy holds %lld rows, not the %llu it said"),
-                        copied, (unsigned long long)c->rows);
+        if (step < 0)
                 goto fail;
-        }
-        snprintf(cursor, sizeof(cursor), "%llu", (unsigned long long)c->cursor);
-        if (cli_set(cli, "cursor", cursor, e) != 0 || cli_set(cli, "pull_remaining", "0", e) != 0 ||
-            cli_set(cli, SNAPSHOT_CUT, "0", e) != 0)
+        sqlite3_finalize(st);
+        st = NULL;
+        snprintf(sql, sizeof(sql),
+                 "INSERT OR REPLACE INTO settings(key, value) VALUES ('cursor', '%llu'),"
+                 " ('pull_remaining', '0'), ('" SNAPSHOT_CUT "', '0')",
+                 (unsigned long long)cursor);
+        if (db_exec(f, sql, e) != 0)
                 goto fail;
-        return db_commit(db, e);
+        return db_exec(f, "COMMIT", e);
 fail:
-        db_rollback(db);
+        sqlite3_finalize(st);
+        db_exec(f, "ROLLBACK", NULL);
         return -1;
 }
 
-/* Attaches the received database as "snap", checks it and copies it in;
- * c->buf is SQLite's from here. 0, or -1 with e. */
-static int snap_apply(struct cli *cli, struct copy *c, struct rb_err *e)
+/*
+ * Makes the received file at path a whole replica: checked, given this
+ * replica's own tables by its migrations and their rows from the replica
+ * at old (closed, its WAL empty), with the snapshot's cursor, and left in
+ * WAL mode. It is not in place yet, so it keeps no journal and waits for
+ * no disk: fs_out_commit syncs it whole before the rename. 0, or -1 with e.
+ */
+static int fresh_build(const char *path, const char *old, uint64_t cursor, struct rb_err *e)
 {
-        sqlite3 *db = cli->db;
+        sqlite3 *f = NULL;
+        char *attach = NULL;
+        int rc = -1;
+
+        if (sqlite3_open_v2(path, &f, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+                err_set(e, RB_INTERNAL, NULL, _("cannot read the server's replica copy: %s"),
+                        f ? sqlite3_errmsg(f) : "out of memory");
+                sqlite3_close(f);
+                return -1;
+        }
+        /* Exclusive, as the replica is always opened: no shared memory. */
+        if (db_exec(f,
+                    "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF;"
+                    " PRAGMA synchronous=OFF",
+                    e) != 0 ||
+            snap_check(f, e) != 0 || replica_schema(f, e) != 0)
+                goto out;
+        if ((attach = sqlite3_mprintf("ATTACH %Q AS old", old)) == NULL) {
+                err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
+                goto out;
+        }
+        if (db_exec(f, attach, e) != 0)
+                goto out;
+        rc = fresh_fill(f, cursor, e);
+        if (db_exec(f, "DETACH old", rc != 0 ? NULL : e) != 0 ||
+            (rc == 0 && db_exec(f, "PRAGMA journal_mode=WAL", e) != 0))
+                rc = -1;
+out:
+        sqlite3_free(attach);
+        db_close(f);
+        return rc;
+}
+
+/* The replica's WAL checkpointed into it and emptied, so that nothing of
+ * it can meet the file renamed over the replica. 0, or -1 with e. */
+static int wal_empty(sqlite3 *db, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_prepare(db, "PRAGMA main.wal_checkpoint(TRUNCATE)", e);
+        int step, busy = 1, log = -1;
+
+        if (st == NULL)
+                return -1;
+        if ((step = db_step(db, st, e)) > 0) {
+                busy = sqlite3_column_int(st, 0);
+                log = sqlite3_column_int(st, 1);
+        }
+        sqlite3_finalize(st);
+        if (step < 0)
+                return -1;
+        return busy == 0 && log <= 0 ? 0
+                                     : err_set(e, RB_UNAVAILABLE, NULL,
+                                               _("the replica is busy; run renbin sync again"));
+}
+
+/* Puts the received file, whole, in the replica's place: the replica
+ * closed with its WAL empty, the file completed from it and renamed over
+ * it, and the replica opened again (also when that failed). 0, or -1 with
+ * e (the replica as it was). */
+static int fresh_adopt(struct cli *cli, struct copy *c, const char *path, struct rb_err *e)
+{
         int rc;
 
-        if (db_exec(db, "ATTACH ':memory:' AS snap", e) != 0)
+        if (fflush(c->out.f) != 0)
+                return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->out.tmp,
+                               strerror(errno));
+        if (wal_empty(cli->db, e) != 0)
                 return -1;
-        rc = sqlite3_deserialize(db, "snap", c->buf, (sqlite3_int64)c->bytes,
-                                 (sqlite3_int64)c->bytes,
-                                 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
-        c->buf = NULL; /* freed by SQLite, even when that failed */
-        if (rc != SQLITE_OK)
-                rc = err_set(e, RB_INTERNAL, NULL, _("cannot read the server's replica copy: %s"),
-                             sqlite3_errstr(rc));
-        else if ((rc = snap_check(db, e)) == 0)
-                rc = snap_copy(cli, c, e);
-        if (db_exec(db, "DETACH snap", rc != 0 ? NULL : e) != 0)
+        db_close(cli->db);
+        cli->db = NULL;
+        rc = fresh_build(c->out.tmp, path, c->cursor, e);
+        if (rc == 0)
+                rc = fs_out_commit(&c->out, e);
+        if (cli_db(cli, rc != 0 ? NULL : e) == NULL)
                 rc = -1;
         return rc;
 }
@@ -202,7 +273,7 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                   uint64_t *rows, struct rb_err *e)
 {
         struct copy c = {0};
-        char cut[8] = "";
+        char cut[8] = "", path[4096];
         uint64_t id, next = 0;
         int rc = 0;
 
@@ -213,6 +284,7 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                 return 1; /* the last copy was cut: pages, which are kept */
         if (cli_set(cli, SNAPSHOT_CUT, "1", e) != 0 || part_ask(n, 1, &id, e) != 0)
                 return interrupt_seen() ? 2 : -1;
+        cli_path(cli, "replica.db", path, sizeof(path));
         for (uint32_t part = 1; rc == 0; part++) {
                 Renbin__Response *resp = NULL;
 
@@ -223,6 +295,8 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                         renbin__response__free_unpacked(resp, NULL);
                         return cli_set(cli, SNAPSHOT_CUT, "0", e) != 0 ? -1 : 1;
                 }
+                if (rc == 0 && part == 1)
+                        rc = fs_out_open(&c.out, path, 0600, FS_OUT_REPLACE, e);
                 if (rc == 0 && (rc = part_take(&c, resp->snapshot, part, e)) == 0 &&
                     part < c.parts && !interrupt_seen())
                         rc = part_ask(n, part + 1, &next, e); /* asked ahead, as pages are */
@@ -232,16 +306,16 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                         break;
                 progress(arg, c.got, c.bytes, c.rows);
                 if (part == c.parts) {
-                        rc = snap_apply(cli, &c, e);
+                        rc = fresh_adopt(cli, &c, path, e);
                         break;
                 }
                 id = next;
         }
-        sqlite3_free(c.buf);
-        if (interrupt_seen())
-                return 2;
+        fs_out_abort(&c.out);
         if (rc == 0)
                 *rows = c.rows;
+        else if (interrupt_seen())
+                return 2;
         return rc;
 }
 

@@ -294,10 +294,10 @@ static void copy_progress(void *arg, uint64_t got, uint64_t bytes, uint64_t rows
                       rep->pushed);
 }
 
-/* A pull from cursor 0 fills empty tables: their key indexes are dropped
- * now and built once at the end (replica.h), and the rows come as one
- * replica snapshot where the server makes one (snapshot.h) unless pages
- * were asked for. 0, or -1 with e. */
+/* A pull from cursor 0 fills empty tables: the rows come as one replica
+ * snapshot where the server makes one (snapshot.h) and pages were not
+ * asked for; else the key indexes are dropped now and built once at the
+ * end (replica.h). 0, or -1 with e. */
 static int pull_scratch(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)
 {
         long long since = 0;
@@ -308,13 +308,15 @@ static int pull_scratch(struct cli *cli, struct net *n, struct sync_report *rep,
                 return -1;
         if (since != 0)
                 return 0;
-        if (replica_keys_drop(cli->db, e) != 0)
-                return -1;
-        if (rep->by_page)
-                return 0;
-        rc = snapshot_pull(cli, n, copy_progress, rep, &rows, e);
-        rep->pulled += (long)rows;
-        return rc == 2 ? sync_stopped(e) : rc < 0 ? -1 : 0;
+        if (!rep->by_page) {
+                rc = snapshot_pull(cli, n, copy_progress, rep, &rows, e);
+                rep->pulled += (long)rows;
+                if (rc == 0) /* a new replica file, with its key indexes */
+                        return db_exec(cli->db, SQL_SYNC_NORMAL, e);
+                if (rc != 1)
+                        return rc == 2 ? sync_stopped(e) : -1;
+        }
+        return replica_keys_drop(cli->db, e);
 }
 
 int sync_pull(struct cli *cli, struct net *n, struct sync_report *rep, struct rb_err *e)

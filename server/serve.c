@@ -19,6 +19,7 @@
 #include "apply.h"
 #include "refuse.h"
 #include "server.h"
+#include "snapshot.h"
 #include "status.h"
 #include "store.h"
 #include "tls.h"
@@ -327,6 +328,7 @@ static void server_teardown(struct server *srv)
         status_stop();
         metrics_stop();
         conn_close_all(srv);
+        snapshot_jobs_wait();
         refuse_log_free(srv->refuse);
         if (srv->watch)
                 event_free(srv->watch);

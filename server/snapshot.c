@@ -25,18 +25,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t held_bytes; /* by every snapshot made and not yet freed */
+static size_t held_bytes; /* by every snapshot held (snapshot_hold) */
 
 size_t snapshot_held(void)
 {
         return held_bytes;
 }
 
+void snapshot_hold(struct snapshot *s)
+{
+        if (!s->held)
+                held_bytes += s->len;
+        s->held = 1;
+}
+
 void snapshot_free(struct snapshot *s)
 {
         if (s == NULL)
                 return;
-        held_bytes -= s->len;
+        if (s->held)
+                held_bytes -= s->len;
         sqlite3_free(s->data);
         free(s);
 }
@@ -83,7 +91,10 @@ static int copy_table(sqlite3 *mem, const struct entity_def *d, const char *scop
         if (rc < 0)
                 return -1;
         *rows += (uint64_t)sqlite3_changes64(mem);
-        return 0;
+        /* Its key index too, so that the replica need not sort its rows. */
+        off = 0;
+        replica_key_index_sql(d, sql, sizeof(sql), &off);
+        return db_exec(mem, sql, e);
 }
 
 /* "ATTACH 'file:PATH?mode=ro' AS srv", PATH escaped as a URI's path
@@ -145,7 +156,6 @@ end:
         if (rc == 0 && (s->data = sqlite3_serialize(mem, "main", &len, 0)) == NULL)
                 rc = err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
         s->len = (size_t)len;
-        held_bytes += s->len;
 out:
         sqlite3_close(mem);
         return rc;

@@ -326,6 +326,100 @@ static void test_cut_copy_then_pages(void **state)
         free(ref);
 }
 
+/* Every row of a table of home's replica, all columns, in rowid order
+ * (settings without what a sync itself moves). A malloc'd text. */
+static char *dump_own(const char *home, const char *table)
+{
+        char *path = h_path(home, "replica.db"), *out = h_strf("%s", ""), *next;
+        char *sql = h_strf("SELECT * FROM %s%s", table,
+                           strcmp(table, "settings") == 0
+                               ? " WHERE key NOT IN ('cursor', 'pull_remaining', 'last_sync',"
+                                 " 'sync_cut', 'snapshot_cut') ORDER BY key"
+                               : " ORDER BY rowid");
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+                fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                for (int c = 0; c < sqlite3_column_count(st); c++) {
+                        const char *v = (const char *)sqlite3_column_text(st, c);
+                        next = h_strf("%s|%s", out, v ? v : "\\N");
+                        free(out);
+                        out = next;
+                }
+                next = h_strf("%s\n", out);
+                free(out);
+                out = next;
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        free(sql);
+        free(path);
+        return out;
+}
+
+/* A replica with a history - an outbox journal, its settings - emptied for
+ * a resync (as a restored server makes it, sync.c) is filled from a copy
+ * and keeps every row of its own tables. */
+static void test_copy_keeps_outbox(void **state)
+{
+        char *ref = h_strf("%s/keep-ref", fx.tmp), *path = h_path(fx.a, "replica.db");
+        char *outbox, *settings, *x, *y;
+        sqlite3 *db = NULL;
+        int before;
+
+        (void)state;
+        f_ok(fx.a, "--offline", "enroll", "SN-01", fx.senior, NULL);
+        json_decref(f_sync(fx.a));
+        outbox = dump_own(fx.a, "outbox");
+        settings = dump_own(fx.a, "settings");
+        assert_true(h_count(outbox, "\n") >= 5);
+        /* What replica_reset leaves: empty entity tables, cursor 0. */
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        for (size_t i = 0; i < entity_count; i++) {
+                char *sql;
+
+                if (!entity_synced(entity_defs[i]))
+                        continue;
+                sql = h_strf("DELETE FROM %s", entity_defs[i]->table);
+                assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+                free(sql);
+        }
+        assert_int_equal(sqlite3_exec(db, "UPDATE settings SET value = '0' WHERE key = 'cursor'",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        before = made(UNIT_A);
+        json_decref(f_sync(fx.a));
+        assert_int_equal(made(UNIT_A), before + 1);
+        x = dump_own(fx.a, "outbox");
+        assert_string_equal(x, outbox);
+        free(x);
+        x = dump_own(fx.a, "settings");
+        assert_string_equal(x, settings);
+        free(x);
+        /* Its rows are the ones a replica that pulled page by page has. */
+        h_must_setup(ref, fx.srv.addr, fx.bundle_a);
+        json_decref(f_json(0, ref, "sync", "--by-page", NULL));
+        x = dump(fx.a);
+        y = dump(ref);
+        assert_string_equal(x, y);
+        /* And it goes on working: a write, sent and answered. */
+        f_ok(fx.a, "assess", "add", fx.senior, "--competency", "K-ANG", "--period", "2027-S1",
+             "--level", "2", NULL);
+        json_t *st = f_status(fx.a);
+        assert_int_equal(f_pending(st), 0);
+        json_decref(st);
+        free(x);
+        free(y);
+        free(outbox);
+        free(settings);
+        free(path);
+        free(ref);
+}
+
 /* Sends Snapshot{layout, part} on t and returns the answer. */
 static Renbin__Response *ask(struct h_tls *t, const char *layout, uint32_t part)
 {
@@ -418,6 +512,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_copy_equals_pages),
             cmocka_unit_test(test_cut_copy_then_pages),
+            cmocka_unit_test(test_copy_keeps_outbox),
             cmocka_unit_test(test_call_refusals),
         };
 
