@@ -1,5 +1,5 @@
 /*
- * test_e2e_snapshot.c - a first sync copied whole (issue 16, decision 164,
+ * test_e2e_snapshot.c - a first sync copied whole (issue 16, decision 168,
  * docs/sync.md "A first sync"). Each seat - HR, office A, office B - gets
  * two fresh replicas: one filled from the server's replica snapshot (what
  * `renbin sync` does), one page by page (`--by-page`, what an older server
@@ -311,8 +311,9 @@ static void test_cut_copy_then_pages(void **state)
         before = made(UNIT_A);
         json_decref(f_sync(home));
         assert_int_equal(made(UNIT_A), before);
-        assert_string_equal(
-            f_replica_text(home, "SELECT value FROM settings WHERE key = ?1", "snapshot_cut"), "0");
+        x = f_replica_text(home, "SELECT value FROM settings WHERE key = ?1", "snapshot_cut");
+        assert_string_equal(x, "0");
+        free(x);
         h_must_setup(ref, fx.srv.addr, fx.bundle_a);
         json_decref(f_sync(ref));
         assert_int_equal(made(UNIT_A), before + 1);
