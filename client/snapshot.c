@@ -1,6 +1,6 @@
 /*
  * snapshot.c - a first sync copied whole (docs/sync.md, "A first sync";
- * decision 164). An empty replica asks the server for a replica snapshot:
+ * decision 168). An empty replica asks the server for a replica snapshot:
  * the rows a pull from 0 would leave here, as a SQLite database of this
  * replica's own tables and key indexes, in parts of one frame each. The
  * parts are written to a new file beside the replica (fs_out), which is

@@ -3,7 +3,7 @@
  * snapshot (snapshot.c), held by the session and handed out in parts of at
  * most one frame.
  *
- * Part 1 makes it on a thread of its own (decision 164): making one reads
+ * Part 1 makes it on a thread of its own (decision 168): making one reads
  * every row of the session's scope, which would stall every other
  * connection if done on the event loop. The call is answered once the
  * thread is done (CALL_DEFERRED: the connection reads nothing more of its

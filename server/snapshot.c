@@ -2,7 +2,7 @@
  * snapshot.c - a replica snapshot: the rows a Pull from 0 would leave in a
  * session's replica, made at once as a SQLite database of the replica's own
  * tables (common/replica_ddl.c), which a first sync copies whole
- * (docs/sync.md, "A first sync"; decision 164). h_snapshot.c hands it out.
+ * (docs/sync.md, "A first sync"; decision 168). h_snapshot.c hands it out.
  *
  * It is made on a connection of its own: an in-memory database, the
  * server's file attached read-only, every table copied by one INSERT ...
