@@ -8,10 +8,11 @@
  * common/replica_ddl.c), given the replica's own tables by its migrations
  * and their rows - settings, outbox, journal, report cache - copied from
  * the replica, with the snapshot's cursor. Only then, with the replica's
- * WAL checkpointed and empty, is it renamed over the replica: a cut at any
- * point leaves the replica as it was, with nothing typed lost, and no
- * stale WAL ever meets the new file. The sync then pulls on from that
- * cursor page by page.
+ * WAL checkpointed and empty and the replica still open (locked), is it
+ * renamed over the replica: a cut at any point leaves the replica as it
+ * was, with nothing typed lost; no stale WAL ever meets the new file; and
+ * no other renbin can write to the old file meanwhile. The sync then pulls
+ * on from that cursor page by page.
  *
  * A copy cut on the way keeps nothing, so the next sync of the replica
  * pulls page by page, which keeps every page it gets: a link that keeps
@@ -137,21 +138,23 @@ static int snap_check(sqlite3 *db, struct rb_err *e)
 /* The tables of the received file that are the replica's own (not an
  * entity's). */
 static const char SQL_OWN_TABLES[] =
-    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'";
+    "SELECT name FROM fresh.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'";
 
-/* Copies the rows of the replica's own tables from the attached "old"
- * into f's and sets the cursor, in one transaction. 0, or -1 with e. */
-static int fresh_fill(sqlite3 *f, uint64_t cursor, struct rb_err *e)
+/* Copies the rows of the replica's own tables into the attached "fresh"
+ * and sets its cursor, in one transaction. 0, or -1 with e. */
+static int fresh_fill(sqlite3 *db, uint64_t cursor, struct rb_err *e)
 {
         sqlite3_stmt *st = NULL;
         char sql[512];
         int step;
 
-        if (db_exec(f, "BEGIN", e) != 0)
+        /* Deferred: BEGIN IMMEDIATE (db_begin) would lock every attached
+         * database for writing first. */
+        if (db_exec(db, "PRAGMA fresh.journal_mode=OFF; PRAGMA fresh.synchronous=OFF; BEGIN", e))
                 return -1;
-        if ((st = db_prepare(f, SQL_OWN_TABLES, e)) == NULL)
+        if ((st = db_prepare(db, SQL_OWN_TABLES, e)) == NULL)
                 goto fail;
-        while ((step = db_step(f, st, e)) > 0) {
+        while ((step = db_step(db, st, e)) > 0) {
                 const char *t = db_col_text(st, 0);
                 int entity = 0;
 
@@ -161,9 +164,9 @@ static int fresh_fill(sqlite3 *f, uint64_t cursor, struct rb_err *e)
                         continue;
                 /* Both made by the same migrations: the same columns in the
                  * same order. */
-                snprintf(sql, sizeof(sql), "INSERT INTO main.\"%s\" SELECT * FROM old.\"%s\"", t,
+                snprintf(sql, sizeof(sql), "INSERT INTO fresh.\"%s\" SELECT * FROM main.\"%s\"", t,
                          t);
-                if (db_exec(f, sql, e) != 0)
+                if (db_exec(db, sql, e) != 0)
                         goto fail;
         }
         if (step < 0)
@@ -171,29 +174,27 @@ static int fresh_fill(sqlite3 *f, uint64_t cursor, struct rb_err *e)
         sqlite3_finalize(st);
         st = NULL;
         snprintf(sql, sizeof(sql),
-                 "INSERT OR REPLACE INTO settings(key, value) VALUES ('cursor', '%llu'),"
+                 "INSERT OR REPLACE INTO fresh.settings(key, value) VALUES ('cursor', '%llu'),"
                  " ('pull_remaining', '0'), ('" SNAPSHOT_CUT "', '0')",
                  (unsigned long long)cursor);
-        if (db_exec(f, sql, e) != 0)
+        if (db_exec(db, sql, e) != 0)
                 goto fail;
-        return db_exec(f, "COMMIT", e);
+        return db_exec(db, "COMMIT", e);
 fail:
         sqlite3_finalize(st);
-        db_exec(f, "ROLLBACK", NULL);
+        db_exec(db, "ROLLBACK", NULL);
         return -1;
 }
 
 /*
- * Makes the received file at path a whole replica: checked, given this
- * replica's own tables by its migrations and their rows from the replica
- * at old (closed, its WAL empty), with the snapshot's cursor, and left in
- * WAL mode. It is not in place yet, so it keeps no journal and waits for
- * no disk: fs_out_commit syncs it whole before the rename. 0, or -1 with e.
+ * Readies the received file at path on a connection of its own: checked,
+ * then given this replica's own tables by its migrations. It is not in
+ * place yet, so it keeps no journal and waits for no disk: fs_out_commit
+ * syncs it whole before the rename. 0, or -1 with e.
  */
-static int fresh_build(const char *path, const char *old, uint64_t cursor, struct rb_err *e)
+static int fresh_ready(const char *path, struct rb_err *e)
 {
         sqlite3 *f = NULL;
-        char *attach = NULL;
         int rc = -1;
 
         if (sqlite3_open_v2(path, &f, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -202,25 +203,9 @@ static int fresh_build(const char *path, const char *old, uint64_t cursor, struc
                 sqlite3_close(f);
                 return -1;
         }
-        /* Exclusive, as the replica is always opened: no shared memory. */
-        if (db_exec(f,
-                    "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF;"
-                    " PRAGMA synchronous=OFF",
-                    e) != 0 ||
-            snap_check(f, e) != 0 || replica_schema(f, e) != 0)
-                goto out;
-        if ((attach = sqlite3_mprintf("ATTACH %Q AS old", old)) == NULL) {
-                err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
-                goto out;
-        }
-        if (db_exec(f, attach, e) != 0)
-                goto out;
-        rc = fresh_fill(f, cursor, e);
-        if (db_exec(f, "DETACH old", rc != 0 ? NULL : e) != 0 ||
-            (rc == 0 && db_exec(f, "PRAGMA journal_mode=WAL", e) != 0))
-                rc = -1;
-out:
-        sqlite3_free(attach);
+        if (db_exec(f, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", e) == 0 &&
+            snap_check(f, e) == 0 && replica_schema(f, e) == 0)
+                rc = 0;
         db_close(f);
         return rc;
 }
@@ -246,27 +231,40 @@ static int wal_empty(sqlite3 *db, struct rb_err *e)
                                                _("the replica is busy; run renbin sync again"));
 }
 
-/* Puts the received file, whole, in the replica's place: the replica
- * closed with its WAL empty, the file completed from it and renamed over
- * it, and the replica opened again (also when that failed). 0, or -1 with
- * e (the replica as it was). */
-static int fresh_adopt(struct cli *cli, struct copy *c, const char *path, struct rb_err *e)
+/*
+ * Puts the received file, whole, in the replica's place. The replica stays
+ * open, and so locked, until the file is renamed over it: another renbin
+ * waiting for it then finds it replaced and opens the new one (cli_db),
+ * and none can write to the old one meanwhile. Its WAL is emptied first,
+ * so nothing of it meets the new file. 0, or -1 with e (the replica as it
+ * was, unless only opening it again failed).
+ */
+static int fresh_adopt(struct cli *cli, struct copy *c, struct rb_err *e)
 {
+        char *attach;
         int rc;
 
         if (fflush(c->out.f) != 0)
                 return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->out.tmp,
                                strerror(errno));
-        if (wal_empty(cli->db, e) != 0)
+        if (fresh_ready(c->out.tmp, e) != 0)
+                return -1;
+        if ((attach = sqlite3_mprintf("ATTACH %Q AS fresh", c->out.tmp)) == NULL)
+                return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
+        rc = db_exec(cli->db, attach, e);
+        sqlite3_free(attach);
+        if (rc != 0)
+                return -1;
+        rc = fresh_fill(cli->db, c->cursor, e);
+        /* Detached before fs_out closes its descriptor on the file, which
+         * would drop SQLite's locks on it. */
+        if (db_exec(cli->db, "DETACH fresh", rc != 0 ? NULL : e) != 0)
+                rc = -1;
+        if (rc != 0 || wal_empty(cli->db, e) != 0 || fs_out_commit(&c->out, e) != 0)
                 return -1;
         db_close(cli->db);
         cli->db = NULL;
-        rc = fresh_build(c->out.tmp, path, c->cursor, e);
-        if (rc == 0)
-                rc = fs_out_commit(&c->out, e);
-        if (cli_db(cli, rc != 0 ? NULL : e) == NULL)
-                rc = -1;
-        return rc;
+        return cli_db(cli, e) != NULL ? 0 : -1;
 }
 
 int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress, void *arg,
@@ -306,7 +304,7 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                         break;
                 progress(arg, c.got, c.bytes, c.rows);
                 if (part == c.parts) {
-                        rc = fresh_adopt(cli, &c, path, e);
+                        rc = fresh_adopt(cli, &c, e);
                         break;
                 }
                 id = next;
