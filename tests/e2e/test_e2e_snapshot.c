@@ -11,7 +11,8 @@
  * enrollments and a mentoring pair.
  *
  * A copy cut on the way leaves the replica empty and the next sync pulls
- * page by page. The call itself refuses another layout (PRECONDITION,
+ * page by page; one killed (SIGKILL) at moments further and further in
+ * leaves each time a replica that opens whole with its outbox. The call itself refuses another layout (PRECONDITION,
  * field layout), a part asked before part 1 or after the last was sent
  * (PRECONDITION, field part) and a part past the last (INVALID); a unit
  * seat's snapshot, read directly, is of its scope only. The server's frames
@@ -30,10 +31,13 @@
 #include "flow.h"
 #include "replica_ddl.h"
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define UNIT_A "KEL-BLW1"
 #define UNIT_B "KEL-BLW2"
@@ -421,6 +425,69 @@ static void test_copy_keeps_outbox(void **state)
         free(ref);
 }
 
+/* Runs renbin --home home -q sync in a child; its pid. */
+static pid_t spawn_sync(const char *home)
+{
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                freopen("/dev/null", "w", stdout);
+                freopen("/dev/null", "w", stderr);
+                execl(h_renbin_bin(), h_renbin_bin(), "--home", home, "-q", "sync", (char *)NULL);
+                _exit(127);
+        }
+        assert_true(pid > 0);
+        return pid;
+}
+
+static const char SQL_OPS[] = "SELECT count(*) FROM outbox WHERE entity = ?1";
+
+/* A first sync killed (SIGKILL) at moments further and further in leaves
+ * each time a replica that opens whole, with the op typed offline before it
+ * still there; the sync after them ends with the rows a sync in one go
+ * gives, and the op applied once. */
+static void test_copy_killed(void **state)
+{
+        char *home = h_strf("%s/killed", fx.tmp), *ref = h_strf("%s/killed-ref", fx.tmp);
+        char *x, *y, *ic;
+        int status;
+
+        (void)state;
+        h_must_setup(home, fx.srv.addr, fx.bundle_hr);
+        f_ok(home, "--offline", "unit", "add", "KEL-K1", "Kelurahan Uji", "--kind", "kelurahan",
+             NULL);
+        for (int i = 0; i < 12; i++) {
+                pid_t pid = spawn_sync(home);
+
+                usleep((useconds_t)(2000 + i * 4000));
+                kill(pid, SIGKILL);
+                assert_int_equal(waitpid(pid, &status, 0), pid);
+                ic = f_replica_text(home, "PRAGMA integrity_check", NULL);
+                assert_string_equal(ic, "ok");
+                free(ic);
+                assert_int_equal(f_replica_int(home, SQL_OPS, "unit"), 1);
+                char *cut = f_replica_text(home, "SELECT value FROM settings WHERE key = ?1",
+                                           "snapshot_cut");
+                print_message(
+                    "kill %d: cursor %lld, copy cut %s\n", i,
+                    f_replica_int(home, "SELECT value FROM settings WHERE key = ?1", "cursor"),
+                    cut ? cut : "-");
+                free(cut);
+        }
+        json_decref(f_sync(home));
+        h_must_setup(ref, fx.srv.addr, fx.bundle_hr);
+        json_decref(f_json(0, ref, "sync", "--by-page", NULL));
+        x = dump(home);
+        y = dump(ref);
+        assert_string_equal(x, y);
+        assert_int_equal(
+            f_replica_int(home, "SELECT count(*) FROM units WHERE code = ?1", "KEL-K1"), 1);
+        free(x);
+        free(y);
+        free(home);
+        free(ref);
+}
+
 /* Sends Snapshot{layout, part} on t and returns the answer. */
 static Renbin__Response *ask(struct h_tls *t, const char *layout, uint32_t part)
 {
@@ -511,9 +578,8 @@ static void test_call_refusals(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_copy_equals_pages),
-            cmocka_unit_test(test_cut_copy_then_pages),
-            cmocka_unit_test(test_copy_keeps_outbox),
+            cmocka_unit_test(test_copy_equals_pages), cmocka_unit_test(test_cut_copy_then_pages),
+            cmocka_unit_test(test_copy_keeps_outbox), cmocka_unit_test(test_copy_killed),
             cmocka_unit_test(test_call_refusals),
         };
 
