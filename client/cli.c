@@ -13,7 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void cli_path(const struct cli *cli, const char *name, char *buf, size_t len)
 {
@@ -36,29 +35,15 @@ static void sql_seat(sqlite3_context *cx, int argc, sqlite3_value **v)
                             -1, SQLITE_TRANSIENT);
 }
 
-/* Whether the file at path is no longer the one seen in *was (a first
- * sync's copy renamed over it, client/snapshot.c). */
-static int replaced(const char *path, const struct stat *was)
-{
-        struct stat now;
-
-        return stat(path, &now) == 0 && (now.st_ino != was->st_ino || now.st_dev != was->st_dev);
-}
-
 sqlite3 *cli_db(struct cli *cli, struct rb_err *e)
 {
         char path[4096];
-        struct stat was;
-        int tries = 0;
 
         if (cli->db != NULL)
                 return cli->db;
         if (fs_mkdirs(cli->home, 0700, e) != 0)
                 return NULL;
         cli_path(cli, "replica.db", path, sizeof(path));
-again:
-        if (stat(path, &was) != 0)
-                memset(&was, 0, sizeof(was));
         if ((cli->db = db_open_private(path, e)) == NULL)
                 return NULL;
         if (sqlite3_create_function(cli->db, "seat", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
@@ -70,12 +55,6 @@ again:
                 /* db_close: the migration's cached statements go with it */
                 db_close(cli->db);
                 cli->db = NULL;
-        } else if (was.st_ino != 0 && replaced(path, &was) && tries++ < 3) {
-                /* The replica is held (locked) from its first read on: one
-                 * replaced while this waited for it is opened again. */
-                db_close(cli->db);
-                cli->db = NULL;
-                goto again;
         }
         return cli->db;
 }

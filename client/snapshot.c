@@ -3,16 +3,16 @@
  * decision 168). An empty replica asks the server for a replica snapshot:
  * the rows a pull from 0 would leave here, as a SQLite database of this
  * replica's own tables and key indexes, in parts of one frame each. The
- * parts are written to a new file beside the replica (fs_out), which is
- * checked against the tables this replica builds (the same catalogue code,
- * common/replica_ddl.c), given the replica's own tables by its migrations
- * and their rows - settings, outbox, journal, report cache - copied from
- * the replica, with the snapshot's cursor. Only then, with the replica's
- * WAL checkpointed and empty and the replica still open (locked), is it
- * renamed over the replica: a cut at any point leaves the replica as it
- * was, with nothing typed lost; no stale WAL ever meets the new file; and
- * no other renbin can write to the old file meanwhile. The sync then pulls
- * on from that cursor page by page.
+ * parts are written to a scratch file beside the replica (fs_out, never
+ * committed), which is checked against the tables this replica builds (the
+ * same catalogue code, common/replica_ddl.c), given the replica's own
+ * tables by its migrations and their rows - settings, outbox, journal,
+ * report cache - copied from the replica, with the snapshot's cursor. Only
+ * then is the whole file copied into the replica by SQLite's online backup,
+ * in one transaction, the replica open and locked throughout: a cut at any
+ * point leaves the replica as it was or the new one whole, with nothing
+ * typed lost, and another renbin waits for it as for any command. The sync
+ * then pulls on from that cursor page by page.
  *
  * A copy cut on the way keeps nothing, so the next sync of the replica
  * pulls page by page, which keeps every page it gets: a link that keeps
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 /* Set while a copy is on its way; a replica that has it pulls by pages. */
 #define SNAPSHOT_CUT "snapshot_cut"
@@ -98,7 +99,7 @@ static int snap_check(sqlite3 *db, struct rb_err *e)
 {
         static const char count_sql[] = "SELECT count(*) FROM sqlite_schema WHERE type != 'index'";
         sqlite3_stmt *st;
-        long long n = 0, want = 0;
+        long long n = 0, want = 0, version = -1;
         char sql[4096];
         int rc = 0;
 
@@ -129,19 +130,27 @@ static int snap_check(sqlite3 *db, struct rb_err *e)
         }
         if (rc == 0 && db_value(db, count_sql, NULL, &n, e) < 0)
                 return -1;
+        /* Nothing but the entity tables: the replica's own come from its
+         * migrations, which start from version 0. */
+        if (rc == 0 && db_value(db, "PRAGMA user_version", NULL, &version, e) < 0)
+                return -1;
+        if (rc == 0 && version != 0)
+                rc = err_set(e, RB_INTERNAL, NULL,
+                             _("the server's replica copy is of schema %lld, not a new one"),
+                             version);
         if (rc == 0 && n != want)
                 rc = err_set(e, RB_INTERNAL, NULL,
                              _("the server's replica copy holds %lld tables, not %lld"), n, want);
         return rc;
 }
 
-/* The tables of the received file that are the replica's own (not an
- * entity's). */
+/* The replica's tables that are its own (not an entity's). */
 static const char SQL_OWN_TABLES[] =
-    "SELECT name FROM fresh.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'";
+    "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'";
 
-/* Copies the rows of the replica's own tables into the attached "fresh"
- * and sets its cursor, in one transaction. 0, or -1 with e. */
+/* Copies the rows of every one of the replica's own tables into the
+ * attached "fresh" (which must have each: its migrations made them) and
+ * sets its cursor, in one transaction. 0, or -1 with e. */
 static int fresh_fill(sqlite3 *db, uint64_t cursor, struct rb_err *e)
 {
         sqlite3_stmt *st = NULL;
@@ -188,13 +197,14 @@ fail:
 
 /*
  * Readies the received file at path on a connection of its own: checked,
- * then given this replica's own tables by its migrations. It is not in
- * place yet, so it keeps no journal and waits for no disk: fs_out_commit
- * syncs it whole before the rename. 0, or -1 with e.
+ * then given this replica's own tables by its migrations, up to the
+ * replica's version (db's). It is a scratch file, so it keeps no journal
+ * and waits for no disk. 0, or -1 with e.
  */
-static int fresh_ready(const char *path, struct rb_err *e)
+static int fresh_ready(sqlite3 *db, const char *path, struct rb_err *e)
 {
         sqlite3 *f = NULL;
+        long long have = -1, want = 0;
         int rc = -1;
 
         if (sqlite3_open_v2(path, &f, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -204,40 +214,75 @@ static int fresh_ready(const char *path, struct rb_err *e)
                 return -1;
         }
         if (db_exec(f, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", e) == 0 &&
-            snap_check(f, e) == 0 && replica_schema(f, e) == 0)
-                rc = 0;
+            snap_check(f, e) == 0 && replica_schema(f, e) == 0 &&
+            db_value(f, "PRAGMA user_version", NULL, &have, e) > 0 &&
+            db_value(db, "PRAGMA user_version", NULL, &want, e) > 0)
+                rc = have == want ? 0
+                                  : err_set(e, RB_INTERNAL, NULL,
+                                            _("the replica copy is of schema %lld, the replica of "
+                                              "%lld"),
+                                            have, want);
         db_close(f);
         return rc;
 }
 
-/* The replica's WAL checkpointed into it and emptied, so that nothing of
- * it can meet the file renamed over the replica. 0, or -1 with e. */
-static int wal_empty(sqlite3 *db, struct rb_err *e)
+/* Copies the file at path into the replica, page by page, in one
+ * transaction (sqlite3_backup): the replica is the old one or the new one,
+ * whatever happens, and stays open and locked throughout, so another
+ * renbin waits for it as for any command. 0, or -1 with e (the replica as
+ * it was). */
+static int fresh_copy_in(sqlite3 *db, const char *path, struct rb_err *e)
 {
-        sqlite3_stmt *st = db_prepare(db, "PRAGMA main.wal_checkpoint(TRUNCATE)", e);
-        int step, busy = 1, log = -1;
+        sqlite3 *src = NULL;
+        sqlite3_backup *b;
+        int rc, done;
 
-        if (st == NULL)
+        if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+                err_set(e, RB_INTERNAL, NULL, _("cannot read the server's replica copy: %s"),
+                        src ? sqlite3_errmsg(src) : "out of memory");
+                sqlite3_close(src);
                 return -1;
-        if ((step = db_step(db, st, e)) > 0) {
-                busy = sqlite3_column_int(st, 0);
-                log = sqlite3_column_int(st, 1);
         }
+        if ((b = sqlite3_backup_init(db, "main", src, "main")) == NULL) {
+                rc = db_error_on(db, sqlite3_errcode(db), "backup", e);
+        } else {
+                done = sqlite3_backup_step(b, -1);
+                rc = sqlite3_backup_finish(b);
+                if (done != SQLITE_DONE || rc != SQLITE_OK)
+                        rc = db_error_on(db, done != SQLITE_DONE ? done : rc, "backup", e);
+        }
+        if (sqlite3_close(src) != SQLITE_OK && rc == 0)
+                rc = err_set(e, RB_INTERNAL, NULL, "backup: %s", sqlite3_errmsg(src));
+        return rc;
+}
+
+/* Switches the replica's journal to mode (DELETE, WAL). 0, or -1 with e. */
+static int journal_mode(sqlite3 *db, const char *mode, struct rb_err *e)
+{
+        char sql[64];
+        sqlite3_stmt *st;
+        int step, same = 0;
+
+        snprintf(sql, sizeof(sql), "PRAGMA main.journal_mode=%s", mode);
+        if ((st = db_prepare(db, sql, e)) == NULL)
+                return -1;
+        if ((step = db_step(db, st, e)) > 0)
+                same = strcasecmp(db_col_text(st, 0), mode) == 0;
         sqlite3_finalize(st);
         if (step < 0)
                 return -1;
-        return busy == 0 && log <= 0 ? 0
-                                     : err_set(e, RB_UNAVAILABLE, NULL,
-                                               _("the replica is busy; run renbin sync again"));
+        return same ? 0
+                    : err_set(e, RB_UNAVAILABLE, NULL,
+                              _("the replica's journal could not be switched to %s; run renbin "
+                                "sync again"),
+                              mode);
 }
 
 /*
- * Puts the received file, whole, in the replica's place. The replica stays
- * open, and so locked, until the file is renamed over it: another renbin
- * waiting for it then finds it replaced and opens the new one (cli_db),
- * and none can write to the old one meanwhile. Its WAL is emptied first,
- * so nothing of it meets the new file. 0, or -1 with e (the replica as it
- * was, unless only opening it again failed).
+ * Puts the received file, whole, in the replica's place: readied on a
+ * connection of its own, given the replica's own rows through the replica
+ * (which holds its lock from here to the end), copied into it, and
+ * removed (by the caller). 0, or -1 with e (the replica as it was).
  */
 static int fresh_adopt(struct cli *cli, struct copy *c, struct rb_err *e)
 {
@@ -247,7 +292,7 @@ static int fresh_adopt(struct cli *cli, struct copy *c, struct rb_err *e)
         if (fflush(c->out.f) != 0)
                 return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->out.tmp,
                                strerror(errno));
-        if (fresh_ready(c->out.tmp, e) != 0)
+        if (fresh_ready(cli->db, c->out.tmp, e) != 0)
                 return -1;
         if ((attach = sqlite3_mprintf("ATTACH %Q AS fresh", c->out.tmp)) == NULL)
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
@@ -256,15 +301,21 @@ static int fresh_adopt(struct cli *cli, struct copy *c, struct rb_err *e)
         if (rc != 0)
                 return -1;
         rc = fresh_fill(cli->db, c->cursor, e);
-        /* Detached before fs_out closes its descriptor on the file, which
-         * would drop SQLite's locks on it. */
         if (db_exec(cli->db, "DETACH fresh", rc != 0 ? NULL : e) != 0)
                 rc = -1;
-        if (rc != 0 || wal_empty(cli->db, e) != 0 || fs_out_commit(&c->out, e) != 0)
+        if (rc != 0)
                 return -1;
-        db_close(cli->db);
-        cli->db = NULL;
-        return cli_db(cli, e) != NULL ? 0 : -1;
+        /* Through a rollback journal, which holds only the pages the copy
+         * overwrites (a replica at cursor 0 has few), the pages are written
+         * once; through the WAL they would be written there and then again
+         * by its checkpoint. The replica stays locked (exclusive locking)
+         * across both switches. */
+        if (journal_mode(cli->db, "DELETE", e) != 0)
+                return -1;
+        rc = fresh_copy_in(cli->db, c->out.tmp, e);
+        if (journal_mode(cli->db, "WAL", rc != 0 ? NULL : e) != 0)
+                rc = -1;
+        return rc;
 }
 
 int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress, void *arg,

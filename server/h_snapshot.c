@@ -24,6 +24,7 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -154,6 +155,9 @@ static void job_done(evutil_socket_t fd, short what, void *arg)
         if (j->rc == 0) {
                 snapshot_hold(j->s);
                 if (snapshot_held() > SNAPSHOT_MEMORY)
+                        log_info("unit=%s snapshot refused: %zu bytes held", j->unit,
+                                 snapshot_held());
+                if (snapshot_held() > SNAPSHOT_MEMORY)
                         j->rc = err_set(&j->e, RB_EXHAUSTED, NULL,
                                         _("the server is busy sending other copies; pull page "
                                           "by page"));
@@ -193,9 +197,12 @@ static int job_start(struct call_ctx *cx, const Renbin__Request *req, struct rb_
 
         snapshot_free(cx->ss->snap);
         cx->ss->snap = NULL;
-        if (snapshot_held() >= SNAPSHOT_MEMORY || nrunning >= SNAPSHOT_JOBS)
+        if (snapshot_held() >= SNAPSHOT_MEMORY || nrunning >= SNAPSHOT_JOBS) {
+                log_info("unit=%s snapshot refused: %u being made, %zu bytes held", cx->who->unit,
+                         nrunning, snapshot_held());
                 return err_set(e, RB_EXHAUSTED, NULL,
                                _("the server is busy sending other copies; pull page by page"));
+        }
         if ((j = calloc(1, sizeof(*j))) == NULL || (j->s = calloc(1, sizeof(*j->s))) == NULL) {
                 free(j);
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
@@ -208,11 +215,18 @@ static int job_start(struct call_ctx *cx, const Renbin__Request *req, struct rb_
         snprintf(j->path, sizeof(j->path), "%s", sqlite3_db_filename(cx->srv->db, "main"));
         snprintf(j->scope, sizeof(j->scope), "%s", sync_scope(cx));
         snprintf(j->unit, sizeof(j->unit), "%s", cx->who->unit);
-        if (pipe(j->pipe) != 0) {
+        j->pipe[0] = j->pipe[1] = -1;
+        if (pipe(j->pipe) != 0 || fcntl(j->pipe[0], F_SETFD, FD_CLOEXEC) != 0 ||
+            fcntl(j->pipe[1], F_SETFD, FD_CLOEXEC) != 0) {
+                int err = errno;
+
+                if (j->pipe[0] >= 0) {
+                        close(j->pipe[0]);
+                        close(j->pipe[1]);
+                }
                 free(j->s);
                 free(j);
-                return err_set(e, RB_EXHAUSTED, NULL, _("cannot start a copy: %s"),
-                               strerror(errno));
+                return err_set(e, RB_EXHAUSTED, NULL, _("cannot start a copy: %s"), strerror(err));
         }
         j->done = event_new(cx->srv->base, j->pipe[0], EV_READ, job_done, j);
         if (j->done == NULL || event_add(j->done, NULL) != 0 ||

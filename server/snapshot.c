@@ -49,11 +49,26 @@ void snapshot_free(struct snapshot *s)
         free(s);
 }
 
-/* The feed's last sequence as the server counts it (store_last_seq), or a
- * higher row: a Pull from it never asks for a resync. */
+/* The feed's last sequence as the Pull's resync check counts it
+ * (store_last_seq): a Pull from it never asks for a resync. */
 static const char SQL_LAST[] =
-    "SELECT max(ifnull((SELECT seq FROM srv.sqlite_sequence WHERE name = 'changes'), 0),"
-    " ifnull((SELECT max(seq) FROM srv.changes), 0))";
+    "SELECT ifnull((SELECT seq FROM srv.sqlite_sequence WHERE name = 'changes'), 0)";
+
+/* The integer sql yields, into *v. Prepared and finalized here: this runs
+ * on a thread of its own, so not through the statement cache (db_stmt),
+ * which is the event loop's. 0, or -1 with e. */
+static int first_int(sqlite3 *mem, const char *sql, long long *v, struct rb_err *e)
+{
+        sqlite3_stmt *st = NULL;
+        int rc;
+
+        if ((rc = sqlite3_prepare_v2(mem, sql, -1, &st, NULL)) != SQLITE_OK)
+                return db_error_on(mem, rc, "snapshot", e);
+        if ((rc = db_step(mem, st, e)) > 0)
+                *v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return rc < 0 ? -1 : 0;
+}
 
 /* Fills mem's table of d from the server's, for scope ("" for all). */
 static int copy_table(sqlite3 *mem, const struct entity_def *d, const char *scope, uint64_t *rows,
@@ -84,8 +99,11 @@ static int copy_table(sqlite3 *mem, const struct entity_def *d, const char *scop
         if (sqlite3_prepare_v2(mem, sql, -1, &st, NULL) != SQLITE_OK)
                 return err_set(e, RB_INTERNAL, NULL, "snapshot: %s: %s", d->table,
                                sqlite3_errmsg(mem));
-        if (sqlite3_bind_parameter_count(st) > 0)
-                sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+        if (sqlite3_bind_parameter_count(st) > 0 &&
+            (rc = sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC)) != SQLITE_OK) {
+                sqlite3_finalize(st);
+                return db_error_on(mem, rc, "snapshot", e);
+        }
         rc = db_step(mem, st, e);
         sqlite3_finalize(st);
         if (rc < 0)
@@ -142,7 +160,7 @@ int snapshot_make(const char *path, const char *scope, struct snapshot *s, struc
         if (rc != 0 || (rc = db_exec(mem, "BEGIN", e)) != 0)
                 goto out;
         rc = -1;
-        if (db_value(mem, SQL_LAST, NULL, &last, e) < 0)
+        if (first_int(mem, SQL_LAST, &last, e) != 0)
                 goto end;
         s->cursor = (uint64_t)last;
         for (size_t i = 0; i < entity_count; i++)
@@ -157,6 +175,11 @@ end:
                 rc = err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
         s->len = (size_t)len;
 out:
-        sqlite3_close(mem);
+        /* Every statement is finalized: nothing keeps the database open. */
+        if (sqlite3_close(mem) != SQLITE_OK && rc == 0) {
+                sqlite3_free(s->data);
+                s->data = NULL;
+                rc = err_set(e, RB_INTERNAL, NULL, "snapshot: close: %s", sqlite3_errmsg(mem));
+        }
         return rc;
 }
