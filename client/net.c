@@ -483,10 +483,6 @@ static int net_handshake(struct net *n, const char *addr, SSL_SESSION *sess, str
             SSL_set_app_data(n->ssl, n) != 1 ||
             (sess != NULL && SSL_set_session(n->ssl, sess) != 1))
                 return err_set(e, RB_INTERNAL, NULL, "SSL_new: %s", tls_last_error());
-        /* Records read ahead, up to NET_READ_AHEAD bytes per system call: a
-         * page or a snapshot part of 4 MiB is some 250 records. */
-        SSL_set_read_ahead(n->ssl, 1);
-        SSL_set_default_read_buffer_len(n->ssl, NET_READ_AHEAD);
         ERR_clear_error();
         errno = 0;
         if ((ret = SSL_connect(n->ssl)) != 1) {

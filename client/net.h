@@ -14,9 +14,6 @@
 #include "renbin.pb-c.h"
 #include "tls.h"
 
-/* Bytes OpenSSL reads from the socket at most per system call. */
-#define NET_READ_AHEAD (256 * 1024)
-
 /* The home's saved TLS session (decision 154), beside the bundle. */
 #define NET_SESSION_FILE "tls-session"
 

@@ -311,8 +311,8 @@ static int pull_scratch(struct cli *cli, struct net *n, struct sync_report *rep,
         if (!rep->by_page) {
                 rc = snapshot_pull(cli, n, copy_progress, rep, &rows, e);
                 rep->pulled += (long)rows;
-                if (rc == 0) /* a new replica file, with its key indexes */
-                        return db_exec(cli->db, SQL_SYNC_NORMAL, e);
+                if (rc == 0) /* the rows, their key indexes with them */
+                        return 0;
                 if (rc != 1)
                         return rc == 2 ? sync_stopped(e) : -1;
         }
