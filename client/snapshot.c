@@ -3,8 +3,8 @@
  * decision 168). An empty replica asks the server for a replica snapshot:
  * the rows a pull from 0 would leave here, as a SQLite database of this
  * replica's own tables and key indexes, in parts of one frame each. The
- * parts are written to a scratch file beside the replica (fs_out, never
- * committed), which is checked against the tables this replica builds (the
+ * parts are written to a scratch file beside the replica (SNAPSHOT_FILE),
+ * which is checked against the tables this replica builds (the
  * same catalogue code, common/replica_ddl.c), given the replica's own
  * tables by its migrations and their rows - settings, outbox, journal,
  * report cache - copied from the replica, with the snapshot's cursor. Only
@@ -20,7 +20,6 @@
  */
 #include "snapshot.h"
 #include "db.h"
-#include "fsutil.h"
 #include "i18n.h"
 #include "interrupt.h"
 #include "replica.h"
@@ -29,15 +28,22 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Set while a copy is on its way; a replica that has it pulls by pages. */
 #define SNAPSHOT_CUT "snapshot_cut"
+/* The scratch file a copy is received into, in the home: one name, so that
+ * one left by a copy killed on the way is reused or removed (only the
+ * renbin holding the replica's lock writes it). */
+#define SNAPSHOT_FILE "replica.db.copy"
 
 /* What the parts received so far say of the whole. */
 struct copy {
-        struct fs_out out; /* the new replica file, written part by part */
+        FILE *f;         /* the scratch file, written part by part */
+        char path[4096]; /* its path */
         uint64_t bytes, got, cursor, rows;
         uint32_t parts;
 };
@@ -69,6 +75,23 @@ static int part_bad(struct rb_err *e, uint32_t part)
                        (unsigned)part);
 }
 
+/* Creates (or empties) c's scratch file, private, never following a link.
+ * 0, or -1 with e. */
+static int scratch_open(struct copy *c, struct rb_err *e)
+{
+        int fd = open(c->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+        if (fd < 0 || (c->f = fdopen(fd, "w")) == NULL) {
+                int err = errno;
+
+                if (fd >= 0)
+                        close(fd);
+                return err_set(e, err == ENOSPC ? RB_EXHAUSTED : RB_PRECONDITION, NULL,
+                               _("cannot write %s: %s"), c->path, strerror(err));
+        }
+        return 0;
+}
+
 /* Writes part (1..) to c's file; the first says what the whole is. 0, or
  * -1 with e. */
 static int part_take(struct copy *c, const Renbin__SnapshotReply *r, uint32_t part,
@@ -86,8 +109,8 @@ static int part_take(struct copy *c, const Renbin__SnapshotReply *r, uint32_t pa
             r->rows != c->rows || r->data.len > c->bytes - c->got ||
             (part == c->parts && c->got + r->data.len != c->bytes))
                 return part_bad(e, part);
-        if (fwrite(r->data.data, 1, r->data.len, c->out.f) != r->data.len)
-                return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->out.tmp,
+        if (fwrite(r->data.data, 1, r->data.len, c->f) != r->data.len)
+                return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->path,
                                strerror(errno));
         c->got += r->data.len;
         return 0;
@@ -116,7 +139,8 @@ static int snap_check(sqlite3 *db, struct rb_err *e)
                         continue;
                 want++;
                 replica_table_sql(d, sql, sizeof(sql), &off);
-                sqlite3_bind_text(st, 1, d->table, -1, SQLITE_STATIC);
+                if (sqlite3_bind_text(st, 1, d->table, -1, SQLITE_STATIC) != SQLITE_OK)
+                        return db_error_on(db, sqlite3_errcode(db), "bind", e);
                 if ((rc = db_step(db, st, e)) > 0)
                         rc = strcmp(db_col_text(st, 0), sql) == 0 ? 0 : 1;
                 else if (rc == 0)
@@ -289,12 +313,12 @@ static int fresh_adopt(struct cli *cli, struct copy *c, struct rb_err *e)
         char *attach;
         int rc;
 
-        if (fflush(c->out.f) != 0)
-                return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->out.tmp,
+        if (fflush(c->f) != 0)
+                return err_set(e, RB_EXHAUSTED, NULL, _("cannot write %s: %s"), c->path,
                                strerror(errno));
-        if (fresh_ready(cli->db, c->out.tmp, e) != 0)
+        if (fresh_ready(cli->db, c->path, e) != 0)
                 return -1;
-        if ((attach = sqlite3_mprintf("ATTACH %Q AS fresh", c->out.tmp)) == NULL)
+        if ((attach = sqlite3_mprintf("ATTACH %Q AS fresh", c->path)) == NULL)
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
         rc = db_exec(cli->db, attach, e);
         sqlite3_free(attach);
@@ -312,7 +336,7 @@ static int fresh_adopt(struct cli *cli, struct copy *c, struct rb_err *e)
          * across both switches. */
         if (journal_mode(cli->db, "DELETE", e) != 0)
                 return -1;
-        rc = fresh_copy_in(cli->db, c->out.tmp, e);
+        rc = fresh_copy_in(cli->db, c->path, e);
         if (journal_mode(cli->db, "WAL", rc != 0 ? NULL : e) != 0)
                 rc = -1;
         return rc;
@@ -322,7 +346,7 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                   uint64_t *rows, struct rb_err *e)
 {
         struct copy c = {0};
-        char cut[8] = "", path[4096];
+        char cut[8] = "";
         uint64_t id, next = 0;
         int rc = 0;
 
@@ -333,7 +357,7 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                 return 1; /* the last copy was cut: pages, which are kept */
         if (cli_set(cli, SNAPSHOT_CUT, "1", e) != 0 || part_ask(n, 1, &id, e) != 0)
                 return interrupt_seen() ? 2 : -1;
-        cli_path(cli, "replica.db", path, sizeof(path));
+        cli_path(cli, SNAPSHOT_FILE, c.path, sizeof(c.path));
         for (uint32_t part = 1; rc == 0; part++) {
                 Renbin__Response *resp = NULL;
 
@@ -345,7 +369,7 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                         return cli_set(cli, SNAPSHOT_CUT, "0", e) != 0 ? -1 : 1;
                 }
                 if (rc == 0 && part == 1)
-                        rc = fs_out_open(&c.out, path, 0600, FS_OUT_REPLACE, e);
+                        rc = scratch_open(&c, e);
                 if (rc == 0 && (rc = part_take(&c, resp->snapshot, part, e)) == 0 &&
                     part < c.parts && !interrupt_seen())
                         rc = part_ask(n, part + 1, &next, e); /* asked ahead, as pages are */
@@ -360,7 +384,9 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
                 }
                 id = next;
         }
-        fs_out_abort(&c.out);
+        if (c.f != NULL)
+                fclose(c.f);
+        unlink(c.path);
         if (rc == 0)
                 *rows = c.rows;
         else if (interrupt_seen())
@@ -370,5 +396,10 @@ int snapshot_pull(struct cli *cli, struct net *n, snapshot_progress_fn progress,
 
 int snapshot_done(struct cli *cli, struct rb_err *e)
 {
+        char path[4096];
+
+        /* What a copy killed on the way left, if it did. */
+        cli_path(cli, SNAPSHOT_FILE, path, sizeof(path));
+        unlink(path);
         return cli_set(cli, SNAPSHOT_CUT, "0", e);
 }

@@ -12,8 +12,8 @@
  *
  * A copy cut on the way leaves the replica empty and the next sync pulls
  * page by page; one killed (SIGKILL) at moments further and further in
- * leaves each time a replica that opens whole with its outbox. The call itself refuses another layout (PRECONDITION,
- * field layout), a part asked before part 1 or after the last was sent
+ * leaves each time a replica that opens whole with its outbox. The call itself refuses another
+ * layout (PRECONDITION, field layout), a part asked before part 1 or after the last was sent
  * (PRECONDITION, field part) and a part past the last (INVALID); a unit
  * seat's snapshot, read directly, is of its scope only. The server's frames
  * are small, so every snapshot comes in several parts.
@@ -475,6 +475,10 @@ static void test_copy_killed(void **state)
                 free(cut);
         }
         json_decref(f_sync(home));
+        /* No scratch file of a killed copy is left behind. */
+        char *scratch = h_path(home, "replica.db.copy");
+        assert_false(access(scratch, F_OK) == 0);
+        free(scratch);
         h_must_setup(ref, fx.srv.addr, fx.bundle_hr);
         json_decref(f_json(0, ref, "sync", "--by-page", NULL));
         x = dump(home);
