@@ -150,6 +150,26 @@ static int group_teardown(void **state)
         return rc;
 }
 
+/* Appends every row st yields to *out, a line each: each column's type
+ * and value (NULL as \\N). */
+static void append_rows(sqlite3_stmt *st, char **out)
+{
+        char *next;
+
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                for (int c = 0; c < sqlite3_column_count(st); c++) {
+                        const char *v = (const char *)sqlite3_column_text(st, c);
+                        next = h_strf("%s%s%d:%s", *out, c ? "|" : "", sqlite3_column_type(st, c),
+                                      v ? v : "\\N");
+                        free(*out);
+                        *out = next;
+                }
+                next = h_strf("%s\n", *out);
+                free(*out);
+                *out = next;
+        }
+}
+
 /* Every synced table of home's replica by id: each column's type and
  * value. A malloc'd text. */
 static char *dump(const char *home)
@@ -172,18 +192,7 @@ static char *dump(const char *home)
                 next = h_strf("%s[%s]\n", out, d->table);
                 free(out);
                 out = next;
-                while (sqlite3_step(st) == SQLITE_ROW) {
-                        for (int c = 0; c < sqlite3_column_count(st); c++) {
-                                const char *v = (const char *)sqlite3_column_text(st, c);
-                                next = h_strf("%s%s%d:%s", out, c ? "|" : "",
-                                              sqlite3_column_type(st, c), v ? v : "\\N");
-                                free(out);
-                                out = next;
-                        }
-                        next = h_strf("%s\n", out);
-                        free(out);
-                        out = next;
-                }
+                append_rows(st, &out);
                 sqlite3_finalize(st);
                 free(sql);
         }
@@ -335,7 +344,7 @@ static void test_cut_copy_then_pages(void **state)
  * (settings without what a sync itself moves). A malloc'd text. */
 static char *dump_own(const char *home, const char *table)
 {
-        char *path = h_path(home, "replica.db"), *out = h_strf("%s", ""), *next;
+        char *path = h_path(home, "replica.db"), *out = h_strf("%s", "");
         char *sql = h_strf("SELECT * FROM %s%s", table,
                            strcmp(table, "settings") == 0
                                ? " WHERE key NOT IN ('cursor', 'pull_remaining', 'last_sync',"
@@ -347,17 +356,7 @@ static char *dump_own(const char *home, const char *table)
         if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
             sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
                 fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-        while (sqlite3_step(st) == SQLITE_ROW) {
-                for (int c = 0; c < sqlite3_column_count(st); c++) {
-                        const char *v = (const char *)sqlite3_column_text(st, c);
-                        next = h_strf("%s|%s", out, v ? v : "\\N");
-                        free(out);
-                        out = next;
-                }
-                next = h_strf("%s\n", out);
-                free(out);
-                out = next;
-        }
+        append_rows(st, &out);
         sqlite3_finalize(st);
         sqlite3_close(db);
         free(sql);
