@@ -20,6 +20,7 @@
 #include "db.h"
 #include "feed.h"
 #include "i18n.h"
+#include "store.h"
 #include "strbuf.h"
 #include "wire.h"
 
@@ -49,11 +50,6 @@ static const char SQL_DROP[] = "DELETE FROM changes WHERE entity = ?3 AND entity
 static const char SQL_PUT[] =
     "INSERT INTO changes(entity, entity_id, scope, deleted, at, data, seq) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-/* The feed's last sequence as its AUTOINCREMENT counts it: the highest ever
- * given (sqlite_sequence), or a higher row should that counter lag. */
-static const char SQL_SEQ_LAST[] =
-    "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),"
-    " ifnull((SELECT max(seq) FROM changes), 0))";
 
 /* The SQL of def, built on first use. */
 static const struct feed_sql *sql_for(const struct entity_def *def)
@@ -83,7 +79,8 @@ static const struct feed_sql *sql_for(const struct entity_def *def)
 
 /* Writes one change row: a snapshot (data) or a tombstone (data NULL); fresh:
  * the row was never in the feed, so there is no previous change to drop. seq:
- * the sequence the change takes, or 0 for the feed's next. */
+ * the sequence the change takes (feed_seq_next), or 0 for the feed's next.
+ * Every change names its seq: the table has no AUTOINCREMENT (migration 16). */
 static int put_change(struct apply_ctx *cx, const struct entity_def *def, const char *id,
                       const char *scope, const uint8_t *data, size_t len, int fresh, uint64_t seq)
 {
@@ -107,15 +104,15 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
         sqlite3_bind_int64(st, 5, cx->now);
         if (data != NULL)
                 sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
-        if (seq != 0)
-                sqlite3_bind_int64(st, 7, (sqlite3_int64)seq);
-        else
-                sqlite3_bind_null(st, 7);
+        if (seq == 0 && feed_seq_next(cx, &seq) != 0)
+                return -1;
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)seq);
         if (db_run(cx->db, st, cx->e) != 0)
                 return -1;
-        cx->seq = (uint64_t)sqlite3_last_insert_rowid(cx->db);
-        /* The highest yet, given or counted: the next one follows it. */
-        cx->seq_next = cx->seq + 1;
+        cx->seq = seq;
+        /* The highest yet: the next one follows it, and feed_flush keeps it. */
+        cx->seq_next = seq + 1;
+        cx->seq_moved = 1;
         return 0;
 }
 
@@ -330,7 +327,7 @@ int feed_seq_next(struct apply_ctx *cx, uint64_t *seq)
         long long last = 0;
 
         if (cx->seq_next == 0) {
-                if (db_value(cx->db, SQL_SEQ_LAST, NULL, &last, cx->e) < 0)
+                if (store_last_seq(cx->db, &last, cx->e) != 0)
                         return -1;
                 cx->seq_next = (uint64_t)last + 1;
         }
@@ -371,6 +368,21 @@ int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id
         return 0;
 }
 
+/* Keeps the highest sequence the transaction gave in meta (feed_seq), where
+ * store_last_seq and the next transaction's feed_seq_next read it. */
+static int seq_store(struct apply_ctx *cx, struct rb_err *e)
+{
+        char v[24];
+
+        if (!cx->seq_moved || cx->seq_next == 0)
+                return 0;
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)(cx->seq_next - 1));
+        if (store_meta_set(cx->db, "feed_seq", v, e) != 0)
+                return -1;
+        cx->seq_moved = 0;
+        return 0;
+}
+
 int feed_flush(struct apply_ctx *cx, struct rb_err *e)
 {
         const struct principal *who = cx->who;
@@ -389,6 +401,8 @@ int feed_flush(struct apply_ctx *cx, struct rb_err *e)
         cx->who = who;
         cx->op = op;
         cx->e = oe;
+        if (rc == 0)
+                rc = seq_store(cx, e);
         if (rc == 0)
                 rc = audit_store(cx, e);
         return rc;

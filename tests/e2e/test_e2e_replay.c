@@ -265,7 +265,7 @@ static void test_fault_gives_seq_back(void **state)
         (void)state;
         /* The server was started again, on another port. */
         h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
-        last = db_int("SELECT seq FROM sqlite_sequence WHERE name = 'changes'");
+        last = db_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'");
         for (int i = 0; i < NPEOPLE; i++)
                 f_ok(fx.a, "--offline", "enroll", "SEQ-01", fx.nip[i], NULL);
         tamper(refuse);
@@ -275,7 +275,7 @@ static void test_fault_gives_seq_back(void **state)
         assert_int_equal(enroll_seq("SEQ-01", 1), -1);
         assert_int_equal(enroll_seq("SEQ-01", 2), last + 2);
         assert_int_equal(db_int("SELECT seq FROM programs WHERE code = 'SEQ-01'"), last + 3);
-        assert_int_equal(db_int("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
+        assert_int_equal(db_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'"),
                          last + 3);
         tamper("DROP TRIGGER ops_refuse");
         json_decref(f_sync(fx.a));
