@@ -18,6 +18,7 @@
 #include "feed.h"
 #include "history.h"
 #include "i18n.h"
+#include "strbuf.h"
 #include "validate.h"
 
 #include <stdio.h>
@@ -62,7 +63,8 @@ static int program_open(struct apply_ctx *cx, const char *code)
 int e_enroll_create(struct apply_ctx *cx)
 {
         const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
-        char unit[64], at[24];
+        static const struct entity_def *def;
+        char unit[64], at[STR_LL];
         int rc;
 
         if (asn_active(cx, nip, "nip", unit, NULL) != 0)
@@ -71,7 +73,9 @@ int e_enroll_create(struct apply_ctx *cx)
                 return deny_other_unit(cx, nip, unit);
         if (program_open(cx, program) != 0)
                 return -1;
-        snprintf(at, sizeof(at), "%lld", (long long)cx->now);
+        if (def == NULL && (def = entity_find("enrollment")) == NULL)
+                return err_set(cx->e, RB_INTERNAL, NULL, "no enrollment in the catalogue");
+        str_ll(at, cx->now);
         /* The new row whole, in the catalogue's order: its snapshot is packed
          * from these values (feed.c). */
         const struct feed_value row[] = {
@@ -81,8 +85,7 @@ int e_enroll_create(struct apply_ctx *cx)
         /* A second open enrollment of nip in the program is refused by the
          * unique index enrollments_one (store.c), the row not written; a
          * taken id was refused before (apply.c, op_identity). */
-        rc = feed_insert(cx, entity_find("enrollment"), cx->op->entity_id, row,
-                         sizeof(row) / sizeof(row[0]));
+        rc = feed_insert(cx, def, cx->op->entity_id, row, sizeof(row) / sizeof(row[0]));
         if (rc > 0 && sqlite3_extended_errcode(cx->db) == SQLITE_CONSTRAINT_UNIQUE)
                 return err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"), nip,
                                program);

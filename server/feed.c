@@ -37,6 +37,10 @@ struct feed_sql {
 
 static struct feed_sql feed_sql[32];
 
+/* What a packed string or message may add to its bytes: a tag of one byte
+ * (field numbers under 16) and a length of up to 10. */
+#define PACK_OVER 11
+
 /* The most fields a snapshot packs (the catalogue's widest entity has fewer). */
 #define FEED_FIELDS 32
 
@@ -152,13 +156,15 @@ static uint8_t *pack_values(const struct entity_def *def, const char *id, const 
         Renbin__Change ch = RENBIN__CHANGE__INIT;
         Renbin__Field fv[FEED_FIELDS], *fp[FEED_FIELDS];
         uint8_t *buf;
-        size_t n = 0;
+        size_t n = 0, room = 1;
 
         ch.entity = (char *)def->name;
         ch.entity_id = (char *)id;
+        room += strlen(def->name) + strlen(id) + 2 * PACK_OVER;
         for (size_t f = 0; f < def->nfields && f < FEED_FIELDS; f++) {
                 if (v[f] == NULL)
                         continue;
+                room += strlen(def->fields[f].name) + strlen(v[f]) + 3 * PACK_OVER;
                 renbin__field__init(&fv[n]);
                 fv[n].name = (char *)def->fields[f].name;
                 fv[n].value = (char *)v[f];
@@ -167,9 +173,11 @@ static uint8_t *pack_values(const struct entity_def *def, const char *id, const 
         }
         ch.n_fields = n;
         ch.fields = fp;
-        *len = renbin__change__get_packed_size(&ch);
-        if ((buf = malloc(*len ? *len : 1)) != NULL)
-                renbin__change__pack(&ch, buf);
+        /* Packed into room enough instead of sized first: only strings and
+         * fields are set, each at most its bytes, a one-byte tag and a
+         * length of at most 10 bytes. */
+        if ((buf = malloc(room)) != NULL)
+                *len = renbin__change__pack(&ch, buf);
         return buf;
 }
 
@@ -309,15 +317,20 @@ int feed_insert(struct apply_ctx *cx, const struct entity_def *def, const char *
                 return -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-        for (size_t f = 0; f < n; f++)
-                if (v[f] != NULL)
+        for (size_t f = 0; f < n; f++) {
+                if (v[f] == NULL)
+                        continue;
+                if (def->fields[f].type == F_INT)
+                        sqlite3_bind_int64(st, (int)f + 3, strtoll(v[f], NULL, 10));
+                else
                         sqlite3_bind_text(st, (int)f + 3, v[f], -1, SQLITE_STATIC);
+        }
         if (db_run(cx->db, st, cx->e) != 0)
                 return 1;
         seats_reread(cx, def);
-        /* The values just bound are the row: a column's affinity turns an
-         * integer's decimal text into the integer, which reads back as the
-         * same text (test_e2e_created compares the two). */
+        /* The values just bound are the row: an F_INT field's canonical
+         * decimal is bound as its integer, which reads back as the same text
+         * (test_e2e_created compares the two). */
         data = pack_values(def, id, v, &len);
         return record_snapshot(cx, def, id, scope, data, len, 1, seq, NULL);
 }
