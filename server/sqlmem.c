@@ -3,13 +3,15 @@
  * built with SQLITE_OMIT_LOOKASIDE, so every cursor a statement opens and
  * every record it builds is a malloc and a free, about 35 of each per
  * enrollment op. Small blocks are kept here on free lists by size class
- * instead, per thread, each list holding a bounded number; larger blocks
- * and anything past the bound go to malloc and free as before. Under
+ * instead, per thread, each list holding a bounded number, and given back
+ * to the heap when the thread ends; larger blocks and anything past the
+ * bound go to malloc and free as before. Under
  * AddressSanitizer a kept block is poisoned until it is handed out again,
  * so a use after free in or around SQLite is still caught.
  */
 #include "sqlmem.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +51,11 @@ static _Thread_local struct {
         struct block *head;
         unsigned n;
 } kept[CLASSES];
+
+/* Set in a thread once it keeps a block: its destructor gives the thread's
+ * kept blocks back when the thread ends (a Pull's snapshot runs on one). */
+static pthread_key_t ender;
+static _Thread_local int ender_set;
 
 /* The usable size a request of n bytes gets. */
 static int mem_roundup(int n)
@@ -96,8 +103,9 @@ static void mem_free(void *p)
         size = *head_of(p);
         if (size <= SMALL) {
                 unsigned c = (unsigned)(size / GRAIN) - 1;
-                if (kept[c].n < KEEP) {
+                if (kept[c].n < KEEP && (ender_set || pthread_setspecific(ender, &ender) == 0)) {
                         struct block *b = p;
+                        ender_set = 1;
                         b->next = kept[c].head;
                         kept[c].head = b;
                         kept[c].n++;
@@ -164,14 +172,25 @@ static void mem_release(void)
         mem_shutdown(NULL);
 }
 
+/* At a thread's end: its kept blocks back to the heap. */
+static void mem_thread_end(void *arg)
+{
+        mem_shutdown(arg);
+        ender_set = 0; /* a block freed after this sets the key again */
+}
+
 int sqlmem_install(void)
 {
         static const sqlite3_mem_methods m = {
             mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
         };
 
-        if (sqlite3_config(SQLITE_CONFIG_MALLOC, &m) != SQLITE_OK)
+        if (pthread_key_create(&ender, mem_thread_end) != 0)
                 return -1;
+        if (sqlite3_config(SQLITE_CONFIG_MALLOC, &m) != SQLITE_OK) {
+                pthread_key_delete(ender);
+                return -1;
+        }
         atexit(mem_release);
         return 0;
 }

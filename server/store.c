@@ -433,14 +433,7 @@ static int generation_ensure(sqlite3 *db, struct rb_err *e)
 int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e)
 {
         *seq = 0;
-        /* The highest ever given (migration 16), or a higher row should
-         * that counter lag. */
-        return db_value(db,
-                        "SELECT max(ifnull((SELECT CAST(value AS INTEGER) FROM meta"
-                        " WHERE key = ?1), 0), ifnull((SELECT max(seq) FROM changes), 0))",
-                        "feed_seq", seq, e) < 0
-                   ? -1
-                   : 0;
+        return db_value(db, STORE_LAST_SEQ_SQL(""), NULL, seq, e) < 0 ? -1 : 0;
 }
 
 /* The migration that took answers from their person (9, below). */

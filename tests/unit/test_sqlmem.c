@@ -12,6 +12,7 @@
 
 #include "sqlmem.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +90,34 @@ static void test_kept_block_reused(void **state)
         sqlite3_free(b);
 }
 
+/* A thread that keeps blocks and ends: its blocks go back to the heap
+ * (the leak check of the sanitizer build fails this test otherwise). */
+static void *thread_work(void *arg)
+{
+        void *p[64];
+
+        for (int i = 0; i < 64; i++)
+                p[i] = sqlite3_malloc(300);
+        for (int i = 0; i < 64; i++)
+                sqlite3_free(p[i]);
+        *(void **)arg = p[63];
+        return NULL;
+}
+
+static void test_thread_end(void **state)
+{
+        pthread_t t;
+        void *last = NULL, *mine;
+
+        (void)state;
+        assert_int_equal(pthread_create(&t, NULL, thread_work, &last), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        assert_non_null(last);
+        mine = sqlite3_malloc(300);
+        assert_non_null(mine);
+        sqlite3_free(mine);
+}
+
 /* SQLite itself on the allocator: 2,000 rows with an index, read back. */
 static void test_sqlite_runs(void **state)
 {
@@ -132,6 +161,7 @@ int main(void)
             cmocka_unit_test(test_sizes),
             cmocka_unit_test(test_realloc_keeps_bytes),
             cmocka_unit_test(test_kept_block_reused),
+            cmocka_unit_test(test_thread_end),
             cmocka_unit_test(test_sqlite_runs),
         };
 
