@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char *const code_names[] = {
@@ -58,10 +59,17 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 size_t err_utf8_bad(const char *s, size_t len)
 {
         const unsigned char *p = (const unsigned char *)s;
+        uint64_t w;
 
-        for (size_t i = 0, k; i < len; i += k)
+        for (size_t i = 0, k; i < len; i += k) {
+                /* Eight ASCII bytes at a time: most of what is checked is ASCII. */
+                if (len - i >= 8 && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+                        k = 8;
+                        continue;
+                }
                 if ((k = utf8_seq(p + i, len - i)) == 0)
                         return i;
+        }
         return ERR_UTF8_OK;
 }
 

@@ -33,3 +33,20 @@ char *str_copy(char *buf, size_t len, const char *src)
         buf[n] = '\0';
         return buf;
 }
+
+char *str_ll(char buf[STR_LL], long long v)
+{
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        char d[STR_LL];
+        size_t i = sizeof(d);
+
+        d[--i] = '\0';
+        do {
+                d[--i] = (char)('0' + u % 10);
+                u /= 10;
+        } while (u != 0);
+        if (v < 0)
+                d[--i] = '-';
+        memcpy(buf, d + i, sizeof(d) - i);
+        return buf;
+}

@@ -19,4 +19,9 @@ void str_appendf(char *buf, size_t len, size_t *off, const char *fmt, ...)
  * bytes, always terminated; returns buf. */
 char *str_copy(char *buf, size_t len, const char *src);
 
+/* v in decimal, as "%lld" writes it, into buf (STR_LL bytes: any long long
+ * fits); returns buf. The request path's integer to text, without printf. */
+#define STR_LL 24
+char *str_ll(char buf[STR_LL], long long v);
+
 #endif

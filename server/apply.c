@@ -390,6 +390,7 @@ static const char SQL_SAVE[] = "SAVEPOINT op", SQL_UNDO[] = "ROLLBACK TO op",
 /* What an op may change outside the database, kept to undo it. */
 struct op_mark {
         uint64_t seq_next;
+        int seq_moved;
         size_t n_dirty;
         int audit_moved;
         char audit_head[sizeof(((struct apply_ctx *)0)->audit_head)];
@@ -418,6 +419,7 @@ static void savepoint_exec(struct apply_ctx *cx, const char *sql)
 static void op_begin(struct apply_ctx *cx, struct op_mark *m)
 {
         m->seq_next = cx->seq_next;
+        m->seq_moved = cx->seq_moved;
         m->n_dirty = cx->n_dirty;
         m->audit_moved = cx->audit_moved;
         memcpy(m->audit_head, cx->audit_head, sizeof(m->audit_head));
@@ -445,6 +447,7 @@ static void op_undo(struct apply_ctx *cx, const struct op_mark *m)
         if (cx->careful)
                 savepoint_exec(cx, SQL_UNDO);
         cx->seq_next = m->seq_next;
+        cx->seq_moved = m->seq_moved;
         cx->n_dirty = m->n_dirty;
         memcpy(cx->audit_head, m->audit_head, sizeof(m->audit_head));
         cx->audit_moved = m->audit_moved;

@@ -64,6 +64,7 @@ struct apply_ctx {
         /* Per transaction: the next change's sequence (0 until read: feed.c),
          * rows to record at its end, the audit chain's head. */
         uint64_t seq_next;
+        int seq_moved; /* a change written: feed_flush keeps seq_next - 1 */
         struct feed_dirty dirty[FEED_DIRTY];
         size_t n_dirty;
         char audit_head[65]; /* "" until read from the database */

@@ -195,6 +195,7 @@ static void group_ctx(struct commit *cm, struct apply_ctx *ax)
 static void group_reset(struct apply_ctx *ax, struct push_job *group)
 {
         ax->seq_next = 0;
+        ax->seq_moved = 0;
         ax->n_dirty = 0;
         ax->n_seats = 0;
         ax->seats_gen = 0;

@@ -18,6 +18,7 @@
 #include "feed.h"
 #include "history.h"
 #include "i18n.h"
+#include "strbuf.h"
 #include "validate.h"
 
 #include <stdio.h>
@@ -61,36 +62,34 @@ static int program_open(struct apply_ctx *cx, const char *code)
 
 int e_enroll_create(struct apply_ctx *cx)
 {
-        static const char sql[] =
-            "INSERT INTO enrollments(id, program, nip, unit, status, jp, updated_at, seq)"
-            " VALUES(?1, ?2, ?3, ?4, 'terdaftar', 0, ?5, ?6)";
         const char *program = op_get(cx, "program"), *nip = op_get(cx, "nip");
-        char unit[64];
-        sqlite3_stmt *st;
-        uint64_t seq;
+        static const struct entity_def *def;
+        char unit[64], at[STR_LL];
+        int rc;
 
         if (asn_active(cx, nip, "nip", unit, NULL) != 0)
                 return -1;
         if (!own_unit(cx, unit))
                 return deny_other_unit(cx, nip, unit);
-        if (program_open(cx, program) != 0 || feed_seq_next(cx, &seq) != 0 ||
-            (st = db_stmt(cx->db, sql, cx->e)) == NULL)
+        if (program_open(cx, program) != 0)
                 return -1;
-        sqlite3_bind_text(st, 1, cx->op->entity_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, program, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, nip, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, cx->now);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)seq);
+        if (def == NULL && (def = entity_find("enrollment")) == NULL)
+                return err_set(cx->e, RB_INTERNAL, NULL, "no enrollment in the catalogue");
+        str_ll(at, cx->now);
+        /* The new row whole, in the catalogue's order: its snapshot is packed
+         * from these values (feed.c). */
+        const struct feed_value row[] = {
+            {"program", program}, {"nip", nip},       {"unit", unit},   {"status", "terdaftar"},
+            {"jp", "0"},          {"updated_at", at}, {"reason", NULL}, {"answered", "0"},
+        };
         /* A second open enrollment of nip in the program is refused by the
          * unique index enrollments_one (store.c), the row not written; a
          * taken id was refused before (apply.c, op_identity). */
-        if (apply_step(cx, st) != 0)
-                return sqlite3_extended_errcode(cx->db) == SQLITE_CONSTRAINT_UNIQUE
-                           ? err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"),
-                                     nip, program)
-                           : -1;
-        if (feed_created(cx, entity_find("enrollment"), cx->op->entity_id, seq) != 0)
+        rc = feed_insert(cx, def, cx->op->entity_id, row, sizeof(row) / sizeof(row[0]));
+        if (rc > 0 && sqlite3_extended_errcode(cx->db) == SQLITE_CONSTRAINT_UNIQUE)
+                return err_set(cx->e, RB_EXISTS, "nip", _("%s is already enrolled in %s"), nip,
+                               program);
+        if (rc != 0)
                 return -1;
         snprintf(cx->detail, sizeof(cx->detail), "%s", R_ENROLLED);
         return seats_move(cx, program, 1);

@@ -19,6 +19,20 @@ int feed_seq_next(struct apply_ctx *cx, uint64_t *seq);
  * change written since: as feed_record, with no previous change to look
  * for and no stamp. */
 int feed_created(struct apply_ctx *cx, const struct entity_def *def, const char *id, uint64_t seq);
+/* One field's value of a row being created, as it is bound (NULL: the
+ * column is NULL). */
+struct feed_value {
+        const char *name, *value;
+};
+/* Inserts row id of def with the feed's next seq and row (the value of
+ * every field of def, by name, in the catalogue's order for speed), and
+ * records it as feed_created does, its snapshot packed from those values
+ * instead of the row read back: for a row no trigger or default changes as
+ * it is written, with integers given as their canonical decimal. 0; 1 with
+ * cx->e when the INSERT itself failed, its code left on cx->db (a unique
+ * index's refusal); -1 with cx->e for any other failure. */
+int feed_insert(struct apply_ctx *cx, const struct entity_def *def, const char *id,
+                const struct feed_value *row, size_t n);
 /* Marks row id of def changed: its change is recorded by feed_flush, once
  * however many ops of the batch change it. The op's own seq is not moved. */
 int feed_mark(struct apply_ctx *cx, const struct entity_def *def, const char *id);

@@ -15,6 +15,7 @@
 #include "role.h"
 #include "server.h"
 #include "status.h"
+#include "sqlmem.h"
 #include "store.h"
 #include "validate.h"
 
@@ -318,10 +319,15 @@ static int cmd_setting(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-        /* One thread uses each database: no allocator statistics to lock. */
+        /* One thread uses each database: no allocator statistics to lock.
+         * Small blocks from free lists (no lookaside in this SQLite); should
+         * SQLite refuse, its own allocator serves as before. */
+        int mem = sqlmem_install();
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         i18n_init();
         log_set_prog("renbind");
+        if (mem != 0)
+                log_warn("sqlite: the allocator of sqlmem.c was refused; SQLite's own serves");
         opt_set_prog("renbind");
         umask(077);
         if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

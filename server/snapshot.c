@@ -18,6 +18,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "replica_ddl.h"
+#include "store.h"
 #include "strbuf.h"
 
 #include <sqlite3.h>
@@ -50,9 +51,9 @@ void snapshot_free(struct snapshot *s)
 }
 
 /* The feed's last sequence as the Pull's resync check counts it
- * (store_last_seq): a Pull from it never asks for a resync. */
-static const char SQL_LAST[] =
-    "SELECT ifnull((SELECT seq FROM srv.sqlite_sequence WHERE name = 'changes'), 0)";
+ * (store_last_seq), read through the attached server database: a Pull from
+ * it never asks for a resync. */
+static const char SQL_LAST[] = STORE_LAST_SEQ_SQL("srv.");
 
 /* The integer sql yields, into *v. Prepared and finalized here: this runs
  * on a thread of its own, so not through the statement cache (db_stmt),

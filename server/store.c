@@ -290,6 +290,24 @@ static const char *const migrations[] = {
      * index lookup; the key and its uniqueness are the same (decision 148) */
     "DROP INDEX changes_row;"
     "CREATE UNIQUE INDEX changes_row ON changes(entity_id, entity, ifnull(scope, ''));",
+    /* 16: the feed without AUTOINCREMENT, whose counter row every INSERT
+     * rewrote; the highest sequence ever given is meta's feed_seq, written
+     * once per transaction (feed.c), so a purged newest change still never
+     * sees its sequence given again (decision 166). SQLite's way of
+     * dropping AUTOINCREMENT is a new table; a PostgreSQL port has a
+     * sequence and needs neither. */
+    "CREATE TABLE changes_16("
+    "  seq INTEGER PRIMARY KEY, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+    "  scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL, data BLOB);"
+    "INSERT INTO changes_16(seq, entity, entity_id, scope, deleted, at, data)"
+    "  SELECT seq, entity, entity_id, scope, deleted, at, data FROM changes ORDER BY seq;"
+    "INSERT INTO meta(key, value) VALUES('feed_seq', (SELECT max("
+    "  ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),"
+    "  ifnull((SELECT max(seq) FROM changes), 0))))"
+    "  ON CONFLICT(key) DO UPDATE SET value = excluded.value;"
+    "DROP TABLE changes;"
+    "ALTER TABLE changes_16 RENAME TO changes;"
+    "CREATE UNIQUE INDEX changes_row ON changes(entity_id, entity, ifnull(scope, ''));",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -313,6 +331,7 @@ static const char *const migration_notes[] = {
     "records of training from outside the plan",
     "certificates of completion (STTPP), numbered per year, with a verification code",
     "the feed's row key leads with the id: which entity owns an id in one lookup",
+    "the feed's highest sequence kept in meta, not by AUTOINCREMENT",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif
@@ -414,10 +433,7 @@ static int generation_ensure(sqlite3 *db, struct rb_err *e)
 int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e)
 {
         *seq = 0;
-        return db_value(db, "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)",
-                        "changes", seq, e) < 0
-                   ? -1
-                   : 0;
+        return db_value(db, STORE_LAST_SEQ_SQL(""), NULL, seq, e) < 0 ? -1 : 0;
 }
 
 /* The migration that took answers from their person (9, below). */

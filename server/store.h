@@ -55,6 +55,12 @@ int store_generation(sqlite3 *db, long long gen[2]);
  * Offices that meet a new one send their acknowledged ops again and resync
  * (docs/sync.md). 0, or -1 with e. */
 int store_new_generation(sqlite3 *db, struct rb_err *e);
+/* The SQL of the last change sequence issued, the tables named with prefix
+ * ("" or an attached schema's "name."): the highest ever given, kept in
+ * meta (migration 16), or a higher row should that lag. */
+#define STORE_LAST_SEQ_SQL(prefix)                                                                 \
+        "SELECT max(ifnull((SELECT CAST(value AS INTEGER) FROM " prefix "meta"                     \
+        " WHERE key = 'feed_seq'), 0), ifnull((SELECT max(seq) FROM " prefix "changes), 0))"
 /* The last change sequence this database issued (0 for none) into *seq:
  * 0, or -1 with e. */
 int store_last_seq(sqlite3 *db, long long *seq, struct rb_err *e);

@@ -234,7 +234,7 @@ static long long check_created(sqlite3 *db, const char *name, const char *id)
 /* The last sequence the feed gave. */
 static long long feed_last(sqlite3 *db)
 {
-        return db_int(db, "SELECT seq FROM sqlite_sequence WHERE name = 'changes'", NULL);
+        return db_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'", NULL);
 }
 
 /* One Push of every create path an office has, then HR's plain add: each

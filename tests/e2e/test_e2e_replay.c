@@ -265,7 +265,7 @@ static void test_fault_gives_seq_back(void **state)
         (void)state;
         /* The server was started again, on another port. */
         h_must_setup(fx.a, fx.srv.addr, fx.bundle_a);
-        last = db_int("SELECT seq FROM sqlite_sequence WHERE name = 'changes'");
+        last = db_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'");
         for (int i = 0; i < NPEOPLE; i++)
                 f_ok(fx.a, "--offline", "enroll", "SEQ-01", fx.nip[i], NULL);
         tamper(refuse);
@@ -275,7 +275,7 @@ static void test_fault_gives_seq_back(void **state)
         assert_int_equal(enroll_seq("SEQ-01", 1), -1);
         assert_int_equal(enroll_seq("SEQ-01", 2), last + 2);
         assert_int_equal(db_int("SELECT seq FROM programs WHERE code = 'SEQ-01'"), last + 3);
-        assert_int_equal(db_int("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
+        assert_int_equal(db_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'"),
                          last + 3);
         tamper("DROP TRIGGER ops_refuse");
         json_decref(f_sync(fx.a));
@@ -290,12 +290,81 @@ static void test_fault_gives_seq_back(void **state)
         free(refuse);
 }
 
+/* The newest change gone (as a purge of the newest tombstone takes it): its
+ * sequence is still never given again, since the highest ever given is kept
+ * in meta (feed_seq, migration 16) and not read from the rows. */
+static void test_newest_gone_not_given_again(void **state)
+{
+        long long last;
+
+        (void)state;
+        /* The server was started again, on another port. */
+        h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
+        last = db_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'");
+        assert_int_equal(db_int("SELECT max(seq) FROM changes"), last);
+        tamper("DELETE FROM changes WHERE seq = (SELECT max(seq) FROM changes)");
+        f_ok(fx.hr, "competency", "add", "K-NEW", "Kompetensi baru", "--type", "teknis", NULL);
+        assert_int_equal(db_int("SELECT c.seq FROM changes c JOIN competencies k ON k.id ="
+                                " c.entity_id WHERE k.code = 'K-NEW'"),
+                         last + 1);
+        assert_int_equal(db_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feed_seq'"),
+                         last + 1);
+}
+
+/* Runs sql on the database at path. */
+static void exec_at(const char *path, const char *sql)
+{
+        sqlite3 *db = NULL;
+        char *msg = NULL;
+
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+                fail_msg("%s: %s", sql, msg);
+        sqlite3_close(db);
+}
+
+/* A database at schema 15 whose newest change was deleted: migrating keeps
+ * the rows and carries AUTOINCREMENT's counter, not the highest row, to
+ * meta; the table left has no AUTOINCREMENT and keeps its row key. */
+static void test_migrated_counter(void **state)
+{
+        char *data = h_path(fx.tmp, "old15"), *path = h_path(data, "renbin.db"), *v;
+        struct h_result r;
+
+        (void)state;
+        h_must_init_schema(data, 15);
+        exec_at(path, "INSERT INTO changes(entity, entity_id, scope, at, data) VALUES"
+                      " ('unit', 'a', 'U', 1, x'01'), ('unit', 'b', 'U', 1, x'02'),"
+                      " ('unit', 'c', 'U', 1, x'03');"
+                      "DELETE FROM changes WHERE entity_id = 'c';");
+        h_renbind(&r, "migrate", "--data", data, NULL);
+        assert_int_equal(r.status, 0);
+        h_result_free(&r);
+        v = f_db_text(path, "SELECT value FROM meta WHERE key = 'feed_seq'", NULL);
+        assert_string_equal(v, "3");
+        free(v);
+        v = f_db_text(path, "SELECT group_concat(seq || entity_id || hex(data), ',') FROM changes",
+                      NULL);
+        assert_string_equal(v, "1a01,2b02");
+        free(v);
+        v = f_db_text(path, "SELECT sql FROM sqlite_master WHERE name = 'changes'", NULL);
+        assert_null(strstr(v, "AUTOINCREMENT"));
+        free(v);
+        v = f_db_text(path, "SELECT count(*) FROM sqlite_master WHERE name = 'changes_row'", NULL);
+        assert_string_equal(v, "1");
+        free(v);
+        free(path);
+        free(data);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_fault_after_write),
             cmocka_unit_test(test_duplicate),
             cmocka_unit_test(test_fault_gives_seq_back),
+            cmocka_unit_test(test_newest_gone_not_given_again),
+            cmocka_unit_test(test_migrated_counter),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
