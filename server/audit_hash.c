@@ -46,17 +46,10 @@ static void put_str(struct text *t, const char *s)
 /* Appends v in decimal, as "%lld" writes it. */
 static void put_ll(struct text *t, long long v)
 {
-        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-        char d[24];
-        size_t i = sizeof(d);
+        char d[STR_LL];
+        const char *s = str_ll(d, v);
 
-        do {
-                d[--i] = (char)('0' + u % 10);
-                u /= 10;
-        } while (u != 0);
-        if (v < 0)
-                d[--i] = '-';
-        put(t, d + i, sizeof(d) - i);
+        put(t, s, strlen(s));
 }
 
 size_t audit_hash_text(const struct audit_rec *r, char buf[AUDIT_TEXT])
