@@ -461,6 +461,10 @@ static void test_copy_killed(void **state)
                 usleep((useconds_t)(2000 + i * 4000));
                 kill(pid, SIGKILL);
                 assert_int_equal(waitpid(pid, &status, 0), pid);
+                /* renbin opens it first, as the office's next command would:
+                 * a copy killed on the way leaves a hot journal to roll
+                 * back, which a read-only open cannot. */
+                json_decref(f_status(home));
                 ic = f_replica_text(home, "PRAGMA integrity_check", NULL);
                 assert_string_equal(ic, "ok");
                 free(ic);
