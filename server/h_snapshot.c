@@ -69,6 +69,16 @@ static double now_ms(void)
         return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+/* Refuses a snapshot for unit, past SNAPSHOT_JOBS or SNAPSHOT_MEMORY:
+ * logged, and EXHAUSTED in e (the client pulls pages). */
+static int busy(const char *unit, struct rb_err *e)
+{
+        log_info("unit=%s snapshot refused: %u being made, %zu bytes held", unit, nrunning,
+                 snapshot_held());
+        return err_set(e, RB_EXHAUSTED, NULL,
+                       _("the server is busy sending other copies; pull page by page"));
+}
+
 /* Fills r with part (1..) of s; the last part is copied into a (the
  * session then holds nothing). */
 static void part_reply(struct session *ss, struct snapshot *s, uint32_t part, struct arena *a,
@@ -155,12 +165,7 @@ static void job_done(evutil_socket_t fd, short what, void *arg)
         if (j->rc == 0) {
                 snapshot_hold(j->s);
                 if (snapshot_held() > SNAPSHOT_MEMORY)
-                        log_info("unit=%s snapshot refused: %zu bytes held", j->unit,
-                                 snapshot_held());
-                if (snapshot_held() > SNAPSHOT_MEMORY)
-                        j->rc = err_set(&j->e, RB_EXHAUSTED, NULL,
-                                        _("the server is busy sending other copies; pull page "
-                                          "by page"));
+                        j->rc = busy(j->unit, &j->e);
         } else if (j->e.code == RB_INTERNAL) {
                 log_err("unit=%s snapshot: %s", j->unit, j->e.msg);
         }
@@ -197,12 +202,8 @@ static int job_start(struct call_ctx *cx, const Renbin__Request *req, struct rb_
 
         snapshot_free(cx->ss->snap);
         cx->ss->snap = NULL;
-        if (snapshot_held() >= SNAPSHOT_MEMORY || nrunning >= SNAPSHOT_JOBS) {
-                log_info("unit=%s snapshot refused: %u being made, %zu bytes held", cx->who->unit,
-                         nrunning, snapshot_held());
-                return err_set(e, RB_EXHAUSTED, NULL,
-                               _("the server is busy sending other copies; pull page by page"));
-        }
+        if (snapshot_held() >= SNAPSHOT_MEMORY || nrunning >= SNAPSHOT_JOBS)
+                return busy(cx->who->unit, e);
         if ((j = calloc(1, sizeof(*j))) == NULL || (j->s = calloc(1, sizeof(*j->s))) == NULL) {
                 free(j);
                 return err_set(e, RB_EXHAUSTED, NULL, _("out of memory"));
