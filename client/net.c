@@ -29,9 +29,11 @@
 #include <unistd.h>
 
 /* The home's saved TLS session (decision 154): a header naming the server
- * and the bundle it was made with and the certificate's notAfter, then the
- * session in PEM. Whatever does not match is ignored: a full handshake. */
-#define SESSION_HEAD "renbin-session 1\n"
+ * and the bundle it was made with, the notAfter of the office's certificate
+ * and of the server's, then the session in PEM, without the server's
+ * certificate (decision 173). Whatever does not match is ignored: a full
+ * handshake. */
+#define SESSION_HEAD "renbin-session 2\n"
 /* A new ticket shorter-lived than this is not worth writing. */
 #define SESSION_MIN_SECS 60
 
@@ -39,6 +41,7 @@
 struct saved {
         SSL_SESSION *sess;       /* to offer, or NULL: none usable */
         long long own_not_after; /* of the certificate it was made with */
+        long long srv_not_after; /* of the server's, which its full handshake verified */
         long long end, life;     /* when it expires, and its whole life (seconds) */
 };
 
@@ -314,7 +317,7 @@ static long long session_life(const SSL_SESSION *s)
  * 0 with the PEM's offset in *pem, or -1 if there is none or it is not one. */
 static int session_read(const struct cli *cli, char **buf, char server[512],
                         char ca_hex[DIGEST_HEX], char cert_hex[DIGEST_HEX], long long *not_after,
-                        int *pem)
+                        long long *srv_not_after, int *pem)
 {
         char path[4096];
         struct rb_err e;
@@ -325,8 +328,9 @@ static int session_read(const struct cli *cli, char **buf, char server[512],
                 return -1;
         *pem = -1;
         if (strncmp(*buf, SESSION_HEAD, strlen(SESSION_HEAD)) != 0 ||
-            sscanf(*buf + strlen(SESSION_HEAD), "server %511s bundle %64s %64s not-after %lld %n",
-                   server, ca_hex, cert_hex, not_after, pem) != 4 ||
+            sscanf(*buf + strlen(SESSION_HEAD),
+                   "server %511s bundle %64s %64s not-after %lld server-not-after %lld %n", server,
+                   ca_hex, cert_hex, not_after, srv_not_after, pem) != 5 ||
             *pem < 0) {
                 free(*buf);
                 *buf = NULL;
@@ -340,10 +344,10 @@ long long net_home_not_after(const struct cli *cli)
 {
         char *buf, server[512], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], now_hex[DIGEST_HEX];
         char cert[4096];
-        long long t;
+        long long t, srv;
         int pem;
 
-        if (session_read(cli, &buf, server, ca_hex, cert_hex, &t, &pem) != 0)
+        if (session_read(cli, &buf, server, ca_hex, cert_hex, &t, &srv, &pem) != 0)
                 return 0;
         free(buf);
         cli_path(cli, "client.crt", cert, sizeof(cert));
@@ -356,13 +360,13 @@ static void session_load(const struct cli *cli, const char *addr, const struct t
                          struct saved *sv)
 {
         char *buf, server[512], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], hex[DIGEST_HEX];
-        long long t, now = (long long)time(NULL);
+        long long t, srv, now = (long long)time(NULL);
         SSL_SESSION *s = NULL;
         BIO *b;
         int pem;
 
         memset(sv, 0, sizeof(*sv));
-        if (session_read(cli, &buf, server, ca_hex, cert_hex, &t, &pem) != 0)
+        if (session_read(cli, &buf, server, ca_hex, cert_hex, &t, &srv, &pem) != 0)
                 return;
         if (strcmp(server, addr) == 0 && file_digest(cr->ca, hex) == 0 &&
             strcmp(hex, ca_hex) == 0 && file_digest(cr->cert, hex) == 0 &&
@@ -382,26 +386,77 @@ static void session_load(const struct cli *cli, const char *addr, const struct t
         }
         sv->sess = s;
         sv->own_not_after = t;
+        sv->srv_not_after = srv;
+}
+
+/* The DER of session s without its [3] element, the server's certificate
+ * (OpenSSL's session ASN.1 has it as `peer [3] EXPLICIT Certificate
+ * OPTIONAL`), in *der (malloc'd); its
+ * length, or -1. OpenSSL 3.0 decodes that certificate's key through its
+ * decoders whenever it reads a session back (2.5M instructions, a tenth of
+ * a resumed status), and has no call to leave it out. A resumed handshake
+ * never looks at it: the ticket proves the server, whose certificate the
+ * full handshake that made the session verified. */
+static long session_der(SSL_SESSION *s, unsigned char **der)
+{
+        unsigned char *full = NULL, *kept = NULL, *o;
+        const unsigned char *p, *end, *at;
+        long body, l, nkept = 0, len = -1;
+        int tag, cls, ret, n = i2d_SSL_SESSION(s, &full);
+
+        *der = NULL;
+        if (n <= 0)
+                return -1;
+        p = full;
+        /* DER only: an error (0x80) or an indefinite length (0x21) is not. */
+        ret = ASN1_get_object(&p, &body, &tag, &cls, n);
+        if ((ret & 0x80) != 0 || ret == 0x21 || tag != V_ASN1_SEQUENCE || cls != V_ASN1_UNIVERSAL ||
+            body != n - (p - full) || (kept = malloc((size_t)n)) == NULL)
+                goto out;
+        for (end = p + body; p < end; p += l) {
+                at = p;
+                ret = ASN1_get_object(&p, &l, &tag, &cls, end - p);
+                if ((ret & 0x80) != 0 || ret == 0x21 || l > end - p)
+                        goto out;
+                if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 3)
+                        continue;
+                memcpy(kept + nkept, at, (size_t)(p + l - at));
+                nkept += p + l - at;
+        }
+        if ((o = *der = malloc((size_t)ASN1_object_size(1, (int)nkept, V_ASN1_SEQUENCE))) == NULL)
+                goto out;
+        ASN1_put_object(&o, 1, (int)nkept, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+        memcpy(o, kept, (size_t)nkept);
+        len = (long)(o - *der) + nkept;
+out:
+        free(kept);
+        OPENSSL_free(full);
+        return len;
 }
 
 /* Writes n's new session to the home (0600, atomically), for server addr
  * and the bundle installed now. A failure costs only the next command's
  * resumption: it is said, not fatal. */
-static void session_save(const struct cli *cli, struct net *n, const char *addr, long long own_na)
+static void session_save(const struct cli *cli, struct net *n, const char *addr, long long own_na,
+                         long long srv_na)
 {
         char path[4096], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], *pem = NULL;
+        unsigned char *der = NULL;
         struct rb_err e;
         BIO *b = BIO_new(BIO_s_mem());
-        long plen;
+        long plen, dlen;
 
         err_set(&e, RB_INTERNAL, NULL, _("cannot read the bundle"));
         if (b == NULL || file_digest(n->creds.ca, ca_hex) != 0 ||
             file_digest(n->creds.cert, cert_hex) != 0)
                 goto out;
         err_set(&e, RB_INTERNAL, NULL, "%s", tls_last_error());
-        if (BIO_printf(b, SESSION_HEAD "server %s\nbundle %s %s\nnot-after %lld\n", addr, ca_hex,
-                       cert_hex, own_na) <= 0 ||
-            PEM_write_bio_SSL_SESSION(b, n->fresh) != 1 || (plen = BIO_get_mem_data(b, &pem)) <= 0)
+        if ((dlen = session_der(n->fresh, &der)) < 0 ||
+            BIO_printf(
+                b, SESSION_HEAD "server %s\nbundle %s %s\nnot-after %lld server-not-after %lld\n",
+                addr, ca_hex, cert_hex, own_na, srv_na) <= 0 ||
+            PEM_write_bio(b, PEM_STRING_SSL_SESSION, "", der, dlen) <= 0 ||
+            (plen = BIO_get_mem_data(b, &pem)) <= 0)
                 goto out;
         cli_path(cli, NET_SESSION_FILE, path, sizeof(path));
         if (fs_write_file(path, pem, (size_t)plen, 0600, &e) == 0)
@@ -413,6 +468,7 @@ out:
                           "command: %s\n"),
                         e.msg);
         BIO_free(b);
+        free(der);
         ERR_clear_error();
 }
 
@@ -433,7 +489,7 @@ static void session_keep(const struct cli *cli, struct net *n, const char *addr,
 {
         if (!want || n->fresh == NULL || session_life(n->fresh) < SESSION_MIN_SECS)
                 return;
-        session_save(cli, n, addr, own_not_after);
+        session_save(cli, n, addr, own_not_after, server_not_after);
 }
 
 /* A session ticket arrived (after the handshake, with the first answer):
@@ -496,8 +552,11 @@ static int net_handshake(struct net *n, const char *addr, SSL_SESSION *sess, str
                 }
                 return handshake_error(n, ret, addr, n->cert, e);
         }
-        /* Only the server's own certificate may answer, not another office's
-         * (on a resumed session, the one its full handshake verified). */
+        /* Only the server's own certificate may answer, not another office's.
+         * A resumed session carries no certificate (decision 173): its ticket
+         * proves the server whose certificate its full handshake checked. */
+        if (SSL_session_reused(n->ssl))
+                return 0;
         if (tls_peer_principal(n->ssl, &srv) != 0 || strcmp(srv.role, "server") != 0)
                 return err_set(e, RB_UNAUTHENTICATED, "server",
                                _("%s presented a certificate that is not a renbin server's"), addr);
@@ -542,7 +601,7 @@ int net_open(struct cli *cli, struct net *n, struct rb_err *e)
         set_io_timeouts(n->fd, secs);
         if (net_handshake(n, addr, sv.sess, e) != 0)
                 goto fail;
-        server_not_after = peer_not_after(n->ssl);
+        server_not_after = SSL_session_reused(n->ssl) ? sv.srv_not_after : peer_not_after(n->ssl);
         want = session_wanted(n, &sv);
         if (net_hello(n, want, e) != 0)
                 goto fail;

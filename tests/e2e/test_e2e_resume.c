@@ -9,7 +9,9 @@
  * a certificate revoked after its office saved a session is refused on the
  * resumed connection with today's error, and so is the office of a unit
  * deactivated since; a ticket only for a Hello that asks (decision 155);
- * a corrupt or foreign session file
+ * the saved session holds no server certificate, and a resumed command
+ * reports the server certificate's expiry as a full one does (decision
+ * 173); a corrupt or foreign session file
  * is ignored for a full handshake (which saves a good one); a restarted
  * server (new ticket keys) refuses the old ticket and the command still
  * works. The restart comes last: the group's server is replaced by it.
@@ -26,6 +28,8 @@
 #include "harness.h"
 #include "wire.h"
 
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +38,7 @@
 #define UNIT_A "KEL-RSM1"
 #define UNIT_B "KEL-RSM2"
 #define UNIT_OFF "KEL-RSM3" /* deactivated by its test */
-#define SESSION_HEAD "renbin-session 1\n"
+#define SESSION_HEAD "renbin-session 2\n"
 
 struct fixture {
         char *tmp, *data;
@@ -152,6 +156,57 @@ static void test_second_resumes(void **state)
         free(first);
         free(second);
         free(path);
+        free(home);
+}
+
+/* What `renbin status --json` says of the server certificate's expiry
+ * (malloc'd), after checking the handshake was resumed or not. */
+static char *server_expiry(const char *home, int resumed)
+{
+        struct counts before = handshakes(), after;
+        struct h_result r;
+        const char *at, *key = "\"server_certificate_expires\": ";
+        char *v;
+
+        h_renbin(&r, home, "status", "--json", NULL);
+        assert_int_equal(r.status, 0);
+        after = handshakes();
+        assert_int_equal(after.resumed - before.resumed, resumed ? 1 : 0);
+        assert_non_null(at = strstr(r.out, key));
+        at += strlen(key);
+        v = h_strf("%.*s", (int)strcspn(at, ",\n}"), at);
+        h_result_free(&r);
+        return v;
+}
+
+/* The saved session leaves the server's certificate out (decision 173):
+ * it decodes, it is resumable, it has no peer; the certificate's expiry
+ * travels in the header, so a resumed status reports the date a full one
+ * read from the certificate. */
+static void test_session_without_server_cert(void **state)
+{
+        char *home = office("home-nocert", fx.bundle_a), *text, *full, *resumed;
+        const char *pem;
+        SSL_SESSION *s;
+        BIO *b;
+
+        (void)state;
+        full = server_expiry(home, 0);
+        assert_non_null(strstr(full, "\"20"));
+        assert_non_null(text = session_of(home));
+        assert_non_null(strstr(text, "server-not-after "));
+        assert_non_null(pem = strstr(text, "-----BEGIN SSL SESSION PARAMETERS-----"));
+        assert_non_null(b = BIO_new_mem_buf(pem, -1));
+        assert_non_null(s = PEM_read_bio_SSL_SESSION(b, NULL, NULL, NULL));
+        assert_int_equal(SSL_SESSION_is_resumable(s), 1);
+        assert_null(SSL_SESSION_get0_peer(s));
+        SSL_SESSION_free(s);
+        BIO_free(b);
+        resumed = server_expiry(home, 1);
+        assert_string_equal(full, resumed);
+        free(resumed);
+        free(full);
+        free(text);
         free(home);
 }
 
@@ -327,6 +382,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_second_resumes),
+            cmocka_unit_test(test_session_without_server_cert),
             cmocka_unit_test(test_revoked_on_resumption),
             cmocka_unit_test(test_unit_off_on_resumption),
             cmocka_unit_test(test_bad_session_ignored),
