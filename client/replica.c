@@ -35,14 +35,15 @@ static const char *const migrations[] = {
     outbox_schema_blank_answers,
 };
 
-/* Per-entity SQL, built once from the catalogue. */
+/* Per-entity SQL, built from the catalogue when a sync first applies a
+ * change of the entity (a command that applies none builds none). */
 static struct {
         char *upsert;
         char *drop;
 } sql[32];
 
-/* Builds the entity's upsert and delete statements. */
-static void build_sql(size_t i)
+/* Builds the entity's upsert and delete statements, once: 0, or -1 with e. */
+static int build_sql(size_t i, struct rb_err *e)
 {
         const struct entity_def *d = entity_defs[i];
         char cols[1024] = "", vals[1024] = "", sets[2048] = "";
@@ -54,10 +55,19 @@ static void build_sql(size_t i)
                 str_appendf(sets, sizeof(sets), &os, ", %s = excluded.%s", d->fields[f].name,
                             d->fields[f].name);
         }
+        if (sql[i].upsert != NULL)
+                return 0;
         sql[i].upsert = sqlite3_mprintf("INSERT INTO %s(id, seq%s) VALUES(?1, ?2%s)"
                                         " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq%s",
                                         d->table, cols, vals, sets);
         sql[i].drop = sqlite3_mprintf("DELETE FROM %s WHERE id = ?1", d->table);
+        if (sql[i].upsert == NULL || sql[i].drop == NULL) {
+                sqlite3_free(sql[i].upsert);
+                sqlite3_free(sql[i].drop);
+                sql[i].upsert = sql[i].drop = NULL;
+                return err_set(e, RB_INTERNAL, NULL, "%s: out of memory", d->table);
+        }
+        return 0;
 }
 
 /* Creates the entity tables from the catalogue (dropping old ones first).
@@ -101,9 +111,6 @@ int replica_migrate(sqlite3 *db, struct rb_err *e)
 
         if (replica_schema(db, e) != 0)
                 return -1;
-        for (size_t i = 0; i < entity_count; i++)
-                if (sql[i].upsert == NULL)
-                        build_sql(i);
         /* The catalogue's version and the layout of the tables built from it
          * (2: WITHOUT ROWID): either changed, the tables are rebuilt. */
         replica_layout(want);
@@ -216,7 +223,8 @@ int replica_apply(sqlite3 *db, const Renbin__Change *c, struct rb_err *e)
         if (i == entity_count || !entity_synced(entity_defs[i]))
                 return 0; /* an entity this client does not know yet, or keeps no rows of */
         /* Statements prepared once and kept (db_stmt): bound, stepped, reset. */
-        if ((st = db_stmt(db, c->deleted ? sql[i].drop : sql[i].upsert, e)) == NULL)
+        if (build_sql(i, e) != 0 ||
+            (st = db_stmt(db, c->deleted ? sql[i].drop : sql[i].upsert, e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, c->entity_id, -1, SQLITE_STATIC);
         if (c->deleted)
