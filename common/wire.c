@@ -243,3 +243,24 @@ ProtobufCAllocator wire_arena_allocator(struct arena *a)
         return (ProtobufCAllocator){
             .alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
 }
+
+int wire_call_slot(int call_case)
+{
+        const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+            &renbin__request__descriptor, (unsigned)call_case);
+
+        return f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || f->descriptor == NULL
+                   ? -1
+                   : (int)(f - renbin__request__descriptor.fields);
+}
+
+const char *wire_call_name(int call_case)
+{
+        int slot = wire_call_slot(call_case);
+
+        return slot < 0
+                   ? NULL
+                   : ((const ProtobufCMessageDescriptor *)renbin__request__descriptor.fields[slot]
+                          .descriptor)
+                         ->short_name;
+}

@@ -34,6 +34,13 @@ ProtobufCAllocator wire_arena_allocator(struct arena *a);
 void wire_status_err(const Renbin__Status *s, struct rb_err *e);
 /* The value of a named field, or NULL when absent. */
 const char *wire_field(Renbin__Field *const *f, size_t n, const char *name);
+/* The name of a Request's call (its message's, as the proto names it:
+ * "Pull"), or NULL for a case the proto does not have. The calls are named
+ * in the proto only. */
+const char *wire_call_name(int call_case);
+/* The position of call_case among Request's fields (0 .. the number of its
+ * fields - 1), or -1 for a case the proto does not have. */
+int wire_call_slot(int call_case);
 /* The value of a named field of an op, or NULL. */
 const char *wire_field_value(const Renbin__Op *op, const char *name);
 /* Appends a name/value pair (value may be NULL: nothing is added). */

@@ -17,12 +17,12 @@
 #include <string.h>
 
 static const struct call_def calls[] = {
-    {RENBIN__REQUEST__CALL_HELLO, "Hello", ROLE_ANY, h_hello},
-    {RENBIN__REQUEST__CALL_PING, "Ping", ROLE_ANY, h_ping},
-    {RENBIN__REQUEST__CALL_PUSH, "Push", ROLE_HR | ROLE_UNIT, h_push},
-    {RENBIN__REQUEST__CALL_PULL, "Pull", ROLE_ANY, h_pull},
-    {RENBIN__REQUEST__CALL_QUERY, "Query", ROLE_ANY, h_query},
-    {RENBIN__REQUEST__CALL_SNAPSHOT, "Snapshot", ROLE_ANY, h_snapshot},
+    {RENBIN__REQUEST__CALL_HELLO, ROLE_ANY, h_hello},
+    {RENBIN__REQUEST__CALL_PING, ROLE_ANY, h_ping},
+    {RENBIN__REQUEST__CALL_PUSH, ROLE_HR | ROLE_UNIT, h_push},
+    {RENBIN__REQUEST__CALL_PULL, ROLE_ANY, h_pull},
+    {RENBIN__REQUEST__CALL_QUERY, ROLE_ANY, h_query},
+    {RENBIN__REQUEST__CALL_SNAPSHOT, ROLE_ANY, h_snapshot},
 };
 
 /* The table entry for a call case, or NULL. */
@@ -52,7 +52,7 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
                  * connection watch closes it within a second). */
         } else if ((def->roles & cx->role) == 0) {
                 err_set(&e, RB_DENIED, "role", _("role %s may not call %s"), cx->who->role,
-                        def->name);
+                        wire_call_name(def->call_case));
         } else if ((rc = def->fn(cx, req, resp, &e)) == CALL_DEFERRED) {
                 return CALL_DEFERRED;
         } else if (rc == 0) {
@@ -64,7 +64,8 @@ static int dispatch_call(struct call_ctx *cx, const Renbin__Request *req, Renbin
         resp->result_case = RENBIN__RESPONSE__RESULT__NOT_SET;
         resp->status = wire_status(cx->arena, &e);
         if (e.code == RB_INTERNAL)
-                log_err("unit=%s call=%s: %s", cx->who->unit, def ? def->name : "?", e.msg);
+                log_err("unit=%s call=%s: %s", cx->who->unit,
+                        def ? wire_call_name(def->call_case) : "?", e.msg);
         return 0;
 }
 

@@ -17,9 +17,9 @@
 #include "role.h"
 #include "renbin.pb-c.h"
 
+/* A call: its case (named by the proto: wire_call_name), who may make it. */
 struct call_def {
         int call_case;
-        const char *name;
         unsigned roles;
         call_fn fn;
 };

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "wire.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,7 +30,9 @@
 #include <unistd.h>
 
 #define NCODES 17 /* status codes 0..16 */
-#define NCALLS 7  /* Hello, Ping, Push, Pull, Query, Snapshot, other */
+/* Calls are counted by their place among Request's fields
+ * (wire_call_slot); the last slot counts what is no call. */
+#define NCALLS 16
 #define NBUCKETS 12
 
 /* A histogram with fixed upper bounds (the last bucket is +Inf). */
@@ -43,8 +46,6 @@ struct histo {
 static const double ops_le[NBUCKETS] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 4000};
 static const double sec_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                         0.05,   0.1,   0.25,   0.5,   1,    2.5};
-static const char *const call_names[NCALLS] = {"Hello", "Ping",     "Push", "Pull",
-                                               "Query", "Snapshot", "other"};
 static const char *const refusal_names[REFUSE_N] = {"none",      "cap",  "pending", "pending_addr",
                                                     "addr",      "cert", "reserve", "handshake",
                                                     "principal", "other"};
@@ -98,22 +99,19 @@ static int code_index(int code)
 
 static int call_index(int call_case)
 {
-        switch (call_case) {
-        case RENBIN__REQUEST__CALL_HELLO:
-                return 0;
-        case RENBIN__REQUEST__CALL_PING:
-                return 1;
-        case RENBIN__REQUEST__CALL_PUSH:
-                return 2;
-        case RENBIN__REQUEST__CALL_PULL:
-                return 3;
-        case RENBIN__REQUEST__CALL_QUERY:
-                return 4;
-        case RENBIN__REQUEST__CALL_SNAPSHOT:
-                return 5;
-        default:
-                return 6;
-        }
+        int slot = wire_call_slot(call_case);
+
+        return slot >= 0 && slot < NCALLS - 1 ? slot : NCALLS - 1;
+}
+
+/* The label of slot c: the call's name as the proto gives it, or "other". */
+static const char *call_label(int c)
+{
+        const char *name = NULL;
+
+        if (c < NCALLS - 1 && (unsigned)c < renbin__request__descriptor.n_fields)
+                name = wire_call_name((int)renbin__request__descriptor.fields[c].id);
+        return name != NULL ? name : "other";
 }
 
 void metrics_call(int call_case, int code)
@@ -263,7 +261,7 @@ static void put_calls(struct evbuffer *b)
                         if (m.calls[c][k] != 0)
                                 evbuffer_add_printf(
                                     b, "renbind_calls_total{call=\"%s\",code=\"%s\"} %llu\n",
-                                    call_names[c], err_code_name(k),
+                                    call_label(c), err_code_name(k),
                                     (unsigned long long)m.calls[c][k]);
         head(b, "renbind_ops_total", "counter", "Pushed ops answered, by status code.");
         evbuffer_add_printf(b, "renbind_ops_total{code=\"OK\"} %llu\n",

@@ -115,12 +115,29 @@ static void test_cut_short(void **state)
         free(buf);
 }
 
+/* Calls are named by the proto alone (metrics labels, role refusals): each
+ * case of Request's oneof by its message's name, anything else by none. */
+static void test_call_names(void **state)
+{
+        (void)state;
+        assert_string_equal(wire_call_name(RENBIN__REQUEST__CALL_HELLO), "Hello");
+        assert_string_equal(wire_call_name(RENBIN__REQUEST__CALL_PUSH), "Push");
+        assert_string_equal(wire_call_name(RENBIN__REQUEST__CALL_SNAPSHOT), "Snapshot");
+        assert_null(wire_call_name(1)); /* the request's id, not a call */
+        assert_null(wire_call_name(0));
+        assert_null(wire_call_name(99));
+        assert_int_equal(wire_call_slot(99), -1);
+        assert_int_not_equal(wire_call_slot(RENBIN__REQUEST__CALL_PULL),
+                             wire_call_slot(RENBIN__REQUEST__CALL_PUSH));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_clean),
             cmocka_unit_test(test_nul_named),
             cmocka_unit_test(test_cut_short),
+            cmocka_unit_test(test_call_names),
         };
         return renbin_run_group_tests(tests, NULL, NULL);
 }
