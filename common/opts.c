@@ -64,6 +64,38 @@ int opt_unknown(char *const *argv)
         return opt_fail(EXIT_USAGE, _("unknown option '%s' (see --help)"), arg);
 }
 
+int opt_data(int argc, char **argv, const char *help, const char **data, const char *file_opt,
+             const char **file)
+{
+        /* Without a file option its row ends the table. */
+        const struct option longopts[] = {
+            {"data", required_argument, NULL, 'd'},
+            {"help", no_argument, NULL, 'h'},
+            {file != NULL ? file_opt : NULL, required_argument, NULL, 'f'},
+            {NULL, 0, NULL, 0},
+        };
+        char opt[64];
+        int ch;
+
+        optind = 1;
+        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                if (ch == 'd')
+                        *data = optarg;
+                else if (ch == 'f')
+                        *file = optarg;
+                else if (ch == 'h')
+                        return fputs(_(help), stdout), EXIT_OK;
+                else
+                        return fputs(_(help), stderr), EXIT_USAGE;
+        }
+        if (*data == NULL)
+                return opt_missing(argv[0], "--data");
+        snprintf(opt, sizeof(opt), "--%s", file != NULL ? file_opt : "");
+        if (file != NULL && *file == NULL)
+                return opt_missing(argv[0], opt);
+        return -1;
+}
+
 int opt_fail(int status, const char *fmt, ...)
 {
         va_list ap;

@@ -25,6 +25,11 @@ int opt_unknown(char *const *argv);
 int opt_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the program name opt_fail prints. */
 void opt_set_prog(const char *prog);
+/* renbind's small commands: --data DIR, required, and, when file is not
+ * NULL, --FILE_OPT PATH, required too (--out of backup, --from of restore);
+ * --help prints help (N_()). -1 to go on, else the exit status. */
+int opt_data(int argc, char **argv, const char *help, const char **data, const char *file_opt,
+             const char **file);
 
 /*
  * Options declared, not coded (in the spirit of git's parse-options): a

@@ -169,40 +169,11 @@ static int finish(const char *data, const char *aside, int carry, struct rb_err 
         return rc;
 }
 
-/* Reads --data and --from; -1 to go on, else an exit status. */
-static int restore_opts(int argc, char **argv, const char **data, const char **from)
-{
-        static const struct option longopts[] = {
-            {"data", required_argument, NULL, 'd'},
-            {"from", required_argument, NULL, 'f'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
-        int ch;
-
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-                if (ch == 'd')
-                        *data = optarg;
-                else if (ch == 'f')
-                        *from = optarg;
-                else if (ch == 'h')
-                        return fputs(_(restore_help), stdout), EXIT_OK;
-                else
-                        return fputs(_(restore_help), stderr), EXIT_USAGE;
-        }
-        if (*data == NULL)
-                return opt_missing("restore", "--data");
-        if (*from == NULL)
-                return opt_missing("restore", "--from");
-        return -1;
-}
-
 int cmd_restore(int argc, char **argv)
 {
         const char *data = NULL, *from = NULL;
         char why[512], aside[4200];
-        int rc = restore_opts(argc, argv, &data, &from), have, target, version;
+        int rc = opt_data(argc, argv, restore_help, &data, "from", &from), have, target, version;
         struct rb_err e;
         sqlite3 *src;
 

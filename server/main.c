@@ -106,35 +106,6 @@ static int cmd_init(int argc, char **argv)
         return EXIT_OK;
 }
 
-/* Parses --data DIR (and --out FILE when out is not NULL) for the small commands. */
-static int data_opts(int argc, char **argv, const char *help, const char **data, const char **out)
-{
-        static const struct option longopts[] = {
-            {"data", required_argument, NULL, 'd'},
-            {"out", required_argument, NULL, 'o'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
-        int ch;
-
-        optind = 1;
-        while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-                if (ch == 'd')
-                        *data = optarg;
-                else if (ch == 'o' && out != NULL)
-                        *out = optarg;
-                else if (ch == 'h')
-                        return fputs(_(help), stdout), EXIT_OK;
-                else
-                        return fputs(_(help), stderr), EXIT_USAGE;
-        }
-        if (*data == NULL)
-                return opt_missing(argv[0], "--data");
-        if (out != NULL && *out == NULL)
-                return opt_missing(argv[0], "--out");
-        return -1;
-}
-
 static const char backup_help[] =
     N_("Usage: renbind backup --data DIR --out FILE\n"
        "Copy the database to FILE while the server runs (SQLite online backup).\n"
@@ -148,7 +119,7 @@ static int cmd_backup(int argc, char **argv)
         struct rb_err e;
         struct fs_out o;
         sqlite3 *src;
-        int rc = data_opts(argc, argv, backup_help, &data, &out);
+        int rc = opt_data(argc, argv, backup_help, &data, "out", &out);
 
         if (rc >= 0)
                 return rc;
@@ -285,7 +256,7 @@ static int cmd_setting(int argc, char **argv)
         struct rb_err e;
         sqlite3 *db;
         long v;
-        int rc = data_opts(argc, argv, setting_help, &data, NULL);
+        int rc = opt_data(argc, argv, setting_help, &data, NULL, NULL);
         size_t i, n = sizeof(settings) / sizeof(settings[0]);
 
         if (rc >= 0)
