@@ -32,6 +32,8 @@ static const struct cfg_def {
     [CFG_HANDSHAKE] = {"handshake-timeout", "RENBIND_HANDSHAKE_TIMEOUT", "10", 1, 1000000},
     [CFG_FRAME] = {"frame-timeout", "RENBIND_FRAME_TIMEOUT", "30", 1, 1000000},
     [CFG_MAX_FRAME] = {"max-frame", "RENBIND_MAX_FRAME", "4194304", 1, 1L << 30},
+    [CFG_SNAPSHOT_MIN_ROWS] = {"snapshot-min-rows", "RENBIND_SNAPSHOT_MIN_ROWS", "10000", 0,
+                               1000000000},
     [CFG_LOG_LEVEL] = {"log-level", "RENBIND_LOG_LEVEL", "info", 0, 0},
     [CFG_LOG_FILE] = {"log-file", "RENBIND_LOG_FILE", "", 0, 0},
     [CFG_METRICS] = {"metrics", "RENBIND_METRICS", "", 0, 0},
@@ -189,6 +191,7 @@ void config_limits(const struct config *c, struct server_limits *lim)
         lim->handshake.tv_sec = c->num[CFG_HANDSHAKE];
         lim->frame.tv_sec = c->num[CFG_FRAME];
         lim->max_frame = (uint32_t)c->num[CFG_MAX_FRAME];
+        lim->snapshot_min_rows = (uint64_t)c->num[CFG_SNAPSHOT_MIN_ROWS];
 }
 
 void config_describe(const struct config *c, char *buf, size_t n)

@@ -20,6 +20,7 @@ enum cfg_key {
         CFG_HANDSHAKE,
         CFG_FRAME,
         CFG_MAX_FRAME,
+        CFG_SNAPSHOT_MIN_ROWS, /* a first sync of fewer rows pulls pages (h_snapshot.c) */
         CFG_LOG_LEVEL,
         CFG_LOG_FILE,
         CFG_METRICS,

@@ -11,6 +11,11 @@
  * connection and touches nothing else of the server. At most SNAPSHOT_JOBS
  * are made at once and all sessions together hold at most SNAPSHOT_MEMORY;
  * beyond either a first sync is told EXHAUSTED and pulls page by page.
+ *
+ * A scope of fewer changes than the server's snapshot-min-rows is refused a
+ * copy before any is made (PRECONDITION; decision 170): its pages come
+ * faster than a copy's fixed cost, and the count is the one the Pull from 0
+ * that follows would make, which it then takes instead of counting again.
  */
 #include "h_sync.h"
 #include "handlers.h"
@@ -77,6 +82,27 @@ static int busy(const char *unit, struct rb_err *e)
                  snapshot_held());
         return err_set(e, RB_EXHAUSTED, NULL,
                        _("the server is busy sending other copies; pull page by page"));
+}
+
+/* Refuses a copy to a session whose scope holds fewer changes than the
+ * server's snapshot-min-rows (0: never): PRECONDITION in e, and the client
+ * pulls pages. 0 if the scope holds as many, else -1 with e. */
+static int scope_small(struct call_ctx *cx, struct rb_err *e)
+{
+        uint64_t min = cx->srv->lim.snapshot_min_rows, rows = 0;
+
+        if (min == 0)
+                return 0;
+        if (sync_left_upto(cx->srv, sync_scope(cx), min, &rows, e) != 0)
+                return -1;
+        if (rows >= min)
+                return 0;
+        log_info("unit=%s snapshot refused: %llu rows, fewer than snapshot-min-rows %llu",
+                 cx->who->unit, (unsigned long long)rows, (unsigned long long)min);
+        return err_set(e, RB_PRECONDITION, NULL,
+                       _("a copy is made of %llu rows or more, this replica's are %llu; pull page "
+                         "by page"),
+                       (unsigned long long)min, (unsigned long long)rows);
 }
 
 /* Fills r with part (1..) of s; the last part is copied into a (the
@@ -265,8 +291,11 @@ int h_snapshot(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response
                 return err_set(e, RB_PRECONDITION, "layout",
                                _("this server makes replicas of layout %s, not %s"), layout,
                                q->layout);
-        if (q->part == 1)
-                return job_start(cx, req, e);
+        if (q->part == 1) {
+                snapshot_free(cx->ss->snap);
+                cx->ss->snap = NULL;
+                return scope_small(cx, e) != 0 ? -1 : job_start(cx, req, e);
+        }
         if ((s = cx->ss->snap) == NULL)
                 return err_set(e, RB_PRECONDITION, "part",
                                _("no snapshot is held on this connection; ask for part 1"));

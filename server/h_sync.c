@@ -93,6 +93,12 @@ static const char SQL_PAGE_UNIT[] =
 static const char SQL_LEFT_ALL[] = "SELECT count(*) FROM changes WHERE seq > ?1";
 static const char SQL_LEFT_UNIT[] =
     "SELECT count(*) FROM changes WHERE seq > ?1 AND (scope IS NULL OR scope = ?2)";
+/* The same, counting no further than ?3. */
+static const char SQL_LEFT_ALL_UPTO[] =
+    "SELECT count(*) FROM (SELECT 1 FROM changes WHERE seq > ?1 LIMIT ?3)";
+static const char SQL_LEFT_UNIT_UPTO[] =
+    "SELECT count(*) FROM (SELECT 1 FROM changes WHERE seq > ?1"
+    " AND (scope IS NULL OR scope = ?2) LIMIT ?3)";
 
 /* Queues the push for the next group commit (commit.c): answered after COMMIT. */
 int h_push(struct call_ctx *cx, const Renbin__Request *req, Renbin__Response *resp,
@@ -190,6 +196,20 @@ static struct memo_slot *memo_slot(const struct server *srv, uint64_t cursor)
         return &srv->pull_memo->slot[(cursor * 0x9e3779b97f4a7c15ull >> 32) % MEMO_SLOTS];
 }
 
+/* Remembers that left changes follow cursor for scope, the database at
+ * gen and dv. */
+static void memo_put(struct server *srv, const char *scope, uint64_t cursor, uint64_t left,
+                     int64_t gen, unsigned dv)
+{
+        struct memo_slot *m = memo_slot(srv, cursor);
+
+        m->cursor = cursor;
+        m->left = left;
+        m->gen = gen;
+        m->dv = dv;
+        snprintf(m->scope, sizeof(m->scope), "%s", scope);
+}
+
 /*
  * Sets *left to the changes after cursor that scope ("" for all) may see.
  * Counting is O(rows after cursor), so a page that continues one served
@@ -223,12 +243,37 @@ static int remaining(struct server *srv, const char *scope, uint64_t since, size
                 if (step < 0)
                         return -1;
         }
-        m = memo_slot(srv, cursor);
-        m->cursor = cursor;
-        m->left = *left;
-        m->gen = gen;
-        m->dv = dv;
-        snprintf(m->scope, sizeof(m->scope), "%s", scope);
+        memo_put(srv, scope, cursor, *left, gen, dv);
+        return 0;
+}
+
+int sync_left_upto(struct server *srv, const char *scope, uint64_t limit, uint64_t *left,
+                   struct rb_err *e)
+{
+        sqlite3 *db = srv->db;
+        int64_t gen = sqlite3_total_changes64(db);
+        unsigned dv = 0;
+        sqlite3_stmt *st;
+        int step;
+
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &dv);
+        if ((st = db_stmt(db, scope[0] ? SQL_LEFT_UNIT_UPTO : SQL_LEFT_ALL_UPTO, e)) == NULL)
+                return -1;
+        if (sqlite3_bind_int64(st, 1, 0) != SQLITE_OK ||
+            (scope[0] && sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK) ||
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)limit) != SQLITE_OK) {
+                sqlite3_reset(st);
+                return db_error_on(db, sqlite3_errcode(db), "count", e);
+        }
+        step = db_step(db, st, e);
+        *left = step > 0 ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (step < 0)
+                return -1;
+        /* Below the bound it is the whole count: the Pull from 0 that
+         * follows takes it instead of counting again. */
+        if (*left < limit)
+                memo_put(srv, scope, 0, *left, gen, dv);
         return 0;
 }
 

@@ -9,9 +9,11 @@
 #define RENBIN_H_SYNC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct call_ctx;
 struct pull_memo;
+struct rb_err;
 struct server;
 
 /* The unit whose rows a session's sync sees: "" for everything (hr and
@@ -20,6 +22,11 @@ const char *sync_scope(const struct call_ctx *cx);
 /* The bytes a reply's rows may take: the reply must fit a frame of the
  * server's limit and of the 4 MiB that clients accept. */
 size_t sync_frame_budget(const struct server *srv);
+/* Counts into *left the changes a Pull from 0 would send scope ("" for
+ * all), counting no further than limit; a count below it is remembered for
+ * that Pull (the memo below). 0, or -1 with e. */
+int sync_left_upto(struct server *srv, const char *scope, uint64_t limit, uint64_t *left,
+                   struct rb_err *e);
 
 /* An empty memo; NULL when out of memory. */
 struct pull_memo *pull_memo_new(void);

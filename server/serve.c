@@ -53,6 +53,8 @@ static const char serve_help[] =
        "  --handshake-timeout SEC  TLS handshake must finish within (default 10)\n"
        "  --frame-timeout SEC    a started frame must arrive within (default 30)\n"
        "  --max-frame BYTES      largest frame accepted (default 4194304)\n"
+       "  --snapshot-min-rows N  a first sync of fewer rows pulls page by page instead\n"
+       "                         of getting a replica copy (default 10000)\n"
        "  --metrics HOST:PORT    serve Prometheus metrics over plain HTTP at\n"
        "                         http://HOST:PORT/metrics (loopback addresses only)\n"
        "  --log-level LEVEL      error, warning, info (default) or debug\n"
@@ -386,6 +388,7 @@ int serve_main(int argc, char **argv)
                     .max_frame = 4u << 20,
                     .max_ops = 1000,
                     .max_page = 1000,
+                    .snapshot_min_rows = 10000,
                     .handshake = {10, 0},
                     .idle = {300, 0},
                     .frame = {30, 0}},

@@ -29,8 +29,9 @@ struct server_limits {
         size_t frame_memory;       /* partial frames of all connections together */
         size_t frame_small;        /* a partial frame this small may always grow */
         uint32_t max_frame;
-        unsigned max_ops;  /* ops per Push */
-        unsigned max_page; /* changes per Pull */
+        unsigned max_ops;           /* ops per Push */
+        unsigned max_page;          /* changes per Pull */
+        uint64_t snapshot_min_rows; /* a first sync of fewer is refused a copy */
         struct timeval handshake;
         struct timeval idle;
         struct timeval frame; /* a frame must arrive whole within this */

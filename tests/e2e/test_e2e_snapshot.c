@@ -16,7 +16,9 @@
  * layout (PRECONDITION, field layout), a part asked before part 1 or after the last was sent
  * (PRECONDITION, field part) and a part past the last (INVALID); a unit
  * seat's snapshot, read directly, is of its scope only. The server's frames
- * are small, so every snapshot comes in several parts.
+ * are small, so every snapshot comes in several parts. A scope of fewer
+ * changes than snapshot-min-rows gets no copy but pages (decision 170): at
+ * the bound, one below it and one above.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,6 +77,20 @@ static void program(const char *code)
              "--jp", "8", "--capacity", "30", NULL);
 }
 
+/* (Re)starts the server with small frames and snapshot-min-rows min. */
+static void server_restart(const char *min)
+{
+        const char *args[] = {"--max-frame", "16384", "--snapshot-min-rows", min, NULL};
+        int code = 0;
+
+        if (fx.srv.pid > 0) {
+                assert_int_equal(h_server_stop(&fx.srv), 0);
+                h_server_free(&fx.srv);
+        }
+        if (h_server_start(&fx.srv, fx.data, args, &code) != 0)
+                fail_msg("renbind did not start (exit %d)", code);
+}
+
 static int group_setup(void **state)
 {
         (void)state;
@@ -95,11 +111,9 @@ static int group_setup(void **state)
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
         h_must_issue(fx.data, UNIT_B, "unit", fx.bundle_b, NULL);
         h_server_env = h_env_after_plans; /* attendance after the programs start */
-        /* Small frames: every snapshot comes in several parts. */
-        const char *small[] = {"--max-frame", "16384", NULL};
-        int code = 0;
-        if (h_server_start(&fx.srv, fx.data, small, &code) != 0)
-                fail_msg("renbind did not start (exit %d)", code);
+        /* Small frames: every snapshot comes in several parts; and a copy
+         * of however few rows (test_small_scope_pages sets the bound). */
+        server_restart("0");
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
         f_ok(fx.hr, "unit", "add", UNIT_A, "Kelurahan Belawan I", "--kind", "kelurahan", NULL);
         f_ok(fx.hr, "unit", "add", UNIT_B, "Kelurahan Belawan II", "--kind", "kelurahan", NULL);
@@ -582,12 +596,71 @@ static void test_call_refusals(void **state)
         sqlite3_close(db);
 }
 
+/* The changes a Pull from 0 sends unit's seat (NULL: hr's), as the server
+ * counts them. */
+static long long feed_count(const char *unit)
+{
+        char *path = h_path(fx.data, "renbin.db");
+        char *v = f_db_text(path,
+                            unit == NULL ? "SELECT count(*) FROM changes WHERE seq > 0"
+                                         : "SELECT count(*) FROM changes WHERE seq > 0"
+                                           " AND (scope IS NULL OR scope = ?1)",
+                            unit);
+        long long n = strtoll(v, NULL, 10);
+
+        free(v);
+        free(path);
+        return n;
+}
+
+/* A first sync of a fresh home of bundle: whether the server made a copy
+ * for unit, and the same replica as pages either way. */
+static int synced_from_copy(const char *name, const char *bundle, const char *unit)
+{
+        struct pair p = {h_strf("%s/%s-copy", fx.tmp, name), h_strf("%s/%s-pages", fx.tmp, name)};
+        int before = made(unit), copied;
+        json_t *j;
+
+        h_must_setup(p.copy, fx.srv.addr, bundle);
+        h_must_setup(p.pages, fx.srv.addr, bundle);
+        j = f_sync(p.copy);
+        assert_true(f_int(j, "pulled") > 0);
+        json_decref(j);
+        copied = made(unit) - before;
+        json_decref(f_json(0, p.pages, "sync", "--by-page", NULL));
+        pair_same(&p);
+        pair_free(&p);
+        return copied;
+}
+
+/* A scope of fewer changes than snapshot-min-rows gets no copy, its first
+ * sync pulls pages (and gets the same rows); one of as many gets a copy. */
+static void test_small_scope_pages(void **state)
+{
+        long long b = feed_count(UNIT_B), hr = feed_count(NULL);
+        char *min;
+
+        (void)state;
+        assert_true(b > 0 && hr > b + 1);
+        min = h_strf("%lld", b + 1);
+        server_restart(min);
+        free(min);
+        assert_int_equal(synced_from_copy("small-b", fx.bundle_b, UNIT_B), 0);
+        assert_int_equal(h_server_log_count(&fx.srv, "snapshot refused"), 1);
+        assert_int_equal(synced_from_copy("small-hr", fx.bundle_hr, "BKPSDM"), 1);
+        min = h_strf("%lld", feed_count(UNIT_B));
+        server_restart(min);
+        free(min);
+        assert_int_equal(synced_from_copy("exact-b", fx.bundle_b, UNIT_B), 1);
+        server_restart("0");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_copy_equals_pages), cmocka_unit_test(test_cut_copy_then_pages),
             cmocka_unit_test(test_copy_keeps_outbox), cmocka_unit_test(test_copy_killed),
-            cmocka_unit_test(test_call_refusals),
+            cmocka_unit_test(test_call_refusals),     cmocka_unit_test(test_small_scope_pages),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
