@@ -450,14 +450,18 @@ static void session_save(const struct cli *cli, struct net *n, const char *addr,
         if (b == NULL || file_digest(n->creds.ca, ca_hex) != 0 ||
             file_digest(n->creds.cert, cert_hex) != 0)
                 goto out;
-        err_set(&e, RB_INTERNAL, NULL, "%s", tls_last_error());
-        if ((dlen = session_der(n->fresh, &der)) < 0 ||
-            BIO_printf(
+        if ((dlen = session_der(n->fresh, &der)) < 0) {
+                err_set(&e, RB_INTERNAL, NULL, _("cannot encode the TLS session"));
+                goto out;
+        }
+        if (BIO_printf(
                 b, SESSION_HEAD "server %s\nbundle %s %s\nnot-after %lld server-not-after %lld\n",
                 addr, ca_hex, cert_hex, own_na, srv_na) <= 0 ||
             PEM_write_bio(b, PEM_STRING_SSL_SESSION, "", der, dlen) <= 0 ||
-            (plen = BIO_get_mem_data(b, &pem)) <= 0)
+            (plen = BIO_get_mem_data(b, &pem)) <= 0) {
+                err_set(&e, RB_INTERNAL, NULL, "%s", tls_last_error());
                 goto out;
+        }
         cli_path(cli, NET_SESSION_FILE, path, sizeof(path));
         if (fs_write_file(path, pem, (size_t)plen, 0600, &e) == 0)
                 e.code = RB_OK;

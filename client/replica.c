@@ -45,6 +45,8 @@ static struct {
 /* Builds the entity's upsert and delete statements, once: 0, or -1 with e. */
 static int build_sql(size_t i, struct rb_err *e)
 {
+        if (sql[i].upsert != NULL)
+                return 0; /* before the buffers below: every applied row calls this */
         const struct entity_def *d = entity_defs[i];
         char cols[1024] = "", vals[1024] = "", sets[2048] = "";
         size_t oc = 0, ov = 0, os = 0;
@@ -55,8 +57,6 @@ static int build_sql(size_t i, struct rb_err *e)
                 str_appendf(sets, sizeof(sets), &os, ", %s = excluded.%s", d->fields[f].name,
                             d->fields[f].name);
         }
-        if (sql[i].upsert != NULL)
-                return 0;
         sql[i].upsert = sqlite3_mprintf("INSERT INTO %s(id, seq%s) VALUES(?1, ?2%s)"
                                         " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq%s",
                                         d->table, cols, vals, sets);

@@ -27,7 +27,8 @@ int opt_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 void opt_set_prog(const char *prog);
 /* renbind's small commands: --data DIR, required, and, when file is not
  * NULL, --FILE_OPT PATH, required too (--out of backup, --from of restore);
- * --help prints help (N_()). -1 to go on, else the exit status. */
+ * --help prints help (N_()); file_opt is named whenever file is given.
+ * -1 to go on, else the exit status. */
 int opt_data(int argc, char **argv, const char *help, const char **data, const char *file_opt,
              const char **file);
 

@@ -249,7 +249,8 @@ int wire_call_slot(int call_case)
         const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
             &renbin__request__descriptor, (unsigned)call_case);
 
-        return f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || f->descriptor == NULL
+        return f == NULL || (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) == 0 ||
+                       f->type != PROTOBUF_C_TYPE_MESSAGE || f->descriptor == NULL
                    ? -1
                    : (int)(f - renbin__request__descriptor.fields);
 }
