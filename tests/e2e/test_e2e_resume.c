@@ -14,7 +14,10 @@
  * 173); a corrupt or foreign session file
  * is ignored for a full handshake (which saves a good one); a restarted
  * server (new ticket keys) refuses the old ticket and the command still
- * works. The restart comes last: the group's server is replaced by it.
+ * works; a server at the same address with an office's certificate (a
+ * machine that took the server's place) is refused though the office
+ * holds a session, which it cannot resume. The restarts come last: the
+ * group's server is replaced by them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -319,6 +322,73 @@ static void test_bad_session_ignored(void **state)
         free(other);
 }
 
+/* Copies the text file from (a PEM) over to, which must work. */
+static void must_copy(const char *from, const char *to)
+{
+        char *text = h_read_file(from);
+        FILE *f = fopen(to, "w");
+
+        assert_non_null(text);
+        assert_non_null(f);
+        assert_int_equal(fputs(text, f) >= 0, 1);
+        assert_int_equal(fclose(f), 0);
+        free(text);
+}
+
+/* A server that is not the one the office's session was made with, at the
+ * same address, presenting another office's certificate (issued by the
+ * same CA): the ticket cannot be resumed there, the full handshake refuses
+ * the certificate (exit 6), and the saved session stays as it was. Then
+ * the real server comes back and the session resumes again. */
+static void test_impostor_refused(void **state)
+{
+        char *home = office("home-impostor", fx.bundle_a),
+             *port = h_strf("127.0.0.1:%d", fx.srv.port);
+        const char *const args[] = {"--metrics", "127.0.0.1:0", "--listen", port, NULL};
+        char *crt = h_path(fx.data, "server.crt"), *key = h_path(fx.data, "server.key");
+        char *crt_real = h_strf("%s.real", crt), *key_real = h_strf("%s.real", key);
+        char *office_crt = h_path(fx.bundle_b, "client.crt");
+        char *office_key = h_path(fx.bundle_b, "client.key");
+        char *before, *after;
+        struct h_result r;
+
+        (void)state;
+        status_handshake(home, 0);
+        status_handshake(home, 1);
+        assert_non_null(before = session_of(home));
+        assert_int_equal(h_server_stop(&fx.srv), 0);
+        h_server_free(&fx.srv);
+        must_copy(crt, crt_real);
+        must_copy(key, key_real);
+        must_copy(office_crt, crt);
+        must_copy(office_key, key);
+        assert_int_equal(h_server_start(&fx.srv, fx.data, args, NULL), 0);
+        h_renbin(&r, home, "status", NULL);
+        assert_int_equal(r.status, 6);
+        assert_non_null(strstr(r.err, "does not trust"));
+        h_result_free(&r);
+        assert_non_null(after = session_of(home));
+        assert_string_equal(before, after);
+
+        assert_int_equal(h_server_stop(&fx.srv), 0);
+        h_server_free(&fx.srv);
+        must_copy(crt_real, crt);
+        must_copy(key_real, key);
+        assert_int_equal(h_server_start(&fx.srv, fx.data, args, NULL), 0);
+        status_handshake(home, 0); /* new ticket keys: a full handshake */
+        status_handshake(home, 1);
+        free(before);
+        free(after);
+        free(office_crt);
+        free(office_key);
+        free(crt_real);
+        free(key_real);
+        free(crt);
+        free(key);
+        free(port);
+        free(home);
+}
+
 /* After a restart (new ticket keys) the saved ticket is refused, the
  * command still works on a full handshake, and the next one resumes. */
 static void test_server_restart(void **state)
@@ -388,6 +458,7 @@ int main(void)
             cmocka_unit_test(test_bad_session_ignored),
             cmocka_unit_test(test_server_restart),
             cmocka_unit_test(test_ticket_only_when_asked),
+            cmocka_unit_test(test_impostor_refused),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
