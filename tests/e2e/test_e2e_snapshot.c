@@ -230,7 +230,10 @@ struct pair {
         char *copy, *pages;
 };
 
-static struct pair pair_new(const char *name, const char *bundle, const char *unit)
+/* Two fresh homes of bundle, the first synced as renbin sync does it, the
+ * second by pages; how many copies the server made for unit meanwhile in
+ * *copies (a sync by pages never asks for one). */
+static struct pair pair_sync(const char *name, const char *bundle, const char *unit, int *copies)
 {
         struct pair p = {h_strf("%s/%s-copy", fx.tmp, name), h_strf("%s/%s-pages", fx.tmp, name)};
         int before = made(unit);
@@ -241,9 +244,18 @@ static struct pair pair_new(const char *name, const char *bundle, const char *un
         j = f_sync(p.copy);
         assert_true(f_int(j, "pulled") > 0);
         json_decref(j);
-        assert_int_equal(made(unit), before + 1);
+        *copies = made(unit) - before;
         json_decref(f_json(0, p.pages, "sync", "--by-page", NULL));
-        assert_int_equal(made(unit), before + 1);
+        assert_int_equal(made(unit), before + *copies);
+        return p;
+}
+
+static struct pair pair_new(const char *name, const char *bundle, const char *unit)
+{
+        int copies;
+        struct pair p = pair_sync(name, bundle, unit, &copies);
+
+        assert_int_equal(copies, 1);
         return p;
 }
 
@@ -617,20 +629,12 @@ static long long feed_count(const char *unit)
  * for unit, and the same replica as pages either way. */
 static int synced_from_copy(const char *name, const char *bundle, const char *unit)
 {
-        struct pair p = {h_strf("%s/%s-copy", fx.tmp, name), h_strf("%s/%s-pages", fx.tmp, name)};
-        int before = made(unit), copied;
-        json_t *j;
+        int copies;
+        struct pair p = pair_sync(name, bundle, unit, &copies);
 
-        h_must_setup(p.copy, fx.srv.addr, bundle);
-        h_must_setup(p.pages, fx.srv.addr, bundle);
-        j = f_sync(p.copy);
-        assert_true(f_int(j, "pulled") > 0);
-        json_decref(j);
-        copied = made(unit) - before;
-        json_decref(f_json(0, p.pages, "sync", "--by-page", NULL));
         pair_same(&p);
         pair_free(&p);
-        return copied;
+        return copies;
 }
 
 /* A scope of fewer changes than snapshot-min-rows gets no copy, its first
