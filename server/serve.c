@@ -377,21 +377,16 @@ static int serve_config(struct config *c, int argc, char **argv)
 
 int serve_main(int argc, char **argv)
 {
+        /* The limits a setting can change come from the config's table
+         * (config_limits below, with their defaults); these are fixed. */
         struct server srv = {
-            .lim = {.max_conns = 1024,
-                    .max_pending = 128,
+            .lim = {.max_pending = 128,
                     .pending_per_addr = 16,
-                    .conns_per_addr = 128,
                     .conns_per_cert = 16,
                     .frame_memory = 64u << 20,
                     .frame_small = 64u << 10,
-                    .max_frame = 4u << 20,
                     .max_ops = 1000,
-                    .max_page = 1000,
-                    .snapshot_min_rows = 10000,
-                    .handshake = {10, 0},
-                    .idle = {300, 0},
-                    .frame = {30, 0}},
+                    .max_page = 1000},
         };
         static struct config cfg;
         struct rb_err e;
