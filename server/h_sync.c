@@ -210,6 +210,39 @@ static void memo_put(struct server *srv, const char *scope, uint64_t cursor, uin
         snprintf(m->scope, sizeof(m->scope), "%s", scope);
 }
 
+/* The database's version as the memo keeps it: this connection's changes
+ * and the data version (commits by anyone, another process too). */
+static void memo_version(sqlite3 *db, int64_t *gen, unsigned *dv)
+{
+        *gen = sqlite3_total_changes64(db);
+        *dv = 0;
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, dv);
+}
+
+/* Counts into *left the changes after since that scope ("" for all) may
+ * see, no further than limit (0: all of them). 0, or -1 with e. */
+static int count_left(sqlite3 *db, const char *scope, uint64_t since, uint64_t limit,
+                      uint64_t *left, struct rb_err *e)
+{
+        const char *sql = limit ? (scope[0] ? SQL_LEFT_UNIT_UPTO : SQL_LEFT_ALL_UPTO)
+                                : (scope[0] ? SQL_LEFT_UNIT : SQL_LEFT_ALL);
+        sqlite3_stmt *st;
+        int step;
+
+        if ((st = db_stmt(db, sql, e)) == NULL)
+                return -1;
+        if (sqlite3_bind_int64(st, 1, (sqlite3_int64)since) != SQLITE_OK ||
+            (scope[0] && sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK) ||
+            (limit && sqlite3_bind_int64(st, 3, (sqlite3_int64)limit) != SQLITE_OK)) {
+                sqlite3_reset(st);
+                return db_error_on(db, sqlite3_errcode(db), "count", e);
+        }
+        step = db_step(db, st, e);
+        *left = step > 0 ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        return step < 0 ? -1 : 0;
+}
+
 /*
  * Sets *left to the changes after cursor that scope ("" for all) may see.
  * Counting is O(rows after cursor), so a page that continues one served
@@ -220,29 +253,16 @@ static void memo_put(struct server *srv, const char *scope, uint64_t cursor, uin
 static int remaining(struct server *srv, const char *scope, uint64_t since, size_t n,
                      uint64_t cursor, uint64_t *left, struct rb_err *e)
 {
-        sqlite3 *db = srv->db;
         struct memo_slot *m = memo_slot(srv, since);
-        int64_t gen = sqlite3_total_changes64(db);
-        unsigned dv = 0;
-        sqlite3_stmt *st;
+        int64_t gen;
+        unsigned dv;
 
-        /* Commits by anyone (another process too) move the data version. */
-        sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &dv);
+        memo_version(srv->db, &gen, &dv);
         if (m->gen == gen && m->dv == dv && m->cursor == since && m->left >= n &&
-            strcmp(m->scope, scope) == 0) {
+            strcmp(m->scope, scope) == 0)
                 *left = m->left - n;
-        } else {
-                if ((st = db_stmt(db, scope[0] ? SQL_LEFT_UNIT : SQL_LEFT_ALL, e)) == NULL)
-                        return -1;
-                sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
-                if (scope[0])
-                        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-                int step = db_step(db, st, e);
-                *left = step > 0 ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-                sqlite3_reset(st);
-                if (step < 0)
-                        return -1;
-        }
+        else if (count_left(srv->db, scope, cursor, 0, left, e) != 0)
+                return -1;
         memo_put(srv, scope, cursor, *left, gen, dv);
         return 0;
 }
@@ -250,25 +270,11 @@ static int remaining(struct server *srv, const char *scope, uint64_t since, size
 int sync_left_upto(struct server *srv, const char *scope, uint64_t limit, uint64_t *left,
                    struct rb_err *e)
 {
-        sqlite3 *db = srv->db;
-        int64_t gen = sqlite3_total_changes64(db);
-        unsigned dv = 0;
-        sqlite3_stmt *st;
-        int step;
+        int64_t gen;
+        unsigned dv;
 
-        sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &dv);
-        if ((st = db_stmt(db, scope[0] ? SQL_LEFT_UNIT_UPTO : SQL_LEFT_ALL_UPTO, e)) == NULL)
-                return -1;
-        if (sqlite3_bind_int64(st, 1, 0) != SQLITE_OK ||
-            (scope[0] && sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK) ||
-            sqlite3_bind_int64(st, 3, (sqlite3_int64)limit) != SQLITE_OK) {
-                sqlite3_reset(st);
-                return db_error_on(db, sqlite3_errcode(db), "count", e);
-        }
-        step = db_step(db, st, e);
-        *left = step > 0 ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-        sqlite3_reset(st);
-        if (step < 0)
+        memo_version(srv->db, &gen, &dv);
+        if (count_left(srv->db, scope, 0, limit, left, e) != 0)
                 return -1;
         /* Below the bound it is the whole count: the Pull from 0 that
          * follows takes it instead of counting again. */
