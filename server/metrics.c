@@ -8,6 +8,7 @@
  * accepted: the page has no authentication (docs/decisions.md).
  */
 #include "metrics.h"
+#include "checkpoint.h"
 #include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -301,8 +302,10 @@ static void put_conns(struct evbuffer *b, const struct server *srv)
                                     cert_names[r], (unsigned long long)m.cert_errors[r]);
 }
 
-static void put_commits(struct evbuffer *b)
+static void put_commits(struct evbuffer *b, const struct server *srv)
 {
+        struct ckpt_counts ck = ckpt_counts(srv->ckpt);
+
         histo_put(b, "renbind_group_commit_ops", "Ops per group commit.", &m.group_ops);
         histo_put(b, "renbind_group_commit_seconds",
                   "Duration of a group commit: apply, COMMIT and answers.", &m.group_sec);
@@ -318,6 +321,17 @@ static void put_commits(struct evbuffer *b)
              "When the last group commit ended (0: none yet).");
         evbuffer_add_printf(b, "renbind_last_group_commit_timestamp_seconds %lld\n",
                             (long long)m.last_commit);
+        head(b, "renbind_wal_checkpoints_total", "counter",
+             "WAL checkpoints, by who made them: the checkpoint thread, or a commit the thread "
+             "had fallen behind.");
+        evbuffer_add_printf(b, "renbind_wal_checkpoints_total{by=\"thread\"} %llu\n",
+                            (unsigned long long)ck.thread);
+        evbuffer_add_printf(b, "renbind_wal_checkpoints_total{by=\"commit\"} %llu\n",
+                            (unsigned long long)ck.loop);
+        head(b, "renbind_wal_checkpoints_failed_total", "counter",
+             "WAL checkpoints that failed (logged with their cause).");
+        evbuffer_add_printf(b, "renbind_wal_checkpoints_failed_total %llu\n",
+                            (unsigned long long)ck.failed);
         head(b, "renbind_pull_pages_total", "counter", "Pull pages served.");
         evbuffer_add_printf(b, "renbind_pull_pages_total %llu\n", (unsigned long long)m.pull_pages);
         head(b, "renbind_pull_rows_total", "counter", "Changes sent in Pull pages.");
@@ -388,7 +402,7 @@ static void on_request(struct evhttp_request *req, void *arg)
         }
         put_conns(b, m.srv);
         put_calls(b);
-        put_commits(b);
+        put_commits(b, m.srv);
         put_server(b, m.srv);
         evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                           "text/plain; version=0.0.4; charset=utf-8");

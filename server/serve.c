@@ -6,6 +6,7 @@
  * reloads the config file's limits and log level and reopens the log file.
  */
 #include "certificate.h"
+#include "checkpoint.h"
 #include "commit.h"
 #include "config.h"
 #include "conn.h"
@@ -266,6 +267,17 @@ static void raise_nofile(const struct server_limits *lim)
 }
 
 /* Loads TLS material and the database, and binds the listener. */
+/* Hands the database's WAL checkpoints to a thread; without one (it could
+ * not start) the commits keep checkpointing as SQLite does by itself. */
+static void ckpt_begin(struct server *srv)
+{
+        struct rb_err e;
+
+        err_clear(&e);
+        if ((srv->ckpt = ckpt_start(srv->db, &e)) == NULL)
+                log_warn("WAL checkpoints stay on the commits: %s", e.msg);
+}
+
 static int server_setup(struct server *srv, const char *listen_on, struct rb_err *e)
 {
         char ca[4096], cert[4096], key[4096];
@@ -284,6 +296,7 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         if (apply_catalog_check(e) != 0 || (srv->db = store_open(srv->data, 0, e)) == NULL ||
             store_check_catalogue(srv->db, e) != 0 || store_purge_tombstones(srv->db, e) != 0)
                 return -1;
+        ckpt_begin(srv);
         if ((srv->ssl_ctx = tls_server_ctx(ca, cert, key, e)) == NULL)
                 return -1;
         if ((rc = parse_listen(listen_on, &ss, &sslen)) != 0)
@@ -353,6 +366,7 @@ static void server_teardown(struct server *srv)
                 freelocale(srv->loc_id);
         if (srv->loc_en != (locale_t)0)
                 freelocale(srv->loc_en);
+        ckpt_stop(srv->ckpt);
         if (srv->db)
                 db_close(srv->db);
 }

@@ -62,6 +62,7 @@ struct server {
         const char *metrics_on;      /* --metrics HOST:PORT (metrics.h), or NULL */
         struct event *sig_hup;       /* SIGHUP: reload the config, reopen the log */
         struct config *cfg;          /* the settings it runs with (config.h) */
+        struct ckpt *ckpt;           /* WAL checkpoints on a thread (checkpoint.h), or NULL */
 };
 
 /* Runs `renbind serve`: merges its settings, serves until SIGINT/SIGTERM;

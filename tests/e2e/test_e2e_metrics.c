@@ -181,6 +181,45 @@ static void test_page_parses_and_moves(void **state)
         free(after);
 }
 
+/* A roster large enough to pass CKPT_FRAMES of WAL (server/checkpoint.h):
+ * the real server's checkpoint thread copies it, nothing fails, and the
+ * people are all there. */
+static void test_checkpoint_thread(void **state)
+{
+        enum { PEOPLE = 3000 };
+        char nip[19], *csv = NULL, *path, *body;
+        size_t len = 0;
+        FILE *f = open_memstream(&csv, &len);
+        double made = 0;
+
+        (void)state;
+        assert_non_null(f);
+        fputs("NIP,nama,unit,jabatan,golongan,tmt\n", f);
+        for (int i = 1; i <= PEOPLE; i++) {
+                char birth[9];
+                snprintf(birth, sizeof(birth), "198001%02d", 1 + i / 999);
+                f_nip(nip, birth, "200501", 1 + i % 2, 1 + i % 999);
+                fprintf(f, "%s,Peserta %d,KEL-A,Staf,III/a,\n", nip, i);
+        }
+        assert_int_equal(fclose(f), 0);
+        path = f_write(fx.tmp, "roster-3000.csv", csv);
+        f_ok(fx.hr, "import", "asn", path, NULL);
+        for (int i = 0; i < 200 && made < 1; i++) {
+                body = scrape();
+                assert_non_null(strstr(body, "# TYPE renbind_wal_checkpoints_total counter"));
+                made = sample(body, "renbind_wal_checkpoints_total{by=\"thread\"}");
+                assert_int_equal(sample(body, "renbind_wal_checkpoints_failed_total"), 0);
+                free(body);
+                if (made < 1)
+                        usleep(50000);
+        }
+        assert_true(made >= 1);
+        assert_int_equal(f_replica_int(fx.hr, "SELECT count(*) FROM asn WHERE unit = ?1", "KEL-A"),
+                         PEOPLE);
+        free(path);
+        free(csv);
+}
+
 /* status exits 0 with the address while serving, 7 after the stop. */
 static void test_status(void **state)
 {
@@ -247,6 +286,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_page_parses_and_moves),
+            cmocka_unit_test(test_checkpoint_thread),
             cmocka_unit_test(test_status),
             cmocka_unit_test(test_stale_addr),
             cmocka_unit_test(test_public_refused),
