@@ -1,15 +1,18 @@
 /*
  * checkpoint.c - WAL checkpoints off the event loop (checkpoint.h). The
- * committing connection's WAL hook runs on the loop after each commit: past
- * CKPT_FRAMES it wakes the thread, past CKPT_FRAMES_MAX it checkpoints
- * itself. The thread's failures are logged by the loop (at the next commit
- * or at stop), so the log is only ever written from one thread.
+ * committing connection's WAL hook runs on the loop after each commit: each
+ * time the WAL has grown by CKPT_FRAMES it wakes the thread (so a checkpoint
+ * and its two fsyncs come once per CKPT_FRAMES, as SQLite's own would, not
+ * after every commit), and past CKPT_FRAMES_MAX it checkpoints itself. The thread's failures are
+ * logged by the loop (at the next commit or at stop), so the log is only ever written from one
+ * thread.
  */
 #include "checkpoint.h"
 #include "db.h"
 #include "log.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 struct ckpt {
         sqlite3 *db;  /* the committing connection (the loop's) */
         sqlite3 *own; /* the thread's */
+        int woken_at; /* the WAL's frames when the loop last woke the thread (the loop's) */
         pthread_t thread;
         pthread_mutex_t mu; /* guards everything below */
         pthread_cond_t wake;
@@ -84,13 +88,16 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
         int rc;
 
         (void)name;
-        if (frames < CKPT_FRAMES)
-                return SQLITE_OK;
-        pthread_mutex_lock(&c->mu);
-        log_failure(c);
-        c->want = 1;
-        pthread_cond_signal(&c->wake);
-        pthread_mutex_unlock(&c->mu);
+        if (frames < c->woken_at)
+                c->woken_at = 0; /* the WAL started again */
+        if (frames - c->woken_at >= CKPT_FRAMES) {
+                c->woken_at = frames;
+                pthread_mutex_lock(&c->mu);
+                log_failure(c);
+                c->want = 1;
+                pthread_cond_signal(&c->wake);
+                pthread_mutex_unlock(&c->mu);
+        }
         if (frames < CKPT_FRAMES_MAX)
                 return SQLITE_OK;
         /* The WAL has not started again since: copy the rest, so that the
@@ -112,6 +119,8 @@ struct ckpt *ckpt_start(sqlite3 *db, struct rb_err *e)
 {
         const char *path = sqlite3_db_filename(db, "main");
         struct ckpt *c = calloc(1, sizeof(*c));
+        sigset_t all, old;
+        int rc;
 
         if (c == NULL) {
                 err_set(e, RB_INTERNAL, NULL, "out of memory");
@@ -129,7 +138,13 @@ struct ckpt *ckpt_start(sqlite3 *db, struct rb_err *e)
         }
         pthread_mutex_init(&c->mu, NULL);
         pthread_cond_init(&c->wake, NULL);
-        if (pthread_create(&c->thread, NULL, run, c) != 0) {
+        /* The thread takes no signals: SIGTERM, SIGHUP and the rest reach
+         * the loop's handlers. */
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        rc = pthread_create(&c->thread, NULL, run, c);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (rc != 0) {
                 err_set(e, RB_INTERNAL, NULL, "cannot start the checkpoint thread");
                 pthread_cond_destroy(&c->wake);
                 pthread_mutex_destroy(&c->mu);

@@ -3,8 +3,8 @@
  * own (decision 175). SQLite would checkpoint on the committing connection,
  * inside the COMMIT of the group that passed 1,000 WAL frames: the event
  * loop, and every office waiting on it, would wait for the pages' copy into
- * the database file and its two fsyncs. Here a commit past CKPT_FRAMES only
- * wakes a thread that copies through a connection of its own (PASSIVE: it
+ * the database file and its two fsyncs. Here a commit that grew the WAL by
+ * CKPT_FRAMES only wakes a thread that copies through a connection of its own (PASSIVE: it
  * never waits for the writer, nor the writer for it).
  *
  * The WAL starts again from its beginning only when a transaction begins
@@ -24,7 +24,7 @@
 
 #include "err.h"
 
-/* The WAL's size, in frames (pages), that wakes the thread: SQLite's own
+/* The WAL's growth, in frames (pages), that wakes the thread: SQLite's own
  * autocheckpoint default. */
 #define CKPT_FRAMES 1000
 /* ... and past which the committing connection copies what is left (64 MiB
