@@ -196,8 +196,8 @@ static void test_checkpoint_thread(void **state)
         assert_non_null(f);
         fputs("NIP,nama,unit,jabatan,golongan,tmt\n", f);
         for (int i = 1; i <= PEOPLE; i++) {
-                char birth[9];
-                snprintf(birth, sizeof(birth), "198001%02d", 1 + i / 999);
+                char birth[16];
+                snprintf(birth, sizeof(birth), "198001%02d", 1 + i / 999 % 28);
                 f_nip(nip, birth, "200501", 1 + i % 2, 1 + i % 999);
                 fprintf(f, "%s,Peserta %d,KEL-A,Staf,III/a,\n", nip, i);
         }
