@@ -13,7 +13,10 @@
  * the committing connection copies what is left itself (the frames the
  * thread has not reached yet, about one commit's) and the next transaction
  * starts the WAL again: the WAL stays bounded, and most of the copying is
- * still the thread's. When the thread fails, the same bound holds.
+ * still the thread's. A larger backlog (a long read held the WAL, so
+ * nothing could be copied) is left to the thread, which copies it once the
+ * reader is gone; the loop takes more than its commit's frames and
+ * CKPT_FRAMES only when the thread's last checkpoint failed.
  * Durability is the WAL's, synced at every COMMIT, whoever copies later.
  */
 #ifndef RENBIN_CHECKPOINT_H

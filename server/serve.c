@@ -266,7 +266,6 @@ static void raise_nofile(const struct server_limits *lim)
                 log_info("open files limit %llu", (unsigned long long)rl.rlim_cur);
 }
 
-/* Loads TLS material and the database, and binds the listener. */
 /* Hands the database's WAL checkpoints to a thread; without one (it could
  * not start) the commits keep checkpointing as SQLite does by itself. */
 static void ckpt_begin(struct server *srv)
@@ -278,6 +277,7 @@ static void ckpt_begin(struct server *srv)
                 log_warn("WAL checkpoints stay on the commits: %s", e.msg);
 }
 
+/* Loads TLS material and the database, and binds the listener. */
 static int server_setup(struct server *srv, const char *listen_on, struct rb_err *e)
 {
         char ca[4096], cert[4096], key[4096];

@@ -5,10 +5,10 @@
  * while the committing connection has not checkpointed. Under commits that
  * follow each other closely, the committing connection copies the rest past
  * CKPT_FRAMES_MAX and the WAL starts again: it stays far below what was
- * written. A reader
- * that pins the WAL keeps the thread from copying; past CKPT_FRAMES_MAX the
- * committing connection checkpoints itself, and once the reader is gone
- * everything is copied. A database without a file gets no thread.
+ * written. A reader that pins the WAL keeps anything from being copied;
+ * the committing connection leaves that backlog to the thread, which copies
+ * it once the reader is gone, and the WAL starts again. A database without
+ * a file gets no thread.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,7 +158,7 @@ static void test_thread_checkpoints(void **state)
         for (int i = 0; i < 400; i++, commits++)
                 commit_rows(db, 100);
         assert_true(ckpt_counts(c).loop >= 1);
-        assert_true(file_size(wal) < (CKPT_FRAMES_MAX + 2LL * CKPT_FRAMES) * FRAME);
+        assert_true(file_size(wal) < (CKPT_FRAMES_MAX + 8LL * CKPT_FRAMES) * FRAME);
         assert_int_equal(ckpt_counts(c).failed, 0);
         ckpt_stop(c);
         assert_int_equal(rows(db), commits * 100LL);
@@ -166,15 +166,17 @@ static void test_thread_checkpoints(void **state)
         check_reopened(commits * 100LL);
 }
 
-/* A reader pins the WAL: nothing is copied, the committing connection
- * checkpoints itself past CKPT_FRAMES_MAX, and once the reader ends the
- * next commit's checkpoint (its own or the thread's) copies everything. */
+/* A reader pins the WAL: nothing can be copied, and the committing
+ * connection, seeing the whole WAL left, leaves it to the thread. Once the
+ * reader ends, the thread copies the backlog, then the committing
+ * connection the rest, and the WAL starts again. */
 static void test_pinned_wal(void **state)
 {
         sqlite3 *db = open_writer(), *reader;
         struct rb_err e;
         struct ckpt *c;
         long long pinned, n = 0;
+        uint64_t had;
 
         (void)state;
         err_clear(&e);
@@ -183,23 +185,37 @@ static void test_pinned_wal(void **state)
         assert_int_equal(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
         assert_int_equal(rows(reader), 0);
         pinned = file_size(path);
-        while (file_size(wal) <= (long long)CKPT_FRAMES_MAX * FRAME) {
+        while (file_size(wal) <= (long long)(CKPT_FRAMES_MAX + CKPT_FRAMES) * FRAME) {
                 commit_rows(db, 500);
                 n += 500;
         }
-        commit_rows(db, 1);
-        n++;
-        assert_true(ckpt_counts(c).loop >= 1);
-        /* Nothing could be copied while the reader reads the file as it was. */
+        /* Nothing could be copied while the reader reads the file as it
+         * was, and the loop did not try to take the backlog. */
         assert_int_equal(file_size(path), pinned);
+        assert_int_equal(ckpt_counts(c).loop, 0);
         assert_int_equal(rows(reader), 0);
         assert_int_equal(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_close(reader), SQLITE_OK);
+        had = ckpt_counts(c).thread;
         commit_rows(db, 1);
         n++;
+        /* The thread copies the backlog. */
+        wait_thread(c, had + 1);
         for (int i = 0; i < 2000 && file_size(path) < pinned + (n - 1) * 900; i++)
                 usleep(10000);
         assert_true(file_size(path) >= pinned + (n - 1) * 900);
+        /* Then a commit finds little left, copies it, and the WAL starts
+         * again: later commits do not make the file grow. */
+        for (int i = 0; i < 2000 && ckpt_counts(c).loop == 0; i++) {
+                commit_rows(db, 1);
+                n++;
+                usleep(1000);
+        }
+        assert_true(ckpt_counts(c).loop >= 1);
+        long long size = file_size(wal);
+        for (int i = 0; i < 10; i++, n += 100)
+                commit_rows(db, 100);
+        assert_int_equal(file_size(wal), size);
         assert_int_equal(ckpt_counts(c).failed, 0);
         ckpt_stop(c);
         db_close(db);
