@@ -5,11 +5,10 @@
  * and its two fsyncs come once per CKPT_FRAMES, as SQLite's own would, not
  * after every commit). Past CKPT_FRAMES_MAX it copies the rest itself when
  * the thread's last checkpoint left at most this commit's frames and
- * CKPT_FRAMES more; a larger
- * backlog (a reader held the WAL) stays the thread's, unless the thread's
- * last checkpoint failed. The thread's failures
- * are logged by the loop (when it next wakes the thread, or at stop), so the
- * log is only ever written from one thread.
+ * CKPT_FRAMES more; a larger backlog (a reader held the WAL) stays the
+ * thread's, unless the thread's last checkpoint failed. The thread's
+ * failures are logged by the loop (when it next wakes the thread, or at
+ * stop), so the log is only ever written from one thread.
  */
 #include "checkpoint.h"
 #include "db.h"
@@ -45,9 +44,8 @@ struct ckpt {
  * msg. */
 static int checkpoint_once(sqlite3 *conn, int *copied, char *msg, size_t size)
 {
-        int frames = 0, rc;
-
-        rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, copied);
+        int frames = 0;
+        int rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, copied);
 
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
                 snprintf(msg, size, "%s (%s)", sqlite3_errmsg(conn), sqlite3_errstr(rc));
@@ -69,7 +67,7 @@ static void *run(void *arg)
 {
         struct ckpt *c = arg;
         char msg[sizeof(c->failure)];
-        int copied, rc;
+        int copied = 0, rc;
 
         pthread_mutex_lock(&c->mu);
         for (;;) {

@@ -322,8 +322,8 @@ static void put_commits(struct evbuffer *b, const struct server *srv)
         evbuffer_add_printf(b, "renbind_last_group_commit_timestamp_seconds %lld\n",
                             (long long)m.last_commit);
         head(b, "renbind_wal_checkpoints_total", "counter",
-             "WAL checkpoints, by who made them: the checkpoint thread, or a commit the thread "
-             "had fallen behind.");
+             "WAL checkpoints, by who made them: the checkpoint thread, or a commit that found "
+             "the WAL past its bound.");
         evbuffer_add_printf(b, "renbind_wal_checkpoints_total{by=\"thread\"} %llu\n",
                             (unsigned long long)ck.thread);
         evbuffer_add_printf(b, "renbind_wal_checkpoints_total{by=\"commit\"} %llu\n",
