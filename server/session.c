@@ -11,6 +11,7 @@
 #include "snapshot.h"
 #include "store.h"
 
+#include <event2/event.h>
 #include <string.h>
 
 void session_set_language(struct server *srv, struct session *ss, const char *language)
@@ -48,13 +49,35 @@ static void session_log_unit(struct session *ss)
                  ss->who.unit, ss->who.serial);
 }
 
+/* The database's generation (store_generation): its data_version, which
+ * moves when another process commits (a `renbind cert revoke`), is read
+ * once per pass of the event loop; the requests of one pass arrived
+ * together, and the next pass reads it again. Its own changes are counted
+ * each time. 0, or -1 when the database cannot be read. */
+static int generation(struct server *srv, long long gen[2])
+{
+        struct timeval now;
+
+        if (event_base_gettimeofday_cached(srv->base, &now) == 0 &&
+            now.tv_sec == srv->version_at.tv_sec && now.tv_usec == srv->version_at.tv_usec) {
+                gen[0] = srv->version;
+                gen[1] = (long long)sqlite3_total_changes64(srv->db);
+                return 0;
+        }
+        if (store_generation(srv->db, gen) != 0)
+                return -1;
+        srv->version_at = now;
+        srv->version = gen[0];
+        return 0;
+}
+
 int session_check(struct server *srv, struct session *ss, struct rb_err *e)
 {
         long long gen[2];
 
         /* While the database stands still, neither a revocation nor a unit's
          * deactivation can have happened since the last check. */
-        if (store_generation(srv->db, gen) != 0)
+        if (generation(srv, gen) != 0)
                 return err_set(e, RB_UNAVAILABLE, NULL, _("the database cannot be read"));
         if (ss->checked && gen[0] == ss->gen[0] && gen[1] == ss->gen[1])
                 return 0;

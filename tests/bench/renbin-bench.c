@@ -558,13 +558,28 @@ static void bench_push(struct bench *b, int n, json_t *out)
         free(c);
 }
 
+static uint64_t ping_run(struct bench *b, const struct sockaddr_in *sa, int n, double *rate,
+                         double *p50, double *p99);
+
 /* RENBIN_BENCH_CALLGRIND=FILE (scripts/push-cost): renbind runs under
- * callgrind, counting only while one durable push from 16 offices runs;
- * prints the ops acknowledged and exits. */
+ * callgrind, counting only while one durable push from 16 offices runs
+ * (or, with RENBIN_BENCH_CALLGRIND_LOAD=ping, Ping round trips on 16
+ * connections for 5 s); prints the ops acknowledged (or the round trips)
+ * and exits. */
 static void callgrind_push(struct bench *b)
 {
+        const char *load = getenv("RENBIN_BENCH_CALLGRIND_LOAD");
         json_t *push = json_array();
+        double rate, p50, p99;
 
+        if (load != NULL && strcmp(load, "ping") == 0) {
+                b->cfg.ping_secs = 5;
+                printf("ops %llu\n",
+                       (unsigned long long)ping_run(b, &b->sa, 16, &rate, &p50, &p99));
+                json_decref(push);
+                cleanup();
+                exit(0);
+        }
         b->cfg.batch = 100;
         b->cfg.push_secs = 20;
         bench_push(b, 16, push);
@@ -792,9 +807,10 @@ static uint8_t *ping_next(struct load *l, struct bconn *c, size_t *len)
         return ping_frame(c->next_id++, len);
 }
 
-/* Ping round trips on n connections for the configured time. */
-static void ping_run(struct bench *b, const struct sockaddr_in *sa, int n, double *rate,
-                     double *p50, double *p99)
+/* Ping round trips on n connections for the configured time; returns
+ * how many were answered. */
+static uint64_t ping_run(struct bench *b, const struct sockaddr_in *sa, int n, double *rate,
+                         double *p50, double *p99)
 {
         struct bconn *c = calloc((size_t)n, sizeof(*c));
         struct load l = {.c = c, .n = n, .next = ping_next};
@@ -802,10 +818,12 @@ static void ping_run(struct bench *b, const struct sockaddr_in *sa, int n, doubl
 
         for (int i = 0; i < n; i++)
                 open_hello(&c[i], b->office[i % OFFICES], sa);
+        callgrind_collect(b, "on");
         t0 = now_s();
         l.deadline = t0 + b->cfg.ping_secs;
         load_run(&l);
         *rate = (double)l.answers / (now_s() - t0);
+        callgrind_collect(b, "off");
         *p50 = lat_ms(&l.lat, 0.5);
         *p99 = lat_ms(&l.lat, 0.99);
         if (l.failed)
@@ -814,6 +832,7 @@ static void ping_run(struct bench *b, const struct sockaddr_in *sa, int n, doubl
         for (int i = 0; i < n; i++)
                 bconn_close(&c[i]);
         free(c);
+        return l.answers;
 }
 
 static void bench_ping(struct bench *b, json_t *out)
