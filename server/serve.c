@@ -20,6 +20,7 @@
 #include "apply.h"
 #include "refuse.h"
 #include "server.h"
+#include "session.h"
 #include "snapshot.h"
 #include "status.h"
 #include "store.h"
@@ -317,12 +318,13 @@ static int server_setup(struct server *srv, const char *listen_on, struct rb_err
         srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
         srv->sig_hup = evsignal_new(srv->base, SIGHUP, on_hup, srv);
         srv->commit = commit_new(srv->base, srv->db);
+        srv->pass_end = event_new(srv->base, -1, 0, session_pass_end, srv);
         srv->pull_memo = pull_memo_new();
         srv->refuse = refuse_log_new(srv->base, 10, 20);
         if (!srv->accept_retry || !srv->sig_int || !srv->sig_term || !srv->sig_hup ||
-            !srv->commit || !srv->pull_memo || !srv->refuse || conn_watch_start(srv) != 0 ||
-            event_add(srv->sig_int, NULL) || event_add(srv->sig_term, NULL) ||
-            event_add(srv->sig_hup, NULL))
+            !srv->commit || !srv->pass_end || !srv->pull_memo || !srv->refuse ||
+            conn_watch_start(srv) != 0 || event_add(srv->sig_int, NULL) ||
+            event_add(srv->sig_term, NULL) || event_add(srv->sig_hup, NULL))
                 return err_set(e, RB_INTERNAL, NULL, "cannot set up events");
         /* gettext puts LANGUAGE before every locale but C: it would override
          * the Indonesian one. What the server still prints is in English. */
@@ -348,6 +350,8 @@ static void server_teardown(struct server *srv)
         if (srv->watch)
                 event_free(srv->watch);
         commit_free(srv->commit);
+        if (srv->pass_end)
+                event_free(srv->pass_end);
         pull_memo_free(srv->pull_memo);
         if (srv->sig_int)
                 event_free(srv->sig_int);

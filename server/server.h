@@ -54,8 +54,9 @@ struct server {
         struct refuse_log *refuse;   /* rate-limited log of refusals (refuse.h) */
         struct event *watch;         /* re-checks open principals once a second */
         long long watch_gen[2];      /* data_version and total changes last seen */
-        struct timeval version_at;   /* the loop pass (its cached time) that read ... */
-        long long version;           /* ... the database's data_version (session.c) */
+        struct event *pass_end;      /* runs at the end of a loop pass (session.c) ... */
+        int version_known;           /* ... until then, session.c knows ... */
+        long long version;           /* ... the database's data_version */
         uint64_t conn_seq;           /* numbers connections in logs */
         locale_t loc_id;             /* Indonesian messages, (locale_t)0 if not installed */
         locale_t loc_en;             /* English (untranslated) messages, the default */

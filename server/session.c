@@ -51,24 +51,34 @@ static void session_log_unit(struct session *ss)
 
 /* The database's generation (store_generation): its data_version, which
  * moves when another process commits (a `renbind cert revoke`), is read
- * once per pass of the event loop; the requests of one pass arrived
- * together, and the next pass reads it again. Its own changes are counted
- * each time. 0, or -1 when the database cannot be read. */
+ * once per pass of the event loop: the value is kept until srv->pass_end,
+ * made active by the first read, runs after every callback of the pass
+ * (the requests that arrived together). Its own changes are counted each
+ * time. 0, or -1 when the database cannot be read. */
 static int generation(struct server *srv, long long gen[2])
 {
-        struct timeval now;
-
-        if (event_base_gettimeofday_cached(srv->base, &now) == 0 &&
-            now.tv_sec == srv->version_at.tv_sec && now.tv_usec == srv->version_at.tv_usec) {
+        if (srv->version_known) {
                 gen[0] = srv->version;
                 gen[1] = (long long)sqlite3_total_changes64(srv->db);
                 return 0;
         }
         if (store_generation(srv->db, gen) != 0)
                 return -1;
-        srv->version_at = now;
-        srv->version = gen[0];
+        if (srv->pass_end != NULL) {
+                srv->version = gen[0];
+                srv->version_known = 1;
+                event_active(srv->pass_end, EV_TIMEOUT, 0);
+        }
         return 0;
+}
+
+void session_pass_end(evutil_socket_t fd, short what, void *arg)
+{
+        struct server *srv = arg;
+
+        (void)fd;
+        (void)what;
+        srv->version_known = 0;
 }
 
 int session_check(struct server *srv, struct session *ss, struct rb_err *e)

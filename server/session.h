@@ -7,6 +7,7 @@
 #ifndef RENBIN_SESSION_H
 #define RENBIN_SESSION_H
 
+#include <event2/util.h>
 #include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,10 @@ locale_t session_locale(const struct server *srv, const struct session *ss);
  * that its unit exists and is active; looked up again only after the
  * database changed (store_generation). 0, or -1 with e (UNAUTHENTICATED). */
 int session_check(struct server *srv, struct session *ss, struct rb_err *e);
+/* The event (srv->pass_end) that ends a pass of the event loop for
+ * session_check: the database's data_version it read is read again in the
+ * next pass. */
+void session_pass_end(evutil_socket_t fd, short what, void *arg);
 /* The session's seat as people read it (seat_format, common/role.h): its
  * unit, role, the person's name and its certificate's serial, in buf. */
 const char *session_seat(const struct session *ss, char *buf, size_t len);
