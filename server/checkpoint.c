@@ -44,8 +44,7 @@ struct ckpt {
  * msg. */
 static int checkpoint_once(sqlite3 *conn, int *copied, char *msg, size_t size)
 {
-        int frames = 0;
-        int rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, copied);
+        int rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, copied);
 
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
                 snprintf(msg, size, "%s (%s)", sqlite3_errmsg(conn), sqlite3_errstr(rc));
@@ -151,7 +150,7 @@ struct ckpt *ckpt_start(sqlite3 *db, struct rb_err *e)
         const char *path = sqlite3_db_filename(db, "main");
         struct ckpt *c = calloc(1, sizeof(*c));
         sigset_t all, old;
-        int rc;
+        int made = 0, rc; /* made: 1 the lock, 2 and its condition */
 
         if (c == NULL) {
                 err_set(e, RB_INTERNAL, NULL, "out of memory");
@@ -160,26 +159,16 @@ struct ckpt *ckpt_start(sqlite3 *db, struct rb_err *e)
         c->db = db;
         if (path == NULL || path[0] == '\0') {
                 err_set(e, RB_INTERNAL, NULL, "the database has no file to checkpoint");
-                free(c);
-                return NULL;
+                goto fail;
         }
-        if ((c->own = db_open(path, 0, e)) == NULL) {
-                free(c);
-                return NULL;
-        }
-        if (pthread_mutex_init(&c->mu, NULL) != 0) {
-                err_set(e, RB_INTERNAL, NULL, "cannot make the checkpoint thread's lock");
-                db_close(c->own);
-                free(c);
-                return NULL;
-        }
-        if (pthread_cond_init(&c->wake, NULL) != 0) {
-                err_set(e, RB_INTERNAL, NULL, "cannot make the checkpoint thread's lock");
-                pthread_mutex_destroy(&c->mu);
-                db_close(c->own);
-                free(c);
-                return NULL;
-        }
+        if ((c->own = db_open(path, 0, e)) == NULL)
+                goto fail;
+        if (pthread_mutex_init(&c->mu, NULL) != 0)
+                goto no_lock;
+        made = 1;
+        if (pthread_cond_init(&c->wake, NULL) != 0)
+                goto no_lock;
+        made = 2;
         /* The thread takes no signals: SIGTERM, SIGHUP and the rest reach
          * the loop's handlers. */
         sigfillset(&all);
@@ -188,14 +177,21 @@ struct ckpt *ckpt_start(sqlite3 *db, struct rb_err *e)
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         if (rc != 0) {
                 err_set(e, RB_INTERNAL, NULL, "cannot start the checkpoint thread");
-                pthread_cond_destroy(&c->wake);
-                pthread_mutex_destroy(&c->mu);
-                db_close(c->own);
-                free(c);
-                return NULL;
+                goto fail;
         }
         sqlite3_wal_hook(db, on_commit, c);
         return c;
+no_lock:
+        err_set(e, RB_INTERNAL, NULL, "cannot make the checkpoint thread's lock");
+fail:
+        if (made == 2)
+                pthread_cond_destroy(&c->wake);
+        if (made >= 1)
+                pthread_mutex_destroy(&c->mu);
+        if (c->own != NULL)
+                db_close(c->own);
+        free(c);
+        return NULL;
 }
 
 void ckpt_stop(struct ckpt *c)
