@@ -8,7 +8,11 @@
  * to type). A correction that takes the selesai away revokes it; rows are
  * never deleted and the year's counter (in meta) only rises, so no number
  * is given twice (decisions 115-119). The rows are a catalogue entity
- * written by the server only, synced to the unit's replica and to HR.
+ * written by the server only, synced to the unit's replica and to HR. A
+ * restore holds the certificates given after its backup (cmd_restore.c);
+ * the selesai that comes back with the offices' journals takes its held
+ * certificate again, so a printed paper keeps its number and code
+ * (decision 179).
  *
  * q_certificate_verify answers any seat: valid, revoked or unknown, with
  * the person's name, the program, its dates and JP.
@@ -41,7 +45,11 @@ static const char SQL_SEQ_NEXT[] =
 static const char SQL_SEQ_START[] =
     "INSERT INTO meta(key, value) SELECT ?1, CAST(count(*) + 1 AS TEXT) FROM certificates"
     " WHERE year = ?2 RETURNING CAST(value AS INTEGER)";
-static const char SQL_CODE_TAKEN[] = "SELECT count(*) FROM certificates WHERE code = ?1";
+static const char SQL_CODE_TAKEN[] = "SELECT (SELECT count(*) FROM certificates WHERE code = ?1)"
+                                     " + (SELECT count(*) FROM certificates_held WHERE code = ?1)";
+/* The certificate a restore held for this enrollment (decision 179), taken. */
+static const char SQL_HELD[] = "DELETE FROM certificates_held WHERE enrollment = ?1"
+                               " RETURNING id, number, code, year, issued_at";
 static const char SQL_ISSUE[] =
     "INSERT INTO certificates(id, enrollment, program, nip, unit, number, code, year, issued_at)"
     " SELECT ?1, e.id, e.program, e.nip, e.unit, ?2, ?3, ?4, ?5 FROM enrollments e WHERE e.id = ?6";
@@ -195,31 +203,75 @@ static int seq_next(struct apply_ctx *cx, long long year, long long *seq)
                         : err_set(cx->e, RB_INTERNAL, NULL, "no certificate sequence");
 }
 
-/* Issues the certificate of enrollment: the year's next number, a new code. */
+/* A certificate's own values: what its paper shows. */
+struct cert_paper {
+        char id[UUID_STR], number[1100], code[CODE_LEN + 1];
+        long long year, issued_at;
+};
+
+/* Takes the certificate a restore held for enrollment into *p: 1, 0 when
+ * there is none, -1 with cx->e. */
+static int cert_held(struct apply_ctx *cx, const char *enrollment, struct cert_paper *p)
+{
+        sqlite3_stmt *st = db_stmt(cx->db, SQL_HELD, cx->e);
+        int rc;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, enrollment, -1, SQLITE_STATIC);
+        if ((rc = db_step(cx->db, st, cx->e)) > 0) {
+                snprintf(p->id, sizeof(p->id), "%s", db_col_text(st, 0));
+                snprintf(p->number, sizeof(p->number), "%s", db_col_text(st, 1));
+                snprintf(p->code, sizeof(p->code), "%s", db_col_text(st, 2));
+                p->year = sqlite3_column_int64(st, 3);
+                p->issued_at = sqlite3_column_int64(st, 4);
+                /* Runs the statement to its end, as a RETURNING write must. */
+                rc = db_step(cx->db, st, cx->e) < 0 ? -1 : 1;
+        }
+        sqlite3_reset(st);
+        return rc;
+}
+
+/* A new certificate for enrollment into *p: the year's next number, a new
+ * code, issued now. */
+static int cert_new(struct apply_ctx *cx, const char *enrollment, struct cert_paper *p)
+{
+        long long seq = 0;
+
+        p->year = 0;
+        p->issued_at = cx->now;
+        if (db_value(cx->db, SQL_YEAR, enrollment, &p->year, cx->e) < 0 ||
+            seq_next(cx, p->year, &seq) != 0 || new_code(cx, p->code) != 0)
+                return -1;
+        if (cert_number(format, (long)seq, (long)p->year, p->number, sizeof(p->number)) != 0)
+                return err_set(cx->e, RB_INTERNAL, NULL, "certificate number too long");
+        if (uuid7_make(p->id) != 0)
+                return err_set(cx->e, RB_INTERNAL, NULL, "cannot make an id");
+        return 0;
+}
+
+/* Issues the certificate of enrollment: the one a restore held for it
+ * (same id, number, code and date as its paper), or a new one. */
 static int cert_issue(struct apply_ctx *cx, const char *enrollment)
 {
-        char id[UUID_STR], number[1100], code[CODE_LEN + 1];
-        long long year = 0, seq = 0;
+        struct cert_paper p;
         sqlite3_stmt *st;
+        int held;
 
-        if (db_value(cx->db, SQL_YEAR, enrollment, &year, cx->e) < 0 ||
-            seq_next(cx, year, &seq) != 0 || new_code(cx, code) != 0)
+        if ((held = cert_held(cx, enrollment, &p)) < 0 ||
+            (held == 0 && cert_new(cx, enrollment, &p) != 0))
                 return -1;
-        if (cert_number(format, (long)seq, (long)year, number, sizeof(number)) != 0)
-                return err_set(cx->e, RB_INTERNAL, NULL, "certificate number too long");
-        if (uuid7_make(id) != 0)
-                return err_set(cx->e, RB_INTERNAL, NULL, "cannot make an id");
         if ((st = db_stmt(cx->db, SQL_ISSUE, cx->e)) == NULL)
                 return -1;
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, year);
-        sqlite3_bind_int64(st, 5, cx->now);
+        sqlite3_bind_text(st, 1, p.id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, p.number, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, p.code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, p.year);
+        sqlite3_bind_int64(st, 5, p.issued_at);
         sqlite3_bind_text(st, 6, enrollment, -1, SQLITE_STATIC);
         if (apply_step(cx, st) != 0)
                 return -1;
-        return feed_record(cx, entity_find("certificate"), id);
+        return feed_record(cx, entity_find("certificate"), p.id);
 }
 
 /* Runs SQL_REVOKE (reason not NULL) or SQL_REINSTATE on certificate id. */

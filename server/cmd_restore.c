@@ -5,7 +5,9 @@
  * the backup is read without being changed, checked to be a renbin database
  * of a schema this program knows, copied into the database with SQLite's
  * backup (so the WAL of the old one cannot outlive it) and migrated if it is
- * older. Certificates revoked or renewed since the backup stay so. The
+ * older. Certificates revoked or renewed since the backup stay so, and a
+ * certificate of completion given since keeps its number and code for when
+ * its selesai comes back. The
  * database then gets a new generation id, by which every office knows at its
  * next sync to send again what it had acknowledged and to resync
  * (docs/sync.md, "A restored server").
@@ -117,9 +119,34 @@ static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, str
         return rc;
 }
 
-/* Certificates revoked or renewed after the backup was made stay so: the
- * certificate table of the database kept aside is carried over. */
-static int carry_certs(sqlite3 *db, const char *aside, struct rb_err *e)
+/*
+ * What the database kept aside gave after the backup and must not be undone
+ * by its restore, carried over in one transaction:
+ * - the office certificates: one revoked or renewed since stays so;
+ * - the certificates of completion the backup lacks (and those an earlier
+ *   restore still holds), held by enrollment: when the offices send that
+ *   selesai again, it gets the same number and code as its paper
+ *   (certificate.c, decision 179);
+ * - each year's certificate counter at the higher of the two, so no number
+ *   given since the backup is given again to someone else.
+ */
+static const char SQL_CARRY[] =
+    "INSERT INTO certs(serial, unit, role, issued_at, expires_at, revoked_at,"
+    " grace_until, renewed_by) SELECT serial, unit, role, issued_at, expires_at,"
+    " revoked_at, grace_until, renewed_by FROM old.certs WHERE true"
+    " ON CONFLICT(serial) DO UPDATE SET revoked_at = excluded.revoked_at,"
+    " grace_until = excluded.grace_until, renewed_by = excluded.renewed_by;"
+    "WITH kept AS (SELECT enrollment, id, number, code, year, issued_at FROM old.certificates"
+    " UNION ALL SELECT enrollment, id, number, code, year, issued_at FROM old.certificates_held)"
+    " INSERT INTO certificates_held(enrollment, id, number, code, year, issued_at)"
+    " SELECT enrollment, id, number, code, year, issued_at FROM kept k WHERE NOT EXISTS"
+    " (SELECT 1 FROM certificates c WHERE c.enrollment = k.enrollment OR c.number = k.number"
+    " OR c.code = k.code) ON CONFLICT DO NOTHING;"
+    "INSERT INTO meta(key, value) SELECT key, value FROM old.meta"
+    " WHERE key LIKE 'certificate_seq.%' ON CONFLICT(key) DO UPDATE SET value ="
+    " CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT);";
+
+static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 {
         static const char attach[] = "ATTACH DATABASE ?1 AS old";
         sqlite3_stmt *st = db_stmt(db, attach, e);
@@ -131,13 +158,10 @@ static int carry_certs(sqlite3 *db, const char *aside, struct rb_err *e)
         sqlite3_bind_text(st, 1, aside, -1, SQLITE_STATIC);
         if (db_run(db, st, e) != 0)
                 return -1;
-        rc = db_exec(db,
-                     "INSERT INTO certs(serial, unit, role, issued_at, expires_at, revoked_at,"
-                     " grace_until, renewed_by) SELECT serial, unit, role, issued_at, expires_at,"
-                     " revoked_at, grace_until, renewed_by FROM old.certs WHERE true"
-                     " ON CONFLICT(serial) DO UPDATE SET revoked_at = excluded.revoked_at,"
-                     " grace_until = excluded.grace_until, renewed_by = excluded.renewed_by;",
-                     e);
+        if ((rc = db_begin(db, e)) == 0 && (rc = db_exec(db, SQL_CARRY, e)) == 0)
+                rc = db_commit(db, e);
+        if (rc != 0)
+                db_rollback(db);
         if (db_exec(db, "DETACH DATABASE old;", &de) != 0 && rc == 0) {
                 *e = de;
                 rc = -1;
@@ -145,8 +169,8 @@ static int carry_certs(sqlite3 *db, const char *aside, struct rb_err *e)
         return rc;
 }
 
-/* After the copy: migrated (store_open), the certificates carried over when
- * the kept database has this program's schema, a new generation. */
+/* After the copy: migrated (store_open), what carry_aside carries when the
+ * kept database has this program's schema, a new generation. */
 static int finish(const char *data, const char *aside, int carry, struct rb_err *e)
 {
         char gen[64] = "";
@@ -156,7 +180,7 @@ static int finish(const char *data, const char *aside, int carry, struct rb_err 
 
         if ((db = store_open(data, 0, e)) == NULL)
                 return -1;
-        rc = (carry && carry_certs(db, aside, e) != 0) || store_new_generation(db, e) != 0 ||
+        rc = (carry && carry_aside(db, aside, e) != 0) || store_new_generation(db, e) != 0 ||
                      store_last_seq(db, &last, e) != 0
                  ? -1
                  : 0;

@@ -308,6 +308,14 @@ static const char *const migrations[] = {
     "DROP TABLE changes;"
     "ALTER TABLE changes_16 RENAME TO changes;"
     "CREATE UNIQUE INDEX changes_row ON changes(entity_id, entity, ifnull(scope, ''));",
+    /* 17: certificates of completion given after the backup a restore put
+     * back, held by their enrollment until its selesai comes back with the
+     * offices' journals and takes the same number and code again
+     * (cmd_restore.c, certificate.c; decision 179). The server's alone: it
+     * is no catalogue entity and is not synced. */
+    "CREATE TABLE certificates_held("
+    "  enrollment TEXT PRIMARY KEY, id TEXT NOT NULL, number TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, issued_at INTEGER NOT NULL);",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -332,6 +340,7 @@ static const char *const migration_notes[] = {
     "certificates of completion (STTPP), numbered per year, with a verification code",
     "the feed's row key leads with the id: which entity owns an id in one lookup",
     "the feed's highest sequence kept in meta, not by AUTOINCREMENT",
+    "certificates of completion a restore holds for their completion's return",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif

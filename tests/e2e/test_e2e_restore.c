@@ -12,6 +12,10 @@
  * server serves (5), from a file that is not a database or not renbin's
  * (3), from one newer than the program (5) or missing (4); it keeps the old
  * database aside, and a certificate revoked after the backup stays revoked.
+ * A certificate of completion given after the backup is held: its code is
+ * unknown until the office sends the selesai again, a completion meanwhile
+ * gets the next number, and the one sent again gets the paper's number,
+ * code and date back.
  * A backup copied in by hand (same generation, a lower last sequence) is
  * found too.
  */
@@ -42,6 +46,7 @@ struct fixture {
         char *hr, *a; /* homes */
         char addr[64];
         char nip[4][19]; /* office A's staff */
+        char paper[256]; /* number, code, date of nip[0]'s certificate */
         struct h_server srv;
 };
 
@@ -145,6 +150,20 @@ static long long server_int(const char *sql, const char *arg)
 static const char SQL_ENROLLED[] =
     "SELECT count(*) FROM enrollments WHERE program = 'RS-01' AND nip = ?1";
 static const char SQL_FORUM[] = "SELECT count(*) FROM forums WHERE topic = ?1";
+static const char SQL_PAPER[] =
+    "SELECT number || ' ' || code || ' ' || issued_at FROM certificates WHERE nip = ?1";
+static const char SQL_HELD[] = "SELECT count(*) FROM certificates_held";
+static const char SQL_HELD_PAPER[] =
+    "SELECT number || ' ' || code || ' ' || issued_at FROM certificates_held";
+
+/* What the certificate of nip on the server says (malloc'd), or NULL. */
+static char *server_paper(const char *nip)
+{
+        char *path = h_path(fx.data, "renbin.db"), *v = f_db_text(path, SQL_PAPER, nip);
+
+        free(path);
+        return v;
+}
 
 /* Restarts the server on the address the seats know. */
 static void restart(void)
@@ -204,6 +223,7 @@ static int group_setup(void **state)
         h_must_issue(fx.data, "BKPSDM", "hr", fx.bundle_hr, NULL);
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a, NULL);
         h_must_issue(fx.data, UNIT_A, "unit", fx.bundle_a2, fx.serial_a2);
+        h_server_env = h_env_after_plans; /* attendance needs the program begun */
         h_must_start(&fx.srv, fx.data);
         snprintf(fx.addr, sizeof(fx.addr), "%s", fx.srv.addr);
         h_must_setup(fx.hr, fx.srv.addr, fx.bundle_hr);
@@ -233,12 +253,20 @@ static int group_teardown(void **state)
         return rc;
 }
 
-/* Office A's work after the backup: acknowledged, so on the server. */
+/* Office A's work after the backup: acknowledged, so on the server. nip[0]
+ * completes the program: its certificate's paper is kept in fx.paper. */
 static void office_writes_after_backup(void)
 {
         json_t *st;
+        char *paper;
 
         f_ok(fx.a, "enroll", "RS-01", fx.nip[1], NULL);
+        f_ok(fx.a, "attend", "RS-01", fx.nip[0], "--status", "hadir", NULL);
+        f_ok(fx.a, "attend", "RS-01", fx.nip[0], "--status", "selesai", NULL);
+        assert_non_null(paper = server_paper(fx.nip[0]));
+        assert_non_null(strstr(paper, "001/STTPP/BKPSDM/2027 "));
+        snprintf(fx.paper, sizeof(fx.paper), "%s", paper);
+        free(paper);
         f_ok(fx.a, "forum", "add", "--date", "2027-03-05", "--topic", "Musrenbang", "--input",
              "Jalan lingkungan", NULL);
         st = f_status(fx.a);
@@ -293,6 +321,28 @@ static void assert_kept_aside(const char *out)
         free(path);
 }
 
+/* The restore held nip[0]'s certificate as its paper says. Its issue date is
+ * then moved an hour back (the server is stopped), so the paper that comes
+ * back can only have its date from the held row. */
+static void hold_earlier(void)
+{
+        char *path = h_path(fx.data, "renbin.db"), *held;
+        sqlite3 *db = NULL;
+
+        assert_non_null(held = f_db_text(path, SQL_HELD_PAPER, NULL));
+        assert_string_equal(held, fx.paper);
+        free(held);
+        if (sqlite3_open(path, &db) != SQLITE_OK ||
+            sqlite3_exec(db, "UPDATE certificates_held SET issued_at = issued_at - 3600", NULL,
+                         NULL, NULL) != SQLITE_OK)
+                fail_msg("cannot change %s: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        assert_non_null(held = f_db_text(path, SQL_HELD_PAPER, NULL));
+        snprintf(fx.paper, sizeof(fx.paper), "%s", held);
+        free(held);
+        free(path);
+}
+
 /* Stops the server and restores the backup: refused while it serves (5),
  * from a file that is not a database (3); then done, and the server has
  * lost the office's writes. */
@@ -315,12 +365,44 @@ static void restore_backup(void)
         assert_non_null(strstr(r.out, "restored"));
         assert_kept_aside(r.out);
         h_result_free(&r);
+        hold_earlier();
         restart();
         assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 0);
         assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 0);
+        assert_null(server_paper(fx.nip[0]));
+        assert_int_equal(server_int(SQL_HELD, NULL), 1);
         free(junk);
         free(plain);
         free(newer);
+}
+
+/* nip[0]'s paper (number, code, date) as the restore held it. */
+static void paper_code(char code[16])
+{
+        const char *p = strchr(fx.paper, ' ');
+
+        assert_non_null(p);
+        snprintf(code, 16, "%.*s", (int)strcspn(p + 1, " "), p + 1);
+}
+
+/* Before the office sends its completion again, its paper's code is unknown
+ * (the database holds no such completion), and a completion HR makes
+ * meanwhile gets the next number, not the one on that paper. */
+static void complete_while_held(void)
+{
+        struct h_result r;
+        char code[16], *other;
+
+        paper_code(code);
+        f_expect(&r, EXIT_NOT_FOUND, fx.hr, "certificate", "verify", code, NULL);
+        h_result_free(&r);
+        f_ok(fx.hr, "enroll", "RS-01", fx.nip[2], NULL);
+        f_ok(fx.hr, "attend", "RS-01", fx.nip[2], "--status", "hadir", NULL);
+        f_ok(fx.hr, "attend", "RS-01", fx.nip[2], "--status", "selesai", NULL);
+        assert_non_null(other = server_paper(fx.nip[2]));
+        assert_non_null(strstr(other, "002/STTPP/BKPSDM/2027 "));
+        assert_null(strstr(other, code));
+        free(other);
 }
 
 /* The seat revoked after the backup is still refused after the restore. */
@@ -337,6 +419,7 @@ static void test_restore_and_resync(void **state)
 {
         struct h_result r;
         json_t *sync, *rows;
+        char code[16], *paper;
 
         (void)state;
         assert_int_equal(h_renbind(&r, "backup", "--data", fx.data, "--out", fx.backup, NULL), 0);
@@ -345,23 +428,35 @@ static void test_restore_and_resync(void **state)
         office_writes_after_backup();
         restore_backup();
         assert_still_revoked();
+        complete_while_held();
 
-        /* The office meets the new generation: its three acknowledged ops go
+        /* The office meets the new generation: its five acknowledged ops go
          * again, the replica is rebuilt, and it says so in one line. */
         f_expect(&r, 0, fx.a, "--json", "sync", NULL);
         assert_int_equal(h_count(r.err, "restored from a backup"), 1);
         sync = json_loads(r.out, 0, NULL);
         assert_non_null(sync);
         assert_true(json_is_true(json_object_get(sync, "resynced")));
-        assert_int_equal(f_int(sync, "resent"), 3);
-        assert_int_equal(f_int(sync, "accepted"), 3);
+        assert_int_equal(f_int(sync, "resent"), 5);
+        assert_int_equal(f_int(sync, "accepted"), 5);
         assert_int_equal(f_int(sync, "rejected"), 0);
         json_decref(sync);
         h_result_free(&r);
         assert_int_equal(server_int(SQL_ENROLLED, fx.nip[0]), 1);
         assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 1);
         assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 1);
-        assert_int_equal(server_int("SELECT enrolled FROM programs WHERE code = ?1", "RS-01"), 2);
+        assert_int_equal(server_int("SELECT enrolled FROM programs WHERE code = ?1", "RS-01"), 3);
+
+        /* The completion came back with the paper's number, code and date,
+         * and that code verifies again. */
+        paper = server_paper(fx.nip[0]);
+        assert_non_null(paper);
+        assert_string_equal(paper, fx.paper);
+        free(paper);
+        assert_int_equal(server_int(SQL_HELD, NULL), 0);
+        paper_code(code);
+        f_expect(&r, EXIT_OK, fx.a, "certificate", "verify", code, NULL);
+        h_result_free(&r);
 
         /* HR's seat sees the office's work again, and both replicas equal
          * the server in their scope. */
@@ -376,8 +471,8 @@ static void test_restore_and_resync(void **state)
         assert_replica_is_server(fx.a, UNIT_A);
         assert_replica_is_server(fx.hr, NULL);
 
-        /* HR enrolls two of the office's staff: the office receives them. */
-        f_ok(fx.hr, "enroll", "RS-01", fx.nip[2], fx.nip[3], NULL);
+        /* HR enrolls the office's staff: the office receives them. */
+        f_ok(fx.hr, "enroll", "RS-01", fx.nip[3], NULL);
         json_decref(f_sync(fx.a));
         for (int i = 2; i < 4; i++)
                 assert_int_equal(f_replica_int(fx.a,
