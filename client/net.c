@@ -360,7 +360,7 @@ static void session_load(const struct cli *cli, const char *addr, const struct t
                          struct saved *sv)
 {
         char *buf, server[512], ca_hex[DIGEST_HEX], cert_hex[DIGEST_HEX], hex[DIGEST_HEX];
-        long long t, srv, now = (long long)time(NULL);
+        long long t, srv, now = clock_now();
         SSL_SESSION *s = NULL;
         BIO *b;
         int pem;
@@ -482,7 +482,7 @@ out:
  * write). */
 static int session_wanted(const struct net *n, const struct saved *sv)
 {
-        long long now = (long long)time(NULL);
+        long long now = clock_now();
 
         return !(SSL_session_reused(n->ssl) && sv->sess != NULL && sv->end - now > sv->life / 4);
 }

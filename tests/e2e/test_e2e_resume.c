@@ -6,6 +6,7 @@
  * from timing.
  *
  * Covers: a second command resumes and leaves the saved session as it was;
+ * one in its session's last quarter resumes and keeps a renewed ticket;
  * a certificate revoked after its office saved a session is refused on the
  * resumed connection with today's error, and so is the office of a unit
  * deactivated since; a ticket only for a Hello that asks (decision 155);
@@ -37,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define UNIT_A "KEL-RSM1"
 #define UNIT_B "KEL-RSM2"
@@ -99,14 +101,19 @@ static struct counts handshakes(void)
         return c;
 }
 
-/* Runs `renbin status` for home, which must succeed, and checks how the
+/* Runs `renbin status` for home with the client's clock shift seconds on
+ * (RENBIN_TEST_NOW, common/clock.c), which must succeed, and checks how the
  * server saw its one handshake: resumed (1) or full (0). */
-static void status_handshake(const char *home, int resumed)
+static void status_at(const char *home, long long shift, int resumed)
 {
+        char *now = h_strf("RENBIN_TEST_NOW=%lld", (long long)time(NULL) + shift);
+        const char *env[] = {now, NULL};
+        const char *argv[] = {h_renbin_bin(), "--home", home, "status", NULL};
         struct counts before = handshakes(), after;
         struct h_result r;
 
-        h_renbin(&r, home, "status", NULL);
+        h_run_env(&r, shift != 0 ? env : NULL, argv);
+        free(now);
         if (r.status != 0)
                 fail_msg("renbin status exited %d: %s", r.status, r.err);
         assert_null(strstr(r.err, "warning"));
@@ -114,6 +121,12 @@ static void status_handshake(const char *home, int resumed)
         after = handshakes();
         assert_int_equal(after.full - before.full, resumed ? 0 : 1);
         assert_int_equal(after.resumed - before.resumed, resumed ? 1 : 0);
+}
+
+/* status_at without moving the clock. */
+static void status_handshake(const char *home, int resumed)
+{
+        status_at(home, 0, resumed);
 }
 
 /* A new office home set up with bundle (malloc'd path). */
@@ -159,6 +172,34 @@ static void test_second_resumes(void **state)
         free(first);
         free(second);
         free(path);
+        free(home);
+}
+
+/* A session resumed in the last quarter of its life (TLS_TICKET_SECS, an
+ * hour) asks for a new ticket and keeps it: 50 minutes on, the status
+ * resumes and the saved session is a new one; the next command resumes with
+ * that one and leaves it as it is. Past the new session's end, the command
+ * makes a full handshake and saves a session again. */
+static void test_renewed_near_end(void **state)
+{
+        char *home = office("home-renew", fx.bundle_b), *first, *renewed, *kept, *last;
+
+        (void)state;
+        status_handshake(home, 0);
+        assert_non_null(first = session_of(home));
+        status_at(home, 50 * 60, 1);
+        assert_non_null(renewed = session_of(home));
+        assert_string_not_equal(first, renewed);
+        status_handshake(home, 1);
+        assert_non_null(kept = session_of(home));
+        assert_string_equal(renewed, kept);
+        status_at(home, 61 * 60, 0);
+        assert_non_null(last = session_of(home));
+        assert_string_not_equal(kept, last);
+        free(first);
+        free(renewed);
+        free(kept);
+        free(last);
         free(home);
 }
 
@@ -452,6 +493,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_second_resumes),
+            cmocka_unit_test(test_renewed_near_end),
             cmocka_unit_test(test_session_without_server_cert),
             cmocka_unit_test(test_revoked_on_resumption),
             cmocka_unit_test(test_unit_off_on_resumption),
