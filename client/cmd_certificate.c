@@ -6,7 +6,8 @@
  * `show` writes a printable A4 landscape page (HTML with print CSS) holding
  * the verification code as text and as a QR image (libqrencode, drawn as an
  * inline SVG). `verify` asks the server, so any seat can check a code it was
- * handed: exit 0 valid, 4 unknown, 5 revoked.
+ * handed: exit 0 valid, 4 unknown (or held by a restore, decision 179), 5
+ * revoked.
  */
 #include "cmds.h"
 #include "db.h"
@@ -291,7 +292,13 @@ static int cert_verify(struct cli *cli, int argc, char **argv)
                 out_json(json_incref(doc));
         else if (rc != EXIT_NOT_FOUND)
                 verify_print(doc, rc == EXIT_REFUSED);
-        if (rc == EXIT_NOT_FOUND)
+        if (strcmp(result, "held") == 0)
+                opt_fail(rc,
+                         _("certificate %s was given before the server was restored from a "
+                           "backup, and its completion has not reached the server again: "
+                           "verify it again once the office that recorded it has synced"),
+                         vtext(doc, "number"));
+        else if (rc == EXIT_NOT_FOUND)
                 opt_fail(rc, _("no certificate has the code %s: it is not genuine"), code);
         else if (rc == EXIT_REFUSED)
                 opt_fail(rc, _("certificate %s was revoked: %s"), vtext(doc, "number"),
@@ -320,7 +327,8 @@ const struct cmd cmd_certificate = {
                "verification code. A correction that takes the selesai away revokes it; a\n"
                "number is never given again. show writes a printable A4 landscape page\n"
                "with the code as text and as a QR image. verify asks the server: exit 0\n"
-               "valid, 4 no such code, 5 revoked.\n"),
+               "valid, 4 no such code (or one given before a restore whose completion\n"
+               "has not reached the server again), 5 revoked.\n"),
     .exec = cert_list,
     .verbs = cert_verbs,
 };

@@ -15,7 +15,8 @@
  * (decision 179).
  *
  * q_certificate_verify answers any seat: valid, revoked or unknown, with
- * the person's name, the program, its dates and JP.
+ * the person's name, the program, its dates and JP; or held, with the
+ * number alone, for a code a restore holds.
  */
 #include "certificate.h"
 #include "db.h"
@@ -323,6 +324,8 @@ static const char SQL_VERIFY[] =
     " ifnull(p.start_date, ''), ifnull(p.end_date, ''), ifnull(p.jp, 0), c.issued_at,"
     " c.revoked_at, c.revoked_reason FROM certificates c LEFT JOIN asn a ON a.nip = c.nip"
     " LEFT JOIN programs p ON p.code = c.program WHERE c.code = ?1";
+static const char SQL_VERIFY_HELD[] =
+    "SELECT number, issued_at FROM certificates_held WHERE code = ?1";
 
 /* Text column i, or JSON null when it is NULL. */
 static json_t *text_or_null(sqlite3_stmt *st, int i)
@@ -356,11 +359,37 @@ static json_t *verify_unknown(const char *code)
                          "revoked_reason");
 }
 
+/* The answer for a code a restore holds (SQL_VERIFY_HELD's row): a paper
+ * this server gave, whose completion it does not hold now (decision 179). */
+static json_t *verify_held(sqlite3_stmt *st, const char *code)
+{
+        return json_pack("{s:s, s:s, s:s, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:I, s:n, s:n}",
+                         "result", "held", "code", code, "number", db_col_text(st, 0), "nip",
+                         "name", "program", "title", "start_date", "end_date", "jp", "issued_at",
+                         (json_int_t)sqlite3_column_int64(st, 1), "revoked_at", "revoked_reason");
+}
+
+/* Steps sql with code as ?1 and makes the answer of its row with row, or
+ * NULL in *out when there is none: 1, 0, or -1 with e. */
+static int verify_find(struct query_ctx *q, const char *sql, const char *code,
+                       json_t *(*row)(sqlite3_stmt *, const char *), json_t **out, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(q->db, sql, e);
+        int rc;
+
+        if (st == NULL)
+                return -1;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if ((rc = db_step(q->db, st, e)) > 0 && (*out = row(st, code)) == NULL)
+                rc = err_set(e, RB_INTERNAL, NULL, "out of memory");
+        sqlite3_reset(st);
+        return rc;
+}
+
 int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e)
 {
         const char *typed = query_arg(q, "code");
         char code[CODE_LEN + 1];
-        sqlite3_stmt *st;
         int rc;
 
         if (typed == NULL)
@@ -370,16 +399,12 @@ int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e)
                 *out = verify_unknown(typed);
                 return *out != NULL ? 0 : err_set(e, RB_INTERNAL, NULL, "out of memory");
         }
-        if ((st = db_stmt(q->db, SQL_VERIFY, e)) == NULL)
+        *out = NULL;
+        if ((rc = verify_find(q, SQL_VERIFY, code, verify_row, out, e)) == 0)
+                rc = verify_find(q, SQL_VERIFY_HELD, code, verify_held, out, e);
+        if (rc < 0)
                 return -1;
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        rc = db_step(q->db, st, e);
-        *out = rc > 0 ? verify_row(st, code) : verify_unknown(code);
-        sqlite3_reset(st);
-        if (rc < 0) {
-                json_decref(*out);
-                *out = NULL;
-                return -1;
-        }
-        return *out != NULL ? 0 : err_set(e, RB_INTERNAL, NULL, "out of memory");
+        if (rc == 0 && (*out = verify_unknown(code)) == NULL)
+                return err_set(e, RB_INTERNAL, NULL, "out of memory");
+        return 0;
 }

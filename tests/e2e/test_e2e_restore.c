@@ -12,8 +12,8 @@
  * server serves (5), from a file that is not a database or not renbin's
  * (3), from one newer than the program (5) or missing (4); it keeps the old
  * database aside, and a certificate revoked after the backup stays revoked.
- * A certificate of completion given after the backup is held: its code is
- * unknown until the office sends the selesai again, a completion meanwhile
+ * A certificate of completion given after the backup is held: verify says
+ * so (exit 4) until the office sends the selesai again, a completion meanwhile
  * gets the next number, and the one sent again gets the paper's number,
  * code and date back.
  * A backup copied in by hand (same generation, a lower last sequence) is
@@ -385,16 +385,29 @@ static void paper_code(char code[16])
         snprintf(code, 16, "%.*s", (int)strcspn(p + 1, " "), p + 1);
 }
 
-/* Before the office sends its completion again, its paper's code is unknown
- * (the database holds no such completion), and a completion HR makes
+/* Before the office sends its completion again, verify of its paper's code
+ * says the certificate is held by the restore (exit 4, the number and no
+ * person: the database holds no such completion), and a completion HR makes
  * meanwhile gets the next number, not the one on that paper. */
 static void complete_while_held(void)
 {
         struct h_result r;
         char code[16], *other;
+        json_t *doc;
 
         paper_code(code);
         f_expect(&r, EXIT_NOT_FOUND, fx.hr, "certificate", "verify", code, NULL);
+        assert_non_null(strstr(r.err, "001/STTPP/BKPSDM/2027 was given before the server was "
+                                      "restored from a backup"));
+        h_result_free(&r);
+        doc = f_json(EXIT_NOT_FOUND, fx.hr, "certificate", "verify", code, NULL);
+        assert_string_equal(json_string_value(json_object_get(doc, "result")), "held");
+        assert_string_equal(json_string_value(json_object_get(doc, "number")),
+                            "001/STTPP/BKPSDM/2027");
+        assert_true(json_is_null(json_object_get(doc, "nip")));
+        json_decref(doc);
+        f_expect(&r, EXIT_NOT_FOUND, fx.hr, "certificate", "verify", "0000000000", NULL);
+        assert_non_null(strstr(r.err, "not genuine"));
         h_result_free(&r);
         f_ok(fx.hr, "enroll", "RS-01", fx.nip[2], NULL);
         f_ok(fx.hr, "attend", "RS-01", fx.nip[2], "--status", "hadir", NULL);
