@@ -174,23 +174,32 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 static int finish(const char *data, const char *aside, int carry, struct rb_err *e)
 {
         char gen[64] = "";
-        long long last = 0;
+        long long last = 0, held = 0;
         sqlite3 *db;
         int rc;
 
         if ((db = store_open(data, 0, e)) == NULL)
                 return -1;
         rc = (carry && carry_aside(db, aside, e) != 0) || store_new_generation(db, e) != 0 ||
-                     store_last_seq(db, &last, e) != 0
+                     store_last_seq(db, &last, e) != 0 ||
+                     db_value(db, "SELECT count(*) FROM certificates_held", NULL, &held, e) < 0
                  ? -1
                  : 0;
         store_meta(db, "generation", gen, sizeof(gen));
         db_close(db);
-        if (rc == 0)
-                printf(_("last change %lld; new generation %s: every office sends again at its "
-                         "next sync what this server had acknowledged since, and resyncs\n"),
-                       last, gen);
-        return rc;
+        if (rc != 0)
+                return rc;
+        printf(_("last change %lld; new generation %s: every office sends again at its next "
+                 "sync what this server had acknowledged since, and resyncs\n"),
+               last, gen);
+        if (held > 0)
+                printf(ngettext("%lld certificate of completion is held: it gets its number and "
+                                "code back when its office sends the selesai again\n",
+                                "%lld certificates of completion are held: each gets its number "
+                                "and code back when its office sends the selesai again\n",
+                                (unsigned long)held),
+                       held);
+        return 0;
 }
 
 int cmd_restore(int argc, char **argv)

@@ -363,6 +363,7 @@ static void restore_backup(void)
         assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
                          EXIT_OK);
         assert_non_null(strstr(r.out, "restored"));
+        assert_non_null(strstr(r.out, "1 certificate of completion is held"));
         assert_kept_aside(r.out);
         h_result_free(&r);
         hold_earlier();
