@@ -101,14 +101,16 @@ static struct {
         sqlite3_stmt *st;
 } cache[STMT_CACHE];
 
-sqlite3_stmt *db_stmt(sqlite3 *db, const char *sql, struct rb_err *e)
+/* The cached statement for sql, reset; its bindings cleared when clear. */
+static sqlite3_stmt *stmt_cached(sqlite3 *db, const char *sql, int clear, struct rb_err *e)
 {
         size_t h = ((size_t)(uintptr_t)sql >> 3) % STMT_CACHE;
 
         for (size_t i = 0; i < STMT_CACHE; i++, h = (h + 1) % STMT_CACHE) {
                 if (cache[h].db == db && cache[h].sql == sql) {
                         sqlite3_reset(cache[h].st);
-                        sqlite3_clear_bindings(cache[h].st);
+                        if (clear)
+                                sqlite3_clear_bindings(cache[h].st);
                         return cache[h].st;
                 }
                 if (cache[h].db == NULL) {
@@ -123,6 +125,16 @@ sqlite3_stmt *db_stmt(sqlite3 *db, const char *sql, struct rb_err *e)
         }
         err_set(e, RB_INTERNAL, NULL, "statement cache full");
         return NULL;
+}
+
+sqlite3_stmt *db_stmt(sqlite3 *db, const char *sql, struct rb_err *e)
+{
+        return stmt_cached(db, sql, 1, e);
+}
+
+sqlite3_stmt *db_stmt_bind(sqlite3 *db, const char *sql, struct rb_err *e)
+{
+        return stmt_cached(db, sql, 0, e);
 }
 
 void db_close(sqlite3 *db)

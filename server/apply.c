@@ -163,7 +163,7 @@ static const char *op_field(const void *op, const char *name)
  * -1 with r->err set (transient) when the database cannot say. */
 static int recorded(struct apply_ctx *cx, const char *op_id, struct op_result *r)
 {
-        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_GET, &r->err);
+        sqlite3_stmt *st = db_stmt_bind(cx->db, SQL_OP_GET, &r->err);
         int found;
 
         if (st == NULL)
@@ -316,7 +316,7 @@ static int conflict_put(struct apply_ctx *cx, const Renbin__Op *op, const struct
 static int record(struct apply_ctx *cx, const Renbin__Op *op, const struct op_result *r,
                   struct rb_err *e)
 {
-        sqlite3_stmt *st = db_stmt(cx->db, SQL_OP_PUT, e);
+        sqlite3_stmt *st = db_stmt_bind(cx->db, SQL_OP_PUT, e);
         struct op_names n;
 
         if (st == NULL)
@@ -598,7 +598,7 @@ int asn_active(struct apply_ctx *cx, const char *nip, const char *field, char un
                char tmt[16])
 {
         static const char sql[] = "SELECT unit, tmt, active FROM asn WHERE nip = ?1";
-        sqlite3_stmt *st = db_stmt(cx->db, sql, cx->e);
+        sqlite3_stmt *st = db_stmt_bind(cx->db, sql, cx->e);
         int found, active = 0;
 
         if (st == NULL)

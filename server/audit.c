@@ -83,7 +83,7 @@ int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const
                 return -1;
         r.action = audit_action(cx, entity, data == NULL, what, sizeof(what));
         audit_hash(&r, hash);
-        if ((st = db_stmt(cx->db, SQL_APPEND, cx->e)) == NULL)
+        if ((st = db_stmt_bind(cx->db, SQL_APPEND, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_int64(st, 1, r.n);
         sqlite3_bind_int64(st, 2, r.at);
@@ -93,6 +93,8 @@ int audit_append(struct apply_ctx *cx, const char *entity, const char *id, const
         sqlite3_bind_int64(st, 9, r.seq);
         if (data != NULL)
                 sqlite3_bind_blob(st, 10, data, (int)len, SQLITE_STATIC);
+        else
+                sqlite3_bind_null(st, 10);
         sqlite3_bind_text(st, 11, r.prev, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 12, hash, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 13, r.serial, -1, SQLITE_STATIC);

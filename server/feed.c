@@ -99,7 +99,7 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
                 if (db_run(cx->db, st, cx->e) != 0)
                         return -1;
         }
-        if ((st = db_stmt(cx->db, SQL_PUT, cx->e)) == NULL)
+        if ((st = db_stmt_bind(cx->db, SQL_PUT, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -108,6 +108,8 @@ static int put_change(struct apply_ctx *cx, const struct entity_def *def, const 
         sqlite3_bind_int64(st, 5, cx->now);
         if (data != NULL)
                 sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
+        else
+                sqlite3_bind_null(st, 6);
         if (seq == 0 && feed_seq_next(cx, &seq) != 0)
                 return -1;
         sqlite3_bind_int64(st, 7, (sqlite3_int64)seq);
@@ -313,14 +315,14 @@ int feed_insert(struct apply_ctx *cx, const struct entity_def *def, const char *
         if (q == NULL)
                 return err_set(cx->e, RB_INTERNAL, NULL, "feed: no SQL for %s", def->name);
         if (row_values(cx, def, id, row, n, v, &scope) != 0 || feed_seq_next(cx, &seq) != 0 ||
-            (st = db_stmt(cx->db, q->insert, cx->e)) == NULL)
+            (st = db_stmt_bind(cx->db, q->insert, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
         for (size_t f = 0; f < n; f++) {
                 if (v[f] == NULL)
-                        continue;
-                if (def->fields[f].type == F_INT)
+                        sqlite3_bind_null(st, (int)f + 3);
+                else if (def->fields[f].type == F_INT)
                         sqlite3_bind_int64(st, (int)f + 3, strtoll(v[f], NULL, 10));
                 else
                         sqlite3_bind_text(st, (int)f + 3, v[f], -1, SQLITE_STATIC);

@@ -133,7 +133,7 @@ int insert_id_owner(struct apply_ctx *cx, const char *id, const struct entity_de
         int step;
 
         *owner = NULL;
-        if ((st = db_stmt(cx->db, SQL_OWNER, cx->e)) == NULL)
+        if ((st = db_stmt_bind(cx->db, SQL_OWNER, cx->e)) == NULL)
                 return -1;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         /* Should two entities hold the id, the first in the catalogue owns
