@@ -4,7 +4,6 @@
  */
 #include "uuid.h"
 
-#include <ctype.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,17 +63,20 @@ int uuid4_make(char out[UUID_STR])
         return 0;
 }
 
+/* Whether c is a hex digit, either case: what isxdigit says in every
+ * locale, without its table lookup (every op's ids are checked). */
+static int hex_digit(unsigned char c)
+{
+        return (unsigned)(c - '0') < 10 || (unsigned)((c | 0x20) - 'a') < 6;
+}
+
 int uuid_valid(const char *s)
 {
-        if (strlen(s) != 36)
-                return 0;
-        for (int i = 0; i < 36; i++) {
-                if (i == 8 || i == 13 || i == 18 || i == 23) {
-                        if (s[i] != '-')
-                                return 0;
-                } else if (!isxdigit((unsigned char)s[i])) {
+        size_t i = 0;
+
+        for (; i < 36 && s[i] != '\0'; i++)
+                if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-'
+                                                            : !hex_digit((unsigned char)s[i]))
                         return 0;
-                }
-        }
-        return 1;
+        return i == 36 && s[36] == '\0';
 }

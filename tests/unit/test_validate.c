@@ -1,6 +1,7 @@
 /*
  * test_validate.c - the domain's input rules (common/validate.c): NIP, dates,
- * numbers, codes, text, word lists, the enrollment state machine, periods.
+ * numbers, codes, text, word lists, the enrollment state machine, periods;
+ * and the ids ops carry (common/uuid.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "uuid.h"
 #include "validate.h"
 
 /* The fixed "today" of the NIP tests. */
@@ -589,6 +591,38 @@ static void test_quoting(void **state)
                    "\xe2\x82\xac...' holds");
 }
 
+/* An id is 36 characters: hex digits of either case, dashes at 8, 13, 18
+ * and 23; anything shorter, longer or otherwise is not one. Made ids are. */
+static void test_uuid_valid(void **state)
+{
+        static const char *const bad[] = {
+            "",
+            "0190f5e2-7b3c-7d4e-8f00-1234567890a",     /* 35 */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890abc",   /* 37 */
+            "0190f5e2x7b3c-7d4e-8f00-1234567890ab",    /* no dash at 8 */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890-b",    /* a dash elsewhere */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890ag",    /* g */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890a/",    /* just below '0' */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890a:",    /* just above '9' */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890a`",    /* just below 'a' */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890a@",    /* just below 'A' */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890a\xc1", /* 'A' | 0x80 */
+            "0190f5e2-7b3c-7d4e-8f00-1234567890 b",
+        };
+        char made[UUID_STR];
+
+        (void)state;
+        assert_true(uuid_valid("0190f5e2-7b3c-7d4e-8f00-1234567890ab"));
+        assert_true(uuid_valid("0190F5E2-7B3C-7D4E-8F00-ABCDEFABCDEF"));
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                if (uuid_valid(bad[i]))
+                        fail_msg("%s taken for an id", bad[i]);
+        assert_int_equal(uuid7_make(made), 0);
+        assert_true(uuid_valid(made));
+        assert_int_equal(uuid4_make(made), 0);
+        assert_true(uuid_valid(made));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -610,6 +644,7 @@ int main(void)
             cmocka_unit_test(test_enroll_refused),
             cmocka_unit_test(test_periods),
             cmocka_unit_test(test_quoting),
+            cmocka_unit_test(test_uuid_valid),
         };
 
         return renbin_run_group_tests(tests, NULL, NULL);
