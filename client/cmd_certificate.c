@@ -309,10 +309,79 @@ out:
         return rc;
 }
 
+static const struct opt held_opts[] = {
+    {"unit", NULL, OPT_CODE, 0, N_("only this unit's (an office sees its own)"), NULL, NULL},
+    OPT_END,
+};
+
+/* The table's rows for the held certificates of doc. */
+static json_t *held_table(json_t *doc)
+{
+        json_t *rows = json_array(), *row;
+        size_t i;
+
+        json_array_foreach(json_object_get(doc, "rows"), i, row)
+        {
+                char issued[32], at[16];
+                const char *status = vtext(row, "status");
+
+                snprintf(at, sizeof(at), "%lld",
+                         (long long)json_integer_value(json_object_get(row, "issued_at")));
+                wib_date(at, issued);
+                json_array_append_new(
+                    rows,
+                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", vtext(row, "number"),
+                              "nip", vtext(row, "nip"), "name", vtext(row, "name"), "program",
+                              vtext(row, "program"), "unit", vtext(row, "unit"), "issued", issued,
+                              "status", status[0] != '\0' ? status : _("not on the server")));
+        }
+        return rows;
+}
+
+/* certificate held [--unit U]: the certificates a restore holds until their
+ * completion comes back (decision 181), asked of the server. */
+static int cert_held_list(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {N_("NUMBER"),         N_("NIP"),  N_("NAME"),
+                                              N_("PROGRAM"),        N_("UNIT"), N_("ISSUED"),
+                                              N_("ENROLLMENT NOW"), NULL};
+        json_t *args = json_object(), *doc = NULL, *rows;
+        struct rb_err e;
+        int rest, rc;
+
+        if ((rc = opts_parse("certificate held", held_opts, argc, argv, args, &rest)) != 0 ||
+            (rest != argc && (rc = opts_extra("certificate held", argc, argv, rest)) != 0))
+                goto out;
+        err_clear(&e);
+        if ((doc = query_run(cli, "certificate.held", &e, "unit", opts_value(args, &held_opts[0]),
+                             NULL)) == NULL) {
+                rc = cli_fail(&e);
+                goto out;
+        }
+        if (cli->json) {
+                rc = out_json(json_incref(doc));
+                goto out;
+        }
+        rows = held_table(doc);
+        if (json_array_size(rows) == 0) {
+                printf(_("no certificate of completion is held\n"));
+                json_decref(rows);
+        } else {
+                table_print_json(cli, rows, headers); /* takes rows */
+                printf(_("each gets its number and code back when its office sends the selesai "
+                         "again, or when HR records it\n"));
+        }
+out:
+        json_decref(doc);
+        json_decref(args);
+        return rc;
+}
+
 static const struct verb cert_verbs[] = {
     {"list", cert_list, list_opts},
     {"show", cert_show, show_opts},
     {"verify", cert_verify, verify_opts},
+    {"held", cert_held_list, held_opts},
     {NULL, NULL, NULL},
 };
 
@@ -320,15 +389,17 @@ const struct cmd cmd_certificate = {
     .name = "certificate",
     .usage = "certificate list [--program P] [--nip NIP]\n"
              "       | certificate show NUMBER --out FILE\n"
-             "       | certificate verify CODE",
-    .summary = N_("certificates of completion (STTPP): list, print, verify"),
+             "       | certificate verify CODE\n"
+             "       | certificate held [--unit U]",
+    .summary = N_("certificates of completion (STTPP): list, print, verify, held"),
     .help = N_("Every enrollment that reaches selesai gets a certificate from the server: a\n"
                "number in the district's sequence of the program's end year and a\n"
                "verification code. A correction that takes the selesai away revokes it; a\n"
                "number is never given again. show writes a printable A4 landscape page\n"
                "with the code as text and as a QR image. verify asks the server: exit 0\n"
                "valid, 4 no such code (or one given before a restore whose completion\n"
-               "has not reached the server again), 5 revoked.\n"),
+               "has not reached the server again), 5 revoked. held lists the certificates\n"
+               "a restore of the server holds until their completion comes back.\n"),
     .exec = cert_list,
     .verbs = cert_verbs,
 };

@@ -408,3 +408,52 @@ int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e)
                 return err_set(e, RB_INTERNAL, NULL, "out of memory");
         return 0;
 }
+
+/* The certificates a restore holds (decision 181): each with its person,
+ * program and unit (from the enrollment when the row predates migration
+ * 18), and the enrollment's status in the database now, NULL when the
+ * restore took the enrollment away too. */
+static const char SQL_HELD_LIST[] =
+    "SELECT h.number, h.year, h.issued_at, coalesce(h.nip, e.nip), ifnull(a.name, ''),"
+    " coalesce(h.program, e.program), ifnull(p.title, ''), coalesce(h.unit, e.unit), e.status"
+    " FROM certificates_held h LEFT JOIN enrollments e ON e.id = h.enrollment"
+    " LEFT JOIN asn a ON a.nip = coalesce(h.nip, e.nip)"
+    " LEFT JOIN programs p ON p.code = coalesce(h.program, e.program)"
+    " WHERE ?1 IS NULL OR coalesce(h.unit, e.unit) = ?1 ORDER BY h.year, h.number";
+
+static json_t *held_row(sqlite3_stmt *st)
+{
+        return json_pack("{s:s, s:I, s:I, s:o, s:s, s:o, s:s, s:o, s:o}", "number",
+                         db_col_text(st, 0), "year", (json_int_t)sqlite3_column_int64(st, 1),
+                         "issued_at", (json_int_t)sqlite3_column_int64(st, 2), "nip",
+                         text_or_null(st, 3), "name", db_col_text(st, 4), "program",
+                         text_or_null(st, 5), "title", db_col_text(st, 6), "unit",
+                         text_or_null(st, 7), "status", text_or_null(st, 8));
+}
+
+int q_certificate_held(struct query_ctx *q, json_t **out, struct rb_err *e)
+{
+        const char *unit;
+        sqlite3_stmt *st;
+        json_t *rows, *row;
+        int step;
+
+        if (query_unit_scope(q, query_arg(q, "unit"), &unit, e) != 0 ||
+            (st = db_stmt(q->db, SQL_HELD_LIST, e)) == NULL)
+                return -1;
+        db_bind_text(st, 1, unit);
+        rows = json_array();
+        while ((step = db_step(q->db, st, e)) > 0)
+                if ((row = held_row(st)) == NULL || json_array_append_new(rows, row) != 0) {
+                        step = err_set(e, RB_INTERNAL, NULL, "out of memory");
+                        break;
+                }
+        sqlite3_reset(st);
+        if (step < 0) {
+                json_decref(rows);
+                return -1;
+        }
+        *out =
+            json_pack("{s:o, s:o}", "unit", unit ? json_string(unit) : json_null(), "rows", rows);
+        return *out != NULL ? 0 : err_set(e, RB_INTERNAL, NULL, "out of memory");
+}

@@ -136,10 +136,12 @@ static const char SQL_CARRY[] =
     " revoked_at, grace_until, renewed_by FROM old.certs WHERE true"
     " ON CONFLICT(serial) DO UPDATE SET revoked_at = excluded.revoked_at,"
     " grace_until = excluded.grace_until, renewed_by = excluded.renewed_by;"
-    "WITH kept AS (SELECT enrollment, id, number, code, year, issued_at FROM old.certificates"
-    " UNION ALL SELECT enrollment, id, number, code, year, issued_at FROM old.certificates_held)"
-    " INSERT INTO certificates_held(enrollment, id, number, code, year, issued_at)"
-    " SELECT enrollment, id, number, code, year, issued_at FROM kept k WHERE NOT EXISTS"
+    "WITH kept AS (SELECT enrollment, id, number, code, year, issued_at, program, nip, unit"
+    " FROM old.certificates UNION ALL SELECT enrollment, id, number, code, year, issued_at,"
+    " program, nip, unit FROM old.certificates_held)"
+    " INSERT INTO certificates_held(enrollment, id, number, code, year, issued_at, program, nip,"
+    " unit) SELECT enrollment, id, number, code, year, issued_at, program, nip, unit"
+    " FROM kept k WHERE NOT EXISTS"
     " (SELECT 1 FROM certificates c WHERE c.enrollment = k.enrollment OR c.number = k.number"
     " OR c.code = k.code) ON CONFLICT DO NOTHING;"
     "INSERT INTO meta(key, value) SELECT key, value FROM old.meta"
@@ -194,9 +196,11 @@ static int finish(const char *data, const char *aside, int carry, struct rb_err 
                last, gen);
         if (held > 0)
                 printf(ngettext("%lld certificate of completion is held: it gets its number and "
-                                "code back when its office sends the selesai again\n",
+                                "code back when its office sends the selesai again (renbin "
+                                "certificate held lists it)\n",
                                 "%lld certificates of completion are held: each gets its number "
-                                "and code back when its office sends the selesai again\n",
+                                "and code back when its office sends the selesai again (renbin "
+                                "certificate held lists them)\n",
                                 (unsigned long)held),
                        held);
         return 0;

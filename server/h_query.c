@@ -40,6 +40,7 @@ static const struct query_def queries[] = {
     {"report.ikm", ROLE_ANY, q_report_ikm},
     {"export.siasn", ROLE_ANY, q_export_siasn},
     {"certificate.verify", ROLE_ANY, q_certificate_verify},
+    {"certificate.held", ROLE_ANY, q_certificate_held},
 };
 
 const char *query_arg(const struct query_ctx *q, const char *name)

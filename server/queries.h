@@ -66,5 +66,7 @@ int q_report_ikm(struct query_ctx *q, json_t **out, struct rb_err *e);
 int q_export_siasn(struct query_ctx *q, json_t **out, struct rb_err *e);
 /* certificate.c: a certificate of completion by its verification code (any seat) */
 int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e);
+/* ... and the certificates a restore holds, with whose completion they wait for */
+int q_certificate_held(struct query_ctx *q, json_t **out, struct rb_err *e);
 
 #endif

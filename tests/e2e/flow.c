@@ -237,6 +237,17 @@ char *f_db_text(const char *path, const char *sql, const char *arg)
         return v;
 }
 
+void f_db_exec(const char *path, const char *sql)
+{
+        sqlite3 *db = NULL;
+
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+            sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
+            sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                fail_msg("cannot change %s: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+}
+
 long long f_replica_int(const char *home, const char *sql, const char *arg)
 {
         char *v = f_replica_text(home, sql, arg);

@@ -58,6 +58,10 @@ char *f_replica_text(const char *home, const char *sql, const char *arg);
 /* f_replica_text of the database file at path (read-only, beside a running
  * server too). */
 char *f_db_text(const char *path, const char *sql, const char *arg);
+/* Runs sql on the database file at path, as a fixture no command makes
+ * (beside a running server too: it waits for the lock); an error fails the
+ * test. */
+void f_db_exec(const char *path, const char *sql);
 /* f_replica_text as an integer (-1 when there is no row). */
 long long f_replica_int(const char *home, const char *sql, const char *arg);
 

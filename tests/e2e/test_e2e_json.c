@@ -172,6 +172,22 @@ static void fill(void)
             f_write(fx.tmp, "units-new.csv", "code,name,kind\nKEL-BLW2,Belawan II,kelurahan\n");
 }
 
+/* A certificate a restore holds (certificate held), as a restore leaves it:
+ * its enrollment gone with the backup. */
+static void held_fixture(void)
+{
+        char *db = h_path(fx.data, "renbin.db");
+        char *sql = h_strf("INSERT INTO certificates_held(enrollment, id, number, code, year,"
+                           " issued_at, program, nip, unit) VALUES('gone', 'gone-cert',"
+                           " '900/STTPP/BKPSDM/2027', 'ZZZZZZZZZZ', 2027, 1800000000, 'ANG-01',"
+                           " '%s', '%s')",
+                           fx.part, UNIT_A);
+
+        f_db_exec(db, sql);
+        free(sql);
+        free(db);
+}
+
 static int group_setup(void **state)
 {
         (void)state;
@@ -192,6 +208,7 @@ static int group_setup(void **state)
         json_decref(f_sync(fx.hr));
         fx.code = f_replica_text(fx.hr, "SELECT code FROM certificates WHERE nip = ?1", fx.part);
         assert_non_null(fx.code);
+        held_fixture();
         return 0;
 }
 

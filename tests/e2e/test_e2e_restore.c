@@ -327,16 +327,11 @@ static void assert_kept_aside(const char *out)
 static void hold_earlier(void)
 {
         char *path = h_path(fx.data, "renbin.db"), *held;
-        sqlite3 *db = NULL;
 
         assert_non_null(held = f_db_text(path, SQL_HELD_PAPER, NULL));
         assert_string_equal(held, fx.paper);
         free(held);
-        if (sqlite3_open(path, &db) != SQLITE_OK ||
-            sqlite3_exec(db, "UPDATE certificates_held SET issued_at = issued_at - 3600", NULL,
-                         NULL, NULL) != SQLITE_OK)
-                fail_msg("cannot change %s: %s", path, sqlite3_errmsg(db));
-        sqlite3_close(db);
+        f_db_exec(path, "UPDATE certificates_held SET issued_at = issued_at - 3600");
         assert_non_null(held = f_db_text(path, SQL_HELD_PAPER, NULL));
         snprintf(fx.paper, sizeof(fx.paper), "%s", held);
         free(held);
@@ -384,6 +379,61 @@ static void paper_code(char code[16])
 
         assert_non_null(p);
         snprintf(code, 16, "%.*s", (int)strcspn(p + 1, " "), p + 1);
+}
+
+/* The held certificates as seat home lists them with unit (NULL: none
+ * asked): the document's rows, which must be n. */
+static json_t *held_rows(const char *home, const char *unit, size_t n)
+{
+        json_t *doc = unit ? f_json(EXIT_OK, home, "certificate", "held", "--unit", unit, NULL)
+                           : f_json(EXIT_OK, home, "certificate", "held", NULL);
+        json_t *rows = json_incref(json_object_get(doc, "rows"));
+
+        json_decref(doc);
+        assert_int_equal(json_array_size(rows), n);
+        return rows;
+}
+
+/* HR and the office see nip[0]'s held certificate, with whose completion
+ * it waits for; the office may not ask for another unit's, and one held for
+ * another unit stays out of its list. */
+static void list_held(void)
+{
+        char *db = h_path(fx.data, "renbin.db");
+        struct h_result r;
+        json_t *rows, *row;
+
+        rows = held_rows(fx.hr, NULL, 1);
+        row = json_array_get(rows, 0);
+        assert_string_equal(json_string_value(json_object_get(row, "number")),
+                            "001/STTPP/BKPSDM/2027");
+        assert_string_equal(json_string_value(json_object_get(row, "nip")), fx.nip[0]);
+        assert_string_equal(json_string_value(json_object_get(row, "name")), "Rahmat Siregar");
+        assert_string_equal(json_string_value(json_object_get(row, "program")), "RS-01");
+        assert_string_equal(json_string_value(json_object_get(row, "unit")), UNIT_A);
+        /* The enrollment was in the backup, so it is here, not yet selesai. */
+        assert_string_equal(json_string_value(json_object_get(row, "status")), "terdaftar");
+        json_decref(rows);
+        f_expect(&r, EXIT_OK, fx.hr, "certificate", "held", NULL);
+        assert_non_null(strstr(r.out, "001/STTPP/BKPSDM/2027"));
+        assert_non_null(strstr(r.out, "RS-01"));
+        h_result_free(&r);
+
+        f_db_exec(db, "INSERT INTO certificates_held(enrollment, id, number, code, year,"
+                      " issued_at, program, nip, unit) VALUES('elsewhere', 'elsewhere-cert',"
+                      " '900/STTPP/BKPSDM/2027', 'ZZZZZZZZZZ', 2027, 1800000000, 'RS-01',"
+                      " '199001012015011001', 'KEL-OTHER')");
+        json_decref(held_rows(fx.hr, NULL, 2));
+        json_decref(held_rows(fx.hr, "KEL-OTHER", 1));
+        rows = held_rows(fx.a, NULL, 1);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "nip")),
+                            fx.nip[0]);
+        json_decref(rows);
+        f_expect(&r, EXIT_DENIED, fx.a, "certificate", "held", "--unit", "KEL-OTHER", NULL);
+        assert_non_null(strstr(r.err, "KEL-OTHER"));
+        h_result_free(&r);
+        f_db_exec(db, "DELETE FROM certificates_held WHERE enrollment = 'elsewhere'");
+        free(db);
 }
 
 /* Before the office sends its completion again, verify of its paper's code
@@ -442,6 +492,7 @@ static void test_restore_and_resync(void **state)
         office_writes_after_backup();
         restore_backup();
         assert_still_revoked();
+        list_held();
         complete_while_held();
 
         /* The office meets the new generation: its five acknowledged ops go
@@ -468,6 +519,10 @@ static void test_restore_and_resync(void **state)
         assert_string_equal(paper, fx.paper);
         free(paper);
         assert_int_equal(server_int(SQL_HELD, NULL), 0);
+        json_decref(held_rows(fx.hr, NULL, 0));
+        f_expect(&r, EXIT_OK, fx.hr, "certificate", "held", NULL);
+        assert_non_null(strstr(r.out, "no certificate of completion is held"));
+        h_result_free(&r);
         paper_code(code);
         f_expect(&r, EXIT_OK, fx.a, "certificate", "verify", code, NULL);
         h_result_free(&r);
