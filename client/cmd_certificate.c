@@ -296,7 +296,8 @@ static int cert_verify(struct cli *cli, int argc, char **argv)
                 opt_fail(rc,
                          _("certificate %s was given before the server was restored from a "
                            "backup, and its completion has not reached the server again: "
-                           "verify it again once the office that recorded it has synced"),
+                           "verify it again once the office that recorded it has synced (HR: "
+                           "renbin certificate held shows whose completion it waits for)"),
                          vtext(doc, "number"));
         else if (rc == EXIT_NOT_FOUND)
                 opt_fail(rc, _("no certificate has the code %s: it is not genuine"), code);

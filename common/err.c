@@ -104,15 +104,20 @@ void err_utf8_fix(char *s)
 
 int err_set(struct rb_err *e, int code, const char *field, const char *fmt, ...)
 {
+        char msg[sizeof(e->msg)], fld[sizeof(e->field)];
         va_list ap;
 
         if (e == NULL)
                 return -1;
-        e->code = code;
-        snprintf(e->field, sizeof(e->field), "%s", field != NULL ? field : "");
+        /* Formatted aside first: a caller may wrap what e holds ("cannot
+         * keep X aside: %s", e->msg). */
         va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
+        snprintf(fld, sizeof(fld), "%s", field != NULL ? field : "");
+        e->code = code;
+        memcpy(e->field, fld, sizeof(fld));
+        memcpy(e->msg, msg, sizeof(msg));
         err_utf8_fix(e->field);
         err_utf8_fix(e->msg);
         return -1;

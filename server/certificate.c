@@ -48,9 +48,12 @@ static const char SQL_SEQ_START[] =
     " WHERE year = ?2 RETURNING CAST(value AS INTEGER)";
 static const char SQL_CODE_TAKEN[] = "SELECT (SELECT count(*) FROM certificates WHERE code = ?1)"
                                      " + (SELECT count(*) FROM certificates_held WHERE code = ?1)";
-/* The certificate a restore held for this enrollment (decision 179), taken. */
-static const char SQL_HELD[] = "DELETE FROM certificates_held WHERE enrollment = ?1"
-                               " RETURNING id, number, code, year, issued_at";
+/* The certificate a restore held for this enrollment (decision 179), taken;
+ * one revoked before the restore is never taken: its number and code stay
+ * retired, and the completion draws a new one (decision 181). */
+static const char SQL_HELD[] =
+    "DELETE FROM certificates_held WHERE enrollment = ?1"
+    " AND revoked_at IS NULL RETURNING id, number, code, year, issued_at";
 static const char SQL_ISSUE[] =
     "INSERT INTO certificates(id, enrollment, program, nip, unit, number, code, year, issued_at)"
     " SELECT ?1, e.id, e.program, e.nip, e.unit, ?2, ?3, ?4, ?5 FROM enrollments e WHERE e.id = ?6";
@@ -324,8 +327,13 @@ static const char SQL_VERIFY[] =
     " ifnull(p.start_date, ''), ifnull(p.end_date, ''), ifnull(p.jp, 0), c.issued_at,"
     " c.revoked_at, c.revoked_reason FROM certificates c LEFT JOIN asn a ON a.nip = c.nip"
     " LEFT JOIN programs p ON p.code = c.program WHERE c.code = ?1";
+/* The same columns for a code a restore holds. */
 static const char SQL_VERIFY_HELD[] =
-    "SELECT number, issued_at FROM certificates_held WHERE code = ?1";
+    "SELECT h.number, ifnull(h.nip, ''), ifnull(a.name, ''), ifnull(h.program, ''),"
+    " ifnull(p.title, ''), ifnull(p.start_date, ''), ifnull(p.end_date, ''), ifnull(p.jp, 0),"
+    " h.issued_at, h.revoked_at, h.revoked_reason FROM certificates_held h"
+    " LEFT JOIN asn a ON a.nip = h.nip LEFT JOIN programs p ON p.code = h.program"
+    " WHERE h.code = ?1";
 
 /* Text column i, or JSON null when it is NULL. */
 static json_t *text_or_null(sqlite3_stmt *st, int i)
@@ -359,14 +367,18 @@ static json_t *verify_unknown(const char *code)
                          "revoked_reason");
 }
 
-/* The answer for a code a restore holds (SQL_VERIFY_HELD's row): a paper
- * this server gave, whose completion it does not hold now (decision 179). */
+/* The answer for a code a restore holds (SQL_VERIFY_HELD's row): revoked
+ * as any revoked certificate when it was revoked before the restore
+ * (decision 181); else held, a paper this server gave whose completion it
+ * does not hold now, with its number and date alone (decision 179). */
 static json_t *verify_held(sqlite3_stmt *st, const char *code)
 {
+        if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+                return verify_row(st, code);
         return json_pack("{s:s, s:s, s:s, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:I, s:n, s:n}",
                          "result", "held", "code", code, "number", db_col_text(st, 0), "nip",
                          "name", "program", "title", "start_date", "end_date", "jp", "issued_at",
-                         (json_int_t)sqlite3_column_int64(st, 1), "revoked_at", "revoked_reason");
+                         (json_int_t)sqlite3_column_int64(st, 8), "revoked_at", "revoked_reason");
 }
 
 /* Steps sql with code as ?1 and makes the answer of its row with row, or
@@ -409,7 +421,8 @@ int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e)
         return 0;
 }
 
-/* The certificates a restore holds (decision 181): each with its person,
+/* The certificates a restore holds for their completion (decision 181;
+ * not those revoked before it, which wait for nothing): each with its person,
  * program and unit (from the enrollment when the row predates migration
  * 18), and the enrollment's status in the database now, NULL when the
  * restore took the enrollment away too. */
@@ -419,7 +432,8 @@ static const char SQL_HELD_LIST[] =
     " FROM certificates_held h LEFT JOIN enrollments e ON e.id = h.enrollment"
     " LEFT JOIN asn a ON a.nip = coalesce(h.nip, e.nip)"
     " LEFT JOIN programs p ON p.code = coalesce(h.program, e.program)"
-    " WHERE ?1 IS NULL OR coalesce(h.unit, e.unit) = ?1 ORDER BY h.year, h.number";
+    " WHERE h.revoked_at IS NULL AND (?1 IS NULL OR coalesce(h.unit, e.unit) = ?1)"
+    " ORDER BY h.year, h.number";
 
 static json_t *held_row(sqlite3_stmt *st)
 {

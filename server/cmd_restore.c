@@ -94,7 +94,8 @@ static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
 }
 
 /* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
- * (written to aside), then copies the backup over it. */
+ * (written to aside; -2, -3 ... after it when a restore of the same second
+ * kept one), then copies the backup over it. */
 static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, struct rb_err *e)
 {
         char path[4096], stamp[32];
@@ -106,6 +107,8 @@ static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, str
         strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
         fs_join(path, sizeof(path), data, STORE_FILE);
         snprintf(aside, alen, "%s.before-restore-%s", path, stamp);
+        for (int n = 2; fs_exists(aside) && n < 100; n++)
+                snprintf(aside, alen, "%s.before-restore-%s-%d", path, stamp, n);
         if ((dst = db_open(path, 0, e)) == NULL)
                 return -1;
         if (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
@@ -124,9 +127,10 @@ static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, str
  * by its restore, carried over in one transaction:
  * - the office certificates: one revoked or renewed since stays so;
  * - the certificates of completion the backup lacks (and those an earlier
- *   restore still holds), held by enrollment: when the offices send that
- *   selesai again, it gets the same number and code as its paper
- *   (certificate.c, decision 179);
+ *   restore still holds), held by enrollment with their person, program,
+ *   unit and revocation: when the offices send that selesai again, it gets
+ *   the same number and code as its paper (certificate.c, decisions
+ *   179, 181); one revoked stays revoked, its number and code retired;
  * - each year's certificate counter at the higher of the two, so no number
  *   given since the backup is given again to someone else.
  */
@@ -136,17 +140,18 @@ static const char SQL_CARRY[] =
     " revoked_at, grace_until, renewed_by FROM old.certs WHERE true"
     " ON CONFLICT(serial) DO UPDATE SET revoked_at = excluded.revoked_at,"
     " grace_until = excluded.grace_until, renewed_by = excluded.renewed_by;"
-    "WITH kept AS (SELECT enrollment, id, number, code, year, issued_at, program, nip, unit"
-    " FROM old.certificates UNION ALL SELECT enrollment, id, number, code, year, issued_at,"
-    " program, nip, unit FROM old.certificates_held)"
+    "WITH kept AS (SELECT 0 AS src, enrollment, id, number, code, year, issued_at, program, nip,"
+    " unit, revoked_at, revoked_reason FROM old.certificates UNION ALL SELECT 1, enrollment, id,"
+    " number, code, year, issued_at, program, nip, unit, revoked_at, revoked_reason"
+    " FROM old.certificates_held)"
     " INSERT INTO certificates_held(enrollment, id, number, code, year, issued_at, program, nip,"
-    " unit) SELECT enrollment, id, number, code, year, issued_at, program, nip, unit"
-    " FROM kept k WHERE NOT EXISTS"
+    " unit, revoked_at, revoked_reason) SELECT enrollment, id, number, code, year, issued_at,"
+    " program, nip, unit, revoked_at, revoked_reason FROM kept k WHERE NOT EXISTS"
     " (SELECT 1 FROM certificates c WHERE c.enrollment = k.enrollment OR c.number = k.number"
-    " OR c.code = k.code) ON CONFLICT DO NOTHING;"
+    " OR c.code = k.code) ORDER BY k.src ON CONFLICT DO NOTHING;"
     "INSERT INTO meta(key, value) SELECT key, value FROM old.meta"
     " WHERE key LIKE 'certificate_seq.%' ON CONFLICT(key) DO UPDATE SET value ="
-    " CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT);";
+    " CAST(max(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT);";
 
 static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 {
@@ -171,6 +176,19 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
         return rc;
 }
 
+/* The current database, older than this program, migrated before it is
+ * kept aside (with the migration's own before-vN copy, as serve would make
+ * it), so that what it gave since the backup can be carried over. */
+static int migrate_current(const char *data, struct rb_err *e)
+{
+        sqlite3 *db = store_open(data, 0, e);
+
+        if (db == NULL)
+                return -1;
+        db_close(db);
+        return 0;
+}
+
 /* After the copy: migrated (store_open), what carry_aside carries when the
  * kept database has this program's schema, a new generation. */
 static int finish(const char *data, const char *aside, int carry, struct rb_err *e)
@@ -184,7 +202,8 @@ static int finish(const char *data, const char *aside, int carry, struct rb_err 
                 return -1;
         rc = (carry && carry_aside(db, aside, e) != 0) || store_new_generation(db, e) != 0 ||
                      store_last_seq(db, &last, e) != 0 ||
-                     db_value(db, "SELECT count(*) FROM certificates_held", NULL, &held, e) < 0
+                     db_value(db, "SELECT count(*) FROM certificates_held WHERE revoked_at IS NULL",
+                              NULL, &held, e) < 0
                  ? -1
                  : 0;
         store_meta(db, "generation", gen, sizeof(gen));
@@ -226,6 +245,17 @@ int cmd_restore(int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND, _("no such file: %s"), from);
         if ((src = backup_open(from, target, &version, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        if (have < target && (rc = migrate_current(data, &e)) != 0) {
+                sqlite3_close(src);
+                return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
+                                e.msg);
+        }
+        if (have > target)
+                fprintf(stderr,
+                        _("renbind: warning: %s has database schema %d, newer than this program "
+                          "(%d): what it gave since the backup (office certificates revoked, "
+                          "certificates of completion) is not carried over\n"),
+                        data, have, target);
         rc = swap_in(data, src, aside, sizeof(aside), &e);
         sqlite3_close(src);
         if (rc != 0)
@@ -234,7 +264,7 @@ int cmd_restore(int argc, char **argv)
         printf(_("restored %s from %s (database schema %d); the database it replaced is kept "
                  "as %s\n"),
                data, from, version, aside);
-        if (finish(data, aside, have == target, &e) != 0)
+        if (finish(data, aside, have <= target, &e) != 0)
                 return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
                                 e.msg);
         return EXIT_OK;

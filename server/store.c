@@ -317,11 +317,14 @@ static const char *const migrations[] = {
     "  enrollment TEXT PRIMARY KEY, id TEXT NOT NULL, number TEXT NOT NULL UNIQUE,"
     "  code TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, issued_at INTEGER NOT NULL);",
     /* 18: a held certificate names its person, program and unit, so HR can
-     * list what waits for whose completion (`renbin certificate held`,
-     * decision 181). Rows held before it have them NULL. */
+     * list what waits for whose completion (`renbin certificate held`), and
+     * keeps its revocation: a paper revoked before the restore stays so
+     * (decision 181). Rows held before it have them NULL. */
     "ALTER TABLE certificates_held ADD COLUMN program TEXT;"
     "ALTER TABLE certificates_held ADD COLUMN nip TEXT;"
-    "ALTER TABLE certificates_held ADD COLUMN unit TEXT;",
+    "ALTER TABLE certificates_held ADD COLUMN unit TEXT;"
+    "ALTER TABLE certificates_held ADD COLUMN revoked_at INTEGER;"
+    "ALTER TABLE certificates_held ADD COLUMN revoked_reason TEXT;",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -347,7 +350,7 @@ static const char *const migration_notes[] = {
     "the feed's row key leads with the id: which entity owns an id in one lookup",
     "the feed's highest sequence kept in meta, not by AUTOINCREMENT",
     "certificates of completion a restore holds for their completion's return",
-    "a held certificate names its person, program and unit",
+    "a held certificate names its person, program and unit, and keeps its revocation",
 #ifdef RENBIN_TEST_FIELD
     "the test-only field of common/entity.c",
 #endif

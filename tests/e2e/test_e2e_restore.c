@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define UNIT_A "KEL-BLW1"
 
@@ -45,8 +46,9 @@ struct fixture {
         char serial_a2[64];
         char *hr, *a; /* homes */
         char addr[64];
-        char nip[4][19]; /* office A's staff */
-        char paper[256]; /* number, code, date of nip[0]'s certificate */
+        char nip[4][19];   /* office A's staff */
+        char paper[256];   /* number, code, date of nip[0]'s certificate */
+        char revoked[256]; /* the same of nip[1]'s, revoked by HR after the backup */
         struct h_server srv;
 };
 
@@ -152,9 +154,11 @@ static const char SQL_ENROLLED[] =
 static const char SQL_FORUM[] = "SELECT count(*) FROM forums WHERE topic = ?1";
 static const char SQL_PAPER[] =
     "SELECT number || ' ' || code || ' ' || issued_at FROM certificates WHERE nip = ?1";
-static const char SQL_HELD[] = "SELECT count(*) FROM certificates_held";
-static const char SQL_HELD_PAPER[] =
-    "SELECT number || ' ' || code || ' ' || issued_at FROM certificates_held";
+static const char SQL_HELD[] = "SELECT count(*) FROM certificates_held WHERE revoked_at IS NULL";
+static const char SQL_HELD_PAPER[] = "SELECT number || ' ' || code || ' ' || issued_at"
+                                     " FROM certificates_held WHERE revoked_at IS NULL";
+static const char SQL_HELD_REVOKED[] =
+    "SELECT count(*) FROM certificates_held WHERE revoked_at IS NOT NULL";
 
 /* What the certificate of nip on the server says (malloc'd), or NULL. */
 static char *server_paper(const char *nip)
@@ -254,7 +258,9 @@ static int group_teardown(void **state)
 }
 
 /* Office A's work after the backup: acknowledged, so on the server. nip[0]
- * completes the program: its certificate's paper is kept in fx.paper. */
+ * completes the program: its certificate's paper is kept in fx.paper.
+ * nip[1] completes it too, and HR's correction takes that away: its
+ * revoked paper is kept in fx.revoked. */
 static void office_writes_after_backup(void)
 {
         json_t *st;
@@ -267,6 +273,12 @@ static void office_writes_after_backup(void)
         assert_non_null(strstr(paper, "001/STTPP/BKPSDM/2027 "));
         snprintf(fx.paper, sizeof(fx.paper), "%s", paper);
         free(paper);
+        f_ok(fx.a, "attend", "RS-01", fx.nip[1], "--status", "hadir", NULL);
+        f_ok(fx.a, "attend", "RS-01", fx.nip[1], "--status", "selesai", NULL);
+        assert_non_null(paper = server_paper(fx.nip[1]));
+        assert_non_null(strstr(paper, "002/STTPP/BKPSDM/2027 "));
+        snprintf(fx.revoked, sizeof(fx.revoked), "%s", paper);
+        free(paper);
         f_ok(fx.a, "forum", "add", "--date", "2027-03-05", "--topic", "Musrenbang", "--input",
              "Jalan lingkungan", NULL);
         st = f_status(fx.a);
@@ -276,6 +288,12 @@ static void office_writes_after_backup(void)
         assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 1);
         assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 1);
         json_decref(f_sync(fx.hr));
+        f_ok(fx.hr, "attend", "RS-01", fx.nip[1], "--status", "batal", "--reason",
+             "tidak mengikuti ujian akhir", NULL);
+        assert_int_equal(server_int("SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL"
+                                    " AND nip = ?1",
+                                    fx.nip[1]),
+                         1);
 }
 
 /* A copy of the backup made at path with its schema version set to v (0: a
@@ -367,18 +385,42 @@ static void restore_backup(void)
         assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 0);
         assert_null(server_paper(fx.nip[0]));
         assert_int_equal(server_int(SQL_HELD, NULL), 1);
+        assert_int_equal(server_int(SQL_HELD_REVOKED, NULL), 1);
         free(junk);
         free(plain);
         free(newer);
 }
 
-/* nip[0]'s paper (number, code, date) as the restore held it. */
-static void paper_code(char code[16])
+/* The code of a paper (number, code, date). */
+static void paper_code_of(const char *paper, char code[16])
 {
-        const char *p = strchr(fx.paper, ' ');
+        const char *p = strchr(paper, ' ');
 
         assert_non_null(p);
         snprintf(code, 16, "%.*s", (int)strcspn(p + 1, " "), p + 1);
+}
+
+/* nip[0]'s paper's code, as the restore held it. */
+static void paper_code(char code[16])
+{
+        paper_code_of(fx.paper, code);
+}
+
+/* nip[1]'s revoked paper verifies as revoked, with HR's reason: the restore
+ * held it revoked, whatever order the seats' journals come back in. */
+static void assert_paper_revoked(void)
+{
+        char code[16];
+        json_t *doc;
+
+        paper_code_of(fx.revoked, code);
+        doc = f_json(EXIT_REFUSED, fx.hr, "certificate", "verify", code, NULL);
+        assert_string_equal(json_string_value(json_object_get(doc, "result")), "revoked");
+        assert_string_equal(json_string_value(json_object_get(doc, "number")),
+                            "002/STTPP/BKPSDM/2027");
+        assert_string_equal(json_string_value(json_object_get(doc, "revoked_reason")),
+                            "tidak mengikuti ujian akhir");
+        json_decref(doc);
 }
 
 /* The held certificates as seat home lists them with unit (NULL: none
@@ -464,7 +506,7 @@ static void complete_while_held(void)
         f_ok(fx.hr, "attend", "RS-01", fx.nip[2], "--status", "hadir", NULL);
         f_ok(fx.hr, "attend", "RS-01", fx.nip[2], "--status", "selesai", NULL);
         assert_non_null(other = server_paper(fx.nip[2]));
-        assert_non_null(strstr(other, "002/STTPP/BKPSDM/2027 "));
+        assert_non_null(strstr(other, "003/STTPP/BKPSDM/2027 "));
         assert_null(strstr(other, code));
         free(other);
 }
@@ -482,7 +524,7 @@ static void assert_still_revoked(void)
 static void test_restore_and_resync(void **state)
 {
         struct h_result r;
-        json_t *sync, *rows;
+        json_t *sync, *rows, *st;
         char code[16], *paper;
 
         (void)state;
@@ -493,6 +535,7 @@ static void test_restore_and_resync(void **state)
         restore_backup();
         assert_still_revoked();
         list_held();
+        assert_paper_revoked();
         complete_while_held();
 
         /* The office meets the new generation: its five acknowledged ops go
@@ -502,8 +545,8 @@ static void test_restore_and_resync(void **state)
         sync = json_loads(r.out, 0, NULL);
         assert_non_null(sync);
         assert_true(json_is_true(json_object_get(sync, "resynced")));
-        assert_int_equal(f_int(sync, "resent"), 5);
-        assert_int_equal(f_int(sync, "accepted"), 5);
+        assert_int_equal(f_int(sync, "resent"), 7);
+        assert_int_equal(f_int(sync, "accepted"), 7);
         assert_int_equal(f_int(sync, "rejected"), 0);
         json_decref(sync);
         h_result_free(&r);
@@ -520,6 +563,13 @@ static void test_restore_and_resync(void **state)
         free(paper);
         assert_int_equal(server_int(SQL_HELD, NULL), 0);
         json_decref(held_rows(fx.hr, NULL, 0));
+        /* nip[1]'s completion came back too and drew a new number: the
+         * revoked one stays retired, and its paper still says revoked. */
+        assert_non_null(paper = server_paper(fx.nip[1]));
+        assert_non_null(strstr(paper, "004/STTPP/BKPSDM/2027 "));
+        free(paper);
+        assert_int_equal(server_int(SQL_HELD_REVOKED, NULL), 1);
+        assert_paper_revoked();
         f_expect(&r, EXIT_OK, fx.hr, "certificate", "held", NULL);
         assert_non_null(strstr(r.out, "no certificate of completion is held"));
         h_result_free(&r);
@@ -528,8 +578,20 @@ static void test_restore_and_resync(void **state)
         h_result_free(&r);
 
         /* HR's seat sees the office's work again, and both replicas equal
-         * the server in their scope. */
+         * the server in their scope. HR's correction of nip[1], sent again
+         * before the office's enrollment came back, was refused and waits
+         * in HR's rejections; made again, it revokes the new certificate. */
         json_decref(f_sync(fx.hr));
+        st = f_status(fx.hr);
+        assert_int_equal(f_rejected(st), 1);
+        json_decref(st);
+        f_ok(fx.hr, "attend", "RS-01", fx.nip[1], "--status", "batal", "--reason",
+             "tidak mengikuti ujian akhir", NULL);
+        assert_int_equal(server_int("SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL"
+                                    " AND nip = ?1",
+                                    fx.nip[1]),
+                         1);
+        json_decref(f_sync(fx.a));
         rows = f_json(0, fx.hr, "enroll", "list", "RS-01", NULL);
         assert_int_equal(f_rows_with(rows, "nip", fx.nip[1]), 1);
         assert_int_equal(f_rows_with(rows, "nip", fx.nip[0]), 1);
@@ -585,11 +647,69 @@ static void test_copied_by_hand(void **state)
         free(copy);
 }
 
+/* The database being replaced is older than this program (installed, then
+ * restored before the server first started): restore migrates it first, so
+ * what it gave since the backup is still carried over. And a restore in a
+ * second that already kept a database aside keeps this one beside it. */
+static void test_over_older_schema(void **state)
+{
+        char *db = h_path(fx.data, "renbin.db"), *taken[3], *held;
+        time_t now = time(NULL);
+        struct h_result r;
+
+        (void)state;
+        stop();
+        /* Migration 18 undone: the database is as schema 17 made it, which
+         * held no revoked certificate apart. */
+        f_db_exec(db, "DELETE FROM certificates_held WHERE revoked_at IS NOT NULL;"
+                      "ALTER TABLE certificates_held DROP COLUMN revoked_reason;"
+                      "ALTER TABLE certificates_held DROP COLUMN revoked_at;"
+                      "ALTER TABLE certificates_held DROP COLUMN unit;"
+                      "ALTER TABLE certificates_held DROP COLUMN nip;"
+                      "ALTER TABLE certificates_held DROP COLUMN program;"
+                      "PRAGMA user_version = 17;");
+        for (int i = 0; i < 3; i++) {
+                time_t t = now + i;
+                char stamp[32];
+                strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
+                taken[i] = h_strf("%s.before-restore-%s", db, stamp);
+                free(f_write(fx.data, strrchr(taken[i], '/') + 1, "kept by an earlier restore\n"));
+        }
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                         EXIT_OK);
+        assert_non_null(strstr(r.err, "database schema 17 -> "));
+        assert_non_null(strstr(r.out, "certificates of completion are held"));
+        assert_non_null(strstr(r.out, "-2\n"));
+        h_result_free(&r);
+        for (int i = 0; i < 3; i++) {
+                assert_non_null(held = h_read_file(taken[i]));
+                assert_string_equal(held, "kept by an earlier restore\n");
+                free(held);
+                free(taken[i]);
+        }
+        /* The certificates given since the backup are held with their
+         * person, from the migrated database kept aside: nip[0]'s and
+         * nip[2]'s waiting, nip[1]'s revoked. */
+        assert_non_null(held = f_db_text(db,
+                                         "SELECT nip FROM certificates_held"
+                                         " WHERE number = '001/STTPP/BKPSDM/2027'",
+                                         NULL));
+        assert_string_equal(held, fx.nip[0]);
+        free(held);
+        assert_int_equal(server_int(SQL_HELD, NULL), 2);
+        assert_int_equal(server_int(SQL_HELD_REVOKED, NULL), 1);
+        restart();
+        json_decref(f_sync(fx.a));
+        json_decref(f_sync(fx.hr));
+        free(db);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_restore_and_resync),
             cmocka_unit_test(test_copied_by_hand),
+            cmocka_unit_test(test_over_older_schema),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);

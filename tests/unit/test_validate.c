@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "err.h"
 #include "uuid.h"
 #include "validate.h"
 
@@ -623,6 +624,22 @@ static void test_uuid_valid(void **state)
         assert_true(uuid_valid(made));
 }
 
+/* err_set may wrap the message and field e already holds, as a caller
+ * adding where it failed does. */
+static void test_err_wraps_itself(void **state)
+{
+        struct rb_err e;
+
+        (void)state;
+        err_clear(&e);
+        err_set(&e, RB_PRECONDITION, "path", "%s exists", "/srv/renbin/renbin.db.before");
+        err_set(&e, e.code, e.field, "cannot keep %s aside: %s", "/srv/renbin/renbin.db", e.msg);
+        assert_int_equal(e.code, RB_PRECONDITION);
+        assert_string_equal(e.field, "path");
+        assert_string_equal(e.msg, "cannot keep /srv/renbin/renbin.db aside: "
+                                   "/srv/renbin/renbin.db.before exists");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -645,6 +662,7 @@ int main(void)
             cmocka_unit_test(test_periods),
             cmocka_unit_test(test_quoting),
             cmocka_unit_test(test_uuid_valid),
+            cmocka_unit_test(test_err_wraps_itself),
         };
 
         return renbin_run_group_tests(tests, NULL, NULL);
