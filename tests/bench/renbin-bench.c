@@ -661,8 +661,10 @@ static void bench_raw_insert(struct bench *b, json_t *out)
 
 /* --- pull ------------------------------------------------------------------ */
 
-/* An initial sync as hr: every page until nothing remains. */
-static void bench_pull(struct bench *b, json_t *out)
+/* An initial sync as hr: every page until nothing remains; rows per
+ * second into *rate. */
+static void pull_pass(struct bench *b, uint64_t *rows_out, uint64_t *bytes_out, uint64_t *pages_out,
+                      int *bad_out, double *rate)
 {
         struct bconn c;
         uint64_t since = 0, rows = 0, bytes = 0, pages = 0, first_left = 0;
@@ -709,12 +711,31 @@ static void bench_pull(struct bench *b, json_t *out)
         }
         secs = now_s() - t0;
         bconn_close(&c);
+        *rows_out = rows;
+        *bytes_out = bytes;
+        *pages_out = pages + 1;
+        *bad_out += bad;
+        *rate = (double)rows / secs;
+}
+
+/* The initial sync, best of 3 passes as the raw scan it is set against. */
+static void bench_pull(struct bench *b, json_t *out)
+{
+        uint64_t rows = 0, bytes = 0, pages = 0;
+        double best = 0, rate;
+        int bad = 0;
+
+        for (int i = 0; i < 3; i++) {
+                pull_pass(b, &rows, &bytes, &pages, &bad, &rate);
+                if (rate > best)
+                        best = rate;
+        }
         if (bad)
                 fprintf(stderr, "renbin-bench: pull: remaining was off on %d pages\n", bad);
         json_object_set_new(out, "rows", json_integer((json_int_t)rows));
-        json_object_set_new(out, "rows_per_s", json_real((double)rows / secs));
+        json_object_set_new(out, "rows_per_s", json_real(best));
         json_object_set_new(out, "bytes", json_integer((json_int_t)bytes));
-        json_object_set_new(out, "pages", json_integer((json_int_t)pages + 1));
+        json_object_set_new(out, "pages", json_integer((json_int_t)pages));
         json_object_set_new(out, "remaining_exact", json_boolean(bad == 0));
 }
 
