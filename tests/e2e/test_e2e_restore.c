@@ -261,24 +261,39 @@ static int group_teardown(void **state)
  * completes the program: its certificate's paper is kept in fx.paper.
  * nip[1] completes it too, and HR's correction takes that away: its
  * revoked paper is kept in fx.revoked. */
+/* Office A takes nip through hadir to selesai: its certificate's paper,
+ * which must have number, into paper. */
+static void office_completes(const char *nip, const char *number, char paper[256])
+{
+        char *p;
+
+        f_ok(fx.a, "attend", "RS-01", nip, "--status", "hadir", NULL);
+        f_ok(fx.a, "attend", "RS-01", nip, "--status", "selesai", NULL);
+        assert_non_null(p = server_paper(nip));
+        assert_non_null(strstr(p, number));
+        snprintf(paper, 256, "%s", p);
+        free(p);
+}
+
+/* HR's correction selesai -> batal of nip[1], which revokes its
+ * certificate on the server. */
+static void hr_cancels_nip1(void)
+{
+        f_ok(fx.hr, "attend", "RS-01", fx.nip[1], "--status", "batal", "--reason",
+             "tidak mengikuti ujian akhir", NULL);
+        assert_int_equal(server_int("SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL"
+                                    " AND nip = ?1",
+                                    fx.nip[1]),
+                         1);
+}
+
 static void office_writes_after_backup(void)
 {
         json_t *st;
-        char *paper;
 
         f_ok(fx.a, "enroll", "RS-01", fx.nip[1], NULL);
-        f_ok(fx.a, "attend", "RS-01", fx.nip[0], "--status", "hadir", NULL);
-        f_ok(fx.a, "attend", "RS-01", fx.nip[0], "--status", "selesai", NULL);
-        assert_non_null(paper = server_paper(fx.nip[0]));
-        assert_non_null(strstr(paper, "001/STTPP/BKPSDM/2027 "));
-        snprintf(fx.paper, sizeof(fx.paper), "%s", paper);
-        free(paper);
-        f_ok(fx.a, "attend", "RS-01", fx.nip[1], "--status", "hadir", NULL);
-        f_ok(fx.a, "attend", "RS-01", fx.nip[1], "--status", "selesai", NULL);
-        assert_non_null(paper = server_paper(fx.nip[1]));
-        assert_non_null(strstr(paper, "002/STTPP/BKPSDM/2027 "));
-        snprintf(fx.revoked, sizeof(fx.revoked), "%s", paper);
-        free(paper);
+        office_completes(fx.nip[0], "001/STTPP/BKPSDM/2027 ", fx.paper);
+        office_completes(fx.nip[1], "002/STTPP/BKPSDM/2027 ", fx.revoked);
         f_ok(fx.a, "forum", "add", "--date", "2027-03-05", "--topic", "Musrenbang", "--input",
              "Jalan lingkungan", NULL);
         st = f_status(fx.a);
@@ -288,12 +303,7 @@ static void office_writes_after_backup(void)
         assert_int_equal(server_int(SQL_ENROLLED, fx.nip[1]), 1);
         assert_int_equal(server_int(SQL_FORUM, "Musrenbang"), 1);
         json_decref(f_sync(fx.hr));
-        f_ok(fx.hr, "attend", "RS-01", fx.nip[1], "--status", "batal", "--reason",
-             "tidak mengikuti ujian akhir", NULL);
-        assert_int_equal(server_int("SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL"
-                                    " AND nip = ?1",
-                                    fx.nip[1]),
-                         1);
+        hr_cancels_nip1();
 }
 
 /* A copy of the backup made at path with its schema version set to v (0: a
@@ -585,12 +595,7 @@ static void test_restore_and_resync(void **state)
         st = f_status(fx.hr);
         assert_int_equal(f_rejected(st), 1);
         json_decref(st);
-        f_ok(fx.hr, "attend", "RS-01", fx.nip[1], "--status", "batal", "--reason",
-             "tidak mengikuti ujian akhir", NULL);
-        assert_int_equal(server_int("SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL"
-                                    " AND nip = ?1",
-                                    fx.nip[1]),
-                         1);
+        hr_cancels_nip1();
         json_decref(f_sync(fx.a));
         rows = f_json(0, fx.hr, "enroll", "list", "RS-01", NULL);
         assert_int_equal(f_rows_with(rows, "nip", fx.nip[1]), 1);
