@@ -315,8 +315,9 @@ static const struct opt held_opts[] = {
     OPT_END,
 };
 
-/* The table's rows for the held certificates of doc. */
-static json_t *held_table(json_t *doc)
+/* The table's rows for the held certificates of doc (in CSV, an
+ * enrollment not on the server is an empty cell, as the other nulls). */
+static json_t *held_table(json_t *doc, int csv)
 {
         json_t *rows = json_array(), *row;
         size_t i;
@@ -330,11 +331,11 @@ static json_t *held_table(json_t *doc)
                          (long long)json_integer_value(json_object_get(row, "issued_at")));
                 wib_date(at, issued);
                 json_array_append_new(
-                    rows,
-                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", vtext(row, "number"),
-                              "nip", vtext(row, "nip"), "name", vtext(row, "name"), "program",
-                              vtext(row, "program"), "unit", vtext(row, "unit"), "issued", issued,
-                              "status", status[0] != '\0' ? status : _("not on the server")));
+                    rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number",
+                                    vtext(row, "number"), "nip", vtext(row, "nip"), "name",
+                                    vtext(row, "name"), "program", vtext(row, "program"), "unit",
+                                    vtext(row, "unit"), "issued", issued, "status",
+                                    status[0] != '\0' || csv ? status : _("not on the server")));
         }
         return rows;
 }
@@ -363,14 +364,16 @@ static int cert_held_list(struct cli *cli, int argc, char **argv)
                 rc = out_json(json_incref(doc));
                 goto out;
         }
-        rows = held_table(doc);
-        if (json_array_size(rows) == 0) {
+        rows = held_table(doc, cli->csv);
+        if (json_array_size(rows) == 0 && !cli->csv) {
                 printf(_("no certificate of completion is held\n"));
                 json_decref(rows);
         } else {
                 table_print_json(cli, rows, headers); /* takes rows */
-                printf(_("each gets its number and code back when its office sends the selesai "
-                         "again, or when HR records it\n"));
+                if (!cli->csv)
+                        printf(_(
+                            "each gets its number and code back when its office sends the selesai "
+                            "again, or when HR records it\n"));
         }
 out:
         json_decref(doc);

@@ -323,14 +323,15 @@ int certificate_follow(struct apply_ctx *cx, const char *enrollment, const char 
 }
 
 static const char SQL_VERIFY[] =
-    "SELECT c.number, c.nip, ifnull(a.name, ''), c.program, ifnull(p.title, ''),"
-    " ifnull(p.start_date, ''), ifnull(p.end_date, ''), ifnull(p.jp, 0), c.issued_at,"
+    "SELECT c.number, c.nip, coalesce(a.name, ''), c.program, coalesce(p.title, ''),"
+    " coalesce(p.start_date, ''), coalesce(p.end_date, ''), coalesce(p.jp, 0), c.issued_at,"
     " c.revoked_at, c.revoked_reason FROM certificates c LEFT JOIN asn a ON a.nip = c.nip"
     " LEFT JOIN programs p ON p.code = c.program WHERE c.code = ?1";
 /* The same columns for a code a restore holds. */
 static const char SQL_VERIFY_HELD[] =
-    "SELECT h.number, ifnull(h.nip, ''), ifnull(a.name, ''), ifnull(h.program, ''),"
-    " ifnull(p.title, ''), ifnull(p.start_date, ''), ifnull(p.end_date, ''), ifnull(p.jp, 0),"
+    "SELECT h.number, coalesce(h.nip, ''), coalesce(a.name, ''), coalesce(h.program, ''),"
+    " coalesce(p.title, ''), coalesce(p.start_date, ''), coalesce(p.end_date, ''), coalesce(p.jp, "
+    "0),"
     " h.issued_at, h.revoked_at, h.revoked_reason FROM certificates_held h"
     " LEFT JOIN asn a ON a.nip = h.nip LEFT JOIN programs p ON p.code = h.program"
     " WHERE h.code = ?1";
@@ -427,13 +428,13 @@ int q_certificate_verify(struct query_ctx *q, json_t **out, struct rb_err *e)
  * 18), and the enrollment's status in the database now, NULL when the
  * restore took the enrollment away too. */
 static const char SQL_HELD_LIST[] =
-    "SELECT h.number, h.year, h.issued_at, coalesce(h.nip, e.nip), ifnull(a.name, ''),"
-    " coalesce(h.program, e.program), ifnull(p.title, ''), coalesce(h.unit, e.unit), e.status"
+    "SELECT h.number, h.year, h.issued_at, coalesce(h.nip, e.nip), coalesce(a.name, ''),"
+    " coalesce(h.program, e.program), coalesce(p.title, ''), coalesce(h.unit, e.unit), e.status"
     " FROM certificates_held h LEFT JOIN enrollments e ON e.id = h.enrollment"
     " LEFT JOIN asn a ON a.nip = coalesce(h.nip, e.nip)"
     " LEFT JOIN programs p ON p.code = coalesce(h.program, e.program)"
     " WHERE h.revoked_at IS NULL AND (?1 IS NULL OR coalesce(h.unit, e.unit) = ?1)"
-    " ORDER BY h.year, h.number";
+    " ORDER BY h.year, h.issued_at, h.number";
 
 static json_t *held_row(sqlite3_stmt *st)
 {

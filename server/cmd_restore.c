@@ -13,6 +13,7 @@
  * (docs/sync.md, "A restored server").
  */
 #include "cmd_restore.h"
+#include "clock.h"
 #include "db.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -99,7 +100,7 @@ static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
 static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, struct rb_err *e)
 {
         char path[4096], stamp[32];
-        time_t now = time(NULL);
+        time_t now = (time_t)clock_now();
         struct fs_out o;
         sqlite3 *dst;
         int rc = -1;
@@ -132,7 +133,12 @@ static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, str
  *   the same number and code as its paper (certificate.c, decisions
  *   179, 181); one revoked stays revoked, its number and code retired;
  * - each year's certificate counter at the higher of the two, so no number
- *   given since the backup is given again to someone else.
+ *   given since the backup is given again to someone else;
+ * - and, in the same transaction, the new generation (finish).
+ * A held row the restored database has already takes the revocation the
+ * kept one has since (by id); the others are added, one waiting row per
+ * enrollment (the partial unique index of migration 18), the certificate
+ * of the kept database before a row it held.
  */
 static const char SQL_CARRY[] =
     "INSERT INTO certs(serial, unit, role, issued_at, expires_at, revoked_at,"
@@ -140,6 +146,11 @@ static const char SQL_CARRY[] =
     " revoked_at, grace_until, renewed_by FROM old.certs WHERE true"
     " ON CONFLICT(serial) DO UPDATE SET revoked_at = excluded.revoked_at,"
     " grace_until = excluded.grace_until, renewed_by = excluded.renewed_by;"
+    "UPDATE certificates_held SET revoked_at = k.revoked_at, revoked_reason = k.revoked_reason"
+    " FROM (SELECT id, revoked_at, revoked_reason FROM old.certificates UNION ALL"
+    " SELECT id, revoked_at, revoked_reason FROM old.certificates_held) k"
+    " WHERE k.id = certificates_held.id AND k.revoked_at IS NOT NULL"
+    " AND certificates_held.revoked_at IS NULL;"
     "WITH kept AS (SELECT 0 AS src, enrollment, id, number, code, year, issued_at, program, nip,"
     " unit, revoked_at, revoked_reason FROM old.certificates UNION ALL SELECT 1, enrollment, id,"
     " number, code, year, issued_at, program, nip, unit, revoked_at, revoked_reason"
@@ -150,8 +161,9 @@ static const char SQL_CARRY[] =
     " (SELECT 1 FROM certificates c WHERE c.enrollment = k.enrollment OR c.number = k.number"
     " OR c.code = k.code) ORDER BY k.src ON CONFLICT DO NOTHING;"
     "INSERT INTO meta(key, value) SELECT key, value FROM old.meta"
-    " WHERE key LIKE 'certificate_seq.%' ON CONFLICT(key) DO UPDATE SET value ="
-    " CAST(max(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT);";
+    " WHERE key LIKE 'certificate_seq.%' ON CONFLICT(key) DO UPDATE SET value = CASE"
+    " WHEN CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER) THEN excluded.value"
+    " ELSE meta.value END;";
 
 static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 {
@@ -165,7 +177,8 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
         sqlite3_bind_text(st, 1, aside, -1, SQLITE_STATIC);
         if (db_run(db, st, e) != 0)
                 return -1;
-        if ((rc = db_begin(db, e)) == 0 && (rc = db_exec(db, SQL_CARRY, e)) == 0)
+        if ((rc = db_begin(db, e)) == 0 && (rc = db_exec(db, SQL_CARRY, e)) == 0 &&
+            (rc = store_new_generation(db, e)) == 0)
                 rc = db_commit(db, e);
         if (rc != 0)
                 db_rollback(db);
@@ -178,30 +191,51 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 
 /* The current database, older than this program, migrated before it is
  * kept aside (with the migration's own before-vN copy, as serve would make
- * it), so that what it gave since the backup can be carried over. */
-static int migrate_current(const char *data, struct rb_err *e)
+ * it), so that what it gave since the backup can be carried over: 1, or 0
+ * with a warning when it cannot be (a damaged database, the usual reason to
+ * restore, is still replaced). */
+static int migrate_current(const char *data)
 {
-        sqlite3 *db = store_open(data, 0, e);
+        struct rb_err e;
+        sqlite3 *db;
 
-        if (db == NULL)
-                return -1;
+        err_clear(&e);
+        if ((db = store_open(data, 0, &e)) == NULL) {
+                fprintf(stderr,
+                        _("renbind: warning: the database in %s cannot be migrated (%s): what it "
+                          "gave since the backup is not carried over\n"),
+                        data, e.msg);
+                return 0;
+        }
         db_close(db);
-        return 0;
+        return 1;
 }
 
-/* After the copy: migrated (store_open), what carry_aside carries when the
- * kept database has this program's schema, a new generation. */
+/* After the copy: migrated (store_open, without a before-vN copy: the
+ * backup file is that), what carry_aside carries when the kept database
+ * has this program's schema, with a new generation in the same
+ * transaction. A carry that fails is said as a warning and the generation
+ * is made alone: the offices must still send again what the backup lacks. */
 static int finish(const char *data, const char *aside, int carry, struct rb_err *e)
 {
         char gen[64] = "";
         long long last = 0, held = 0;
+        struct rb_err ce;
         sqlite3 *db;
         int rc;
 
-        if ((db = store_open(data, 0, e)) == NULL)
+        if ((db = store_open(data, STORE_NO_COPY, e)) == NULL)
                 return -1;
-        rc = (carry && carry_aside(db, aside, e) != 0) || store_new_generation(db, e) != 0 ||
-                     store_last_seq(db, &last, e) != 0 ||
+        err_clear(&ce);
+        if (carry && carry_aside(db, aside, &ce) != 0) {
+                fprintf(stderr,
+                        _("renbind: warning: what %s gave since the backup cannot be carried over "
+                          "(%s): office certificates revoked since are valid again until revoked "
+                          "anew, and certificates of completion given since are not held\n"),
+                        aside, ce.msg);
+                carry = 0;
+        }
+        rc = (!carry && store_new_generation(db, e) != 0) || store_last_seq(db, &last, e) != 0 ||
                      db_value(db, "SELECT count(*) FROM certificates_held WHERE revoked_at IS NULL",
                               NULL, &held, e) < 0
                  ? -1
@@ -230,6 +264,7 @@ int cmd_restore(int argc, char **argv)
         const char *data = NULL, *from = NULL;
         char why[512], aside[4200];
         int rc = opt_data(argc, argv, restore_help, &data, "from", &from), have, target, version;
+        int carry;
         struct rb_err e;
         sqlite3 *src;
 
@@ -245,11 +280,7 @@ int cmd_restore(int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND, _("no such file: %s"), from);
         if ((src = backup_open(from, target, &version, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        if (have < target && (rc = migrate_current(data, &e)) != 0) {
-                sqlite3_close(src);
-                return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
-                                e.msg);
-        }
+        carry = have == target || (have < target && migrate_current(data));
         if (have > target)
                 fprintf(stderr,
                         _("renbind: warning: %s has database schema %d, newer than this program "
@@ -264,7 +295,7 @@ int cmd_restore(int argc, char **argv)
         printf(_("restored %s from %s (database schema %d); the database it replaced is kept "
                  "as %s\n"),
                data, from, version, aside);
-        if (finish(data, aside, have <= target, &e) != 0)
+        if (finish(data, aside, carry, &e) != 0)
                 return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
                                 e.msg);
         return EXIT_OK;

@@ -99,7 +99,7 @@ static int cmd_init(int argc, char **argv)
         if (fs_exists(path))
                 return opt_fail(EXIT_REFUSED, _("%s already holds a renbin database"), data);
         if (fs_mkdirs(data, 0700, &e) != 0 || ca_init(data, hosts, &e) != 0 ||
-            (db = store_open(data, 1, &e)) == NULL)
+            (db = store_open(data, STORE_CREATE, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
         db_close(db);
         printf(_("initialised %s: database, CA and server certificate\n"), data);

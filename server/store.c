@@ -318,13 +318,21 @@ static const char *const migrations[] = {
     "  code TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, issued_at INTEGER NOT NULL);",
     /* 18: a held certificate names its person, program and unit, so HR can
      * list what waits for whose completion (`renbin certificate held`), and
-     * keeps its revocation: a paper revoked before the restore stays so
-     * (decision 181). Rows held before it have them NULL. */
-    "ALTER TABLE certificates_held ADD COLUMN program TEXT;"
-    "ALTER TABLE certificates_held ADD COLUMN nip TEXT;"
-    "ALTER TABLE certificates_held ADD COLUMN unit TEXT;"
-    "ALTER TABLE certificates_held ADD COLUMN revoked_at INTEGER;"
-    "ALTER TABLE certificates_held ADD COLUMN revoked_reason TEXT;",
+     * keeps its revocation: a paper revoked before the restore stays so, its
+     * number and code retired (decision 181). So the table is keyed by the
+     * certificate's id, with one row waiting per enrollment; a revoked row
+     * may sit beside the enrollment's later certificate. Rows held before it
+     * have no person, program or unit. */
+    "CREATE TABLE certificates_held_18("
+    "  id TEXT PRIMARY KEY, enrollment TEXT NOT NULL, number TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, issued_at INTEGER NOT NULL,"
+    "  program TEXT, nip TEXT, unit TEXT, revoked_at INTEGER, revoked_reason TEXT);"
+    "INSERT INTO certificates_held_18(id, enrollment, number, code, year, issued_at)"
+    "  SELECT id, enrollment, number, code, year, issued_at FROM certificates_held;"
+    "DROP TABLE certificates_held;"
+    "ALTER TABLE certificates_held_18 RENAME TO certificates_held;"
+    "CREATE UNIQUE INDEX certificates_held_waiting ON certificates_held(enrollment)"
+    "  WHERE revoked_at IS NULL;",
 #ifdef RENBIN_TEST_FIELD
     /* The test-only field of common/entity.c (a test build only). */
     "ALTER TABLE forums ADD COLUMN place TEXT;",
@@ -489,8 +497,9 @@ static int migrations_at_create(void)
         return n > 0 && n < N_MIGRATIONS ? n : N_MIGRATIONS;
 }
 
-sqlite3 *store_open(const char *data, int create, struct rb_err *e)
+sqlite3 *store_open(const char *data, int flags, struct rb_err *e)
 {
+        int create = flags & STORE_CREATE, copy = !(flags & STORE_NO_COPY);
         long long have = 0;
         char path[4096];
         sqlite3 *db;
@@ -508,7 +517,8 @@ sqlite3 *store_open(const char *data, int create, struct rb_err *e)
         if ((db = db_open(path, create, e)) == NULL)
                 return NULL;
         if (db_value(db, "PRAGMA user_version", NULL, &have, e) < 0 ||
-            (have > 0 && have < N_MIGRATIONS && backup_before(db, path, (int)have, e) != 0) ||
+            (copy && have > 0 && have < N_MIGRATIONS &&
+             backup_before(db, path, (int)have, e) != 0) ||
             db_migrate(db, migrations, have == 0 && create ? migrations_at_create() : N_MIGRATIONS,
                        e) ||
             generation_ensure(db, e) != 0 || answers_redacted(db, e) != 0) {

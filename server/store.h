@@ -14,10 +14,16 @@
 
 #define STORE_FILE "renbin.db"
 
-/* Opens DATA/renbin.db (creating it if create is set) and migrates it; an
+/* store_open's flags. */
+enum {
+        STORE_CREATE = 1,  /* make the database when there is none */
+        STORE_NO_COPY = 2, /* migrate without the before-vN copy (restore: its backup is one) */
+};
+
+/* Opens DATA/renbin.db (creating it with STORE_CREATE) and migrates it; an
  * existing database is first backed up to renbin.db.before-vN (N the target
- * version), said in one line on stderr. */
-sqlite3 *store_open(const char *data, int create, struct rb_err *e);
+ * version), said in one line on stderr, unless flags has STORE_NO_COPY. */
+sqlite3 *store_open(const char *data, int flags, struct rb_err *e);
 /* Checks that every column the catalogue (common/entity.h) names, and each
  * synced table's id and seq, exists in the database. 0, or -1 with e: a
  * FAILED_PRECONDITION naming the first missing column and its entity. */

@@ -41,6 +41,7 @@
 
 struct fixture {
         char *tmp, *data, *backup;
+        char *backup2; /* made just after the first restore, holding what it held */
         char *bundle_hr, *bundle_a;
         char *bundle_a2; /* a second seat of A, revoked after the backup */
         char serial_a2[64];
@@ -220,6 +221,7 @@ static int group_setup(void **state)
         fx.tmp = h_tmpdir("restore");
         fx.data = h_path(fx.tmp, "data");
         fx.backup = h_path(fx.tmp, "backup.db");
+        fx.backup2 = h_path(fx.tmp, "backup2.db");
         fx.bundle_hr = h_path(fx.tmp, "bundle-hr");
         fx.bundle_a = h_path(fx.tmp, "bundle-a");
         fx.bundle_a2 = h_path(fx.tmp, "bundle-a2");
@@ -251,6 +253,7 @@ static int group_teardown(void **state)
         free(fx.tmp);
         free(fx.data);
         free(fx.backup);
+        free(fx.backup2);
         free(fx.bundle_hr);
         free(fx.bundle_a);
         free(fx.bundle_a2);
@@ -543,6 +546,8 @@ static void test_restore_and_resync(void **state)
         office_writes_after_backup();
         restore_backup();
         assert_still_revoked();
+        assert_int_equal(h_renbind(&r, "backup", "--data", fx.data, "--out", fx.backup2, NULL), 0);
+        h_result_free(&r);
         list_held();
         assert_paper_revoked();
         complete_while_held();
@@ -660,40 +665,46 @@ static void test_copied_by_hand(void **state)
  * second that already kept a database aside keeps this one beside it. */
 static void test_over_older_schema(void **state)
 {
-        char *db = h_path(fx.data, "renbin.db"), *taken[3], *held;
-        time_t now = time(NULL);
+        char *db = h_path(fx.data, "renbin.db"), *taken, *held, stamp[32], clock[32], *n;
+        char *old = h_path(fx.tmp, "backup-17.db"), *before = h_strf("%s.before-v18", db);
+        time_t now = 1800000000;
         struct h_result r;
 
         (void)state;
         stop();
         /* Migration 18 undone: the database is as schema 17 made it, which
          * held no revoked certificate apart. */
-        f_db_exec(db, "DELETE FROM certificates_held WHERE revoked_at IS NOT NULL;"
-                      "ALTER TABLE certificates_held DROP COLUMN revoked_reason;"
-                      "ALTER TABLE certificates_held DROP COLUMN revoked_at;"
-                      "ALTER TABLE certificates_held DROP COLUMN unit;"
-                      "ALTER TABLE certificates_held DROP COLUMN nip;"
-                      "ALTER TABLE certificates_held DROP COLUMN program;"
+        f_db_exec(db, "CREATE TABLE held_17(enrollment TEXT PRIMARY KEY, id TEXT NOT NULL,"
+                      " number TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,"
+                      " year INTEGER NOT NULL, issued_at INTEGER NOT NULL);"
+                      "INSERT INTO held_17 SELECT enrollment, id, number, code, year, issued_at"
+                      " FROM certificates_held WHERE revoked_at IS NULL;"
+                      "DROP TABLE certificates_held;"
+                      "ALTER TABLE held_17 RENAME TO certificates_held;"
                       "PRAGMA user_version = 17;");
-        for (int i = 0; i < 3; i++) {
-                time_t t = now + i;
-                char stamp[32];
-                strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
-                taken[i] = h_strf("%s.before-restore-%s", db, stamp);
-                free(f_write(fx.data, strrchr(taken[i], '/') + 1, "kept by an earlier restore\n"));
-        }
-        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
-                         EXIT_OK);
-        assert_non_null(strstr(r.err, "database schema 17 -> "));
+        /* The restore's clock is set, and its kept-aside name taken. */
+        strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+        taken = h_strf("%s.before-restore-%s", db, stamp);
+        free(f_write(fx.data, strrchr(taken, '/') + 1, "kept by an earlier restore\n"));
+        snprintf(clock, sizeof(clock), "%lld", (long long)now);
+        setenv("RENBIN_TEST_NOW", clock, 1);
+        /* The backup is at schema 17 too: migrated without a copy of its
+         * own, so the current database's before-v18 copy stays its. */
+        schema_copy(old, 17);
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", old, NULL), EXIT_OK);
+        assert_int_equal(h_count(r.err, "database schema 17 -> "), 1);
+        assert_non_null(n = f_db_text(before, "SELECT count(*) > 0 FROM certificates", NULL));
+        assert_string_equal(n, "1");
+        free(n);
         assert_non_null(strstr(r.out, "certificates of completion are held"));
+        unsetenv("RENBIN_TEST_NOW");
+        assert_non_null(strstr(r.out, stamp));
         assert_non_null(strstr(r.out, "-2\n"));
         h_result_free(&r);
-        for (int i = 0; i < 3; i++) {
-                assert_non_null(held = h_read_file(taken[i]));
-                assert_string_equal(held, "kept by an earlier restore\n");
-                free(held);
-                free(taken[i]);
-        }
+        assert_non_null(held = h_read_file(taken));
+        assert_string_equal(held, "kept by an earlier restore\n");
+        free(held);
+        free(taken);
         /* The certificates given since the backup are held with their
          * person, from the migrated database kept aside: nip[0]'s and
          * nip[2]'s waiting, nip[1]'s revoked. */
@@ -708,15 +719,111 @@ static void test_over_older_schema(void **state)
         restart();
         json_decref(f_sync(fx.a));
         json_decref(f_sync(fx.hr));
+        free(before);
+        free(old);
         free(db);
+}
+
+/* Every paper the server gave, as the database being replaced answers it:
+ * code, then 'ok' (valid, or held for its completion) or 'revoked'. */
+static const char SQL_PAPERS[] =
+    "SELECT group_concat(code || ' ' || state, char(10)) FROM ("
+    " SELECT code, CASE WHEN revoked_at IS NULL THEN 'ok' ELSE 'revoked' END AS state"
+    " FROM certificates UNION ALL"
+    " SELECT code, CASE WHEN revoked_at IS NULL THEN 'ok' ELSE 'revoked' END FROM "
+    "certificates_held)";
+
+/* A second restore, of a backup made while the first one held its papers:
+ * every paper printed before it means after it what it meant: a valid one
+ * is valid or held, never unknown; a revoked one stays revoked. */
+static void test_restore_again(void **state)
+{
+        char *db = h_path(fx.data, "renbin.db"), *papers, *line, *save = NULL;
+        struct h_result r;
+        int n = 0;
+
+        (void)state;
+        /* nip[0]'s 001, which the backup holds for its completion, is
+         * revoked since: the restore must hold it revoked. */
+        f_ok(fx.hr, "attend", "RS-01", fx.nip[0], "--status", "batal", "--reason", "ganda", NULL);
+        assert_int_equal(server_int(SQL_REVOKED, fx.nip[0]), 1);
+        stop();
+        assert_non_null(papers = f_db_text(db, SQL_PAPERS, NULL));
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup2, NULL),
+                         EXIT_OK);
+        h_result_free(&r);
+        restart();
+        for (line = strtok_r(papers, "\n", &save); line != NULL;
+             line = strtok_r(NULL, "\n", &save)) {
+                char code[16], was[16];
+                const char *got;
+                json_t *doc;
+
+                assert_int_equal(sscanf(line, "%15s %15s", code, was), 2);
+                h_renbin(&r, fx.hr, "--json", "certificate", "verify", code, NULL);
+                assert_non_null(doc = json_loads(r.out, 0, NULL));
+                got = json_string_value(json_object_get(doc, "result"));
+                if (strcmp(was, "revoked") == 0
+                        ? strcmp(got, "revoked") != 0
+                        : strcmp(got, "valid") != 0 && strcmp(got, "held") != 0)
+                        fail_msg("paper %s was %s before the restore, is %s after it", code, was,
+                                 got);
+                json_decref(doc);
+                h_result_free(&r);
+                n++;
+        }
+        assert_true(n >= 4);
+        json_decref(f_sync(fx.a));
+        json_decref(f_sync(fx.hr));
+        free(papers);
+        free(db);
+}
+
+static const char SQL_GENERATION[] = "SELECT value FROM meta WHERE key = 'generation'";
+
+/* Restore from fx.backup over a database broken by sql: done (exit 0), with
+ * a warning naming why (warn) on stderr, and a new generation all the
+ * same, so the offices send again what the backup lacks. */
+static void restore_over_broken(const char *sql, const char *warn)
+{
+        char *db = h_path(fx.data, "renbin.db"), *was, *now;
+        struct h_result r;
+
+        f_db_exec(db, sql);
+        assert_non_null(was = f_db_text(fx.backup, SQL_GENERATION, NULL));
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                         EXIT_OK);
+        assert_non_null(strstr(r.err, warn));
+        assert_non_null(strstr(r.err, "no such table"));
+        assert_non_null(strstr(r.out, "new generation"));
+        h_result_free(&r);
+        assert_non_null(now = f_db_text(db, SQL_GENERATION, NULL));
+        assert_string_not_equal(now, was);
+        free(now);
+        free(was);
+        free(db);
+}
+
+/* A database too broken to carry from is still replaced: one that cannot
+ * be migrated, one whose carry fails. */
+static void test_carry_fails(void **state)
+{
+        (void)state;
+        stop();
+        restore_over_broken("DROP TABLE certificates_held; PRAGMA user_version = 17;",
+                            "cannot be migrated");
+        restore_over_broken("DROP TABLE certificates_held;", "cannot be carried over");
+        restart();
+        json_decref(f_sync(fx.a));
+        json_decref(f_sync(fx.hr));
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_restore_and_resync),
-            cmocka_unit_test(test_copied_by_hand),
-            cmocka_unit_test(test_over_older_schema),
+            cmocka_unit_test(test_restore_and_resync), cmocka_unit_test(test_copied_by_hand),
+            cmocka_unit_test(test_over_older_schema),  cmocka_unit_test(test_restore_again),
+            cmocka_unit_test(test_carry_fails),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
