@@ -13,6 +13,7 @@
  * (docs/sync.md, "A restored server").
  */
 #include "cmd_restore.h"
+#include "ca.h"
 #include "clock.h"
 #include "db.h"
 #include "fsutil.h"
@@ -21,10 +22,12 @@
 #include "status.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char restore_help[] =
     N_("Usage: renbind restore --data DIR --from FILE\n"
@@ -94,10 +97,44 @@ static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
         return 0;
 }
 
+/* What restore found in DATA in place of the backup. */
+enum current {
+        CURRENT_READ,       /* a database SQLite reads */
+        CURRENT_UNREADABLE, /* a file SQLite cannot read as one */
+        CURRENT_MISSING,    /* no database: the folder has its CA, the file is gone */
+};
+
+/* An unreadable database kept aside as its bytes (and its WAL's), then
+ * taken away with its WAL and shared-memory files, so the backup goes into
+ * a new file. */
+static int keep_raw(const char *path, const char *aside, struct rb_err *e)
+{
+        static const char *const side[] = {"-wal", "-shm"};
+        char from[4200], to[4300];
+
+        if (fs_copy(path, aside, 0600, e) != 0)
+                return -1;
+        snprintf(from, sizeof(from), "%s-wal", path);
+        snprintf(to, sizeof(to), "%s-wal", aside);
+        if (fs_exists(from) && fs_copy(from, to, 0600, e) != 0)
+                return -1;
+        if (unlink(path) != 0)
+                return err_set(e, RB_INTERNAL, "data", _("cannot remove %s: %s"), path,
+                               strerror(errno));
+        for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+                snprintf(from, sizeof(from), "%s%s", path, side[i]);
+                if (unlink(from) != 0 && errno != ENOENT)
+                        return err_set(e, RB_INTERNAL, "data", _("cannot remove %s: %s"), from,
+                                       strerror(errno));
+        }
+        return 0;
+}
+
 /* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
  * (written to aside; -2, -3 ... after it when a restore of the same second
- * kept one), then copies the backup over it. */
-static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, struct rb_err *e)
+ * kept one; "" when there is none), then copies the backup over it. */
+static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside, size_t alen,
+                   struct rb_err *e)
 {
         char path[4096], stamp[32];
         time_t now = (time_t)clock_now();
@@ -110,10 +147,18 @@ static int swap_in(const char *data, sqlite3 *src, char *aside, size_t alen, str
         snprintf(aside, alen, "%s.before-restore-%s", path, stamp);
         for (int n = 2; fs_exists(aside) && n < 100; n++)
                 snprintf(aside, alen, "%s.before-restore-%s-%d", path, stamp, n);
-        if ((dst = db_open(path, 0, e)) == NULL)
+        if (cur == CURRENT_MISSING)
+                aside[0] = '\0';
+        if (cur == CURRENT_UNREADABLE && fs_exists(aside))
+                return err_set(e, RB_PRECONDITION, "data", _("cannot keep %s aside: %s exists"),
+                               path, aside);
+        if (cur == CURRENT_UNREADABLE && keep_raw(path, aside, e) != 0)
+                return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
+        if ((dst = db_open(path, cur != CURRENT_READ, e)) == NULL)
                 return -1;
-        if (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
-            fs_out_commit(&o, e) != 0) {
+        if (cur == CURRENT_READ &&
+            (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
+             fs_out_commit(&o, e) != 0)) {
                 fs_out_abort(&o);
                 err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
         } else {
@@ -165,6 +210,51 @@ static const char SQL_CARRY[] =
     " WHEN CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER) THEN excluded.value"
     " ELSE meta.value END;";
 
+/* The papers of the database kept aside that neither table of the
+ * restored one has after the carry: one whose enrollment already waits for
+ * another (the kept database was itself restored without a carry), or whose
+ * enrollment the restored database gave another certificate. Each would
+ * verify as unknown. */
+static const char SQL_LOST[] =
+    "SELECT number FROM (SELECT number, code FROM old.certificates UNION ALL"
+    " SELECT number, code FROM old.certificates_held) k"
+    " WHERE NOT EXISTS (SELECT 1 FROM certificates c WHERE c.code = k.code)"
+    " AND NOT EXISTS (SELECT 1 FROM certificates_held h WHERE h.code = k.code) ORDER BY number";
+
+/* Says on stderr which papers the carry could not hold (SQL_LOST): 0, or -1
+ * with e. */
+static int say_lost(sqlite3 *db, struct rb_err *e)
+{
+        sqlite3_stmt *st = db_stmt(db, SQL_LOST, e);
+        char list[1024] = "";
+        size_t used = 0;
+        long long n = 0;
+        int step;
+
+        if (st == NULL)
+                return -1;
+        while ((step = db_step(db, st, e)) > 0) {
+                if (used + 2 < sizeof(list))
+                        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+                                                 n > 0 ? ", " : "", db_col_text(st, 0));
+                n++;
+        }
+        sqlite3_reset(st);
+        if (step < 0)
+                return -1;
+        if (n > 0)
+                fprintf(stderr,
+                        ngettext("renbind: warning: %lld certificate of completion given since the "
+                                 "backup cannot be held, another waiting for its enrollment or "
+                                 "given it, so its paper verifies as unknown: %s\n",
+                                 "renbind: warning: %lld certificates of completion given since "
+                                 "the backup cannot be held, another waiting for their enrollment "
+                                 "or given it, so their papers verify as unknown: %s\n",
+                                 (unsigned long)n),
+                        n, list);
+        return 0;
+}
+
 static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 {
         static const char attach[] = "ATTACH DATABASE ?1 AS old";
@@ -178,14 +268,14 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
         if (db_run(db, st, e) != 0)
                 return -1;
         if ((rc = db_begin(db, e)) == 0 && (rc = db_exec(db, SQL_CARRY, e)) == 0 &&
-            (rc = store_new_generation(db, e)) == 0)
+            (rc = say_lost(db, e)) == 0 && (rc = store_new_generation(db, e)) == 0)
                 rc = db_commit(db, e);
         if (rc != 0)
                 db_rollback(db);
-        if (db_exec(db, "DETACH DATABASE old;", &de) != 0 && rc == 0) {
-                *e = de;
-                rc = -1;
-        }
+        /* Once committed, the carry is done: a DETACH that fails is said, and
+         * the connection closes next anyway. */
+        if (db_exec(db, "DETACH DATABASE old;", &de) != 0)
+                fprintf(stderr, "renbind: %s\n", de.msg);
         return rc;
 }
 
@@ -259,19 +349,42 @@ static int finish(const char *data, const char *aside, int carry, struct rb_err 
         return 0;
 }
 
+/* What DATA holds (enum current), its schema in *have; -1 with e when it
+ * is no data folder. A database SQLite cannot read is said as a warning:
+ * it is kept aside as it is and replaced, since getting rid of it is often
+ * why one restores. */
+static int current_state(const char *data, int *have, int *target, struct rb_err *e)
+{
+        char path[4096];
+
+        *have = 0;
+        if (store_versions(data, have, target, e) == 0)
+                return CURRENT_READ;
+        fs_join(path, sizeof(path), data, STORE_FILE);
+        if (fs_exists(path)) {
+                fprintf(stderr,
+                        _("renbind: warning: %s cannot be read (%s): it is kept aside as it is, "
+                          "and nothing it gave since the backup is carried over\n"),
+                        path, e->msg);
+                return CURRENT_UNREADABLE;
+        }
+        fs_join(path, sizeof(path), data, CA_CERT);
+        return fs_exists(path) ? CURRENT_MISSING : -1;
+}
+
 int cmd_restore(int argc, char **argv)
 {
         const char *data = NULL, *from = NULL;
         char why[512], aside[4200];
         int rc = opt_data(argc, argv, restore_help, &data, "from", &from), have, target, version;
-        int carry;
+        int carry, cur;
         struct rb_err e;
         sqlite3 *src;
 
         if (rc >= 0)
                 return rc;
         err_clear(&e);
-        if (store_versions(data, &have, &target, &e) != 0)
+        if ((cur = current_state(data, &have, &target, &e)) < 0)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
         if (status_serving(data, why, sizeof(why)))
                 return opt_fail(EXIT_REFUSED,
@@ -280,21 +393,26 @@ int cmd_restore(int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND, _("no such file: %s"), from);
         if ((src = backup_open(from, target, &version, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        carry = have == target || (have < target && migrate_current(data));
-        if (have > target)
+        carry = cur == CURRENT_READ && (have == target || (have < target && migrate_current(data)));
+        if (cur == CURRENT_READ && have > target)
                 fprintf(stderr,
                         _("renbind: warning: %s has database schema %d, newer than this program "
                           "(%d): what it gave since the backup (office certificates revoked, "
                           "certificates of completion) is not carried over\n"),
                         data, have, target);
-        rc = swap_in(data, src, aside, sizeof(aside), &e);
+        rc = swap_in(data, (enum current)cur, src, aside, sizeof(aside), &e);
         sqlite3_close(src);
         if (rc != 0)
                 return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
                                 e.msg);
-        printf(_("restored %s from %s (database schema %d); the database it replaced is kept "
-                 "as %s\n"),
-               data, from, version, aside);
+        if (aside[0] != '\0')
+                printf(_("restored %s from %s (database schema %d); the database it replaced is "
+                         "kept as %s\n"),
+                       data, from, version, aside);
+        else
+                printf(_("restored %s from %s (database schema %d); there was no database to "
+                         "keep aside\n"),
+                       data, from, version);
         if (finish(data, aside, carry, &e) != 0)
                 return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
                                 e.msg);

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define UNIT_A "KEL-BLW1"
 
@@ -781,21 +782,24 @@ static void test_restore_again(void **state)
 
 static const char SQL_GENERATION[] = "SELECT value FROM meta WHERE key = 'generation'";
 
-/* Restore from fx.backup over a database broken by sql: done (exit 0), with
- * a warning naming why (warn) on stderr, and a new generation all the
- * same, so the offices send again what the backup lacks. */
-static void restore_over_broken(const char *sql, const char *warn)
+/* Restores fx.backup over the database as break_it left it: done (exit 0),
+ * with a warning naming why (warn, then cause) on stderr, and a new
+ * generation all the same, so the offices send again what the backup
+ * lacks. The restore's output into *out (malloc'd). */
+static void restore_over_broken(void (*break_it)(const char *db), const char *warn,
+                                const char *cause, char **out)
 {
         char *db = h_path(fx.data, "renbin.db"), *was, *now;
         struct h_result r;
 
-        f_db_exec(db, sql);
+        break_it(db);
         assert_non_null(was = f_db_text(fx.backup, SQL_GENERATION, NULL));
         assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
                          EXIT_OK);
-        assert_non_null(strstr(r.err, warn));
-        assert_non_null(strstr(r.err, "no such table"));
+        if (warn != NULL && (strstr(r.err, warn) == NULL || strstr(r.err, cause) == NULL))
+                fail_msg("restore did not warn '%s' (%s): %s", warn, cause, r.err);
         assert_non_null(strstr(r.out, "new generation"));
+        *out = h_strf("%s", r.out);
         h_result_free(&r);
         assert_non_null(now = f_db_text(db, SQL_GENERATION, NULL));
         assert_string_not_equal(now, was);
@@ -804,18 +808,84 @@ static void restore_over_broken(const char *sql, const char *warn)
         free(db);
 }
 
+static void unmigratable(const char *db)
+{
+        f_db_exec(db, "DROP TABLE certificates_held; PRAGMA user_version = 17;");
+}
+
+static void uncarriable(const char *db)
+{
+        f_db_exec(db, "DROP TABLE certificates_held;");
+}
+
+static const char GARBAGE[] = "this is no database, whatever its name says\n";
+
+static void unreadable(const char *db)
+{
+        free(f_write(fx.data, strrchr(db, '/') + 1, GARBAGE));
+}
+
+static void missing(const char *db)
+{
+        assert_int_equal(unlink(db), 0);
+}
+
 /* A database too broken to carry from is still replaced: one that cannot
- * be migrated, one whose carry fails. */
+ * be migrated, one whose carry fails, one SQLite cannot read (kept aside
+ * as its bytes), none at all. */
 static void test_carry_fails(void **state)
 {
+        char *out, *kept;
+        const char *p;
+
         (void)state;
         stop();
-        restore_over_broken("DROP TABLE certificates_held; PRAGMA user_version = 17;",
-                            "cannot be migrated");
-        restore_over_broken("DROP TABLE certificates_held;", "cannot be carried over");
+        restore_over_broken(unmigratable, "cannot be migrated", "no such table", &out);
+        free(out);
+        restore_over_broken(uncarriable, "cannot be carried over", "no such table", &out);
+        free(out);
+        restore_over_broken(unreadable, "cannot be read", "not a database", &out);
+        assert_non_null(p = strstr(out, "kept as "));
+        kept = h_strf("%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+        free(out);
+        assert_non_null(out = h_read_file(kept));
+        assert_string_equal(out, GARBAGE);
+        free(out);
+        free(kept);
+        restore_over_broken(missing, NULL, NULL, &out);
+        assert_non_null(strstr(out, "no database to keep aside"));
+        free(out);
         restart();
         json_decref(f_sync(fx.a));
         json_decref(f_sync(fx.hr));
+}
+
+/* A paper of the database being replaced that the restored one cannot hold,
+ * its enrollment waiting there for another (the replaced database was
+ * itself restored without a carry: made so here), is named on stderr. */
+static void test_lost_paper_named(void **state)
+{
+        char *db = h_path(fx.data, "renbin.db"), *sql;
+        struct h_result r;
+
+        (void)state;
+        stop();
+        sql =
+            h_strf("UPDATE certificates SET number = '777/STTPP/BKPSDM/2027', code = 'ZZZZZZZZZ7',"
+                   " revoked_at = NULL, revoked_reason = NULL WHERE nip = '%s';"
+                   "DELETE FROM certificates_held;",
+                   fx.nip[0]);
+        f_db_exec(db, sql);
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup2, NULL),
+                         EXIT_OK);
+        assert_non_null(strstr(r.err, "cannot be held"));
+        assert_non_null(strstr(r.err, "777/STTPP/BKPSDM/2027"));
+        h_result_free(&r);
+        restart();
+        json_decref(f_sync(fx.a));
+        json_decref(f_sync(fx.hr));
+        free(sql);
+        free(db);
 }
 
 int main(void)
@@ -823,7 +893,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_restore_and_resync), cmocka_unit_test(test_copied_by_hand),
             cmocka_unit_test(test_over_older_schema),  cmocka_unit_test(test_restore_again),
-            cmocka_unit_test(test_carry_fails),
+            cmocka_unit_test(test_lost_paper_named),   cmocka_unit_test(test_carry_fails),
         };
 
         return renbin_run_group_tests(tests, group_setup, group_teardown);
