@@ -197,6 +197,15 @@ static void dir_sync(const char *path)
         }
 }
 
+int fs_rename(const char *from, const char *to, struct rb_err *e)
+{
+        if (rename(from, to) != 0)
+                return err_set(e, errno == ENOSPC ? RB_EXHAUSTED : RB_INTERNAL, "path",
+                               _("cannot move %s to %s: %s"), from, to, strerror(errno));
+        dir_sync(to);
+        return 0;
+}
+
 /* Moves the finished temporary onto the target (never over one with noreplace). */
 static int tmp_move(struct fs_out *o)
 {

@@ -16,6 +16,9 @@ int fs_mkdirs(const char *dir, unsigned mode, struct rb_err *e);
 int fs_join(char *buf, size_t len, const char *dir, const char *name);
 /* Copies src to dst (replacing it) with the given mode, through fs_out. */
 int fs_copy(const char *src, const char *dst, unsigned mode, struct rb_err *e);
+/* Renames from to to (replacing it) and fsyncs the folder: 0, or -1 with e
+ * naming both. */
+int fs_rename(const char *from, const char *to, struct rb_err *e);
 /* True if path exists. */
 int fs_exists(const char *path);
 /* Reads a whole file into a NUL-terminated malloc'd buffer; NULL and e on failure. */

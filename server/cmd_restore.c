@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,44 +101,100 @@ static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
 /* What restore found in DATA in place of the backup. */
 enum current {
         CURRENT_READ,       /* a database SQLite reads */
-        CURRENT_UNREADABLE, /* a file SQLite cannot read as one */
-        CURRENT_MISSING,    /* no database: the folder has its CA, the file is gone */
+        CURRENT_UNREADABLE, /* a file SQLite reads as no database, or a corrupt one */
+        CURRENT_MISSING,    /* no database in a server's data folder */
 };
 
-/* An unreadable database kept aside as its bytes (and its WAL's), then
- * taken away with its WAL and shared-memory files, so the backup goes into
- * a new file. */
-static int keep_raw(const char *path, const char *aside, struct rb_err *e)
+/* DATA/NAME with suffix (a "-wal", ...) into buf. */
+static void data_file(char *buf, size_t len, const char *path, const char *suffix)
 {
-        static const char *const side[] = {"-wal", "-shm"};
-        char from[4200], to[4300];
+        snprintf(buf, len, "%s%s", path, suffix);
+}
 
-        if (fs_copy(path, aside, 0600, e) != 0)
-                return -1;
-        snprintf(from, sizeof(from), "%s-wal", path);
-        snprintf(to, sizeof(to), "%s-wal", aside);
-        if (fs_exists(from) && fs_copy(from, to, 0600, e) != 0)
-                return -1;
-        if (unlink(path) != 0)
-                return err_set(e, RB_INTERNAL, "data", _("cannot remove %s: %s"), path,
-                               strerror(errno));
+/* Removes path's WAL and shared-memory files (and path when all is set):
+ * what a failed restore leaves of a new file. */
+static void remove_db_files(const char *path, int all)
+{
+        static const char *const side[] = {"-wal", "-shm", "-journal"};
+        char f[4300];
+
+        if (all)
+                unlink(path);
         for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
-                snprintf(from, sizeof(from), "%s%s", path, side[i]);
-                if (unlink(from) != 0 && errno != ENOENT)
-                        return err_set(e, RB_INTERNAL, "data", _("cannot remove %s: %s"), from,
-                                       strerror(errno));
+                data_file(f, sizeof(f), path, side[i]);
+                unlink(f);
         }
+}
+
+/* Copies the backup into a new database at path: made beside it as
+ * path.restoring, owned as like (the file replaced, or the data folder),
+ * then moved onto path, so path is never a half-made database. */
+static int fresh_copy(const char *path, const struct stat *like, sqlite3 *src, struct rb_err *e)
+{
+        char tmp[4300];
+        sqlite3 *dst;
+        int rc;
+
+        data_file(tmp, sizeof(tmp), path, ".restoring");
+        remove_db_files(tmp, 1);
+        if ((dst = db_open(tmp, 1, e)) == NULL)
+                return -1;
+        rc = copy_over(src, dst, e);
+        db_close(dst); /* checkpoints: the copy is in tmp alone */
+        if (rc == 0 && (like->st_uid != geteuid() || like->st_gid != getegid()) &&
+            chown(tmp, like->st_uid, like->st_gid) != 0)
+                rc = err_set(e, RB_INTERNAL, "data", _("cannot give %s its owner: %s"), tmp,
+                             strerror(errno));
+        if (rc == 0)
+                rc = fs_rename(tmp, path, e);
+        if (rc != 0)
+                remove_db_files(tmp, 1);
+        return rc;
+}
+
+/* Moves an unreadable database (and its WAL) aside as they are, so nothing
+ * reads or changes their bytes: 0, or -1 with e and nothing moved. */
+static int move_aside(const char *path, const char *aside, struct rb_err *e)
+{
+        char wal[4300], awal[4300], shm[4300];
+
+        data_file(wal, sizeof(wal), path, "-wal");
+        data_file(awal, sizeof(awal), aside, "-wal");
+        data_file(shm, sizeof(shm), path, "-shm");
+        if (fs_rename(path, aside, e) != 0)
+                return -1;
+        if (fs_exists(wal) && fs_rename(wal, awal, e) != 0) {
+                rename(aside, path);
+                return -1;
+        }
+        unlink(shm);
         return 0;
+}
+
+/* Puts what move_aside moved back. */
+static void move_back(const char *path, const char *aside)
+{
+        char wal[4300], awal[4300];
+
+        data_file(wal, sizeof(wal), path, "-wal");
+        data_file(awal, sizeof(awal), aside, "-wal");
+        rename(aside, path);
+        if (fs_exists(awal))
+                rename(awal, wal);
 }
 
 /* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
  * (written to aside; -2, -3 ... after it when a restore of the same second
- * kept one; "" when there is none), then copies the backup over it. */
+ * kept one; "" when there is none), then puts the backup in its place. A
+ * database SQLite reads is copied aside and the backup copied over it; an
+ * unreadable one is moved aside as it is and the backup copied into a new
+ * file. On failure nothing has changed. */
 static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside, size_t alen,
                    struct rb_err *e)
 {
         char path[4096], stamp[32];
         time_t now = (time_t)clock_now();
+        struct stat like;
         struct fs_out o;
         sqlite3 *dst;
         int rc = -1;
@@ -147,18 +204,26 @@ static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside
         snprintf(aside, alen, "%s.before-restore-%s", path, stamp);
         for (int n = 2; fs_exists(aside) && n < 100; n++)
                 snprintf(aside, alen, "%s.before-restore-%s-%d", path, stamp, n);
-        if (cur == CURRENT_MISSING)
-                aside[0] = '\0';
-        if (cur == CURRENT_UNREADABLE && fs_exists(aside))
-                return err_set(e, RB_PRECONDITION, "data", _("cannot keep %s aside: %s exists"),
-                               path, aside);
-        if (cur == CURRENT_UNREADABLE && keep_raw(path, aside, e) != 0)
-                return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
-        if ((dst = db_open(path, cur != CURRENT_READ, e)) == NULL)
+        if (cur != CURRENT_READ) {
+                if (cur == CURRENT_MISSING)
+                        aside[0] = '\0';
+                if (stat(cur == CURRENT_MISSING ? data : path, &like) != 0)
+                        return err_set(e, RB_INTERNAL, "data", _("cannot read %s: %s"), path,
+                                       strerror(errno));
+                if (cur == CURRENT_UNREADABLE && fs_exists(aside))
+                        return err_set(e, RB_PRECONDITION, "data",
+                                       _("cannot keep %s aside: %s exists"), path, aside);
+                if (cur == CURRENT_UNREADABLE && move_aside(path, aside, e) != 0)
+                        return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path,
+                                       e->msg);
+                if ((rc = fresh_copy(path, &like, src, e)) != 0 && cur == CURRENT_UNREADABLE)
+                        move_back(path, aside);
+                return rc;
+        }
+        if ((dst = db_open(path, 0, e)) == NULL)
                 return -1;
-        if (cur == CURRENT_READ &&
-            (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
-             fs_out_commit(&o, e) != 0)) {
+        if (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
+            fs_out_commit(&o, e) != 0) {
                 fs_out_abort(&o);
                 err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
         } else {
@@ -221,37 +286,35 @@ static const char SQL_LOST[] =
     " WHERE NOT EXISTS (SELECT 1 FROM certificates c WHERE c.code = k.code)"
     " AND NOT EXISTS (SELECT 1 FROM certificates_held h WHERE h.code = k.code) ORDER BY number";
 
-/* Says on stderr which papers the carry could not hold (SQL_LOST): 0, or -1
- * with e. */
-static int say_lost(sqlite3 *db, struct rb_err *e)
+/* The papers the carry could not hold (SQL_LOST): their count in *n, their
+ * numbers in list, whole, with "and N more" when they do not all fit. 0, or
+ * -1 with e. */
+static int lost_papers(sqlite3 *db, char *list, size_t len, long long *n, struct rb_err *e)
 {
         sqlite3_stmt *st = db_stmt(db, SQL_LOST, e);
-        char list[1024] = "";
+        long long shown = 0;
         size_t used = 0;
-        long long n = 0;
         int step;
 
+        *n = 0;
+        list[0] = '\0';
         if (st == NULL)
                 return -1;
         while ((step = db_step(db, st, e)) > 0) {
-                if (used + 2 < sizeof(list))
-                        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-                                                 n > 0 ? ", " : "", db_col_text(st, 0));
-                n++;
+                const char *num = db_col_text(st, 0);
+                (*n)++;
+                /* room for this number and the "and N more" after it */
+                if (shown == *n - 1 && used + strlen(num) + 64 < len) {
+                        used += (size_t)snprintf(list + used, len - used, "%s%s",
+                                                 shown > 0 ? ", " : "", num);
+                        shown++;
+                }
         }
         sqlite3_reset(st);
         if (step < 0)
                 return -1;
-        if (n > 0)
-                fprintf(stderr,
-                        ngettext("renbind: warning: %lld certificate of completion given since the "
-                                 "backup cannot be held, another waiting for its enrollment or "
-                                 "given it, so its paper verifies as unknown: %s\n",
-                                 "renbind: warning: %lld certificates of completion given since "
-                                 "the backup cannot be held, another waiting for their enrollment "
-                                 "or given it, so their papers verify as unknown: %s\n",
-                                 (unsigned long)n),
-                        n, list);
+        if (shown < *n)
+                snprintf(list + used, len - used, _(" and %lld more"), *n - shown);
         return 0;
 }
 
@@ -259,6 +322,8 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
 {
         static const char attach[] = "ATTACH DATABASE ?1 AS old";
         sqlite3_stmt *st = db_stmt(db, attach, e);
+        char list[1024];
+        long long lost = 0;
         struct rb_err de;
         int rc;
 
@@ -268,14 +333,25 @@ static int carry_aside(sqlite3 *db, const char *aside, struct rb_err *e)
         if (db_run(db, st, e) != 0)
                 return -1;
         if ((rc = db_begin(db, e)) == 0 && (rc = db_exec(db, SQL_CARRY, e)) == 0 &&
-            (rc = say_lost(db, e)) == 0 && (rc = store_new_generation(db, e)) == 0)
+            (rc = lost_papers(db, list, sizeof(list), &lost, e)) == 0 &&
+            (rc = store_new_generation(db, e)) == 0)
                 rc = db_commit(db, e);
         if (rc != 0)
                 db_rollback(db);
+        else if (lost > 0)
+                fprintf(stderr,
+                        ngettext("renbind: warning: %lld certificate of completion given since the "
+                                 "backup cannot be held, another waiting for its enrollment or "
+                                 "given it, so its paper verifies as unknown: %s\n",
+                                 "renbind: warning: %lld certificates of completion given since "
+                                 "the backup cannot be held, another waiting for their enrollment "
+                                 "or given it, so their papers verify as unknown: %s\n",
+                                 (unsigned long)lost),
+                        lost, list);
         /* Once committed, the carry is done: a DETACH that fails is said, and
          * the connection closes next anyway. */
         if (db_exec(db, "DETACH DATABASE old;", &de) != 0)
-                fprintf(stderr, "renbind: %s\n", de.msg);
+                fprintf(stderr, _("renbind: warning: %s\n"), de.msg);
         return rc;
 }
 
@@ -349,33 +425,82 @@ static int finish(const char *data, const char *aside, int carry, struct rb_err 
         return 0;
 }
 
-/* What DATA holds (enum current), its schema in *have; -1 with e when it
- * is no data folder. A database SQLite cannot read is said as a warning:
- * it is kept aside as it is and replaced, since getting rid of it is often
- * why one restores. */
-static int current_state(const char *data, int *have, int *target, struct rb_err *e)
+/* Whether data holds what `renbind init` makes for a server (its CA with
+ * key, its own certificate with key), not an office's bundle or home. */
+static int server_folder(const char *data)
 {
-        char path[4096];
+        static const char *const made[] = {CA_CERT, CA_KEY, SERVER_CERT, SERVER_KEY};
+        char f[4096];
+
+        for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+                if (fs_join(f, sizeof(f), data, made[i]) != 0 || !fs_exists(f))
+                        return 0;
+        return 1;
+}
+
+/* Reads path as a database without writing or locking it (the immutable
+ * URI backup_open uses): 1 when SQLite reads its schema, 0 when the file is
+ * no database or a corrupt one (its message in why), -1 with e for
+ * anything else (busy, no permission, ...), which must stop the restore. */
+static int probe(const char *path, char *why, size_t wlen, struct rb_err *e)
+{
+        char uri[8300];
+        sqlite3 *db = NULL;
+        int rc, code;
+
+        backup_uri(uri, sizeof(uri), path);
+        rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+        code = rc & 0xff;
+        snprintf(why, wlen, "%s", db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        if (rc == SQLITE_OK)
+                return 1;
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+                return 0;
+        return err_set(e, RB_PRECONDITION, "data", _("cannot read %s: %s"), path, why);
+}
+
+/* What DATA holds (enum current), its schema in *have; -1 with e when it is
+ * no server data folder, or its database cannot be read for a reason that
+ * is not the database's own (busy, permissions). A database SQLite reads
+ * as none, or corrupt, is kept aside as it is and replaced (why says what
+ * is wrong with it), since getting rid of it is often why one restores. */
+static int current_state(const char *data, int *have, int *target, char *why, size_t wlen,
+                         struct rb_err *e)
+{
+        char path[4096], wal[4300];
+        int readable;
 
         *have = 0;
-        if (store_versions(data, have, target, e) == 0)
-                return CURRENT_READ;
+        *target = 0;
         fs_join(path, sizeof(path), data, STORE_FILE);
-        if (fs_exists(path)) {
-                fprintf(stderr,
-                        _("renbind: warning: %s cannot be read (%s): it is kept aside as it is, "
-                          "and nothing it gave since the backup is carried over\n"),
-                        path, e->msg);
+        data_file(wal, sizeof(wal), path, "-wal");
+        if (!fs_exists(path) && server_folder(data)) {
+                if (fs_exists(wal))
+                        return err_set(e, RB_PRECONDITION, "data",
+                                       _("%s is there without %s: move it away before restoring"),
+                                       wal, path);
+                *target = store_target();
+                return CURRENT_MISSING;
+        }
+        if (fs_exists(path) && (readable = probe(path, why, wlen, e)) <= 0) {
+                if (readable < 0)
+                        return -1;
+                if (!server_folder(data))
+                        return err_set(e, RB_PRECONDITION, "data",
+                                       _("%s is not a renbin data folder"), data);
+                *target = store_target();
                 return CURRENT_UNREADABLE;
         }
-        fs_join(path, sizeof(path), data, CA_CERT);
-        return fs_exists(path) ? CURRENT_MISSING : -1;
+        return store_versions(data, have, target, e) == 0 ? CURRENT_READ : -1;
 }
 
 int cmd_restore(int argc, char **argv)
 {
         const char *data = NULL, *from = NULL;
-        char why[512], aside[4200];
+        char why[512], aside[4200], broken[512] = "";
         int rc = opt_data(argc, argv, restore_help, &data, "from", &from), have, target, version;
         int carry, cur;
         struct rb_err e;
@@ -384,7 +509,7 @@ int cmd_restore(int argc, char **argv)
         if (rc >= 0)
                 return rc;
         err_clear(&e);
-        if ((cur = current_state(data, &have, &target, &e)) < 0)
+        if ((cur = current_state(data, &have, &target, broken, sizeof(broken), &e)) < 0)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
         if (status_serving(data, why, sizeof(why)))
                 return opt_fail(EXIT_REFUSED,
@@ -393,6 +518,12 @@ int cmd_restore(int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND, _("no such file: %s"), from);
         if ((src = backup_open(from, target, &version, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
+        if (cur == CURRENT_UNREADABLE)
+                fprintf(stderr,
+                        _("renbind: warning: the database in %s cannot be read (%s): it is kept "
+                          "aside as it is, and nothing it gave since the backup is carried "
+                          "over\n"),
+                        data, broken);
         carry = cur == CURRENT_READ && (have == target || (have < target && migrate_current(data)));
         if (cur == CURRENT_READ && have > target)
                 fprintf(stderr,

@@ -43,6 +43,8 @@ int store_purge_tombstones(sqlite3 *db, struct rb_err *e);
 /* Copies src into the (new, empty) database file at path with SQLite's online
  * backup: 0, or -1 with e (a full disk is RESOURCE_EXHAUSTED). */
 int store_backup(sqlite3 *src, const char *path, struct rb_err *e);
+/* The schema version this program migrates to. */
+int store_target(void);
 /* The schema version of DATA/renbin.db (have) and this program's (target),
  * without migrating anything: 0, or -1 with e. */
 int store_versions(const char *data, int *have, int *target, struct rb_err *e);

@@ -794,8 +794,8 @@ static void restore_over_broken(void (*break_it)(const char *db), const char *wa
 
         break_it(db);
         assert_non_null(was = f_db_text(fx.backup, SQL_GENERATION, NULL));
-        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
-                         EXIT_OK);
+        if (h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL) != EXIT_OK)
+                fail_msg("restore exited %d: %s", r.status, r.err);
         if (warn != NULL && (strstr(r.err, warn) == NULL || strstr(r.err, cause) == NULL))
                 fail_msg("restore did not warn '%s' (%s): %s", warn, cause, r.err);
         assert_non_null(strstr(r.out, "new generation"));
@@ -819,15 +819,43 @@ static void uncarriable(const char *db)
 }
 
 static const char GARBAGE[] = "this is no database, whatever its name says\n";
+static const char WAL_BYTES[] = "and these are no frames of one\n";
 
 static void unreadable(const char *db)
 {
         free(f_write(fx.data, strrchr(db, '/') + 1, GARBAGE));
+        free(f_write(fx.data, "renbin.db-wal", WAL_BYTES));
 }
 
+/* The database file gone. While its WAL is still there, restore refuses
+ * (exit 5) and says to move it away; then it is moved away. */
 static void missing(const char *db)
 {
+        char *wal = h_strf("%s-wal", db), *shm = h_strf("%s-shm", db), *moved;
+        struct h_result r;
+
         assert_int_equal(unlink(db), 0);
+        free(f_write(fx.data, "renbin.db-wal", "frames that no database goes with\n"));
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                         EXIT_REFUSED);
+        assert_non_null(strstr(r.err, "move it away"));
+        h_result_free(&r);
+        moved = h_strf("%s.moved", wal);
+        assert_int_equal(rename(wal, moved), 0);
+        unlink(shm);
+        free(moved);
+        free(shm);
+        free(wal);
+}
+
+/* Whether dir/name exists. */
+static int fs_exists_here(const char *dir, const char *name)
+{
+        char *p = h_path(dir, name);
+        int yes = access(p, F_OK) == 0;
+
+        free(p);
+        return yes;
 }
 
 /* A database too broken to carry from is still replaced: one that cannot
@@ -835,11 +863,31 @@ static void missing(const char *db)
  * as its bytes), none at all. */
 static void test_carry_fails(void **state)
 {
-        char *out, *kept;
+        char *out, *kept, *wal, *db = h_path(fx.data, "renbin.db"), *was, *now;
+        struct h_result r;
         const char *p;
+        sqlite3 *hold = NULL;
 
         (void)state;
         stop();
+        /* A sound database another process holds is no broken one: the
+         * restore stops, and changes nothing. */
+        assert_non_null(was = f_db_text(db, SQL_GENERATION, NULL));
+        if (sqlite3_open(db, &hold) != SQLITE_OK ||
+            sqlite3_exec(hold, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;", NULL, NULL,
+                         NULL) != SQLITE_OK)
+                fail_msg("cannot hold %s: %s", db, sqlite3_errmsg(hold));
+        assert_int_not_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                             EXIT_OK);
+        assert_non_null(strstr(r.err, "locked"));
+        h_result_free(&r);
+        sqlite3_exec(hold, "COMMIT", NULL, NULL, NULL);
+        sqlite3_close(hold);
+        assert_non_null(now = f_db_text(db, SQL_GENERATION, NULL));
+        assert_string_equal(now, was);
+        free(now);
+        free(was);
+        free(db);
         restore_over_broken(unmigratable, "cannot be migrated", "no such table", &out);
         free(out);
         restore_over_broken(uncarriable, "cannot be carried over", "no such table", &out);
@@ -851,10 +899,21 @@ static void test_carry_fails(void **state)
         assert_non_null(out = h_read_file(kept));
         assert_string_equal(out, GARBAGE);
         free(out);
+        wal = h_strf("%s-wal", kept);
+        assert_non_null(out = h_read_file(wal));
+        assert_string_equal(out, WAL_BYTES);
+        free(out);
+        free(wal);
         free(kept);
         restore_over_broken(missing, NULL, NULL, &out);
         assert_non_null(strstr(out, "no database to keep aside"));
         free(out);
+        /* An office's bundle has a ca.crt too, but is no server's folder. */
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.bundle_a, "--from", fx.backup, NULL),
+                         EXIT_REFUSED);
+        assert_non_null(strstr(r.err, "not a renbin data folder"));
+        h_result_free(&r);
+        assert_false(fs_exists_here(fx.bundle_a, "renbin.db"));
         restart();
         json_decref(f_sync(fx.a));
         json_decref(f_sync(fx.hr));
