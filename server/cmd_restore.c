@@ -132,6 +132,7 @@ static void remove_db_files(const char *path, int all)
 static int fresh_copy(const char *path, const struct stat *like, sqlite3 *src, struct rb_err *e)
 {
         char tmp[4300];
+        long long busy = -1;
         sqlite3 *dst;
         int rc;
 
@@ -139,11 +140,19 @@ static int fresh_copy(const char *path, const struct stat *like, sqlite3 *src, s
         remove_db_files(tmp, 1);
         if ((dst = db_open(tmp, 1, e)) == NULL)
                 return -1;
-        rc = copy_over(src, dst, e);
-        db_close(dst); /* checkpoints: the copy is in tmp alone */
+        /* The copy checkpointed into tmp alone, so the file moved is whole. */
+        if ((rc = copy_over(src, dst, e)) == 0 &&
+            db_value(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, &busy, e) >= 0 && busy != 0)
+                rc = err_set(e, RB_UNAVAILABLE, "data", _("cannot checkpoint %s"), tmp);
+        else if (rc == 0 && busy < 0)
+                rc = -1;
+        db_close(dst);
         if (rc == 0 && (like->st_uid != geteuid() || like->st_gid != getegid()) &&
             chown(tmp, like->st_uid, like->st_gid) != 0)
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot give %s its owner: %s"), tmp,
+                             strerror(errno));
+        if (rc == 0 && chmod(tmp, S_ISREG(like->st_mode) ? like->st_mode & 0777 : 0600) != 0)
+                rc = err_set(e, RB_INTERNAL, "data", _("cannot set the mode of %s: %s"), tmp,
                              strerror(errno));
         if (rc == 0)
                 rc = fs_rename(tmp, path, e);
@@ -171,16 +180,17 @@ static int move_aside(const char *path, const char *aside, struct rb_err *e)
         return 0;
 }
 
-/* Puts what move_aside moved back. */
-static void move_back(const char *path, const char *aside)
+/* Puts what move_aside moved back, after e's failure; when it cannot, e
+ * says where the database is. */
+static void move_back(const char *path, const char *aside, struct rb_err *e)
 {
         char wal[4300], awal[4300];
 
         data_file(wal, sizeof(wal), path, "-wal");
         data_file(awal, sizeof(awal), aside, "-wal");
-        rename(aside, path);
-        if (fs_exists(awal))
-                rename(awal, wal);
+        if (rename(aside, path) != 0 || (fs_exists(awal) && rename(awal, wal) != 0))
+                err_set(e, e->code, "data", _("%s; the database it would replace is at %s"), e->msg,
+                        aside);
 }
 
 /* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
@@ -217,7 +227,7 @@ static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside
                         return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path,
                                        e->msg);
                 if ((rc = fresh_copy(path, &like, src, e)) != 0 && cur == CURRENT_UNREADABLE)
-                        move_back(path, aside);
+                        move_back(path, aside, e);
                 return rc;
         }
         if ((dst = db_open(path, 0, e)) == NULL)
@@ -438,28 +448,29 @@ static int server_folder(const char *data)
         return 1;
 }
 
-/* Reads path as a database without writing or locking it (the immutable
- * URI backup_open uses): 1 when SQLite reads its schema, 0 when the file is
- * no database or a corrupt one (its message in why), -1 with e for
- * anything else (busy, no permission, ...), which must stop the restore. */
+/* Reads path's schema on a read-only connection, which reads its WAL but
+ * never writes the database nor checkpoints into it: 1 when SQLite reads
+ * it, 0 when the file is no database or a corrupt one (its message in
+ * why), -1 with e for anything else (locked by another process, no
+ * permission, ...), which must stop the restore. */
 static int probe(const char *path, char *why, size_t wlen, struct rb_err *e)
 {
-        char uri[8300];
         sqlite3 *db = NULL;
         int rc, code;
 
-        backup_uri(uri, sizeof(uri), path);
-        rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
         if (rc == SQLITE_OK)
                 rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
         code = rc & 0xff;
         snprintf(why, wlen, "%s", db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        if (rc != SQLITE_OK && code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
+                db_error_on(db, rc, "restore", e);
+                /* another process holds it: exit 8, try again once it is stopped */
+                err_set(e, code == SQLITE_BUSY || code == SQLITE_LOCKED ? RB_EXHAUSTED : e->code,
+                        "data", _("cannot read %s: %s"), path, e->msg);
+        }
         sqlite3_close(db);
-        if (rc == SQLITE_OK)
-                return 1;
-        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-                return 0;
-        return err_set(e, RB_PRECONDITION, "data", _("cannot read %s: %s"), path, why);
+        return rc == SQLITE_OK ? 1 : code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? 0 : -1;
 }
 
 /* What DATA holds (enum current), its schema in *have; -1 with e when it is
