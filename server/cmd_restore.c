@@ -83,6 +83,16 @@ static sqlite3 *backup_open(const char *from, int target, int *version, struct r
         return db;
 }
 
+/* e for SQLite's rc on db: a database another process holds is RB_EXHAUSTED
+ * (exit 8: try again once it is stopped), as everywhere in restore. -1. */
+static int restore_db_error(sqlite3 *db, int rc, struct rb_err *e)
+{
+        db_error_on(db, rc, "restore", e);
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+                e->code = RB_EXHAUSTED;
+        return -1;
+}
+
 /* Copies src over the whole of dst in one step (dst's own transaction). */
 static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
 {
@@ -94,7 +104,7 @@ static int copy_over(sqlite3 *src, sqlite3 *dst, struct rb_err *e)
         rc = sqlite3_backup_step(b, -1);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE)
-                return db_error_on(dst, rc, "restore", e), -1;
+                return restore_db_error(dst, rc, e);
         return 0;
 }
 
@@ -126,36 +136,31 @@ static void remove_db_files(const char *path, int all)
         }
 }
 
-/* Copies the backup into a new database at path: made beside it as
- * path.restoring, owned as like (the file replaced, or the data folder),
- * then moved onto path, so path is never a half-made database. */
-static int fresh_copy(const char *path, const struct stat *like, sqlite3 *src, struct rb_err *e)
+/* Copies the backup into tmp, a new database beside the one it replaces,
+ * checkpointed into that one file and, when restore runs as root, owned
+ * and moded as like (the file replaced, or one `init` made), so that moving
+ * it into place is a rename. On failure tmp is gone. */
+static int build_copy(const char *tmp, const struct stat *like, sqlite3 *src, struct rb_err *e)
 {
-        char tmp[4300];
         long long busy = -1;
         sqlite3 *dst;
         int rc;
 
-        data_file(tmp, sizeof(tmp), path, ".restoring");
         remove_db_files(tmp, 1);
         if ((dst = db_open(tmp, 1, e)) == NULL)
                 return -1;
-        /* The copy checkpointed into tmp alone, so the file moved is whole. */
         if ((rc = copy_over(src, dst, e)) == 0 &&
             db_value(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, &busy, e) >= 0 && busy != 0)
-                rc = err_set(e, RB_UNAVAILABLE, "data", _("cannot checkpoint %s"), tmp);
+                rc = err_set(e, RB_EXHAUSTED, "data", _("cannot checkpoint %s"), tmp);
         else if (rc == 0 && busy < 0)
                 rc = -1;
         db_close(dst);
-        if (rc == 0 && (like->st_uid != geteuid() || like->st_gid != getegid()) &&
-            chown(tmp, like->st_uid, like->st_gid) != 0)
+        if (rc == 0 && geteuid() == 0 && chown(tmp, like->st_uid, like->st_gid) != 0)
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot give %s its owner: %s"), tmp,
                              strerror(errno));
-        if (rc == 0 && chmod(tmp, S_ISREG(like->st_mode) ? like->st_mode & 0777 : 0600) != 0)
+        if (rc == 0 && chmod(tmp, like->st_mode & 0777) != 0)
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot set the mode of %s: %s"), tmp,
                              strerror(errno));
-        if (rc == 0)
-                rc = fs_rename(tmp, path, e);
         if (rc != 0)
                 remove_db_files(tmp, 1);
         return rc;
@@ -173,7 +178,8 @@ static int move_aside(const char *path, const char *aside, struct rb_err *e)
         if (fs_rename(path, aside, e) != 0)
                 return -1;
         if (fs_exists(wal) && fs_rename(wal, awal, e) != 0) {
-                rename(aside, path);
+                if (rename(aside, path) != 0)
+                        err_set(e, e->code, "data", _("%s; the database is at %s"), e->msg, aside);
                 return -1;
         }
         unlink(shm);
@@ -188,9 +194,11 @@ static void move_back(const char *path, const char *aside, struct rb_err *e)
 
         data_file(wal, sizeof(wal), path, "-wal");
         data_file(awal, sizeof(awal), aside, "-wal");
-        if (rename(aside, path) != 0 || (fs_exists(awal) && rename(awal, wal) != 0))
-                err_set(e, e->code, "data", _("%s; the database it would replace is at %s"), e->msg,
-                        aside);
+        if (rename(aside, path) != 0)
+                err_set(e, e->code, "data", _("%s; the database is at %s"), e->msg, aside);
+        else if (fs_exists(awal) && rename(awal, wal) != 0)
+                err_set(e, e->code, "data", _("%s; the database is back, its WAL is at %s"), e->msg,
+                        awal);
 }
 
 /* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
@@ -215,19 +223,35 @@ static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside
         for (int n = 2; fs_exists(aside) && n < 100; n++)
                 snprintf(aside, alen, "%s.before-restore-%s-%d", path, stamp, n);
         if (cur != CURRENT_READ) {
+                char tmp[4300], like_path[4096];
+
                 if (cur == CURRENT_MISSING)
                         aside[0] = '\0';
-                if (stat(cur == CURRENT_MISSING ? data : path, &like) != 0)
-                        return err_set(e, RB_INTERNAL, "data", _("cannot read %s: %s"), path,
+                if (cur == CURRENT_MISSING)
+                        fs_join(like_path, sizeof(like_path), data, SERVER_KEY);
+                else
+                        snprintf(like_path, sizeof(like_path), "%s", path);
+                if (stat(like_path, &like) != 0)
+                        return err_set(e, RB_INTERNAL, "data", _("cannot read %s: %s"), like_path,
                                        strerror(errno));
                 if (cur == CURRENT_UNREADABLE && fs_exists(aside))
                         return err_set(e, RB_PRECONDITION, "data",
                                        _("cannot keep %s aside: %s exists"), path, aside);
-                if (cur == CURRENT_UNREADABLE && move_aside(path, aside, e) != 0)
+                /* The copy is made first: the database is away from its name
+                 * only between the renames. */
+                data_file(tmp, sizeof(tmp), path, ".restoring");
+                if (build_copy(tmp, &like, src, e) != 0)
+                        return -1;
+                if (cur == CURRENT_UNREADABLE && move_aside(path, aside, e) != 0) {
+                        remove_db_files(tmp, 1);
                         return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path,
                                        e->msg);
-                if ((rc = fresh_copy(path, &like, src, e)) != 0 && cur == CURRENT_UNREADABLE)
-                        move_back(path, aside, e);
+                }
+                if ((rc = fs_rename(tmp, path, e)) != 0) {
+                        remove_db_files(tmp, 1);
+                        if (cur == CURRENT_UNREADABLE)
+                                move_back(path, aside, e);
+                }
                 return rc;
         }
         if ((dst = db_open(path, 0, e)) == NULL)
@@ -236,8 +260,8 @@ static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside
             fs_out_commit(&o, e) != 0) {
                 fs_out_abort(&o);
                 err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
-        } else {
-                rc = copy_over(src, dst, e);
+        } else if ((rc = copy_over(src, dst, e)) != 0) {
+                unlink(aside); /* nothing was replaced: no copy of it either */
         }
         db_close(dst);
         return rc;
@@ -464,10 +488,8 @@ static int probe(const char *path, char *why, size_t wlen, struct rb_err *e)
         code = rc & 0xff;
         snprintf(why, wlen, "%s", db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         if (rc != SQLITE_OK && code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
-                db_error_on(db, rc, "restore", e);
-                /* another process holds it: exit 8, try again once it is stopped */
-                err_set(e, code == SQLITE_BUSY || code == SQLITE_LOCKED ? RB_EXHAUSTED : e->code,
-                        "data", _("cannot read %s: %s"), path, e->msg);
+                restore_db_error(db, rc, e);
+                err_set(e, e->code, "data", _("cannot read %s: %s"), path, e->msg);
         }
         sqlite3_close(db);
         return rc == SQLITE_OK ? 1 : code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? 0 : -1;
@@ -482,12 +504,22 @@ static int current_state(const char *data, int *have, int *target, char *why, si
                          struct rb_err *e)
 {
         char path[4096], wal[4300];
+        struct stat st;
         int readable;
 
         *have = 0;
         *target = 0;
         fs_join(path, sizeof(path), data, STORE_FILE);
         data_file(wal, sizeof(wal), path, "-wal");
+        /* A link to where the database was (a volume not mounted) is no
+         * missing database: replacing it would leave the real one behind. */
+        if (lstat(path, &st) != 0)
+                st.st_mode = 0;
+        if (S_ISLNK(st.st_mode) && !fs_exists(path))
+                return err_set(e, RB_PRECONDITION, "data",
+                               _("%s is a link to a file that is not there: mount or repair "
+                                 "it first"),
+                               path);
         if (!fs_exists(path) && server_folder(data)) {
                 if (fs_exists(wal))
                         return err_set(e, RB_PRECONDITION, "data",
@@ -499,6 +531,11 @@ static int current_state(const char *data, int *have, int *target, char *why, si
         if (fs_exists(path) && (readable = probe(path, why, wlen, e)) <= 0) {
                 if (readable < 0)
                         return -1;
+                if (S_ISLNK(st.st_mode))
+                        return err_set(e, RB_PRECONDITION, "data",
+                                       _("%s is a link to a file SQLite cannot read (%s): move "
+                                         "that file away first"),
+                                       path, why);
                 if (!server_folder(data))
                         return err_set(e, RB_PRECONDITION, "data",
                                        _("%s is not a renbin data folder"), data);
@@ -529,12 +566,6 @@ int cmd_restore(int argc, char **argv)
                 return opt_fail(EXIT_NOT_FOUND, _("no such file: %s"), from);
         if ((src = backup_open(from, target, &version, &e)) == NULL)
                 return opt_fail(err_exit_status(e.code), "%s", e.msg);
-        if (cur == CURRENT_UNREADABLE)
-                fprintf(stderr,
-                        _("renbind: warning: the database in %s cannot be read (%s): it is kept "
-                          "aside as it is, and nothing it gave since the backup is carried "
-                          "over\n"),
-                        data, broken);
         carry = cur == CURRENT_READ && (have == target || (have < target && migrate_current(data)));
         if (cur == CURRENT_READ && have > target)
                 fprintf(stderr,
@@ -547,6 +578,12 @@ int cmd_restore(int argc, char **argv)
         if (rc != 0)
                 return opt_fail(err_exit_status(e.code), _("restore of %s failed: %s"), from,
                                 e.msg);
+        if (cur == CURRENT_UNREADABLE)
+                fprintf(stderr,
+                        _("renbind: warning: the database in %s cannot be read (%s): it is kept "
+                          "aside as it is, and nothing it gave since the backup is carried "
+                          "over\n"),
+                        data, broken);
         if (aside[0] != '\0')
                 printf(_("restored %s from %s (database schema %d); the database it replaced is "
                          "kept as %s\n"),

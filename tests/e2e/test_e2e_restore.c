@@ -863,7 +863,7 @@ static int fs_exists_here(const char *dir, const char *name)
  * as its bytes), none at all. */
 static void test_carry_fails(void **state)
 {
-        char *out, *kept, *wal, *db = h_path(fx.data, "renbin.db"), *was, *now;
+        char *out, *kept, *wal, *db = h_path(fx.data, "renbin.db"), *was, *now, *stop_db, *moved;
         struct h_result r;
         const char *p;
         sqlite3 *hold = NULL;
@@ -908,6 +908,19 @@ static void test_carry_fails(void **state)
         restore_over_broken(missing, NULL, NULL, &out);
         assert_non_null(strstr(out, "no database to keep aside"));
         free(out);
+        /* A link to a database that is not there (a volume not mounted). */
+        stop_db = h_path(fx.data, "renbin.db");
+        moved = h_strf("%s.away", stop_db);
+        assert_int_equal(rename(stop_db, moved), 0);
+        assert_int_equal(symlink("/nonexistent/renbin.db", stop_db), 0);
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                         EXIT_REFUSED);
+        assert_non_null(strstr(r.err, "not there"));
+        h_result_free(&r);
+        assert_int_equal(unlink(stop_db), 0);
+        assert_int_equal(rename(moved, stop_db), 0);
+        free(moved);
+        free(stop_db);
         /* An office's bundle has a ca.crt too, but is no server's folder. */
         assert_int_equal(h_renbind(&r, "restore", "--data", fx.bundle_a, "--from", fx.backup, NULL),
                          EXIT_REFUSED);
