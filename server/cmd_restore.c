@@ -137,10 +137,11 @@ static void remove_db_files(const char *path, int all)
 }
 
 /* Copies the backup into tmp, a new database beside the one it replaces,
- * checkpointed into that one file and, when restore runs as root, owned
- * and moded as like (the file replaced, or one `init` made), so that moving
- * it into place is a rename. On failure tmp is gone. */
-static int build_copy(const char *tmp, const struct stat *like, sqlite3 *src, struct rb_err *e)
+ * checkpointed into that one file, with mode and, when restore runs as
+ * root, like's owner (the file replaced, or one `init` made), so that
+ * moving it into place is a rename. On failure tmp is gone. */
+static int build_copy(const char *tmp, const struct stat *like, unsigned mode, sqlite3 *src,
+                      struct rb_err *e)
 {
         long long busy = -1;
         sqlite3 *dst;
@@ -158,7 +159,7 @@ static int build_copy(const char *tmp, const struct stat *like, sqlite3 *src, st
         if (rc == 0 && geteuid() == 0 && chown(tmp, like->st_uid, like->st_gid) != 0)
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot give %s its owner: %s"), tmp,
                              strerror(errno));
-        if (rc == 0 && chmod(tmp, like->st_mode & 0777) != 0)
+        if (rc == 0 && chmod(tmp, mode) != 0)
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot set the mode of %s: %s"), tmp,
                              strerror(errno));
         if (rc != 0)
@@ -186,19 +187,65 @@ static int move_aside(const char *path, const char *aside, struct rb_err *e)
         return 0;
 }
 
-/* Puts what move_aside moved back, after e's failure; when it cannot, e
- * says where the database is. */
-static void move_back(const char *path, const char *aside, struct rb_err *e)
+/* Puts what move_aside moved back, after e's failure: 0, or -1 with e
+ * saying where the database is. */
+static int move_back(const char *path, const char *aside, struct rb_err *e)
 {
         char wal[4300], awal[4300];
 
         data_file(wal, sizeof(wal), path, "-wal");
         data_file(awal, sizeof(awal), aside, "-wal");
         if (rename(aside, path) != 0)
-                err_set(e, e->code, "data", _("%s; the database is at %s"), e->msg, aside);
-        else if (fs_exists(awal) && rename(awal, wal) != 0)
-                err_set(e, e->code, "data", _("%s; the database is back, its WAL is at %s"), e->msg,
-                        awal);
+                return err_set(e, e->code, "data", _("%s; the database is at %s"), e->msg, aside);
+        if (fs_exists(awal) && rename(awal, wal) != 0)
+                return err_set(e, e->code, "data", _("%s; the database is back, its WAL is at %s"),
+                               e->msg, awal);
+        return 0;
+}
+
+/* swap_in for a database that is unreadable (moved aside as it is) or
+ * missing: the backup copied into a new file first, then the renames. */
+static int swap_in_new(const char *data, enum current cur, const char *path, sqlite3 *src,
+                       char *aside, struct rb_err *e)
+{
+        struct stat like;
+        int rc;
+
+        char tmp[4300], like_path[4096];
+
+        if (cur == CURRENT_MISSING)
+                aside[0] = '\0';
+        if (cur == CURRENT_MISSING)
+                fs_join(like_path, sizeof(like_path), data, SERVER_KEY);
+        else
+                snprintf(like_path, sizeof(like_path), "%s", path);
+        if (stat(like_path, &like) != 0)
+                return err_set(e, RB_INTERNAL, "data", _("cannot read %s: %s"), like_path,
+                               strerror(errno));
+        if (cur == CURRENT_UNREADABLE && fs_exists(aside))
+                return err_set(e, RB_PRECONDITION, "data", _("cannot keep %s aside: %s exists"),
+                               path, aside);
+        /* The copy is made first: the database is away from its name
+         * only between the renames. */
+        data_file(tmp, sizeof(tmp), path, ".restoring");
+        /* The replaced file's mode (one its owner can write), or what
+         * init gives a database. */
+        if (build_copy(tmp, &like,
+                       cur == CURRENT_UNREADABLE ? (like.st_mode & 0777) | S_IRUSR | S_IWUSR : 0600,
+                       src, e) != 0)
+                return -1;
+        if (cur == CURRENT_UNREADABLE && move_aside(path, aside, e) != 0) {
+                remove_db_files(tmp, 1);
+                return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
+        }
+        /* The copy goes only once the old files are back: if they
+         * cannot be, it is the one database under its name. */
+        if ((rc = fs_rename(tmp, path, e)) != 0 &&
+            (cur != CURRENT_UNREADABLE || move_back(path, aside, e) == 0))
+                remove_db_files(tmp, 1);
+        else if (rc != 0)
+                err_set(e, e->code, "data", _("%s; the backup's copy is at %s"), e->msg, tmp);
+        return rc;
 }
 
 /* Keeps the current database aside, as DATA/renbin.db.before-restore-TIME
@@ -212,7 +259,6 @@ static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside
 {
         char path[4096], stamp[32];
         time_t now = (time_t)clock_now();
-        struct stat like;
         struct fs_out o;
         sqlite3 *dst;
         int rc = -1;
@@ -222,38 +268,8 @@ static int swap_in(const char *data, enum current cur, sqlite3 *src, char *aside
         snprintf(aside, alen, "%s.before-restore-%s", path, stamp);
         for (int n = 2; fs_exists(aside) && n < 100; n++)
                 snprintf(aside, alen, "%s.before-restore-%s-%d", path, stamp, n);
-        if (cur != CURRENT_READ) {
-                char tmp[4300], like_path[4096];
-
-                if (cur == CURRENT_MISSING)
-                        aside[0] = '\0';
-                if (cur == CURRENT_MISSING)
-                        fs_join(like_path, sizeof(like_path), data, SERVER_KEY);
-                else
-                        snprintf(like_path, sizeof(like_path), "%s", path);
-                if (stat(like_path, &like) != 0)
-                        return err_set(e, RB_INTERNAL, "data", _("cannot read %s: %s"), like_path,
-                                       strerror(errno));
-                if (cur == CURRENT_UNREADABLE && fs_exists(aside))
-                        return err_set(e, RB_PRECONDITION, "data",
-                                       _("cannot keep %s aside: %s exists"), path, aside);
-                /* The copy is made first: the database is away from its name
-                 * only between the renames. */
-                data_file(tmp, sizeof(tmp), path, ".restoring");
-                if (build_copy(tmp, &like, src, e) != 0)
-                        return -1;
-                if (cur == CURRENT_UNREADABLE && move_aside(path, aside, e) != 0) {
-                        remove_db_files(tmp, 1);
-                        return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path,
-                                       e->msg);
-                }
-                if ((rc = fs_rename(tmp, path, e)) != 0) {
-                        remove_db_files(tmp, 1);
-                        if (cur == CURRENT_UNREADABLE)
-                                move_back(path, aside, e);
-                }
-                return rc;
-        }
+        if (cur != CURRENT_READ)
+                return swap_in_new(data, cur, path, src, aside, e);
         if ((dst = db_open(path, 0, e)) == NULL)
                 return -1;
         if (fs_out_open(&o, aside, 0600, FS_OUT_NEW, e) != 0 || store_backup(dst, o.tmp, e) != 0 ||
@@ -503,7 +519,7 @@ static int probe(const char *path, char *why, size_t wlen, struct rb_err *e)
 static int current_state(const char *data, int *have, int *target, char *why, size_t wlen,
                          struct rb_err *e)
 {
-        char path[4096], wal[4300];
+        char path[4096], wal[4300], journal[4300];
         struct stat st;
         int readable;
 
@@ -520,6 +536,11 @@ static int current_state(const char *data, int *have, int *target, char *why, si
                                _("%s is a link to a file that is not there: mount or repair "
                                  "it first"),
                                path);
+        data_file(journal, sizeof(journal), path, "-journal");
+        /* SQLite would play a stray rollback journal into the new file. */
+        if (fs_exists(journal))
+                return err_set(e, RB_PRECONDITION, "data",
+                               _("%s is there: move it away before restoring"), journal);
         if (!fs_exists(path) && server_folder(data)) {
                 if (fs_exists(wal))
                         return err_set(e, RB_PRECONDITION, "data",

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -827,19 +828,27 @@ static void unreadable(const char *db)
         free(f_write(fx.data, "renbin.db-wal", WAL_BYTES));
 }
 
+/* With a stray file name in the data folder, restore refuses (exit 5),
+ * saying why. */
+static void refused_beside(const char *name, const char *why)
+{
+        struct h_result r;
+
+        free(f_write(fx.data, name, "bytes of no database here\n"));
+        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
+                         EXIT_REFUSED);
+        assert_non_null(strstr(r.err, why));
+        h_result_free(&r);
+}
+
 /* The database file gone. While its WAL is still there, restore refuses
  * (exit 5) and says to move it away; then it is moved away. */
 static void missing(const char *db)
 {
         char *wal = h_strf("%s-wal", db), *shm = h_strf("%s-shm", db), *moved;
-        struct h_result r;
 
         assert_int_equal(unlink(db), 0);
-        free(f_write(fx.data, "renbin.db-wal", "frames that no database goes with\n"));
-        assert_int_equal(h_renbind(&r, "restore", "--data", fx.data, "--from", fx.backup, NULL),
-                         EXIT_REFUSED);
-        assert_non_null(strstr(r.err, "move it away"));
-        h_result_free(&r);
+        refused_beside("renbin.db-wal", "move it away");
         moved = h_strf("%s.moved", wal);
         assert_int_equal(rename(wal, moved), 0);
         unlink(shm);
@@ -864,6 +873,8 @@ static int fs_exists_here(const char *dir, const char *name)
 static void test_carry_fails(void **state)
 {
         char *out, *kept, *wal, *db = h_path(fx.data, "renbin.db"), *was, *now, *stop_db, *moved;
+        char *journal;
+        struct stat st;
         struct h_result r;
         const char *p;
         sqlite3 *hold = NULL;
@@ -887,7 +898,6 @@ static void test_carry_fails(void **state)
         assert_string_equal(now, was);
         free(now);
         free(was);
-        free(db);
         restore_over_broken(unmigratable, "cannot be migrated", "no such table", &out);
         free(out);
         restore_over_broken(uncarriable, "cannot be carried over", "no such table", &out);
@@ -908,6 +918,14 @@ static void test_carry_fails(void **state)
         restore_over_broken(missing, NULL, NULL, &out);
         assert_non_null(strstr(out, "no database to keep aside"));
         free(out);
+        assert_int_equal(stat(db, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        /* A stray rollback journal would be played into the new file. */
+        refused_beside("renbin.db-journal", "renbin.db-journal is there");
+        journal = h_strf("%s-journal", db);
+        assert_int_equal(unlink(journal), 0);
+        free(journal);
+        free(db);
         /* A link to a database that is not there (a volume not mounted). */
         stop_db = h_path(fx.data, "renbin.db");
         moved = h_strf("%s.away", stop_db);
