@@ -208,17 +208,17 @@ static int move_back(const char *path, const char *aside, struct rb_err *e)
 static int swap_in_new(const char *data, enum current cur, const char *path, sqlite3 *src,
                        char *aside, struct rb_err *e)
 {
+        char tmp[4300], like_path[4096];
         struct stat like;
         int rc;
 
-        char tmp[4300], like_path[4096];
-
-        if (cur == CURRENT_MISSING)
+        /* The owner comes from the file replaced, or one init made. */
+        if (cur == CURRENT_MISSING) {
                 aside[0] = '\0';
-        if (cur == CURRENT_MISSING)
                 fs_join(like_path, sizeof(like_path), data, SERVER_KEY);
-        else
+        } else {
                 snprintf(like_path, sizeof(like_path), "%s", path);
+        }
         if (stat(like_path, &like) != 0)
                 return err_set(e, RB_INTERNAL, "data", _("cannot read %s: %s"), like_path,
                                strerror(errno));
