@@ -330,9 +330,8 @@ static const char SQL_VERIFY[] =
 /* The same columns for a code a restore holds. */
 static const char SQL_VERIFY_HELD[] =
     "SELECT h.number, coalesce(h.nip, ''), coalesce(a.name, ''), coalesce(h.program, ''),"
-    " coalesce(p.title, ''), coalesce(p.start_date, ''), coalesce(p.end_date, ''), coalesce(p.jp, "
-    "0),"
-    " h.issued_at, h.revoked_at, h.revoked_reason FROM certificates_held h"
+    " coalesce(p.title, ''), coalesce(p.start_date, ''), coalesce(p.end_date, ''),"
+    " coalesce(p.jp, 0), h.issued_at, h.revoked_at, h.revoked_reason FROM certificates_held h"
     " LEFT JOIN asn a ON a.nip = h.nip LEFT JOIN programs p ON p.code = h.program"
     " WHERE h.code = ?1";
 
