@@ -121,15 +121,14 @@ static void data_file(char *buf, size_t len, const char *path, const char *suffi
         snprintf(buf, len, "%s%s", path, suffix);
 }
 
-/* Removes path's WAL and shared-memory files (and path when all is set):
- * what a failed restore leaves of a new file. */
-static void remove_db_files(const char *path, int all)
+/* Removes path and its WAL, shared-memory and journal files: what a failed
+ * restore leaves of a new file. */
+static void remove_db_files(const char *path)
 {
         static const char *const side[] = {"-wal", "-shm", "-journal"};
         char f[4300];
 
-        if (all)
-                unlink(path);
+        unlink(path);
         for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
                 data_file(f, sizeof(f), path, side[i]);
                 unlink(f);
@@ -143,18 +142,18 @@ static void remove_db_files(const char *path, int all)
 static int build_copy(const char *tmp, const struct stat *like, unsigned mode, sqlite3 *src,
                       struct rb_err *e)
 {
-        long long busy = -1;
+        long long busy = 0;
         sqlite3 *dst;
         int rc;
 
-        remove_db_files(tmp, 1);
+        remove_db_files(tmp);
         if ((dst = db_open(tmp, 1, e)) == NULL)
                 return -1;
-        if ((rc = copy_over(src, dst, e)) == 0 &&
-            db_value(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, &busy, e) >= 0 && busy != 0)
-                rc = err_set(e, RB_EXHAUSTED, "data", _("cannot checkpoint %s"), tmp);
-        else if (rc == 0 && busy < 0)
+        rc = copy_over(src, dst, e);
+        if (rc == 0 && db_value(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, &busy, e) < 0)
                 rc = -1;
+        else if (rc == 0 && busy != 0)
+                rc = err_set(e, RB_EXHAUSTED, "data", _("cannot checkpoint %s"), tmp);
         db_close(dst);
         if (rc == 0 && geteuid() == 0 && chown(tmp, like->st_uid, like->st_gid) != 0)
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot give %s its owner: %s"), tmp,
@@ -163,7 +162,7 @@ static int build_copy(const char *tmp, const struct stat *like, unsigned mode, s
                 rc = err_set(e, RB_INTERNAL, "data", _("cannot set the mode of %s: %s"), tmp,
                              strerror(errno));
         if (rc != 0)
-                remove_db_files(tmp, 1);
+                remove_db_files(tmp);
         return rc;
 }
 
@@ -235,14 +234,14 @@ static int swap_in_new(const char *data, enum current cur, const char *path, sql
                        src, e) != 0)
                 return -1;
         if (cur == CURRENT_UNREADABLE && move_aside(path, aside, e) != 0) {
-                remove_db_files(tmp, 1);
+                remove_db_files(tmp);
                 return err_set(e, e->code, "data", _("cannot keep %s aside: %s"), path, e->msg);
         }
         /* The copy goes only once the old files are back: if they
          * cannot be, it is the one database under its name. */
         if ((rc = fs_rename(tmp, path, e)) != 0 &&
             (cur != CURRENT_UNREADABLE || move_back(path, aside, e) == 0))
-                remove_db_files(tmp, 1);
+                remove_db_files(tmp);
         else if (rc != 0)
                 err_set(e, e->code, "data", _("%s; the backup's copy is at %s"), e->msg, tmp);
         return rc;
@@ -524,7 +523,7 @@ static int current_state(const char *data, int *have, int *target, char *why, si
         int readable;
 
         *have = 0;
-        *target = 0;
+        *target = store_target();
         fs_join(path, sizeof(path), data, STORE_FILE);
         data_file(wal, sizeof(wal), path, "-wal");
         /* A link to where the database was (a volume not mounted) is no
@@ -546,7 +545,6 @@ static int current_state(const char *data, int *have, int *target, char *why, si
                         return err_set(e, RB_PRECONDITION, "data",
                                        _("%s is there without %s: move it away before restoring"),
                                        wal, path);
-                *target = store_target();
                 return CURRENT_MISSING;
         }
         if (fs_exists(path) && (readable = probe(path, why, wlen, e)) <= 0) {
@@ -560,7 +558,6 @@ static int current_state(const char *data, int *have, int *target, char *why, si
                 if (!server_folder(data))
                         return err_set(e, RB_PRECONDITION, "data",
                                        _("%s is not a renbin data folder"), data);
-                *target = store_target();
                 return CURRENT_UNREADABLE;
         }
         return store_versions(data, have, target, e) == 0 ? CURRENT_READ : -1;

@@ -30,6 +30,7 @@
 #include "entity.h"
 #include "err.h"
 #include "flow.h"
+#include "fsutil.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -857,16 +858,6 @@ static void missing(const char *db)
         free(wal);
 }
 
-/* Whether dir/name exists. */
-static int fs_exists_here(const char *dir, const char *name)
-{
-        char *p = h_path(dir, name);
-        int yes = access(p, F_OK) == 0;
-
-        free(p);
-        return yes;
-}
-
 /* A database too broken to carry from is still replaced: one that cannot
  * be migrated, one whose carry fails, one SQLite cannot read (kept aside
  * as its bytes), none at all. */
@@ -944,7 +935,9 @@ static void test_carry_fails(void **state)
                          EXIT_REFUSED);
         assert_non_null(strstr(r.err, "not a renbin data folder"));
         h_result_free(&r);
-        assert_false(fs_exists_here(fx.bundle_a, "renbin.db"));
+        stop_db = h_path(fx.bundle_a, "renbin.db");
+        assert_false(fs_exists(stop_db));
+        free(stop_db);
         restart();
         json_decref(f_sync(fx.a));
         json_decref(f_sync(fx.hr));
